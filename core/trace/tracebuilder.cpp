@@ -1,0 +1,147 @@
+#include "tracebuilder.h"
+
+#include <algorithm>
+
+namespace Loopscope {
+
+qint64 TraceData::endNs() const
+{
+    qint64 end = info.totalNs;
+    for (const UnitRecord &u : units) {
+        end = std::max({end, u.createdNs, u.endNs});
+        if (!u.intervals.empty())
+            end = std::max(end, u.intervals.back().startNs);
+    }
+    for (const OutputLine &o : output)
+        end = std::max(end, o.timeNs);
+    return end;
+}
+
+TraceBuilder::TraceBuilder(const TraceRecorder *recorder)
+    : m_recorder(recorder)
+{
+}
+
+bool TraceBuilder::update()
+{
+    if (!m_recorder)
+        return false;
+    m_buffer.clear();
+    m_recorder->readNew(m_cursor, m_buffer);
+    if (m_buffer.empty())
+        return false;
+    apply(m_buffer, *m_recorder);
+    return true;
+}
+
+UnitRecord &TraceBuilder::unit(quint32 id)
+{
+    if (id > m_data.units.size()) {
+        const auto old = m_data.units.size();
+        m_data.units.resize(id);
+        for (auto i = old; i < m_data.units.size(); ++i)
+            m_data.units[i].id = quint32(i + 1);
+    }
+    return m_data.units[id - 1];
+}
+
+void TraceBuilder::setState(UnitRecord &u, qint64 t, UnitState state, quint16 lane)
+{
+    if (!u.intervals.empty()) {
+        StateInterval &last = u.intervals.back();
+        if (last.endNs < 0) {
+            if (last.state == state && last.lane == lane)
+                return;
+            if (last.startNs >= t) {
+                // Zero-length: replace rather than keep an empty bar.
+                last.state = state;
+                last.lane = lane;
+                last.startNs = std::max(last.startNs, t);
+                return;
+            }
+            last.endNs = t;
+        }
+    }
+    u.intervals.push_back({t, -1, state, lane});
+    if (state == UnitState::Running && u.startNs < 0)
+        u.startNs = t;
+}
+
+void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecorder &strings)
+{
+    for (const TraceEvent &e : events) {
+        m_lastNs = std::max(m_lastNs, e.timeNs);
+        switch (e.type) {
+        case EventType::Created: {
+            UnitRecord &u = unit(e.unit);
+            u.kind = static_cast<UnitKind>(e.code);
+            u.parent = e.a;
+            u.createdNs = e.timeNs;
+            u.label = e.b ? strings.string(e.b)
+                          : QStringLiteral("task %1").arg(e.unit);
+            if (u.kind == UnitKind::Main && !m_data.info.mainId)
+                m_data.info.mainId = e.unit;
+            if (u.intervals.empty())
+                u.intervals.push_back({e.timeNs, -1, UnitState::Pending, 0});
+            break;
+        }
+        case EventType::State:
+            setState(unit(e.unit), e.timeNs, static_cast<UnitState>(e.code), e.lane);
+            break;
+        case EventType::Finished: {
+            UnitRecord &u = unit(e.unit);
+            if (!u.intervals.empty() && u.intervals.back().endNs < 0) {
+                StateInterval &last = u.intervals.back();
+                if (last.startNs >= e.timeNs && u.intervals.size() > 1)
+                    u.intervals.pop_back();
+                else
+                    last.endNs = std::max(e.timeNs, last.startNs);
+            }
+            u.outcome = static_cast<Outcome>(e.code);
+            u.endNs = e.timeNs;
+            if (u.outcome == Outcome::NeverAwaited) {
+                u.intervals.clear();
+                u.startNs = -1;
+                u.endNs = -1;
+            }
+            if (e.b)
+                u.error = strings.string(e.b);
+            break;
+        }
+        case EventType::Link:
+            m_data.flows.push_back({e.unit, e.a, e.timeNs});
+            break;
+        case EventType::Counter: {
+            auto it = m_counterIndex.constFind(e.unit);
+            int index;
+            if (it == m_counterIndex.cend()) {
+                index = int(m_data.counters.size());
+                m_counterIndex.insert(e.unit, index);
+                m_data.counters.push_back({strings.string(e.unit), {}});
+            } else {
+                index = it.value();
+            }
+            auto &samples = m_data.counters[index].samples;
+            if (!samples.empty() && samples.back().timeNs == e.timeNs)
+                samples.back().value = qint32(e.a);
+            else
+                samples.push_back({e.timeNs, qint32(e.a)});
+            break;
+        }
+        case EventType::Output:
+            m_data.output.push_back({e.timeNs, strings.string(e.a)});
+            break;
+        case EventType::Deadline:
+            m_data.deadlines.push_back({e.unit, e.timeNs});
+            break;
+        case EventType::LoopLag:
+            m_data.loopLag.push_back({e.timeNs, qint64(e.a) * 1000});
+            break;
+        case EventType::Label:
+            unit(e.unit).label = strings.string(e.b);
+            break;
+        }
+    }
+}
+
+} // namespace Loopscope

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "tracedata.h"
+#include "tracerecorder.h"
+
+#include <QHash>
+
+namespace Loopscope {
+
+//! Turns TraceEvents into TraceData, incrementally: call update() as often as you like (the GUI
+//! does at display rate while a run goes on); each call reads only what is new.
+//! Not thread-safe itself: one builder per reading thread.
+class TraceBuilder
+{
+public:
+    explicit TraceBuilder(const TraceRecorder *recorder = nullptr);
+
+    //! Reads new events from the recorder given at construction. Returns true if anything changed.
+    bool update();
+    //! Applies events directly (from a recorder's readNew, or a test).
+    void apply(const std::vector<TraceEvent> &events, const TraceRecorder &strings);
+
+    const TraceData &data() const { return m_data; }
+    TraceData &data() { return m_data; }
+    TraceData take() { return std::move(m_data); }
+
+private:
+    UnitRecord &unit(quint32 id);
+    void setState(UnitRecord &u, qint64 t, UnitState state, quint16 lane);
+
+    const TraceRecorder *m_recorder;
+    TraceRecorder::Cursor m_cursor;
+    std::vector<TraceEvent> m_buffer;
+    TraceData m_data;
+    QHash<quint32, int> m_counterIndex;
+    qint64 m_lastNs = 0;
+};
+
+} // namespace Loopscope

@@ -1,0 +1,100 @@
+#pragma once
+
+#include "traceevent.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <utility>
+#include <vector>
+
+namespace Loopscope {
+
+//! One bar on a unit's lane: [startNs, endNs) in one state. endNs < 0: still open (live).
+struct StateInterval {
+    qint64 startNs = 0;
+    qint64 endNs = -1;
+    UnitState state = UnitState::Pending;
+    quint16 lane = 0;
+};
+
+//! Everything known about one task / coroutine / executor job / generator step.
+struct UnitRecord {
+    quint32 id = 0;
+    quint32 parent = 0;
+    UnitKind kind = UnitKind::Task;
+    QString label;
+    qint64 createdNs = 0;
+    qint64 startNs = -1; //!< first time it ran; -1: never ran
+    qint64 endNs = -1;   //!< when it ended; -1: not ended
+    Outcome outcome = Outcome::None;
+    QString error;
+    std::vector<StateInterval> intervals; //!< consecutive, sorted by time
+};
+
+struct CounterSample {
+    qint64 timeNs = 0;
+    qint64 value = 0;
+};
+
+//! A step function over time, e.g. "semaphore in use" or "executor queue".
+struct CounterSeries {
+    QString name;
+    std::vector<CounterSample> samples;
+};
+
+//! awaiter -> awaited, from the moment the awaiter started waiting.
+struct FlowLink {
+    quint32 from = 0;
+    quint32 to = 0;
+    qint64 timeNs = 0;
+};
+
+struct OutputLine {
+    qint64 timeNs = 0;
+    QString text;
+};
+
+//! A timeout deadline cutting a unit's lane.
+struct DeadlineMarker {
+    quint32 unit = 0;
+    qint64 timeNs = 0;
+};
+
+//! A loop turn that started lagNs late (the loop was blocked).
+struct LoopLagSample {
+    qint64 timeNs = 0;
+    qint64 lagNs = 0;
+};
+
+//! Which scenario was run, how, and how long it took.
+struct RunInfo {
+    QString scenario;
+    std::vector<std::pair<QString, double>> params;
+    double timeScale = 1.0;
+    QString clock = QStringLiteral("virtual");
+    qint64 totalNs = 0;
+    quint32 mainId = 0;
+    bool finished = false;
+};
+
+//! A whole run as plain data: what the painter draws, the writers write and the reader reads.
+//! Units are stored by id: units[id - 1] has id `id` (ids are dense, starting at 1).
+struct TraceData {
+    RunInfo info;
+    std::vector<UnitRecord> units;
+    std::vector<CounterSeries> counters;
+    std::vector<FlowLink> flows;
+    std::vector<OutputLine> output;
+    std::vector<DeadlineMarker> deadlines;
+    std::vector<LoopLagSample> loopLag;
+
+    const UnitRecord *unit(quint32 id) const
+    {
+        return id >= 1 && id <= units.size() ? &units[id - 1] : nullptr;
+    }
+    //! Latest time any event mentions (the live edge).
+    qint64 endNs() const;
+};
+
+} // namespace Loopscope

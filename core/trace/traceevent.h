@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <cstdint>
+
+namespace Loopscope {
+
+//! What kind of thing a traced unit is.
+enum class UnitKind : quint8 {
+    Main,      //!< the scenario's driver coroutine (asyncio.run's coroutine)
+    Task,      //!< created with createTask / gather / TaskGroup / waitFor
+    Coroutine, //!< a named coroutine awaited inline by its parent
+    Executor,  //!< a job run on an executor thread
+    Generator, //!< one step of an async generator
+};
+
+//! The state a unit is in between two events (drawn as a bar on its lane).
+enum class UnitState : quint8 {
+    Pending, //!< created, not started yet
+    Running, //!< executing on a thread (lane 0: the loop; lane k > 0: executor worker k)
+    Waiting, //!< suspended on a timer, I/O, a child or a future
+    Queued,  //!< waiting for a slot (semaphore, executor pool)
+    Ready,   //!< its wait is over but the loop was busy elsewhere
+};
+
+//! How a unit ended.
+enum class Outcome : quint8 {
+    None, //!< not ended (yet)
+    Completed,
+    Failed,
+    Cancelled,
+    TimedOut,
+    NeverAwaited,
+};
+
+//! What an event says. Field use per type is given at each value.
+enum class EventType : quint8 {
+    Created,  //!< unit, code = UnitKind, a = parent unit (0: none), b = label string (0: default)
+    State,    //!< unit, code = UnitState, lane
+    Finished, //!< unit, code = Outcome, b = error string (0: none)
+    Link,     //!< unit = awaiter, a = awaited unit
+    Counter,  //!< unit = counter name string, a = value
+    Output,   //!< a = text string; a line the scenario printed
+    Deadline, //!< unit = the unit a timeout cuts, time = the deadline
+    LoopLag,  //!< a = lag in microseconds: a loop turn started this late
+    Label,    //!< unit, b = new label string
+};
+
+//! One trace event: 24 bytes, trivially copyable. Times are scenario nanoseconds since the
+//! scenario started (real time divided by the time scale, or virtual time).
+struct TraceEvent {
+    qint64 timeNs = 0;
+    quint32 unit = 0;
+    EventType type = EventType::Created;
+    quint8 code = 0;
+    quint16 lane = 0;
+    quint32 a = 0;
+    quint32 b = 0;
+};
+static_assert(sizeof(TraceEvent) == 24, "TraceEvent must stay small");
+
+const char *unitKindName(UnitKind kind);
+const char *unitStateName(UnitState state);
+const char *outcomeName(Outcome outcome);
+//! Parses the names above; returns false for an unknown name.
+bool parseUnitKind(const QString &name, UnitKind *out);
+bool parseUnitState(const QString &name, UnitState *out);
+bool parseOutcome(const QString &name, Outcome *out);
+
+} // namespace Loopscope

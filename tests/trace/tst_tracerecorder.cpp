@@ -1,0 +1,110 @@
+#include <catch2/catch.hpp>
+
+#include "clock.h"
+#include "tracebuilder.h"
+#include "tracerecorder.h"
+
+#include <thread>
+
+using namespace Loopscope;
+
+TEST_CASE("TraceRecorder keeps every event across chunks and threads", "[trace]")
+{
+    TraceRecorder recorder;
+    Clock clock(Clock::Mode::Real, 1.0);
+    constexpr int PerThread = 40000; // crosses several chunks
+    const quint32 name = recorder.intern(QStringLiteral("worker counter"));
+
+    std::vector<TraceEvent> seen;
+    TraceRecorder::Cursor cursor;
+    std::thread loop([&] {
+        for (int i = 0; i < PerThread; ++i)
+            recorder.append({i, quint32(i + 1), EventType::State, 1, 0, 0, 0});
+    });
+    std::thread worker1([&] {
+        for (int i = 0; i < PerThread; ++i)
+            recorder.appendShared({0, name, EventType::Counter, 0, 1, quint32(i), 0}, clock);
+    });
+    std::thread worker2([&] {
+        for (int i = 0; i < PerThread; ++i)
+            recorder.appendShared({0, name, EventType::Counter, 0, 2, quint32(i), 0}, clock);
+    });
+    // Read while they write: what is read is always a prefix of each stream.
+    while (seen.size() < 3 * PerThread) {
+        recorder.readNew(cursor, seen);
+        std::this_thread::yield();
+    }
+    loop.join();
+    worker1.join();
+    worker2.join();
+    recorder.readNew(cursor, seen);
+    REQUIRE(seen.size() == 3 * PerThread);
+
+    int loopIndex = 0;
+    int lastPerLane[3] = {-1, -1, -1};
+    qint64 lastSharedTime = 0;
+    for (const TraceEvent &e : seen) {
+        if (e.type == EventType::State) {
+            REQUIRE(e.timeNs == loopIndex);
+            ++loopIndex;
+        } else {
+            REQUIRE(int(e.a) == lastPerLane[e.lane] + 1);
+            lastPerLane[e.lane] = int(e.a);
+            REQUIRE(e.timeNs >= lastSharedTime);
+            lastSharedTime = e.timeNs;
+        }
+    }
+    REQUIRE(loopIndex == PerThread);
+    REQUIRE(recorder.string(name) == QStringLiteral("worker counter"));
+}
+
+TEST_CASE("TraceRecorder interns strings once", "[trace]")
+{
+    TraceRecorder recorder;
+    const auto a = recorder.intern(QStringLiteral("Task 1"));
+    const auto b = recorder.intern(QStringLiteral("Task 2"));
+    REQUIRE(a != b);
+    REQUIRE(recorder.intern(QStringLiteral("Task 1")) == a);
+    REQUIRE(recorder.intern(QString()) == 0);
+    REQUIRE(recorder.string(b) == QStringLiteral("Task 2"));
+}
+
+TEST_CASE("TraceBuilder turns events into intervals and outcomes", "[trace]")
+{
+    TraceRecorder recorder;
+    const auto label = recorder.intern(QStringLiteral("API-1"));
+    const auto error = recorder.intern(QStringLiteral("ValueError: boom"));
+    recorder.append({0, 1, EventType::Created, quint8(UnitKind::Main), 0, 0,
+                     recorder.intern(QStringLiteral("main"))});
+    recorder.append({0, 1, EventType::State, quint8(UnitState::Running), 0, 0, 0});
+    recorder.append({0, 2, EventType::Created, quint8(UnitKind::Task), 0, 1, label});
+    recorder.append({10, 1, EventType::State, quint8(UnitState::Waiting), 0, 0, 0});
+    recorder.append({10, 2, EventType::State, quint8(UnitState::Running), 0, 0, 0});
+    recorder.append({10, 2, EventType::State, quint8(UnitState::Waiting), 0, 0, 0});
+    recorder.append({2000, 2, EventType::State, quint8(UnitState::Ready), 0, 0, 0});
+    recorder.append({2500, 2, EventType::State, quint8(UnitState::Running), 0, 0, 0});
+    recorder.append({2600, 2, EventType::Finished, quint8(Outcome::Failed), 0, 0, error});
+
+    TraceBuilder builder(&recorder);
+    REQUIRE(builder.update());
+    REQUIRE_FALSE(builder.update());
+    const TraceData &data = builder.data();
+    REQUIRE(data.info.mainId == 1);
+    const UnitRecord *task = data.unit(2);
+    REQUIRE(task);
+    REQUIRE(task->label == QStringLiteral("API-1"));
+    REQUIRE(task->parent == 1);
+    REQUIRE(task->startNs == 10);
+    REQUIRE(task->endNs == 2600);
+    REQUIRE(task->outcome == Outcome::Failed);
+    REQUIRE(task->error == QStringLiteral("ValueError: boom"));
+    // pending 0-10, (running 10-10 dropped as empty) waiting 10-2000, ready 2000-2500,
+    // running 2500-2600
+    REQUIRE(task->intervals.size() == 4);
+    REQUIRE(task->intervals[0].state == UnitState::Pending);
+    REQUIRE(task->intervals[1].state == UnitState::Waiting);
+    REQUIRE(task->intervals[1].endNs == 2000);
+    REQUIRE(task->intervals[2].state == UnitState::Ready);
+    REQUIRE(task->intervals[3].state == UnitState::Running);
+    REQUIRE(task->intervals[3].endNs == 2600);
+}
