@@ -47,6 +47,8 @@ UnitRecord &TraceBuilder::unit(quint32 id)
 
 void TraceBuilder::setState(UnitRecord &u, qint64 t, UnitState state, quint16 lane)
 {
+    if (state == UnitState::Running && u.startNs < 0)
+        u.startNs = t;
     if (!u.intervals.empty()) {
         StateInterval &last = u.intervals.back();
         if (last.endNs < 0) {
@@ -63,8 +65,6 @@ void TraceBuilder::setState(UnitRecord &u, qint64 t, UnitState state, quint16 la
         }
     }
     u.intervals.push_back({t, -1, state, lane});
-    if (state == UnitState::Running && u.startNs < 0)
-        u.startNs = t;
 }
 
 void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecorder &strings)

@@ -1,0 +1,40 @@
+#include "errors.h"
+
+namespace Loopscope {
+
+QString errorText(const std::exception_ptr &error)
+{
+    if (!error)
+        return QString();
+    try {
+        std::rethrow_exception(error);
+    } catch (const CancelledError &) {
+        return QStringLiteral("CancelledError");
+    } catch (const TimeoutError &) {
+        return QStringLiteral("TimeoutError");
+    } catch (const ScenarioError &e) {
+        return e.type() + QStringLiteral(": ") + e.message();
+    } catch (const ExceptionGroup &e) {
+        return QStringLiteral("ExceptionGroup: ") + e.message() + QStringLiteral(" [")
+            + e.errors().join(QStringLiteral("; ")) + QStringLiteral("]");
+    } catch (const std::exception &e) {
+        return QString::fromUtf8(e.what());
+    } catch (...) {
+        return QStringLiteral("unknown error");
+    }
+}
+
+bool isCancelledError(const std::exception_ptr &error)
+{
+    if (!error)
+        return false;
+    try {
+        std::rethrow_exception(error);
+    } catch (const CancelledError &) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+} // namespace Loopscope

@@ -1,0 +1,326 @@
+#include "eventloop.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTimer>
+
+#include <cmath>
+#include <thread>
+
+namespace Loopscope {
+
+namespace {
+thread_local EventLoop *t_current = nullptr;
+// A turn that starts this much real time late counts as lag; a task that waits this long for
+// the loop shows Ready. Below it, timer jitter would paint slivers.
+constexpr qint64 RealThresholdNs = 3'000'000;
+constexpr qint64 VirtualThresholdNs = 1'000'000;
+// Real time the loop may run turns before it lets Qt deliver its events.
+constexpr qint64 PumpBudgetNs = 8'000'000;
+} // namespace
+
+EventLoop::EventLoop(Clock::Mode mode, double timeScale, TraceRecorder *recorder, QObject *parent)
+    : QObject(parent)
+    , m_clock(mode, timeScale)
+    , m_recorder(recorder)
+    , m_timer(new QTimer(this))
+{
+    m_timer->setSingleShot(true);
+    m_timer->setTimerType(Qt::PreciseTimer);
+    connect(m_timer, &QTimer::timeout, this, &EventLoop::pump);
+    const qint64 threshold = m_clock.isVirtual()
+        ? VirtualThresholdNs
+        : qint64(double(RealThresholdNs) / m_clock.timeScale());
+    m_lagThresholdNs = threshold;
+    m_readyThresholdNs = threshold;
+}
+
+EventLoop::~EventLoop()
+{
+    // Tasks still registered here were never run to the end (the loop was torn down early):
+    // free them without resuming.
+    while (m_live) {
+        TaskCore *t = m_live;
+        m_live = t->m_nextLive;
+        t->deref();
+    }
+}
+
+EventLoop *EventLoop::current() { return t_current; }
+
+void EventLoop::print(const QString &line)
+{
+    const qint64 now = nowNs();
+    traceAt(now, EventType::Output, 0, 0, intern(line));
+    if (m_outputSink)
+        m_outputSink(now, line);
+}
+
+void EventLoop::resumeTask(void *p)
+{
+    auto *task = static_cast<TaskCore *>(p);
+    EventLoop *loop = task->m_loop;
+    task->scheduled = false;
+    loop->m_current = task;
+    task->ref();
+    task->resumePoint.resume();
+    loop->m_current = nullptr;
+    task->deref();
+}
+
+void EventLoop::requestPump()
+{
+    if (m_pumpPosted)
+        return;
+    m_pumpPosted = true;
+    QMetaObject::invokeMethod(this, &EventLoop::pump, Qt::QueuedConnection);
+}
+
+void EventLoop::addTimer(TimerNode *node, qint64 deadlineNs)
+{
+    node->deadlineNs = deadlineNs;
+    node->seq = ++m_timerSeq;
+    node->heapIndex = int(m_heap.size());
+    m_heap.push_back(node);
+    heapUp(node->heapIndex);
+    if (!m_pumping)
+        requestPump();
+}
+
+void EventLoop::removeTimer(TimerNode *node)
+{
+    const int i = node->heapIndex;
+    if (i < 0)
+        return;
+    const int last = int(m_heap.size()) - 1;
+    if (i != last) {
+        heapSwap(i, last);
+        m_heap.pop_back();
+        heapDown(i);
+        heapUp(i);
+    } else {
+        m_heap.pop_back();
+    }
+    node->heapIndex = -1;
+}
+
+void EventLoop::heapSwap(int a, int b)
+{
+    std::swap(m_heap[a], m_heap[b]);
+    m_heap[a]->heapIndex = a;
+    m_heap[b]->heapIndex = b;
+}
+
+void EventLoop::heapUp(int i)
+{
+    while (i > 0) {
+        const int parent = (i - 1) / 2;
+        if (!timerLess(m_heap[i], m_heap[parent]))
+            break;
+        heapSwap(i, parent);
+        i = parent;
+    }
+}
+
+void EventLoop::heapDown(int i)
+{
+    const int n = int(m_heap.size());
+    for (;;) {
+        const int l = 2 * i + 1;
+        const int r = l + 1;
+        int smallest = i;
+        if (l < n && timerLess(m_heap[l], m_heap[smallest]))
+            smallest = l;
+        if (r < n && timerLess(m_heap[r], m_heap[smallest]))
+            smallest = r;
+        if (smallest == i)
+            return;
+        heapSwap(i, smallest);
+        i = smallest;
+    }
+}
+
+void EventLoop::externalStarted()
+{
+    if (m_inflight++ == 0)
+        m_clock.setRunning(true);
+}
+
+void EventLoop::externalFinished()
+{
+    if (--m_inflight == 0)
+        m_clock.setRunning(false);
+    if (!m_pumping)
+        requestPump();
+}
+
+void EventLoop::blockLoop(Seconds duration)
+{
+    const qint64 ns = toNs(duration);
+    if (ns <= 0)
+        return;
+    if (m_clock.isVirtual() && m_inflight == 0)
+        m_clock.advance(ns);
+    else
+        std::this_thread::sleep_for(std::chrono::nanoseconds(m_clock.toRealNs(ns)));
+}
+
+TaskCore *EventLoop::createTaskCore(std::coroutine_handle<> root, quint32 unit)
+{
+    auto *task = new TaskCore(this, unit, root);
+    task->resumePoint = root;
+    task->m_nextLive = m_live;
+    if (m_live)
+        m_live->m_prevLive = task;
+    m_live = task;
+    ++m_liveCount;
+    schedule(task, nowNs());
+    return task;
+}
+
+void EventLoop::taskFinished(TaskCore *task)
+{
+    if (task->m_prevLive)
+        task->m_prevLive->m_nextLive = task->m_nextLive;
+    else
+        m_live = task->m_nextLive;
+    if (task->m_nextLive)
+        task->m_nextLive->m_prevLive = task->m_prevLive;
+    task->m_prevLive = task->m_nextLive = nullptr;
+    --m_liveCount;
+    task->deref(); // the loop's reference; resumeTask holds another while the task runs
+}
+
+void EventLoop::cancelAll(CancelCause cause)
+{
+    std::vector<TaskCore *> live;
+    live.reserve(m_liveCount);
+    for (TaskCore *t = m_live; t; t = t->m_nextLive) {
+        t->ref();
+        live.push_back(t);
+    }
+    // Oldest first, as asyncio.run does.
+    for (auto it = live.rbegin(); it != live.rend(); ++it)
+        (*it)->cancel(cause);
+    for (TaskCore *t : live)
+        t->deref();
+}
+
+bool EventLoop::runOnce()
+{
+    const qint64 now = nowNs();
+    qint64 lag = 0;
+    while (!m_heap.empty() && m_heap.front()->deadlineNs <= now) {
+        TimerNode *node = m_heap.front();
+        removeTimer(node);
+        lag = std::max(lag, now - node->deadlineNs);
+        node->fire(node);
+    }
+    if (lag > m_lagThresholdNs)
+        traceAt(now, EventType::LoopLag, 0, 0, quint32(std::min<qint64>(lag / 1000, 0xffffffff)));
+    if (m_ready.empty())
+        return false;
+    m_running.swap(m_ready);
+    for (const ReadyItem &item : m_running)
+        item.fn(item.ctx);
+    m_running.clear();
+    return true;
+}
+
+struct EventLoop::MainState {
+    TaskCore *main = nullptr;
+    bool shutdown = false;
+    bool stopHandled = false;
+    QEventLoop qtLoop;
+};
+
+void EventLoop::pump()
+{
+    m_pumpPosted = false;
+    MainState *ms = m_main;
+    if (ms && m_stop.load(std::memory_order_acquire) && !ms->stopHandled) {
+        ms->stopHandled = true;
+        ms->shutdown = true;
+        cancelAll(CancelCause::Shutdown);
+    }
+    m_pumping = true;
+    QElapsedTimer budget;
+    budget.start();
+    for (;;) {
+        if (runOnce()) {
+            if (budget.nsecsElapsed() > PumpBudgetNs) {
+                m_pumping = false;
+                requestPump();
+                return;
+            }
+            continue;
+        }
+        if (ms && ms->main->isDone() && !ms->shutdown) {
+            // asyncio.run: cancel what main left behind and let it finish.
+            ms->shutdown = true;
+            cancelAll(CancelCause::Shutdown);
+            continue;
+        }
+        if (m_heap.empty()) {
+            if (ms && m_liveCount == 0 && m_inflight == 0) {
+                m_pumping = false;
+                ms->qtLoop.quit();
+                return;
+            }
+            if (ms && m_inflight == 0 && m_liveCount > 0 && !ms->shutdown) {
+                // Nothing can ever wake the remaining tasks: asyncio would hang here.
+                print(QStringLiteral("deadlock: %1 task(s) wait for something that never "
+                                     "happens; cancelling them")
+                          .arg(m_liveCount));
+                ms->shutdown = true;
+                cancelAll(CancelCause::Shutdown);
+                continue;
+            }
+            m_pumping = false;
+            Q_EMIT idle();
+            return;
+        }
+        const qint64 now = nowNs();
+        const qint64 next = m_heap.front()->deadlineNs;
+        if (next <= now)
+            continue;
+        if (m_clock.isVirtual() && m_inflight == 0) {
+            m_clock.advance(next - now);
+            continue;
+        }
+        const qint64 realNs = m_clock.toRealNs(next - now);
+        m_timer->start(int(std::min<qint64>((realNs + 999'999) / 1'000'000, 24 * 3600 * 1000)));
+        m_pumping = false;
+        return;
+    }
+}
+
+TaskCore *EventLoop::beginMain(std::coroutine_handle<> root, quint32 unit)
+{
+    Q_ASSERT(!m_main);
+    m_previous = t_current;
+    t_current = this;
+    m_main = new MainState;
+    m_main->main = createTaskCore(root, unit);
+    return m_main->main;
+}
+
+void EventLoop::execMain()
+{
+    requestPump();
+    m_main->qtLoop.exec();
+    m_timer->stop();
+    delete m_main;
+    m_main = nullptr;
+    t_current = m_previous;
+}
+
+void EventLoop::requestStop()
+{
+    m_stop.store(true, std::memory_order_release);
+    QMetaObject::invokeMethod(this, &EventLoop::requestPump, Qt::QueuedConnection);
+}
+
+bool EventLoop::stopRequested() const { return m_stop.load(std::memory_order_acquire); }
+
+} // namespace Loopscope

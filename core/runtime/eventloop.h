@@ -1,0 +1,165 @@
+#pragma once
+
+#include "clock.h"
+#include "taskcore.h"
+#include "tracerecorder.h"
+
+#include <QObject>
+
+#include <chrono>
+#include <functional>
+#include <vector>
+
+class QTimer;
+
+namespace Loopscope {
+
+using Seconds = std::chrono::duration<double>;
+
+//! The scenario's event loop: a FIFO ready queue, a timer heap and one precise QTimer, driven by
+//! the Qt event loop of the thread it lives on (so QCoro's awaitables and network replies work).
+//!
+//! One turn (as asyncio's _run_once): timers that are due move their tasks to the ready queue,
+//! then exactly the items ready at the start of the turn run, FIFO; what they schedule runs in a
+//! later turn. With a virtual clock, time jumps to the next timer when nothing is runnable and no
+//! executor job or request is in flight.
+//!
+//! Everything here is for the loop's own thread, except recorder()/clock().nowNs().
+class EventLoop : public QObject
+{
+    Q_OBJECT
+public:
+    //! recorder may be null (no tracing: the benchmark's --no-trace).
+    EventLoop(Clock::Mode mode, double timeScale, TraceRecorder *recorder,
+              QObject *parent = nullptr);
+    ~EventLoop() override;
+
+    //! The loop running on this thread (set while run() is active), or null.
+    static EventLoop *current();
+
+    TraceRecorder *recorder() const { return m_recorder; }
+    const Clock &clock() const { return m_clock; }
+    qint64 nowNs() const { return m_clock.nowNs(); }
+    static qint64 toNs(Seconds s) { return qint64(s.count() * 1e9 + (s.count() >= 0 ? 0.5 : -0.5)); }
+
+    // --- Tracing (no-ops without a recorder) ---
+    quint32 newUnit() { return m_recorder ? m_recorder->newUnitId() : ++m_untracedUnits; }
+    quint32 intern(const QString &text) { return m_recorder ? m_recorder->intern(text) : 0; }
+    void trace(EventType type, quint32 unit, quint8 code = 0, quint32 a = 0, quint32 b = 0,
+               quint16 lane = 0)
+    {
+        if (m_recorder)
+            m_recorder->append({m_clock.nowNs(), unit, type, code, lane, a, b});
+    }
+    void traceAt(qint64 timeNs, EventType type, quint32 unit, quint8 code = 0, quint32 a = 0,
+                 quint32 b = 0, quint16 lane = 0)
+    {
+        if (m_recorder)
+            m_recorder->append({timeNs, unit, type, code, lane, a, b});
+    }
+    void traceState(quint32 unit, UnitState state)
+    {
+        trace(EventType::State, unit, quint8(state));
+    }
+    //! A counter sample ("semaphore in use" = 3). name is an interned string id.
+    void traceCounter(quint32 name, qint64 value)
+    {
+        trace(EventType::Counter, name, 0, quint32(qint32(value)));
+    }
+    //! Records a line the scenario prints and passes it to the output sink.
+    void print(const QString &line);
+    //! Called on the loop thread for every printed line (the CLI prints it at once).
+    void setOutputSink(std::function<void(qint64 timeNs, const QString &)> sink)
+    {
+        m_outputSink = std::move(sink);
+    }
+
+    // --- Scheduling ---
+    void schedule(TaskCore *task, qint64 readyNs)
+    {
+        if (task->scheduled || task->isDone())
+            return;
+        task->scheduled = true;
+        task->readyNs = readyNs;
+        task->withdraw = {};
+        pushReady({&EventLoop::resumeTask, task});
+    }
+    void pushReady(ReadyItem item)
+    {
+        m_ready.push_back(item);
+        if (!m_pumping)
+            requestPump();
+    }
+    TaskCore *currentTask() const { return m_current; }
+    void addTimer(TimerNode *node, qint64 deadlineNs);
+    void removeTimer(TimerNode *node);
+    //! Something outside the loop (executor job, request) started / ended.
+    void externalStarted();
+    void externalFinished();
+    //! Blocks the loop thread on purpose (time.sleep in async code: the blocking pitfall).
+    void blockLoop(Seconds duration);
+
+    // --- Tasks ---
+    //! Registers a new task for root (a lazy coroutine) and schedules its first step.
+    TaskCore *createTaskCore(std::coroutine_handle<> root, quint32 unit);
+    void taskFinished(TaskCore *task);
+    //! Cancels every task that is not done (asyncio.run's shutdown, or a Stop).
+    void cancelAll(CancelCause cause);
+    int liveTasks() const { return m_liveCount; }
+    bool hasExternalWork() const { return m_inflight > 0; }
+
+    //! asyncio.run, in two steps: beginMain makes this the thread's current loop and schedules
+    //! root as the main task; execMain spins a nested Qt event loop until main and every task
+    //! it left behind are done, and no executor job or request is in flight.
+    TaskCore *beginMain(std::coroutine_handle<> root, quint32 unit);
+    void execMain();
+    //! Asks a running runMain to cancel everything and return. Any thread.
+    void requestStop();
+    bool stopRequested() const;
+
+    //! Time a turn may start late before it counts as lag (scenario ns).
+    qint64 lagThresholdNs() const { return m_lagThresholdNs; }
+    //! How long a task may wait for the loop before its wait shows as Ready (scenario ns).
+    qint64 readyThresholdNs() const { return m_readyThresholdNs; }
+
+Q_SIGNALS:
+    void idle();
+
+private:
+    static void resumeTask(void *task);
+    void requestPump();
+    void pump();
+    bool runOnce();
+    void heapUp(int i);
+    void heapDown(int i);
+    void heapSwap(int a, int b);
+    bool timerLess(const TimerNode *a, const TimerNode *b) const
+    {
+        return a->deadlineNs < b->deadlineNs
+            || (a->deadlineNs == b->deadlineNs && a->seq < b->seq);
+    }
+
+    Clock m_clock;
+    TraceRecorder *m_recorder;
+    std::vector<ReadyItem> m_ready;
+    std::vector<ReadyItem> m_running;
+    std::vector<TimerNode *> m_heap;
+    quint64 m_timerSeq = 0;
+    QTimer *m_timer;
+    bool m_pumping = false;
+    bool m_pumpPosted = false;
+    int m_inflight = 0;
+    TaskCore *m_current = nullptr;
+    TaskCore *m_live = nullptr;
+    int m_liveCount = 0;
+    quint32 m_untracedUnits = 0;
+    qint64 m_lagThresholdNs;
+    qint64 m_readyThresholdNs;
+    std::atomic<bool> m_stop{false};
+    std::function<void(qint64, const QString &)> m_outputSink;
+    EventLoop *m_previous = nullptr;
+    struct MainState;
+    MainState *m_main = nullptr;
+};
+
+} // namespace Loopscope

@@ -1,0 +1,111 @@
+#include "gather.h"
+
+namespace Loopscope::detail {
+
+GatherWait::GatherWait(std::vector<TaskCore *> children, bool failFast)
+    : m_children(std::move(children))
+    , m_failFast(failFast)
+{
+    for (TaskCore *c : m_children)
+        c->ref();
+}
+
+GatherWait::GatherWait(GatherWait &&o) noexcept
+    : m_children(std::move(o.m_children))
+    , m_failFast(o.m_failFast)
+{
+}
+
+GatherWait::~GatherWait()
+{
+    for (std::size_t i = 0; i < m_children.size(); ++i) {
+        if (m_nodes)
+            m_children[i]->removeDoneCallback(&m_nodes[i]);
+        m_children[i]->deref();
+    }
+}
+
+bool GatherWait::ready() const
+{
+    for (TaskCore *c : m_children) {
+        if (!c->isDone())
+            return false;
+    }
+    return true;
+}
+
+void GatherWait::suspend(TaskCore *task, quint32 unit)
+{
+    m_waiter = task;
+    m_nodes.reset(new Node[m_children.size()]);
+    EventLoop *loop = task->loop();
+    for (std::size_t i = 0; i < m_children.size(); ++i) {
+        TaskCore *c = m_children[i];
+        loop->trace(EventType::Link, unit, 0, c->unit());
+        if (c->isDone())
+            continue;
+        ++m_remaining;
+        Node &n = m_nodes[i];
+        n.owner = this;
+        n.child = c;
+        n.fn = [](DoneCallback *cb, TaskCore *child) {
+            static_cast<Node *>(cb)->owner->childDone(child);
+        };
+        c->addDoneCallback(&n);
+    }
+    // A child that already failed wakes a fail-fast gather at once.
+    if (m_failFast) {
+        for (TaskCore *c : m_children) {
+            if (c->isDone() && c->error()) {
+                m_firstError = c->error();
+                m_woken = true;
+                loop->schedule(task, loop->nowNs());
+                return;
+            }
+        }
+    }
+    task->withdraw = {[](void *ctx) {
+                          auto *self = static_cast<GatherWait *>(ctx);
+                          self->m_cancelRequested = true;
+                          bool any = false;
+                          for (TaskCore *c : self->m_children)
+                              any = c->cancel() || any;
+                          // Nothing left to cancel: wake with CancelledError now.
+                          return any;
+                      },
+                      this};
+}
+
+void GatherWait::childDone(TaskCore *child)
+{
+    --m_remaining;
+    if (m_woken)
+        return;
+    if (m_failFast && child->error() && !m_firstError) {
+        m_firstError = child->error();
+        m_woken = true;
+    } else if (m_remaining == 0) {
+        m_woken = true;
+    } else {
+        return;
+    }
+    m_waiter->loop()->schedule(m_waiter, m_waiter->loop()->nowNs());
+}
+
+void GatherWait::resume()
+{
+    if (m_cancelRequested && m_remaining == 0)
+        throw CancelledError();
+    if (m_failFast && !m_firstError) {
+        for (TaskCore *c : m_children) {
+            if (c->error()) {
+                m_firstError = c->error();
+                break;
+            }
+        }
+    }
+    if (m_firstError)
+        std::rethrow_exception(m_firstError);
+}
+
+} // namespace Loopscope::detail

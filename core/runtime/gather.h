@@ -1,0 +1,106 @@
+#pragma once
+
+#include "result.h"
+#include "task.h"
+
+#include <memory>
+#include <vector>
+
+namespace Loopscope {
+
+enum class GatherMode { FailFast, ReturnExceptions };
+
+namespace detail {
+
+//! Waits for a set of tasks: all of them, or (fail-fast) until the first one fails.
+//! Cancelling the waiter cancels every child still running and waits for them, then raises
+//! CancelledError (asyncio's _GatheringFuture).
+class GatherWait
+{
+public:
+    GatherWait(std::vector<TaskCore *> children, bool failFast);
+    GatherWait(GatherWait &&) noexcept;
+    ~GatherWait();
+
+    bool ready() const;
+    void suspend(TaskCore *task, quint32 unit);
+    void resume();
+
+private:
+    struct Node : DoneCallback {
+        GatherWait *owner = nullptr;
+        TaskCore *child = nullptr;
+    };
+    void childDone(TaskCore *child);
+
+    std::vector<TaskCore *> m_children;
+    std::unique_ptr<Node[]> m_nodes;
+    TaskCore *m_waiter = nullptr;
+    std::exception_ptr m_firstError;
+    int m_remaining = 0;
+    bool m_failFast;
+    bool m_woken = false;
+    bool m_cancelRequested = false;
+};
+
+template<typename T>
+std::vector<TaskCore *> coresOf(const std::vector<Task<T>> &tasks)
+{
+    std::vector<TaskCore *> cores;
+    cores.reserve(tasks.size());
+    for (const auto &t : tasks)
+        cores.push_back(t.core());
+    return cores;
+}
+
+} // namespace detail
+
+//! asyncio.gather over tasks. FailFast: the first error is raised here at once and the other
+//! tasks go on running. ReturnExceptions: use gatherResults.
+template<typename T>
+Co<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::vector<Task<T>> tasks)
+{
+    co_await detail::GatherWait(detail::coresOf(tasks), true);
+    if constexpr (std::is_void_v<T>) {
+        for (auto &t : tasks)
+            t.result();
+    } else {
+        std::vector<T> out;
+        out.reserve(tasks.size());
+        for (auto &t : tasks)
+            out.push_back(t.result());
+        co_return out;
+    }
+}
+
+//! asyncio.gather(..., return_exceptions=True): every child's value or error, in order.
+template<typename T>
+Co<std::vector<Result<T>>> gatherResults(std::vector<Task<T>> tasks)
+{
+    co_await detail::GatherWait(detail::coresOf(tasks), false);
+    std::vector<Result<T>> out;
+    out.reserve(tasks.size());
+    for (auto &t : tasks) {
+        Result<T> r;
+        r.error = t.error();
+        if constexpr (!std::is_void_v<T>) {
+            if (!r.error)
+                r.value = t.result();
+        }
+        out.push_back(std::move(r));
+    }
+    co_return out;
+}
+
+//! gather over coroutines: each is wrapped in a task first (asyncio.ensure_future), in order.
+template<typename T>
+std::vector<Task<T>> createTasks(std::vector<Co<T>> coros)
+{
+    std::vector<Task<T>> tasks;
+    tasks.reserve(coros.size());
+    for (auto &c : coros)
+        tasks.push_back(createTask(std::move(c)));
+    return tasks;
+}
+
+} // namespace Loopscope

@@ -1,0 +1,111 @@
+#include "semaphore.h"
+
+namespace Loopscope {
+
+SemaphorePermit &SemaphorePermit::operator=(SemaphorePermit &&o) noexcept
+{
+    if (this != &o) {
+        release();
+        m_sem = std::exchange(o.m_sem, nullptr);
+    }
+    return *this;
+}
+
+void SemaphorePermit::release()
+{
+    if (m_sem)
+        std::exchange(m_sem, nullptr)->release();
+}
+
+Semaphore::Semaphore(int permits, const QString &name)
+    : m_permits(permits)
+    , m_value(permits)
+    , m_loop(EventLoop::current())
+{
+    if (m_loop) {
+        m_inUseName = m_loop->intern(name + QStringLiteral(" in use"));
+        m_queueName = m_loop->intern(name + QStringLiteral(" queue"));
+        traceCounters();
+    }
+}
+
+Semaphore::~Semaphore()
+{
+    while (m_head)
+        unlink(m_head);
+}
+
+void Semaphore::traceCounters()
+{
+    if (!m_loop)
+        return;
+    m_loop->traceCounter(m_inUseName, m_permits - m_value);
+    m_loop->traceCounter(m_queueName, m_waitCount);
+}
+
+void Semaphore::unlink(Acquire *a)
+{
+    if (!a->m_linked)
+        return;
+    (a->m_prev ? a->m_prev->m_next : m_head) = a->m_next;
+    (a->m_next ? a->m_next->m_prev : m_tail) = a->m_prev;
+    a->m_prev = a->m_next = nullptr;
+    a->m_linked = false;
+    --m_waitCount;
+}
+
+void Semaphore::release()
+{
+    ++m_value;
+    if (Acquire *first = m_head) {
+        // Hand the permit over to the first waiter (asyncio's _wake_up_next).
+        unlink(first);
+        --m_value;
+        first->m_granted = true;
+        first->m_task->loop()->schedule(first->m_task, first->m_task->loop()->nowNs());
+    }
+    traceCounters();
+}
+
+Semaphore::Acquire::~Acquire()
+{
+    if (m_linked)
+        m_sem->unlink(this);
+}
+
+bool Semaphore::Acquire::ready()
+{
+    if (m_sem->locked())
+        return false;
+    --m_sem->m_value;
+    m_sem->traceCounters();
+    return true;
+}
+
+void Semaphore::Acquire::suspend(TaskCore *task, quint32)
+{
+    m_task = task;
+    m_prev = m_sem->m_tail;
+    (m_sem->m_tail ? m_sem->m_tail->m_next : m_sem->m_head) = this;
+    m_sem->m_tail = this;
+    m_linked = true;
+    ++m_sem->m_waitCount;
+    m_sem->traceCounters();
+    task->withdraw = {[](void *ctx) {
+                          auto *self = static_cast<Acquire *>(ctx);
+                          self->m_sem->unlink(self);
+                          self->m_sem->traceCounters();
+                          return false;
+                      },
+                      this};
+}
+
+void Semaphore::Acquire::abandon()
+{
+    if (m_granted) {
+        m_granted = false;
+        m_sem->release();
+    }
+}
+
+} // namespace Loopscope

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "task.h"
+
+namespace Loopscope {
+
+class Semaphore;
+
+//! Holds one permit of a Semaphore; gives it back when destroyed (`async with semaphore:`).
+class [[nodiscard]] SemaphorePermit
+{
+public:
+    explicit SemaphorePermit(Semaphore *s = nullptr)
+        : m_sem(s)
+    {
+    }
+    SemaphorePermit(SemaphorePermit &&o) noexcept
+        : m_sem(std::exchange(o.m_sem, nullptr))
+    {
+    }
+    SemaphorePermit &operator=(SemaphorePermit &&o) noexcept;
+    ~SemaphorePermit() { release(); }
+    void release();
+
+private:
+    Semaphore *m_sem;
+};
+
+//! asyncio.Semaphore: acquire() waits FIFO for a permit (the task shows Queued meanwhile);
+//! release hands the permit straight to the first waiter. A cancelled waiter is unlinked at once;
+//! one cancelled after it was granted a permit gives it back. Occupancy is traced as two counters,
+//! "<name> in use" and "<name> queue". Loop thread only.
+class Semaphore
+{
+public:
+    explicit Semaphore(int permits, const QString &name = QStringLiteral("semaphore"));
+    Semaphore(const Semaphore &) = delete;
+    Semaphore &operator=(const Semaphore &) = delete;
+    ~Semaphore();
+
+    int available() const { return m_value; }
+    int waiting() const { return m_waitCount; }
+    int permits() const { return m_permits; }
+    bool locked() const { return m_value == 0 || m_waitCount > 0; }
+    void release();
+
+    class Acquire
+    {
+    public:
+        static constexpr UnitState WaitState = UnitState::Queued;
+        explicit Acquire(Semaphore *s)
+            : m_sem(s)
+        {
+        }
+        Acquire(Acquire &&o) noexcept
+            : m_sem(o.m_sem)
+        {
+        }
+        ~Acquire();
+        bool ready();
+        void suspend(TaskCore *task, quint32 unit);
+        SemaphorePermit resume() { return SemaphorePermit(m_sem); }
+        void abandon();
+
+    private:
+        friend class Semaphore;
+        Semaphore *m_sem;
+        TaskCore *m_task = nullptr;
+        Acquire *m_prev = nullptr;
+        Acquire *m_next = nullptr;
+        bool m_linked = false;
+        bool m_granted = false;
+    };
+
+    //! `auto permit = co_await semaphore.acquire();`
+    Acquire acquire() { return Acquire(this); }
+
+private:
+    void unlink(Acquire *a);
+    void traceCounters();
+
+    int m_permits;
+    int m_value;
+    int m_waitCount = 0;
+    Acquire *m_head = nullptr;
+    Acquire *m_tail = nullptr;
+    EventLoop *m_loop;
+    quint32 m_inUseName = 0;
+    quint32 m_queueName = 0;
+};
+
+} // namespace Loopscope

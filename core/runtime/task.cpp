@@ -1,0 +1,111 @@
+#include "task.h"
+
+#include <cxxabi.h>
+#include <typeinfo>
+
+namespace Loopscope::detail {
+
+bool currentExceptionIsCancelled() noexcept
+{
+    const std::type_info *type = abi::__cxa_current_exception_type();
+    return type && *type == typeid(CancelledError);
+}
+
+std::coroutine_handle<> PromiseBase::finalStep() noexcept
+{
+    if (isRoot) {
+        task->finish(exception);
+        return std::noop_coroutine();
+    }
+    if (label && task) {
+        EventLoop *loop = task->loop();
+        Outcome outcome = Outcome::Completed;
+        quint32 errorId = 0;
+        if (exception) {
+            if (cancelled) {
+                outcome = task->cancelCause() == CancelCause::Timeout ? Outcome::TimedOut
+                                                                      : Outcome::Cancelled;
+            } else {
+                outcome = Outcome::Failed;
+                errorId = loop->intern(errorText(exception));
+            }
+        }
+        loop->trace(EventType::Finished, unit, quint8(outcome), 0, errorId);
+        loop->traceState(parentUnit, UnitState::Running);
+        task->currentUnit = parentUnit;
+    }
+    return continuation ? continuation : std::noop_coroutine();
+}
+
+void PromiseBase::reportNeverAwaited() noexcept
+{
+    if (!label)
+        return;
+    EventLoop *loop = EventLoop::current();
+    if (!loop)
+        return;
+    const quint32 u = loop->newUnit();
+    loop->traceAt(createdNs, EventType::Created, u, quint8(UnitKind::Coroutine), parentUnit, label);
+    loop->trace(EventType::Finished, u, quint8(Outcome::NeverAwaited));
+    if (TraceRecorder *rec = loop->recorder()) {
+        loop->print(QStringLiteral("RuntimeWarning: coroutine '%1' was never awaited")
+                        .arg(rec->string(label)));
+    }
+}
+
+void enterChild(PromiseBase &parent, PromiseBase &child)
+{
+    child.task = parent.task;
+    child.started = true;
+    if (child.label && parent.task) {
+        EventLoop *loop = parent.task->loop();
+        child.unit = loop->newUnit();
+        child.parentUnit = parent.unit;
+        loop->trace(EventType::Created, child.unit, quint8(UnitKind::Coroutine), parent.unit,
+                    child.label);
+        loop->traceState(parent.unit, UnitState::Waiting);
+        loop->trace(EventType::Link, parent.unit, 0, child.unit);
+        loop->traceState(child.unit, UnitState::Running);
+        parent.task->currentUnit = child.unit;
+    } else {
+        child.unit = parent.unit;
+        child.label = 0;
+    }
+}
+
+void TaskJoinBase::suspend(TaskCore *task, quint32 unit)
+{
+    m_waiter = task;
+    fn = [](DoneCallback *cb, TaskCore *done) {
+        auto *self = static_cast<TaskJoinBase *>(cb);
+        done->loop()->schedule(self->m_waiter, done->loop()->nowNs());
+    };
+    m_target->addDoneCallback(this);
+    task->withdraw = {[](void *ctx) {
+                          static_cast<TaskJoinBase *>(ctx)->m_target->cancel();
+                          return true;
+                      },
+                      this};
+    task->loop()->trace(EventType::Link, unit, 0, m_target->unit());
+}
+
+TaskCore *spawnTask(PromiseBase &p, std::coroutine_handle<> h, UnitKind kind, const QString &label)
+{
+    EventLoop *loop = EventLoop::current();
+    Q_ASSERT_X(loop, "createTask", "tasks are created on a running loop");
+    p.isRoot = true;
+    p.started = true;
+    p.kind = kind;
+    p.unit = loop->newUnit();
+    if (!label.isEmpty())
+        p.label = loop->intern(label);
+    TaskCore *creator = loop->currentTask();
+    p.parentUnit = creator ? creator->currentUnit : 0;
+    loop->trace(EventType::Created, p.unit, quint8(kind), p.parentUnit, p.label);
+    TaskCore *core = loop->createTaskCore(h, p.unit);
+    p.task = core;
+    core->ref(); // the handle's reference
+    return core;
+}
+
+} // namespace Loopscope::detail

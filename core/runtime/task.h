@@ -1,0 +1,423 @@
+#pragma once
+
+#include "errors.h"
+#include "eventloop.h"
+#include "taskcore.h"
+
+#include <QString>
+
+#include <concepts>
+#include <coroutine>
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace Loopscope {
+
+template<typename T = void>
+class Co;
+template<typename T = void>
+class Task;
+
+//! The protocol of the runtime's own awaitables (sleep, semaphore, task join, executor, ...).
+//! ready(): done without suspending; suspend(task, unit): arrange a wake-up with
+//! task->loop()->schedule() and, if it can be withdrawn, set task->withdraw; resume(): result.
+//! Optional: `static constexpr UnitState WaitState` (default Waiting) and abandon(), called
+//! when the task is resumed by a cancellation instead of its result (give back what was granted).
+template<typename A>
+concept RuntimeAwaitable = requires(A a, TaskCore *t, quint32 unit) {
+    { a.ready() } -> std::convertible_to<bool>;
+    a.suspend(t, unit);
+    a.resume();
+};
+
+namespace detail {
+
+template<typename A>
+constexpr UnitState waitStateOf()
+{
+    if constexpr (requires { A::WaitState; })
+        return A::WaitState;
+    else
+        return UnitState::Waiting;
+}
+
+//! True while the exception being handled is a CancelledError (no rethrow needed).
+bool currentExceptionIsCancelled() noexcept;
+
+//! What every Co<T> promise shares: which task drives it, which unit its awaits record for.
+struct PromiseBase {
+    TaskCore *task = nullptr;
+    std::coroutine_handle<> continuation;
+    std::exception_ptr exception;
+    qint64 createdNs = 0;
+    quint32 unit = 0;       // the unit its awaits record states for (own, or the parent's)
+    quint32 parentUnit = 0; // the unit that awaits it (inline) or created it (task)
+    quint32 label = 0;      // interned label; 0: anonymous (not traced on its own)
+    UnitKind kind = UnitKind::Coroutine;
+    bool isRoot = false;
+    bool started = false;
+    bool cancelled = false; // the exception is a CancelledError
+
+    struct InitialAwaiter {
+        PromiseBase *p;
+        bool await_ready() const noexcept { return false; }
+        void await_suspend(std::coroutine_handle<>) const noexcept { }
+        void await_resume() const
+        {
+            if (!p->isRoot)
+                return;
+            TaskCore *t = p->task;
+            t->currentUnit = p->unit;
+            t->loop()->traceState(p->unit, UnitState::Running);
+            if (t->mustCancel) {
+                t->mustCancel = false;
+                throw CancelledError();
+            }
+        }
+    };
+
+    struct FinalAwaiter {
+        bool await_ready() const noexcept { return false; }
+        template<typename P>
+        std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) const noexcept
+        {
+            return h.promise().finalStep();
+        }
+        void await_resume() const noexcept { }
+    };
+
+    InitialAwaiter initial_suspend() noexcept { return {this}; }
+    FinalAwaiter final_suspend() noexcept { return {}; }
+    void unhandled_exception() noexcept
+    {
+        exception = std::current_exception();
+        cancelled = currentExceptionIsCancelled();
+    }
+
+    std::coroutine_handle<> finalStep() noexcept;
+    //! The coroutine was destroyed without ever running: report it like CPython's warning.
+    void reportNeverAwaited() noexcept;
+
+    template<typename A>
+    struct Traced {
+        A inner;
+        PromiseBase *p;
+        bool suspended = false;
+
+        bool await_ready() { return p->task->mustCancel || inner.ready(); }
+        void await_suspend(std::coroutine_handle<> h)
+        {
+            TaskCore *t = p->task;
+            t->resumePoint = h;
+            suspended = true;
+            t->loop()->traceState(p->unit, waitStateOf<A>());
+            inner.suspend(t, p->unit);
+        }
+        decltype(auto) await_resume()
+        {
+            TaskCore *t = p->task;
+            t->currentUnit = p->unit;
+            if (suspended) {
+                EventLoop *loop = t->loop();
+                const qint64 now = loop->nowNs();
+                if (now - t->readyNs > loop->readyThresholdNs())
+                    loop->traceAt(t->readyNs, EventType::State, p->unit, quint8(UnitState::Ready));
+                loop->traceAt(now, EventType::State, p->unit, quint8(UnitState::Running));
+            }
+            if (t->mustCancel) {
+                t->mustCancel = false;
+                if constexpr (requires { inner.abandon(); })
+                    inner.abandon();
+                throw CancelledError();
+            }
+            return inner.resume();
+        }
+    };
+
+    template<typename U>
+    auto await_transform(Co<U> &&co);
+    template<typename U>
+    auto await_transform(Task<U> &task);
+    template<typename U>
+    auto await_transform(Task<U> &&task) { return await_transform(task); }
+    template<RuntimeAwaitable A>
+    Traced<std::remove_cvref_t<A>> await_transform(A &&a)
+    {
+        return {std::forward<A>(a), this};
+    }
+};
+
+template<typename T>
+struct Promise : PromiseBase {
+    std::optional<T> result;
+    Co<T> get_return_object() noexcept;
+    template<typename V>
+    void return_value(V &&v)
+    {
+        result.emplace(std::forward<V>(v));
+    }
+    T take()
+    {
+        if (exception)
+            std::rethrow_exception(exception);
+        return std::move(*result);
+    }
+};
+
+template<>
+struct Promise<void> : PromiseBase {
+    Co<void> get_return_object() noexcept;
+    void return_void() noexcept { }
+    void take()
+    {
+        if (exception)
+            std::rethrow_exception(exception);
+    }
+};
+
+//! Starts a named child inline: it gets a unit of its own (kind Coroutine) under the parent.
+void enterChild(PromiseBase &parent, PromiseBase &child);
+
+} // namespace detail
+
+//! A lazy coroutine, like Python's coroutine object: `Co<int> f()` is `async def f() -> int`.
+//! Nothing runs until it is awaited (inline, in the awaiting task) or wrapped in a task
+//! (createTask, gather, TaskGroup::spawn, waitFor). One that is destroyed without either is
+//! reported as never awaited (if it was named). Move-only; loop thread only.
+template<typename T>
+class [[nodiscard]] Co
+{
+public:
+    using promise_type = detail::Promise<T>;
+    using Handle = std::coroutine_handle<promise_type>;
+
+    explicit Co(Handle h)
+        : m_h(h)
+    {
+    }
+    Co(Co &&other) noexcept
+        : m_h(std::exchange(other.m_h, nullptr))
+    {
+    }
+    Co &operator=(Co &&other) noexcept
+    {
+        if (this != &other) {
+            reset();
+            m_h = std::exchange(other.m_h, nullptr);
+        }
+        return *this;
+    }
+    ~Co() { reset(); }
+
+    //! Gives the coroutine a label: it is traced as a unit of its own (a lane on the timeline).
+    Co named(const QString &label) &&
+    {
+        if (EventLoop *loop = EventLoop::current()) {
+            auto &p = m_h.promise();
+            p.label = loop->intern(label);
+            p.createdNs = loop->nowNs();
+            if (TaskCore *t = loop->currentTask())
+                p.parentUnit = t->currentUnit;
+        }
+        return std::move(*this);
+    }
+    quint32 labelId() const { return m_h ? m_h.promise().label : 0; }
+    Handle release() { return std::exchange(m_h, nullptr); }
+
+    struct Awaiter {
+        Handle h;
+        bool await_ready() const noexcept { return false; }
+        template<typename P>
+        std::coroutine_handle<> await_suspend(std::coroutine_handle<P> parent) noexcept
+        {
+            detail::enterChild(parent.promise(), h.promise());
+            h.promise().continuation = parent;
+            return h;
+        }
+        T await_resume() { return h.promise().take(); }
+        ~Awaiter()
+        {
+            if (h)
+                h.destroy();
+        }
+    };
+
+private:
+    void reset()
+    {
+        if (!m_h)
+            return;
+        if (!m_h.promise().started)
+            m_h.promise().reportNeverAwaited();
+        m_h.destroy();
+        m_h = nullptr;
+    }
+    Handle m_h;
+};
+
+namespace detail {
+template<typename T>
+Co<T> Promise<T>::get_return_object() noexcept
+{
+    return Co<T>(std::coroutine_handle<Promise<T>>::from_promise(*this));
+}
+inline Co<void> Promise<void>::get_return_object() noexcept
+{
+    return Co<void>(std::coroutine_handle<Promise<void>>::from_promise(*this));
+}
+
+template<typename U>
+auto PromiseBase::await_transform(Co<U> &&co)
+{
+    return typename Co<U>::Awaiter{co.release()};
+}
+
+//! The result of a done task (copied; a task's result may be read more than once).
+template<typename T>
+T resultOf(TaskCore *core)
+{
+    if (core->error())
+        std::rethrow_exception(core->error());
+    if constexpr (!std::is_void_v<T>)
+        return *std::coroutine_handle<Promise<T>>::from_address(core->root().address())
+                    .promise()
+                    .result;
+}
+
+//! Awaiting a task: wakes when it is done; cancelling the awaiter cancels the awaited task
+//! (as asyncio does) and still waits for it to end.
+class TaskJoinBase : public DoneCallback
+{
+public:
+    explicit TaskJoinBase(TaskCore *target)
+        : m_target(target)
+    {
+        m_target->ref();
+    }
+    TaskJoinBase(TaskJoinBase &&o) noexcept
+        : m_target(std::exchange(o.m_target, nullptr))
+    {
+    }
+    ~TaskJoinBase()
+    {
+        if (!m_target)
+            return;
+        m_target->removeDoneCallback(this);
+        m_target->deref();
+    }
+    bool ready() const { return m_target->isDone(); }
+    void suspend(TaskCore *task, quint32 unit);
+
+protected:
+    TaskCore *m_target;
+    TaskCore *m_waiter = nullptr;
+};
+
+template<typename T>
+class TaskJoin : public TaskJoinBase
+{
+public:
+    using TaskJoinBase::TaskJoinBase;
+    T resume() { return resultOf<T>(m_target); }
+};
+
+template<typename U>
+auto PromiseBase::await_transform(Task<U> &task)
+{
+    return Traced<TaskJoin<U>>{TaskJoin<U>(task.core()), this};
+}
+
+//! Wraps co in a new task (kind, label) under the current unit and schedules it.
+TaskCore *spawnTask(PromiseBase &p, std::coroutine_handle<> h, UnitKind kind,
+                    const QString &label);
+
+} // namespace detail
+
+//! A handle to a scheduled task (asyncio.Task). Copyable; the task runs whether or not a
+//! handle is kept. Awaiting it waits for its result (and rethrows its error).
+template<typename T>
+class Task
+{
+public:
+    Task() = default;
+    explicit Task(TaskCore *core, bool adopt = false)
+        : m_core(core)
+    {
+        if (m_core && !adopt)
+            m_core->ref();
+    }
+    Task(const Task &o)
+        : m_core(o.m_core)
+    {
+        if (m_core)
+            m_core->ref();
+    }
+    Task(Task &&o) noexcept
+        : m_core(std::exchange(o.m_core, nullptr))
+    {
+    }
+    Task &operator=(Task o) noexcept
+    {
+        std::swap(m_core, o.m_core);
+        return *this;
+    }
+    ~Task()
+    {
+        if (m_core)
+            m_core->deref();
+    }
+
+    TaskCore *core() const { return m_core; }
+    quint32 unit() const { return m_core->unit(); }
+    bool isDone() const { return m_core->isDone(); }
+    bool cancel() { return m_core->cancel(CancelCause::Explicit); }
+    Outcome outcome() const { return m_core->outcome(); }
+    bool isCancelled() const
+    {
+        return m_core->outcome() == Outcome::Cancelled || m_core->outcome() == Outcome::TimedOut;
+    }
+    //! The result of a done task; rethrows its error.
+    T result() const { return detail::resultOf<T>(m_core); }
+    std::exception_ptr error() const { return m_core->error(); }
+
+private:
+    TaskCore *m_core = nullptr;
+};
+
+//! asyncio.create_task: schedules co as a new task; it first runs on a later loop turn.
+//! The label defaults to the coroutine's name() label, else "task <id>".
+template<typename T>
+Task<T> createTask(Co<T> co, const QString &label = QString())
+{
+    auto h = co.release();
+    return Task<T>(detail::spawnTask(h.promise(), h, UnitKind::Task, label), true);
+}
+
+//! asyncio.run: runs main on the calling thread's loop until it and everything it left are done.
+//! Returns main's task (done).
+template<typename T>
+Task<T> runMain(EventLoop &loop, Co<T> main, const QString &label = QStringLiteral("main"))
+{
+    auto h = main.release();
+    auto &p = h.promise();
+    p.isRoot = true;
+    p.started = true;
+    p.kind = UnitKind::Main;
+    p.unit = loop.newUnit();
+    loop.traceAt(0, EventType::Created, p.unit, quint8(UnitKind::Main), 0, loop.intern(label));
+    p.task = loop.beginMain(h, p.unit);
+    Task<T> task(p.task);
+    loop.execMain();
+    return task;
+}
+
+//! Prints a line from scenario code (recorded with its time, shown in the output panel).
+inline void print(const QString &line)
+{
+    if (EventLoop *loop = EventLoop::current())
+        loop->print(line);
+}
+
+} // namespace Loopscope

@@ -1,0 +1,96 @@
+#include "taskcore.h"
+
+#include "errors.h"
+#include "eventloop.h"
+
+namespace Loopscope {
+
+TaskCore::TaskCore(EventLoop *loop, quint32 unit, std::coroutine_handle<> root)
+    : m_loop(loop)
+    , m_unit(unit)
+    , m_root(root)
+{
+}
+
+TaskCore::~TaskCore()
+{
+    if (m_root)
+        m_root.destroy();
+}
+
+bool TaskCore::cancel(CancelCause cause)
+{
+    if (m_done)
+        return false;
+    ++m_cancelRequests;
+    if (cause != CancelCause::None)
+        m_cause = cause;
+    if (withdraw.fn && withdraw.fn(withdraw.ctx))
+        return true;
+    mustCancel = true;
+    if (!scheduled && m_loop->currentTask() != this)
+        m_loop->schedule(this, m_loop->nowNs());
+    return true;
+}
+
+int TaskCore::uncancel()
+{
+    if (m_cancelRequests > 0)
+        --m_cancelRequests;
+    if (m_cancelRequests == 0)
+        m_cause = CancelCause::None;
+    return m_cancelRequests;
+}
+
+void TaskCore::addDoneCallback(DoneCallback *cb)
+{
+    cb->prev = nullptr;
+    cb->next = m_callbacks;
+    if (m_callbacks)
+        m_callbacks->prev = cb;
+    m_callbacks = cb;
+}
+
+void TaskCore::removeDoneCallback(DoneCallback *cb)
+{
+    if (cb->prev)
+        cb->prev->next = cb->next;
+    else if (m_callbacks == cb)
+        m_callbacks = cb->next;
+    else
+        return; // not linked
+    if (cb->next)
+        cb->next->prev = cb->prev;
+    cb->prev = cb->next = nullptr;
+}
+
+void TaskCore::finish(std::exception_ptr error)
+{
+    m_done = true;
+    m_error = std::move(error);
+    quint32 errorId = 0;
+    if (!m_error) {
+        m_outcome = Outcome::Completed;
+    } else if (isCancelledError(m_error)) {
+        m_outcome = m_cause == CancelCause::Timeout ? Outcome::TimedOut : Outcome::Cancelled;
+    } else {
+        m_outcome = Outcome::Failed;
+        errorId = m_loop->intern(errorText(m_error));
+    }
+    m_loop->trace(EventType::Finished, m_unit, quint8(m_outcome), 0, errorId);
+    withdraw = {};
+    // Callbacks run in registration order (oldest first), like asyncio's.
+    DoneCallback *last = m_callbacks;
+    while (last && last->next)
+        last = last->next;
+    m_callbacks = nullptr;
+    while (last) {
+        DoneCallback *cb = last;
+        last = cb->prev;
+        cb->prev = cb->next = nullptr;
+        cb->fn(cb, this);
+    }
+    m_loop->taskFinished(this);
+}
+
+} // namespace Loopscope

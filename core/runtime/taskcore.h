@@ -1,0 +1,111 @@
+#pragma once
+
+#include "traceevent.h"
+
+#include <QtGlobal>
+
+#include <coroutine>
+#include <exception>
+
+namespace Loopscope {
+
+class EventLoop;
+class TaskCore;
+
+//! Why a task was cancelled; decides its outcome (TimedOut for Timeout, else Cancelled).
+enum class CancelCause : quint8 { None, Explicit, Timeout, Shutdown };
+
+//! Something queued on the loop's ready queue: fn(ctx) runs in a later loop turn.
+struct ReadyItem {
+    void (*fn)(void *);
+    void *ctx;
+};
+
+//! An entry of the loop's timer heap. Lives inside the awaiter that waits on it, so a sleep
+//! costs no allocation and cancelling it is removing the entry.
+struct TimerNode {
+    qint64 deadlineNs = 0;
+    quint64 seq = 0;
+    int heapIndex = -1;
+    void (*fire)(TimerNode *) = nullptr;
+};
+
+//! Called synchronously when a task finishes. Nodes live in whoever waits (intrusive list).
+struct DoneCallback {
+    DoneCallback *prev = nullptr;
+    DoneCallback *next = nullptr;
+    void (*fn)(DoneCallback *, TaskCore *) = nullptr;
+};
+
+//! How the current await point of a task can be withdrawn when the task is cancelled.
+//! fn returns true when the awaited thing was cancelled and will wake the task itself
+//! (awaiting another task: it is cancelled and our task wakes when it ends); false when the task
+//! must be woken now with CancelledError (a sleep's timer was removed, a waiter unlinked).
+struct Withdraw {
+    bool (*fn)(void *) = nullptr;
+    void *ctx = nullptr;
+};
+
+//! The state of one task (asyncio.Task): identity, the coroutine it drives, its cancel state
+//! and its result. Owned by Task<T> handles and, while it is not done, by its loop.
+//! Loop thread only.
+class TaskCore
+{
+public:
+    TaskCore(EventLoop *loop, quint32 unit, std::coroutine_handle<> root);
+    ~TaskCore();
+    TaskCore(const TaskCore &) = delete;
+    TaskCore &operator=(const TaskCore &) = delete;
+
+    void ref() { ++m_refs; }
+    void deref()
+    {
+        if (--m_refs == 0)
+            delete this;
+    }
+
+    EventLoop *loop() const { return m_loop; }
+    quint32 unit() const { return m_unit; }
+    bool isDone() const { return m_done; }
+    Outcome outcome() const { return m_outcome; }
+    std::exception_ptr error() const { return m_error; }
+    std::coroutine_handle<> root() const { return m_root; }
+
+    //! asyncio's Task.cancel(): returns false if the task is already done.
+    bool cancel(CancelCause cause = CancelCause::Explicit);
+    //! asyncio's Task.uncancel(): returns the cancel requests still outstanding.
+    int uncancel();
+    int cancelling() const { return m_cancelRequests; }
+    CancelCause cancelCause() const { return m_cause; }
+
+    void addDoneCallback(DoneCallback *cb);
+    void removeDoneCallback(DoneCallback *cb);
+
+    // Used by the runtime's awaiters and the loop.
+    std::coroutine_handle<> resumePoint;
+    Withdraw withdraw;
+    qint64 readyNs = 0;
+    quint32 currentUnit = 0; //!< the innermost traced unit running in this task
+    bool mustCancel = false;
+    bool scheduled = false;
+
+    //! Called by the root coroutine's final suspend: records the outcome, runs callbacks.
+    void finish(std::exception_ptr error);
+
+private:
+    friend class EventLoop;
+    EventLoop *m_loop;
+    quint32 m_unit;
+    int m_refs = 1; // the loop's reference while not done
+    int m_cancelRequests = 0;
+    CancelCause m_cause = CancelCause::None;
+    bool m_done = false;
+    Outcome m_outcome = Outcome::None;
+    std::coroutine_handle<> m_root;
+    std::exception_ptr m_error;
+    DoneCallback *m_callbacks = nullptr;
+    TaskCore *m_prevLive = nullptr;
+    TaskCore *m_nextLive = nullptr;
+};
+
+} // namespace Loopscope

@@ -1,0 +1,461 @@
+#include <catch2/catch.hpp>
+
+#include "runtimetest.h"
+
+using namespace Loopscope;
+using namespace Loopscope::Test;
+
+namespace {
+
+Co<QString> work(QString name, double delay)
+{
+    print(name + QStringLiteral(" starting"));
+    co_await sleep(delay);
+    print(name + QStringLiteral(" completed"));
+    co_return name + QStringLiteral(" result");
+}
+
+Co<void> sequentialMain()
+{
+    for (int i = 1; i <= 3; ++i) {
+        const QString name = QStringLiteral("Task %1").arg(i);
+        co_await work(name, 2).named(name);
+    }
+}
+
+Co<void> concurrentMain(QStringList *results)
+{
+    auto t1 = createTask(work(QStringLiteral("API-1"), 2), QStringLiteral("API-1"));
+    auto t2 = createTask(work(QStringLiteral("API-2"), 3), QStringLiteral("API-2"));
+    auto t3 = createTask(work(QStringLiteral("API-3"), 1), QStringLiteral("API-3"));
+    print(QStringLiteral("tasks created"));
+    std::vector<Task<QString>> tasks{t1, t2, t3};
+    const auto values = co_await gather(tasks);
+    for (const QString &v : values)
+        results->append(v);
+}
+
+Co<int> item(int id, double delay, int failItem)
+{
+    co_await sleep(delay);
+    if (id == failItem)
+        throw ScenarioError(QStringLiteral("ValueError"),
+                            QStringLiteral("Failed to process item %1").arg(id));
+    co_return id;
+}
+
+} // namespace
+
+TEST_CASE("Sequential awaits of named coroutines add up", "[runtime]")
+{
+    const TraceData data = runTraced([] { return sequentialMain(); });
+    REQUIRE(seconds(data.info.totalNs) == Approx(6.0));
+    for (int i = 1; i <= 3; ++i) {
+        const UnitRecord *u = unitByLabel(data, QStringLiteral("Task %1").arg(i));
+        REQUIRE(u);
+        CHECK(u->kind == UnitKind::Coroutine);
+        CHECK(u->parent == data.info.mainId);
+        CHECK(seconds(u->startNs) == Approx(2.0 * (i - 1)));
+        CHECK(seconds(u->endNs) == Approx(2.0 * i));
+        CHECK(u->outcome == Outcome::Completed);
+        CHECK(timeIn(*u, UnitState::Waiting) == Approx(2.0));
+    }
+    // main waits while each child runs
+    const UnitRecord *main = data.unit(data.info.mainId);
+    CHECK(timeIn(*main, UnitState::Waiting) == Approx(6.0));
+    CHECK(data.flows.size() == 3);
+}
+
+TEST_CASE("Created tasks start on a later loop turn and run concurrently", "[runtime]")
+{
+    QStringList results;
+    const TraceData data = runTraced([&] { return concurrentMain(&results); });
+    REQUIRE(seconds(data.info.totalNs) == Approx(3.0));
+    // main printed before any task started: create_task only schedules.
+    const QStringList out = outputTexts(data);
+    REQUIRE(out.size() == 7);
+    CHECK(out[0] == QStringLiteral("tasks created"));
+    CHECK(out[1] == QStringLiteral("API-1 starting")); // FIFO
+    CHECK(out[2] == QStringLiteral("API-2 starting"));
+    CHECK(out[3] == QStringLiteral("API-3 starting"));
+    CHECK(results
+          == QStringList{QStringLiteral("API-1 result"), QStringLiteral("API-2 result"),
+                         QStringLiteral("API-3 result")});
+    const double ends[] = {2, 3, 1};
+    for (int i = 0; i < 3; ++i) {
+        const UnitRecord *u = unitByLabel(data, QStringLiteral("API-%1").arg(i + 1));
+        REQUIRE(u);
+        CHECK(u->kind == UnitKind::Task);
+        CHECK(u->startNs == 0);
+        CHECK(seconds(u->endNs) == Approx(ends[i]));
+    }
+}
+
+TEST_CASE("gather fail-fast raises the first error and leaves the others running", "[runtime]")
+{
+    QString caught;
+    double caughtAt = -1;
+    const TraceData data = runTraced([&]() -> Co<void> {
+        return [](QString *caught, double *caughtAt) -> Co<void> {
+            std::vector<Task<int>> tasks;
+            for (int i = 1; i <= 3; ++i)
+                tasks.push_back(createTask(item(i, i, 1), QStringLiteral("item %1").arg(i)));
+            try {
+                co_await gather(tasks);
+            } catch (const ScenarioError &e) {
+                *caught = e.message();
+                *caughtAt = double(EventLoop::current()->nowNs()) / 1e9;
+            }
+            co_await sleep(5);
+        }(&caught, &caughtAt);
+    });
+    CHECK(caught == QStringLiteral("Failed to process item 1"));
+    CHECK(caughtAt == Approx(1.0));
+    CHECK(unitByLabel(data, QStringLiteral("item 1"))->outcome == Outcome::Failed);
+    CHECK(unitByLabel(data, QStringLiteral("item 1"))->error
+          == QStringLiteral("ValueError: Failed to process item 1"));
+    CHECK(unitByLabel(data, QStringLiteral("item 2"))->outcome == Outcome::Completed);
+    CHECK(seconds(unitByLabel(data, QStringLiteral("item 3"))->endNs) == Approx(3.0));
+    CHECK(unitByLabel(data, QStringLiteral("item 3"))->outcome == Outcome::Completed);
+}
+
+TEST_CASE("gather with return exceptions returns errors as values", "[runtime]")
+{
+    std::vector<QString> texts;
+    const TraceData data = runTraced([&] {
+        return [](std::vector<QString> *texts) -> Co<void> {
+            std::vector<Task<int>> tasks;
+            for (int i = 1; i <= 7; ++i)
+                tasks.push_back(createTask(item(i, 0.5, 5), QStringLiteral("item %1").arg(i)));
+            const auto results = co_await gatherResults(tasks);
+            for (const auto &r : results)
+                texts->push_back(r.ok() ? QString::number(*r.value) : r.errorText());
+        }(&texts);
+    });
+    REQUIRE(texts.size() == 7);
+    CHECK(texts[3] == QStringLiteral("4"));
+    CHECK(texts[4] == QStringLiteral("ValueError: Failed to process item 5"));
+    CHECK(seconds(data.info.totalNs) == Approx(0.5));
+}
+
+namespace {
+Co<void> taskGroupMain(double stagger, QStringList *errors)
+{
+    TaskGroup tg;
+    for (int i = 1; i <= 7; ++i)
+        tg.spawn(item(i, 0.5 + stagger * (i - 1), 5), QStringLiteral("item %1").arg(i));
+    try {
+        co_await tg.wait();
+    } catch (const ExceptionGroup &eg) {
+        *errors = eg.errors();
+    }
+}
+} // namespace
+
+TEST_CASE("TaskGroup cancels only the siblings still pending", "[runtime]")
+{
+    SECTION("all finish in the same turn: only item 5 fails")
+    {
+        QStringList errors;
+        const TraceData data = runTraced([&] { return taskGroupMain(0, &errors); });
+        CHECK(errors == QStringList{QStringLiteral("ValueError: Failed to process item 5")});
+        for (int i = 1; i <= 7; ++i) {
+            const auto *u = unitByLabel(data, QStringLiteral("item %1").arg(i));
+            CHECK(u->outcome == (i == 5 ? Outcome::Failed : Outcome::Completed));
+        }
+    }
+    SECTION("staggered: the later items are cancelled when item 5 fails")
+    {
+        QStringList errors;
+        const TraceData data = runTraced([&] { return taskGroupMain(0.5, &errors); });
+        CHECK(errors.size() == 1);
+        for (int i = 1; i <= 7; ++i) {
+            const auto *u = unitByLabel(data, QStringLiteral("item %1").arg(i));
+            const Outcome expected = i < 5 ? Outcome::Completed
+                : i == 5                   ? Outcome::Failed
+                                           : Outcome::Cancelled;
+            CHECK(u->outcome == expected);
+            if (i > 5)
+                CHECK(seconds(u->endNs) == Approx(2.5));
+        }
+        CHECK(seconds(data.info.totalNs) == Approx(2.5));
+    }
+}
+
+namespace {
+Co<QString> slowOperation(double duration)
+{
+    co_await sleep(duration);
+    co_return QStringLiteral("Completed");
+}
+} // namespace
+
+TEST_CASE("waitFor cancels the inner task and raises TimeoutError", "[runtime]")
+{
+    bool timedOut = false;
+    const TraceData data = runTraced([&] {
+        return [](bool *timedOut) -> Co<void> {
+            try {
+                co_await waitFor(slowOperation(10).named(QStringLiteral("slow_operation")),
+                                 Seconds(2));
+            } catch (const TimeoutError &) {
+                *timedOut = true;
+                print(QStringLiteral("Operation timed out"));
+            }
+        }(&timedOut);
+    });
+    CHECK(timedOut);
+    const auto *slow = unitByLabel(data, QStringLiteral("slow_operation"));
+    REQUIRE(slow);
+    CHECK(slow->kind == UnitKind::Task);
+    CHECK(slow->outcome == Outcome::TimedOut);
+    CHECK(seconds(slow->endNs) == Approx(2.0));
+    CHECK(seconds(data.info.totalNs) == Approx(2.0)); // the 10 s timer was withdrawn
+    REQUIRE(data.deadlines.size() == 1);
+    CHECK(seconds(data.deadlines[0].timeNs) == Approx(2.0));
+}
+
+TEST_CASE("A timeout scope cancels the work inside and raises TimeoutError", "[runtime]")
+{
+    bool timedOut = false;
+    bool mainCancelled = true;
+    const TraceData data = runTraced([&] {
+        return [](bool *timedOut, bool *mainCancelled) -> Co<void> {
+            try {
+                co_await timeout(Seconds(2),
+                                 slowOperation(10).named(QStringLiteral("slow_operation")));
+            } catch (const TimeoutError &) {
+                *timedOut = true;
+            }
+            co_await sleep(0.5); // main is not cancelled any more
+            *mainCancelled = false;
+        }(&timedOut, &mainCancelled);
+    });
+    CHECK(timedOut);
+    CHECK_FALSE(mainCancelled);
+    const auto *slow = unitByLabel(data, QStringLiteral("slow_operation"));
+    REQUIRE(slow);
+    CHECK(slow->kind == UnitKind::Coroutine);
+    CHECK(slow->outcome == Outcome::TimedOut);
+    CHECK(seconds(slow->endNs) == Approx(2.0));
+    CHECK(seconds(data.info.totalNs) == Approx(2.5));
+    CHECK(data.unit(data.info.mainId)->outcome == Outcome::Completed);
+}
+
+TEST_CASE("A cancelled task runs its cleanup and its sleep is withdrawn", "[runtime]")
+{
+    const TraceData data = runTraced([] {
+        return []() -> Co<void> {
+            auto task = createTask(
+                []() -> Co<void> {
+                    try {
+                        co_await sleep(10);
+                    } catch (const CancelledError &) {
+                        print(QStringLiteral("Task was cancelled, cleaning up..."));
+                        throw;
+                    }
+                }(),
+                QStringLiteral("cancellable_task"));
+            co_await sleep(1);
+            task.cancel();
+            try {
+                co_await task;
+            } catch (const CancelledError &) {
+                print(QStringLiteral("main: task cancelled"));
+            }
+        }();
+    });
+    const auto *t = unitByLabel(data, QStringLiteral("cancellable_task"));
+    REQUIRE(t);
+    CHECK(t->outcome == Outcome::Cancelled);
+    CHECK(seconds(t->endNs) == Approx(1.0));
+    CHECK(outputTexts(data)
+          == QStringList({QStringLiteral("Task was cancelled, cleaning up..."),
+                          QStringLiteral("main: task cancelled")}));
+    CHECK(seconds(data.info.totalNs) == Approx(1.0));
+}
+
+TEST_CASE("Semaphore admits waves in FIFO order and shows the wait as queued", "[runtime]")
+{
+    const TraceData data = runTraced([] {
+        return []() -> Co<void> {
+            Semaphore sem(3);
+            std::vector<Task<void>> tasks;
+            for (int i = 1; i <= 10; ++i) {
+                tasks.push_back(createTask(
+                    [](Semaphore *sem) -> Co<void> {
+                        auto permit = co_await sem->acquire();
+                        co_await sleep(1);
+                    }(&sem),
+                    QStringLiteral("req%1").arg(i)));
+            }
+            co_await gather(tasks);
+        }();
+    });
+    CHECK(seconds(data.info.totalNs) == Approx(4.0));
+    for (int i = 1; i <= 10; ++i) {
+        const auto *u = unitByLabel(data, QStringLiteral("req%1").arg(i));
+        const int wave = (i - 1) / 3;
+        CHECK(seconds(u->endNs) == Approx(wave + 1.0));
+        CHECK(timeIn(*u, UnitState::Queued) == Approx(double(wave)));
+    }
+    qint64 maxInUse = 0;
+    for (const auto &c : data.counters) {
+        if (c.name == QStringLiteral("semaphore in use"))
+            for (const auto &s : c.samples)
+                maxInUse = std::max(maxInUse, s.value);
+    }
+    CHECK(maxInUse == 3);
+}
+
+TEST_CASE("A cancelled semaphore waiter is unlinked and a granted permit is given back",
+          "[runtime]")
+{
+    int finalAvailable = -1;
+    const TraceData data = runTraced([&] {
+        return [](int *finalAvailable) -> Co<void> {
+            Semaphore sem(1);
+            auto holder = createTask(
+                [](Semaphore *sem) -> Co<void> {
+                    auto permit = co_await sem->acquire();
+                    co_await sleep(1);
+                }(&sem),
+                QStringLiteral("holder"));
+            auto waiter = createTask(
+                [](Semaphore *sem) -> Co<void> {
+                    auto permit = co_await sem->acquire();
+                    co_await sleep(1);
+                }(&sem),
+                QStringLiteral("waiter"));
+            co_await sleep(0.5);
+            waiter.cancel();
+            std::vector<Task<void>> both{holder, waiter};
+            co_await gatherResults(both);
+            *finalAvailable = sem.available();
+        }(&finalAvailable);
+    });
+    CHECK(finalAvailable == 1);
+    CHECK(unitByLabel(data, QStringLiteral("waiter"))->outcome == Outcome::Cancelled);
+    CHECK(seconds(unitByLabel(data, QStringLiteral("waiter"))->endNs) == Approx(0.5));
+    CHECK(seconds(data.info.totalNs) == Approx(1.0));
+}
+
+TEST_CASE("A coroutine never awaited never runs and is reported", "[runtime]")
+{
+    bool ran = false;
+    const TraceData data = runTraced([&] {
+        return [](bool *ran) -> Co<void> {
+            auto getData = [](bool *ran) -> Co<QString> {
+                *ran = true;
+                co_return QStringLiteral("data");
+            };
+            {
+                auto forgotten = getData(ran).named(QStringLiteral("get_data #1"));
+            }
+            const bool ranBefore = *ran;
+            const QString result = co_await getData(ran).named(QStringLiteral("get_data #2"));
+            print(result + (ranBefore ? QStringLiteral(" (wrong)") : QString()));
+        }(&ran);
+    });
+    const auto *first = unitByLabel(data, QStringLiteral("get_data #1"));
+    const auto *second = unitByLabel(data, QStringLiteral("get_data #2"));
+    REQUIRE(first);
+    REQUIRE(second);
+    CHECK(first->outcome == Outcome::NeverAwaited);
+    CHECK(first->startNs == -1);
+    CHECK(second->outcome == Outcome::Completed);
+    CHECK(outputTexts(data)
+          == QStringList({QStringLiteral("RuntimeWarning: coroutine 'get_data #1' was never awaited"),
+                          QStringLiteral("data")}));
+}
+
+TEST_CASE("A blocked loop shows the other tasks ready and records the lag", "[runtime]")
+{
+    const TraceData data = runTraced([] {
+        return []() -> Co<void> {
+            std::vector<Task<void>> tasks;
+            for (int i = 1; i <= 2; ++i)
+                tasks.push_back(createTask(
+                    []() -> Co<void> { co_await sleep(1); }(), QStringLiteral("Task %1").arg(i)));
+            tasks.push_back(createTask(
+                []() -> Co<void> {
+                    co_await sleep(0.5);
+                    EventLoop::current()->blockLoop(Seconds(1)); // time.sleep(1)
+                }(),
+                QStringLiteral("Task 3")));
+            co_await gather(tasks);
+        }();
+    });
+    CHECK(seconds(data.info.totalNs) == Approx(1.5));
+    const auto *t1 = unitByLabel(data, QStringLiteral("Task 1"));
+    CHECK(timeIn(*t1, UnitState::Ready) == Approx(0.5));
+    CHECK(seconds(t1->endNs) == Approx(1.5));
+    const auto *t3 = unitByLabel(data, QStringLiteral("Task 3"));
+    CHECK(timeIn(*t3, UnitState::Running) == Approx(1.0));
+    REQUIRE_FALSE(data.loopLag.empty());
+    CHECK(seconds(data.loopLag.front().lagNs) == Approx(0.5).epsilon(0.01));
+}
+
+TEST_CASE("Tasks left running when main returns are cancelled like asyncio.run", "[runtime]")
+{
+    const TraceData data = runTraced([] {
+        return []() -> Co<void> {
+            createTask([]() -> Co<void> { co_await sleep(10); }(), QStringLiteral("orphan"));
+            co_await sleep(1);
+        }();
+    });
+    const auto *orphan = unitByLabel(data, QStringLiteral("orphan"));
+    CHECK(orphan->outcome == Outcome::Cancelled);
+    CHECK(seconds(orphan->endNs) == Approx(1.0));
+}
+
+TEST_CASE("Many cancellations at random points leave nothing behind", "[runtime][cancel]")
+{
+    int completed = 0;
+    int cancelled = 0;
+    runTraced([&] {
+        return [](int *completed, int *cancelled) -> Co<void> {
+            Semaphore sem(5);
+            std::vector<Task<void>> tasks;
+            for (int i = 0; i < 300; ++i) {
+                tasks.push_back(createTask(
+                    [](Semaphore *sem, int i) -> Co<void> {
+                        auto permit = co_await sem->acquire();
+                        co_await sleep(0.01 * (i % 7));
+                        permit.release();
+                        co_await waitFor(slowOperation(0.02 * (i % 5)), Seconds(0.05));
+                    }(&sem, i)));
+            }
+            for (int i = 0; i < 300; i += 3) {
+                co_await sleep(0.001 * (i % 11));
+                tasks[i].cancel();
+            }
+            const auto results = co_await gatherResults(tasks);
+            for (const auto &r : results)
+                (r.ok() ? *completed : *cancelled) += 1;
+            if (sem.available() != 5)
+                throw ScenarioError(QStringLiteral("AssertionError"), QStringLiteral("leak"));
+        }(&completed, &cancelled);
+    });
+    CHECK(completed + cancelled == 300);
+    CHECK(cancelled >= 100);
+}
+
+TEST_CASE("The real clock follows the time scale", "[runtime][realtime]")
+{
+    const TraceData data = runTraced(
+        [] {
+            return []() -> Co<void> {
+                auto a = createTask([]() -> Co<void> { co_await sleep(1); }(),
+                                    QStringLiteral("a"));
+                auto b = createTask([]() -> Co<void> { co_await sleep(2); }(),
+                                    QStringLiteral("b"));
+                std::vector<Task<void>> both{a, b};
+                co_await gather(both);
+            }();
+        },
+        Clock::Mode::Real, 0.05);
+    // 2 scenario seconds take 0.1 s of real time; allow timer jitter of a few ms real.
+    CHECK(seconds(data.info.totalNs) == Approx(2.0).margin(0.15));
+    CHECK(seconds(unitByLabel(data, QStringLiteral("a"))->endNs) == Approx(1.0).margin(0.15));
+}
