@@ -165,6 +165,17 @@ void EventLoop::blockLoop(Seconds duration)
         std::this_thread::sleep_for(std::chrono::nanoseconds(m_clock.toRealNs(ns)));
 }
 
+TaskCore *EventLoop::createExternalCore(quint32 unit)
+{
+    auto *task = new TaskCore(this, unit, nullptr);
+    task->m_nextLive = m_live;
+    if (m_live)
+        m_live->m_prevLive = task;
+    m_live = task;
+    ++m_liveCount;
+    return task;
+}
+
 TaskCore *EventLoop::createTaskCore(std::coroutine_handle<> root, quint32 unit)
 {
     auto *task = new TaskCore(this, unit, root);

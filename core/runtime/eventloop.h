@@ -102,6 +102,8 @@ public:
     // --- Tasks ---
     //! Registers a new task for root (a lazy coroutine) and schedules its first step.
     TaskCore *createTaskCore(std::coroutine_handle<> root, quint32 unit);
+    //! Registers a core without a coroutine (an executor job); it is not scheduled.
+    TaskCore *createExternalCore(quint32 unit);
     void taskFinished(TaskCore *task);
     //! Cancels every task that is not done (asyncio.run's shutdown, or a Stop).
     void cancelAll(CancelCause cause);

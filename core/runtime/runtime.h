@@ -10,3 +10,4 @@
 #include "task.h"
 #include "taskgroup.h"
 #include "timeout.h"
+#include "asyncgenerator.h"

@@ -17,24 +17,30 @@ std::coroutine_handle<> PromiseBase::finalStep() noexcept
         task->finish(exception);
         return std::noop_coroutine();
     }
-    if (label && task) {
-        EventLoop *loop = task->loop();
-        Outcome outcome = Outcome::Completed;
-        quint32 errorId = 0;
-        if (exception) {
-            if (cancelled) {
-                outcome = task->cancelCause() == CancelCause::Timeout ? Outcome::TimedOut
-                                                                      : Outcome::Cancelled;
-            } else {
-                outcome = Outcome::Failed;
-                errorId = loop->intern(errorText(exception));
-            }
-        }
-        loop->trace(EventType::Finished, unit, quint8(outcome), 0, errorId);
-        loop->traceState(parentUnit, UnitState::Running);
-        task->currentUnit = parentUnit;
-    }
+    leaveChild(*this);
     return continuation ? continuation : std::noop_coroutine();
+}
+
+void leaveChild(PromiseBase &child)
+{
+    if (!child.label || !child.task)
+        return;
+    TaskCore *task = child.task;
+    EventLoop *loop = task->loop();
+    Outcome outcome = Outcome::Completed;
+    quint32 errorId = 0;
+    if (child.exception) {
+        if (child.cancelled) {
+            outcome = task->cancelCause() == CancelCause::Timeout ? Outcome::TimedOut
+                                                                  : Outcome::Cancelled;
+        } else {
+            outcome = Outcome::Failed;
+            errorId = loop->intern(errorText(child.exception));
+        }
+    }
+    loop->trace(EventType::Finished, child.unit, quint8(outcome), 0, errorId);
+    loop->traceState(child.parentUnit, UnitState::Running);
+    task->currentUnit = child.parentUnit;
 }
 
 void PromiseBase::reportNeverAwaited() noexcept
@@ -53,7 +59,7 @@ void PromiseBase::reportNeverAwaited() noexcept
     }
 }
 
-void enterChild(PromiseBase &parent, PromiseBase &child)
+void enterChild(PromiseBase &parent, PromiseBase &child, UnitKind kind)
 {
     child.task = parent.task;
     child.started = true;
@@ -61,8 +67,7 @@ void enterChild(PromiseBase &parent, PromiseBase &child)
         EventLoop *loop = parent.task->loop();
         child.unit = loop->newUnit();
         child.parentUnit = parent.unit;
-        loop->trace(EventType::Created, child.unit, quint8(UnitKind::Coroutine), parent.unit,
-                    child.label);
+        loop->trace(EventType::Created, child.unit, quint8(kind), parent.unit, child.label);
         loop->traceState(parent.unit, UnitState::Waiting);
         loop->trace(EventType::Link, parent.unit, 0, child.unit);
         loop->traceState(child.unit, UnitState::Running);

@@ -142,6 +142,13 @@ struct PromiseBase {
     auto await_transform(Task<U> &task);
     template<typename U>
     auto await_transform(Task<U> &&task) { return await_transform(task); }
+    //! Awaiters that run code inline in the task (a generator's next()) pass through.
+    template<typename A>
+        requires requires { std::remove_cvref_t<A>::IsInlineAwaiter; }
+    std::remove_cvref_t<A> await_transform(A &&a)
+    {
+        return std::forward<A>(a);
+    }
     template<RuntimeAwaitable A>
     Traced<std::remove_cvref_t<A>> await_transform(A &&a)
     {
@@ -177,8 +184,11 @@ struct Promise<void> : PromiseBase {
     }
 };
 
-//! Starts a named child inline: it gets a unit of its own (kind Coroutine) under the parent.
-void enterChild(PromiseBase &parent, PromiseBase &child);
+//! Starts a named child inline: it gets a unit of its own (kind) under the parent.
+void enterChild(PromiseBase &parent, PromiseBase &child, UnitKind kind = UnitKind::Coroutine);
+//! Records the end of an inline child's unit (outcome from its exception) and hands the task
+//! back to the parent unit.
+void leaveChild(PromiseBase &child);
 
 } // namespace detail
 
@@ -281,9 +291,7 @@ T resultOf(TaskCore *core)
     if (core->error())
         std::rethrow_exception(core->error());
     if constexpr (!std::is_void_v<T>)
-        return *std::coroutine_handle<Promise<T>>::from_address(core->root().address())
-                    .promise()
-                    .result;
+        return **static_cast<std::optional<T> *>(core->resultStorage);
 }
 
 //! Awaiting a task: wakes when it is done; cancelling the awaiter cancels the awaited task
@@ -392,7 +400,10 @@ template<typename T>
 Task<T> createTask(Co<T> co, const QString &label = QString())
 {
     auto h = co.release();
-    return Task<T>(detail::spawnTask(h.promise(), h, UnitKind::Task, label), true);
+    TaskCore *core = detail::spawnTask(h.promise(), h, UnitKind::Task, label);
+    if constexpr (!std::is_void_v<T>)
+        core->resultStorage = &h.promise().result;
+    return Task<T>(core, true);
 }
 
 //! asyncio.run: runs main on the calling thread's loop until it and everything it left are done.
@@ -408,6 +419,8 @@ Task<T> runMain(EventLoop &loop, Co<T> main, const QString &label = QStringLiter
     p.unit = loop.newUnit();
     loop.traceAt(0, EventType::Created, p.unit, quint8(UnitKind::Main), 0, loop.intern(label));
     p.task = loop.beginMain(h, p.unit);
+    if constexpr (!std::is_void_v<T>)
+        p.task->resultStorage = &p.result;
     Task<T> task(p.task);
     loop.execMain();
     return task;

@@ -27,6 +27,11 @@ bool TaskCore::cancel(CancelCause cause)
         m_cause = cause;
     if (withdraw.fn && withdraw.fn(withdraw.ctx))
         return true;
+    if (!m_root) {
+        if (onCancel.fn)
+            onCancel.fn(onCancel.ctx);
+        return true;
+    }
     mustCancel = true;
     if (!scheduled && m_loop->currentTask() != this)
         m_loop->schedule(this, m_loop->nowNs());
@@ -75,10 +80,13 @@ void TaskCore::finish(std::exception_ptr error)
         m_outcome = m_cause == CancelCause::Timeout ? Outcome::TimedOut : Outcome::Cancelled;
     } else {
         m_outcome = Outcome::Failed;
-        errorId = m_loop->intern(errorText(m_error));
+        if (traceFinish)
+            errorId = m_loop->intern(errorText(m_error));
     }
-    m_loop->trace(EventType::Finished, m_unit, quint8(m_outcome), 0, errorId);
+    if (traceFinish)
+        m_loop->trace(EventType::Finished, m_unit, quint8(m_outcome), 0, errorId);
     withdraw = {};
+    onCancel = {};
     // Callbacks run in registration order (oldest first), like asyncio's.
     DoneCallback *last = m_callbacks;
     while (last && last->next)

@@ -86,11 +86,17 @@ public:
     Withdraw withdraw;
     qint64 readyNs = 0;
     quint32 currentUnit = 0; //!< the innermost traced unit running in this task
+    void *resultStorage = nullptr; //!< a std::optional<T> holding the result (null for void)
+    bool traceFinish = true;       //!< false when someone else records the Finished event
     bool mustCancel = false;
     bool scheduled = false;
 
-    //! Called by the root coroutine's final suspend: records the outcome, runs callbacks.
+    //! Called by the root coroutine's final suspend (or an executor job's completion):
+    //! records the outcome, runs callbacks.
     void finish(std::exception_ptr error);
+    //! For cores that have no coroutine (executor jobs): cancel() calls this instead of
+    //! waking a coroutine. Returns true when it handled the cancellation.
+    Withdraw onCancel;
 
 private:
     friend class EventLoop;

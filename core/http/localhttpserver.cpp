@@ -1,0 +1,103 @@
+#include "localhttpserver.h"
+
+#include <QHostAddress>
+#include <QHttpServer>
+#include <QHttpServerResponder>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QThread>
+#include <QTimer>
+
+namespace Loopscope {
+
+namespace {
+using Status = QHttpServerResponder::StatusCode;
+constexpr double MaxDelaySeconds = 600;
+
+void setupRoutes(QHttpServer *server, QObject *context)
+{
+    server->route(QStringLiteral("/delay/<arg>"),
+                  [context](const QString &arg, QHttpServerResponder &&responder) {
+                      bool ok = false;
+                      const double seconds = arg.toDouble(&ok);
+                      if (!ok || seconds < 0 || seconds > MaxDelaySeconds) {
+                          responder.write(QByteArrayLiteral("bad delay\n"),
+                                          QByteArrayLiteral("text/plain"), Status::BadRequest);
+                          return;
+                      }
+                      // Answer later from a timer: no thread waits meanwhile. The socket may go
+                      // away first (the client cancelled): then nothing is written.
+                      auto *held = new QHttpServerResponder(std::move(responder));
+                      QPointer<QTcpSocket> socket = held->socket();
+                      QTimer::singleShot(int(seconds * 1000 + 0.5), Qt::PreciseTimer, context,
+                                         [held, socket, seconds] {
+                                             if (socket && socket->isOpen()) {
+                                                 QJsonObject body{{QStringLiteral("delay"), seconds}};
+                                                 held->write(QJsonDocument(body));
+                                             }
+                                             delete held;
+                                         });
+                  });
+    server->route(QStringLiteral("/status/<arg>"),
+                  [](const QString &arg, QHttpServerResponder &&responder) {
+                      bool ok = false;
+                      const int code = arg.toInt(&ok);
+                      if (!ok || code < 100 || code > 599) {
+                          responder.write(QByteArrayLiteral("bad status\n"),
+                                          QByteArrayLiteral("text/plain"), Status::BadRequest);
+                          return;
+                      }
+                      responder.write(QByteArray::number(code) + '\n',
+                                      QByteArrayLiteral("text/plain"), Status(code));
+                  });
+}
+} // namespace
+
+LocalHttpServer::LocalHttpServer()
+    : m_thread(std::make_unique<QThread>())
+{
+    m_thread->setObjectName(QStringLiteral("loopscope-http"));
+}
+
+LocalHttpServer::~LocalHttpServer()
+{
+    if (m_context) {
+        QMetaObject::invokeMethod(
+            m_context, [this] { delete m_context; }, Qt::BlockingQueuedConnection);
+        m_context = nullptr;
+    }
+    m_thread->quit();
+    m_thread->wait();
+}
+
+bool LocalHttpServer::start(QString *error)
+{
+    if (m_port)
+        return true;
+    m_thread->start();
+    m_context = new QObject;
+    m_context->moveToThread(m_thread.get());
+    QString failure;
+    QMetaObject::invokeMethod(
+        m_context,
+        [this, &failure] {
+            auto *server = new QHttpServer(m_context);
+            setupRoutes(server, m_context);
+            m_port = server->listen(QHostAddress::LocalHost, 0);
+            if (!m_port)
+                failure = QStringLiteral("cannot listen on 127.0.0.1");
+        },
+        Qt::BlockingQueuedConnection);
+    if (!m_port && error)
+        *error = QStringLiteral("local HTTP server: ") + failure;
+    return m_port != 0;
+}
+
+QUrl LocalHttpServer::url(const QString &path) const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path));
+}
+
+} // namespace Loopscope

@@ -1,0 +1,52 @@
+#include "atomicfile.h"
+
+#include <QSaveFile>
+
+namespace Loopscope {
+
+namespace {
+
+bool failed(const QString &path, const QString &reason, QString *error)
+{
+    if (error)
+        *error = QStringLiteral("cannot write %1: %2").arg(path, reason);
+    return false;
+}
+
+} // namespace
+
+bool writeFileAtomically(const QString &path, const QByteArray &data, QString *error)
+{
+    return writeFileAtomically(
+        path,
+        [&data](QIODevice &device, QString *why) {
+            if (device.write(data) == data.size())
+                return true;
+            *why = device.errorString();
+            return false;
+        },
+        error);
+}
+
+bool writeFileAtomically(
+    const QString &path, const std::function<bool(QIODevice &, QString *)> &write, QString *error)
+{
+    if (path.isEmpty())
+        return failed(QStringLiteral("\"\""), QStringLiteral("no file name given"), error);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return failed(path, file.errorString(), error);
+    QString why;
+    if (!write || !write(file, &why)) {
+        file.cancelWriting();
+        if (why.isEmpty())
+            why = file.error() != QFileDevice::NoError ? file.errorString()
+                                                       : QStringLiteral("writing failed");
+        return failed(path, why, error);
+    }
+    if (!file.commit())
+        return failed(path, file.errorString(), error);
+    return true;
+}
+
+} // namespace Loopscope

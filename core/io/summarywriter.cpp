@@ -1,0 +1,170 @@
+#include "summarywriter.h"
+
+#include "jsonwriter.h"
+#include "tracedata.h"
+
+#include <array>
+
+namespace Loopscope {
+
+namespace {
+
+using detail::JsonWriter;
+
+void writeSeconds(JsonWriter &w, qint64 ns)
+{
+    w.fixed(ns, 9, 1);
+}
+
+void writeOptionalSeconds(JsonWriter &w, qint64 ns)
+{
+    if (ns < 0)
+        w.null();
+    else
+        writeSeconds(w, ns);
+}
+
+void writeUnit(JsonWriter &w, const UnitRecord &u)
+{
+    w.beginObject();
+    w.key(QLatin1String("id"));
+    w.value(u.id);
+    w.key(QLatin1String("label"));
+    w.value(u.label);
+    w.key(QLatin1String("kind"));
+    w.value(QLatin1String(unitKindName(u.kind)));
+    w.key(QLatin1String("parent"));
+    if (u.parent)
+        w.value(u.parent);
+    else
+        w.null();
+    w.key(QLatin1String("created_s"));
+    writeSeconds(w, u.createdNs);
+    w.key(QLatin1String("start_s"));
+    writeOptionalSeconds(w, u.startNs);
+    w.key(QLatin1String("end_s"));
+    writeOptionalSeconds(w, u.endNs);
+    w.key(QLatin1String("outcome"));
+    if (u.outcome == Outcome::None)
+        w.null();
+    else
+        w.value(QLatin1String(outcomeName(u.outcome)));
+    w.key(QLatin1String("error"));
+    if (u.error.isEmpty())
+        w.null();
+    else
+        w.value(u.error);
+    w.key(QLatin1String("intervals"));
+    w.beginArray();
+    for (const StateInterval &iv : u.intervals) {
+        w.beginObject();
+        w.key(QLatin1String("state"));
+        w.value(QLatin1String(unitStateName(iv.state)));
+        w.key(QLatin1String("start_s"));
+        writeSeconds(w, iv.startNs);
+        w.key(QLatin1String("end_s"));
+        writeOptionalSeconds(w, iv.endNs);
+        w.key(QLatin1String("lane"));
+        w.value(int(iv.lane));
+        w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+}
+
+} // namespace
+
+QByteArray SummaryWriter::toJson(const TraceData &data)
+{
+    // Depth 2: the top-level keys and each task / output line on a line of its own.
+    JsonWriter w(2, qsizetype(data.units.size()) * 256 + 1024);
+    w.beginObject();
+    w.key(QLatin1String("scenario"));
+    w.value(data.info.scenario);
+    w.key(QLatin1String("params"));
+    w.beginObject();
+    for (const auto &[name, value] : data.info.params) {
+        w.key(name);
+        w.value(value);
+    }
+    w.endObject();
+    w.key(QLatin1String("time_scale"));
+    w.value(data.info.timeScale);
+    w.key(QLatin1String("clock"));
+    w.value(data.info.clock);
+    w.key(QLatin1String("total_s"));
+    writeSeconds(w, data.info.totalNs);
+    w.key(QLatin1String("main"));
+    if (const UnitRecord *main = data.unit(data.info.mainId))
+        writeUnit(w, *main);
+    else
+        w.null();
+    w.key(QLatin1String("tasks"));
+    w.beginArray();
+    for (const UnitRecord &u : data.units) {
+        if (u.id != data.info.mainId)
+            writeUnit(w, u);
+    }
+    w.endArray();
+    w.key(QLatin1String("output"));
+    w.beginArray();
+    for (const OutputLine &line : data.output) {
+        w.beginObject();
+        w.key(QLatin1String("t_s"));
+        writeSeconds(w, line.timeNs);
+        w.key(QLatin1String("text"));
+        w.value(line.text);
+        w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+    w.newline();
+    return w.take();
+}
+
+QString SummaryWriter::resultLine(const TraceData &data)
+{
+    // Index = Outcome value; None (not ended) is listed last.
+    std::array<int, 6> counts {};
+    int units = 0;
+    for (const UnitRecord &u : data.units) {
+        if (u.id == data.info.mainId)
+            continue;
+        ++units;
+        const auto index = std::size_t(u.outcome);
+        if (index < counts.size())
+            ++counts[index];
+    }
+    struct Part
+    {
+        Outcome outcome;
+        const char *text;
+    };
+    static constexpr Part Parts[] = {
+        { Outcome::Completed, "completed" },
+        { Outcome::Failed, "failed" },
+        { Outcome::Cancelled, "cancelled" },
+        { Outcome::TimedOut, "timed out" },
+        { Outcome::NeverAwaited, "never awaited" },
+        { Outcome::None, "not ended" },
+    };
+    QStringList parts;
+    for (const Part &p : Parts) {
+        if (const int n = counts[std::size_t(p.outcome)])
+            parts.append(QStringLiteral("%1 %2").arg(n).arg(QLatin1String(p.text)));
+    }
+
+    const QString scenario
+        = data.info.scenario.isEmpty() ? QStringLiteral("run") : data.info.scenario;
+    QString line = QStringLiteral("%1: %2 s, %3 %4")
+                       .arg(scenario, QString::number(double(data.info.totalNs) / 1e9, 'f', 2))
+                       .arg(units)
+                       .arg(units == 1 ? QStringLiteral("unit") : QStringLiteral("units"));
+    if (!parts.isEmpty())
+        line += QStringLiteral(": ") + parts.join(QStringLiteral(", "));
+    if (!data.info.finished)
+        line += QStringLiteral(", unfinished");
+    return line;
+}
+
+} // namespace Loopscope

@@ -1,0 +1,19 @@
+#include "asyncgenerator.h"
+
+namespace Loopscope::detail {
+
+void enterStep(PromiseBase &consumer, PromiseBase &gen, quint32 stepLabel)
+{
+    gen.label = stepLabel;
+    gen.exception = nullptr;
+    enterChild(consumer, gen, UnitKind::Generator);
+}
+
+void leaveStep(PromiseBase &gen, quint32 endLabel)
+{
+    if (endLabel && gen.label && gen.task)
+        gen.task->loop()->trace(EventType::Label, gen.unit, 0, 0, endLabel);
+    leaveChild(gen);
+}
+
+} // namespace Loopscope::detail

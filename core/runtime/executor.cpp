@@ -1,0 +1,133 @@
+#include "executor.h"
+
+#include <QCoroFuture>
+#include <QCoroTask>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <thread>
+
+namespace Loopscope {
+
+namespace {
+// Resumes on the loop thread when the job's future is finished (QCoro watches the QFuture).
+QCoro::Task<> completeWhenDone(QFuture<void> future, std::shared_ptr<detail::ExecutorJob> job)
+{
+    co_await future;
+    EventLoop *loop = job->loop;
+    TaskCore *core = job->core;
+    if (!core->isDone())
+        core->finish(job->phase.load() == 2 ? std::make_exception_ptr(CancelledError())
+                                            : job->error);
+    core->deref();
+    loop->externalFinished();
+}
+} // namespace
+
+Executor::Executor(int maxWorkers, const QString &name)
+    : m_maxWorkers(std::max(1, maxWorkers))
+    , m_loop(EventLoop::current())
+    , m_pool(std::make_unique<QThreadPool>())
+    , m_slotBusy(std::size_t(m_maxWorkers), false)
+{
+    m_pool->setMaxThreadCount(m_maxWorkers);
+    m_pool->setExpiryTimeout(-1);
+    m_inUseName = m_loop->intern(name + QStringLiteral(" in use"));
+    m_queueName = m_loop->intern(name + QStringLiteral(" queue"));
+    std::lock_guard lock(m_mutex);
+    traceCountersLocked();
+}
+
+Executor::~Executor() { m_pool->waitForDone(); }
+
+void Executor::blockingSleep(const Clock &clock, Seconds duration)
+{
+    std::this_thread::sleep_for(
+        std::chrono::nanoseconds(clock.toRealNs(EventLoop::toNs(duration))));
+}
+
+void Executor::traceCountersLocked()
+{
+    if (TraceRecorder *rec = m_loop->recorder()) {
+        rec->appendShared({0, m_inUseName, EventType::Counter, 0, 0, quint32(m_running), 0},
+                          m_loop->clock());
+        rec->appendShared({0, m_queueName, EventType::Counter, 0, 0, quint32(m_queued), 0},
+                          m_loop->clock());
+    }
+}
+
+void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &label, void *result)
+{
+    EventLoop *loop = m_loop;
+    job->loop = loop;
+    job->unit = loop->newUnit();
+    TaskCore *creator = loop->currentTask();
+    loop->trace(EventType::Created, job->unit, quint8(UnitKind::Executor),
+                creator ? creator->currentUnit : 0, loop->intern(label));
+    loop->traceState(job->unit, UnitState::Queued);
+    job->core = loop->createExternalCore(job->unit);
+    job->core->resultStorage = result;
+    job->core->traceFinish = false;
+    job->core->ref(); // held by completeWhenDone
+    job->core->onCancel = {[](void *ctx) {
+                               auto *j = static_cast<detail::ExecutorJob *>(ctx);
+                               int queued = 0;
+                               if (j->phase.compare_exchange_strong(queued, 2)) {
+                                   // Withdrawn before a worker took it.
+                                   j->loop->trace(EventType::Finished, j->unit,
+                                                  quint8(Outcome::Cancelled));
+                                   j->core->finish(std::make_exception_ptr(CancelledError()));
+                               }
+                               return true;
+                           },
+                           job.get()};
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_queued;
+        traceCountersLocked();
+    }
+    loop->externalStarted();
+    QFuture<void> future = QtConcurrent::run(m_pool.get(), [this, job] { execute(*job); });
+    completeWhenDone(future, job);
+}
+
+void Executor::execute(detail::ExecutorJob &job)
+{
+    int queued = 0;
+    const bool start = job.phase.compare_exchange_strong(queued, 1);
+    int slot = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        --m_queued;
+        if (start) {
+            ++m_running;
+            while (m_slotBusy[std::size_t(slot)])
+                ++slot;
+            m_slotBusy[std::size_t(slot)] = true;
+            if (TraceRecorder *rec = m_loop->recorder())
+                rec->appendShared({0, job.unit, EventType::State, quint8(UnitState::Running),
+                                   quint16(slot + 1), 0, 0},
+                                  m_loop->clock());
+        }
+        traceCountersLocked();
+    }
+    if (!start)
+        return;
+    try {
+        job.work();
+    } catch (...) {
+        job.error = std::current_exception();
+    }
+    std::lock_guard lock(m_mutex);
+    --m_running;
+    m_slotBusy[std::size_t(slot)] = false;
+    if (TraceRecorder *rec = m_loop->recorder()) {
+        const Outcome outcome = job.error ? Outcome::Failed : Outcome::Completed;
+        rec->appendShared({0, job.unit, EventType::Finished, quint8(outcome), quint16(slot + 1),
+                           0, job.error ? rec->intern(errorText(job.error)) : 0},
+                          m_loop->clock());
+    }
+    traceCountersLocked();
+}
+
+} // namespace Loopscope
