@@ -1,0 +1,58 @@
+// Async generators: pages are processed as they arrive.
+#include "runtime/runtime.h"
+#include "scenarioregistry.h"
+
+namespace Loopscope {
+namespace {
+
+struct PageData {
+    int page = 0;
+    QStringList data;
+};
+
+Gen<PageData> fetchPages(int numPages, double pageDelay)
+{
+    for (int page = 1; page <= numPages; ++page) {
+        co_await sleep(pageDelay); // simulate API delay
+        PageData pageData{page, {}};
+        for (int i = 0; i < 5; ++i)
+            pageData.data << QStringLiteral("item_%1_%2").arg(page).arg(i);
+        co_yield pageData;
+    }
+}
+
+Co<void> main(ScenarioParams p)
+{
+    const double processTime = p.value(QStringLiteral("process_time"));
+    auto pages = fetchPages(p.integer(QStringLiteral("pages")), p.value(QStringLiteral("page_delay")))
+                     .named(QStringLiteral("fetch_pages"), QStringLiteral("page %1"));
+    while (auto pageData = co_await pages.next()) { // async for page_data in fetch_pages(5):
+        print(QStringLiteral("Processing page %1").arg(pageData->page));
+        for (const QString &item : pageData->data)
+            print(QStringLiteral("  - ") + item);
+        if (processTime > 0)
+            co_await sleep(processTime); // process the page before asking for the next
+    }
+}
+
+} // namespace
+
+Scenario makeAsyncGeneratorScenario()
+{
+    return {QStringLiteral("async_generator"),
+            QStringLiteral("Async generator"),
+            QStringLiteral("Coordination"),
+            QStringLiteral("An async generator yields one page every 0.5 s and main processes each "
+                           "page as soon as it arrives, instead of waiting for all of them. Each "
+                           "step of the generator is a lane; with a processing time, the steps "
+                           "move apart because the generator only runs when asked."),
+            {{QStringLiteral("pages"), QStringLiteral("Pages"), QString(), 1, 50, 1, 5,
+              QStringLiteral("How many pages the generator yields.")},
+             {QStringLiteral("page_delay"), QStringLiteral("Page delay"), QStringLiteral("s"), 0, 5,
+              0.1, 0.5, QStringLiteral("How long fetching one page takes.")},
+             {QStringLiteral("process_time"), QStringLiteral("Processing time"), QStringLiteral("s"),
+              0, 5, 0.1, 0, QStringLiteral("How long main awaits per page before the next.")}},
+            main};
+}
+
+} // namespace Loopscope

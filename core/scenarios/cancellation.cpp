@@ -1,0 +1,49 @@
+// Cancellation: a task is cancelled, its cleanup runs, and it re-raises.
+#include "runtime/runtime.h"
+#include "scenarioregistry.h"
+
+namespace Loopscope {
+namespace {
+
+Co<void> cancellableTask(double duration)
+{
+    try {
+        co_await sleep(duration);
+    } catch (const CancelledError &) {
+        print(QStringLiteral("Task was cancelled, cleaning up..."));
+        throw; // re-raise to propagate cancellation
+    }
+}
+
+Co<void> main(ScenarioParams p)
+{
+    auto task = createTask(cancellableTask(p.value(QStringLiteral("duration"))),
+                           QStringLiteral("cancellable_task"));
+    co_await sleep(p.value(QStringLiteral("cancel_after")));
+    task.cancel();
+    try {
+        co_await task;
+        print(QStringLiteral("The task finished before it was cancelled"));
+    } catch (const CancelledError &) {
+        print(QStringLiteral("main: the task is cancelled"));
+    }
+}
+
+} // namespace
+
+Scenario makeCancellationScenario()
+{
+    return {QStringLiteral("cancellation"),
+            QStringLiteral("Cancellation and cleanup"),
+            QStringLiteral("Pitfalls"),
+            QStringLiteral("A task that would sleep 10 s is cancelled after 1 s. CancelledError is "
+                           "raised at its await, its cleanup runs, and it re-raises. Its timer is "
+                           "withdrawn, so the run ends at 1 s, not at 10 s."),
+            {{QStringLiteral("duration"), QStringLiteral("Task duration"), QStringLiteral("s"), 0.1,
+              30, 0.1, 10, QStringLiteral("How long the task would sleep.")},
+             {QStringLiteral("cancel_after"), QStringLiteral("Cancel after"), QStringLiteral("s"), 0,
+              30, 0.1, 1, QStringLiteral("When main cancels it.")}},
+            main};
+}
+
+} // namespace Loopscope

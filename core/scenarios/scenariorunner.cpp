@@ -1,0 +1,213 @@
+#include "scenariorunner.h"
+
+#include "runtime/runtime.h"
+#include "scenarioregistry.h"
+#include "tracebuilder.h"
+#include "tracerecorder.h"
+
+#include <QThread>
+
+namespace Loopscope {
+
+class ScenarioRunner::RunThread : public QThread
+{
+public:
+    RunThread(ScenarioRunner *runner, const Scenario *scenario, Options options,
+              std::shared_ptr<TraceRecorder> recorder)
+        : m_runner(runner)
+        , m_scenario(scenario)
+        , m_options(std::move(options))
+        , m_recorder(std::move(recorder))
+    {
+        setObjectName(QStringLiteral("loopscope-loop"));
+    }
+
+    void requestStop()
+    {
+        std::lock_guard lock(m_loopMutex);
+        m_stopRequested = true;
+        if (m_loop)
+            m_loop->requestStop();
+    }
+    qint64 nowNs() const
+    {
+        std::lock_guard lock(m_loopMutex);
+        return m_loop ? m_loop->nowNs() : m_endNs;
+    }
+    qint64 endNs() const { return m_endNs; }
+
+protected:
+    void run() override
+    {
+        EventLoop loop(m_options.clock, m_options.timeScale, m_recorder.get());
+        // The runner outlives this thread (its destructor waits), and a queued call to a
+        // receiver that is gone is dropped by Qt.
+        ScenarioRunner *runner = m_runner;
+        loop.setOutputSink([runner](qint64 t, const QString &line) {
+            QMetaObject::invokeMethod(
+                runner, [runner, t, line] { Q_EMIT runner->outputLine(t, line); },
+                Qt::QueuedConnection);
+        });
+        {
+            std::lock_guard lock(m_loopMutex);
+            m_loop = &loop;
+            if (m_stopRequested)
+                loop.requestStop();
+        }
+        auto main = runMain(loop, m_scenario->main(m_options.params));
+        if (main.outcome() == Outcome::Failed)
+            loop.print(QStringLiteral("main failed: ") + errorText(main.error()));
+        std::lock_guard lock(m_loopMutex);
+        m_endNs = loop.nowNs();
+        m_loop = nullptr;
+    }
+
+private:
+    ScenarioRunner *m_runner;
+    const Scenario *m_scenario;
+    Options m_options;
+    std::shared_ptr<TraceRecorder> m_recorder;
+    mutable std::mutex m_loopMutex;
+    EventLoop *m_loop = nullptr;
+    bool m_stopRequested = false;
+    qint64 m_endNs = 0;
+};
+
+ScenarioRunner::ScenarioRunner(QObject *parent)
+    : QObject(parent)
+{
+}
+
+ScenarioRunner::~ScenarioRunner()
+{
+    stop();
+    wait();
+}
+
+bool ScenarioRunner::checkTimeScale(double scale, QString *error)
+{
+    if (!(scale >= 0.01 && scale <= 100)) {
+        if (error)
+            *error = QStringLiteral("time scale %1 is out of range: it takes 0.01 to 100 "
+                                    "(0.1 runs ten times faster)")
+                         .arg(scale);
+        return false;
+    }
+    return true;
+}
+
+bool ScenarioRunner::start(const Options &options, QString *error)
+{
+    const Scenario *scenario = ScenarioRegistry::find(options.scenario);
+    QString problem;
+    if (!scenario) {
+        problem = QStringLiteral("unknown scenario '%1' (try 'loopscope list')").arg(options.scenario);
+    } else if (!checkTimeScale(options.timeScale, &problem)) {
+    } else {
+        for (const auto &[name, value] : options.params.values()) {
+            if (!scenario->checkValue(name, value, &problem))
+                break;
+        }
+    }
+    if (!problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        return false;
+    }
+    stop();
+    wait();
+
+    Options opts = options;
+    // Fill in what the caller left out with defaults, in the scenario's order.
+    ScenarioParams full = scenario->defaults();
+    for (const auto &[name, value] : options.params.values())
+        full.set(name, value);
+    opts.params = full;
+
+    auto recorder = std::make_shared<TraceRecorder>();
+    RunInfo info;
+    info.scenario = scenario->id;
+    info.params = full.values();
+    info.timeScale = opts.timeScale;
+    info.clock = opts.clock == Clock::Mode::Virtual ? QStringLiteral("virtual")
+                                                    : QStringLiteral("real");
+    auto thread = std::make_unique<RunThread>(this, scenario, opts, recorder);
+    const quint64 generation = ++m_generation;
+    connect(
+        thread.get(), &QThread::finished, this, [this, generation] { onThreadFinished(generation); },
+        Qt::QueuedConnection);
+    {
+        std::lock_guard lock(m_mutex);
+        m_recorder = recorder;
+        m_info = info;
+        m_thread = std::move(thread);
+        m_thread->start();
+    }
+    Q_EMIT started();
+    return true;
+}
+
+void ScenarioRunner::stop()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_thread)
+        m_thread->requestStop();
+}
+
+void ScenarioRunner::wait()
+{
+    if (m_thread)
+        m_thread->wait();
+}
+
+bool ScenarioRunner::isRunning() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_thread && !m_thread->isFinished();
+}
+
+void ScenarioRunner::onThreadFinished(quint64 generation)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (generation != m_generation || !m_thread)
+            return; // an older run that was replaced
+        m_info.totalNs = m_thread->endNs();
+        m_info.finished = true;
+    }
+    Q_EMIT finished();
+}
+
+std::shared_ptr<TraceRecorder> ScenarioRunner::recorder() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_recorder;
+}
+
+RunInfo ScenarioRunner::info() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_info;
+}
+
+qint64 ScenarioRunner::nowNs() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_thread ? m_thread->nowNs() : 0;
+}
+
+TraceData ScenarioRunner::traceData() const
+{
+    auto rec = recorder();
+    TraceBuilder builder(rec.get());
+    builder.update();
+    TraceData data = builder.take();
+    const quint32 mainId = data.info.mainId;
+    data.info = info();
+    data.info.mainId = mainId;
+    if (!data.info.finished)
+        data.info.totalNs = data.endNs();
+    return data;
+}
+
+} // namespace Loopscope

@@ -1,0 +1,183 @@
+#pragma once
+
+// Shared by the tst_io_*.cpp files: a realistic run and a field-by-field comparison.
+
+#include <catch2/catch.hpp>
+
+#include "tracebuilder.h"
+#include "tracedata.h"
+#include "tracerecorder.h"
+
+#include <QString>
+
+#include <cmath>
+
+namespace Loopscope::Test {
+
+//! An executor-like run built through the recorder and the builder, as a scenario would:
+//! main (1) awaits a task (2) that awaits a coroutine (3); an executor job (4) queues, then runs
+//! on worker lane 2; a coroutine that is never awaited (5); a task that fails (6); one that
+//! times out at a deadline (7); one that is cancelled (8). Two counters, four flows, output
+//! with characters JSON must escape, a loop-lag sample. Times are not multiples of 1 us, so
+//! any rounding shows.
+inline TraceData sampleTrace(bool finished = true)
+{
+    TraceRecorder r;
+    auto created = [&](qint64 t, quint32 unit, UnitKind kind, quint32 parent, const char *label) {
+        r.append({ t, unit, EventType::Created, quint8(kind), 0, parent,
+            r.intern(QString::fromUtf8(label)) });
+    };
+    auto state = [&](qint64 t, quint32 unit, UnitState s, quint16 lane = 0) {
+        r.append({ t, unit, EventType::State, quint8(s), lane, 0, 0 });
+    };
+    auto finish = [&](qint64 t, quint32 unit, Outcome o, const char *error = "") {
+        r.append(
+            { t, unit, EventType::Finished, quint8(o), 0, 0, r.intern(QString::fromUtf8(error)) });
+    };
+    auto link = [&](qint64 t, quint32 from, quint32 to) {
+        r.append({ t, from, EventType::Link, 0, 0, to, 0 });
+    };
+    auto counter = [&](qint64 t, const char *name, quint32 value) {
+        r.append({ t, r.intern(QString::fromUtf8(name)), EventType::Counter, 0, 0, value, 0 });
+    };
+
+    created(0, 1, UnitKind::Main, 0, "main");
+    state(0, 1, UnitState::Running);
+    created(0, 2, UnitKind::Task, 1, "API-1");
+    created(0, 5, UnitKind::Coroutine, 1, "get_data #1");
+    created(0, 6, UnitKind::Task, 1, "item 5");
+    created(0, 7, UnitKind::Task, 1, "slow_operation");
+    created(0, 8, UnitKind::Task, 1, "cancellable_task");
+    state(1000, 1, UnitState::Waiting);
+    link(1000, 1, 2);
+    state(1000, 2, UnitState::Running);
+    counter(1000, "semaphore in use", 1);
+    created(1500, 3, UnitKind::Coroutine, 2, "fetch(\"API-1\")");
+    state(1500, 2, UnitState::Waiting);
+    link(1500, 2, 3);
+    state(1500, 3, UnitState::Running);
+    counter(1500, "semaphore in use", 2);
+    state(2000, 3, UnitState::Waiting);
+    created(2000, 4, UnitKind::Executor, 1, "blocking_io_operation(file1.txt)");
+    state(2000, 4, UnitState::Queued);
+    counter(2000, "executor queue", 1);
+    link(2000, 1, 4);
+    state(2001, 6, UnitState::Running);
+    state(2002, 6, UnitState::Waiting);
+    state(2003, 7, UnitState::Running);
+    state(2004, 7, UnitState::Waiting);
+    state(2005, 8, UnitState::Running);
+    state(2006, 8, UnitState::Waiting);
+    state(500'000'123, 4, UnitState::Running, 2);
+    counter(500'000'123, "executor queue", 0);
+    state(1'000'000'001, 6, UnitState::Running);
+    finish(1'250'000'000, 6, Outcome::Failed, "ValueError: item 5 failed");
+    link(1'250'000'000, 1, 6);
+    state(1'500'000'000, 8, UnitState::Running);
+    finish(1'500'000'007, 8, Outcome::Cancelled);
+    r.append({ 2'000'000'000, 7, EventType::Deadline, 0, 0, 0, 0 });
+    finish(2'000'000'000, 7, Outcome::TimedOut, "TimeoutError");
+    state(2'000'000'000, 3, UnitState::Ready);
+    r.append({ 2'000'500'000, 0, EventType::LoopLag, 0, 0, 500, 0 });
+    state(2'000'500'000, 3, UnitState::Running);
+    finish(2'001'000'000, 3, Outcome::Completed);
+    state(2'001'000'000, 2, UnitState::Running);
+    r.append({ 2'001'000'500, 0, EventType::Output, 0, 0,
+        r.intern(QString::fromUtf8("API-1 done: {\"ok\": true}\t\xc3\x85 \xe2\x86\x92 \\path")),
+        0 });
+    finish(2'001'000'500, 2, Outcome::Completed);
+    finish(2'500'000'123, 4, Outcome::Completed);
+    state(2'500'000'200, 1, UnitState::Running);
+    counter(2'500'000'200, "semaphore in use", 0);
+    r.append(
+        { 2'500'000'300, 0, EventType::Output, 0, 0, r.intern(QStringLiteral("all done")), 0 });
+    if (finished) {
+        finish(3'000'000'000, 5, Outcome::NeverAwaited);
+        finish(3'000'000'000, 1, Outcome::Completed);
+    }
+
+    TraceBuilder builder(&r);
+    builder.update();
+    TraceData data = builder.take();
+    data.info.scenario = QStringLiteral("executor");
+    data.info.params = { { QStringLiteral("workers"), 3.0 }, { QStringLiteral("io_duration"), 2.5 },
+        { QStringLiteral("cpu_n"), 0.0 } };
+    data.info.timeScale = 0.1;
+    data.info.clock = QStringLiteral("virtual");
+    data.info.totalNs = finished ? 3'000'000'000 : 2'500'000'300;
+    data.info.finished = finished;
+    return data;
+}
+
+//! Every field of two TraceData equal (times to the nanosecond).
+inline void requireSameTrace(const TraceData &a, const TraceData &b)
+{
+    CHECK(a.info.scenario == b.info.scenario);
+    REQUIRE(a.info.params.size() == b.info.params.size());
+    for (std::size_t i = 0; i < a.info.params.size(); ++i) {
+        CHECK(a.info.params[i].first == b.info.params[i].first);
+        CHECK(a.info.params[i].second == b.info.params[i].second);
+    }
+    CHECK(a.info.timeScale == b.info.timeScale);
+    CHECK(a.info.clock == b.info.clock);
+    CHECK(a.info.totalNs == b.info.totalNs);
+    CHECK(a.info.mainId == b.info.mainId);
+    CHECK(a.info.finished == b.info.finished);
+
+    REQUIRE(a.units.size() == b.units.size());
+    for (std::size_t i = 0; i < a.units.size(); ++i) {
+        const UnitRecord &u = a.units[i];
+        const UnitRecord &v = b.units[i];
+        INFO("unit " << i + 1);
+        CHECK(u.id == v.id);
+        CHECK(u.parent == v.parent);
+        CHECK(u.kind == v.kind);
+        CHECK(u.label == v.label);
+        CHECK(u.createdNs == v.createdNs);
+        CHECK(u.startNs == v.startNs);
+        CHECK(u.endNs == v.endNs);
+        CHECK(u.outcome == v.outcome);
+        CHECK(u.error == v.error);
+        REQUIRE(u.intervals.size() == v.intervals.size());
+        for (std::size_t k = 0; k < u.intervals.size(); ++k) {
+            INFO("interval " << k);
+            CHECK(u.intervals[k].startNs == v.intervals[k].startNs);
+            CHECK(u.intervals[k].endNs == v.intervals[k].endNs);
+            CHECK(u.intervals[k].state == v.intervals[k].state);
+            CHECK(u.intervals[k].lane == v.intervals[k].lane);
+        }
+    }
+
+    REQUIRE(a.counters.size() == b.counters.size());
+    for (std::size_t i = 0; i < a.counters.size(); ++i) {
+        CHECK(a.counters[i].name == b.counters[i].name);
+        REQUIRE(a.counters[i].samples.size() == b.counters[i].samples.size());
+        for (std::size_t k = 0; k < a.counters[i].samples.size(); ++k) {
+            CHECK(a.counters[i].samples[k].timeNs == b.counters[i].samples[k].timeNs);
+            CHECK(a.counters[i].samples[k].value == b.counters[i].samples[k].value);
+        }
+    }
+    REQUIRE(a.flows.size() == b.flows.size());
+    for (std::size_t i = 0; i < a.flows.size(); ++i) {
+        CHECK(a.flows[i].from == b.flows[i].from);
+        CHECK(a.flows[i].to == b.flows[i].to);
+        CHECK(a.flows[i].timeNs == b.flows[i].timeNs);
+    }
+    REQUIRE(a.output.size() == b.output.size());
+    for (std::size_t i = 0; i < a.output.size(); ++i) {
+        CHECK(a.output[i].timeNs == b.output[i].timeNs);
+        CHECK(a.output[i].text == b.output[i].text);
+    }
+    REQUIRE(a.deadlines.size() == b.deadlines.size());
+    for (std::size_t i = 0; i < a.deadlines.size(); ++i) {
+        CHECK(a.deadlines[i].unit == b.deadlines[i].unit);
+        CHECK(a.deadlines[i].timeNs == b.deadlines[i].timeNs);
+    }
+    REQUIRE(a.loopLag.size() == b.loopLag.size());
+    for (std::size_t i = 0; i < a.loopLag.size(); ++i) {
+        CHECK(a.loopLag[i].timeNs == b.loopLag[i].timeNs);
+        CHECK(a.loopLag[i].lagNs == b.loopLag[i].lagNs);
+    }
+}
+
+} // namespace Loopscope::Test

@@ -1,0 +1,139 @@
+#include <catch2/catch.hpp>
+
+#include "imageexporter.h"
+#include "timelinelayout.h"
+#include "timelinetestdata.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QTemporaryDir>
+#include <QXmlStreamReader>
+
+using namespace Loopscope;
+using namespace Loopscope::Test;
+
+TEST_CASE("ImageExporter writes a PNG of the requested size times the pixel ratio",
+          "[export]")
+{
+    const TraceData data = semaphoreTrace();
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("timeline.png"));
+    ImageExporter::ExportOptions options;
+    QString error;
+
+    for (double dpr : {1.0, 2.0, 3.0}) {
+        DYNAMIC_SECTION("dpr " << dpr)
+        {
+            REQUIRE(ImageExporter::exportPng(data, path, QSize(800, 500), dpr, options, &error));
+            REQUIRE(error.isEmpty());
+            QImage image;
+            REQUIRE(image.load(path, "PNG"));
+            REQUIRE(image.size() == QSize(qRound(800 * dpr), qRound(500 * dpr)));
+            // The light background around the picture.
+            REQUIRE(image.pixelColor(2, 2) == options.style.background);
+        }
+    }
+}
+
+TEST_CASE("ImageExporter picks a height that fits every row", "[export]")
+{
+    const TraceData data = semaphoreTrace();
+    ImageExporter::ExportOptions options;
+    const TimelineLayout layout(data, options.style);
+    const QImage image = ImageExporter::renderImage(data, QSize(1000, 0), 1.0, options);
+    REQUIRE(image.width() == 1000);
+    REQUIRE(image.height() == layout.preferredHeight());
+    REQUIRE(layout.preferredHeight() > layout.contentHeight());
+
+    SECTION("dark style")
+    {
+        options.style = TimelineStyle::dark();
+        const QImage dark = ImageExporter::renderImage(data, QSize(600, 400), 2.0, options);
+        REQUIRE(dark.size() == QSize(1200, 800));
+        REQUIRE(dark.devicePixelRatio() == 2.0);
+        REQUIRE(dark.pixelColor(3, 3) == options.style.background);
+    }
+}
+
+TEST_CASE("ImageExporter writes SVG that parses as XML", "[export]")
+{
+    const TraceData data = semaphoreTrace();
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("timeline.svg"));
+    QString error;
+    REQUIRE(ImageExporter::exportSvg(data, path, QSize(1200, 0), {}, &error));
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    QXmlStreamReader xml(&file);
+    QString root;
+    bool hasLabel = false;
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (xml.isStartElement() && root.isEmpty())
+            root = xml.name().toString();
+        if (xml.isCharacters() && xml.text().contains(QStringLiteral("req10")))
+            hasLabel = true;
+    }
+    REQUIRE_FALSE(xml.hasError());
+    REQUIRE(root == QStringLiteral("svg"));
+    REQUIRE(hasLabel);
+}
+
+TEST_CASE("ImageExporter writes a one-page PDF", "[export]")
+{
+    const TraceData data = semaphoreTrace();
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("timeline.pdf"));
+    QString error;
+    REQUIRE(ImageExporter::exportPdf(data, path, QSize(1200, 700), {}, &error));
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    const QByteArray bytes = file.readAll();
+    REQUIRE(bytes.startsWith("%PDF"));
+    REQUIRE(bytes.count("/Type /Page\n") + bytes.count("/Type /Page ") + bytes.count("/Type /Page/")
+            <= 1);
+}
+
+TEST_CASE("ImageExporter fails on an unwritable path with a one-line error and no file",
+          "[export]")
+{
+    const TraceData data = semaphoreTrace();
+    const QString path = QStringLiteral("/nope/x.png");
+    QString error;
+    REQUIRE_FALSE(ImageExporter::exportPng(data, path, QSize(400, 300), 1.0, {}, &error));
+    REQUIRE(error == QStringLiteral("cannot write /nope/x.png: No such file or directory"));
+    REQUIRE_FALSE(QFileInfo::exists(path));
+
+    error.clear();
+    REQUIRE_FALSE(ImageExporter::exportSvg(data, QStringLiteral("/nope/x.svg"), {400, 300}, {},
+                                           &error));
+    REQUIRE(error.startsWith(QStringLiteral("cannot write /nope/x.svg: ")));
+    error.clear();
+    REQUIRE_FALSE(ImageExporter::exportPdf(data, QStringLiteral("/nope/x.pdf"), {400, 300}, {},
+                                           &error));
+    REQUIRE(error.startsWith(QStringLiteral("cannot write /nope/x.pdf: ")));
+    REQUIRE_FALSE(error.contains(QLatin1Char('\n')));
+
+    SECTION("an existing file is left alone when the directory is read-only")
+    {
+        QTemporaryDir dir;
+        const QString existing = dir.filePath(QStringLiteral("keep.png"));
+        QFile f(existing);
+        REQUIRE(f.open(QIODevice::WriteOnly));
+        f.write("old");
+        f.close();
+        QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+        const bool root = QFileInfo(dir.path()).isWritable(); // root ignores permissions
+        if (!root) {
+            REQUIRE_FALSE(ImageExporter::exportPng(data, existing, {400, 300}, 1.0, {}, &error));
+            REQUIRE(error.startsWith(QStringLiteral("cannot write ")));
+            QFile again(existing);
+            REQUIRE(again.open(QIODevice::ReadOnly));
+            REQUIRE(again.readAll() == "old");
+        }
+        QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                              | QFileDevice::ExeOwner);
+    }
+}

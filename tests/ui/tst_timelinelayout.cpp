@@ -1,0 +1,160 @@
+#include <catch2/catch.hpp>
+
+#include "timelinelayout.h"
+#include "timelinestyle.h"
+#include "timelinetestdata.h"
+#include "timelineviewport.h"
+
+#include <QPointF>
+
+using namespace Loopscope;
+using namespace Loopscope::Test;
+
+namespace {
+
+QStringList unitLabels(const TimelineLayout &layout, const TraceData &data)
+{
+    QStringList out;
+    for (const TimelineRow &r : layout.rows()) {
+        if (r.kind == TimelineRow::Kind::Unit)
+            out << QString(r.depth, QLatin1Char(' ')) + data.unit(r.unitId)->label;
+    }
+    return out;
+}
+
+quint32 idOf(const TraceData &data, const QString &label)
+{
+    for (const UnitRecord &u : data.units) {
+        if (u.label == label)
+            return u.id;
+    }
+    return 0;
+}
+
+} // namespace
+
+TEST_CASE("TimelineLayout puts children under their parent in creation order",
+          "[timeline][layout]")
+{
+    const TraceData data = treeTrace();
+    const TimelineStyle style = TimelineStyle::light();
+    const TimelineLayout layout(data, style);
+    REQUIRE(unitLabels(layout, data)
+            == QStringList{QStringLiteral("main"), QStringLiteral(" parent"),
+                           QStringLiteral("  child a"), QStringLiteral("  child b"),
+                           QStringLiteral("   grandchild"), QStringLiteral(" sibling")});
+    const int parentRow = layout.rowOfUnit(idOf(data, QStringLiteral("parent")));
+    REQUIRE(layout.row(parentRow).hasChildren);
+    REQUIRE_FALSE(layout.row(parentRow).collapsed);
+
+    SECTION("collapsing a parent hides all its descendants")
+    {
+        const quint32 parent = idOf(data, QStringLiteral("parent"));
+        const TimelineLayout collapsed(data, style, {parent});
+        REQUIRE(unitLabels(collapsed, data)
+                == QStringList{QStringLiteral("main"), QStringLiteral(" parent"),
+                               QStringLiteral(" sibling")});
+        REQUIRE(collapsed.row(collapsed.rowOfUnit(parent)).collapsed);
+        REQUIRE(collapsed.rowOfUnit(idOf(data, QStringLiteral("grandchild"))) == -1);
+        REQUIRE(collapsed.contentHeight() == layout.contentHeight() - 3 * style.rowHeight);
+    }
+}
+
+TEST_CASE("TimelineLayout adds loop, worker and counter rows where the run has them",
+          "[timeline][layout]")
+{
+    const TraceData data = semaphoreTrace();
+    const TimelineLayout layout(data, TimelineStyle::light());
+    QList<TimelineRow::Kind> kinds;
+    QStringList counters;
+    QList<int> lanes;
+    for (const TimelineRow &r : layout.rows()) {
+        if (r.kind != TimelineRow::Kind::Unit)
+            kinds << r.kind;
+        if (r.kind == TimelineRow::Kind::Counter)
+            counters << data.counters[std::size_t(r.index)].name;
+        if (r.kind == TimelineRow::Kind::Worker)
+            lanes << r.index;
+    }
+    REQUIRE(kinds.front() == TimelineRow::Kind::Loop);
+    REQUIRE(lanes == QList<int>{2});
+    REQUIRE(counters.contains(QStringLiteral("semaphore in use")));
+    REQUIRE(counters.contains(QStringLiteral("executor in use")));
+    const int inUse = int(counters.indexOf(QStringLiteral("semaphore in use")));
+    REQUIRE(layout.counterMax(inUse) == 3);
+
+    const auto &jobs = layout.workerSpans(2);
+    REQUIRE(jobs.size() == 1);
+    REQUIRE(data.unit(jobs[0].unitId)->label == QStringLiteral("blocking_io_operation(file1.txt)"));
+
+    // The never-awaited coroutine still gets its row.
+    REQUIRE(layout.rowOfUnit(idOf(data, QStringLiteral("get_data #1"))) >= 0);
+}
+
+TEST_CASE("TimelineLayout marks the loop blocked by a long run while others are ready",
+          "[timeline][layout]")
+{
+    TraceScript s;
+    const quint32 blocker = s.create(0, QStringLiteral("blocker"));
+    const quint32 other = s.create(0, QStringLiteral("other"));
+    const quint32 quick = s.create(0, QStringLiteral("quick"));
+    s.state(10 * Ms, blocker, UnitState::Running);
+    s.state(10 * Ms, other, UnitState::Waiting);
+    s.state(100 * Ms, other, UnitState::Ready); // its timer fired, but the loop is busy
+    s.state(1010 * Ms, blocker, UnitState::Waiting);
+    s.state(1010 * Ms, other, UnitState::Running);
+    s.state(1011 * Ms, other, UnitState::Waiting);
+    // A long run with nobody ready is busy, not blocked.
+    s.state(2000 * Ms, quick, UnitState::Running);
+    s.state(2200 * Ms, quick, UnitState::Waiting);
+    s.loopLag(3000 * Ms, 40 * Ms);
+    const TraceData data = s.build();
+    const TimelineLayout layout(data, TimelineStyle::light());
+
+    REQUIRE(layout.rowCount() > 0);
+    REQUIRE(layout.row(0).kind == TimelineRow::Kind::Loop);
+    const auto &blocked = layout.loopBlocked();
+    REQUIRE(blocked.size() == 2);
+    REQUIRE(blocked[0].startNs == 10 * Ms);
+    REQUIRE(blocked[0].endNs == 1010 * Ms);
+    REQUIRE(blocked[1].startNs == 2960 * Ms); // from the loop lag sample
+    REQUIRE(blocked[1].endNs == 3000 * Ms);
+    REQUIRE(layout.loopBusy().size() == 2); // 10..1011 ms (touching runs merge), 2000..2200 ms
+}
+
+TEST_CASE("TimelineLayout hit testing finds the row and the interval", "[timeline][layout]")
+{
+    const TraceData data = treeTrace();
+    const TimelineStyle style = TimelineStyle::light();
+    const TimelineLayout layout(data, style);
+    TimelineViewport vp(0, Sec, 300, 1000); // 1 ms per pixel
+
+    const quint32 parent = idOf(data, QStringLiteral("parent"));
+    const TimelineRow &row = layout.row(layout.rowOfUnit(parent));
+    REQUIRE(layout.rowAt(row.y + 1) == layout.rowOfUnit(parent));
+    REQUIRE(layout.rowAt(-1) == -1);
+    REQUIRE(layout.rowAt(layout.contentHeight() + 5) == -1);
+
+    const double y = layout.headerHeight() + row.y + row.height / 2.0;
+    const TimelineHit waiting = layout.itemAt(QPointF(vp.mapTimeToX(500 * Ms), y), data, vp);
+    REQUIRE(waiting.unitId == parent);
+    REQUIRE(data.unit(parent)->intervals[std::size_t(waiting.interval)].state
+            == UnitState::Waiting);
+    const TimelineHit running = layout.itemAt(QPointF(vp.mapTimeToX(850 * Ms), y), data, vp);
+    REQUIRE(data.unit(parent)->intervals[std::size_t(running.interval)].state
+            == UnitState::Running);
+
+    SECTION("scrolling moves the rows under the point")
+    {
+        vp.setScrollY(row.height);
+        const TimelineHit below = layout.itemAt(QPointF(vp.mapTimeToX(500 * Ms), y), data, vp);
+        REQUIRE(below.row == layout.rowOfUnit(parent) + 1);
+    }
+    SECTION("the header and the label column hit no interval")
+    {
+        REQUIRE(layout.itemAt(QPointF(500, 5), data, vp).row == -1);
+        const TimelineHit label = layout.itemAt(QPointF(50, y), data, vp);
+        REQUIRE(label.unitId == parent);
+        REQUIRE(label.interval == -1);
+    }
+}

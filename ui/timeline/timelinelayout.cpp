@@ -1,0 +1,261 @@
+#include "timelinelayout.h"
+
+#include "timelinestyle.h"
+#include "timelineviewport.h"
+
+#include <QPointF>
+
+#include <algorithm>
+#include <limits>
+
+namespace Loopscope {
+
+namespace {
+
+constexpr qint64 Open = std::numeric_limits<qint64>::max();
+
+qint64 endOrOpen(qint64 endNs) { return endNs < 0 ? Open : endNs; }
+
+// Merges sorted-by-start spans that overlap or touch.
+std::vector<TimelineSpan> merged(std::vector<TimelineSpan> spans)
+{
+    std::sort(spans.begin(), spans.end(),
+              [](const TimelineSpan &a, const TimelineSpan &b) { return a.startNs < b.startNs; });
+    std::vector<TimelineSpan> out;
+    for (const TimelineSpan &s : spans) {
+        if (!out.empty() && s.startNs <= endOrOpen(out.back().endNs)) {
+            if (endOrOpen(s.endNs) > endOrOpen(out.back().endNs))
+                out.back().endNs = s.endNs;
+        } else {
+            out.push_back({s.startNs, s.endNs, 0, -1});
+        }
+    }
+    return out;
+}
+
+// Index of the interval containing t, or the nearest one within tolerance, or -1.
+template<typename Seq, typename Start, typename End>
+int findAt(const Seq &items, qint64 t, qint64 tolerance, Start start, End end)
+{
+    const auto it = std::lower_bound(items.begin(), items.end(), t - tolerance,
+                                     [&](const auto &item, qint64 v) { return end(item) < v; });
+    int best = -1;
+    qint64 bestDistance = tolerance + 1;
+    for (auto i = it; i != items.end() && start(*i) <= t + tolerance; ++i) {
+        const qint64 s = start(*i), e = end(*i);
+        const qint64 distance = t < s ? s - t : (t > e ? t - e : 0);
+        if (distance < bestDistance) {
+            bestDistance = distance;
+            best = int(i - items.begin());
+            if (distance == 0)
+                break;
+        }
+    }
+    return best;
+}
+
+} // namespace
+
+TimelineLayout::TimelineLayout(const TraceData &data, const TimelineStyle &style,
+                               const QSet<quint32> &collapsed)
+    : m_headerHeight(style.headerHeight())
+    , m_footerHeight(style.footerHeight())
+{
+    const int h = style.rowHeight;
+    buildLoop(data);
+
+    if (!m_loopBusy.empty() || !m_loopBlocked.empty() || !data.loopLag.empty())
+        addRow({TimelineRow::Kind::Loop, 0, 0, 0, false, false, 0, h});
+    for (int lane = 1; lane < int(m_workerSpans.size()); ++lane) {
+        if (!m_workerSpans[std::size_t(lane)].empty())
+            addRow({TimelineRow::Kind::Worker, 0, lane, 0, false, false, 0, h});
+    }
+    m_counterMax.reserve(data.counters.size());
+    for (int i = 0; i < int(data.counters.size()); ++i) {
+        qint64 max = 1;
+        for (const CounterSample &s : data.counters[std::size_t(i)].samples)
+            max = std::max(max, s.value);
+        m_counterMax.push_back(max);
+        addRow({TimelineRow::Kind::Counter, 0, i, 0, false, false, 0, h + h / 2});
+    }
+    if (!m_rows.empty())
+        m_contentHeight += style.groupGap;
+
+    // Children lists in creation order (ids grow with creation). A parent must be older than its
+    // child, which also rules out cycles in a damaged trace.
+    const std::size_t n = data.units.size();
+    std::vector<std::vector<quint32>> children(n + 1);
+    std::vector<quint32> roots;
+    for (const UnitRecord &u : data.units) {
+        if (u.id == 0 || u.label.isEmpty())
+            continue; // a hole: an id that was never created
+        if (u.parent >= 1 && u.parent < u.id && u.parent <= n)
+            children[u.parent].push_back(u.id);
+        else
+            roots.push_back(u.id);
+    }
+
+    m_unitRow.assign(n + 1, -1);
+    std::vector<std::pair<quint32, int>> stack; // (unit, depth), iterative to survive deep trees
+    for (auto r = roots.rbegin(); r != roots.rend(); ++r)
+        stack.push_back({*r, 0});
+    while (!stack.empty()) {
+        const auto [id, depth] = stack.back();
+        stack.pop_back();
+        const bool isCollapsed = collapsed.contains(id);
+        const bool hasChildren = !children[id].empty();
+        m_unitRow[id] = int(m_rows.size());
+        addRow({TimelineRow::Kind::Unit, id, 0, depth, hasChildren, isCollapsed && hasChildren, 0,
+                h});
+        if (isCollapsed)
+            continue;
+        const auto &kids = children[id];
+        for (auto c = kids.rbegin(); c != kids.rend(); ++c)
+            stack.push_back({*c, depth + 1});
+    }
+}
+
+void TimelineLayout::addRow(TimelineRow row)
+{
+    row.y = m_contentHeight;
+    m_contentHeight += row.height;
+    m_rows.push_back(row);
+}
+
+void TimelineLayout::buildLoop(const TraceData &data)
+{
+    std::vector<TimelineSpan> running;
+    std::vector<TimelineSpan> ready;
+    for (const UnitRecord &u : data.units) {
+        for (int i = 0; i < int(u.intervals.size()); ++i) {
+            const StateInterval &iv = u.intervals[std::size_t(i)];
+            if (iv.lane > 0) {
+                if (m_workerSpans.size() <= iv.lane)
+                    m_workerSpans.resize(iv.lane + 1u);
+                m_workerSpans[iv.lane].push_back({iv.startNs, iv.endNs, u.id, i});
+            } else if (iv.state == UnitState::Running) {
+                running.push_back({iv.startNs, iv.endNs, u.id, i});
+            } else if (iv.state == UnitState::Ready) {
+                ready.push_back({iv.startNs, iv.endNs, u.id, i});
+            }
+        }
+    }
+    for (auto &lane : m_workerSpans) {
+        std::sort(lane.begin(), lane.end(), [](const TimelineSpan &a, const TimelineSpan &b) {
+            return a.startNs < b.startNs;
+        });
+    }
+
+    // Blocked: a long run on the loop while someone else was ready to go. Ready spans are sorted
+    // by start with a running maximum of their ends, so "does any overlap [s, e)" is one search.
+    const qint64 liveEnd = data.endNs();
+    std::sort(ready.begin(), ready.end(),
+              [](const TimelineSpan &a, const TimelineSpan &b) { return a.startNs < b.startNs; });
+    std::vector<qint64> maxEnd(ready.size());
+    qint64 m = std::numeric_limits<qint64>::min();
+    for (std::size_t i = 0; i < ready.size(); ++i) {
+        m = std::max(m, endOrOpen(ready[i].endNs));
+        maxEnd[i] = m;
+    }
+    std::vector<TimelineSpan> blocked;
+    for (const TimelineSpan &r : running) {
+        const qint64 end = r.endNs < 0 ? liveEnd : r.endNs;
+        if (end - r.startNs <= BlockedThresholdNs)
+            continue;
+        // Ready spans starting before this run ends; some must end after it starts.
+        const auto last = std::lower_bound(
+            ready.begin(), ready.end(), end,
+            [](const TimelineSpan &s, qint64 v) { return s.startNs < v; });
+        if (last == ready.begin())
+            continue;
+        const std::size_t k = std::size_t(last - ready.begin()) - 1;
+        if (maxEnd[k] > r.startNs)
+            blocked.push_back(r);
+    }
+    for (const LoopLagSample &lag : data.loopLag) {
+        if (lag.lagNs > 0)
+            blocked.push_back({lag.timeNs - lag.lagNs, lag.timeNs, 0, -1});
+    }
+    m_loopBusy = merged(std::move(running));
+    m_loopBlocked = merged(std::move(blocked));
+}
+
+int TimelineLayout::rowOfUnit(quint32 unitId) const
+{
+    return unitId < m_unitRow.size() ? m_unitRow[unitId] : -1;
+}
+
+int TimelineLayout::rowAt(double y) const
+{
+    if (m_rows.empty() || y < 0)
+        return -1;
+    auto it = std::upper_bound(m_rows.begin(), m_rows.end(), y,
+                               [](double v, const TimelineRow &r) { return v < r.y; });
+    if (it == m_rows.begin())
+        return -1;
+    --it;
+    return y < it->y + it->height ? int(it - m_rows.begin()) : -1;
+}
+
+std::pair<int, int> TimelineLayout::rowsIn(double top, double bottom) const
+{
+    const auto first = std::upper_bound(
+        m_rows.begin(), m_rows.end(), top,
+        [](double v, const TimelineRow &r) { return v < r.y + r.height; });
+    const auto last = std::lower_bound(m_rows.begin(), m_rows.end(), bottom,
+                                       [](const TimelineRow &r, double v) { return r.y < v; });
+    return {int(first - m_rows.begin()), int(last - m_rows.begin()) - 1};
+}
+
+const std::vector<TimelineSpan> &TimelineLayout::workerSpans(int lane) const
+{
+    static const std::vector<TimelineSpan> none;
+    return lane >= 0 && lane < int(m_workerSpans.size()) ? m_workerSpans[std::size_t(lane)] : none;
+}
+
+qint64 TimelineLayout::counterMax(int counterIndex) const
+{
+    return counterIndex >= 0 && counterIndex < int(m_counterMax.size())
+        ? m_counterMax[std::size_t(counterIndex)]
+        : 1;
+}
+
+TimelineHit TimelineLayout::itemAt(const QPointF &pos, const TraceData &data,
+                                   const TimelineViewport &viewport) const
+{
+    TimelineHit hit;
+    if (pos.y() < m_headerHeight)
+        return hit;
+    hit.row = rowAt(pos.y() - m_headerHeight + viewport.scrollY());
+    if (hit.row < 0)
+        return hit;
+    const TimelineRow &r = row(hit.row);
+    if (r.kind == TimelineRow::Kind::Unit)
+        hit.unitId = r.unitId;
+    if (pos.x() < viewport.timeLeft() || pos.x() > viewport.timeRight())
+        return hit;
+
+    const qint64 t = viewport.mapXToTime(pos.x());
+    const qint64 tolerance = qint64(3 * viewport.nsPerPixel());
+    const qint64 liveEnd = data.endNs();
+    auto end = [liveEnd](qint64 e) { return e < 0 ? liveEnd : e; };
+    if (r.kind == TimelineRow::Kind::Unit) {
+        if (const UnitRecord *u = data.unit(r.unitId)) {
+            hit.interval = findAt(
+                u->intervals, t, tolerance, [](const StateInterval &i) { return i.startNs; },
+                [&](const StateInterval &i) { return end(i.endNs); });
+        }
+    } else if (r.kind == TimelineRow::Kind::Worker) {
+        const auto &spans = workerSpans(r.index);
+        const int i = findAt(
+            spans, t, tolerance, [](const TimelineSpan &s) { return s.startNs; },
+            [&](const TimelineSpan &s) { return end(s.endNs); });
+        if (i >= 0) {
+            hit.unitId = spans[std::size_t(i)].unitId;
+            hit.interval = spans[std::size_t(i)].interval;
+        }
+    }
+    return hit;
+}
+
+} // namespace Loopscope

@@ -1,0 +1,120 @@
+#pragma once
+
+#include "tracedata.h"
+
+#include <QSet>
+
+#include <vector>
+
+class QPointF;
+
+namespace Loopscope {
+
+class TimelineViewport;
+struct TimelineStyle;
+
+//! One horizontal lane of the timeline.
+struct TimelineRow
+{
+    enum class Kind : quint8 {
+        Loop,    //!< the event loop: busy / blocked, loop lag
+        Worker,  //!< an executor worker lane (lane k > 0): which job ran there
+        Counter, //!< a counter series drawn as a step chart
+        Unit,    //!< one task / coroutine / executor job / generator step
+    };
+    Kind kind = Kind::Unit;
+    quint32 unitId = 0;   //!< Unit: the unit shown
+    int index = 0;        //!< Counter: index into TraceData::counters; Worker: the lane number
+    int depth = 0;        //!< Unit: nesting level (children sit under their parent)
+    bool hasChildren = false;
+    bool collapsed = false;
+    int y = 0;            //!< top, in content coordinates (0 = top of the first row)
+    int height = 0;
+};
+
+//! A time range on the event-loop row or a worker lane.
+struct TimelineSpan
+{
+    qint64 startNs = 0;
+    qint64 endNs = -1; //!< < 0: still open (live), drawn up to "now"
+    quint32 unitId = 0;
+    int interval = -1; //!< index into the unit's intervals, or -1
+};
+
+//! What is under a point.
+struct TimelineHit
+{
+    int row = -1;        //!< -1: no row
+    quint32 unitId = 0;  //!< 0: no unit (loop / counter row, or empty space)
+    int interval = -1;   //!< index into the unit's intervals, -1: none
+};
+
+//! The rows of a timeline and their geometry, computed once from a TraceData (and the set of
+//! collapsed units); knows no time -> pixel mapping (that is TimelineViewport's job).
+//!
+//! Row order: the event loop row (when any unit ran on the loop), one row per executor worker
+//! lane, one row per counter series, then the units in creation order, each parent's children
+//! directly under it (depth + 1). A collapsed unit hides its descendants. Units that were never
+//! awaited get a row of their own (a marker and a note, no bars).
+//!
+//! Content coordinates: y = 0 is the top of the first row. The paint target puts the rows at
+//! style.headerHeight() - viewport.scrollY(). Rebuild the layout when the data or the collapsed
+//! set changes; it holds no pointer into the data.
+class TimelineLayout
+{
+public:
+    //! A Running interval on the loop longer than this while another unit was Ready marks the
+    //! loop as blocked (50 ms of scenario time).
+    static constexpr qint64 BlockedThresholdNs = 50'000'000;
+
+    TimelineLayout() = default;
+    TimelineLayout(const TraceData &data, const TimelineStyle &style,
+                   const QSet<quint32> &collapsed = {});
+
+    const std::vector<TimelineRow> &rows() const { return m_rows; }
+    int rowCount() const { return int(m_rows.size()); }
+    const TimelineRow &row(int index) const { return m_rows[std::size_t(index)]; }
+    //! Row index of a unit, -1 if it has none (hidden under a collapsed parent, or unknown).
+    int rowOfUnit(quint32 unitId) const;
+
+    //! Height of all rows together.
+    int contentHeight() const { return m_contentHeight; }
+    //! Height of the whole picture (title, ruler, rows, legend) so every row fits.
+    int preferredHeight() const { return m_headerHeight + m_contentHeight + m_footerHeight; }
+    //! y of the first row in the paint target when not scrolled.
+    int headerHeight() const { return m_headerHeight; }
+    int footerHeight() const { return m_footerHeight; }
+
+    //! Index of the row at content y, -1 if none.
+    int rowAt(double y) const;
+    //! First and last row index intersecting content [top, bottom]; first > last if none.
+    std::pair<int, int> rowsIn(double top, double bottom) const;
+    //! What is at pos (paint target coordinates, target at the origin). Tiny intervals are hit
+    //! within a few pixels.
+    TimelineHit itemAt(const QPointF &pos, const TraceData &data,
+                       const TimelineViewport &viewport) const;
+
+    //! Event loop: time ranges where code ran on the loop (merged), and where it was blocked.
+    const std::vector<TimelineSpan> &loopBusy() const { return m_loopBusy; }
+    const std::vector<TimelineSpan> &loopBlocked() const { return m_loopBlocked; }
+    //! Worker lane row: the jobs that ran there, sorted by time, not overlapping.
+    const std::vector<TimelineSpan> &workerSpans(int lane) const;
+    //! Highest value of a counter series (at least 1).
+    qint64 counterMax(int counterIndex) const;
+
+private:
+    void addRow(TimelineRow row);
+    void buildLoop(const TraceData &data);
+
+    std::vector<TimelineRow> m_rows;
+    std::vector<int> m_unitRow; //!< index = unit id
+    std::vector<TimelineSpan> m_loopBusy;
+    std::vector<TimelineSpan> m_loopBlocked;
+    std::vector<std::vector<TimelineSpan>> m_workerSpans; //!< index = lane
+    std::vector<qint64> m_counterMax;
+    int m_contentHeight = 0;
+    int m_headerHeight = 0;
+    int m_footerHeight = 0;
+};
+
+} // namespace Loopscope

@@ -1,0 +1,961 @@
+#include "timelinepainter.h"
+
+#include "timelinelayout.h"
+#include "timelinestyle.h"
+#include "timelineviewport.h"
+#include "tracedata.h"
+
+#include <QFontMetrics>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace Loopscope {
+
+namespace {
+
+using Bar = TimelineDrawList::Bar;
+using Role = TimelineDrawList::Role;
+
+constexpr int StateCount = 5;
+
+// Folds runs of narrow items into bars of at least foldWidth pixels (Tracy's folding). A fold
+// is emitted once it is foldWidth wide, so a row never gets more than ~2 bars per foldWidth.
+class Folder
+{
+public:
+    Folder(TimelineDrawList &list, double foldWidth, double top, double height, int row,
+           Role role)
+        : m_list(list)
+        , m_foldWidth(foldWidth)
+        , m_top(top)
+        , m_height(height)
+        , m_row(row)
+        , m_role(role)
+    {
+    }
+    ~Folder() { flush(); }
+
+    void add(double x0, double x1, UnitState state, qint64 durationNs, quint32 unit)
+    {
+        ++m_list.visitedIntervals;
+        if (x1 - x0 >= m_foldWidth) {
+            flush();
+            push(x0, x1, state, 1, unit);
+            return;
+        }
+        if (m_count > 0 && x0 - m_x1 > 1.0)
+            flush(); // a visible gap ends the fold
+        if (m_count == 0) {
+            m_x0 = x0;
+            m_unit = unit;
+            m_durations.fill(0);
+        }
+        m_x1 = std::max(m_x1, x1);
+        m_durations[std::size_t(state)] += std::max<qint64>(durationNs, 1);
+        ++m_count;
+        if (m_x1 - m_x0 >= m_foldWidth)
+            flush();
+    }
+
+    void flush()
+    {
+        if (m_count == 0)
+            return;
+        const auto dominant = std::max_element(m_durations.begin(), m_durations.end());
+        const auto state = UnitState(dominant - m_durations.begin());
+        // At least a pixel wide, so something tiny stays visible.
+        push(m_x0, std::max(m_x1, m_x0 + 1.0), state, m_count, m_unit);
+        if (m_count > 1)
+            m_list.foldedIntervals += m_count;
+        m_count = 0;
+        m_x1 = -1e300;
+    }
+
+private:
+    void push(double x0, double x1, UnitState state, int count, quint32 unit)
+    {
+        double top = m_top, height = m_height;
+        if (m_role == Role::State && state == UnitState::Pending) {
+            // Pending is "nothing yet": a thin bar keeps the eye on what happens.
+            top += height * 0.3;
+            height *= 0.4;
+        }
+        m_list.bars.push_back({QRectF(x0, top, x1 - x0, height), state, m_role, count, unit,
+                               m_row});
+    }
+
+    TimelineDrawList &m_list;
+    double m_foldWidth;
+    double m_top;
+    double m_height;
+    int m_row;
+    Role m_role;
+    double m_x0 = 0;
+    double m_x1 = -1e300;
+    int m_count = 0;
+    quint32 m_unit = 0;
+    std::array<qint64, StateCount> m_durations{};
+};
+
+struct Frame
+{
+    const TraceData &data;
+    const TimelineLayout &layout;
+    const TimelineViewport &vp;
+    const TimelineStyle &style;
+    QRect target;
+    QRect rows;       // the rows area
+    qint64 nowNs;     // where open intervals end
+    double rowsTop;   // y of content 0
+    double left;      // time area, clamped a bit outside so clipped bars keep square ends hidden
+    double right;
+
+    qint64 end(qint64 endNs) const { return endNs < 0 ? std::max(nowNs, 0LL) : endNs; }
+    double x(qint64 ns) const { return vp.mapTimeToX(ns); }
+    double clampX(double v) const { return std::clamp(v, left, right); }
+    double rowY(const TimelineRow &r) const { return rowsTop + r.y; }
+};
+
+QString kindHint(UnitKind kind)
+{
+    return QString::fromLatin1(unitKindName(kind));
+}
+
+QString stateLabel(UnitState state) { return QString::fromLatin1(unitStateName(state)); }
+
+QString outcomeLabel(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::TimedOut:
+        return QStringLiteral("timed out");
+    case Outcome::NeverAwaited:
+        return QStringLiteral("never awaited");
+    default:
+        return QString::fromLatin1(outcomeName(outcome));
+    }
+}
+
+// Diagonal lines over r, computed, not clipped, so SVG and PDF get plain line segments.
+void drawHatch(QPainter &p, const QRectF &r, const QColor &color, TimelineStyle::Hatch hatch,
+               double spacing = 5.0)
+{
+    if (hatch == TimelineStyle::Hatch::None || r.width() < 2)
+        return;
+    p.setPen(QPen(color, 1.0));
+    const bool forward = hatch == TimelineStyle::Hatch::Forward;
+    // Forward "/": x + y = c. Backward "\": x - y = c. Align c to a global grid so that hatches
+    // of neighbouring bars line up.
+    const double cMin = forward ? r.left() + r.top() : r.left() - r.bottom();
+    const double cMax = forward ? r.right() + r.bottom() : r.right() - r.top();
+    for (double c = std::ceil(cMin / spacing) * spacing; c <= cMax; c += spacing) {
+        double x0, x1;
+        if (forward) {
+            x0 = std::max(r.left(), c - r.bottom());
+            x1 = std::min(r.right(), c - r.top());
+            if (x1 > x0)
+                p.drawLine(QPointF(x0, c - x0), QPointF(x1, c - x1));
+        } else {
+            x0 = std::max(r.left(), c + r.top());
+            x1 = std::min(r.right(), c + r.bottom());
+            if (x1 > x0)
+                p.drawLine(QPointF(x0, x0 - c), QPointF(x1, x1 - c));
+        }
+    }
+}
+
+void drawStateSwatch(QPainter &p, const QRectF &r, UnitState state, const TimelineStyle &style,
+                     double radius)
+{
+    p.setPen(Qt::NoPen);
+    p.setBrush(style.stateColor(state));
+    if (radius > 0 && r.width() > 2 * radius + 1)
+        p.drawRoundedRect(r, radius, radius);
+    else
+        p.drawRect(r);
+    drawHatch(p, r, style.hatchColor(state), style.hatch(state));
+}
+
+void drawMarker(QPainter &p, QPointF c, double size, Outcome outcome, const TimelineStyle &style)
+{
+    const QColor color = style.outcomeColor(outcome);
+    const double r = size / 2;
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    switch (outcome) {
+    case Outcome::None:
+        break;
+    case Outcome::Completed: {
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        p.drawEllipse(c, r, r);
+        // A small check inside the dot.
+        QPen pen(style.background, std::max(1.2, size / 7));
+        pen.setCapStyle(Qt::RoundCap);
+        pen.setJoinStyle(Qt::RoundJoin);
+        p.setPen(pen);
+        p.setBrush(Qt::NoBrush);
+        const QPointF pts[] = {c + QPointF(-r * 0.45, 0.0), c + QPointF(-r * 0.1, r * 0.38),
+                               c + QPointF(r * 0.5, -r * 0.4)};
+        p.drawPolyline(pts, 3);
+        break;
+    }
+    case Outcome::Failed: {
+        QPen pen(color, std::max(2.0, size / 4));
+        pen.setCapStyle(Qt::RoundCap);
+        p.setPen(pen);
+        const double k = r * 0.8;
+        p.drawLine(c + QPointF(-k, -k), c + QPointF(k, k));
+        p.drawLine(c + QPointF(-k, k), c + QPointF(k, -k));
+        break;
+    }
+    case Outcome::Cancelled: {
+        QPen pen(color, std::max(1.6, size / 6));
+        pen.setCapStyle(Qt::RoundCap);
+        p.setPen(pen);
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(c, r * 0.85, r * 0.85);
+        const double k = r * 0.6;
+        p.drawLine(c + QPointF(-k, k), c + QPointF(k, -k));
+        break;
+    }
+    case Outcome::TimedOut: {
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        const QPointF pts[] = {c + QPointF(0, -r), c + QPointF(r, 0), c + QPointF(0, r),
+                               c + QPointF(-r, 0)};
+        p.drawPolygon(pts, 4);
+        // Clock hands.
+        QPen pen(style.background, std::max(1.2, size / 8));
+        pen.setCapStyle(Qt::RoundCap);
+        p.setPen(pen);
+        p.drawLine(c, c + QPointF(0, -r * 0.5));
+        p.drawLine(c, c + QPointF(r * 0.4, 0));
+        break;
+    }
+    case Outcome::NeverAwaited: {
+        QPen pen(color, std::max(1.5, size / 7));
+        pen.setStyle(Qt::DotLine);
+        p.setPen(pen);
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(c, r * 0.85, r * 0.85);
+        break;
+    }
+    }
+    p.restore();
+}
+
+qint64 nowOf(const TraceData &data, const TimelinePainter::PaintOptions &options)
+{
+    return options.nowNs >= 0 ? options.nowNs : data.endNs();
+}
+
+Frame makeFrame(const TraceData &data, const TimelineLayout &layout, const TimelineViewport &vp,
+                const TimelineStyle &style, const QRect &target,
+                const TimelinePainter::PaintOptions &options)
+{
+    const QRect rows = TimelinePainter::rowsArea(target, style);
+    return Frame{data,
+                 layout,
+                 vp,
+                 style,
+                 target,
+                 rows,
+                 nowOf(data, options),
+                 double(rows.top() - vp.scrollY()),
+                 vp.timeLeft() - 4,
+                 vp.timeRight() + 4};
+}
+
+void buildUnitRow(const Frame &f, TimelineDrawList &list, int rowIndex, const TimelineRow &row)
+{
+    const UnitRecord *u = f.data.unit(row.unitId);
+    if (!u)
+        return;
+    const double top = f.rowY(row) + f.style.barInset;
+    const double height = row.height - 2 * f.style.barInset;
+    const qint64 t0 = f.vp.startNs(), t1 = f.vp.endNs();
+    {
+        Folder folder(list, f.style.foldWidth, top, height, rowIndex, Role::State);
+        const auto &ivs = u->intervals;
+        // Intervals are consecutive, so their ends are sorted too.
+        auto it = std::lower_bound(ivs.begin(), ivs.end(), t0, [&](const StateInterval &i, qint64 v) {
+            return f.end(i.endNs) < v;
+        });
+        for (; it != ivs.end() && it->startNs <= t1; ++it) {
+            const qint64 e = f.end(it->endNs);
+            const double x0 = f.clampX(f.x(it->startNs)), x1 = f.clampX(f.x(e));
+            folder.add(x0, x1, it->state, e - it->startNs, u->id);
+        }
+    }
+    const double cy = f.rowY(row) + row.height / 2.0;
+    if (u->outcome == Outcome::NeverAwaited) {
+        if (f.vp.isVisible(u->createdNs, u->createdNs))
+            list.markers.push_back({QPointF(f.x(u->createdNs) + height / 2 + 2, cy),
+                                    u->outcome, u->id, rowIndex});
+    } else if (u->outcome != Outcome::None && u->endNs >= 0 && f.vp.isVisible(u->endNs, u->endNs)) {
+        list.markers.push_back(
+            {QPointF(f.x(u->endNs) + height / 2 + 2, cy), u->outcome, u->id, rowIndex});
+    }
+}
+
+void buildSpanRow(const Frame &f, TimelineDrawList &list, int rowIndex, const TimelineRow &row,
+                  const std::vector<TimelineSpan> &spans, Role role, double inset)
+{
+    const double top = f.rowY(row) + inset;
+    const double height = row.height - 2 * inset;
+    Folder folder(list, f.style.foldWidth, top, height, rowIndex, role);
+    auto it = std::lower_bound(spans.begin(), spans.end(), f.vp.startNs(),
+                               [&](const TimelineSpan &s, qint64 v) { return f.end(s.endNs) < v; });
+    for (; it != spans.end() && it->startNs <= f.vp.endNs(); ++it) {
+        const qint64 e = f.end(it->endNs);
+        folder.add(f.clampX(f.x(it->startNs)), f.clampX(f.x(e)), UnitState::Running,
+                   e - it->startNs, it->unitId);
+    }
+}
+
+TimelineDrawList buildList(const Frame &f)
+{
+    TimelineDrawList list;
+    const auto [first, last] = f.layout.rowsIn(f.vp.scrollY(), f.vp.scrollY() + f.rows.height());
+    list.firstRow = first;
+    list.lastRow = last;
+    for (int i = first; i <= last; ++i) {
+        const TimelineRow &row = f.layout.row(i);
+        switch (row.kind) {
+        case TimelineRow::Kind::Unit:
+            buildUnitRow(f, list, i, row);
+            break;
+        case TimelineRow::Kind::Worker:
+            buildSpanRow(f, list, i, row, f.layout.workerSpans(row.index), Role::WorkerJob,
+                         f.style.barInset - 1);
+            break;
+        case TimelineRow::Kind::Loop:
+            buildSpanRow(f, list, i, row, f.layout.loopBusy(), Role::LoopBusy,
+                         f.style.barInset + 2);
+            buildSpanRow(f, list, i, row, f.layout.loopBlocked(), Role::LoopBlocked,
+                         f.style.barInset - 1);
+            break;
+        case TimelineRow::Kind::Counter:
+            break; // drawn directly as a step chart
+        }
+    }
+    return list;
+}
+
+void paintTitle(QPainter &p, const Frame &f)
+{
+    const TimelineStyle &s = f.style;
+    const QRect line(f.target.left() + s.margin, f.target.top() + s.margin,
+                     f.target.width() - 2 * s.margin, s.titleHeight);
+    int units = 0;
+    for (const UnitRecord &u : f.data.units)
+        units += !u.label.isEmpty() && u.kind != UnitKind::Main;
+    const qint64 total = f.data.info.totalNs > 0 ? f.data.info.totalNs : f.nowNs;
+    QString right = QStringLiteral("%1 %2  ·  ").arg(units).arg(units == 1 ? QStringLiteral("unit")
+                                                                            : QStringLiteral("units"));
+    right += f.data.info.finished || f.data.info.totalNs > 0
+        ? QStringLiteral("total %1").arg(TimelinePainter::formatDuration(total))
+        : QStringLiteral("live  %1").arg(TimelinePainter::formatDuration(f.nowNs));
+    p.setFont(s.font);
+    const QFontMetrics rfm(s.font);
+    const int rightWidth = rfm.horizontalAdvance(right);
+    p.setPen(s.mutedText);
+    p.drawText(line, Qt::AlignRight | Qt::AlignVCenter, right);
+
+    p.setFont(s.titleFont);
+    p.setPen(s.text);
+    const QFontMetrics fm(s.titleFont);
+    p.drawText(line.adjusted(0, 0, -rightWidth - 16, 0), Qt::AlignLeft | Qt::AlignVCenter,
+               fm.elidedText(TimelinePainter::title(f.data.info), Qt::ElideRight,
+                             line.width() - rightWidth - 16));
+}
+
+void paintRuler(QPainter &p, const Frame &f, bool grid)
+{
+    const TimelineStyle &s = f.style;
+    const qint64 step = TimelinePainter::tickStep(f.vp.nsPerPixel(), 80);
+    const int rulerBottom = f.rows.top() - 1;
+    const qint64 firstTick = (std::max<qint64>(f.vp.startNs(), 0) + step - 1) / step * step;
+    const QFontMetrics fm(s.smallFont);
+    p.setFont(s.smallFont);
+    for (qint64 t = firstTick; t <= f.vp.endNs(); t += step) {
+        const double x = std::round(f.x(t)) + 0.5;
+        if (grid) {
+            p.setPen(QPen(s.grid, 1));
+            p.drawLine(QPointF(x, f.rows.top()), QPointF(x, f.rows.bottom()));
+        } else {
+            p.setPen(QPen(s.separator, 1));
+            p.drawLine(QPointF(x, rulerBottom - 5), QPointF(x, rulerBottom));
+            const QString label = TimelinePainter::formatTick(t, step);
+            const int w = fm.horizontalAdvance(label);
+            // The first label starts at its tick, the others are centred on it.
+            const double lx = t == 0 ? x - 1 : std::min(x - w / 2.0, f.vp.timeRight() + 8 - w);
+            p.setPen(s.mutedText);
+            p.drawText(QPointF(lx, rulerBottom - 8), label);
+        }
+    }
+    if (!grid) {
+        p.setPen(QPen(s.separator, 1));
+        p.drawLine(QPointF(f.target.left() + s.margin, rulerBottom + 0.5),
+                   QPointF(f.target.right() - s.margin, rulerBottom + 0.5));
+    }
+}
+
+void paintRowBackgrounds(QPainter &p, const Frame &f, const TimelineDrawList &list,
+                         const TimelinePainter::PaintOptions &o)
+{
+    const TimelineStyle &s = f.style;
+    const double x0 = f.target.left() + s.margin;
+    const double w = f.target.width() - 2 * s.margin;
+    for (int i = list.firstRow; i <= list.lastRow; ++i) {
+        const TimelineRow &row = f.layout.row(i);
+        const QRectF r(x0, f.rowY(row), w, row.height);
+        QColor bg;
+        if (row.kind == TimelineRow::Kind::Unit && row.unitId == o.selectedUnit && o.selectedUnit)
+            bg = s.selection;
+        else if (row.kind == TimelineRow::Kind::Unit && row.unitId == o.hoverUnit && o.hoverUnit)
+            bg = s.hover;
+        else if (i % 2 == 1)
+            bg = s.alternateRow;
+        if (bg.isValid())
+            p.fillRect(r, bg);
+        if (i > 0 && row.kind == TimelineRow::Kind::Unit
+            && f.layout.row(i - 1).kind != TimelineRow::Kind::Unit) {
+            const double y = f.rowY(row) - s.groupGap / 2.0;
+            p.setPen(QPen(s.separator, 1));
+            p.drawLine(QPointF(x0, y), QPointF(x0 + w, y));
+        }
+    }
+}
+
+void paintBars(QPainter &p, const Frame &f, const TimelineDrawList &list)
+{
+    const TimelineStyle &s = f.style;
+    p.setRenderHint(QPainter::Antialiasing, true);
+    for (const Bar &b : list.bars) {
+        QColor fill;
+        QColor hatchColor;
+        TimelineStyle::Hatch hatch = TimelineStyle::Hatch::None;
+        switch (b.role) {
+        case Role::State:
+            fill = s.stateColor(b.state);
+            hatchColor = s.hatchColor(b.state);
+            hatch = s.hatch(b.state);
+            break;
+        case Role::WorkerJob:
+            fill = s.stateColor(UnitState::Running);
+            break;
+        case Role::LoopBusy:
+            fill = s.loopBusy;
+            break;
+        case Role::LoopBlocked:
+            fill = s.loopBlocked;
+            hatchColor = s.loopBlocked.darker(140);
+            hatch = TimelineStyle::Hatch::Forward;
+            break;
+        }
+        // Neighbouring bars of one unit keep a hairline gap, so state changes read as segments.
+        QRectF r = b.rect;
+        if (r.width() > 6)
+            r.adjust(0, 0, -1, 0);
+        if (r.width() > 2 * s.barRadius + 2) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(fill);
+            p.drawRoundedRect(r, s.barRadius, s.barRadius);
+        } else {
+            p.fillRect(r, fill);
+        }
+        if (hatch != TimelineStyle::Hatch::None)
+            drawHatch(p, r.adjusted(1, 1, -1, -1), hatchColor, hatch);
+    }
+}
+
+void paintBarLabels(QPainter &p, const Frame &f, const TimelineDrawList &list)
+{
+    const TimelineStyle &s = f.style;
+    const QFontMetrics fm(s.smallFont);
+    p.setFont(s.smallFont);
+    for (const Bar &b : list.bars) {
+        if (b.role != Role::WorkerJob || b.count != 1 || b.rect.width() < 36)
+            continue;
+        const UnitRecord *u = f.data.unit(b.unitId);
+        if (!u)
+            continue;
+        const QRectF r = b.rect.adjusted(6, 0, -6, 0);
+        p.setPen(Qt::white);
+        p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft,
+                   fm.elidedText(u->label, Qt::ElideRight, int(r.width())));
+    }
+    // Loop lag, written inside the blocked bar when there is room.
+    for (const Bar &b : list.bars) {
+        if (b.role != Role::LoopBlocked || b.rect.width() < 30)
+            continue;
+        qint64 lag = 0;
+        const qint64 t0 = f.vp.mapXToTime(b.rect.left()), t1 = f.vp.mapXToTime(b.rect.right());
+        for (const LoopLagSample &l : f.data.loopLag) {
+            if (l.timeNs >= t0 && l.timeNs - l.lagNs <= t1)
+                lag = std::max(lag, l.lagNs);
+        }
+        // The longest text that fits: what happened and by how much, or just what.
+        const QRectF r = b.rect.adjusted(6, 0, -6, 0);
+        QStringList candidates{QStringLiteral("blocked")};
+        if (lag > 0) {
+            const QString late = QStringLiteral("+%1").arg(TimelinePainter::formatDuration(lag));
+            candidates = QStringList{QStringLiteral("loop blocked, %1 late").arg(late),
+                                     QStringLiteral("blocked %1").arg(late), late,
+                                     QStringLiteral("blocked")};
+        }
+        for (const QString &text : candidates) {
+            if (fm.horizontalAdvance(text) <= r.width()) {
+                p.setPen(Qt::white);
+                p.drawText(r, Qt::AlignVCenter | Qt::AlignLeft, text);
+                break;
+            }
+        }
+    }
+}
+
+void paintCounters(QPainter &p, const Frame &f, const TimelineDrawList &list)
+{
+    const TimelineStyle &s = f.style;
+    for (int i = list.firstRow; i <= list.lastRow; ++i) {
+        const TimelineRow &row = f.layout.row(i);
+        if (row.kind != TimelineRow::Kind::Counter)
+            continue;
+        const auto &samples = f.data.counters[std::size_t(row.index)].samples;
+        const double bottom = f.rowY(row) + row.height - 3;
+        const double scale = (row.height - 8) / double(f.layout.counterMax(row.index));
+        auto y = [&](qint64 v) { return bottom - v * scale; };
+        auto it = std::upper_bound(samples.begin(), samples.end(), f.vp.startNs(),
+                                   [](qint64 v, const CounterSample &c) { return v < c.timeNs; });
+        qint64 value = it == samples.begin() ? 0 : std::prev(it)->value;
+        const double endX = f.clampX(f.x(f.nowNs));
+        double x = f.left;
+        QPolygonF line;
+        line << QPointF(x, y(value));
+        std::vector<std::pair<double, qint64>> levels{{x, value}}; // where each level starts
+        // One pixel column may hold many samples: draw its peak, then where it settles.
+        while (it != samples.end() && it->timeNs <= f.vp.endNs()) {
+            const double sx = f.clampX(f.x(it->timeNs));
+            const double column = std::floor(sx);
+            qint64 peak = value;
+            while (it != samples.end() && std::floor(f.clampX(f.x(it->timeNs))) == column) {
+                peak = std::max(peak, it->value);
+                value = it->value;
+                ++it;
+            }
+            line << QPointF(sx, line.back().y()) << QPointF(sx, y(peak)) << QPointF(sx, y(value));
+            if (levels.back().second != value)
+                levels.push_back({sx, value});
+            x = sx;
+        }
+        line << QPointF(std::max(x, endX), line.back().y());
+        levels.push_back({std::max(x, endX), value});
+        QPolygonF area = line;
+        area << QPointF(line.back().x(), bottom) << QPointF(line.front().x(), bottom);
+        p.setRenderHint(QPainter::Antialiasing, false);
+        p.setPen(Qt::NoPen);
+        p.setBrush(s.counterFill);
+        p.drawPolygon(area);
+        p.setPen(QPen(s.counterLine, 1.5));
+        p.setBrush(Qt::NoBrush);
+        p.setRenderHint(QPainter::Antialiasing, true);
+        p.drawPolyline(line);
+
+        // The value of each level that is wide enough to carry it.
+        const QFontMetrics fm(s.smallFont);
+        p.setFont(s.smallFont);
+        p.setPen(s.text);
+        const double half = f.layout.counterMax(row.index) / 2.0;
+        for (std::size_t k = 0; k + 1 < levels.size(); ++k) {
+            const auto [lx, v] = levels[k];
+            const QString text = QString::number(v);
+            if (levels[k + 1].first - lx < fm.horizontalAdvance(text) + 8)
+                continue;
+            // Inside the filled area when it is tall, above the line otherwise.
+            const double ty = v > half ? y(v) + fm.ascent() + 1 : y(v) - 3;
+            p.drawText(QPointF(std::max(lx, f.vp.timeLeft()) + 4, ty), text);
+        }
+    }
+}
+
+void paintDeadlines(QPainter &p, const Frame &f, const TimelineDrawList &list)
+{
+    QPen pen(f.style.deadline, 1.5, Qt::DashLine);
+    for (const DeadlineMarker &d : f.data.deadlines) {
+        const int r = f.layout.rowOfUnit(d.unit);
+        if (r < list.firstRow || r > list.lastRow || !f.vp.isVisible(d.timeNs, d.timeNs))
+            continue;
+        const TimelineRow &row = f.layout.row(r);
+        const double x = f.x(d.timeNs);
+        const double top = f.rowY(row) + 1, bottom = f.rowY(row) + row.height - 1;
+        p.setPen(pen);
+        p.drawLine(QPointF(x, top), QPointF(x, bottom));
+        p.setPen(Qt::NoPen);
+        p.setBrush(f.style.deadline);
+        const QPointF tri[] = {{x - 4, top}, {x + 4, top}, {x, top + 5}};
+        p.drawPolygon(tri, 3);
+    }
+}
+
+void paintMarkersAndNotes(QPainter &p, const Frame &f, const TimelineDrawList &list)
+{
+    const TimelineStyle &s = f.style;
+    const QFontMetrics fm(s.smallFont);
+    p.setFont(s.smallFont);
+    for (const TimelineDrawList::Marker &m : list.markers) {
+        const double size = s.rowHeight - 2 * s.barInset - 1;
+        drawMarker(p, m.center, size, m.outcome, s);
+        const UnitRecord *u = f.data.unit(m.unitId);
+        QString note;
+        if (m.outcome == Outcome::NeverAwaited)
+            note = QStringLiteral("never awaited: created, never ran");
+        else if (u && !u->error.isEmpty())
+            note = u->error;
+        if (note.isEmpty())
+            continue;
+        const double x = m.center.x() + size / 2 + 5;
+        const double room = f.vp.timeRight() + s.rightMargin - x;
+        if (room < 40)
+            continue;
+        p.setPen(m.outcome == Outcome::NeverAwaited ? s.mutedText : s.outcomeColor(m.outcome));
+        p.drawText(QRectF(x, m.center.y() - s.rowHeight / 2.0, room, s.rowHeight),
+                   Qt::AlignVCenter | Qt::AlignLeft,
+                   fm.elidedText(note, Qt::ElideRight, int(room)));
+    }
+}
+
+void paintFlows(QPainter &p, const Frame &f, quint32 selected)
+{
+    if (!selected)
+        return;
+    p.setRenderHint(QPainter::Antialiasing, true);
+    for (const FlowLink &link : f.data.flows) {
+        if (link.from != selected && link.to != selected)
+            continue;
+        const int rf = f.layout.rowOfUnit(link.from), rt = f.layout.rowOfUnit(link.to);
+        if (rf < 0 || rt < 0 || rf == rt)
+            continue;
+        const TimelineRow &a = f.layout.row(rf), &b = f.layout.row(rt);
+        const UnitRecord *to = f.data.unit(link.to);
+        qint64 arrive = link.timeNs;
+        if (to && to->startNs > arrive)
+            arrive = to->startNs;
+        const QPointF p0(f.x(link.timeNs), f.rowY(a) + a.height / 2.0);
+        const QPointF p1(f.x(arrive), f.rowY(b) + b.height / 2.0);
+        // An elbow: down (or up) from the awaiter, then into the start of the awaited bar.
+        const double dy = p1.y() - p0.y();
+        QPainterPath path(p0);
+        path.cubicTo(p0 + QPointF(0, dy * 0.8), p1 - QPointF(std::max(12.0, p1.x() - p0.x()), 0),
+                     p1 - QPointF(4, 0));
+        p.setPen(QPen(f.style.flow, 1.4));
+        p.setBrush(Qt::NoBrush);
+        p.drawPath(path);
+        const QPointF head[] = {p1, p1 - QPointF(7, 3.5), p1 - QPointF(7, -3.5)};
+        p.setPen(Qt::NoPen);
+        p.setBrush(f.style.flow);
+        p.drawPolygon(head, 3);
+        p.setBrush(f.style.flow);
+        p.drawEllipse(p0, 2.5, 2.5);
+    }
+}
+
+void paintLabels(QPainter &p, const Frame &f, const TimelineDrawList &list,
+                 const TimelinePainter::PaintOptions &o)
+{
+    const TimelineStyle &s = f.style;
+    const QFontMetrics fm(s.font), sfm(s.smallFont);
+    const double x0 = f.target.left() + s.margin;
+    const double columnRight = f.vp.timeLeft() - 10;
+    for (int i = list.firstRow; i <= list.lastRow; ++i) {
+        const TimelineRow &row = f.layout.row(i);
+        const QRectF r(x0, f.rowY(row), columnRight - x0, row.height);
+        QString label, hint;
+        double indent = 0;
+        bool emphasise = false;
+        switch (row.kind) {
+        case TimelineRow::Kind::Loop:
+            label = QStringLiteral("event loop");
+            hint = QStringLiteral("loop");
+            emphasise = true;
+            break;
+        case TimelineRow::Kind::Worker:
+            label = QStringLiteral("worker %1").arg(row.index);
+            hint = QStringLiteral("executor");
+            emphasise = true;
+            break;
+        case TimelineRow::Kind::Counter:
+            label = f.data.counters[std::size_t(row.index)].name;
+            hint = QStringLiteral("max %1").arg(f.layout.counterMax(row.index));
+            break;
+        case TimelineRow::Kind::Unit:
+            if (const UnitRecord *u = f.data.unit(row.unitId)) {
+                label = u->label;
+                hint = kindHint(u->kind);
+                emphasise = u->kind == UnitKind::Main || row.unitId == o.selectedUnit;
+            }
+            indent = row.depth * s.indent;
+            break;
+        }
+        const double textLeft = r.left() + indent + 14;
+        if (row.hasChildren) {
+            const QPointF c(r.left() + indent + 5, r.center().y());
+            p.setPen(Qt::NoPen);
+            p.setBrush(s.mutedText);
+            p.setRenderHint(QPainter::Antialiasing, true);
+            if (row.collapsed) {
+                const QPointF tri[] = {c + QPointF(-2.5, -4), c + QPointF(3, 0),
+                                       c + QPointF(-2.5, 4)};
+                p.drawPolygon(tri, 3);
+            } else {
+                const QPointF tri[] = {c + QPointF(-4, -2.5), c + QPointF(4, -2.5),
+                                       c + QPointF(0, 3)};
+                p.drawPolygon(tri, 3);
+            }
+        }
+        const int hintWidth = sfm.horizontalAdvance(hint);
+        p.setFont(s.smallFont);
+        p.setPen(s.mutedText);
+        p.drawText(r, Qt::AlignRight | Qt::AlignVCenter, hint);
+        QFont font = s.font;
+        font.setBold(emphasise);
+        const QFontMetrics lfm(font);
+        p.setFont(font);
+        p.setPen(s.text);
+        const double room = r.right() - hintWidth - 8 - textLeft;
+        p.drawText(QRectF(textLeft, r.top(), std::max(0.0, room), r.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   lfm.elidedText(label, Qt::ElideRight, int(std::max(0.0, room))));
+    }
+}
+
+void paintLegend(QPainter &p, const Frame &f)
+{
+    const TimelineStyle &s = f.style;
+    const int top = f.target.bottom() + 1 - s.footerHeight();
+    const double cy = top + s.legendHeight / 2.0 + 2;
+    const QFontMetrics fm(s.smallFont);
+    p.setFont(s.smallFont);
+    double x = f.target.left() + s.margin;
+    const double limit = f.target.right() - s.margin;
+    auto text = [&](const QString &t) {
+        p.setPen(s.mutedText);
+        p.drawText(QPointF(x, cy + fm.ascent() / 2.0 - 1), t);
+        x += fm.horizontalAdvance(t) + 16;
+    };
+    const double sw = 22, sh = s.rowHeight - 2 * s.barInset;
+    for (int i = 0; i < StateCount; ++i) {
+        const auto state = UnitState(i);
+        const double w = sw + 6 + fm.horizontalAdvance(stateLabel(state));
+        if (x + w > limit)
+            return;
+        QRectF r(x, cy - sh / 2, sw, sh);
+        if (state == UnitState::Pending)
+            r.adjust(0, sh * 0.3, 0, -sh * 0.3);
+        p.setRenderHint(QPainter::Antialiasing, true);
+        drawStateSwatch(p, r, state, s, s.barRadius);
+        x += sw + 6;
+        text(stateLabel(state));
+    }
+    x += 8;
+    for (auto outcome : {Outcome::Completed, Outcome::Failed, Outcome::Cancelled,
+                         Outcome::TimedOut, Outcome::NeverAwaited}) {
+        const double w = sh + 6 + fm.horizontalAdvance(outcomeLabel(outcome));
+        if (x + w > limit)
+            return;
+        drawMarker(p, QPointF(x + sh / 2, cy), sh - 1, outcome, s);
+        x += sh + 6;
+        text(outcomeLabel(outcome));
+    }
+    x += 8;
+    if (x + 200 > limit)
+        return;
+    const QRectF blocked(x, cy - sh / 2, sw, sh);
+    p.setPen(Qt::NoPen);
+    p.setBrush(s.loopBlocked);
+    p.drawRoundedRect(blocked, s.barRadius, s.barRadius);
+    drawHatch(p, blocked.adjusted(1, 1, -1, -1), s.loopBlocked.darker(140),
+              TimelineStyle::Hatch::Forward);
+    x += sw + 6;
+    text(QStringLiteral("loop blocked"));
+    p.setPen(QPen(s.deadline, 1.5, Qt::DashLine));
+    p.drawLine(QPointF(x + 4, cy - sh / 2), QPointF(x + 4, cy + sh / 2));
+    x += 14;
+    text(QStringLiteral("deadline"));
+}
+
+} // namespace
+
+QRect TimelinePainter::timeArea(const QRect &target, const TimelineStyle &style)
+{
+    const int left = target.left() + style.margin + style.labelWidth;
+    const int right = target.right() + 1 - style.margin - style.rightMargin;
+    return QRect(left, target.top() + style.margin + style.titleHeight,
+                 std::max(1, right - left),
+                 std::max(1, target.height() - style.margin - style.titleHeight
+                                 - style.footerHeight()));
+}
+
+QRect TimelinePainter::rowsArea(const QRect &target, const TimelineStyle &style)
+{
+    const int top = target.top() + style.headerHeight();
+    const int bottom = target.bottom() + 1 - style.footerHeight();
+    return QRect(target.left(), top, target.width(), std::max(0, bottom - top));
+}
+
+QString TimelinePainter::title(const RunInfo &info)
+{
+    QString t = info.scenario.isEmpty() ? QStringLiteral("trace") : info.scenario;
+    if (info.params.empty())
+        return t;
+    QStringList parts;
+    for (const auto &[name, value] : info.params)
+        parts << name + QLatin1Char('=') + QString::number(value, 'g', 8);
+    return t + QStringLiteral(" \u2014 ") + parts.join(QStringLiteral(", "));
+}
+
+qint64 TimelinePainter::tickStep(double nsPerPixel, double minPixels)
+{
+    const double raw = std::max(1.0, nsPerPixel * minPixels);
+    double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    for (;;) {
+        for (double m : {1.0, 2.0, 5.0}) {
+            if (m * magnitude >= raw)
+                return std::max<qint64>(1, qint64(std::llround(m * magnitude)));
+        }
+        magnitude *= 10;
+    }
+}
+
+QString TimelinePainter::formatTick(qint64 ns, qint64 stepNs)
+{
+    auto trimmed = [](double v, int decimals) {
+        QString s = QString::number(v, 'f', std::max(0, decimals));
+        if (s.contains(QLatin1Char('.'))) {
+            while (s.endsWith(QLatin1Char('0')))
+                s.chop(1);
+            if (s.endsWith(QLatin1Char('.')))
+                s.chop(1);
+        }
+        return s;
+    };
+    auto decimalsFor = [](double step) {
+        return int(std::ceil(-std::log10(step) - 1e-9));
+    };
+    if (stepNs >= 10'000'000) {
+        const double step = stepNs / 1e9;
+        return trimmed(ns / 1e9, decimalsFor(step)) + QStringLiteral(" s");
+    }
+    if (stepNs >= 10'000) {
+        const double step = stepNs / 1e6;
+        return trimmed(ns / 1e6, decimalsFor(step)) + QStringLiteral(" ms");
+    }
+    return trimmed(ns / 1e3, decimalsFor(stepNs / 1e3)) + QStringLiteral(" \u00b5s");
+}
+
+QString TimelinePainter::formatDuration(qint64 ns)
+{
+    auto trimmed = [](double v, int decimals) {
+        QString s = QString::number(v, 'f', decimals);
+        if (s.contains(QLatin1Char('.'))) {
+            while (s.endsWith(QLatin1Char('0')))
+                s.chop(1);
+            if (s.endsWith(QLatin1Char('.')))
+                s.chop(1);
+        }
+        return s;
+    };
+    const qint64 a = ns < 0 ? -ns : ns;
+    if (a >= 1'000'000'000)
+        return trimmed(ns / 1e9, 2) + QStringLiteral(" s");
+    if (a >= 1'000'000)
+        return trimmed(ns / 1e6, a >= 100'000'000 ? 0 : 1) + QStringLiteral(" ms");
+    if (a >= 1'000)
+        return trimmed(ns / 1e3, 1) + QStringLiteral(" \u00b5s");
+    return QStringLiteral("%1 ns").arg(ns);
+}
+
+TimelineDrawList TimelinePainter::buildDrawList(const TraceData &data, const TimelineLayout &layout,
+                                                const TimelineViewport &viewport,
+                                                const TimelineStyle &style, const QRect &target,
+                                                const PaintOptions &options)
+{
+    return buildList(makeFrame(data, layout, viewport, style, target, options));
+}
+
+void TimelinePainter::paint(QPainter &painter, const TraceData &data, const TimelineLayout &layout,
+                            const TimelineViewport &viewport, const TimelineStyle &style,
+                            const QRect &target, const PaintOptions &options)
+{
+    const Frame f = makeFrame(data, layout, viewport, style, target, options);
+    const TimelineDrawList list = buildList(f);
+
+    painter.save();
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    painter.setClipRect(target);
+    painter.fillRect(target, style.background);
+
+    if (options.title)
+        paintTitle(painter, f);
+    paintRuler(painter, f, false);
+
+    painter.save();
+    painter.setClipRect(f.rows.intersected(target));
+    paintRowBackgrounds(painter, f, list, options);
+    paintRuler(painter, f, true);
+
+    // The time area, with room on the right for outcome markers and notes.
+    const QRectF timeClip(viewport.timeLeft(), f.rows.top(),
+                          viewport.timeWidth() + style.rightMargin, f.rows.height());
+    painter.save();
+    painter.setClipRect(timeClip.intersected(QRectF(f.rows)));
+    paintCounters(painter, f, list);
+    paintBars(painter, f, list);
+    paintBarLabels(painter, f, list);
+    paintDeadlines(painter, f, list);
+    paintFlows(painter, f, options.selectedUnit);
+    paintMarkersAndNotes(painter, f, list);
+    painter.restore();
+
+    paintLabels(painter, f, list, options);
+    painter.setPen(QPen(style.separator, 1));
+    painter.drawLine(QPointF(viewport.timeLeft() - 0.5, f.rows.top()),
+                     QPointF(viewport.timeLeft() - 0.5, f.rows.bottom()));
+
+    if (options.cursorNs >= 0 && viewport.isVisible(options.cursorNs, options.cursorNs)) {
+        const double x = f.x(options.cursorNs);
+        painter.setPen(QPen(style.cursor, 1));
+        painter.drawLine(QPointF(x, f.rows.top()), QPointF(x, f.rows.bottom()));
+    }
+    if (options.liveEdge && viewport.isVisible(f.nowNs, f.nowNs)) {
+        const double x = f.x(f.nowNs);
+        painter.setPen(QPen(style.liveEdge, 2));
+        painter.drawLine(QPointF(x, f.rows.top()), QPointF(x, f.rows.bottom()));
+    }
+    painter.restore();
+
+    // Cursor time in the ruler, so the line can be read.
+    if (options.cursorNs >= 0 && viewport.isVisible(options.cursorNs, options.cursorNs)) {
+        const QFontMetrics fm(style.smallFont);
+        const QString label = formatDuration(options.cursorNs);
+        const double x = f.x(options.cursorNs);
+        const QRectF box(x - fm.horizontalAdvance(label) / 2.0 - 5, f.rows.top() - 18,
+                         fm.horizontalAdvance(label) + 10, 16);
+        painter.setRenderHint(QPainter::Antialiasing, true);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(style.cursor);
+        painter.drawRoundedRect(box, 3, 3);
+        painter.setPen(style.background);
+        painter.setFont(style.smallFont);
+        painter.drawText(box, Qt::AlignCenter, label);
+    }
+    if (options.legend)
+        paintLegend(painter, f);
+    painter.restore();
+}
+
+} // namespace Loopscope
