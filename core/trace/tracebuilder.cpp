@@ -55,7 +55,17 @@ void TraceBuilder::setState(UnitRecord &u, qint64 t, UnitState state, quint16 la
             if (last.state == state && last.lane == lane)
                 return;
             if (last.startNs >= t) {
-                // Zero-length: replace rather than keep an empty bar.
+                // Zero-length: replace rather than keep an empty bar, and join it to the bar
+                // before when that one had the same state.
+                const std::size_t n = u.intervals.size();
+                if (n >= 2) {
+                    StateInterval &prev = u.intervals[n - 2];
+                    if (prev.state == state && prev.lane == lane && prev.endNs == last.startNs) {
+                        u.intervals.pop_back();
+                        u.intervals.back().endNs = -1;
+                        return;
+                    }
+                }
                 last.state = state;
                 last.lane = lane;
                 last.startNs = std::max(last.startNs, t);

@@ -1,0 +1,147 @@
+#include <catch2/catch.hpp>
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result runCli(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(LOOPSCOPE_BINARY), args);
+    REQUIRE(p.waitForFinished(120000));
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+int lineCount(const QString &text) { return int(text.trimmed().split(QLatin1Char('\n')).size()); }
+
+} // namespace
+
+TEST_CASE("CLI lists every scenario with its parameters", "[cli]")
+{
+    const Result r = runCli({QStringLiteral("list")});
+    CHECK(r.exitCode == 0);
+    for (const char *id : {"sequential", "concurrent_tasks", "gather_return_exceptions", "taskgroup",
+                           "http_concurrent", "semaphore", "async_generator", "wait_for_timeout",
+                           "timeout_context", "executor", "cancellation", "blocking_pitfall",
+                           "forgot_await", "stress"})
+        CHECK(r.out.contains(QLatin1String(id)));
+    CHECK(r.out.contains(QStringLiteral("limit             default 3")));
+}
+
+TEST_CASE("CLI runs a scenario and writes all five files", "[cli]")
+{
+    QTemporaryDir dir;
+    const QString base = dir.path() + QStringLiteral("/sem");
+    const Result r = runCli({QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--clock"),
+                             QStringLiteral("virtual"), QStringLiteral("--set"), QStringLiteral("limit=5"),
+                             QStringLiteral("--summary"), base + QStringLiteral(".json"),
+                             QStringLiteral("--trace"), base + QStringLiteral(".trace.json"),
+                             QStringLiteral("--png"), base + QStringLiteral(".png"), QStringLiteral("--svg"),
+                             base + QStringLiteral(".svg"), QStringLiteral("--pdf"),
+                             base + QStringLiteral(".pdf"), QStringLiteral("--width"),
+                             QStringLiteral("800"), QStringLiteral("--dpr"), QStringLiteral("2")});
+    INFO(r.err.toStdString());
+    CHECK(r.exitCode == 0);
+    CHECK(r.out.contains(QStringLiteral("Fetched 10 URLs")));
+    CHECK(r.out.contains(QStringLiteral("semaphore: 2.00 s, 10 units: 10 completed")));
+    QFile summary(base + QStringLiteral(".json"));
+    REQUIRE(summary.open(QIODevice::ReadOnly));
+    const QJsonObject s = QJsonDocument::fromJson(summary.readAll()).object();
+    CHECK(s.value(QStringLiteral("params")).toObject().value(QStringLiteral("limit")).toInt() == 5);
+    CHECK(s.value(QStringLiteral("total_s")).toDouble() == Approx(2.0));
+    QFile png(base + QStringLiteral(".png"));
+    REQUIRE(png.open(QIODevice::ReadOnly));
+    CHECK(png.read(8) == QByteArray("\x89PNG\r\n\x1a\n", 8));
+    QFile pdf(base + QStringLiteral(".pdf"));
+    REQUIRE(pdf.open(QIODevice::ReadOnly));
+    CHECK(pdf.read(4) == QByteArray("%PDF"));
+    QFile svg(base + QStringLiteral(".svg"));
+    REQUIRE(svg.open(QIODevice::ReadOnly));
+    CHECK(svg.readAll().contains("<svg"));
+
+    SECTION("and draws the saved trace again")
+    {
+        const Result rr = runCli({QStringLiteral("render"), base + QStringLiteral(".trace.json"),
+                                  QStringLiteral("--png"), base + QStringLiteral("-again.png")});
+        CHECK(rr.exitCode == 0);
+        CHECK(QFile::exists(base + QStringLiteral("-again.png")));
+    }
+}
+
+TEST_CASE("CLI rejects bad input with one line and exit 2", "[cli]")
+{
+    QTemporaryDir dir;
+    const QString out = dir.path() + QStringLiteral("/out.json");
+    QFile foreign(dir.path() + QStringLiteral("/foreign.json"));
+    REQUIRE(foreign.open(QIODevice::WriteOnly));
+    foreign.write("{\"hello\": \"world\"}");
+    foreign.close();
+    QFile broken(dir.path() + QStringLiteral("/broken.json"));
+    REQUIRE(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"traceEvents\": [");
+    broken.close();
+
+    struct Case {
+        QStringList args;
+        const char *mentions;
+    };
+    const Case cases[] = {
+        {{QStringLiteral("run"), QStringLiteral("nope")}, "unknown scenario 'nope'"},
+        {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--set"),
+          QStringLiteral("limt=3")},
+         "unknown parameter 'limt'"},
+        {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--set"),
+          QStringLiteral("limit=0")},
+         "limit=0 is out of range"},
+        {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--set"),
+          QStringLiteral("limit=abc")},
+         "is not a number"},
+        {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--set"),
+          QStringLiteral("limit=2.5")},
+         "must be a whole number"},
+        {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--time-scale"),
+          QStringLiteral("0")},
+         "time scale 0 is out of range"},
+        {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--clock"),
+          QStringLiteral("fast")},
+         "--clock takes real or virtual"},
+        {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--summary"),
+          QStringLiteral("/nonexistent-dir/x.json")},
+         "cannot write /nonexistent-dir/x.json"},
+        {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--png"), dir.path()},
+         "is a directory"},
+        {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--bogus")},
+         "unknown option '--bogus'"},
+        {{QStringLiteral("render"), dir.path() + QStringLiteral("/foreign.json"),
+          QStringLiteral("--png"), out},
+         "foreign.json"},
+        {{QStringLiteral("render"), dir.path() + QStringLiteral("/broken.json"),
+          QStringLiteral("--png"), out},
+         "broken.json"},
+        {{QStringLiteral("render"), dir.path() + QStringLiteral("/missing.json"),
+          QStringLiteral("--png"), out},
+         "missing.json"},
+    };
+    for (const Case &c : cases) {
+        const Result r = runCli(c.args);
+        INFO(c.args.join(QLatin1Char(' ')).toStdString() << " -> " << r.err.toStdString());
+        CHECK(r.exitCode == 2);
+        CHECK(lineCount(r.err) == 1);
+        CHECK(r.err.contains(QLatin1String(c.mentions)));
+    }
+    // Nothing was written anywhere.
+    CHECK_FALSE(QFile::exists(out));
+    CHECK(QDir(dir.path()).entryList(QDir::Files).size() == 2);
+}
