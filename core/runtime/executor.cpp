@@ -67,6 +67,7 @@ void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &l
     loop->traceState(job->unit, UnitState::Queued);
     job->core = loop->createExternalCore(job->unit);
     job->core->resultStorage = result;
+    job->core->owned = job;
     job->core->traceFinish = false;
     job->core->ref(); // held by completeWhenDone
     job->core->onCancel = {[](void *ctx) {

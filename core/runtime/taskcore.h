@@ -6,6 +6,7 @@
 
 #include <coroutine>
 #include <exception>
+#include <memory>
 
 namespace Loopscope {
 
@@ -97,6 +98,8 @@ public:
     //! For cores that have no coroutine (executor jobs): cancel() calls this instead of
     //! waking a coroutine. Returns true when it handled the cancellation.
     Withdraw onCancel;
+    //! Keeps what resultStorage points into alive as long as this core (executor jobs).
+    std::shared_ptr<void> owned;
 
 private:
     friend class EventLoop;

@@ -1,0 +1,186 @@
+#include <catch2/catch.hpp>
+
+#include "runtimetest.h"
+#include "scenarios/scenarioregistry.h"
+#include "scenarios/scenariorunner.h"
+
+#include <QCoreApplication>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Loopscope;
+using namespace Loopscope::Test;
+
+namespace {
+
+TraceData runScenario(const QString &id, const QStringList &assignments = {},
+                      Clock::Mode clock = Clock::Mode::Virtual, double scale = 1.0)
+{
+    const Scenario *scenario = ScenarioRegistry::find(id);
+    REQUIRE(scenario);
+    ScenarioRunner::Options options;
+    options.scenario = id;
+    QString error;
+    REQUIRE(scenario->parseAssignments(assignments, &options.params, &error));
+    options.clock = clock;
+    options.timeScale = scale;
+    ScenarioRunner runner;
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    REQUIRE(runner.start(options, &error));
+    REQUIRE(finished.wait(60000));
+    return runner.traceData();
+}
+
+int countOutcome(const TraceData &data, Outcome outcome)
+{
+    int n = 0;
+    for (const UnitRecord &u : data.units)
+        n += u.id != data.info.mainId && u.outcome == outcome;
+    return n;
+}
+
+} // namespace
+
+TEST_CASE("Every scenario runs to the end with the design's labels", "[scenarios]")
+{
+    struct Expect {
+        const char *id;
+        QStringList labels;
+    };
+    const Expect expects[] = {
+        {"sequential", {QStringLiteral("Task 1"), QStringLiteral("Task 3")}},
+        {"concurrent_tasks", {QStringLiteral("API-1"), QStringLiteral("API-3")}},
+        {"gather_return_exceptions", {QStringLiteral("item 1"), QStringLiteral("item 7")}},
+        {"taskgroup", {QStringLiteral("item 1"), QStringLiteral("item 7")}},
+        {"semaphore", {QStringLiteral("req1"), QStringLiteral("req10")}},
+        {"async_generator", {QStringLiteral("page 1"), QStringLiteral("page 5")}},
+        {"wait_for_timeout", {QStringLiteral("slow_operation")}},
+        {"timeout_context", {QStringLiteral("slow_operation")}},
+        {"cancellation", {QStringLiteral("cancellable_task")}},
+        {"blocking_pitfall", {QStringLiteral("Task 1"), QStringLiteral("Task 3")}},
+        {"forgot_await", {QStringLiteral("get_data #1"), QStringLiteral("get_data #2")}},
+        {"stress", {QStringLiteral("task 1"), QStringLiteral("task 1000")}},
+    };
+    REQUIRE(ScenarioRegistry::all().size() == 14);
+    for (const Expect &e : expects) {
+        INFO(e.id);
+        const TraceData data = runScenario(QLatin1String(e.id));
+        REQUIRE(data.unit(data.info.mainId));
+        CHECK(data.unit(data.info.mainId)->outcome == Outcome::Completed);
+        CHECK(data.info.finished);
+        for (const QString &label : e.labels)
+            CHECK(unitByLabel(data, label));
+        for (const UnitRecord &u : data.units)
+            CHECK(u.outcome != Outcome::None);
+    }
+    const Scenario *executor = ScenarioRegistry::find(QStringLiteral("executor"));
+    REQUIRE(executor);
+    CHECK_FALSE(executor->cppSource().isEmpty());
+}
+
+TEST_CASE("Parameters change the run as they would the Python program", "[scenarios]")
+{
+    SECTION("a stagger lets the TaskGroup cancel the later items")
+    {
+        const TraceData plain = runScenario(QStringLiteral("taskgroup"));
+        CHECK(countOutcome(plain, Outcome::Cancelled) == 0);
+        const TraceData staggered = runScenario(QStringLiteral("taskgroup"), {QStringLiteral("stagger=0.5")});
+        CHECK(countOutcome(staggered, Outcome::Cancelled) == 2);
+        CHECK(countOutcome(staggered, Outcome::Failed) == 1);
+    }
+    SECTION("return_exceptions=0 makes gather fail fast")
+    {
+        const TraceData data = runScenario(QStringLiteral("gather_return_exceptions"),
+                                           {QStringLiteral("return_exceptions=0"),
+                                            QStringLiteral("stagger=0.2")});
+        CHECK(outputTexts(data).join(QLatin1Char('\n')).contains(QStringLiteral("gather raised ValueError")));
+        // main returned at item 5's failure: asyncio.run cancels items 6 and 7
+        CHECK(unitByLabel(data, QStringLiteral("item 7"))->outcome == Outcome::Cancelled);
+        CHECK(seconds(data.unit(data.info.mainId)->endNs) == Approx(0.5 + 0.2 * 4));
+    }
+    SECTION("cpu_n=0 drops the CPU job")
+    {
+        const TraceData with = runScenario(QStringLiteral("executor"), {QStringLiteral("io_duration=0.1")},
+                                           Clock::Mode::Real, 1.0);
+        CHECK(unitByLabel(with, QStringLiteral("cpu_intensive_task(10000000)")));
+        const TraceData without = runScenario(QStringLiteral("executor"),
+                                              {QStringLiteral("cpu_n=0"), QStringLiteral("io_duration=0.1")},
+                                              Clock::Mode::Real, 1.0);
+        CHECK_FALSE(unitByLabel(without, QStringLiteral("cpu_intensive_task(10000000)")));
+        CHECK(countOutcome(without, Outcome::Completed) == 2);
+    }
+    SECTION("a semaphore limit sets the waves")
+    {
+        const TraceData data = runScenario(QStringLiteral("semaphore"), {QStringLiteral("limit=5")});
+        CHECK(seconds(data.info.totalNs) == Approx(2.0));
+    }
+    SECTION("a long timeout lets the operation complete")
+    {
+        const TraceData data = runScenario(QStringLiteral("wait_for_timeout"),
+                                           {QStringLiteral("duration=1"), QStringLiteral("timeout=3")});
+        CHECK(unitByLabel(data, QStringLiteral("slow_operation"))->outcome == Outcome::Completed);
+        CHECK(outputTexts(data) == QStringList{QStringLiteral("Completed")});
+    }
+}
+
+TEST_CASE("Stress takes 100 000 tasks", "[scenarios][stress]")
+{
+    const TraceData data = runScenario(QStringLiteral("stress"),
+                                       {QStringLiteral("tasks=100000"), QStringLiteral("limit=1000")});
+    CHECK(countOutcome(data, Outcome::Completed) == 100000);
+}
+
+TEST_CASE("The runner stops a run mid-way and starts the next at once", "[scenarios][runner]")
+{
+    ScenarioRunner runner;
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    ScenarioRunner::Options options;
+    options.scenario = QStringLiteral("semaphore");
+    options.params = ScenarioRegistry::find(options.scenario)->defaults();
+    options.clock = Clock::Mode::Real;
+    options.timeScale = 1.0;
+    QString error;
+    REQUIRE(runner.start(options, &error));
+    QTest::qWait(300);
+    CHECK(runner.isRunning());
+    runner.stop();
+    REQUIRE(finished.wait(5000));
+    const TraceData stopped = runner.traceData();
+    CHECK(seconds(stopped.info.totalNs) < 1.0);
+    int ended = 0;
+    for (const UnitRecord &u : stopped.units) {
+        CHECK(u.outcome != Outcome::None);
+        ended += u.outcome == Outcome::Cancelled;
+    }
+    CHECK(ended == int(stopped.units.size())); // main and every request
+
+    // Re-run at once, while another run is going: the first is stopped and replaced.
+    options.clock = Clock::Mode::Real;
+    REQUIRE(runner.start(options, &error));
+    options.clock = Clock::Mode::Virtual;
+    options.params.set(QStringLiteral("limit"), 10);
+    REQUIRE(runner.start(options, &error));
+    REQUIRE(finished.wait(5000));
+    const TraceData second = runner.traceData();
+    CHECK(second.info.params == options.params.values());
+    CHECK(seconds(second.info.totalNs) == Approx(1.0));
+}
+
+TEST_CASE("The runner refuses bad options with one line", "[scenarios][runner]")
+{
+    ScenarioRunner runner;
+    QString error;
+    ScenarioRunner::Options options;
+    options.scenario = QStringLiteral("nope");
+    CHECK_FALSE(runner.start(options, &error));
+    CHECK(error.contains(QStringLiteral("unknown scenario 'nope'")));
+    options.scenario = QStringLiteral("semaphore");
+    options.timeScale = 1000;
+    CHECK_FALSE(runner.start(options, &error));
+    CHECK(error.contains(QStringLiteral("time scale")));
+    options.timeScale = 1;
+    options.params.set(QStringLiteral("limit"), 99);
+    CHECK_FALSE(runner.start(options, &error));
+    CHECK(error.contains(QStringLiteral("limit=99 is out of range")));
+    CHECK_FALSE(runner.isRunning());
+}
