@@ -18,7 +18,8 @@ QCoro::Task<> completeWhenDone(QFuture<void> future, std::shared_ptr<detail::Exe
     TaskCore *core = job->core;
     if (!core->isDone())
         core->finish(job->phase.load() == 2 ? std::make_exception_ptr(CancelledError())
-                                            : job->error);
+                                            : job->error,
+                     job->phase.load() == 2);
     core->deref();
     loop->externalFinished();
 }
@@ -77,7 +78,7 @@ void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &l
                                    // Withdrawn before a worker took it.
                                    j->loop->trace(EventType::Finished, j->unit,
                                                   quint8(Outcome::Cancelled));
-                                   j->core->finish(std::make_exception_ptr(CancelledError()));
+                                   j->core->finish(std::make_exception_ptr(CancelledError()), true);
                                }
                                return true;
                            },

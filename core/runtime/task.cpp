@@ -14,7 +14,7 @@ bool currentExceptionIsCancelled() noexcept
 std::coroutine_handle<> PromiseBase::finalStep() noexcept
 {
     if (isRoot) {
-        task->finish(exception);
+        task->finish(exception, cancelled);
         return std::noop_coroutine();
     }
     leaveChild(*this);

@@ -69,14 +69,14 @@ void TaskCore::removeDoneCallback(DoneCallback *cb)
     cb->prev = cb->next = nullptr;
 }
 
-void TaskCore::finish(std::exception_ptr error)
+void TaskCore::finish(std::exception_ptr error, bool cancelled)
 {
     m_done = true;
     m_error = std::move(error);
     quint32 errorId = 0;
     if (!m_error) {
         m_outcome = Outcome::Completed;
-    } else if (isCancelledError(m_error)) {
+    } else if (cancelled) {
         m_outcome = m_cause == CancelCause::Timeout ? Outcome::TimedOut : Outcome::Cancelled;
     } else {
         m_outcome = Outcome::Failed;

@@ -94,7 +94,8 @@ public:
 
     //! Called by the root coroutine's final suspend (or an executor job's completion):
     //! records the outcome, runs callbacks.
-    void finish(std::exception_ptr error);
+    //! cancelled: the error is a CancelledError (the caller knows without rethrowing it).
+    void finish(std::exception_ptr error, bool cancelled);
     //! For cores that have no coroutine (executor jobs): cancel() calls this instead of
     //! waking a coroutine. Returns true when it handled the cancellation.
     Withdraw onCancel;

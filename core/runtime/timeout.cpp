@@ -2,90 +2,67 @@
 
 namespace Loopscope::detail {
 
-RaceWait::RaceWait(TaskCore *target, qint64 deadlineNs)
-    : m_target(target)
+WaitForBase::WaitForBase(TaskCore *inner, qint64 deadlineNs)
+    : m_inner(inner)
     , m_deadlineNs(deadlineNs)
 {
-    m_target->ref();
+    m_inner->ref();
 }
 
-RaceWait::RaceWait(RaceWait &&o) noexcept
+WaitForBase::WaitForBase(WaitForBase &&o) noexcept
     : DoneCallback()
     , TimerNode()
-    , m_target(std::exchange(o.m_target, nullptr))
+    , m_inner(std::exchange(o.m_inner, nullptr))
     , m_deadlineNs(o.m_deadlineNs)
 {
 }
 
-RaceWait::~RaceWait()
+WaitForBase::~WaitForBase()
 {
-    if (!m_target)
+    if (!m_inner)
         return;
     if (heapIndex >= 0)
-        m_target->loop()->removeTimer(this);
-    m_target->removeDoneCallback(this);
-    m_target->deref();
+        m_inner->loop()->removeTimer(this);
+    m_inner->removeDoneCallback(this);
+    m_inner->deref();
 }
 
-void RaceWait::suspend(TaskCore *task, quint32 unit)
+void WaitForBase::suspend(TaskCore *task, quint32 unit)
 {
     m_waiter = task;
     EventLoop *loop = task->loop();
-    loop->trace(EventType::Link, unit, 0, m_target->unit());
+    loop->trace(EventType::Link, unit, 0, m_inner->unit());
     DoneCallback::fn = [](DoneCallback *cb, TaskCore *done) {
-        auto *self = static_cast<RaceWait *>(cb);
+        auto *self = static_cast<WaitForBase *>(cb);
         if (self->heapIndex >= 0)
             done->loop()->removeTimer(self);
         done->loop()->schedule(self->m_waiter, done->loop()->nowNs());
     };
-    m_target->addDoneCallback(this);
+    m_inner->addDoneCallback(this);
     fire = [](TimerNode *n) {
-        auto *self = static_cast<RaceWait *>(n);
-        self->m_target->removeDoneCallback(self);
-        self->m_waiter->loop()->schedule(self->m_waiter, n->deadlineNs);
+        auto *self = static_cast<WaitForBase *>(n);
+        self->m_timedOut = true;
+        self->m_inner->cancel(CancelCause::Timeout);
     };
     loop->addTimer(this, m_deadlineNs);
     task->withdraw = {[](void *ctx) {
-                          auto *self = static_cast<RaceWait *>(ctx);
+                          auto *self = static_cast<WaitForBase *>(ctx);
+                          self->m_waiterCancelled = true;
                           if (self->heapIndex >= 0)
                               self->m_waiter->loop()->removeTimer(self);
-                          self->m_target->removeDoneCallback(self);
-                          return false;
+                          self->m_inner->cancel();
+                          return true; // woken when the inner task has ended
                       },
                       this};
 }
 
-DoneWait::DoneWait(TaskCore *target)
-    : m_target(target)
+void WaitForBase::check() const
 {
-    m_target->ref();
-}
-
-DoneWait::DoneWait(DoneWait &&o) noexcept
-    : DoneCallback()
-    , m_target(std::exchange(o.m_target, nullptr))
-{
-}
-
-DoneWait::~DoneWait()
-{
-    if (!m_target)
-        return;
-    m_target->removeDoneCallback(this);
-    m_target->deref();
-}
-
-void DoneWait::suspend(TaskCore *task, quint32 unit)
-{
-    m_waiter = task;
-    task->loop()->trace(EventType::Link, unit, 0, m_target->unit());
-    fn = [](DoneCallback *cb, TaskCore *done) {
-        auto *self = static_cast<DoneWait *>(cb);
-        done->loop()->schedule(self->m_waiter, done->loop()->nowNs());
-    };
-    m_target->addDoneCallback(this);
-    // Cancelling the waiter again does not stop it from waiting for the task to end.
-    task->withdraw = {[](void *) { return true; }, nullptr};
+    if (m_waiterCancelled)
+        throw CancelledError();
+    if (m_timedOut && (m_inner->outcome() == Outcome::TimedOut
+                       || m_inner->outcome() == Outcome::Cancelled))
+        throw TimeoutError();
 }
 
 TimeoutHandle::TimeoutHandle(TaskCore *task, qint64 deadlineNs)

@@ -6,38 +6,39 @@ namespace Loopscope {
 
 namespace detail {
 
-//! Waits until a task is done or a deadline passes; resume() says whether the task is done.
-//! Cancelling the waiter does not cancel the task (waitFor decides what to do).
-class RaceWait : public DoneCallback, private TimerNode
+//! The await of waitFor: wakes when the inner task is done. At the deadline it cancels the
+//! inner task (cause: timeout) and keeps waiting for it to end; if the waiter is cancelled, it
+//! cancels the inner task and waits too. No exception is thrown until the waiter resumes.
+class WaitForBase : public DoneCallback, private TimerNode
 {
 public:
-    RaceWait(TaskCore *target, qint64 deadlineNs);
-    RaceWait(RaceWait &&o) noexcept;
-    ~RaceWait();
-    bool ready() const { return m_target->isDone(); }
+    WaitForBase(TaskCore *inner, qint64 deadlineNs);
+    WaitForBase(WaitForBase &&o) noexcept;
+    ~WaitForBase();
+    bool ready() const { return false; }
     void suspend(TaskCore *task, quint32 unit);
-    bool resume() const { return m_target->isDone(); }
 
-private:
-    TaskCore *m_target;
+protected:
+    //! Throws CancelledError (waiter cancelled) or TimeoutError (inner cancelled by the
+    //! deadline); returns when the inner task's own result is the answer.
+    void check() const;
+    TaskCore *m_inner;
     TaskCore *m_waiter = nullptr;
     qint64 m_deadlineNs;
+    bool m_timedOut = false;
+    bool m_waiterCancelled = false;
 };
 
-//! Waits until a task is done, whatever happens to the waiter (used after cancelling it).
-class DoneWait : public DoneCallback
+template<typename T>
+class WaitFor : public WaitForBase
 {
 public:
-    explicit DoneWait(TaskCore *target);
-    DoneWait(DoneWait &&o) noexcept;
-    ~DoneWait();
-    bool ready() const { return m_target->isDone(); }
-    void suspend(TaskCore *task, quint32 unit);
-    void resume() const { }
-
-private:
-    TaskCore *m_target;
-    TaskCore *m_waiter = nullptr;
+    using WaitForBase::WaitForBase;
+    T resume()
+    {
+        check();
+        return resultOf<T>(m_inner);
+    }
 };
 
 //! Arms a timer that cancels a task with CancelCause::Timeout (asyncio.timeout's handle).
@@ -60,31 +61,13 @@ private:
 //! (its outcome: timed_out), waits for it to end, and raises TimeoutError. If the caller is
 //! cancelled meanwhile, the task is cancelled too and CancelledError propagates.
 template<typename T>
-Co<T> waitFor(Co<T> co, Seconds timeout)
+detail::WaitFor<T> waitFor(Co<T> co, Seconds timeout)
 {
     EventLoop *loop = EventLoop::current();
     Task<T> inner = createTask(std::move(co));
     const qint64 deadline = loop->nowNs() + EventLoop::toNs(timeout);
     loop->traceAt(deadline, EventType::Deadline, inner.unit());
-    bool done = false;
-    bool cancelled = false;
-    try {
-        done = co_await detail::RaceWait(inner.core(), deadline);
-    } catch (const CancelledError &) {
-        cancelled = true;
-    }
-    if (cancelled) {
-        inner.cancel();
-        co_await detail::DoneWait(inner.core());
-        throw CancelledError();
-    }
-    if (!done) {
-        inner.core()->cancel(CancelCause::Timeout);
-        co_await detail::DoneWait(inner.core());
-        if (inner.isCancelled())
-            throw TimeoutError();
-    }
-    co_return inner.result();
+    return detail::WaitFor<T>(inner.core(), deadline);
 }
 
 //! asyncio.timeout as a scope: awaits co inline in the current task; at the deadline the task is
