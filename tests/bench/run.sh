@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Loopscope against CPython asyncio and Node: the same five workloads, one JSON line per run.
+#
+#   tests/bench/run.sh [--no-build] [--smoke] [--reps K] [--sizes "1e4 1e5 1e6"]
+#                      [--with-no-trace] [--out FILE]
+#
+# Default: builds the release preset's loopscope-bench, then for each size runs every workload
+# as loopscope, asyncio, node, loopscope, asyncio, node, ... (interleaved, so a busy machine
+# hurts every peer alike), K=3 times, and prints medians [min-max] with peer/ours ratios
+# (summarize.py). Runs that would take more than about a minute are skipped (see SKIP below).
+# --smoke: every workload once at N=1000 for each peer; checks they all succeed (CI, seconds).
+# --with-no-trace: also runs loopscope with --no-trace (a column of its own).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+BENCH="$ROOT/build/release/tests/bench/loopscope-bench"
+PYTHON="${PYTHON:-python3}"
+NODE="${NODE:-node}"
+RUN_TIMEOUT="${RUN_TIMEOUT:-150}" # seconds; a run past it counts as failed
+
+build=1
+smoke=0
+reps=3
+sizes="1e4 1e5 1e6"
+notrace=0
+out=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --no-build) build=0 ;;
+        --smoke) smoke=1 ;;
+        --reps) reps="$2"; shift ;;
+        --sizes) sizes="$2"; shift ;;
+        --with-no-trace) notrace=1 ;;
+        --out) out="$2"; shift ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+WORKLOADS="spawn_gather sleep_gather semaphore timeout_cancel chain"
+# peer:workload:N runs that would take 30-150 s each on a shared 2-core machine (asyncio needs
+# 20-100 us per task there at N=1e5, node 30-65 us per timeout_cancel task); with 3 repetitions
+# they would push the whole run past 10 minutes. asyncio keeps spawn_gather at 1e6 (about 25 s a
+# run), the headline comparison. The spelling of N must match --sizes.
+SKIP=" asyncio:sleep_gather:1e6 asyncio:semaphore:1e6 asyncio:timeout_cancel:1e6
+ node:timeout_cancel:1e6 "
+SKIP="${SKIP//$'\n'/ }"
+
+if [[ $build == 1 ]]; then
+    (cd "$ROOT" && cmake --preset release >/dev/null \
+        && cmake --build --preset release --target loopscope-bench -- -j2)
+fi
+[[ -x "$BENCH" ]] || { echo "run.sh: $BENCH not built (drop --no-build)" >&2; exit 2; }
+
+if [[ -z "$out" ]]; then
+    out="$(mktemp "${TMPDIR:-/tmp}/loopscope-bench.XXXXXX.jsonl")"
+fi
+: >"$out"
+
+failures=0
+# run PEER WORKLOAD N: one run; its JSON line (or a skipped/error line) goes to $out and stdout.
+run() {
+    local peer="$1" workload="$2" n="$3" line rc=0 err
+    local -a cmd
+    case "$peer" in
+        loopscope) cmd=("$BENCH" "$workload" "$n") ;;
+        loopscope-notrace) cmd=("$BENCH" "$workload" "$n" --no-trace) ;;
+        asyncio) cmd=("$PYTHON" "$HERE/peers/asyncio_bench.py" "$workload" "$n") ;;
+        node) cmd=("$NODE" "$HERE/peers/node_bench.mjs" "$workload" "$n") ;;
+    esac
+    local name="${peer%-notrace}" trace=""
+    [[ $peer == loopscope ]] && trace='"trace":true,'
+    [[ $peer == loopscope-notrace ]] && trace='"trace":false,'
+    if [[ $SKIP == *" $peer:$workload:$n "* ]]; then
+        line="{\"peer\":\"$name\",$trace\"workload\":\"$workload\",\"n\":$(printf '%.0f' "$n"),\"skipped\":true}"
+    else
+        err="$(mktemp)"
+        line="$(timeout "$RUN_TIMEOUT" "${cmd[@]}" 2>"$err")" || rc=$?
+        if [[ $rc != 0 || $line != \{* ]]; then
+            failures=$((failures + 1))
+            echo "run.sh: $peer $workload $n failed (exit $rc): $(head -c 300 "$err")" >&2
+            line="{\"peer\":\"$name\",$trace\"workload\":\"$workload\",\"n\":$(printf '%.0f' "$n"),\"error\":$rc}"
+        fi
+        rm -f "$err"
+    fi
+    echo "$line" | tee -a "$out"
+}
+
+peers="loopscope asyncio node"
+[[ $notrace == 1 ]] && peers="loopscope loopscope-notrace asyncio node"
+
+if [[ $smoke == 1 ]]; then
+    for w in $WORKLOADS; do
+        for p in $peers; do
+            run "$p" "$w" 1000
+        done
+    done
+    if [[ $failures != 0 ]]; then
+        echo "smoke: $failures run(s) failed" >&2
+        exit 1
+    fi
+    echo "smoke: ok ($out)"
+    exit 0
+fi
+
+start=$SECONDS
+for n in $sizes; do
+    for ((rep = 1; rep <= reps; ++rep)); do
+        for w in $WORKLOADS; do
+            for p in $peers; do
+                run "$p" "$w" "$n"
+            done
+        done
+    done
+done
+echo "results: $out ($((SECONDS - start)) s)"
+echo
+"$PYTHON" "$HERE/summarize.py" "$out"
+[[ $failures == 0 ]]
