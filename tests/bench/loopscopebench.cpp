@@ -2,6 +2,9 @@
 // The same workloads live in peers/asyncio_bench.py and peers/node_bench.mjs; run.sh compares.
 
 #include "runtime/runtime.h"
+#ifdef LOOPSCOPE_BENCH_HAS_UI
+#include "renderbench.h"
+#endif
 
 #include <QCoreApplication>
 
@@ -172,8 +175,12 @@ int run(int argc, char **argv)
             return usage(argv[0]);
     }
     if (name == "render") {
-        std::fprintf(stderr, "render: needs the timeline painter (not built)\n");
+#ifdef LOOPSCOPE_BENCH_HAS_UI
+        return runRender(argc, argv, n);
+#else
+        std::fprintf(stderr, "render: this build has no timeline painter (LOOPSCOPE_BUILD_UI=OFF)\n");
         return 2;
+#endif
     }
     const Workload *workload = nullptr;
     for (const Workload &w : Workloads) {

@@ -115,7 +115,27 @@ for n in $sizes; do
         done
     done
 done
+# The painter: the stress scenario's timeline at N=1e5 (ours only; the peers draw nothing).
+render_out="${out%.jsonl}.render.jsonl"
+: >"$render_out"
+for ((rep = 1; rep <= reps; ++rep)); do
+    if line="$(timeout "$RUN_TIMEOUT" "$BENCH" render 1e5)"; then
+        echo "$line" | tee -a "$render_out"
+    else
+        failures=$((failures + 1))
+        echo "run.sh: render 1e5 failed" >&2
+    fi
+done
 echo "results: $out ($((SECONDS - start)) s)"
 echo
 "$PYTHON" "$HERE/summarize.py" "$out"
+"$PYTHON" - "$render_out" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+if rows:
+    print("\nrender N=%d (1920x1080, median of %d runs [min-max])" % (rows[0]["n"], len(rows)))
+    for key in [k for k in rows[0] if k.startswith(("frame_ms", "layout_ms", "png_s", "trace_json_s"))]:
+        v = [r[key] for r in rows]
+        print("  %-22s %9.3f [%.3f-%.3f]" % (key, statistics.median(v), min(v), max(v)))
+PY
 [[ $failures == 0 ]]
