@@ -39,8 +39,16 @@ void Semaphore::traceCounters()
 {
     if (!m_loop)
         return;
-    m_loop->traceCounter(m_inUseName, m_permits - m_value);
-    m_loop->traceCounter(m_queueName, m_waitCount);
+    // Only what changed: a sample per change keeps the counters exact and the trace small.
+    const int inUse = m_permits - m_value;
+    if (inUse != m_tracedInUse) {
+        m_tracedInUse = inUse;
+        m_loop->traceCounter(m_inUseName, inUse);
+    }
+    if (m_waitCount != m_tracedQueue) {
+        m_tracedQueue = m_waitCount;
+        m_loop->traceCounter(m_queueName, m_waitCount);
+    }
 }
 
 void Semaphore::unlink(Acquire *a)

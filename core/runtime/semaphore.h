@@ -87,6 +87,8 @@ private:
     EventLoop *m_loop;
     quint32 m_inUseName = 0;
     quint32 m_queueName = 0;
+    int m_tracedInUse = -1;
+    int m_tracedQueue = -1;
 };
 
 } // namespace Loopscope

@@ -40,8 +40,10 @@ TimelineViewport viewportFor(const TraceData &data, const QRect &target,
 }
 
 void paintTimeline(QPainter &painter, const TraceData &data, const QSize &size,
-                   const ImageExporter::ExportOptions &options)
+                   const ImageExporter::ExportOptions &exportOptions)
 {
+    ImageExporter::ExportOptions options = exportOptions;
+    options.style.fitLabelColumn(data, size.width());
     const TimelineLayout layout(data, options.style, options.collapsed);
     const QRect target(QPoint(0, 0), size);
     const TimelineViewport vp = viewportFor(data, target, options);

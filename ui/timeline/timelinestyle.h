@@ -7,6 +7,8 @@
 
 namespace Loopscope {
 
+struct TraceData;
+
 //! How the timeline looks: colours, fonts and metrics, shared by the view and every exporter.
 //!
 //! State colours follow the Okabe-Ito palette, so they stay apart for colour-blind readers; they
@@ -68,6 +70,10 @@ struct TimelineStyle
     int headerHeight() const { return margin + titleHeight + rulerHeight; }
     //! Height of everything below the last row (legend, margin).
     int footerHeight() const { return legendHeight + margin; }
+
+    //! Widens (or narrows) the label column so the labels of data fit, within 160 px and a
+    //! third of targetWidth.
+    void fitLabelColumn(const TraceData &data, int targetWidth);
 
     static TimelineStyle light();
     static TimelineStyle dark();
