@@ -16,6 +16,33 @@ namespace {
 using Status = QHttpServerResponder::StatusCode;
 constexpr double MaxDelaySeconds = 600;
 
+class PendingAnswer : public QObject
+{
+public:
+    PendingAnswer(QHttpServerResponder &&responder, double seconds, QObject *parent)
+        : QObject(parent)
+        , m_responder(std::move(responder))
+        , m_socket(m_responder.socket())
+        , m_seconds(seconds)
+    {
+    }
+    void start()
+    {
+        QTimer::singleShot(int(m_seconds * 1000 + 0.5), Qt::PreciseTimer, this, [this] {
+            if (m_socket && m_socket->isOpen()) {
+                QJsonObject body{{QStringLiteral("delay"), m_seconds}};
+                m_responder.write(QJsonDocument(body));
+            }
+            deleteLater();
+        });
+    }
+
+private:
+    QHttpServerResponder m_responder;
+    QPointer<QTcpSocket> m_socket;
+    double m_seconds;
+};
+
 void setupRoutes(QHttpServer *server, QObject *context)
 {
     server->route(QStringLiteral("/delay/<arg>"),
@@ -27,18 +54,11 @@ void setupRoutes(QHttpServer *server, QObject *context)
                                           QByteArrayLiteral("text/plain"), Status::BadRequest);
                           return;
                       }
-                      // Answer later from a timer: no thread waits meanwhile. The socket may go
-                      // away first (the client cancelled): then nothing is written.
-                      auto *held = new QHttpServerResponder(std::move(responder));
-                      QPointer<QTcpSocket> socket = held->socket();
-                      QTimer::singleShot(int(seconds * 1000 + 0.5), Qt::PreciseTimer, context,
-                                         [held, socket, seconds] {
-                                             if (socket && socket->isOpen()) {
-                                                 QJsonObject body{{QStringLiteral("delay"), seconds}};
-                                                 held->write(QJsonDocument(body));
-                                             }
-                                             delete held;
-                                         });
+                      // Answer later from a timer: no thread waits meanwhile. The pending
+                      // answer is a child of the context, so it is freed with the server if it
+                      // never fires; if the client went away first, nothing is written.
+                      auto *pending = new PendingAnswer(std::move(responder), seconds, context);
+                      pending->start();
                   });
     server->route(QStringLiteral("/status/<arg>"),
                   [](const QString &arg, QHttpServerResponder &&responder) {
