@@ -1,4 +1,5 @@
 #include "commandline.h"
+#include "environment.h"
 #if __has_include("guilauncher.h")
 #include "guilauncher.h"
 #define LOOPSCOPE_HAVE_GUI 1
@@ -6,20 +7,9 @@
 
 #include <QGuiApplication>
 
-#include <QDir>
-#include <QFile>
-
 int main(int argc, char **argv)
 {
-    // Qt warns on every start when this is unset (containers, CI): give it a private folder.
-    if (!qEnvironmentVariableIsSet("XDG_RUNTIME_DIR")) {
-        const QString dir = QDir::tempPath() + QStringLiteral("/loopscope-runtime-%1")
-                                                   .arg(QString::fromLocal8Bit(qgetenv("USER")));
-        if (QDir().mkpath(dir)) {
-            QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-            qputenv("XDG_RUNTIME_DIR", dir.toLocal8Bit());
-        }
-    }
+    Loopscope::prepareQtEnvironment();
     QStringList args;
     for (int i = 1; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);

@@ -9,10 +9,13 @@ using TestApplication = QApplication;
 using TestApplication = QCoreApplication;
 #endif
 
+#include "environment.h"
+
 #include <cstdlib>
 
 int main(int argc, char **argv)
 {
+    Loopscope::prepareQtEnvironment();
     // catch_discover_tests runs the binary at build time, where there may be no display.
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
