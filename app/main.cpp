@@ -1,9 +1,6 @@
 #include "commandline.h"
 #include "environment.h"
-#if __has_include("guilauncher.h")
 #include "guilauncher.h"
-#define LOOPSCOPE_HAVE_GUI 1
-#endif
 
 #include <QGuiApplication>
 
@@ -13,13 +10,8 @@ int main(int argc, char **argv)
     QStringList args;
     for (int i = 1; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
-    if (!Loopscope::CommandLine::handles(args)) {
-#ifdef LOOPSCOPE_HAVE_GUI
+    if (!Loopscope::CommandLine::handles(args))
         return Loopscope::launchGui(argc, argv);
-#else
-        args.prepend(QStringLiteral("--help"));
-#endif
-    }
 
     // Headless: images are drawn without a display.
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))

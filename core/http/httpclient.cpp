@@ -21,6 +21,54 @@ struct HttpRequestState {
 } // namespace detail
 
 namespace {
+// QNetworkAccessManager opens at most six connections per host; more requests on one manager
+// would queue. Each pooled manager carries at most that many requests at a time.
+constexpr int RequestsPerManager = 6;
+
+// The pool lives as a child of the loop, so its managers go with the loop (on its thread).
+class ManagerPool : public QObject
+{
+public:
+    using QObject::QObject;
+    struct Entry {
+        QNetworkAccessManager *manager;
+        int active;
+    };
+    std::vector<Entry> entries;
+};
+
+ManagerPool *poolOf(EventLoop *loop)
+{
+    // Found by name: ManagerPool has no meta-object of its own for findChild to match.
+    static const QString name = QStringLiteral("loopscope-http-pool");
+    if (auto *found = loop->findChild<QObject *>(name, Qt::FindDirectChildrenOnly))
+        return static_cast<ManagerPool *>(found);
+    auto *pool = new ManagerPool(loop);
+    pool->setObjectName(name);
+    return pool;
+}
+
+QNetworkAccessManager *acquireManager(EventLoop *loop)
+{
+    ManagerPool *pool = poolOf(loop);
+    for (ManagerPool::Entry &e : pool->entries) {
+        if (e.active < RequestsPerManager) {
+            ++e.active;
+            return e.manager;
+        }
+    }
+    pool->entries.push_back({new QNetworkAccessManager(pool), 1});
+    return pool->entries.back().manager;
+}
+
+void releaseManager(EventLoop *loop, QNetworkAccessManager *manager)
+{
+    for (ManagerPool::Entry &e : poolOf(loop)->entries) {
+        if (e.manager == manager)
+            --e.active;
+    }
+}
+
 QCoro::Task<> completeWhenFinished(QNetworkAccessManager *manager, QNetworkReply *reply,
                                    std::shared_ptr<detail::HttpRequestState> state)
 {
@@ -32,13 +80,20 @@ QCoro::Task<> completeWhenFinished(QNetworkAccessManager *manager, QNetworkReply
     if (state->response.status == 0 && reply->error() != QNetworkReply::NoError)
         state->error = reply->errorString();
     reply->deleteLater();
-    manager->deleteLater();
     EventLoop *loop = state->loop;
+    releaseManager(loop, manager);
     loop->externalFinished();
     if (!state->detached)
         loop->schedule(state->waiter, loop->nowNs());
 }
 } // namespace
+
+void warmUpHttpClient()
+{
+    // The first manager of a process loads the network plugins and settings.
+    QNetworkAccessManager warm;
+    warm.setTransferTimeout(0);
+}
 
 HttpGet::HttpGet(QUrl url)
     : m_url(std::move(url))
@@ -61,7 +116,7 @@ void HttpGet::suspend(TaskCore *task, quint32)
     m_state = std::make_shared<detail::HttpRequestState>();
     m_state->loop = task->loop();
     m_state->waiter = task;
-    auto *manager = new QNetworkAccessManager;
+    QNetworkAccessManager *manager = acquireManager(task->loop());
     QNetworkRequest request(m_url);
     request.setTransferTimeout(0);
     QNetworkReply *reply = manager->get(request);

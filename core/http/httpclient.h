@@ -19,7 +19,8 @@ struct HttpRequestState;
 }
 
 //! `co_await httpGet(url)`: a real GET through QNetworkAccessManager, awaited with QCoro.
-//! Each request has its own manager, so no six-connections-per-host limit applies. A cancelled
+//! Managers are pooled per thread and a manager takes at most six requests at once (its
+//! connection limit per host), so requests never queue behind that limit. A cancelled
 //! request is aborted at once. Any HTTP status is a response (like aiohttp without
 //! raise_for_status); a transport failure raises ScenarioError("ClientError", ...).
 class HttpGet
@@ -38,5 +39,9 @@ private:
 };
 
 inline HttpGet httpGet(const QUrl &url) { return HttpGet(url); }
+
+//! Creates this thread's first network manager ahead of time (it loads plugins: tens of ms),
+//! so the first request of a run does not pay for it.
+void warmUpHttpClient();
 
 } // namespace Loopscope

@@ -115,6 +115,13 @@ bool LocalHttpServer::start(QString *error)
     return m_port != 0;
 }
 
+namespace {
+thread_local LocalHttpServer *t_server = nullptr;
+}
+
+LocalHttpServer *LocalHttpServer::forThisThread() { return t_server; }
+void LocalHttpServer::setForThisThread(LocalHttpServer *server) { t_server = server; }
+
 QUrl LocalHttpServer::url(const QString &path) const
 {
     return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path));

@@ -29,6 +29,11 @@ public:
     //! http://127.0.0.1:<port><path>
     QUrl url(const QString &path) const;
 
+    //! The server the runner started for the scenario running on this thread, or null.
+    static LocalHttpServer *forThisThread();
+    //! Makes server the one forThisThread() returns on this thread (null to clear).
+    static void setForThisThread(LocalHttpServer *server);
+
 private:
     std::unique_ptr<QThread> m_thread;
     QObject *m_context = nullptr;

@@ -22,10 +22,8 @@ Co<QString> fetchUrl(QUrl url, QString shown)
 
 Co<void> main(ScenarioParams p)
 {
-    LocalHttpServer server; // httpbin stand-in on 127.0.0.1, on a thread of its own
-    QString error;
-    if (!server.start(&error))
-        throw ScenarioError(QStringLiteral("OSError"), error);
+    // The httpbin stand-in: 127.0.0.1, an ephemeral port, its own thread; already up.
+    LocalHttpServer &server = *LocalHttpServer::forThisThread();
     // The server waits in real time: scale its delays like the scenario clock.
     const double scale = EventLoop::current()->clock().timeScale();
     auto delayPath = [scale](double seconds) {
@@ -65,7 +63,8 @@ Scenario makeHttpConcurrentScenario()
             {delay(1, 1), delay(2, 2), delay(3, 1),
              {QStringLiteral("status"), QStringLiteral("Status code"), QString(), 100, 599, 1, 404,
               QStringLiteral("The status the fourth URL answers with.")}},
-            main};
+            main,
+            true};
 }
 
 } // namespace Loopscope

@@ -55,6 +55,9 @@ struct Scenario {
     QString explanation; //!< two to four sentences: what the timeline shows
     std::vector<ParamSpec> params;
     std::function<Co<void>(ScenarioParams)> main;
+    //! Started before the scenario clock (like a server that is already up): the local HTTP
+    //! server, reachable from main through LocalHttpServer::forThisThread().
+    bool needsHttpServer = false;
 
     const ParamSpec *param(const QString &name) const;
     //! The defaults of every parameter.

@@ -1,5 +1,7 @@
 #include "scenariorunner.h"
 
+#include "http/httpclient.h"
+#include "http/localhttpserver.h"
 #include "runtime/runtime.h"
 #include "scenarioregistry.h"
 #include "tracebuilder.h"
@@ -39,6 +41,18 @@ public:
 protected:
     void run() override
     {
+        // Set up what the scenario takes as given before its clock starts.
+        std::unique_ptr<LocalHttpServer> server;
+        if (m_scenario->needsHttpServer) {
+            server = std::make_unique<LocalHttpServer>();
+            QString error;
+            if (!server->start(&error)) {
+                m_setupError = error;
+                return;
+            }
+            warmUpHttpClient();
+            LocalHttpServer::setForThisThread(server.get());
+        }
         EventLoop loop(m_options.clock, m_options.timeScale, m_recorder.get());
         // The runner outlives this thread (its destructor waits), and a queued call to a
         // receiver that is gone is dropped by Qt.
@@ -60,7 +74,11 @@ protected:
         std::lock_guard lock(m_loopMutex);
         m_endNs = loop.nowNs();
         m_loop = nullptr;
+        LocalHttpServer::setForThisThread(nullptr);
     }
+
+public:
+    QString m_setupError;
 
 private:
     ScenarioRunner *m_runner;
@@ -175,6 +193,8 @@ void ScenarioRunner::onThreadFinished(quint64 generation)
         m_info.totalNs = m_thread->endNs();
         m_info.finished = true;
     }
+    if (!m_thread->m_setupError.isEmpty())
+        Q_EMIT outputLine(0, QStringLiteral("error: ") + m_thread->m_setupError);
     Q_EMIT finished();
 }
 

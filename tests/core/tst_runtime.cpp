@@ -454,8 +454,10 @@ TEST_CASE("The real clock follows the time scale", "[runtime][realtime]")
                 co_await gather(both);
             }();
         },
-        Clock::Mode::Real, 0.05);
-    // 2 scenario seconds take 0.1 s of real time; allow timer jitter of a few ms real.
-    CHECK(seconds(data.info.totalNs) == Approx(2.0).margin(0.15));
-    CHECK(seconds(unitByLabel(data, QStringLiteral("a"))->endNs) == Approx(1.0).margin(0.15));
+        Clock::Mode::Real, 0.2);
+    // 2 scenario seconds take 0.4 s of real time; allow 50 ms of real timer jitter (a loaded
+    // machine running other tests), which is 0.25 scenario seconds.
+    CHECK(seconds(data.info.totalNs) == Approx(2.0).margin(0.25));
+    CHECK(seconds(unitByLabel(data, QStringLiteral("a"))->endNs) == Approx(1.0).margin(0.25));
+    CHECK(seconds(data.info.totalNs) >= 2.0); // a timer never fires early
 }

@@ -1,0 +1,29 @@
+# Cancellation: a task is cancelled, its cleanup runs, and it re-raises.
+import asyncio
+
+DURATION = 10     # seconds the task would sleep
+CANCEL_AFTER = 1  # seconds before main cancels it
+
+
+async def cancellable_task():
+    try:
+        await asyncio.sleep(DURATION)
+    except asyncio.CancelledError:
+        print("Task was cancelled, cleaning up...")
+        # Perform cleanup here.
+        raise  # re-raise to propagate cancellation
+
+
+async def main():
+    task = asyncio.create_task(cancellable_task(), name="cancellable_task")
+    await asyncio.sleep(CANCEL_AFTER)
+    task.cancel()
+    try:
+        await task
+        print("The task finished before it was cancelled")
+    except asyncio.CancelledError:
+        print("main: the task is cancelled")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,29 @@
+# Semaphore rate limiting: only LIMIT requests run at once.
+import asyncio
+
+REQUESTS = 10  # how many requests are started
+LIMIT = 3      # permits of the semaphore: requests running at once
+DELAY = 1      # seconds each request takes
+
+
+async def fetch_with_limit(url: str, semaphore: asyncio.Semaphore) -> int:
+    async with semaphore:  # only LIMIT requests get past this line at a time
+        print(f"Fetching {url}")
+        await asyncio.sleep(DELAY)  # stands in for session.get(url)
+        print(f"Completed {url}")
+        return 200
+
+
+async def main():
+    semaphore = asyncio.Semaphore(LIMIT)  # limit concurrent requests
+    urls = [f"https://httpbin.org/delay/1#{i}" for i in range(1, REQUESTS + 1)]
+    tasks = [
+        asyncio.create_task(fetch_with_limit(url, semaphore), name=f"req{i}")
+        for i, url in enumerate(urls, 1)
+    ]
+    results = await asyncio.gather(*tasks)
+    print(f"Fetched {len(results)} URLs")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

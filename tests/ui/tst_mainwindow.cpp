@@ -1,0 +1,282 @@
+#include <catch2/catch.hpp>
+
+#include "guioptions.h"
+#include "mainwindow.h"
+#include "outputpanel.h"
+#include "parameterpanel.h"
+#include "scenariobrowser.h"
+#include "scenarios/scenariorunner.h"
+#include "statspanel.h"
+#include "timelineview.h"
+#include "tracejsonreader.h"
+
+#include <QFile>
+#include <QImage>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+#include <QXmlStreamReader>
+
+using namespace Loopscope;
+
+namespace {
+
+constexpr int RunTimeoutMs = 20000;
+
+struct WindowFixture
+{
+    explicit WindowFixture(Clock::Mode clock = Clock::Mode::Virtual)
+        : window(MainWindow::Persistence::Forget)
+    {
+        window.setClockMode(clock);
+        window.resize(1300, 850);
+        window.show();
+    }
+    // Picks a scenario in the browser as a user would.
+    void pick(const QString &id)
+    {
+        auto *tree = window.browser()->findChild<QTreeWidget *>();
+        REQUIRE(tree);
+        QTreeWidgetItem *found = nullptr;
+        for (int g = 0; g < tree->topLevelItemCount(); ++g) {
+            for (int i = 0; i < tree->topLevelItem(g)->childCount(); ++i) {
+                QTreeWidgetItem *item = tree->topLevelItem(g)->child(i);
+                if (item->data(0, Qt::UserRole).toString() == id)
+                    found = item;
+            }
+        }
+        REQUIRE(found);
+        tree->setCurrentItem(found);
+    }
+    bool waitFinished(QSignalSpy &spy, int count = 1)
+    {
+        return QTest::qWaitFor([&] { return spy.count() >= count && !window.runner()->isRunning(); },
+                               RunTimeoutMs);
+    }
+    const UnitRecord *unitNamed(const QString &label) const
+    {
+        for (const UnitRecord &u : window.traceData()->units) {
+            if (u.label == label)
+                return &u;
+        }
+        return nullptr;
+    }
+    double param(const QString &name) const
+    {
+        for (const auto &[n, v] : window.runner()->info().params) {
+            if (n == name)
+                return v;
+        }
+        return -1;
+    }
+
+    MainWindow window;
+};
+
+} // namespace
+
+TEST_CASE("MainWindow: picking a scenario runs it and its lanes appear", "[mainwindow]")
+{
+    WindowFixture f;
+    QSignalSpy finished(&f.window, &MainWindow::runFinished);
+    f.pick(QStringLiteral("semaphore"));
+    REQUIRE(f.waitFinished(finished));
+    REQUIRE(f.window.currentScenario() == QStringLiteral("semaphore"));
+    const TraceData *data = f.window.traceData();
+    REQUIRE(data);
+    REQUIRE(data->info.finished);
+    REQUIRE(data->info.totalNs == 4'000'000'000);
+    // One lane per request, plus the counters and main.
+    const TimelineLayout &layout = f.window.timelineView()->layout();
+    for (int i = 1; i <= 10; ++i) {
+        const UnitRecord *u = f.unitNamed(QStringLiteral("req%1").arg(i));
+        REQUIRE(u);
+        REQUIRE(layout.rowOfUnit(u->id) >= 0);
+    }
+    // Fitted after the run; output and stats filled.
+    REQUIRE(f.window.timelineView()->timelineViewport().endNs() == data->info.totalNs);
+    REQUIRE(f.window.outputPanel()->lineCount() == int(data->output.size()));
+    REQUIRE(f.window.outputPanel()->lineCount() > 0);
+    REQUIRE(f.window.statsPanel()->stats().maxConcurrency == 3);
+    REQUIRE(f.window.statsPanel()->valueText(QStringLiteral("speedup")) == QStringLiteral("2.50\u00d7"));
+
+    // Clicking an output line moves the timeline cursor to its time.
+    QSignalSpy cursor(f.window.timelineView(), &TimelineView::cursorTimeChanged);
+    const int last = f.window.outputPanel()->lineCount() - 1;
+    f.window.outputPanel()->activateLine(last);
+    REQUIRE(f.window.timelineView()->cursorNs() == f.window.outputPanel()->lineTimeNs(last));
+}
+
+TEST_CASE("MainWindow: moving a slider re-runs with the new value", "[mainwindow]")
+{
+    WindowFixture f;
+    QSignalSpy finished(&f.window, &MainWindow::runFinished);
+    REQUIRE(f.window.selectScenario(QStringLiteral("semaphore")));
+    REQUIRE(f.waitFinished(finished));
+    REQUIRE(f.param(QStringLiteral("limit")) == 3);
+
+    QSlider *slider = f.window.parameterPanel()->slider(QStringLiteral("limit"));
+    REQUIRE(slider);
+    // limit takes 1..50: position 4 is 5.
+    slider->setValue(4);
+    REQUIRE(f.waitFinished(finished, 2));
+    REQUIRE(f.param(QStringLiteral("limit")) == 5);
+    // 10 requests through Semaphore(5): two waves.
+    REQUIRE(f.window.traceData()->info.totalNs == 2'000'000'000);
+    REQUIRE(finished.count() == 2); // debounced: one re-run, not one per step
+}
+
+TEST_CASE("MainWindow: Stop mid-run leaves every task ended", "[mainwindow]")
+{
+    WindowFixture f(Clock::Mode::Real);
+    f.window.setTimeScale(1.0);
+    QSignalSpy finished(&f.window, &MainWindow::runFinished);
+    REQUIRE(f.window.selectScenario(QStringLiteral("cancellation"), false));
+    f.window.setParams(ScenarioParams({{QStringLiteral("duration"), 10.0}}));
+    REQUIRE(f.window.run());
+    // Wait until the task is under way, then stop.
+    REQUIRE(QTest::qWaitFor(
+        [&] {
+            const TraceData *d = f.window.traceData();
+            return d && d->units.size() >= 2 && f.window.runner()->nowNs() > 200'000'000;
+        },
+        RunTimeoutMs));
+    REQUIRE(f.window.runner()->isRunning());
+    f.window.stop();
+    REQUIRE(f.waitFinished(finished));
+    const TraceData *data = f.window.traceData();
+    REQUIRE(data->info.totalNs < 5'000'000'000);
+    for (const UnitRecord &u : data->units) {
+        if (u.label.isEmpty())
+            continue;
+        INFO(u.label.toStdString());
+        REQUIRE(u.outcome != Outcome::None);
+        REQUIRE(u.endNs >= 0);
+    }
+    REQUIRE_FALSE(f.window.timelineView()->isLive());
+}
+
+TEST_CASE("MainWindow: export writes valid files and opens a saved trace", "[mainwindow]")
+{
+    WindowFixture f;
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    ExportRequest request;
+    QString error;
+    // Nothing to export yet.
+    REQUIRE_FALSE(f.window.exportTo(dir.filePath(QStringLiteral("none.png")), request, &error));
+    REQUIRE_FALSE(error.isEmpty());
+
+    QSignalSpy finished(&f.window, &MainWindow::runFinished);
+    REQUIRE(f.window.selectScenario(QStringLiteral("taskgroup")));
+    REQUIRE(f.waitFinished(finished));
+
+    SECTION("images, trace and summary")
+    {
+        request.format = ExportRequest::Format::Png;
+        request.size = QSize(900, 0);
+        request.dpr = 2;
+        const QString png = dir.filePath(QStringLiteral("t.png"));
+        REQUIRE(f.window.exportTo(png, request, &error));
+        QImage image;
+        REQUIRE(image.load(png, "PNG"));
+        REQUIRE(image.width() == 1800);
+
+        request.format = ExportRequest::Format::Svg;
+        const QString svg = dir.filePath(QStringLiteral("t.svg"));
+        REQUIRE(f.window.exportTo(svg, request, &error));
+        QFile svgFile(svg);
+        REQUIRE(svgFile.open(QIODevice::ReadOnly));
+        QXmlStreamReader xml(&svgFile);
+        while (!xml.atEnd())
+            xml.readNext();
+        REQUIRE_FALSE(xml.hasError());
+
+        request.format = ExportRequest::Format::Pdf;
+        request.visibleRange = true;
+        const QString pdf = dir.filePath(QStringLiteral("t.pdf"));
+        REQUIRE(f.window.exportTo(pdf, request, &error));
+        QFile pdfFile(pdf);
+        REQUIRE(pdfFile.open(QIODevice::ReadOnly));
+        REQUIRE(pdfFile.read(5) == QByteArray("%PDF-"));
+
+        request.format = ExportRequest::Format::TraceJson;
+        const QString json = dir.filePath(QStringLiteral("t.json"));
+        REQUIRE(f.window.exportTo(json, request, &error));
+        const auto back = TraceJsonReader::fromFile(json, &error);
+        REQUIRE(back);
+        REQUIRE(back->units.size() == f.window.traceData()->units.size());
+
+        const QString summary = dir.filePath(QStringLiteral("s.json"));
+        REQUIRE(f.window.saveSummary(summary, &error));
+        QFile summaryFile(summary);
+        REQUIRE(summaryFile.open(QIODevice::ReadOnly));
+        REQUIRE(summaryFile.readAll().contains("\"scenario\": \"taskgroup\""));
+
+        // Opening the trace shows it read-only.
+        const std::size_t units = f.window.traceData()->units.size();
+        REQUIRE(f.window.openTrace(json, &error));
+        REQUIRE(f.window.isShowingFile());
+        REQUIRE(f.window.traceData()->units.size() == units);
+        REQUIRE(f.window.timelineView()->layout().rowCount() > 7);
+    }
+    SECTION("errors name the problem and leave nothing behind")
+    {
+        request.format = ExportRequest::Format::Png;
+        REQUIRE_FALSE(f.window.exportTo(QStringLiteral("/nonexistent/dir/x.png"), request, &error));
+        REQUIRE(error.contains(QStringLiteral("/nonexistent/dir/x.png")));
+        REQUIRE_FALSE(QFile::exists(QStringLiteral("/nonexistent/dir/x.png")));
+
+        const QString junk = dir.filePath(QStringLiteral("junk.json"));
+        QFile file(junk);
+        REQUIRE(file.open(QIODevice::WriteOnly));
+        file.write("{ not json");
+        file.close();
+        error.clear();
+        REQUIRE_FALSE(f.window.openTrace(junk, &error));
+        REQUIRE_FALSE(error.isEmpty());
+        REQUIRE_FALSE(f.window.isShowingFile()); // the run stays on screen
+    }
+}
+
+TEST_CASE("GuiOptions: bad input is one line, good input is parsed", "[mainwindow]")
+{
+    GuiOptions o;
+    QString error;
+    REQUIRE(GuiOptions::parse({QStringLiteral("--scenario"), QStringLiteral("taskgroup"),
+                               QStringLiteral("--set"), QStringLiteral("stagger=0.5"),
+                               QStringLiteral("--clock"), QStringLiteral("virtual"),
+                               QStringLiteral("--time-scale"), QStringLiteral("0.5"),
+                               QStringLiteral("-platform"), QStringLiteral("offscreen"),
+                               QStringLiteral("--run")},
+                              &o, &error));
+    REQUIRE(o.scenario == QStringLiteral("taskgroup"));
+    REQUIRE(o.params.value(QStringLiteral("stagger")) == 0.5);
+    REQUIRE(o.clock == Clock::Mode::Virtual);
+    REQUIRE(o.timeScale == 0.5);
+    REQUIRE(o.run);
+
+    const QList<QStringList> bad = {
+        {QStringLiteral("--scenario"), QStringLiteral("nope")},
+        {QStringLiteral("--scenario"), QStringLiteral("semaphore"), QStringLiteral("--set"),
+         QStringLiteral("limit=999")},
+        {QStringLiteral("--scenario"), QStringLiteral("semaphore"), QStringLiteral("--set"),
+         QStringLiteral("bogus=1")},
+        {QStringLiteral("--clock"), QStringLiteral("sundial")},
+        {QStringLiteral("--time-scale"), QStringLiteral("0")},
+        {QStringLiteral("--scenario")},
+        {QStringLiteral("--frobnicate")},
+        {QStringLiteral("--scenario"), QStringLiteral("semaphore"), QStringLiteral("--screenshot"),
+         QStringLiteral("/nonexistent/dir/x.png")},
+        {QStringLiteral("/nonexistent/trace.json")},
+    };
+    for (const QStringList &args : bad) {
+        INFO(args.join(QLatin1Char(' ')).toStdString());
+        error.clear();
+        REQUIRE_FALSE(GuiOptions::parse(args, &o, &error));
+        REQUIRE_FALSE(error.isEmpty());
+        REQUIRE_FALSE(error.contains(QLatin1Char('\n')));
+    }
+}

@@ -1,0 +1,105 @@
+#include "guilauncher.h"
+
+#include "atomicfile.h"
+#include "guioptions.h"
+#include "mainwindow.h"
+#include "timelineview.h"
+
+#include <QApplication>
+#include <QIODevice>
+#include <QIcon>
+#include <QPixmap>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace Loopscope {
+
+namespace {
+void printError(const QString &message)
+{
+    std::fprintf(stderr, "loopscope: %s\n", qPrintable(message));
+}
+} // namespace
+
+int launchGui(int argc, char **argv)
+{
+    QStringList args;
+    for (int i = 1; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    GuiOptions options;
+    QString error;
+    // Checked before the application exists, so bad input never flashes a window.
+    if (!GuiOptions::parse(args, &options, &error)) {
+        printError(error);
+        return 2;
+    }
+    if (options.help) {
+        std::fputs(qPrintable(GuiOptions::usage()), stdout);
+        return 0;
+    }
+
+    QApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("Loopscope"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Loopscope"));
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("Loopscope"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("loopscope"));
+    QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/loopscope/icons/loopscope.svg")));
+
+    MainWindow window;
+    if (options.hasClock)
+        window.setClockMode(options.clock);
+    if (options.hasTimeScale)
+        window.setTimeScale(options.timeScale);
+    if (!options.scenario.isEmpty()) {
+        window.selectScenario(options.scenario, false);
+        if (options.hasParams)
+            window.setParams(options.params);
+    }
+    int exitCode = 0;
+    if (!options.screenshot.isEmpty()) {
+        const QString path = options.screenshot;
+        auto grab = [&window, &exitCode, path] {
+            // Let the final layout and fit reach the screen before grabbing.
+            QTimer::singleShot(300, &window, [&window, &exitCode, path] {
+                const QPixmap pixmap = window.grab();
+                QString problem;
+                const bool ok = writeFileAtomically(
+                    path,
+                    [&pixmap](QIODevice &device, QString *why) {
+                        if (pixmap.save(&device, "PNG"))
+                            return true;
+                        if (why)
+                            *why = QStringLiteral("cannot encode the PNG");
+                        return false;
+                    },
+                    &problem);
+                if (!ok) {
+                    printError(problem);
+                    exitCode = 1;
+                }
+                QCoreApplication::exit(exitCode);
+            });
+        };
+        if (!options.traceFile.isEmpty())
+            QTimer::singleShot(0, &window, grab);
+        else
+            QObject::connect(&window, &MainWindow::runFinished, &window, grab);
+    }
+    window.show();
+    if (!options.traceFile.isEmpty()) {
+        if (!window.openTrace(options.traceFile, &error)) {
+            printError(error);
+            return 2;
+        }
+    } else if (options.run) {
+        if (!window.run()) {
+            printError(QStringLiteral("cannot run %1").arg(options.scenario));
+            return 2;
+        }
+    }
+    const int code = app.exec();
+    return exitCode != 0 ? exitCode : code;
+}
+
+} // namespace Loopscope

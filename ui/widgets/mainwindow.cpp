@@ -1,0 +1,813 @@
+#include "mainwindow.h"
+
+#include "atomicfile.h"
+#include "codepanel.h"
+#include "imageexporter.h"
+#include "outputpanel.h"
+#include "parameterpanel.h"
+#include "runstats.h"
+#include "scenariobrowser.h"
+#include "scenarios/scenarioregistry.h"
+#include "scenarios/scenariorunner.h"
+#include "statspanel.h"
+#include "summarywriter.h"
+#include "timelinepainter.h"
+#include "timelineview.h"
+#include "tracebuilder.h"
+#include "tracejsonreader.h"
+#include "tracejsonwriter.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPainter>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace Loopscope {
+
+namespace {
+
+struct SpeedPreset {
+    double timeScale;
+    const char *label;
+};
+// Time scale = scenario seconds per real second, inverted: 0.25 runs four times faster.
+constexpr SpeedPreset SpeedPresets[] = {
+    {10.0, "0.1\u00d7 (slow motion)"}, {4.0, "0.25\u00d7"},        {2.0, "0.5\u00d7"},
+    {1.0, "1\u00d7 (real time)"},      {0.5, "2\u00d7"},           {0.25, "4\u00d7"},
+    {0.1, "10\u00d7"},
+};
+
+bool followsDarkPalette()
+{
+    return QApplication::palette().color(QPalette::Window).lightness() < 128;
+}
+
+QString withShortcut(const QString &tip, const QAction *action)
+{
+    const QKeySequence key = action->shortcut();
+    return key.isEmpty() ? tip
+                         : QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText));
+}
+
+} // namespace
+
+MainWindow::MainWindow(Persistence persistence, QWidget *parent)
+    : QMainWindow(parent)
+    , m_persistence(persistence)
+    , m_runner(new ScenarioRunner(this))
+    , m_view(new TimelineView(this))
+    , m_browser(new ScenarioBrowser(this))
+    , m_params(new ParameterPanel(this))
+    , m_output(new OutputPanel(this))
+    , m_stats(new StatsPanel(this))
+    , m_code(new CodePanel(this))
+    , m_scenarioTitle(new QLabel(this))
+    , m_explanation(new QLabel(this))
+    , m_statusLabel(new QLabel(this))
+{
+    setObjectName(QStringLiteral("MainWindow"));
+    setWindowTitle(QStringLiteral("Loopscope"));
+    setWindowIcon(QIcon(QStringLiteral(":/loopscope/icons/loopscope.svg")));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    resize(1400, 900);
+
+    m_view->setObjectName(QStringLiteral("timeline"));
+    m_view->setPlaceholderText(
+        QStringLiteral("Pick a scenario on the left: it runs and its tasks appear here as "
+                       "bars over time.\n\nRun: F5    Stop: Esc    Zoom: Ctrl+wheel"));
+    setCentralWidget(m_view);
+
+    buildActions();
+    buildMenus();
+    buildToolBar();
+    buildDocks();
+    statusBar()->addWidget(m_statusLabel, 1);
+    m_statusLabel->setText(QStringLiteral("Ready"));
+
+    m_frameTimer.setInterval(16);
+    connect(&m_frameTimer, &QTimer::timeout, this, &MainWindow::onFrame);
+    m_rerunTimer.setSingleShot(true);
+    m_rerunTimer.setInterval(0);
+    connect(&m_rerunTimer, &QTimer::timeout, this, [this] { run(); });
+
+    connect(m_runner, &ScenarioRunner::started, this, &MainWindow::onStarted);
+    connect(m_runner, &ScenarioRunner::finished, this, &MainWindow::onFinished);
+    // Lines arrive through the trace too; a line is the moment to show it, not the next frame.
+    connect(m_runner, &ScenarioRunner::outputLine, this, [this] {
+        if (m_builder)
+            onFrame();
+    });
+    connect(m_browser, &ScenarioBrowser::scenarioActivated, this,
+            &MainWindow::onScenarioActivated);
+    connect(m_params, &ParameterPanel::paramsEdited, this, [this] {
+        saveParams();
+        run();
+    });
+    connect(m_output, &OutputPanel::timeActivated, m_view, &TimelineView::setCursorTime);
+    connect(m_view, &TimelineView::zoomChanged, this, [this] { updateActions(); });
+
+    setDarkTimeline(followsDarkPalette());
+    restoreSettings();
+    updateActions();
+    updateTitle();
+}
+
+MainWindow::~MainWindow()
+{
+    m_frameTimer.stop();
+    m_runner->stop();
+    m_runner->wait();
+}
+
+void MainWindow::buildActions()
+{
+    auto make = [this](const QString &text, const QKeySequence &key, const QString &tip) {
+        auto *a = new QAction(text, this);
+        if (!key.isEmpty())
+            a->setShortcut(key);
+        a->setToolTip(withShortcut(tip, a));
+        a->setStatusTip(tip);
+        addAction(a);
+        return a;
+    };
+    m_runAction = make(QStringLiteral("&Run"), QKeySequence(Qt::Key_F5),
+                       QStringLiteral("Run the scenario with these parameters"));
+    m_runAction->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_stopAction = make(QStringLiteral("&Stop"), QKeySequence(Qt::Key_Escape),
+                        QStringLiteral("Stop the run: every task still going is cancelled"));
+    m_stopAction->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    m_rerunAction = make(QStringLiteral("Re-r&un"), QKeySequence(Qt::CTRL | Qt::Key_R),
+                         QStringLiteral("Run the scenario again from the start"));
+    m_rerunAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    connect(m_runAction, &QAction::triggered, this, [this] { run(); });
+    connect(m_stopAction, &QAction::triggered, this, &MainWindow::stop);
+    connect(m_rerunAction, &QAction::triggered, this, [this] { run(); });
+
+    auto *clocks = new QActionGroup(this);
+    m_liveAction = make(QStringLiteral("&Live"), QKeySequence(Qt::CTRL | Qt::Key_L),
+                        QStringLiteral("Live: the real clock, scaled by the speed; watch the "
+                                       "timeline grow"));
+    m_instantAction = make(QStringLiteral("&Instant"), QKeySequence(Qt::CTRL | Qt::Key_I),
+                           QStringLiteral("Instant: a virtual clock that jumps to the next timer; "
+                                          "the whole run appears at once, same timings"));
+    for (QAction *a : {m_liveAction, m_instantAction}) {
+        a->setCheckable(true);
+        clocks->addAction(a);
+    }
+    m_liveAction->setChecked(true);
+    connect(m_liveAction, &QAction::triggered, this, [this] {
+        setClockMode(Clock::Mode::Real);
+        scheduleRerun();
+    });
+    connect(m_instantAction, &QAction::triggered, this, [this] {
+        setClockMode(Clock::Mode::Virtual);
+        scheduleRerun();
+    });
+
+    m_openAction = make(QStringLiteral("&Open Trace\u2026"), QKeySequence::Open,
+                        QStringLiteral("Show a saved trace JSON (read-only)"));
+    m_exportPngAction = make(QStringLiteral("Export &PNG\u2026"), QKeySequence(Qt::CTRL | Qt::Key_E),
+                             QStringLiteral("Save the timeline as a PNG image"));
+    m_exportSvgAction = make(QStringLiteral("Export &SVG\u2026"), {},
+                             QStringLiteral("Save the timeline as an SVG drawing"));
+    m_exportPdfAction = make(QStringLiteral("Export P&DF\u2026"), {},
+                             QStringLiteral("Save the timeline as a one-page PDF"));
+    m_exportJsonAction = make(QStringLiteral("Export &Trace JSON\u2026"),
+                              QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+                              QStringLiteral("Save the trace for Perfetto / chrome://tracing "
+                                             "(Loopscope can open it again)"));
+    m_saveSummaryAction = make(QStringLiteral("Save S&ummary\u2026"), QKeySequence::Save,
+                               QStringLiteral("Save the run summary JSON (tasks, times, output)"));
+    m_copyAction = make(QStringLiteral("&Copy Image"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+                        QStringLiteral("Copy the timeline picture to the clipboard"));
+    m_quitAction = make(QStringLiteral("&Quit"), QKeySequence::Quit, QStringLiteral("Quit Loopscope"));
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::openWithDialog);
+    connect(m_exportPngAction, &QAction::triggered, this,
+            [this] { exportWithDialog(ExportRequest::Format::Png); });
+    connect(m_exportSvgAction, &QAction::triggered, this,
+            [this] { exportWithDialog(ExportRequest::Format::Svg); });
+    connect(m_exportPdfAction, &QAction::triggered, this,
+            [this] { exportWithDialog(ExportRequest::Format::Pdf); });
+    connect(m_exportJsonAction, &QAction::triggered, this,
+            [this] { exportWithDialog(ExportRequest::Format::TraceJson); });
+    connect(m_saveSummaryAction, &QAction::triggered, this, &MainWindow::saveSummaryWithDialog);
+    connect(m_copyAction, &QAction::triggered, this, &MainWindow::copyImage);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_zoomInAction = make(QStringLiteral("Zoom &In"), QKeySequence::ZoomIn,
+                          QStringLiteral("Zoom in on the timeline (also Ctrl+wheel, or drag on "
+                                         "the ruler)"));
+    m_zoomOutAction = make(QStringLiteral("Zoom &Out"), QKeySequence::ZoomOut,
+                           QStringLiteral("Zoom out"));
+    m_fitAction = make(QStringLiteral("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_0),
+                       QStringLiteral("Show the whole run"));
+    m_followAction = make(QStringLiteral("Follow &Live Edge"), QKeySequence(Qt::Key_End),
+                          QStringLiteral("Keep the newest events in view while a run goes on"));
+    connect(m_zoomInAction, &QAction::triggered, m_view, &TimelineView::zoomIn);
+    connect(m_zoomOutAction, &QAction::triggered, m_view, &TimelineView::zoomOut);
+    connect(m_fitAction, &QAction::triggered, m_view, &TimelineView::fitToWindow);
+    connect(m_followAction, &QAction::triggered, m_view, &TimelineView::followLive);
+
+    m_darkAction = make(QStringLiteral("&Dark Timeline"), QKeySequence(Qt::CTRL | Qt::Key_D),
+                        QStringLiteral("Draw the timeline on a dark background"));
+    m_darkAction->setCheckable(true);
+    connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTimeline);
+
+    m_aboutAction = make(QStringLiteral("&About Loopscope"), {},
+                         QStringLiteral("What Loopscope is, and its version"));
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
+    file->addAction(m_openAction);
+    file->addSeparator();
+    file->addAction(m_exportPngAction);
+    file->addAction(m_exportSvgAction);
+    file->addAction(m_exportPdfAction);
+    file->addAction(m_exportJsonAction);
+    file->addAction(m_saveSummaryAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+    QMenu *edit = menuBar()->addMenu(QStringLiteral("&Edit"));
+    edit->addAction(m_copyAction);
+    QMenu *runMenu = menuBar()->addMenu(QStringLiteral("&Run"));
+    runMenu->addAction(m_runAction);
+    runMenu->addAction(m_stopAction);
+    runMenu->addAction(m_rerunAction);
+    runMenu->addSeparator();
+    runMenu->addAction(m_liveAction);
+    runMenu->addAction(m_instantAction);
+    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    view->addAction(m_zoomInAction);
+    view->addAction(m_zoomOutAction);
+    view->addAction(m_fitAction);
+    view->addAction(m_followAction);
+    view->addSeparator();
+    view->addAction(m_darkAction);
+    view->setObjectName(QStringLiteral("viewMenu"));
+    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
+    help->addAction(m_aboutAction);
+}
+
+void MainWindow::buildToolBar()
+{
+    QToolBar *bar = addToolBar(QStringLiteral("Run"));
+    bar->setObjectName(QStringLiteral("runToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(m_runAction);
+    bar->addAction(m_stopAction);
+    bar->addSeparator();
+    bar->addAction(m_liveAction);
+    bar->addAction(m_instantAction);
+    auto *speedLabel = new QLabel(QStringLiteral("  Speed: "), bar);
+    m_speed = new QComboBox(bar);
+    m_speed->setObjectName(QStringLiteral("speed"));
+    for (const SpeedPreset &p : SpeedPresets)
+        m_speed->addItem(QString::fromUtf8(p.label), p.timeScale);
+    m_speed->setCurrentIndex(3);
+    const QString speedTip = QStringLiteral(
+        "How fast a Live run plays: 2\u00d7 shows a 4 s scenario in 2 s. Times on the timeline "
+        "stay in scenario seconds. (Instant runs ignore it.)");
+    m_speed->setToolTip(speedTip);
+    speedLabel->setToolTip(speedTip);
+    bar->addWidget(speedLabel);
+    bar->addWidget(m_speed);
+    connect(m_speed, &QComboBox::activated, this, [this](int index) {
+        m_timeScale = m_speed->itemData(index).toDouble();
+        scheduleRerun();
+    });
+    bar->addSeparator();
+    bar->addAction(m_zoomInAction);
+    bar->addAction(m_zoomOutAction);
+    bar->addAction(m_fitAction);
+}
+
+void MainWindow::buildDocks()
+{
+    // Left: the scenarios, what the chosen one shows, and its parameters.
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(6, 6, 6, 6);
+    leftLayout->addWidget(m_browser, 3);
+    // Every scenario visible without scrolling (14 scenarios in 6 groups).
+    m_browser->setMinimumHeight(320);
+    QFont titleFont = m_scenarioTitle->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
+    m_scenarioTitle->setFont(titleFont);
+    m_scenarioTitle->setWordWrap(true);
+    m_explanation->setWordWrap(true);
+    m_explanation->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_explanation->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_explanation->setToolTip(QStringLiteral("What this scenario shows on the timeline"));
+    leftLayout->addWidget(m_scenarioTitle);
+    leftLayout->addWidget(m_explanation);
+    auto *paramsTitle = new QLabel(QStringLiteral("<b>Parameters</b> (a change re-runs)"), left);
+    leftLayout->addWidget(paramsTitle);
+    leftLayout->addWidget(m_params);
+    leftLayout->addStretch(1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(left);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+
+    auto dock = [this](const QString &title, const QString &name, QWidget *w,
+                       Qt::DockWidgetArea area) {
+        auto *d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(w);
+        addDockWidget(area, d);
+        m_docks << d;
+        return d;
+    };
+    QDockWidget *scenarios = dock(QStringLiteral("Scenario"), QStringLiteral("scenarioDock"),
+                                  scroll, Qt::LeftDockWidgetArea);
+    QDockWidget *output = dock(QStringLiteral("Output"), QStringLiteral("outputDock"), m_output,
+                               Qt::BottomDockWidgetArea);
+    QDockWidget *stats = dock(QStringLiteral("Stats"), QStringLiteral("statsDock"), m_stats,
+                              Qt::BottomDockWidgetArea);
+    QDockWidget *code = dock(QStringLiteral("Code"), QStringLiteral("codeDock"), m_code,
+                             Qt::BottomDockWidgetArea);
+    splitDockWidget(output, stats, Qt::Horizontal);
+    tabifyDockWidget(output, code);
+    output->raise();
+    resizeDocks({scenarios}, {330}, Qt::Horizontal);
+    resizeDocks({output, stats}, {700, 360}, Qt::Horizontal);
+    resizeDocks({output}, {230}, Qt::Vertical);
+
+    QMenu *viewMenu = findChild<QMenu *>(QStringLiteral("viewMenu"));
+    if (viewMenu) {
+        viewMenu->addSeparator();
+        for (QDockWidget *d : std::as_const(m_docks))
+            viewMenu->addAction(d->toggleViewAction());
+    }
+}
+
+void MainWindow::restoreSettings()
+{
+    if (m_persistence == Persistence::Forget)
+        return;
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    if (s.contains(QStringLiteral("run/timeScale")))
+        setTimeScale(s.value(QStringLiteral("run/timeScale")).toDouble());
+    if (s.contains(QStringLiteral("run/clock")))
+        setClockMode(s.value(QStringLiteral("run/clock")).toString() == QStringLiteral("virtual")
+                         ? Clock::Mode::Virtual
+                         : Clock::Mode::Real);
+    if (s.contains(QStringLiteral("view/dark")))
+        m_darkAction->setChecked(s.value(QStringLiteral("view/dark")).toBool());
+    const QString last = s.value(QStringLiteral("run/scenario")).toString();
+    if (!last.isEmpty())
+        selectScenario(last, false);
+}
+
+void MainWindow::saveSettings() const
+{
+    if (m_persistence == Persistence::Forget)
+        return;
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("run/timeScale"), m_timeScale);
+    s.setValue(QStringLiteral("run/clock"), m_clock == Clock::Mode::Virtual
+                                                ? QStringLiteral("virtual")
+                                                : QStringLiteral("real"));
+    s.setValue(QStringLiteral("view/dark"), m_darkAction->isChecked());
+    if (!m_scenarioId.isEmpty())
+        s.setValue(QStringLiteral("run/scenario"), m_scenarioId);
+}
+
+void MainWindow::saveParams() const
+{
+    if (m_persistence == Persistence::Forget || m_scenarioId.isEmpty())
+        return;
+    QSettings s;
+    s.beginGroup(QStringLiteral("params/") + m_scenarioId);
+    const ScenarioParams params = m_params->params();
+    for (const auto &[name, value] : params.values())
+        s.setValue(name, value);
+    s.endGroup();
+}
+
+ScenarioParams MainWindow::rememberedParams(const Scenario &scenario) const
+{
+    ScenarioParams params = scenario.defaults();
+    if (m_persistence == Persistence::Forget)
+        return params;
+    QSettings s;
+    s.beginGroup(QStringLiteral("params/") + scenario.id);
+    for (const ParamSpec &spec : scenario.params) {
+        bool ok = false;
+        const double v = s.value(spec.name).toDouble(&ok);
+        if (ok && s.contains(spec.name) && scenario.checkValue(spec.name, v, nullptr))
+            params.set(spec.name, v);
+    }
+    return params;
+}
+
+bool MainWindow::selectScenario(const QString &id, bool runIt)
+{
+    const Scenario *scenario = ScenarioRegistry::find(id);
+    if (!scenario)
+        return false;
+    m_scenarioId = id;
+    m_browser->setCurrentScenario(id);
+    m_scenarioTitle->setText(scenario->title);
+    m_explanation->setText(scenario->explanation);
+    m_params->setScenario(scenario, rememberedParams(*scenario));
+    m_code->setScenario(scenario);
+    m_view->setPlaceholderText(
+        QStringLiteral("%1\n\nPress Run (F5) to watch it.").arg(scenario->title));
+    updateTitle();
+    updateActions();
+    if (runIt)
+        return run();
+    return true;
+}
+
+void MainWindow::onScenarioActivated(const QString &id) { selectScenario(id, true); }
+
+void MainWindow::setParams(const ScenarioParams &params) { m_params->setParams(params); }
+
+void MainWindow::setTimeScale(double scale)
+{
+    m_timeScale = scale;
+    int best = -1;
+    for (int i = 0; i < m_speed->count(); ++i) {
+        if (qFuzzyCompare(m_speed->itemData(i).toDouble(), scale))
+            best = i;
+    }
+    if (best < 0) {
+        m_speed->addItem(QStringLiteral("%1\u00d7").arg(1.0 / scale, 0, 'g', 3), scale);
+        best = m_speed->count() - 1;
+    }
+    m_speed->setCurrentIndex(best);
+}
+
+void MainWindow::setClockMode(Clock::Mode mode)
+{
+    m_clock = mode;
+    (mode == Clock::Mode::Virtual ? m_instantAction : m_liveAction)->setChecked(true);
+    m_speed->setEnabled(mode == Clock::Mode::Real);
+}
+
+void MainWindow::setRerunDelayMs(int ms) { m_params->setDebounceMs(ms); }
+
+void MainWindow::scheduleRerun()
+{
+    if (!m_scenarioId.isEmpty() && !m_showingFile)
+        m_rerunTimer.start();
+}
+
+bool MainWindow::run()
+{
+    m_rerunTimer.stop();
+    if (m_scenarioId.isEmpty()) {
+        m_statusLabel->setText(QStringLiteral("Pick a scenario first"));
+        return false;
+    }
+    ScenarioRunner::Options options;
+    options.scenario = m_scenarioId;
+    options.params = m_params->params();
+    options.timeScale = m_timeScale;
+    options.clock = m_clock;
+    QString error;
+    // start() stops the run going on and waits for it: every task of it ends cancelled.
+    if (!m_runner->start(options, &error)) {
+        m_statusLabel->setText(QStringLiteral("Cannot run: ") + error);
+        return false;
+    }
+    if (m_persistence == Persistence::Remember)
+        QSettings().setValue(QStringLiteral("run/scenario"), m_scenarioId);
+    return true;
+}
+
+void MainWindow::stop()
+{
+    if (!m_runner->isRunning())
+        return;
+    m_runner->stop();
+    m_statusLabel->setText(QStringLiteral("Stopping: cancelling every task still going\u2026"));
+}
+
+void MainWindow::onStarted()
+{
+    m_showingFile = false;
+    m_filePath.clear();
+    m_recorder = m_runner->recorder();
+    m_builder = std::make_unique<TraceBuilder>(m_recorder.get());
+    m_builder->data().info = m_runner->info();
+    m_view->setLive(true);
+    m_view->setData(&m_builder->data());
+    m_output->clear();
+    m_stats->clear();
+    m_runClock.start();
+    m_lastStatsMs = -1000;
+    m_frameTimer.start();
+    const RunInfo info = m_runner->info();
+    m_statusLabel->setText(QStringLiteral("Running %1 (%2 clock)\u2026")
+                               .arg(info.scenario, info.clock));
+    updateTitle();
+    updateActions();
+}
+
+void MainWindow::onFrame()
+{
+    if (!m_builder)
+        return;
+    const bool changed = m_builder->update();
+    const quint32 mainId = m_builder->data().info.mainId;
+    const bool finished = m_builder->data().info.finished;
+    if (!finished) {
+        m_builder->data().info = m_runner->info();
+        m_builder->data().info.finished = false;
+        m_builder->data().info.mainId = mainId;
+        m_view->setNowNs(m_runner->nowNs());
+    }
+    if (changed) {
+        m_view->dataChanged();
+        m_output->setLines(m_builder->data().output);
+    }
+    // Stats cost O(units): a few times a second is plenty while live.
+    if (!finished && m_runClock.elapsed() - m_lastStatsMs >= 250) {
+        m_lastStatsMs = m_runClock.elapsed();
+        refreshPanels(false);
+        m_statusLabel->setText(QStringLiteral("Running %1\u2026 %2")
+                                   .arg(m_scenarioId,
+                                        TimelinePainter::formatDuration(m_runner->nowNs())));
+    }
+}
+
+void MainWindow::onFinished()
+{
+    m_frameTimer.stop();
+    if (!m_builder || m_showingFile)
+        return; // a run we had already left (a trace was opened meanwhile)
+    m_builder->update();
+    const quint32 mainId = m_builder->data().info.mainId;
+    m_builder->data().info = m_runner->info();
+    m_builder->data().info.mainId = mainId;
+    m_view->finishLive();
+    m_output->setLines(m_builder->data().output);
+    refreshPanels(true);
+    m_statusLabel->setText(QStringLiteral("Finished \u2014 ")
+                           + SummaryWriter::resultLine(m_builder->data()));
+    updateTitle();
+    updateActions();
+    Q_EMIT runFinished();
+}
+
+void MainWindow::refreshPanels(bool finished)
+{
+    const TraceData *data = traceData();
+    if (!data) {
+        m_stats->clear();
+        return;
+    }
+    const qint64 now = finished ? -1 : m_runner->nowNs();
+    m_stats->setStats(RunStats::compute(*data, &m_view->layout(), now), finished);
+}
+
+const TraceData *MainWindow::traceData() const
+{
+    if (m_showingFile)
+        return &m_fileData;
+    return m_builder ? &m_builder->data() : nullptr;
+}
+
+void MainWindow::updateActions()
+{
+    const bool running = m_runner->isRunning();
+    const bool haveData = traceData() != nullptr;
+    m_runAction->setEnabled(!m_scenarioId.isEmpty());
+    m_rerunAction->setEnabled(!m_scenarioId.isEmpty());
+    m_stopAction->setEnabled(running);
+    for (QAction *a : {m_exportPngAction, m_exportSvgAction, m_exportPdfAction,
+                       m_exportJsonAction, m_saveSummaryAction, m_copyAction})
+        a->setEnabled(haveData);
+    m_followAction->setEnabled(running);
+}
+
+void MainWindow::updateTitle()
+{
+    QString title = QStringLiteral("Loopscope");
+    if (m_showingFile)
+        title = QStringLiteral("%1 (read-only) \u2014 Loopscope").arg(QFileInfo(m_filePath).fileName());
+    else if (const Scenario *s = ScenarioRegistry::find(m_scenarioId))
+        title = QStringLiteral("%1 \u2014 Loopscope").arg(s->title);
+    setWindowTitle(title);
+}
+
+bool MainWindow::exportTo(const QString &path, const ExportRequest &request, QString *error)
+{
+    const TraceData *data = traceData();
+    if (!data || data->units.empty()) {
+        if (error)
+            *error = QStringLiteral("nothing to export: run a scenario or open a trace first");
+        return false;
+    }
+    if (request.format == ExportRequest::Format::TraceJson)
+        return writeFileAtomically(path, TraceJsonWriter::toJson(*data), error);
+
+    ImageExporter::ExportOptions options;
+    options.style = request.dark ? TimelineStyle::dark() : TimelineStyle::light();
+    options.style.labelWidth = m_view->style().labelWidth; // as wide as on screen
+    if (request.visibleRange) {
+        options.startNs = m_view->timelineViewport().startNs();
+        options.endNs = m_view->timelineViewport().endNs();
+    }
+    options.selectedUnit = m_view->selectedUnit();
+    options.collapsed = m_view->collapsed();
+    switch (request.format) {
+    case ExportRequest::Format::Png:
+        return ImageExporter::exportPng(*data, path, request.size, request.dpr, options, error);
+    case ExportRequest::Format::Svg:
+        return ImageExporter::exportSvg(*data, path, request.size, options, error);
+    case ExportRequest::Format::Pdf:
+        return ImageExporter::exportPdf(*data, path, request.size, options, error);
+    case ExportRequest::Format::TraceJson:
+        break;
+    }
+    return false;
+}
+
+bool MainWindow::saveSummary(const QString &path, QString *error)
+{
+    const TraceData *data = traceData();
+    if (!data || data->units.empty()) {
+        if (error)
+            *error = QStringLiteral("nothing to save: run a scenario or open a trace first");
+        return false;
+    }
+    return writeFileAtomically(path, SummaryWriter::toJson(*data), error);
+}
+
+bool MainWindow::openTrace(const QString &path, QString *error)
+{
+    std::optional<TraceData> data = TraceJsonReader::fromFile(path, error);
+    if (!data)
+        return false;
+    m_rerunTimer.stop();
+    m_runner->stop(); // its finished() is ignored: we show the file now
+    m_frameTimer.stop();
+    m_fileData = std::move(*data);
+    m_fileData.info.finished = true;
+    m_showingFile = true;
+    m_filePath = path;
+    m_builder.reset();
+    m_recorder.reset();
+    m_view->setLive(false);
+    m_view->setData(&m_fileData);
+    m_output->clear();
+    m_output->setLines(m_fileData.output);
+    refreshPanels(true);
+    m_statusLabel->setText(QStringLiteral("Showing %1 (read-only) \u2014 %2")
+                               .arg(QFileInfo(path).fileName(),
+                                    SummaryWriter::resultLine(m_fileData)));
+    updateTitle();
+    updateActions();
+    return true;
+}
+
+QImage MainWindow::timelineImage() const
+{
+    const qreal dpr = m_view->devicePixelRatioF();
+    const QRect target = m_view->paintTarget();
+    QImage image(target.size() * dpr, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(dpr);
+    image.fill(m_view->style().background);
+    if (const TraceData *data = traceData()) {
+        QPainter p(&image);
+        TimelinePainter::PaintOptions options;
+        options.selectedUnit = m_view->selectedUnit();
+        options.cursorNs = m_view->cursorNs();
+        TimelinePainter::paint(p, *data, m_view->layout(), m_view->timelineViewport(), m_view->style(),
+                               QRect(QPoint(0, 0), target.size()), options);
+    }
+    return image;
+}
+
+void MainWindow::exportWithDialog(ExportRequest::Format format)
+{
+    ExportRequest request;
+    request.format = format;
+    request.dark = m_darkAction->isChecked();
+    if (format != ExportRequest::Format::TraceJson) {
+        ExportDialog dialog(request, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        request = dialog.request();
+    }
+    const QString suffix = ExportRequest::suffix(format);
+    QString base = m_showingFile ? QFileInfo(m_filePath).completeBaseName() : m_scenarioId;
+    if (format == ExportRequest::Format::TraceJson && !m_showingFile)
+        base += QStringLiteral(".trace");
+    const QString path = QFileDialog::getSaveFileName(
+        this, QStringLiteral("Export %1").arg(ExportRequest::formatName(format)),
+        base + QLatin1Char('.') + suffix,
+        QStringLiteral("%1 (*.%2)").arg(ExportRequest::formatName(format), suffix));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportTo(path, request, &error))
+        showError(QStringLiteral("Export failed"), error);
+    else
+        m_statusLabel->setText(QStringLiteral("Wrote ") + path);
+}
+
+void MainWindow::openWithDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, QStringLiteral("Open Trace"), QString(),
+        QStringLiteral("Trace JSON (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openTrace(path, &error))
+        showError(QStringLiteral("Cannot open trace"), error);
+}
+
+void MainWindow::saveSummaryWithDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, QStringLiteral("Save Summary"), m_scenarioId + QStringLiteral(".summary.json"),
+        QStringLiteral("Summary JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!saveSummary(path, &error))
+        showError(QStringLiteral("Cannot save the summary"), error);
+    else
+        m_statusLabel->setText(QStringLiteral("Wrote ") + path);
+}
+
+void MainWindow::copyImage()
+{
+    QApplication::clipboard()->setImage(timelineImage());
+    m_statusLabel->setText(QStringLiteral("Timeline image copied to the clipboard"));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox box(this);
+    box.setWindowTitle(QStringLiteral("About Loopscope"));
+    box.setIconPixmap(windowIcon().pixmap(64, 64));
+    box.setTextFormat(Qt::RichText);
+    box.setText(QStringLiteral(
+        "<h3>Loopscope %1</h3>"
+        "<p>A microscope for asynchronous code: C++20 coroutines re-enact the classic asyncio "
+        "patterns, every task state change is recorded, and the timeline shows what gather, a "
+        "semaphore, a timeout or a blocking call really does.</p>"
+        "<p>Bars: <b>running</b> executes code, <b>waiting</b> is suspended on a timer or "
+        "I/O, <b>queued</b> waits for a slot, <b>ready</b> could go on but the loop is "
+        "busy.</p><p>Built with Qt %2 and QCoro.</p>")
+                    .arg(QCoreApplication::applicationVersion().isEmpty()
+                             ? QStringLiteral("0.1")
+                             : QCoreApplication::applicationVersion(),
+                         QString::fromLatin1(qVersion())));
+    box.exec();
+}
+
+void MainWindow::showError(const QString &title, const QString &error)
+{
+    QMessageBox::critical(this, title, error);
+}
+
+void MainWindow::setDarkTimeline(bool dark)
+{
+    if (m_darkAction && m_darkAction->isChecked() != dark) {
+        m_darkAction->setChecked(dark); // calls back
+        return;
+    }
+    m_view->setStyle(dark ? TimelineStyle::dark() : TimelineStyle::light());
+    m_code->setDark(followsDarkPalette());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    saveParams();
+    m_frameTimer.stop();
+    m_runner->stop();
+    m_runner->wait();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace Loopscope

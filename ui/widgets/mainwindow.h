@@ -1,0 +1,175 @@
+#pragma once
+
+#include "clock.h"
+#include "exportdialog.h"
+#include "scenarios/scenario.h"
+#include "tracedata.h"
+
+#include <QMainWindow>
+#include <QPointer>
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <memory>
+
+class QAction;
+class QActionGroup;
+class QComboBox;
+class QDockWidget;
+class QLabel;
+
+namespace Loopscope {
+
+class CodePanel;
+class OutputPanel;
+class ParameterPanel;
+class ScenarioBrowser;
+class ScenarioRunner;
+class StatsPanel;
+class TimelineView;
+class TraceBuilder;
+class TraceRecorder;
+
+//! Loopscope's window: the scenario browser and parameters on the left, the live timeline in
+//! the middle, output, stats and code below. It drives one ScenarioRunner (start, stop, re-run)
+//! and reads its trace at display rate through a TraceBuilder; it never touches coroutines.
+//!
+//! Every action that writes or reads a file has a dialog-free form (exportTo, saveSummary,
+//! openTrace) that returns false with a one-line error; the menu actions only ask for a path
+//! and show that error in a message box. GUI thread only.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    //! Remember: settings (last scenario, parameters, speed, clock, geometry) are read and
+    //! written with QSettings. Forget: neither (tests).
+    enum class Persistence { Remember, Forget };
+
+    explicit MainWindow(Persistence persistence = Persistence::Remember,
+                        QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    ScenarioRunner *runner() const { return m_runner; }
+    TimelineView *timelineView() const { return m_view; }
+    ScenarioBrowser *browser() const { return m_browser; }
+    ParameterPanel *parameterPanel() const { return m_params; }
+    OutputPanel *outputPanel() const { return m_output; }
+    StatsPanel *statsPanel() const { return m_stats; }
+    CodePanel *codePanel() const { return m_code; }
+
+    //! Shows a scenario (explanation, parameters, code) with its remembered parameters; runs
+    //! it if run. False if the id is unknown.
+    bool selectScenario(const QString &id, bool run = true);
+    QString currentScenario() const { return m_scenarioId; }
+    void setParams(const ScenarioParams &params);
+    //! 1 = real time, 0.1 = ten times faster.
+    void setTimeScale(double scale);
+    double timeScale() const { return m_timeScale; }
+    void setClockMode(Clock::Mode mode);
+    Clock::Mode clockMode() const { return m_clock; }
+    //! Debounce before a parameter change re-runs (250 ms; tests may shorten it).
+    void setRerunDelayMs(int ms);
+
+    //! What the timeline shows: the current run, or an opened trace; nullptr if nothing.
+    const TraceData *traceData() const;
+    bool isShowingFile() const { return m_showingFile; }
+
+    //! Writes the timeline (PNG/SVG/PDF) or the trace JSON to path. Atomic; false with a
+    //! one-line error if there is nothing to export or the file cannot be written.
+    bool exportTo(const QString &path, const ExportRequest &request, QString *error = nullptr);
+    bool saveSummary(const QString &path, QString *error = nullptr);
+    //! Shows a saved trace JSON, read-only (stops a run going on). False with a one-line error
+    //! for a file that cannot be read or is not a trace.
+    bool openTrace(const QString &path, QString *error = nullptr);
+    //! The timeline as the screen shows it, at the screen's pixel ratio.
+    QImage timelineImage() const;
+
+public Q_SLOTS:
+    //! Starts the current scenario with the panel's parameters; false (and a status message)
+    //! if it cannot start.
+    bool run();
+    void stop();
+    void setDarkTimeline(bool dark);
+
+Q_SIGNALS:
+    //! A run of ours ended and the view shows all of it.
+    void runFinished();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildActions();
+    void buildMenus();
+    void buildToolBar();
+    void buildDocks();
+    void restoreSettings();
+    void saveSettings() const;
+    void saveParams() const;
+    ScenarioParams rememberedParams(const Scenario &scenario) const;
+    void onScenarioActivated(const QString &id);
+    void onStarted();
+    void onFinished();
+    void onFrame();
+    void refreshPanels(bool finished);
+    void updateActions();
+    void updateTitle();
+    void scheduleRerun();
+    void exportWithDialog(ExportRequest::Format format);
+    void openWithDialog();
+    void saveSummaryWithDialog();
+    void copyImage();
+    void showAbout();
+    void showError(const QString &title, const QString &error);
+
+    Persistence m_persistence;
+    ScenarioRunner *m_runner;
+    TimelineView *m_view;
+    ScenarioBrowser *m_browser;
+    ParameterPanel *m_params;
+    OutputPanel *m_output;
+    StatsPanel *m_stats;
+    CodePanel *m_code;
+    QLabel *m_scenarioTitle;
+    QLabel *m_explanation;
+    QLabel *m_statusLabel;
+    QComboBox *m_speed = nullptr;
+
+    QAction *m_runAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    QAction *m_rerunAction = nullptr;
+    QAction *m_liveAction = nullptr;
+    QAction *m_instantAction = nullptr;
+    QAction *m_darkAction = nullptr;
+    QAction *m_openAction = nullptr;
+    QAction *m_exportPngAction = nullptr;
+    QAction *m_exportSvgAction = nullptr;
+    QAction *m_exportPdfAction = nullptr;
+    QAction *m_exportJsonAction = nullptr;
+    QAction *m_saveSummaryAction = nullptr;
+    QAction *m_copyAction = nullptr;
+    QAction *m_zoomInAction = nullptr;
+    QAction *m_zoomOutAction = nullptr;
+    QAction *m_fitAction = nullptr;
+    QAction *m_followAction = nullptr;
+    QAction *m_aboutAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QList<QDockWidget *> m_docks;
+
+    QString m_scenarioId;
+    double m_timeScale = 1.0;
+    Clock::Mode m_clock = Clock::Mode::Real;
+
+    // The run on screen: its recorder (kept alive for the builder) and the builder.
+    std::shared_ptr<TraceRecorder> m_recorder;
+    std::unique_ptr<TraceBuilder> m_builder;
+    TraceData m_fileData;
+    bool m_showingFile = false;
+    QString m_filePath;
+    QTimer m_frameTimer;
+    QTimer m_rerunTimer;
+    qint64 m_lastStatsMs = 0;
+    QElapsedTimer m_runClock;
+};
+
+} // namespace Loopscope

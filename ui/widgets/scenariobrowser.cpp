@@ -1,0 +1,127 @@
+#include "scenariobrowser.h"
+
+#include "scenarios/scenarioregistry.h"
+
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace Loopscope {
+
+namespace {
+constexpr int IdRole = Qt::UserRole;
+constexpr int SearchRole = Qt::UserRole + 1;
+} // namespace
+
+ScenarioBrowser::ScenarioBrowser(QWidget *parent)
+    : QWidget(parent)
+    , m_filter(new QLineEdit(this))
+    , m_tree(new QTreeWidget(this))
+{
+    m_filter->setPlaceholderText(QStringLiteral("Filter scenarios\u2026"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setToolTip(QStringLiteral("Show only scenarios whose name or explanation contains "
+                                        "this text (e.g. \"timeout\", \"semaphore\")"));
+    m_tree->setHeaderHidden(true);
+    m_tree->setRootIsDecorated(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setToolTip(QStringLiteral("Pick a scenario: it runs at once and its explanation, "
+                                      "parameters and code appear"));
+
+    const QStringList groups = ScenarioRegistry::groups();
+    for (const QString &group : groups) {
+        auto *groupItem = new QTreeWidgetItem(m_tree, {group});
+        groupItem->setFlags(Qt::ItemIsEnabled);
+        QFont font = groupItem->font(0);
+        font.setBold(true);
+        groupItem->setFont(0, font);
+        for (const Scenario &s : ScenarioRegistry::all()) {
+            if (s.group != group)
+                continue;
+            auto *item = new QTreeWidgetItem(groupItem, {s.title});
+            item->setData(0, IdRole, s.id);
+            item->setData(0, SearchRole,
+                          QStringList{s.id, s.title, s.explanation}.join(QLatin1Char('\n')));
+            item->setToolTip(0, QStringLiteral("<b>%1</b> (%2)<br>%3")
+                                    .arg(s.title.toHtmlEscaped(), s.id,
+                                         s.explanation.toHtmlEscaped()));
+        }
+    }
+    // Scenarios whose group is not listed still show, under "Other".
+    QTreeWidgetItem *other = nullptr;
+    for (const Scenario &s : ScenarioRegistry::all()) {
+        if (groups.contains(s.group))
+            continue;
+        if (!other) {
+            other = new QTreeWidgetItem(m_tree, {QStringLiteral("Other")});
+            other->setFlags(Qt::ItemIsEnabled);
+        }
+        auto *item = new QTreeWidgetItem(other, {s.title});
+        item->setData(0, IdRole, s.id);
+        item->setData(0, SearchRole, QStringList{s.id, s.title, s.explanation}.join(QLatin1Char('\n')));
+    }
+    m_tree->expandAll();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_tree);
+
+    connect(m_filter, &QLineEdit::textChanged, this, &ScenarioBrowser::setFilter);
+    connect(m_tree, &QTreeWidget::currentItemChanged, this,
+            [this](QTreeWidgetItem *current) { onCurrentItemChanged(current); });
+}
+
+QString ScenarioBrowser::currentScenario() const
+{
+    const QTreeWidgetItem *item = m_tree->currentItem();
+    return item ? item->data(0, IdRole).toString() : QString();
+}
+
+bool ScenarioBrowser::setCurrentScenario(const QString &id)
+{
+    for (int g = 0; g < m_tree->topLevelItemCount(); ++g) {
+        QTreeWidgetItem *group = m_tree->topLevelItem(g);
+        for (int i = 0; i < group->childCount(); ++i) {
+            QTreeWidgetItem *item = group->child(i);
+            if (item->data(0, IdRole).toString() == id) {
+                m_quiet = true;
+                m_tree->setCurrentItem(item);
+                m_tree->scrollToItem(item);
+                m_quiet = false;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void ScenarioBrowser::setFilter(const QString &text)
+{
+    if (m_filter->text() != text)
+        m_filter->setText(text);
+    for (int g = 0; g < m_tree->topLevelItemCount(); ++g) {
+        QTreeWidgetItem *group = m_tree->topLevelItem(g);
+        int shown = 0;
+        for (int i = 0; i < group->childCount(); ++i) {
+            QTreeWidgetItem *item = group->child(i);
+            const bool match = text.isEmpty()
+                || item->data(0, SearchRole).toString().contains(text, Qt::CaseInsensitive);
+            item->setHidden(!match);
+            shown += match ? 1 : 0;
+        }
+        group->setHidden(shown == 0);
+    }
+}
+
+void ScenarioBrowser::onCurrentItemChanged(QTreeWidgetItem *current)
+{
+    if (m_quiet || !current)
+        return;
+    const QString id = current->data(0, IdRole).toString();
+    if (!id.isEmpty())
+        Q_EMIT scenarioActivated(id);
+}
+
+} // namespace Loopscope

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QWidget>
+
+class QLineEdit;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace Loopscope {
+
+//! The scenario list, grouped as ScenarioRegistry::groups() says, with a filter box that matches
+//! ids, titles and explanations. Emits scenarioActivated when the user picks one (click or
+//! keyboard); setCurrentScenario() selects without emitting. GUI thread only.
+class ScenarioBrowser : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ScenarioBrowser(QWidget *parent = nullptr);
+
+    QString currentScenario() const;
+    //! Selects id without emitting scenarioActivated; false if it is unknown.
+    bool setCurrentScenario(const QString &id);
+    //! Shows only scenarios matching text (case-insensitive); groups left empty hide.
+    void setFilter(const QString &text);
+    QLineEdit *filterEdit() const { return m_filter; }
+
+Q_SIGNALS:
+    void scenarioActivated(const QString &id);
+
+private:
+    void onCurrentItemChanged(QTreeWidgetItem *current);
+
+    QLineEdit *m_filter;
+    QTreeWidget *m_tree;
+    bool m_quiet = false;
+};
+
+} // namespace Loopscope

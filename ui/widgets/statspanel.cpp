@@ -1,0 +1,105 @@
+#include "statspanel.h"
+
+#include "timelinepainter.h"
+#include "traceevent.h"
+
+#include <QFormLayout>
+#include <QLabel>
+
+namespace Loopscope {
+
+StatsPanel::StatsPanel(QWidget *parent)
+    : QWidget(parent)
+{
+    auto *form = new QFormLayout(this);
+    form->setLabelAlignment(Qt::AlignRight);
+    addRow(QStringLiteral("total"), QStringLiteral("Total time"),
+           QStringLiteral("How long the whole run took, in scenario time"));
+    addRow(QStringLiteral("sequential"), QStringLiteral("One after another"),
+           QStringLiteral("The sum of the time every task spent running or waiting (time "
+                          "queued for a slot left out): what running them one after another "
+                          "would take"));
+    addRow(QStringLiteral("speedup"), QStringLiteral("Speed-up"),
+           QStringLiteral("One after another \u00f7 total time: how much concurrency saved"));
+    addRow(QStringLiteral("concurrency"), QStringLiteral("Most at once"),
+           QStringLiteral("The greatest number of tasks running or waiting at the same time"));
+    addRow(QStringLiteral("stall"), QStringLiteral("Longest loop stall"),
+           QStringLiteral("The longest time the event loop was blocked, so that no other task "
+                          "could run (a blocking call on the loop)"));
+    addRow(QStringLiteral("outcomes"), QStringLiteral("Outcomes"),
+           QStringLiteral("How the tasks ended"));
+    clear();
+}
+
+QLabel *StatsPanel::addRow(const QString &key, const QString &label, const QString &tip)
+{
+    auto *name = new QLabel(label + QLatin1Char(':'), this);
+    auto *value = new QLabel(this);
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    value->setWordWrap(true);
+    name->setToolTip(tip);
+    value->setToolTip(tip);
+    static_cast<QFormLayout *>(layout())->addRow(name, value);
+    m_values.append({key, value});
+    return value;
+}
+
+void StatsPanel::clear()
+{
+    m_stats = RunStats();
+    for (auto &[key, label] : m_values)
+        label->setText(QStringLiteral("\u2014"));
+}
+
+void StatsPanel::setStats(const RunStats &s, bool finished)
+{
+    m_stats = s;
+    auto fmt = [](qint64 ns) {
+        return ns == 0 ? QStringLiteral("0 s") : TimelinePainter::formatDuration(ns);
+    };
+    const QString soFar = finished ? QString() : QStringLiteral(" so far");
+    for (auto &[key, label] : m_values) {
+        QString text;
+        if (key == QStringLiteral("total")) {
+            text = fmt(s.totalNs) + soFar;
+        } else if (key == QStringLiteral("sequential")) {
+            text = s.sequentialNs > 0 ? fmt(s.sequentialNs) : QStringLiteral("\u2014");
+        } else if (key == QStringLiteral("speedup")) {
+            text = s.speedUp > 0 ? QStringLiteral("%1\u00d7").arg(s.speedUp, 0, 'f', 2)
+                                 : QStringLiteral("\u2014");
+        } else if (key == QStringLiteral("concurrency")) {
+            text = s.maxConcurrency > 0
+                ? QStringLiteral("%1 (at %2)").arg(s.maxConcurrency).arg(fmt(s.maxConcurrencyAtNs))
+                : QStringLiteral("\u2014");
+        } else if (key == QStringLiteral("stall")) {
+            text = s.longestStallNs > 0
+                ? QStringLiteral("%1 (at %2)").arg(fmt(s.longestStallNs), fmt(s.longestStallAtNs))
+                : QStringLiteral("none");
+        } else if (key == QStringLiteral("outcomes")) {
+            QStringList parts;
+            const std::pair<Outcome, const char *> names[] = {
+                {Outcome::Completed, "completed"}, {Outcome::Failed, "failed"},
+                {Outcome::Cancelled, "cancelled"}, {Outcome::TimedOut, "timed out"},
+                {Outcome::NeverAwaited, "never awaited"}, {Outcome::None, "not ended"}};
+            for (const auto &[outcome, name] : names) {
+                if (const int c = s.outcomes[std::size_t(outcome)])
+                    parts << QStringLiteral("%1 %2").arg(c).arg(QLatin1String(name));
+            }
+            text = QStringLiteral("%1 tasks").arg(s.units);
+            if (!parts.isEmpty())
+                text += QStringLiteral(": ") + parts.join(QStringLiteral(", "));
+        }
+        label->setText(text);
+    }
+}
+
+QString StatsPanel::valueText(const QString &key) const
+{
+    for (const auto &[k, label] : m_values) {
+        if (k == key)
+            return label->text();
+    }
+    return {};
+}
+
+} // namespace Loopscope

@@ -1,0 +1,149 @@
+#pragma once
+
+#include "timelinelayout.h"
+#include "timelinepainter.h"
+#include "timelinestyle.h"
+#include "timelineviewport.h"
+
+#include <QAbstractScrollArea>
+#include <QElapsedTimer>
+#include <QSet>
+
+namespace Loopscope {
+
+struct TraceData;
+
+//! The timeline widget: TimelinePainter over a TraceData, with zoom, pan, selection, collapse,
+//! a time cursor and tooltips.
+//!
+//! The view does not own the data: setData() takes a pointer that must stay valid until the next
+//! setData() (the main window keeps it in its TraceBuilder or its opened trace). After changing
+//! the data in place (a live update), call dataChanged(); the row layout is rebuilt at most as
+//! often as it is affordable (small runs every frame, 100k units a few times a second).
+//!
+//! Live runs: setLive(true) and setNowNs() each frame. The view follows the live edge (the whole
+//! run so far while the user has not zoomed, else a sliding window) until the user pans away
+//! from it; followLive() returns to it. finishLive() fits the finished run to the window.
+//!
+//! Input: Ctrl+wheel and +/- zoom; wheel, drag and the scroll bars pan; a drag on the ruler
+//! zooms to the dragged range; a click selects a task (its flow links show); a click on a
+//! parent's triangle collapses or expands its children; 0 fits. GUI thread only.
+class TimelineView : public QAbstractScrollArea
+{
+    Q_OBJECT
+public:
+    explicit TimelineView(QWidget *parent = nullptr);
+    ~TimelineView() override;
+
+    //! Shows data (nullptr: nothing). Keeps the collapsed set only if keepState.
+    void setData(const TraceData *data, bool keepState = false);
+    const TraceData *data() const { return m_data; }
+    //! The data changed in place: rebuild the layout when due and repaint.
+    void dataChanged();
+    //! Rebuilds the layout now (tests, end of run).
+    void relayout();
+
+    void setLive(bool live);
+    bool isLive() const { return m_live; }
+    //! The live edge (scenario ns).
+    void setNowNs(qint64 nowNs);
+    //! The run ended: stop following, show it all.
+    void finishLive();
+    bool isFollowingLive() const { return m_follow; }
+
+    const TimelineViewport &timelineViewport() const { return m_viewport; }
+    //! Sets the visible time range (clamped to the run).
+    void setVisibleRange(qint64 startNs, qint64 endNs);
+    const TimelineLayout &layout() const { return m_layout; }
+    const TimelineStyle &style() const { return m_style; }
+    void setStyle(const TimelineStyle &style);
+    const QSet<quint32> &collapsed() const { return m_collapsed; }
+    void setCollapsed(quint32 unitId, bool collapsed);
+
+    quint32 selectedUnit() const { return m_selected; }
+    qint64 cursorNs() const { return m_cursorNs; }
+    //! Text shown when there is no data ("Press F5 to run ...").
+    void setPlaceholderText(const QString &text);
+
+    //! The tooltip for a point in the widget's viewport coordinates; empty if nothing is there.
+    QString toolTipAt(const QPointF &pos) const;
+    //! Where the paint target is (the scroll area's viewport rect).
+    QRect paintTarget() const;
+
+public Q_SLOTS:
+    void zoomIn();
+    void zoomOut();
+    void fitToWindow();
+    void followLive();
+    void setSelectedUnit(quint32 unitId);
+    //! A fixed cursor (e.g. an output line's time); < 0 removes it.
+    void setCursorTime(qint64 ns);
+
+Q_SIGNALS:
+    void selectionChanged(quint32 unitId);
+    //! The visible time range changed.
+    void zoomChanged(qint64 startNs, qint64 endNs);
+    //! The time under the mouse (or the pinned cursor) changed; < 0: none.
+    void cursorTimeChanged(qint64 ns);
+
+protected:
+    bool viewportEvent(QEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
+
+private:
+    enum class Drag { None, Pan, RulerRange };
+
+    void updateTimeArea();
+    void fitLabelColumn();
+    void updateLimit();
+    void updateScrollBars();
+    void applyFollow();
+    void rangeChangedByUser();
+    void emitZoomIfChanged();
+    void setHover(quint32 unitId, qint64 cursorNs);
+    bool inRuler(const QPointF &pos) const;
+    bool onExpander(const QPointF &pos, int *row) const;
+    qint64 liveEndNs() const;
+
+    const TraceData *m_data = nullptr;
+    TimelineLayout m_layout;
+    TimelineViewport m_viewport;
+    TimelineStyle m_style;
+    int m_baseLabelWidth; //!< the style's label column; fitLabelColumn() may widen it
+    QSet<quint32> m_collapsed;
+    quint32 m_selected = 0;
+    quint32 m_hover = 0;
+    qint64 m_pinnedCursorNs = -1;
+    qint64 m_cursorNs = -1;
+    qint64 m_nowNs = 0;
+    bool m_live = false;
+    bool m_follow = false;
+    bool m_userZoomed = false;
+    QString m_placeholder;
+
+    // Layout rebuilds: at most every m_layoutIntervalMs while live (grows with the build time).
+    QElapsedTimer m_sinceLayout;
+    qint64 m_layoutIntervalMs = 0;
+    bool m_layoutDirty = false;
+
+    Drag m_drag = Drag::None;
+    QPointF m_pressPos;
+    QPointF m_lastPos;
+    bool m_moved = false;
+    qint64 m_rangeStartNs = 0;
+    qint64 m_hScrollUnitNs = 1;
+    bool m_updatingScrollBars = false;
+    qint64 m_lastEmittedStart = -1;
+    qint64 m_lastEmittedEnd = -1;
+};
+
+} // namespace Loopscope
