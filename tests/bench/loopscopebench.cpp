@@ -1,8 +1,10 @@
 // loopscope-bench WORKLOAD N [--no-trace]: one workload on the real clock, one JSON line out.
 // The same workloads live in peers/asyncio_bench.py and peers/node_bench.mjs; run.sh compares.
 
+#include "environment.h"
 #include "runtime/runtime.h"
 #ifdef LOOPSCOPE_BENCH_HAS_UI
+#include "guilagbench.h"
 #include "renderbench.h"
 #endif
 
@@ -150,7 +152,7 @@ int usage(const char *argv0)
 {
     std::fprintf(stderr,
                  "usage: %s WORKLOAD N [--no-trace]\n"
-                 "workloads: spawn_gather sleep_gather semaphore timeout_cancel chain render\n",
+                 "workloads: spawn_gather sleep_gather semaphore timeout_cancel chain render gui_lag\n",
                  argv0);
     return 2;
 }
@@ -173,6 +175,14 @@ int run(int argc, char **argv)
             tracing = false;
         else
             return usage(argv[0]);
+    }
+    if (name == "gui_lag") {
+#ifdef LOOPSCOPE_BENCH_HAS_UI
+        return runGuiLag(argc, argv, n);
+#else
+        std::fprintf(stderr, "gui_lag: this build has no GUI (LOOPSCOPE_BUILD_UI=OFF)\n");
+        return 2;
+#endif
     }
     if (name == "render") {
 #ifdef LOOPSCOPE_BENCH_HAS_UI
@@ -260,5 +270,6 @@ int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    Loopscope::prepareQtEnvironment();
     return Loopscope::Bench::run(argc, argv);
 }
