@@ -1,19 +1,51 @@
 #include "executor.h"
 
+#include "tsanannotations.h"
+
 #include <QCoroFuture>
 #include <QCoroTask>
+#include <QFutureInterface>
+#include <QRunnable>
 #include <QThreadPool>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <thread>
 
 namespace Loopscope {
 
 namespace {
+// One job on the pool. Not auto-deleted: the loop deletes it once the future is finished, so
+// every free happens on the thread that allocated it.
+class JobRunnable : public QRunnable
+{
+public:
+    JobRunnable(std::function<void()> work, QFutureInterface<void> future)
+        : m_work(std::move(work))
+        , m_future(std::move(future))
+    {
+        setAutoDelete(false);
+    }
+    void run() override
+    {
+        LOOPSCOPE_HAPPENS_AFTER(this);
+        m_work();
+        LOOPSCOPE_HAPPENS_BEFORE(this);
+        // A copy: once finished is reported, the loop may delete this runnable.
+        QFutureInterface<void> future = m_future;
+        future.reportFinished();
+    }
+
+private:
+    std::function<void()> m_work;
+    QFutureInterface<void> m_future;
+};
+
 // Resumes on the loop thread when the job's future is finished (QCoro watches the QFuture).
-QCoro::Task<> completeWhenDone(QFuture<void> future, std::shared_ptr<detail::ExecutorJob> job)
+QCoro::Task<> completeWhenDone(QFuture<void> future, std::unique_ptr<JobRunnable> runnable,
+                               std::shared_ptr<detail::ExecutorJob> job)
 {
     co_await future;
+    LOOPSCOPE_HAPPENS_AFTER(runnable.get());
+    runnable.reset();
     EventLoop *loop = job->loop;
     TaskCore *core = job->core;
     if (!core->isDone())
@@ -89,8 +121,13 @@ void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &l
         traceCountersLocked();
     }
     loop->externalStarted();
-    QFuture<void> future = QtConcurrent::run(m_pool.get(), [this, job] { execute(*job); });
-    completeWhenDone(future, job);
+    QFutureInterface<void> promise;
+    promise.reportStarted();
+    QFuture<void> future = promise.future();
+    auto runnable = std::make_unique<JobRunnable>([this, job] { execute(*job); }, promise);
+    LOOPSCOPE_HAPPENS_BEFORE(runnable.get());
+    m_pool->start(runnable.get());
+    completeWhenDone(future, std::move(runnable), job);
 }
 
 void Executor::execute(detail::ExecutorJob &job)

@@ -14,9 +14,10 @@ namespace Loopscope {
 class ScenarioRunner::RunThread : public QThread
 {
 public:
-    RunThread(ScenarioRunner *runner, const Scenario *scenario, Options options,
-              std::shared_ptr<TraceRecorder> recorder)
+    RunThread(ScenarioRunner *runner, quint64 generation, const Scenario *scenario,
+              Options options, std::shared_ptr<TraceRecorder> recorder)
         : m_runner(runner)
+        , m_generation(generation)
         , m_scenario(scenario)
         , m_options(std::move(options))
         , m_recorder(std::move(recorder))
@@ -57,9 +58,14 @@ protected:
         // The runner outlives this thread (its destructor waits), and a queued call to a
         // receiver that is gone is dropped by Qt.
         ScenarioRunner *runner = m_runner;
-        loop.setOutputSink([runner](qint64 t, const QString &line) {
+        const quint64 generation = m_generation;
+        loop.setOutputSink([runner, generation](qint64 t, const QString &line) {
             QMetaObject::invokeMethod(
-                runner, [runner, t, line] { Q_EMIT runner->outputLine(t, line); },
+                runner,
+                [runner, generation, t, line] {
+                    if (generation == runner->m_generation) // not from a replaced run
+                        Q_EMIT runner->outputLine(t, line);
+                },
                 Qt::QueuedConnection);
         });
         {
@@ -82,6 +88,7 @@ public:
 
 private:
     ScenarioRunner *m_runner;
+    quint64 m_generation;
     const Scenario *m_scenario;
     Options m_options;
     std::shared_ptr<TraceRecorder> m_recorder;
@@ -100,6 +107,8 @@ ScenarioRunner::~ScenarioRunner()
 {
     stop();
     wait();
+    for (auto &old : m_retiring)
+        old->wait();
 }
 
 bool ScenarioRunner::checkTimeScale(double scale, QString *error)
@@ -132,8 +141,16 @@ bool ScenarioRunner::start(const Options &options, QString *error)
             *error = problem;
         return false;
     }
-    stop();
-    wait();
+    // The run going on is told to stop and left to end on its own thread: waiting here could
+    // freeze the caller (a scenario may be blocking its loop on purpose).
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_thread) {
+            m_thread->requestStop();
+            m_retiring.push_back(std::move(m_thread));
+        }
+        std::erase_if(m_retiring, [](const auto &t) { return t->isFinished(); });
+    }
 
     Options opts = options;
     // Fill in what the caller left out with defaults, in the scenario's order.
@@ -149,8 +166,8 @@ bool ScenarioRunner::start(const Options &options, QString *error)
     info.timeScale = opts.timeScale;
     info.clock = opts.clock == Clock::Mode::Virtual ? QStringLiteral("virtual")
                                                     : QStringLiteral("real");
-    auto thread = std::make_unique<RunThread>(this, scenario, opts, recorder);
     const quint64 generation = ++m_generation;
+    auto thread = std::make_unique<RunThread>(this, generation, scenario, opts, recorder);
     connect(
         thread.get(), &QThread::finished, this, [this, generation] { onThreadFinished(generation); },
         Qt::QueuedConnection);

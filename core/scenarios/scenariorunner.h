@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <mutex>
+#include <vector>
 
 class QThread;
 
@@ -37,7 +38,8 @@ public:
     explicit ScenarioRunner(QObject *parent = nullptr);
     ~ScenarioRunner() override;
 
-    //! Checks the options and starts the run; stops and waits for a run still going first.
+    //! Checks the options and starts the run. A run still going is told to stop and ends on its
+    //! own (its signals are dropped); this never waits for it.
     //! False with a one-line error for an unknown scenario, a bad parameter or time scale.
     bool start(const Options &options, QString *error = nullptr);
     //! Asks the running scenario to cancel everything; finished() follows. Never blocks.
@@ -70,6 +72,7 @@ private:
 
     mutable std::mutex m_mutex;
     std::unique_ptr<RunThread> m_thread;
+    std::vector<std::unique_ptr<RunThread>> m_retiring; //!< replaced runs still ending
     std::shared_ptr<TraceRecorder> m_recorder;
     std::shared_ptr<Clock> m_clock;
     RunInfo m_info;

@@ -49,6 +49,7 @@ SKIP=" asyncio:sleep_gather:1e6 asyncio:semaphore:1e6 asyncio:timeout_cancel:1e6
 SKIP="${SKIP//$'\n'/ }"
 
 if [[ $build == 1 ]]; then
+    "$ROOT/scripts/deps" --bench # the toolchain, Qt, python3 and node for the peers
     (cd "$ROOT" && cmake --preset release >/dev/null \
         && cmake --build --preset release --target loopscope-bench -- -j2)
 fi

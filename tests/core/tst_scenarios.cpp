@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QSignalSpy>
+#include <QElapsedTimer>
 #include <QTest>
 
 using namespace Loopscope;
@@ -183,4 +184,34 @@ TEST_CASE("The runner refuses bad options with one line", "[scenarios][runner]")
     CHECK_FALSE(runner.start(options, &error));
     CHECK(error.contains(QStringLiteral("limit=99 is out of range")));
     CHECK_FALSE(runner.isRunning());
+}
+
+TEST_CASE("Starting a new run never waits for one that blocks its loop", "[scenarios][runner]")
+{
+    ScenarioRunner runner;
+    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    ScenarioRunner::Options blocking;
+    blocking.scenario = QStringLiteral("blocking_pitfall");
+    blocking.params = ScenarioRegistry::find(blocking.scenario)->defaults();
+    blocking.params.set(QStringLiteral("block"), 10); // Task 3 blocks the loop 10 s from 0.5 s
+    blocking.clock = Clock::Mode::Real;
+    QString error;
+    REQUIRE(runner.start(blocking, &error));
+    QTest::qWait(700); // the loop is blocked now
+    ScenarioRunner::Options next;
+    next.scenario = QStringLiteral("sequential");
+    next.params = ScenarioRegistry::find(next.scenario)->defaults();
+    next.clock = Clock::Mode::Virtual;
+    QElapsedTimer took;
+    took.start();
+    QSignalSpy lines(&runner, &ScenarioRunner::outputLine);
+    REQUIRE(runner.start(next, &error));
+    CHECK(took.elapsed() < 2000); // far less than the 9 s the old loop is still blocked
+    REQUIRE(finished.wait(5000));
+    CHECK(runner.traceData().info.scenario == QStringLiteral("sequential"));
+    QTest::qWait(200);
+    CHECK(lines.size() == 6); // sequential's own six lines
+    // Lines from the replaced run stop at the switch ("Total time" is its last line).
+    for (const auto &args : lines)
+        CHECK_FALSE(args.at(1).toString().contains(QStringLiteral("Total time")));
 }
