@@ -441,7 +441,7 @@ TEST_CASE("Many cancellations at random points leave nothing behind", "[runtime]
     CHECK(cancelled >= 100);
 }
 
-TEST_CASE("The real clock follows the time scale", "[runtime][realtime]")
+TEST_CASE("The real clock follows the time scale", "[runtime][timing]")
 {
     const TraceData data = runTraced(
         [] {

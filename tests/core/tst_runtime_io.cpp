@@ -53,7 +53,7 @@ TEST_CASE("Async generator steps are traced one unit each", "[runtime][generator
     REQUIRE(unitByLabel(data, QStringLiteral("fetch_pages: end")));
 }
 
-TEST_CASE("Executor jobs run on worker lanes and the loop stays free", "[runtime][executor]")
+TEST_CASE("Executor jobs run on worker lanes and the loop stays free", "[runtime][executor][timing]")
 {
     std::atomic<int> concurrent{0};
     std::atomic<int> maxConcurrent{0};
@@ -106,6 +106,53 @@ TEST_CASE("Executor jobs run on worker lanes and the loop stays free", "[runtime
     CHECK(seconds(data.info.totalNs) == Approx(2.0).margin(0.3));
     // The ticker kept running on the loop meanwhile: its sleeps were not delayed.
     CHECK(timeIn(*unitByLabel(data, QStringLiteral("ticker")), UnitState::Ready) < 0.2);
+}
+
+TEST_CASE("Executor jobs share the pool's workers and return their values in order",
+          "[runtime][executor]")
+{
+    std::atomic<int> concurrent{0};
+    std::atomic<int> maxConcurrent{0};
+    std::vector<QString> values;
+    const TraceData data = runTraced(
+        [&] {
+            return [](std::atomic<int> *concurrent, std::atomic<int> *maxConcurrent,
+                      std::vector<QString> *values) -> Co<void> {
+                Executor pool(2);
+                const Clock &clock = EventLoop::current()->clock();
+                std::vector<Task<QString>> jobs;
+                for (int i = 1; i <= 6; ++i) {
+                    jobs.push_back(pool.run(QStringLiteral("job %1").arg(i), [&clock, i, concurrent,
+                                                                             maxConcurrent] {
+                        const int now = ++*concurrent;
+                        int seen = maxConcurrent->load();
+                        while (now > seen && !maxConcurrent->compare_exchange_weak(seen, now)) { }
+                        Executor::blockingSleep(clock, Seconds(0.2));
+                        --*concurrent;
+                        if (i == 4)
+                            throw ScenarioError(QStringLiteral("OSError"), QStringLiteral("disk gone"));
+                        return QStringLiteral("data %1").arg(i);
+                    }));
+                }
+                const auto results = co_await gatherResults(jobs);
+                for (const auto &r : results)
+                    values->push_back(r.ok() ? *r.value : r.errorText());
+            }(&concurrent, &maxConcurrent, &values);
+        },
+        Clock::Mode::Virtual, 0.05);
+    CHECK(maxConcurrent.load() == 2);
+    REQUIRE(values.size() == 6);
+    CHECK(values[0] == QStringLiteral("data 1"));
+    CHECK(values[3] == QStringLiteral("OSError: disk gone"));
+    CHECK(values[5] == QStringLiteral("data 6"));
+    for (int i = 1; i <= 6; ++i) {
+        const auto *job = unitByLabel(data, QStringLiteral("job %1").arg(i));
+        REQUIRE(job);
+        CHECK(job->outcome == (i == 4 ? Outcome::Failed : Outcome::Completed));
+        for (const auto &iv : job->intervals)
+            if (iv.state == UnitState::Running)
+                CHECK((iv.lane == 1 || iv.lane == 2));
+    }
 }
 
 TEST_CASE("Cancelling a queued executor job withdraws it", "[runtime][executor]")
