@@ -24,6 +24,8 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
@@ -664,10 +666,16 @@ bool MainWindow::openTrace(const QString &path, QString *error)
     std::optional<TraceData> data = TraceJsonReader::fromFile(path, error);
     if (!data)
         return false;
+    showTrace(std::move(*data), path);
+    return true;
+}
+
+void MainWindow::showTrace(TraceData data, const QString &path)
+{
     m_rerunTimer.stop();
     m_runner->stop(); // its finished() is ignored: we show the file now
     m_frameTimer.stop();
-    m_fileData = std::move(*data);
+    m_fileData = std::move(data);
     m_fileData.info.finished = true;
     m_showingFile = true;
     m_filePath = path;
@@ -683,7 +691,6 @@ bool MainWindow::openTrace(const QString &path, QString *error)
                                     SummaryWriter::resultLine(m_fileData)));
     updateTitle();
     updateActions();
-    return true;
 }
 
 QImage MainWindow::timelineImage() const
@@ -739,9 +746,25 @@ void MainWindow::openWithDialog()
         QStringLiteral("Trace JSON (*.json);;All files (*)"));
     if (path.isEmpty())
         return;
-    QString error;
-    if (!openTrace(path, &error))
-        showError(QStringLiteral("Cannot open trace"), error);
+    // A large trace takes seconds to parse: read it on a pool thread, keep the window alive.
+    using Loaded = std::pair<std::optional<TraceData>, QString>;
+    auto *watcher = new QFutureWatcher<Loaded>(this);
+    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, path] {
+        Loaded loaded = watcher->result();
+        watcher->deleteLater();
+        QApplication::restoreOverrideCursor();
+        if (!loaded.first)
+            showError(QStringLiteral("Cannot open trace"), loaded.second);
+        else
+            showTrace(std::move(*loaded.first), path);
+    });
+    QApplication::setOverrideCursor(Qt::BusyCursor);
+    m_statusLabel->setText(QStringLiteral("Reading %1\u2026").arg(QFileInfo(path).fileName()));
+    watcher->setFuture(QtConcurrent::run([path] {
+        QString error;
+        std::optional<TraceData> data = TraceJsonReader::fromFile(path, &error);
+        return Loaded(std::move(data), error);
+    }));
 }
 
 void MainWindow::saveSummaryWithDialog()

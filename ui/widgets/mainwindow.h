@@ -117,6 +117,8 @@ private:
     void scheduleRerun();
     void exportWithDialog(ExportRequest::Format format);
     void openWithDialog();
+    //! Shows a trace read from a file (read-only: no runner).
+    void showTrace(TraceData data, const QString &path);
     void saveSummaryWithDialog();
     void copyImage();
     void showAbout();
