@@ -4,6 +4,8 @@
 #   tests/bench/run.sh [--no-build] [--smoke] [--reps K] [--sizes "1e4 1e5 1e6"]
 #                      [--with-no-trace] [--out FILE]
 #
+# --sizes "" runs only the painter (render) and the GUI lag measurements.
+#
 # Default: builds the release preset's loopscope-bench, then for each size runs every workload
 # as loopscope, asyncio, node, loopscope, asyncio, node, ... (interleaved, so a busy machine
 # hurts every peer alike), K=3 times, and prints medians [min-max] with peer/ours ratios
@@ -127,9 +129,23 @@ for ((rep = 1; rep <= reps; ++rep)); do
         echo "run.sh: render 1e5 failed" >&2
     fi
 done
+# The window: GUI thread lag while the stress scenario (1e4 tasks) runs live (needs a display
+# platform; offscreen is used when none is set).
+lag_out="${out%.jsonl}.guilag.jsonl"
+: >"$lag_out"
+for ((rep = 1; rep <= reps; ++rep)); do
+    if line="$(timeout "$RUN_TIMEOUT" "$BENCH" gui_lag 1e4 2>/dev/null)"; then
+        echo "$line" | tee -a "$lag_out"
+    else
+        failures=$((failures + 1))
+        echo "run.sh: gui_lag 1e4 failed" >&2
+    fi
+done
 echo "results: $out ($((SECONDS - start)) s)"
 echo
-"$PYTHON" "$HERE/summarize.py" "$out"
+if [[ -s $out ]]; then
+    "$PYTHON" "$HERE/summarize.py" "$out"
+fi
 "$PYTHON" - "$render_out" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
@@ -138,5 +154,14 @@ if rows:
     for key in [k for k in rows[0] if k.startswith(("frame_ms", "layout_ms", "png_s", "trace_json_s"))]:
         v = [r[key] for r in rows]
         print("  %-22s %9.3f [%.3f-%.3f]" % (key, statistics.median(v), min(v), max(v)))
+PY
+"$PYTHON" - "$lag_out" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+if rows:
+    print("\nGUI thread lag while stress N=%d runs live (median of %d runs [min-max])" % (rows[0]["n"], len(rows)))
+    for key in ("lag_p50_ms", "lag_p99_ms", "lag_max_ms"):
+        v = [r[key] for r in rows]
+        print("  %-22s %9.2f [%.2f-%.2f]" % (key, statistics.median(v), min(v), max(v)))
 PY
 [[ $failures == 0 ]]
