@@ -142,16 +142,101 @@ void EventLoop::heapDown(int i)
 
 void EventLoop::externalStarted()
 {
-    if (m_inflight++ == 0)
+    std::lock_guard lock(m_externalMutex);
+    ++m_inflight;
+    if (m_active++ == 0)
         m_clock.setRunning(true);
 }
 
 void EventLoop::externalFinished()
 {
-    if (--m_inflight == 0)
-        m_clock.setRunning(false);
+    {
+        std::lock_guard lock(m_externalMutex);
+        --m_inflight;
+        if (--m_active == 0)
+            m_clock.setRunning(false);
+    }
     if (!m_pumping)
         requestPump();
+}
+
+void EventLoop::sleepWorker(Seconds duration)
+{
+    const qint64 ns = toNs(duration);
+    if (ns <= 0)
+        return;
+    if (!m_clock.isVirtual()) {
+        std::this_thread::sleep_for(std::chrono::nanoseconds(m_clock.toRealNs(ns)));
+        return;
+    }
+    std::unique_lock lock(m_externalMutex);
+    Sleeper sleeper{m_clock.nowNs() + ns, false};
+    m_sleepers.push_back(&sleeper);
+    if (--m_active == 0)
+        m_clock.setRunning(false);
+    QMetaObject::invokeMethod(this, &EventLoop::requestPump, Qt::QueuedConnection);
+    m_sleeperWake.wait(lock, [&sleeper] { return sleeper.woken; });
+}
+
+bool EventLoop::advanceForSleepers(qint64 *nextNs)
+{
+    *nextNs = -1;
+    std::unique_lock lock(m_externalMutex);
+    if (m_sleepers.empty())
+        return false;
+    qint64 next = m_sleepers.front()->deadlineNs;
+    for (const Sleeper *s : m_sleepers)
+        next = std::min(next, s->deadlineNs);
+    bool moved = false;
+    if (m_active == 0) {
+        // Everything outside the loop sleeps: jump, like for a timer.
+        const qint64 target = m_heap.empty() ? next : std::min(next, m_heap.front()->deadlineNs);
+        const qint64 now = m_clock.nowNs();
+        if (target > now) {
+            m_clock.advance(target - now);
+            moved = true;
+        }
+    }
+    const qint64 reached = m_clock.nowNs();
+    bool woke = false;
+    std::erase_if(m_sleepers, [&](Sleeper *s) {
+        if (s->deadlineNs > reached)
+            return false;
+        s->woken = true;
+        if (m_active++ == 0)
+            m_clock.setRunning(true);
+        woke = true;
+        return true;
+    });
+    if (woke) {
+        lock.unlock();
+        m_sleeperWake.notify_all();
+        return true;
+    }
+    *nextNs = next;
+    return moved;
+}
+
+bool EventLoop::wakeAllSleepers()
+{
+    std::unique_lock lock(m_externalMutex);
+    if (m_sleepers.empty())
+        return false;
+    qint64 latest = 0;
+    for (const Sleeper *s : m_sleepers)
+        latest = std::max(latest, s->deadlineNs);
+    const qint64 now = m_clock.nowNs();
+    if (m_clock.isVirtual() && latest > now && m_active == 0)
+        m_clock.advance(latest - now);
+    for (Sleeper *s : m_sleepers) {
+        s->woken = true;
+        ++m_active;
+    }
+    m_sleepers.clear();
+    m_clock.setRunning(true);
+    lock.unlock();
+    m_sleeperWake.notify_all();
+    return true;
 }
 
 void EventLoop::blockLoop(Seconds duration)
@@ -272,7 +357,10 @@ void EventLoop::pump()
             cancelAll(CancelCause::Shutdown);
             continue;
         }
-        if (m_heap.empty()) {
+        qint64 nextSleeper = -1;
+        if (m_clock.isVirtual() && advanceForSleepers(&nextSleeper))
+            continue;
+        if (m_heap.empty() && nextSleeper < 0) {
             if (ms && m_liveCount == 0 && m_inflight == 0) {
                 m_pumping = false;
                 ms->qtLoop.quit();
@@ -292,12 +380,17 @@ void EventLoop::pump()
             return;
         }
         const qint64 now = nowNs();
-        const qint64 next = m_heap.front()->deadlineNs;
+        qint64 next = m_heap.empty() ? nextSleeper : m_heap.front()->deadlineNs;
+        if (nextSleeper >= 0)
+            next = std::min(next, nextSleeper);
         if (next <= now)
             continue;
-        if (m_clock.isVirtual() && m_inflight == 0) {
-            m_clock.advance(next - now);
-            continue;
+        if (m_clock.isVirtual() && !m_heap.empty()) {
+            std::unique_lock lock(m_externalMutex);
+            if (m_active == 0) {
+                m_clock.advance(next - now);
+                continue;
+            }
         }
         const qint64 realNs = m_clock.toRealNs(next - now);
         m_timer->start(int(std::min<qint64>((realNs + 999'999) / 1'000'000, 24 * 3600 * 1000)));

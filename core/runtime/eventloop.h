@@ -7,7 +7,9 @@
 #include <QObject>
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <vector>
 
 class QTimer;
@@ -98,6 +100,14 @@ public:
     void externalFinished();
     //! Blocks the loop thread on purpose (time.sleep in async code: the blocking pitfall).
     void blockLoop(Seconds duration);
+    //! time.sleep on a worker thread (an executor job), for `duration` of scenario time. Real
+    //! clock: sleeps, scaled. Virtual clock: waits until the loop's time reaches the deadline;
+    //! the loop jumps there as soon as nothing else can run, so blocking jobs take no real time.
+    //! Any thread but the loop's.
+    void sleepWorker(Seconds duration);
+    //! Loop thread: moves time to the latest sleeping worker's deadline and wakes them all
+    //! (used while the loop waits for a pool to finish). Returns false if none slept.
+    bool wakeAllSleepers();
 
     // --- Tasks ---
     //! Registers a new task for root (a lazy coroutine) and schedules its first step.
@@ -151,6 +161,20 @@ private:
     bool m_pumping = false;
     bool m_pumpPosted = false;
     int m_inflight = 0;
+    // Externals in flight that are not asleep in sleepWorker(), and the sleepers. Guarded by
+    // m_externalMutex; virtual time runs with real time only while m_active > 0.
+    struct Sleeper {
+        qint64 deadlineNs;
+        bool woken;
+    };
+    std::mutex m_externalMutex;
+    std::condition_variable m_sleeperWake;
+    int m_active = 0;
+    std::vector<Sleeper *> m_sleepers;
+    //! Virtual clock, nothing runnable: if every external sleeps, jumps to the next sleeper or
+    //! timer deadline; wakes the sleepers due. Returns true if it woke one or moved time;
+    //! otherwise *nextNs is the earliest sleeper deadline (-1: none) to wait for.
+    bool advanceForSleepers(qint64 *nextNs);
     TaskCore *m_current = nullptr;
     TaskCore *m_live = nullptr;
     int m_liveCount = 0;

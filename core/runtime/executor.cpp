@@ -71,12 +71,24 @@ Executor::Executor(int maxWorkers, const QString &name)
     traceCountersLocked();
 }
 
-Executor::~Executor() { m_pool->waitForDone(); }
-
-void Executor::blockingSleep(const Clock &clock, Seconds duration)
+Executor::~Executor()
 {
-    std::this_thread::sleep_for(
-        std::chrono::nanoseconds(clock.toRealNs(EventLoop::toNs(duration))));
+    // Like ThreadPoolExecutor.shutdown(wait=True), the loop waits here for the jobs. Jobs asleep
+    // on the virtual clock would wait for the loop forever: move time on for them.
+    while (!m_pool->waitForDone(5))
+        m_loop->wakeAllSleepers();
+}
+
+namespace {
+thread_local EventLoop *t_jobLoop = nullptr;
+}
+
+void Executor::blockingSleep(Seconds duration)
+{
+    if (t_jobLoop)
+        t_jobLoop->sleepWorker(duration);
+    else
+        std::this_thread::sleep_for(std::chrono::duration_cast<std::chrono::nanoseconds>(duration));
 }
 
 void Executor::traceCountersLocked()
@@ -152,11 +164,13 @@ void Executor::execute(detail::ExecutorJob &job)
     }
     if (!start)
         return;
+    t_jobLoop = m_loop;
     try {
         job.work();
     } catch (...) {
         job.error = std::current_exception();
     }
+    t_jobLoop = nullptr;
     std::lock_guard lock(m_mutex);
     --m_running;
     m_slotBusy[std::size_t(slot)] = false;

@@ -69,8 +69,9 @@ public:
         return Task<R>(job->core);
     }
 
-    //! time.sleep on a worker thread, scaled like the scenario clock (for blocking jobs).
-    static void blockingSleep(const Clock &clock, Seconds duration);
+    //! time.sleep inside a job (blocking I/O): scenario time, so scaled on the real clock and
+    //! instant on the virtual one (EventLoop::sleepWorker). Call only from a job.
+    static void blockingSleep(Seconds duration);
 
 private:
     void submit(std::shared_ptr<detail::ExecutorJob> job, const QString &label, void *result);

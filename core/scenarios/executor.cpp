@@ -6,10 +6,10 @@
 namespace Loopscope {
 namespace {
 
-QString blockingIoOperation(const Clock &clock, QString filename, double seconds)
+QString blockingIoOperation(QString filename, double seconds)
 {
-    // Simulates blocking I/O (a legacy library without async support).
-    Executor::blockingSleep(clock, Seconds(seconds));
+    // Simulates blocking I/O (a legacy library without async support): time.sleep(2).
+    Executor::blockingSleep(Seconds(seconds));
     return QStringLiteral("Data from %1").arg(filename);
 }
 
@@ -23,7 +23,6 @@ QString cpuIntensiveTask(qint64 n)
 
 Co<void> main(ScenarioParams p)
 {
-    const Clock &clock = EventLoop::current()->clock();
     const double ioDuration = p.value(QStringLiteral("io_duration"));
     const qint64 cpuN = qint64(p.value(QStringLiteral("cpu_n")));
     Executor pool(p.integer(QStringLiteral("workers"))); // with ThreadPoolExecutor(max_workers=3)
@@ -31,9 +30,7 @@ Co<void> main(ScenarioParams p)
     for (int i = 1; i <= p.integer(QStringLiteral("io_jobs")); ++i) {
         const QString file = QStringLiteral("file%1.txt").arg(i);
         jobs.push_back(pool.run(QStringLiteral("blocking_io_operation(%1)").arg(file),
-                                [&clock, file, ioDuration] {
-                                    return blockingIoOperation(clock, file, ioDuration);
-                                }));
+                                [file, ioDuration] { return blockingIoOperation(file, ioDuration); }));
     }
     if (cpuN > 0)
         jobs.push_back(pool.run(QStringLiteral("cpu_intensive_task(%1)").arg(cpuN),

@@ -5,6 +5,8 @@
 #include "runtime/executor.h"
 #include "runtimetest.h"
 
+#include <QElapsedTimer>
+
 #include <atomic>
 #include <set>
 
@@ -61,15 +63,14 @@ TEST_CASE("Executor jobs run on worker lanes and the loop stays free", "[runtime
         [&] {
             return [](std::atomic<int> *concurrent, std::atomic<int> *maxConcurrent) -> Co<void> {
                 Executor pool(2);
-                const Clock &clock = EventLoop::current()->clock();
                 std::vector<Task<int>> jobs;
                 for (int i = 1; i <= 3; ++i) {
-                    jobs.push_back(pool.run(QStringLiteral("job %1").arg(i), [&clock, i, concurrent,
+                    jobs.push_back(pool.run(QStringLiteral("job %1").arg(i), [i, concurrent,
                                                                              maxConcurrent] {
                         const int now = ++*concurrent;
                         int seen = maxConcurrent->load();
                         while (now > seen && !maxConcurrent->compare_exchange_weak(seen, now)) { }
-                        Executor::blockingSleep(clock, Seconds(1));
+                        Executor::blockingSleep(Seconds(1));
                         --*concurrent;
                         return i * 10;
                     }));
@@ -119,15 +120,14 @@ TEST_CASE("Executor jobs share the pool's workers and return their values in ord
             return [](std::atomic<int> *concurrent, std::atomic<int> *maxConcurrent,
                       std::vector<QString> *values) -> Co<void> {
                 Executor pool(2);
-                const Clock &clock = EventLoop::current()->clock();
                 std::vector<Task<QString>> jobs;
                 for (int i = 1; i <= 6; ++i) {
-                    jobs.push_back(pool.run(QStringLiteral("job %1").arg(i), [&clock, i, concurrent,
+                    jobs.push_back(pool.run(QStringLiteral("job %1").arg(i), [i, concurrent,
                                                                              maxConcurrent] {
                         const int now = ++*concurrent;
                         int seen = maxConcurrent->load();
                         while (now > seen && !maxConcurrent->compare_exchange_weak(seen, now)) { }
-                        Executor::blockingSleep(clock, Seconds(0.2));
+                        Executor::blockingSleep(Seconds(0.2));
                         --*concurrent;
                         if (i == 4)
                             throw ScenarioError(QStringLiteral("OSError"), QStringLiteral("disk gone"));
@@ -155,6 +155,40 @@ TEST_CASE("Executor jobs share the pool's workers and return their values in ord
     }
 }
 
+TEST_CASE("On the virtual clock, blocking jobs take exact scenario time and no real time",
+          "[runtime][executor]")
+{
+    QElapsedTimer wall;
+    wall.start();
+    const TraceData data = runTraced([] {
+        return []() -> Co<void> {
+            Executor pool(2);
+            std::vector<Task<void>> jobs;
+            for (int i = 1; i <= 3; ++i)
+                jobs.push_back(pool.run(QStringLiteral("job %1").arg(i), [i] {
+                    Executor::blockingSleep(Seconds(i)); // time.sleep(i)
+                    Executor::blockingSleep(Seconds(0.5));
+                }));
+            auto ticker = createTask([]() -> Co<void> { co_await sleep(10); }(),
+                                     QStringLiteral("ticker"));
+            co_await gather(jobs);
+            ticker.cancel();
+        }();
+    });
+    CHECK(wall.elapsed() < 3000); // 10 s of scenario time, far less real time
+    // Two workers: job 1 ends at 1.5, job 2 at 2.5; job 3 takes job 1's worker at 1.5: 5.0.
+    const double ends[] = {1.5, 2.5, 5.0};
+    for (int i = 1; i <= 3; ++i) {
+        const auto *job = unitByLabel(data, QStringLiteral("job %1").arg(i));
+        REQUIRE(job);
+        CHECK(job->outcome == Outcome::Completed);
+        CHECK(seconds(job->endNs) == Approx(ends[i - 1]).margin(0.01));
+    }
+    CHECK(timeIn(*unitByLabel(data, QStringLiteral("job 3")), UnitState::Queued)
+          == Approx(1.5).margin(0.01));
+    CHECK(unitByLabel(data, QStringLiteral("ticker"))->outcome == Outcome::Cancelled);
+}
+
 TEST_CASE("Cancelling a queued executor job withdraws it", "[runtime][executor]")
 {
     std::atomic<int> ran{0};
@@ -162,10 +196,9 @@ TEST_CASE("Cancelling a queued executor job withdraws it", "[runtime][executor]"
         [&] {
             return [](std::atomic<int> *ran) -> Co<void> {
                 Executor pool(1);
-                const Clock &clock = EventLoop::current()->clock();
-                auto first = pool.run(QStringLiteral("first"), [&clock, ran] {
+                auto first = pool.run(QStringLiteral("first"), [ran] {
                     ++*ran;
-                    Executor::blockingSleep(clock, Seconds(1));
+                    Executor::blockingSleep(Seconds(1));
                 });
                 auto second = pool.run(QStringLiteral("second"), [ran] { ++*ran; });
                 second.cancel();
