@@ -2,7 +2,11 @@
 
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QSocketNotifier>
 #include <QTimer>
+
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <thread>
@@ -33,10 +37,23 @@ EventLoop::EventLoop(Clock::Mode mode, double timeScale, TraceRecorder *recorder
         : qint64(double(RealThresholdNs) / m_clock.timeScale());
     m_lagThresholdNs = threshold;
     m_readyThresholdNs = threshold;
+    m_wakeFd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (m_wakeFd >= 0) {
+        auto *notifier = new QSocketNotifier(m_wakeFd, QSocketNotifier::Read, this);
+        m_wakeNotifier = notifier;
+        connect(notifier, &QSocketNotifier::activated, this, [this] {
+            eventfd_t value = 0;
+            ::eventfd_read(m_wakeFd, &value);
+            requestPump();
+        });
+    }
 }
 
 EventLoop::~EventLoop()
 {
+    delete m_wakeNotifier; // before its fd closes
+    if (m_wakeFd >= 0)
+        ::close(m_wakeFd);
     // Tasks still registered here were never run to the end (the loop was torn down early):
     // free them without resuming.
     while (m_live) {
@@ -174,7 +191,10 @@ void EventLoop::sleepWorker(Seconds duration)
     m_sleepers.push_back(&sleeper);
     if (--m_active == 0)
         m_clock.setRunning(false);
-    QMetaObject::invokeMethod(this, &EventLoop::requestPump, Qt::QueuedConnection);
+    if (m_wakeFd >= 0)
+        ::eventfd_write(m_wakeFd, 1); // the loop may have to jump to this deadline
+    else
+        QMetaObject::invokeMethod(this, &EventLoop::requestPump, Qt::QueuedConnection);
     m_sleeperWake.wait(lock, [&sleeper] { return sleeper.woken; });
 }
 

@@ -171,6 +171,10 @@ private:
     std::condition_variable m_sleeperWake;
     int m_active = 0;
     std::vector<Sleeper *> m_sleepers;
+    // A worker that goes to sleep wakes the loop through an eventfd rather than a queued Qt call:
+    // plain fd I/O is a synchronisation ThreadSanitizer understands.
+    int m_wakeFd = -1;
+    QObject *m_wakeNotifier = nullptr;
     //! Virtual clock, nothing runnable: if every external sleeps, jumps to the next sleeper or
     //! timer deadline; wakes the sleepers due. Returns true if it woke one or moved time;
     //! otherwise *nextNs is the earliest sleeper deadline (-1: none) to wait for.
