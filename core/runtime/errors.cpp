@@ -24,17 +24,4 @@ QString errorText(const std::exception_ptr &error)
     }
 }
 
-bool isCancelledError(const std::exception_ptr &error)
-{
-    if (!error)
-        return false;
-    try {
-        std::rethrow_exception(error);
-    } catch (const CancelledError &) {
-        return true;
-    } catch (...) {
-        return false;
-    }
-}
-
 } // namespace Loopscope

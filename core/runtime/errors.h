@@ -74,7 +74,5 @@ private:
 
 //! "ValueError: Failed to process item 5", "CancelledError", "TimeoutError", ...
 QString errorText(const std::exception_ptr &error);
-//! True if error holds a CancelledError (without rethrowing when it can avoid it).
-bool isCancelledError(const std::exception_ptr &error);
 
 } // namespace Loopscope

@@ -396,7 +396,6 @@ void EventLoop::pump()
                 continue;
             }
             m_pumping = false;
-            Q_EMIT idle();
             return;
         }
         const qint64 now = nowNs();

@@ -117,8 +117,6 @@ public:
     void taskFinished(TaskCore *task);
     //! Cancels every task that is not done (asyncio.run's shutdown, or a Stop).
     void cancelAll(CancelCause cause);
-    int liveTasks() const { return m_liveCount; }
-    bool hasExternalWork() const { return m_inflight > 0; }
 
     //! asyncio.run, in two steps: beginMain makes this the thread's current loop and schedules
     //! root as the main task; execMain spins a nested Qt event loop until main and every task
@@ -133,9 +131,6 @@ public:
     qint64 lagThresholdNs() const { return m_lagThresholdNs; }
     //! How long a task may wait for the loop before its wait shows as Ready (scenario ns).
     qint64 readyThresholdNs() const { return m_readyThresholdNs; }
-
-Q_SIGNALS:
-    void idle();
 
 private:
     static void resumeTask(void *task);

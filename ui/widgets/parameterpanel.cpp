@@ -73,16 +73,8 @@ void ParameterPanel::setScenario(const Scenario *scenario, const ScenarioParams 
             spin->setRange(int(spec.min), int(spec.max));
             spin->setSingleStep(std::max(1, int(spec.step)));
             spin->setSuffix(suffix);
-            connect(spin, &QSpinBox::valueChanged, this, [this, spin](int v) {
-                for (Row &r : m_rows) {
-                    if (r.spin == spin) {
-                        setRowValue(r, v);
-                        break;
-                    }
-                }
-                if (!m_quiet)
-                    m_debounce.start();
-            });
+            connect(spin, &QSpinBox::valueChanged, this,
+                    [this, spin](int v) { onSpinChanged(spin, v); });
             row.spin = spin;
         } else {
             auto *spin = new QDoubleSpinBox(m_rowsWidget);
@@ -90,16 +82,8 @@ void ParameterPanel::setScenario(const Scenario *scenario, const ScenarioParams 
             spin->setRange(spec.min, spec.max);
             spin->setSingleStep(spec.step);
             spin->setSuffix(suffix);
-            connect(spin, &QDoubleSpinBox::valueChanged, this, [this, spin](double v) {
-                for (Row &r : m_rows) {
-                    if (r.spin == spin) {
-                        setRowValue(r, v);
-                        break;
-                    }
-                }
-                if (!m_quiet)
-                    m_debounce.start();
-            });
+            connect(spin, &QDoubleSpinBox::valueChanged, this,
+                    [this, spin](double v) { onSpinChanged(spin, v); });
             row.spin = spin;
         }
         row.spin->setObjectName(QStringLiteral("spin_") + spec.name);
@@ -200,6 +184,18 @@ double ParameterPanel::spinValue(const Row &row) const
     if (auto *d = qobject_cast<QDoubleSpinBox *>(row.spin))
         return d->value();
     return row.spec.defaultValue;
+}
+
+void ParameterPanel::onSpinChanged(QAbstractSpinBox *spin, double value)
+{
+    for (Row &r : m_rows) {
+        if (r.spin == spin) {
+            setRowValue(r, value);
+            break;
+        }
+    }
+    if (!m_quiet)
+        m_debounce.start();
 }
 
 void ParameterPanel::setRowValue(Row &row, double value)

@@ -49,6 +49,8 @@ private:
     };
     double spinValue(const Row &row) const;
     void setRowValue(Row &row, double value);
+    //! A spin box changed: sync its slider, and re-run after the debounce.
+    void onSpinChanged(QAbstractSpinBox *spin, double value);
     int sliderPosition(const Row &row, double value) const;
     double sliderValue(const Row &row, int position) const;
 
