@@ -115,7 +115,7 @@ void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &l
     job->core->owned = job;
     job->core->traceFinish = false;
     job->core->ref(); // held by completeWhenDone
-    job->core->onCancel = {[](void *ctx) {
+    job->core->withdraw = {[](void *ctx) {
                                auto *j = static_cast<detail::ExecutorJob *>(ctx);
                                int queued = 0;
                                if (j->phase.compare_exchange_strong(queued, 2)) {

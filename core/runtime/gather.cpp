@@ -39,15 +39,15 @@ void GatherWait::suspend(TaskCore *task, quint32 unit)
     m_waiter = task;
     m_nodes.reset(new Node[m_children.size()]);
     EventLoop *loop = task->loop();
+    const qint64 now = loop->nowNs(); // one instant for all the links
     for (std::size_t i = 0; i < m_children.size(); ++i) {
         TaskCore *c = m_children[i];
-        loop->trace(EventType::Link, unit, 0, c->unit());
+        loop->traceAt(now, EventType::Link, unit, 0, c->unit());
         if (c->isDone())
             continue;
         ++m_remaining;
         Node &n = m_nodes[i];
         n.owner = this;
-        n.child = c;
         n.fn = [](DoneCallback *cb, TaskCore *child) {
             static_cast<Node *>(cb)->owner->childDone(child);
         };
@@ -59,7 +59,7 @@ void GatherWait::suspend(TaskCore *task, quint32 unit)
             if (c->isDone() && c->error()) {
                 m_firstError = c->error();
                 m_woken = true;
-                loop->schedule(task, loop->nowNs());
+                loop->schedule(task, now);
                 return;
             }
         }

@@ -29,7 +29,6 @@ public:
 private:
     struct Node : DoneCallback {
         GatherWait *owner = nullptr;
-        TaskCore *child = nullptr;
     };
     void childDone(TaskCore *child);
 

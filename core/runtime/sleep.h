@@ -4,21 +4,20 @@
 
 namespace Loopscope {
 
-//! asyncio.sleep: one entry in the loop's timer heap. sleep(0) yields for one loop turn.
-//! Cancelling removes the timer at once.
-class SleepAwaitable : private TimerNode
+struct SleepAwaitable;
+
+//! The wait of asyncio.sleep: one entry in the loop's timer heap, living in the coroutine frame.
+//! sleep(0) yields for one loop turn. Cancelling removes the timer at once.
+class SleepWait : private TimerNode
 {
 public:
-    explicit SleepAwaitable(qint64 durationNs)
-        : m_durationNs(durationNs)
-    {
-    }
-    SleepAwaitable(SleepAwaitable &&o) noexcept
+    SleepWait(const SleepAwaitable &sleep);
+    SleepWait(SleepWait &&o) noexcept
         : TimerNode()
-        , m_durationNs(o.m_durationNs)
     {
+        deadlineNs = o.deadlineNs;
     }
-    ~SleepAwaitable()
+    ~SleepWait()
     {
         if (heapIndex >= 0 && m_task)
             m_task->loop()->removeTimer(this);
@@ -30,17 +29,18 @@ public:
         m_task = task;
         EventLoop *loop = task->loop();
         const qint64 now = loop->nowNs();
-        if (m_durationNs <= 0) {
+        const qint64 duration = deadlineNs; // until it is armed, the deadline field holds it
+        if (duration <= 0) {
             loop->schedule(task, now);
             return;
         }
         fire = [](TimerNode *n) {
-            auto *self = static_cast<SleepAwaitable *>(n);
+            auto *self = static_cast<SleepWait *>(n);
             self->m_task->loop()->schedule(self->m_task, n->deadlineNs);
         };
-        loop->addTimer(this, now + m_durationNs);
+        loop->addTimer(this, now + duration);
         task->withdraw = {[](void *ctx) {
-                              auto *self = static_cast<SleepAwaitable *>(ctx);
+                              auto *self = static_cast<SleepWait *>(ctx);
                               self->m_task->loop()->removeTimer(self);
                               return false;
                           },
@@ -49,11 +49,19 @@ public:
     void resume() const { }
 
 private:
-    qint64 m_durationNs;
     TaskCore *m_task = nullptr;
 };
 
-inline SleepAwaitable sleep(Seconds duration) { return SleepAwaitable(EventLoop::toNs(duration)); }
+//! What sleep() returns: only the duration, so the frame of a coroutine that awaits it holds
+//! the timer state once (in the SleepWait the await builds from it).
+struct SleepAwaitable {
+    using Awaiter = SleepWait;
+    qint64 durationNs;
+};
+
+inline SleepWait::SleepWait(const SleepAwaitable &sleep) { deadlineNs = sleep.durationNs; }
+
+inline SleepAwaitable sleep(Seconds duration) { return SleepAwaitable{EventLoop::toNs(duration)}; }
 template<typename N>
     requires std::is_arithmetic_v<N>
 SleepAwaitable sleep(N seconds)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "blockpool.h"
 #include "errors.h"
 #include "eventloop.h"
 #include "taskcore.h"
@@ -25,8 +26,25 @@ class Task;
 //! task->loop()->schedule() and, if it can be withdrawn, set task->withdraw; resume(): result.
 //! Optional: `static constexpr UnitState WaitState` (default Waiting) and abandon(), called
 //! when the task is resumed by a cancellation instead of its result (give back what was granted).
+namespace detail {
+//! What a coroutine frame holds while it awaits A: A itself, or, when A is only a description
+//! of the wait (sleep's duration), the A::Awaiter built from it, so the frame holds the wait's
+//! state once and not the description besides.
 template<typename A>
-concept RuntimeAwaitable = requires(A a, TaskCore *t, quint32 unit) {
+struct AwaiterFor {
+    using type = A;
+};
+template<typename A>
+    requires requires { typename A::Awaiter; }
+struct AwaiterFor<A> {
+    using type = typename A::Awaiter;
+};
+template<typename A>
+using AwaiterOf = typename AwaiterFor<A>::type;
+} // namespace detail
+
+template<typename A>
+concept RuntimeAwaitable = requires(detail::AwaiterOf<A> a, TaskCore *t, quint32 unit) {
     { a.ready() } -> std::convertible_to<bool>;
     a.suspend(t, unit);
     a.resume();
@@ -59,6 +77,13 @@ struct PromiseBase {
     bool isRoot = false;
     bool started = false;
     bool cancelled = false; // the exception is a CancelledError
+
+    // Coroutine frames come from the block pool (huge pages, per-thread free lists).
+    static void *operator new(std::size_t size) { return BlockPool::allocate(size); }
+    static void operator delete(void *p, std::size_t size) noexcept
+    {
+        BlockPool::deallocate(p, size);
+    }
 
     struct InitialAwaiter {
         PromiseBase *p;
@@ -102,7 +127,7 @@ struct PromiseBase {
 
     template<typename A>
     struct Traced {
-        A inner;
+        AwaiterOf<A> inner;
         PromiseBase *p;
         bool suspended = false;
 
@@ -112,7 +137,7 @@ struct PromiseBase {
             TaskCore *t = p->task;
             t->resumePoint = h;
             suspended = true;
-            t->loop()->traceState(p->unit, waitStateOf<A>());
+            t->loop()->traceState(p->unit, waitStateOf<AwaiterOf<A>>());
             inner.suspend(t, p->unit);
         }
         decltype(auto) await_resume()
@@ -149,10 +174,12 @@ struct PromiseBase {
     {
         return std::forward<A>(a);
     }
+    //! By value: the awaitable is built in this call's stack and moved into the Traced awaiter,
+    //! so the coroutine frame holds one copy of it, not two.
     template<RuntimeAwaitable A>
-    Traced<std::remove_cvref_t<A>> await_transform(A &&a)
+    Traced<A> await_transform(A a)
     {
-        return {std::forward<A>(a), this};
+        return {std::move(a), this};
     }
 };
 

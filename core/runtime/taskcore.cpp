@@ -7,8 +7,8 @@ namespace Loopscope {
 
 TaskCore::TaskCore(EventLoop *loop, quint32 unit, std::coroutine_handle<> root)
     : m_loop(loop)
-    , m_unit(unit)
     , m_root(root)
+    , m_unit(unit)
 {
 }
 
@@ -27,11 +27,8 @@ bool TaskCore::cancel(CancelCause cause)
         m_cause = cause;
     if (withdraw.fn && withdraw.fn(withdraw.ctx))
         return true;
-    if (!m_root) {
-        if (onCancel.fn)
-            onCancel.fn(onCancel.ctx);
+    if (!m_root)
         return true;
-    }
     mustCancel = true;
     if (!scheduled && m_loop->currentTask() != this)
         m_loop->schedule(this, m_loop->nowNs());
@@ -86,7 +83,6 @@ void TaskCore::finish(std::exception_ptr error, bool cancelled)
     if (traceFinish)
         m_loop->trace(EventType::Finished, m_unit, quint8(m_outcome), 0, errorId);
     withdraw = {};
-    onCancel = {};
     // Callbacks run in registration order (oldest first), like asyncio's.
     DoneCallback *last = m_callbacks;
     while (last && last->next)

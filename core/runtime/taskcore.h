@@ -1,5 +1,6 @@
 #pragma once
 
+#include "blockpool.h"
 #include "traceevent.h"
 
 #include <QtGlobal>
@@ -57,6 +58,11 @@ public:
     ~TaskCore();
     TaskCore(const TaskCore &) = delete;
     TaskCore &operator=(const TaskCore &) = delete;
+    static void *operator new(std::size_t size) { return BlockPool::allocate(size); }
+    static void operator delete(void *p, std::size_t size) noexcept
+    {
+        BlockPool::deallocate(p, size);
+    }
 
     void ref() { ++m_refs; }
     void deref()
@@ -82,12 +88,16 @@ public:
     void addDoneCallback(DoneCallback *cb);
     void removeDoneCallback(DoneCallback *cb);
 
-    // Used by the runtime's awaiters and the loop.
+    // Used by the runtime's awaiters and the loop. Ordered by size: a run holds one per task.
     std::coroutine_handle<> resumePoint;
+    //! How the current await point is withdrawn on cancel. For a core without a coroutine (an
+    //! executor job) it is how the job is cancelled, and returns true when it handled it.
     Withdraw withdraw;
     qint64 readyNs = 0;
-    quint32 currentUnit = 0; //!< the innermost traced unit running in this task
     void *resultStorage = nullptr; //!< a std::optional<T> holding the result (null for void)
+    //! Keeps what resultStorage points into alive as long as this core (executor jobs).
+    std::shared_ptr<void> owned;
+    quint32 currentUnit = 0; //!< the innermost traced unit running in this task
     bool traceFinish = true;       //!< false when someone else records the Finished event
     bool mustCancel = false;
     bool scheduled = false;
@@ -96,26 +106,21 @@ public:
     //! records the outcome, runs callbacks.
     //! cancelled: the error is a CancelledError (the caller knows without rethrowing it).
     void finish(std::exception_ptr error, bool cancelled);
-    //! For cores that have no coroutine (executor jobs): cancel() calls this instead of
-    //! waking a coroutine. Returns true when it handled the cancellation.
-    Withdraw onCancel;
-    //! Keeps what resultStorage points into alive as long as this core (executor jobs).
-    std::shared_ptr<void> owned;
 
 private:
     friend class EventLoop;
     EventLoop *m_loop;
+    std::coroutine_handle<> m_root;
+    std::exception_ptr m_error;
+    DoneCallback *m_callbacks = nullptr;
+    TaskCore *m_prevLive = nullptr;
+    TaskCore *m_nextLive = nullptr;
     quint32 m_unit;
     int m_refs = 1; // the loop's reference while not done
     int m_cancelRequests = 0;
     CancelCause m_cause = CancelCause::None;
     bool m_done = false;
     Outcome m_outcome = Outcome::None;
-    std::coroutine_handle<> m_root;
-    std::exception_ptr m_error;
-    DoneCallback *m_callbacks = nullptr;
-    TaskCore *m_prevLive = nullptr;
-    TaskCore *m_nextLive = nullptr;
 };
 
 } // namespace Loopscope

@@ -1,8 +1,10 @@
 #include "tracerecorder.h"
 
+#include "blockpool.h"
 #include "clock.h"
 
 #include <cstdlib>
+#include <type_traits>
 
 namespace Loopscope {
 
@@ -15,15 +17,20 @@ TraceRecorder::Stream::Stream()
 
 TraceRecorder::Stream::~Stream()
 {
-    for (int i = 0; i < MaxChunks; ++i)
-        delete[] chunks[i].load(std::memory_order_relaxed);
+    for (int i = 0; i < MaxChunks; ++i) {
+        if (TraceEvent *p = chunks[i].load(std::memory_order_relaxed))
+            BlockPool::deallocate(p, ChunkBytes);
+    }
 }
 
 TraceEvent *TraceRecorder::Stream::allocate(quint64 c)
 {
     if (c >= quint64(MaxChunks))
         qFatal("Loopscope: the trace is full (%llu events)", ChunkSize * MaxChunks);
-    auto *p = new TraceEvent[ChunkSize];
+    static_assert(ChunkBytes <= BlockPool::MaxBlock, "chunks come from the pool");
+    // Raw memory: an event is written before it is read.
+    static_assert(std::is_trivially_copyable_v<TraceEvent>);
+    auto *p = static_cast<TraceEvent *>(BlockPool::allocate(ChunkBytes));
     chunks[c].store(p, std::memory_order_release);
     return p;
 }

@@ -69,6 +69,7 @@ private:
     static constexpr int ChunkBits = 14;
     static constexpr quint64 ChunkSize = quint64(1) << ChunkBits;
     static constexpr quint64 ChunkMask = ChunkSize - 1;
+    static constexpr std::size_t ChunkBytes = ChunkSize * sizeof(TraceEvent);
     static constexpr int MaxChunks = 1 << 15;
 
     struct Stream {

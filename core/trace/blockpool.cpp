@@ -1,0 +1,277 @@
+#include "blockpool.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <new>
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LOOPSCOPE_BLOCKPOOL_BYPASS 1
+#endif
+
+namespace Loopscope {
+
+#ifndef LOOPSCOPE_BLOCKPOOL_BYPASS
+namespace {
+
+constexpr std::size_t SmallStep = 16;
+constexpr std::size_t SmallMax = 1024;
+constexpr int SmallClasses = int(SmallMax / SmallStep);
+constexpr int StepsPerDoubling = 8;
+constexpr int Doublings = 9; // (1 KiB, 2 KiB] .. (256 KiB, 512 KiB]
+constexpr int ClassCount = SmallClasses + Doublings * StepsPerDoubling;
+constexpr std::size_t HugePage = std::size_t(2) << 20;
+constexpr std::size_t RegionBytes = std::size_t(32) << 20;
+// What a thread takes from the depot or a region at a time, and keeps after handing back.
+constexpr std::size_t BatchBytes = std::size_t(64) << 10;
+
+int classOf(std::size_t size)
+{
+    if (size <= SmallMax)
+        return int((std::max<std::size_t>(size, 1) - 1) / SmallStep);
+    const int p = 63 - __builtin_clzll(static_cast<unsigned long long>(size - 1)); // 2^p < size
+    const std::size_t step = std::size_t(1) << (p - 3);
+    const int steps = int((size + step - 1) / step); // 9..16
+    return SmallClasses + (p - 10) * StepsPerDoubling + steps - 9;
+}
+
+std::size_t blockSizeOf(int c)
+{
+    if (c < SmallClasses)
+        return std::size_t(c + 1) * SmallStep;
+    const int k = c - SmallClasses;
+    const int p = 10 + k / StepsPerDoubling;
+    return std::size_t(9 + k % StepsPerDoubling) << (p - 3);
+}
+
+//! Blocks a thread keeps of a class after handing surplus back (it hands back above twice that).
+std::size_t keepCount(std::size_t blockSize)
+{
+    return std::max<std::size_t>(1, BatchBytes / blockSize);
+}
+
+struct FreeBlock {
+    FreeBlock *next;
+};
+
+struct Depot {
+    std::mutex mutex;
+    FreeBlock *free[ClassCount] = {};
+    char *region = nullptr;
+    char *regionEnd = nullptr;
+    std::atomic<std::size_t> mapped{0};
+};
+
+Depot &depot()
+{
+    static Depot *d = new Depot; // never destroyed: threads may free into it while the process exits
+    return *d;
+}
+
+char *mapRegion(Depot &d, std::size_t bytes)
+{
+    const std::size_t total = bytes + HugePage;
+    void *raw = ::mmap(nullptr, total, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (raw == MAP_FAILED)
+        throw std::bad_alloc();
+    const auto base = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t aligned = (base + HugePage - 1) & ~(HugePage - 1);
+    if (aligned > base)
+        ::munmap(raw, aligned - base);
+    const std::uintptr_t end = aligned + bytes;
+    if (base + total > end)
+        ::munmap(reinterpret_cast<void *>(end), base + total - end);
+    // A hint: where transparent huge pages are off, these stay ordinary pages.
+    ::madvise(reinterpret_cast<void *>(aligned), bytes, MADV_HUGEPAGE);
+    d.mapped.fetch_add(bytes, std::memory_order_relaxed);
+    return reinterpret_cast<char *>(aligned);
+}
+
+//! A fresh range of bytes (a multiple of 16) from the current region. Caller holds d.mutex.
+char *carveLocked(Depot &d, std::size_t bytes)
+{
+    if (std::size_t(d.regionEnd - d.region) < bytes) {
+        const std::size_t size = std::max(RegionBytes, (bytes + HugePage - 1) & ~(HugePage - 1));
+        d.region = mapRegion(d, size);
+        d.regionEnd = d.region + size;
+    }
+    char *p = d.region;
+    d.region += bytes;
+    return p;
+}
+
+struct ClassCache {
+    FreeBlock *free = nullptr;
+    std::size_t count = 0;
+    char *span = nullptr; // carved, never handed out yet: [span, spanEnd)
+    char *spanEnd = nullptr;
+};
+
+struct ThreadCache {
+    ClassCache classes[ClassCount];
+    ~ThreadCache();
+};
+
+thread_local ThreadCache *t_cache = nullptr;
+thread_local bool t_cacheGone = false;
+
+ThreadCache *threadCache()
+{
+    if (t_cache)
+        return t_cache;
+    if (t_cacheGone)
+        return nullptr; // the thread is exiting: its cache is already handed back
+    thread_local ThreadCache cache;
+    t_cache = &cache;
+    return t_cache;
+}
+
+ThreadCache::~ThreadCache()
+{
+    t_cache = nullptr;
+    t_cacheGone = true;
+    Depot &d = depot();
+    std::lock_guard lock(d.mutex);
+    for (int c = 0; c < ClassCount; ++c) {
+        ClassCache &cc = classes[c];
+        const std::size_t size = blockSizeOf(c);
+        for (; cc.span && std::size_t(cc.spanEnd - cc.span) >= size; cc.span += size) {
+            auto *b = reinterpret_cast<FreeBlock *>(cc.span);
+            b->next = cc.free;
+            cc.free = b;
+        }
+        while (FreeBlock *b = cc.free) {
+            cc.free = b->next;
+            b->next = d.free[c];
+            d.free[c] = b;
+        }
+    }
+}
+
+//! Refills an empty class cache: blocks from the depot, else a new carving span.
+void refill(ClassCache &cc, int c, std::size_t size)
+{
+    Depot &d = depot();
+    std::lock_guard lock(d.mutex);
+    if (d.free[c]) {
+        const std::size_t keep = keepCount(size);
+        FreeBlock *head = d.free[c];
+        FreeBlock *tail = head;
+        std::size_t n = 1;
+        while (n < keep && tail->next) {
+            tail = tail->next;
+            ++n;
+        }
+        d.free[c] = tail->next;
+        tail->next = nullptr;
+        cc.free = head;
+        cc.count = n;
+        return;
+    }
+    const std::size_t bytes = std::max<std::size_t>(1, BatchBytes / size) * size;
+    cc.span = carveLocked(d, bytes);
+    cc.spanEnd = cc.span + bytes;
+}
+
+//! Hands all but keepCount blocks of a class back to the depot.
+void handBack(ClassCache &cc, int c, std::size_t size)
+{
+    const std::size_t keep = keepCount(size);
+    FreeBlock *last = cc.free;
+    for (std::size_t i = 1; i < keep; ++i)
+        last = last->next;
+    FreeBlock *surplus = last->next;
+    last->next = nullptr;
+    FreeBlock *tail = surplus;
+    while (tail->next)
+        tail = tail->next;
+    cc.count = keep;
+    Depot &d = depot();
+    std::lock_guard lock(d.mutex);
+    tail->next = d.free[c];
+    d.free[c] = surplus;
+}
+
+// An exiting thread (no cache any more) works on the depot directly.
+void *allocateShared(int c, std::size_t size)
+{
+    Depot &d = depot();
+    std::lock_guard lock(d.mutex);
+    if (FreeBlock *b = d.free[c]) {
+        d.free[c] = b->next;
+        return b;
+    }
+    return carveLocked(d, size);
+}
+
+void deallocateShared(void *p, int c)
+{
+    Depot &d = depot();
+    std::lock_guard lock(d.mutex);
+    auto *b = static_cast<FreeBlock *>(p);
+    b->next = d.free[c];
+    d.free[c] = b;
+}
+
+} // namespace
+
+void *BlockPool::allocate(std::size_t size)
+{
+    if (size > MaxBlock)
+        return ::operator new(size);
+    const int c = classOf(size);
+    ThreadCache *tc = threadCache();
+    const std::size_t blockSize = blockSizeOf(c);
+    if (!tc)
+        return allocateShared(c, blockSize);
+    ClassCache &cc = tc->classes[c];
+    if (!cc.free && std::size_t(cc.spanEnd - cc.span) < blockSize)
+        refill(cc, c, blockSize);
+    if (FreeBlock *b = cc.free) {
+        cc.free = b->next;
+        --cc.count;
+        return b;
+    }
+    char *p = cc.span;
+    cc.span += blockSize;
+    return p;
+}
+
+void BlockPool::deallocate(void *p, std::size_t size) noexcept
+{
+    if (!p)
+        return;
+    if (size > MaxBlock) {
+        ::operator delete(p, size);
+        return;
+    }
+    const int c = classOf(size);
+    ThreadCache *tc = threadCache();
+    if (!tc) {
+        deallocateShared(p, c);
+        return;
+    }
+    ClassCache &cc = tc->classes[c];
+    auto *b = static_cast<FreeBlock *>(p);
+    b->next = cc.free;
+    cc.free = b;
+    const std::size_t blockSize = blockSizeOf(c);
+    if (++cc.count > 2 * keepCount(blockSize))
+        handBack(cc, c, blockSize);
+}
+
+std::size_t BlockPool::mappedBytes() { return depot().mapped.load(std::memory_order_relaxed); }
+
+#else
+
+void *BlockPool::allocate(std::size_t size) { return ::operator new(size); }
+void BlockPool::deallocate(void *p, std::size_t size) noexcept { ::operator delete(p, size); }
+std::size_t BlockPool::mappedBytes() { return 0; }
+
+#endif
+
+} // namespace Loopscope
