@@ -9,7 +9,7 @@
 namespace Loopscope {
 
 TraceRecorder::Stream::Stream()
-    : chunks(new std::atomic<TraceEvent *>[MaxChunks])
+    : chunks(new std::atomic<Slot *>[MaxChunks])
 {
     for (int i = 0; i < MaxChunks; ++i)
         chunks[i].store(nullptr, std::memory_order_relaxed);
@@ -18,19 +18,20 @@ TraceRecorder::Stream::Stream()
 TraceRecorder::Stream::~Stream()
 {
     for (int i = 0; i < MaxChunks; ++i) {
-        if (TraceEvent *p = chunks[i].load(std::memory_order_relaxed))
+        if (Slot *p = chunks[i].load(std::memory_order_relaxed))
             BlockPool::deallocate(p, ChunkBytes);
     }
 }
 
-TraceEvent *TraceRecorder::Stream::allocate(quint64 c)
+TraceRecorder::Slot *TraceRecorder::Stream::allocate(quint64 c)
 {
     if (c >= quint64(MaxChunks))
-        qFatal("Loopscope: the trace is full (%llu events)", ChunkSize * MaxChunks);
+        qFatal("Loopscope: the trace is full (%llu slots)", ChunkSize * MaxChunks);
     static_assert(ChunkBytes <= BlockPool::MaxBlock, "chunks come from the pool");
-    // Raw memory: an event is written before it is read.
-    static_assert(std::is_trivially_copyable_v<TraceEvent>);
-    auto *p = static_cast<TraceEvent *>(BlockPool::allocate(ChunkBytes));
+    // Raw memory: a slot is written before it is read.
+    static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 16);
+    static_assert(int(EventType::Label) < 16, "an event type takes 4 bits of a slot");
+    auto *p = static_cast<Slot *>(BlockPool::allocate(ChunkBytes));
     chunks[c].store(p, std::memory_order_release);
     return p;
 }
@@ -39,11 +40,20 @@ void TraceRecorder::Stream::copy(quint64 from, quint64 to, std::vector<TraceEven
 {
     out.reserve(out.size() + (to - from));
     while (from < to) {
-        const TraceEvent *p = chunks[from >> ChunkBits].load(std::memory_order_acquire);
-        const quint64 chunkEnd = std::min(to, (from | ChunkMask) + 1);
-        const quint64 base = from & ~ChunkMask;
-        out.insert(out.end(), p + (from - base), p + (chunkEnd - base));
-        from = chunkEnd;
+        const Slot &s = readAt(from++);
+        TraceEvent e;
+        e.timeNs = qint64(s.word) >> 9;
+        e.type = EventType((s.word >> 4) & 15);
+        e.code = quint8(s.word & 15);
+        e.unit = s.unit;
+        e.a = s.a;
+        if (s.word & (1u << 8)) {
+            const quint64 x = readAt(from++).word;
+            e.b = quint32(x);
+            e.lane = quint16(x >> 32);
+            e.code = quint8(x >> 48);
+        }
+        out.push_back(e);
     }
 }
 
@@ -85,9 +95,7 @@ void TraceRecorder::appendShared(TraceEvent event, const Clock &clock)
 {
     std::lock_guard lock(m_sharedMutex);
     event.timeNs = clock.nowNs();
-    const quint64 n = m_shared.count.load(std::memory_order_relaxed);
-    m_shared.chunk(n)[n & ChunkMask] = event;
-    m_shared.count.store(n + 1, std::memory_order_release);
+    m_shared.write(event);
 }
 
 void TraceRecorder::readNew(Cursor &cursor, std::vector<TraceEvent> &out) const
@@ -102,17 +110,10 @@ void TraceRecorder::readNew(Cursor &cursor, std::vector<TraceEvent> &out) const
     cursor.shared = sharedEnd;
 }
 
-quint64 TraceRecorder::size() const
-{
-    return m_loop.count.load(std::memory_order_acquire)
-        + m_shared.count.load(std::memory_order_acquire);
-}
-
 quint64 TraceRecorder::memoryBytes() const
 {
     auto chunksOf = [](quint64 n) { return (n + ChunkMask) >> ChunkBits; };
-    quint64 bytes = (chunksOf(m_loop.count.load()) + chunksOf(m_shared.count.load())) * ChunkSize
-        * sizeof(TraceEvent);
+    quint64 bytes = (chunksOf(m_loop.count.load()) + chunksOf(m_shared.count.load())) * ChunkBytes;
     std::lock_guard lock(m_stringMutex);
     for (const QString &s : m_strings)
         bytes += quint64(s.size()) * 2 + 48;

@@ -24,6 +24,11 @@ class Clock;
 //!
 //! Per unit, the loop stream's events come before the shared stream's (a unit is created on the
 //! loop before a worker touches it); readNew() keeps that order in what it returns.
+//!
+//! Stored, an event takes one 16-byte slot (time, type, code, unit, a); one that carries a lane,
+//! a b (label, error) or a large code takes a second slot for them. Most events of a task
+//! (states, links, a plain finish) fit one slot, which halves what the trace of a big run weighs
+//! against 24-byte TraceEvents. readNew() hands out whole TraceEvents.
 class TraceRecorder
 {
 public:
@@ -47,43 +52,60 @@ public:
     QStringList strings() const;
 
     //! Loop stream: only the loop thread calls this.
-    void append(const TraceEvent &event)
-    {
-        const quint64 n = m_loop.count.load(std::memory_order_relaxed);
-        TraceEvent *chunk = m_loop.chunk(n);
-        chunk[n & ChunkMask] = event;
-        m_loop.count.store(n + 1, std::memory_order_release);
-    }
+    void append(const TraceEvent &event) { m_loop.write(event); }
     //! Shared stream: any thread. The time is read from clock under the lock, so the shared
     //! stream stays ordered by time.
     void appendShared(TraceEvent event, const Clock &clock);
 
     //! Appends everything new since cursor to out and advances it. Any thread.
     void readNew(Cursor &cursor, std::vector<TraceEvent> &out) const;
-    //! Number of events so far (both streams).
-    quint64 size() const;
     //! Bytes held by events and strings (for the benchmark's bytes per task).
     quint64 memoryBytes() const;
 
 private:
+    //! A stored event, or the extension slot after one (see the class comment).
+    struct Slot {
+        quint64 word; // time << 9 | extended << 8 | type << 4 | code; extension: code << 48 | lane << 32 | b
+        quint32 unit;
+        quint32 a;
+    };
     static constexpr int ChunkBits = 14;
     static constexpr quint64 ChunkSize = quint64(1) << ChunkBits;
     static constexpr quint64 ChunkMask = ChunkSize - 1;
-    static constexpr std::size_t ChunkBytes = ChunkSize * sizeof(TraceEvent);
+    static constexpr std::size_t ChunkBytes = ChunkSize * sizeof(Slot);
     static constexpr int MaxChunks = 1 << 15;
 
     struct Stream {
-        std::atomic<quint64> count{0};
-        std::unique_ptr<std::atomic<TraceEvent *>[]> chunks;
+        std::atomic<quint64> count{0}; // slots published
+        std::unique_ptr<std::atomic<Slot *>[]> chunks;
         Stream();
         ~Stream();
-        TraceEvent *chunk(quint64 index)
+        Slot &at(quint64 index)
         {
             const quint64 c = index >> ChunkBits;
-            TraceEvent *p = chunks[c].load(std::memory_order_relaxed);
-            return p ? p : allocate(c);
+            Slot *p = chunks[c].load(std::memory_order_relaxed);
+            return (p ? p : allocate(c))[index & ChunkMask];
         }
-        TraceEvent *allocate(quint64 c);
+        const Slot &readAt(quint64 index) const
+        {
+            return chunks[index >> ChunkBits].load(std::memory_order_acquire)[index & ChunkMask];
+        }
+        //! One writer at a time: both slots are written before the count publishes them.
+        void write(const TraceEvent &event)
+        {
+            const quint64 n = count.load(std::memory_order_relaxed);
+            const bool extended = event.b != 0 || event.lane != 0 || event.code > 15;
+            // 55 bits of time: +-208 days of scenario time; anything beyond is pinned there.
+            constexpr qint64 Limit = (qint64(1) << 54) - 1;
+            const qint64 time = event.timeNs > Limit ? Limit : event.timeNs < -Limit ? -Limit : event.timeNs;
+            at(n) = {quint64(time) << 9 | quint64(extended) << 8
+                         | quint64(event.type) << 4 | (event.code & 15u),
+                     event.unit, event.a};
+            if (extended)
+                at(n + 1) = {quint64(event.code) << 48 | quint64(event.lane) << 32 | event.b, 0, 0};
+            count.store(n + 1 + quint64(extended), std::memory_order_release);
+        }
+        Slot *allocate(quint64 c);
         void copy(quint64 from, quint64 to, std::vector<TraceEvent> &out) const;
     };
 

@@ -58,6 +58,43 @@ TEST_CASE("TraceRecorder keeps every event across chunks and threads", "[trace]"
     REQUIRE(recorder.string(name) == QStringLiteral("worker counter"));
 }
 
+TEST_CASE("TraceRecorder gives back every field of every event as written", "[trace]")
+{
+    TraceRecorder recorder;
+    std::vector<TraceEvent> written;
+    // Past a chunk's end (16384 slots), so some two-slot events straddle one.
+    for (int i = 0; i < 20000; ++i) {
+        TraceEvent e;
+        e.timeNs = (i % 7 == 0) ? -qint64(i) : qint64(i) * 1'000'003;
+        e.unit = quint32(i * 2654435761u);
+        e.type = EventType(i % (int(EventType::Label) + 1));
+        e.code = quint8(i % 3 == 0 ? i % 256 : i % 6);
+        e.lane = quint16(i % 5 == 0 ? i % 65536 : 0);
+        e.a = quint32(i) * 40503u;
+        e.b = (i % 4 == 0) ? quint32(i) * 7u : 0;
+        written.push_back(e);
+        recorder.append(e);
+    }
+    // 208 days and more is pinned, never wrapped.
+    recorder.append({qint64(1) << 60, 1, EventType::Deadline, 0, 0, 0, 0});
+
+    std::vector<TraceEvent> read;
+    TraceRecorder::Cursor cursor;
+    recorder.readNew(cursor, read);
+    REQUIRE(read.size() == written.size() + 1);
+    for (std::size_t i = 0; i < written.size(); ++i) {
+        INFO("event " << i);
+        REQUIRE(read[i].timeNs == written[i].timeNs);
+        REQUIRE(read[i].unit == written[i].unit);
+        REQUIRE(read[i].type == written[i].type);
+        REQUIRE(read[i].code == written[i].code);
+        REQUIRE(read[i].lane == written[i].lane);
+        REQUIRE(read[i].a == written[i].a);
+        REQUIRE(read[i].b == written[i].b);
+    }
+    CHECK(read.back().timeNs > qint64(1) << 53);
+}
+
 TEST_CASE("TraceRecorder interns strings once", "[trace]")
 {
     TraceRecorder recorder;
