@@ -44,12 +44,18 @@ public:
     bool locked() const { return m_value == 0 || m_waitCount > 0; }
     void release();
 
+    class Acquire;
+    //! What acquire() returns: only the semaphore; the await builds the Acquire in the frame.
+    struct AcquireRequest {
+        using RuntimeAwaiter = Acquire;
+        Semaphore *semaphore;
+    };
     class Acquire
     {
     public:
         static constexpr UnitState WaitState = UnitState::Queued;
-        explicit Acquire(Semaphore *s)
-            : m_sem(s)
+        Acquire(AcquireRequest request)
+            : m_sem(request.semaphore)
         {
         }
         Acquire(Acquire &&o) noexcept
@@ -73,7 +79,7 @@ public:
     };
 
     //! `auto permit = co_await semaphore.acquire();`
-    Acquire acquire() { return Acquire(this); }
+    AcquireRequest acquire() { return AcquireRequest{this}; }
 
 private:
     void unlink(Acquire *a);

@@ -55,7 +55,7 @@ private:
 //! What sleep() returns: only the duration, so the frame of a coroutine that awaits it holds
 //! the timer state once (in the SleepWait the await builds from it).
 struct SleepAwaitable {
-    using Awaiter = SleepWait;
+    using RuntimeAwaiter = SleepWait;
     qint64 durationNs;
 };
 

@@ -28,16 +28,17 @@ class Task;
 //! when the task is resumed by a cancellation instead of its result (give back what was granted).
 namespace detail {
 //! What a coroutine frame holds while it awaits A: A itself, or, when A is only a description
-//! of the wait (sleep's duration), the A::Awaiter built from it, so the frame holds the wait's
-//! state once and not the description besides.
+//! of the wait (sleep's duration, the semaphore to acquire), the A::RuntimeAwaiter built from
+//! it, so the frame holds the wait's state once and not a second copy besides (g++ keeps the
+//! awaited temporary in the frame next to the awaiter).
 template<typename A>
 struct AwaiterFor {
     using type = A;
 };
 template<typename A>
-    requires requires { typename A::Awaiter; }
+    requires requires { typename A::RuntimeAwaiter; }
 struct AwaiterFor<A> {
-    using type = typename A::Awaiter;
+    using type = typename A::RuntimeAwaiter;
 };
 template<typename A>
 using AwaiterOf = typename AwaiterFor<A>::type;
