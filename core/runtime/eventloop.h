@@ -1,5 +1,6 @@
 #pragma once
 
+#include "blockpool.h"
 #include "clock.h"
 #include "taskcore.h"
 #include "tracerecorder.h"
@@ -148,9 +149,10 @@ private:
 
     Clock m_clock;
     TraceRecorder *m_recorder;
-    std::vector<ReadyItem> m_ready;
-    std::vector<ReadyItem> m_running;
-    std::vector<TimerNode *> m_heap;
+    // A turn of a big run holds a million items: pool memory (huge pages), kept between turns.
+    std::vector<ReadyItem, PoolAllocator<ReadyItem>> m_ready;
+    std::vector<ReadyItem, PoolAllocator<ReadyItem>> m_running;
+    std::vector<TimerNode *, PoolAllocator<TimerNode *>> m_heap;
     quint64 m_timerSeq = 0;
     QTimer *m_timer;
     bool m_pumping = false;

@@ -2,7 +2,7 @@
 
 namespace Loopscope::detail {
 
-GatherWait::GatherWait(std::vector<TaskCore *> children, bool failFast)
+GatherWait::GatherWait(Children children, bool failFast)
     : m_children(std::move(children))
     , m_failFast(failFast)
 {
@@ -19,7 +19,7 @@ GatherWait::GatherWait(GatherWait &&o) noexcept
 GatherWait::~GatherWait()
 {
     for (std::size_t i = 0; i < m_children.size(); ++i) {
-        if (m_nodes)
+        if (!m_nodes.empty())
             m_children[i]->removeDoneCallback(&m_nodes[i]);
         m_children[i]->deref();
     }
@@ -37,7 +37,7 @@ bool GatherWait::ready() const
 void GatherWait::suspend(TaskCore *task, quint32 unit)
 {
     m_waiter = task;
-    m_nodes.reset(new Node[m_children.size()]);
+    m_nodes.resize(m_children.size());
     EventLoop *loop = task->loop();
     const qint64 now = loop->nowNs(); // one instant for all the links
     for (std::size_t i = 0; i < m_children.size(); ++i) {

@@ -18,7 +18,8 @@ namespace detail {
 class GatherWait
 {
 public:
-    GatherWait(std::vector<TaskCore *> children, bool failFast);
+    using Children = std::vector<TaskCore *, PoolAllocator<TaskCore *>>;
+    GatherWait(Children children, bool failFast);
     GatherWait(GatherWait &&) noexcept;
     ~GatherWait();
 
@@ -32,8 +33,8 @@ private:
     };
     void childDone(TaskCore *child);
 
-    std::vector<TaskCore *> m_children;
-    std::unique_ptr<Node[]> m_nodes;
+    Children m_children;
+    std::vector<Node, PoolAllocator<Node>> m_nodes; // made in suspend(); never moves after
     TaskCore *m_waiter = nullptr;
     std::exception_ptr m_firstError;
     int m_remaining = 0;
@@ -43,9 +44,9 @@ private:
 };
 
 template<typename T>
-std::vector<TaskCore *> coresOf(const std::vector<Task<T>> &tasks)
+GatherWait::Children coresOf(const std::vector<Task<T>> &tasks)
 {
-    std::vector<TaskCore *> cores;
+    GatherWait::Children cores;
     cores.reserve(tasks.size());
     for (const auto &t : tasks)
         cores.push_back(t.core());

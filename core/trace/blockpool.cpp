@@ -71,7 +71,8 @@ Depot &depot()
     return *d;
 }
 
-char *mapRegion(Depot &d, std::size_t bytes)
+//! bytes (a multiple of HugePage) at a HugePage-aligned address, huge pages asked for.
+char *mapHuge(std::size_t bytes)
 {
     const std::size_t total = bytes + HugePage;
     void *raw = ::mmap(nullptr, total, PROT_READ | PROT_WRITE,
@@ -87,15 +88,23 @@ char *mapRegion(Depot &d, std::size_t bytes)
         ::munmap(reinterpret_cast<void *>(end), base + total - end);
     // A hint: where transparent huge pages are off, these stay ordinary pages.
     ::madvise(reinterpret_cast<void *>(aligned), bytes, MADV_HUGEPAGE);
-    d.mapped.fetch_add(bytes, std::memory_order_relaxed);
     return reinterpret_cast<char *>(aligned);
+}
+
+std::size_t roundToHugePages(std::size_t bytes) { return (bytes + HugePage - 1) & ~(HugePage - 1); }
+
+char *mapRegion(Depot &d, std::size_t bytes)
+{
+    char *p = mapHuge(bytes);
+    d.mapped.fetch_add(bytes, std::memory_order_relaxed);
+    return p;
 }
 
 //! A fresh range of bytes (a multiple of 16) from the current region. Caller holds d.mutex.
 char *carveLocked(Depot &d, std::size_t bytes)
 {
     if (std::size_t(d.regionEnd - d.region) < bytes) {
-        const std::size_t size = std::max(RegionBytes, (bytes + HugePage - 1) & ~(HugePage - 1));
+        const std::size_t size = std::max(RegionBytes, roundToHugePages(bytes));
         d.region = mapRegion(d, size);
         d.regionEnd = d.region + size;
     }
@@ -222,7 +231,7 @@ void deallocateShared(void *p, int c)
 void *BlockPool::allocate(std::size_t size)
 {
     if (size > MaxBlock)
-        return ::operator new(size);
+        return size >= HugePage ? mapHuge(roundToHugePages(size)) : ::operator new(size);
     const int c = classOf(size);
     ThreadCache *tc = threadCache();
     const std::size_t blockSize = blockSizeOf(c);
@@ -246,7 +255,10 @@ void BlockPool::deallocate(void *p, std::size_t size) noexcept
     if (!p)
         return;
     if (size > MaxBlock) {
-        ::operator delete(p, size);
+        if (size >= HugePage)
+            ::munmap(p, roundToHugePages(size));
+        else
+            ::operator delete(p, size);
         return;
     }
     const int c = classOf(size);

@@ -14,7 +14,9 @@ namespace Loopscope {
 //! the fast path; it hands surplus blocks (and, when it exits, all of them) to a shared depot,
 //! so what one thread frees (a trace the GUI drops) serves the next run on another thread.
 //! Regions stay mapped for the life of the process: the pool holds as much as the largest run
-//! needed, ready for the next. Larger sizes go to operator new.
+//! needed, ready for the next. Larger sizes of 2 MiB and more get a huge-page mapping of their
+//! own, unmapped when freed (the runtime's big arrays: ready queue, timer heap, gather's
+//! nodes, through PoolAllocator); those in between go to operator new.
 //!
 //! Any thread; deallocate() takes the size given to allocate(). Under AddressSanitizer or
 //! ThreadSanitizer both are plain operator new and delete, so the sanitizers see every object.
@@ -26,8 +28,26 @@ public:
     static void *allocate(std::size_t size);
     static void deallocate(void *p, std::size_t size) noexcept;
 
-    //! Bytes of huge-page regions mapped so far (for tests and the benchmark).
+    //! Bytes of huge-page regions mapped so far for small blocks (for tests).
     static std::size_t mappedBytes();
+};
+
+//! A standard allocator over BlockPool, for the runtime's containers.
+template<typename T>
+struct PoolAllocator {
+    using value_type = T;
+    PoolAllocator() = default;
+    template<typename U>
+    PoolAllocator(const PoolAllocator<U> &) noexcept
+    {
+    }
+    T *allocate(std::size_t n) { return static_cast<T *>(BlockPool::allocate(n * sizeof(T))); }
+    void deallocate(T *p, std::size_t n) noexcept { BlockPool::deallocate(p, n * sizeof(T)); }
+    template<typename U>
+    bool operator==(const PoolAllocator<U> &) const noexcept
+    {
+        return true;
+    }
 };
 
 } // namespace Loopscope

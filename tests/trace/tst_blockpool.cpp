@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <QtGlobal>
+
 #include <cstdint>
 #include <cstring>
 #include <set>
@@ -33,7 +35,8 @@ TEST_CASE("BlockPool gives aligned, distinct blocks of every size", "[trace][blo
 {
     std::vector<std::pair<void *, std::size_t>> blocks;
     std::set<std::uintptr_t> starts;
-    for (std::size_t size = 1; size <= BlockPool::MaxBlock * 2; size = size * 3 / 2 + 1) {
+    // Small classes, the classes per doubling, operator new, and huge-page mappings of their own.
+    for (std::size_t size = 1; size <= BlockPool::MaxBlock * 16; size = size * 3 / 2 + 1) {
         void *p = BlockPool::allocate(size);
         REQUIRE(p);
         CHECK(reinterpret_cast<std::uintptr_t>(p) % alignof(std::max_align_t) == 0);
@@ -76,4 +79,20 @@ TEST_CASE("BlockPool reuses what runs on other threads freed", "[trace][blockpoo
         BlockPool::deallocate(p, 160);
     run();
     CHECK(BlockPool::mappedBytes() == afterFirst);
+}
+
+TEST_CASE("PoolAllocator keeps a growing container's contents", "[trace][blockpool]")
+{
+    // Through every kind of block as it grows: small, per-doubling, operator new, own mapping.
+    std::vector<quint64, PoolAllocator<quint64>> v;
+    for (quint64 i = 0; i < 1'000'000; ++i)
+        v.push_back(i * 2654435761u);
+    std::size_t wrong = 0;
+    for (quint64 i = 0; i < v.size(); ++i)
+        wrong += v[i] != i * 2654435761u;
+    REQUIRE(v.size() == 1'000'000);
+    REQUIRE(wrong == 0);
+    v.clear();
+    v.shrink_to_fit();
+    CHECK(v.capacity() == 0);
 }
