@@ -2,6 +2,7 @@
 
 #include <QLocale>
 
+#include <charconv>
 #include <cmath>
 
 namespace Loopscope::detail {
@@ -30,7 +31,7 @@ void JsonWriter::beforeValue()
         m_newline = false;
     } else if (level.breaks) {
         m_out.append('\n');
-        m_out.append(QByteArray(qsizetype(m_levels.size()) * 2, ' '));
+        m_out.append(qsizetype(m_levels.size()) * 2, ' ');
     }
 }
 
@@ -50,7 +51,7 @@ void JsonWriter::close(char bracket)
         m_newline = false;
     } else if (level.breaks && !level.first) {
         m_out.append('\n');
-        m_out.append(QByteArray(qsizetype(m_levels.size()) * 2, ' '));
+        m_out.append(qsizetype(m_levels.size()) * 2, ' ');
     }
     m_out.append(bracket);
 }
@@ -112,7 +113,9 @@ void JsonWriter::value(QLatin1String text)
 void JsonWriter::value(qint64 number)
 {
     beforeValue();
-    m_out.append(QByteArray::number(number));
+    char buffer[24];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, number).ptr;
+    m_out.append(buffer, end - buffer);
 }
 
 void JsonWriter::value(double number)
@@ -145,12 +148,27 @@ void JsonWriter::fixed(qint64 scaled, int decimals, int minDecimals)
 
 namespace {
 
+bool needsEscape(char c)
+{
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+}
+
 void appendEscaped(QByteArray &out, QByteArrayView utf8)
 {
     static const char Hex[] = "0123456789abcdef";
     out.append('"');
-    for (const char c : utf8) {
-        const auto u = static_cast<unsigned char>(c);
+    const char *p = utf8.data();
+    const char *const end = p + utf8.size();
+    while (p != end) {
+        // Runs that need no escape (nearly all text) go in whole.
+        const char *run = p;
+        while (p != end && !needsEscape(*p))
+            ++p;
+        if (p != run)
+            out.append(run, p - run);
+        if (p == end)
+            break;
+        const char c = *p++;
         switch (c) {
         case '"':
             out.append("\\\"");
@@ -173,19 +191,16 @@ void appendEscaped(QByteArray &out, QByteArrayView utf8)
         case '\f':
             out.append("\\f");
             break;
-        default:
-            if (u < 0x20) {
-                out.append("\\u00");
-                out.append(Hex[u >> 4]);
-                out.append(Hex[u & 0xf]);
-            } else {
-                out.append(c);
-            }
+        default: {
+            const auto u = static_cast<unsigned char>(c);
+            out.append("\\u00");
+            out.append(Hex[u >> 4]);
+            out.append(Hex[u & 0xf]);
+        }
         }
     }
     out.append('"');
 }
-
 } // namespace
 
 void JsonWriter::appendString(QByteArray &out, const QString &text)
@@ -215,18 +230,24 @@ void JsonWriter::appendFixed(QByteArray &out, qint64 scaled, int decimals, int m
     const quint64 whole = magnitude / divisor;
     quint64 fraction = magnitude % divisor;
 
-    QByteArray digits = QByteArray::number(fraction).rightJustified(decimals, '0');
-    qsizetype keep = digits.size();
-    while (keep > minDecimals && digits.at(keep - 1) == '0')
+    // The fraction as exactly `decimals` digits, then trailing zeros beyond minDecimals dropped.
+    char digits[24];
+    for (int i = decimals - 1; i >= 0; --i) {
+        digits[i] = char('0' + fraction % 10);
+        fraction /= 10;
+    }
+    int keep = decimals;
+    while (keep > minDecimals && digits[keep - 1] == '0')
         --keep;
-    digits.truncate(keep);
 
     if (negative)
         out.append('-');
-    out.append(QByteArray::number(whole));
-    if (!digits.isEmpty()) {
+    char buffer[24];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, whole).ptr;
+    out.append(buffer, end - buffer);
+    if (keep > 0) {
         out.append('.');
-        out.append(digits);
+        out.append(digits, keep);
     }
 }
 
