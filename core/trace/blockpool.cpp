@@ -231,7 +231,7 @@ void deallocateShared(void *p, int c)
 void *BlockPool::allocate(std::size_t size)
 {
     if (size > MaxBlock)
-        return size >= HugePage ? mapHuge(roundToHugePages(size)) : ::operator new(size);
+        return mapHuge(roundToHugePages(size));
     const int c = classOf(size);
     ThreadCache *tc = threadCache();
     const std::size_t blockSize = blockSizeOf(c);
@@ -255,10 +255,7 @@ void BlockPool::deallocate(void *p, std::size_t size) noexcept
     if (!p)
         return;
     if (size > MaxBlock) {
-        if (size >= HugePage)
-            ::munmap(p, roundToHugePages(size));
-        else
-            ::operator delete(p, size);
+        ::munmap(p, roundToHugePages(size));
         return;
     }
     const int c = classOf(size);

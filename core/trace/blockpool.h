@@ -14,9 +14,9 @@ namespace Loopscope {
 //! the fast path; it hands surplus blocks (and, when it exits, all of them) to a shared depot,
 //! so what one thread frees (a trace the GUI drops) serves the next run on another thread.
 //! Regions stay mapped for the life of the process: the pool holds as much as the largest run
-//! needed, ready for the next. Larger sizes of 2 MiB and more get a huge-page mapping of their
-//! own, unmapped when freed (the runtime's big arrays: ready queue, timer heap, gather's
-//! nodes, through PoolAllocator); those in between go to operator new.
+//! needed, ready for the next. Larger sizes get a huge-page mapping of their own (rounded up to
+//! 2 MiB), unmapped when freed: the runtime's big arrays (ready queue, timer heap, gather's
+//! nodes, through PoolAllocator).
 //!
 //! Any thread; deallocate() takes the size given to allocate(). Under AddressSanitizer or
 //! ThreadSanitizer both are plain operator new and delete, so the sanitizers see every object.
