@@ -175,8 +175,7 @@ struct PromiseBase {
     {
         return std::forward<A>(a);
     }
-    //! By value: the awaitable is built in this call's stack and moved into the Traced awaiter,
-    //! so the coroutine frame holds one copy of it, not two.
+    //! By value, so that A is the awaitable's own type (never a reference) for AwaiterOf.
     template<RuntimeAwaitable A>
     Traced<A> await_transform(A a)
     {
