@@ -67,7 +67,8 @@ struct Depot {
 
 Depot &depot()
 {
-    static Depot *d = new Depot; // never destroyed: threads may free into it while the process exits
+    // Never destroyed: threads may free into it while the process exits.
+    static Depot *d = new Depot;
     return *d;
 }
 

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -65,7 +66,9 @@ public:
 private:
     //! A stored event, or the extension slot after one (see the class comment).
     struct Slot {
-        quint64 word; // time << 9 | extended << 8 | type << 4 | code; extension: code << 48 | lane << 32 | b
+        // time << 9 | extended << 8 | type << 4 | code; in an extension slot:
+        // code << 48 | lane << 32 | b
+        quint64 word;
         quint32 unit;
         quint32 a;
     };
@@ -97,7 +100,7 @@ private:
             const bool extended = event.b != 0 || event.lane != 0 || event.code > 15;
             // 55 bits of time: +-208 days of scenario time; anything beyond is pinned there.
             constexpr qint64 Limit = (qint64(1) << 54) - 1;
-            const qint64 time = event.timeNs > Limit ? Limit : event.timeNs < -Limit ? -Limit : event.timeNs;
+            const qint64 time = std::clamp(event.timeNs, -Limit, Limit);
             at(n) = {quint64(time) << 9 | quint64(extended) << 8
                          | quint64(event.type) << 4 | (event.code & 15u),
                      event.unit, event.a};

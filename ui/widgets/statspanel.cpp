@@ -85,7 +85,8 @@ void StatsPanel::setStats(const RunStats &s, bool finished)
                 if (const int c = s.outcomes[std::size_t(outcome)])
                     parts << QStringLiteral("%1 %2").arg(c).arg(QLatin1String(name));
             }
-            text = s.units == 1 ? QStringLiteral("1 task") : QStringLiteral("%1 tasks").arg(s.units);
+            text = s.units == 1 ? QStringLiteral("1 task")
+                                : QStringLiteral("%1 tasks").arg(s.units);
             if (!parts.isEmpty())
                 text += QStringLiteral(": ") + parts.join(QStringLiteral(", "));
         }
