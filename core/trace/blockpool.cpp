@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -38,7 +39,7 @@ int classOf(std::size_t size)
     return SmallClasses + (p - 10) * StepsPerDoubling + steps - 9;
 }
 
-std::size_t blockSizeOf(int c)
+constexpr std::size_t blockSizeOf(int c)
 {
     if (c < SmallClasses)
         return std::size_t(c + 1) * SmallStep;
@@ -47,11 +48,21 @@ std::size_t blockSizeOf(int c)
     return std::size_t(9 + k % StepsPerDoubling) << (p - 3);
 }
 
-//! Blocks a thread keeps of a class after handing surplus back (it hands back above twice that).
-std::size_t keepCount(std::size_t blockSize)
-{
-    return std::max<std::size_t>(1, BatchBytes / blockSize);
-}
+// Per class, computed once: the block size, and how many blocks a thread keeps after handing
+// surplus back (it hands back above twice that).
+constexpr auto BlockSizes = [] {
+    std::array<std::size_t, ClassCount> sizes{};
+    for (int c = 0; c < ClassCount; ++c)
+        sizes[std::size_t(c)] = blockSizeOf(c);
+    return sizes;
+}();
+constexpr auto KeepCounts = [] {
+    std::array<std::size_t, ClassCount> keep{};
+    for (int c = 0; c < ClassCount; ++c)
+        keep[std::size_t(c)] = std::max<std::size_t>(1, BatchBytes / BlockSizes[std::size_t(c)]);
+    return keep;
+}();
+static_assert(BlockSizes[ClassCount - 1] == BlockPool::MaxBlock);
 
 struct FreeBlock {
     FreeBlock *next;
@@ -148,7 +159,7 @@ ThreadCache::~ThreadCache()
     std::lock_guard lock(d.mutex);
     for (int c = 0; c < ClassCount; ++c) {
         ClassCache &cc = classes[c];
-        const std::size_t size = blockSizeOf(c);
+        const std::size_t size = BlockSizes[std::size_t(c)];
         for (; cc.span && std::size_t(cc.spanEnd - cc.span) >= size; cc.span += size) {
             auto *b = reinterpret_cast<FreeBlock *>(cc.span);
             b->next = cc.free;
@@ -163,12 +174,12 @@ ThreadCache::~ThreadCache()
 }
 
 //! Refills an empty class cache: blocks from the depot, else a new carving span.
-void refill(ClassCache &cc, int c, std::size_t size)
+void refill(ClassCache &cc, int c)
 {
     Depot &d = depot();
     std::lock_guard lock(d.mutex);
     if (d.free[c]) {
-        const std::size_t keep = keepCount(size);
+        const std::size_t keep = KeepCounts[std::size_t(c)];
         FreeBlock *head = d.free[c];
         FreeBlock *tail = head;
         std::size_t n = 1;
@@ -182,15 +193,16 @@ void refill(ClassCache &cc, int c, std::size_t size)
         cc.count = n;
         return;
     }
+    const std::size_t size = BlockSizes[std::size_t(c)];
     const std::size_t bytes = std::max<std::size_t>(1, BatchBytes / size) * size;
     cc.span = carveLocked(d, bytes);
     cc.spanEnd = cc.span + bytes;
 }
 
-//! Hands all but keepCount blocks of a class back to the depot.
-void handBack(ClassCache &cc, int c, std::size_t size)
+//! Hands all but KeepCounts[c] blocks of a class back to the depot.
+void handBack(ClassCache &cc, int c)
 {
-    const std::size_t keep = keepCount(size);
+    const std::size_t keep = KeepCounts[std::size_t(c)];
     FreeBlock *last = cc.free;
     for (std::size_t i = 1; i < keep; ++i)
         last = last->next;
@@ -235,12 +247,12 @@ void *BlockPool::allocate(std::size_t size)
         return mapHuge(roundToHugePages(size));
     const int c = classOf(size);
     ThreadCache *tc = threadCache();
-    const std::size_t blockSize = blockSizeOf(c);
+    const std::size_t blockSize = BlockSizes[std::size_t(c)];
     if (!tc)
         return allocateShared(c, blockSize);
     ClassCache &cc = tc->classes[c];
     if (!cc.free && std::size_t(cc.spanEnd - cc.span) < blockSize)
-        refill(cc, c, blockSize);
+        refill(cc, c);
     if (FreeBlock *b = cc.free) {
         cc.free = b->next;
         --cc.count;
@@ -269,9 +281,8 @@ void BlockPool::deallocate(void *p, std::size_t size) noexcept
     auto *b = static_cast<FreeBlock *>(p);
     b->next = cc.free;
     cc.free = b;
-    const std::size_t blockSize = blockSizeOf(c);
-    if (++cc.count > 2 * keepCount(blockSize))
-        handBack(cc, c, blockSize);
+    if (++cc.count > 2 * KeepCounts[std::size_t(c)])
+        handBack(cc, c);
 }
 
 std::size_t BlockPool::mappedBytes() { return depot().mapped.load(std::memory_order_relaxed); }
