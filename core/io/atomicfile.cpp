@@ -1,5 +1,6 @@
 #include "atomicfile.h"
 
+#include <QFileInfo>
 #include <QSaveFile>
 
 namespace Loopscope {
@@ -11,6 +12,19 @@ bool failed(const QString &path, const QString &reason, QString *error)
     if (error)
         *error = QStringLiteral("cannot write %1: %2").arg(path, reason);
     return false;
+}
+
+// QSaveFile reports a missing or unwritable folder in terms of its temporary file; say it plainly.
+QString openFailure(const QString &path, const QSaveFile &file)
+{
+    const QFileInfo dir(QFileInfo(path).absolutePath());
+    if (!dir.exists())
+        return QStringLiteral("No such file or directory");
+    if (!dir.isDir())
+        return QStringLiteral("Not a directory");
+    if (!dir.isWritable())
+        return QStringLiteral("Permission denied");
+    return file.errorString();
 }
 
 } // namespace
@@ -35,7 +49,7 @@ bool writeFileAtomically(
         return failed(QStringLiteral("\"\""), QStringLiteral("no file name given"), error);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        return failed(path, file.errorString(), error);
+        return failed(path, openFailure(path, file), error);
     QString why;
     if (!write || !write(file, &why)) {
         file.cancelWriting();

@@ -2,6 +2,7 @@
 
 #include "jsonwriter.h"
 #include "tracedata.h"
+#include "wording.h"
 
 #include <array>
 
@@ -135,23 +136,13 @@ QString SummaryWriter::resultLine(const TraceData &data)
         if (index < counts.size())
             ++counts[index];
     }
-    struct Part
-    {
-        Outcome outcome;
-        const char *text;
-    };
-    static constexpr Part Parts[] = {
-        { Outcome::Completed, "completed" },
-        { Outcome::Failed, "failed" },
-        { Outcome::Cancelled, "cancelled" },
-        { Outcome::TimedOut, "timed out" },
-        { Outcome::NeverAwaited, "never awaited" },
-        { Outcome::None, "not ended" },
-    };
+    // The result line lists outcomes in this order; not ended last.
+    static constexpr Outcome Order[] = {Outcome::Completed, Outcome::Failed, Outcome::Cancelled,
+                                        Outcome::TimedOut,  Outcome::NeverAwaited, Outcome::None};
     QStringList parts;
-    for (const Part &p : Parts) {
-        if (const int n = counts[std::size_t(p.outcome)])
-            parts.append(QStringLiteral("%1 %2").arg(n).arg(QLatin1String(p.text)));
+    for (const Outcome o : Order) {
+        if (const int n = counts[std::size_t(o)])
+            parts.append(QStringLiteral("%1 %2").arg(n).arg(Wording::outcome(o)));
     }
 
     const QString scenario

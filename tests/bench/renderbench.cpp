@@ -7,6 +7,7 @@
 #include "imageexporter.h"
 #include "runtime/runtime.h"
 #include "scenarios/scenarioregistry.h"
+#include "timelinegeometry.h"
 #include "timelinelayout.h"
 #include "timelinepainter.h"
 #include "timelinestyle.h"
@@ -64,7 +65,8 @@ int runRender(int argc, char **argv, int n)
 
     QImage image(1920, 1080, QImage::Format_ARGB32_Premultiplied);
     const QRect target = image.rect();
-    const QRect area = TimelinePainter::timeArea(target, style);
+    const TimelineGeometry geo = TimelineGeometry::compute(style, target);
+    const QRect area = geo.timeArea;
     const qint64 total = data.info.totalNs;
     struct Zoom {
         const char *name;
@@ -86,7 +88,7 @@ int runRender(int argc, char **argv, int n)
             image.fill(Qt::white);
             timer.restart();
             QPainter painter(&image);
-            TimelinePainter::paint(painter, data, layout, viewport, style, target, {});
+            TimelinePainter::paint(painter, data, layout, viewport, style, geo, {});
             painter.end();
             ms.push_back(double(timer.nsecsElapsed()) / 1e6);
         }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "imageexporter.h"
+#include "timelinegeometry.h"
 #include "timelinelayout.h"
 #include "timelinetestdata.h"
 
@@ -44,8 +45,8 @@ TEST_CASE("ImageExporter picks a height that fits every row", "[export]")
     const TimelineLayout layout(data, options.style);
     const QImage image = ImageExporter::renderImage(data, QSize(1000, 0), 1.0, options);
     REQUIRE(image.width() == 1000);
-    REQUIRE(image.height() == layout.preferredHeight());
-    REQUIRE(layout.preferredHeight() > layout.contentHeight());
+    REQUIRE(image.height() == TimelineGeometry::preferredHeight(options.style, layout));
+    REQUIRE(image.height() > layout.contentHeight());
 
     SECTION("dark style")
     {

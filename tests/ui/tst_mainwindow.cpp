@@ -7,13 +7,16 @@
 #include "scenariobrowser.h"
 #include "scenarios/scenariorunner.h"
 #include "statspanel.h"
+#include "timelinegeometry.h"
 #include "timelineview.h"
 #include "tracejsonreader.h"
 
 #include <QFile>
 #include <QImage>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -238,6 +241,76 @@ TEST_CASE("MainWindow: export writes valid files and opens a saved trace", "[mai
         REQUIRE_FALSE(f.window.openTrace(junk, &error));
         REQUIRE_FALSE(error.isEmpty());
         REQUIRE_FALSE(f.window.isShowingFile()); // the run stays on screen
+    }
+}
+
+namespace {
+
+// The x of the label column's right edge: the one column that is the separator colour all the way
+// down the rows (rows..rowsEnd). -1 if there is none.
+int separatorColumn(const QImage &image, const QColor &separator, int rowsTop, int rowsBottom)
+{
+    for (int x = 0; x < image.width(); ++x) {
+        bool all = true;
+        for (int k = 0; k < 8 && all; ++k) {
+            const int y = rowsTop + 2 + (rowsBottom - rowsTop - 4) * k / 7;
+            all = image.pixelColor(x, y) == separator;
+        }
+        if (all)
+            return x;
+    }
+    return -1;
+}
+
+} // namespace
+
+TEST_CASE("MainWindow: an exported PNG and SVG have exactly the screen's label column",
+          "[mainwindow]")
+{
+    WindowFixture f;
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    QSignalSpy finished(&f.window, &MainWindow::runFinished);
+    // Long executor labels widen the column beyond the style's narrowest.
+    REQUIRE(f.window.selectScenario(QStringLiteral("executor")));
+    REQUIRE(f.waitFinished(finished));
+    const TimelineView *view = f.window.timelineView();
+    const TimelineGeometry &screen = view->geometry();
+    REQUIRE(screen.labelWidth > view->style().labelWidth);
+    const int rowsHeight = std::min(screen.rows.height(), view->layout().contentHeight());
+
+    const QImage shown = f.window.timelineImage();
+    const int onScreen = separatorColumn(shown.scaled(screen.target.size()), view->style().separator,
+                                         screen.rows.top(), screen.rows.top() + rowsHeight);
+    REQUIRE(onScreen == screen.timeArea.left() - 1);
+
+    // Wider and narrower pictures than the window: the column stays the screen's.
+    for (const int width : {900, 2000}) {
+        ExportRequest request;
+        request.size = QSize(width, 0);
+        request.dpr = 1;
+        QString error;
+        const QString png = dir.filePath(QStringLiteral("x.png"));
+        REQUIRE(f.window.exportTo(png, request, &error));
+        QImage image;
+        REQUIRE(image.load(png, "PNG"));
+        CHECK(separatorColumn(image, view->style().separator, screen.rows.top(),
+                              screen.rows.top() + rowsHeight)
+              == onScreen);
+
+        request.format = ExportRequest::Format::Svg;
+        const QString svg = dir.filePath(QStringLiteral("x.svg"));
+        REQUIRE(f.window.exportTo(svg, request, &error));
+        QSvgRenderer renderer(svg);
+        REQUIRE(renderer.isValid());
+        QImage drawn(renderer.viewBox().size(), QImage::Format_ARGB32_Premultiplied);
+        drawn.fill(Qt::white);
+        QPainter painter(&drawn);
+        renderer.render(&painter);
+        painter.end();
+        CHECK(separatorColumn(drawn, view->style().separator, screen.rows.top(),
+                              screen.rows.top() + rowsHeight)
+              == onScreen);
     }
 }
 

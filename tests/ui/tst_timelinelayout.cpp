@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "timelinegeometry.h"
 #include "timelinelayout.h"
 #include "timelinestyle.h"
 #include "timelinetestdata.h"
@@ -135,25 +136,26 @@ TEST_CASE("TimelineLayout hit testing finds the row and the interval", "[timelin
     REQUIRE(layout.rowAt(-1) == -1);
     REQUIRE(layout.rowAt(layout.contentHeight() + 5) == -1);
 
-    const double y = layout.headerHeight() + row.y + row.height / 2.0;
-    const TimelineHit waiting = layout.itemAt(QPointF(vp.mapTimeToX(500 * Ms), y), data, vp);
+    const TimelineGeometry geo = TimelineGeometry::compute(style, QRect(0, 0, 1400, 800));
+    const double y = geo.rows.top() + row.y + row.height / 2.0;
+    const TimelineHit waiting = layout.itemAt(QPointF(vp.mapTimeToX(500 * Ms), y), data, vp, geo);
     REQUIRE(waiting.unitId == parent);
     REQUIRE(data.unit(parent)->intervals[std::size_t(waiting.interval)].state
             == UnitState::Waiting);
-    const TimelineHit running = layout.itemAt(QPointF(vp.mapTimeToX(850 * Ms), y), data, vp);
+    const TimelineHit running = layout.itemAt(QPointF(vp.mapTimeToX(850 * Ms), y), data, vp, geo);
     REQUIRE(data.unit(parent)->intervals[std::size_t(running.interval)].state
             == UnitState::Running);
 
     SECTION("scrolling moves the rows under the point")
     {
         vp.setScrollY(row.height);
-        const TimelineHit below = layout.itemAt(QPointF(vp.mapTimeToX(500 * Ms), y), data, vp);
+        const TimelineHit below = layout.itemAt(QPointF(vp.mapTimeToX(500 * Ms), y), data, vp, geo);
         REQUIRE(below.row == layout.rowOfUnit(parent) + 1);
     }
     SECTION("the header and the label column hit no interval")
     {
-        REQUIRE(layout.itemAt(QPointF(500, 5), data, vp).row == -1);
-        const TimelineHit label = layout.itemAt(QPointF(50, y), data, vp);
+        REQUIRE(layout.itemAt(QPointF(500, 5), data, vp, geo).row == -1);
+        const TimelineHit label = layout.itemAt(QPointF(50, y), data, vp, geo);
         REQUIRE(label.unitId == parent);
         REQUIRE(label.interval == -1);
     }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "imageexporter.h"
+#include "timelinegeometry.h"
 #include "timelinelayout.h"
 #include "timelinepainter.h"
 #include "timelinetestdata.h"
@@ -81,8 +82,9 @@ TEST_CASE("Render pictures to look at", "[.look]")
     const TimelineLayout layout(big, style);
     const qint64 layoutMs = layoutTimer.elapsed();
     const QRect target(0, 0, 1920, 1080);
+    const TimelineGeometry geo = TimelineGeometry::compute(style, target);
     TimelineViewport vp;
-    const QRect area = TimelinePainter::timeArea(target, style);
+    const QRect area = geo.timeArea;
     vp.setTimeArea(area.left(), area.width());
     vp.fit(big.info.totalNs);
     vp.setScrollY(layout.contentHeight() / 2);
@@ -92,7 +94,7 @@ TEST_CASE("Render pictures to look at", "[.look]")
         QPainter p(&image);
         QElapsedTimer t;
         t.start();
-        TimelinePainter::paint(p, big, layout, vp, style, target, {});
+        TimelinePainter::paint(p, big, layout, vp, style, geo, {});
         best = std::min(best, t.nsecsElapsed() / 1e6);
     }
     image.save(dir + QStringLiteral("/look-big.png"));
@@ -102,7 +104,7 @@ TEST_CASE("Render pictures to look at", "[.look]")
         QPainter p(&image);
         QElapsedTimer t;
         t.start();
-        TimelinePainter::paint(p, big, layout, vp, style, target, {});
+        TimelinePainter::paint(p, big, layout, vp, style, geo, {});
         bestTop = std::min(bestTop, t.nsecsElapsed() / 1e6);
     }
     image.save(dir + QStringLiteral("/look-big-top.png"));

@@ -1,10 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include "timelinegeometry.h"
 #include "timelinelayout.h"
 #include "timelinepainter.h"
 #include "timelinestyle.h"
 #include "timelinetestdata.h"
 #include "timelineviewport.h"
+#include "wording.h"
 
 #include <QImage>
 #include <QPainter>
@@ -29,11 +31,12 @@ struct Rendered
     QImage image;
     TimelineLayout layout;
     TimelineViewport viewport;
+    TimelineGeometry geometry;
 
     QColor at(qint64 ns, quint32 unit) const
     {
         const TimelineRow &row = layout.row(layout.rowOfUnit(unit));
-        const int y = layout.headerHeight() - viewport.scrollY() + row.y + row.height / 2;
+        const int y = int(geometry.rowTop(row, viewport.scrollY())) + row.height / 2;
         return image.pixelColor(int(viewport.mapTimeToX(ns)), y);
     }
 };
@@ -41,14 +44,14 @@ struct Rendered
 Rendered render(const TraceData &data, const TimelineStyle &style, QSize size,
                 const TimelinePainter::PaintOptions &options = {}, qint64 endNs = -1)
 {
-    Rendered r{QImage(size, QImage::Format_ARGB32_Premultiplied), TimelineLayout(data, style), {}};
-    const QRect target(QPoint(0, 0), size);
-    const QRect area = TimelinePainter::timeArea(target, style);
+    Rendered r{QImage(size, QImage::Format_ARGB32_Premultiplied), TimelineLayout(data, style), {},
+               TimelineGeometry::compute(style, QRect(QPoint(0, 0), size))};
+    const QRect area = r.geometry.timeArea;
     r.viewport.setTimeArea(area.left(), area.width());
     r.viewport.fit(endNs > 0 ? endNs : data.endNs());
     r.image.fill(Qt::magenta);
     QPainter p(&r.image);
-    TimelinePainter::paint(p, data, r.layout, r.viewport, style, target, options);
+    TimelinePainter::paint(p, data, r.layout, r.viewport, style, r.geometry, options);
     return r;
 }
 
@@ -110,8 +113,8 @@ TEST_CASE("TimelinePainter draws open intervals of a live run up to now", "[time
 TEST_CASE("TimelinePainter folds tiny intervals into a bounded draw list", "[timeline][painter]")
 {
     const TimelineStyle style = TimelineStyle::light();
-    const QRect target(0, 0, 1920, 1080);
-    const QRect area = TimelinePainter::timeArea(target, style);
+    const TimelineGeometry geo = TimelineGeometry::compute(style, QRect(0, 0, 1920, 1080));
+    const QRect area = geo.timeArea;
 
     SECTION("one unit with 100 000 intervals")
     {
@@ -132,7 +135,7 @@ TEST_CASE("TimelinePainter folds tiny intervals into a bounded draw list", "[tim
         vp.setTimeArea(area.left(), area.width());
         vp.fit(data.info.totalNs);
         const TimelineDrawList list =
-            TimelinePainter::buildDrawList(data, layout, vp, style, target, {});
+            TimelinePainter::buildDrawList(data, layout, vp, style, geo, {});
         qint64 unitBars = 0, covered = 0;
         for (const auto &b : list.bars) {
             if (b.role == TimelineDrawList::Role::State) {
@@ -154,7 +157,7 @@ TEST_CASE("TimelinePainter folds tiny intervals into a bounded draw list", "[tim
         {
             vp.setRange(50'000'000, 50'000'000 + 20 * 1000);
             const TimelineDrawList zoomed =
-                TimelinePainter::buildDrawList(data, layout, vp, style, target, {});
+                TimelinePainter::buildDrawList(data, layout, vp, style, geo, {});
             qint64 bars = 0;
             for (const auto &b : zoomed.bars) {
                 if (b.role == TimelineDrawList::Role::State) {
@@ -194,15 +197,15 @@ TEST_CASE("TimelinePainter folds tiny intervals into a bounded draw list", "[tim
         vp.fit(data.endNs());
         vp.setScrollY(layout.contentHeight() / 2);
         const TimelineDrawList list =
-            TimelinePainter::buildDrawList(data, layout, vp, style, target, {});
+            TimelinePainter::buildDrawList(data, layout, vp, style, geo, {});
         const int visibleRows = list.lastRow - list.firstRow + 1;
         REQUIRE(visibleRows > 10);
         REQUIRE(visibleRows <= 1080 / style.rowHeight + 2);
         REQUIRE(list.bars.size() <= std::size_t(visibleRows * 4));
 
-        QImage image(target.size(), QImage::Format_ARGB32_Premultiplied);
+        QImage image(geo.target.size(), QImage::Format_ARGB32_Premultiplied);
         QPainter p(&image);
-        TimelinePainter::paint(p, data, layout, vp, style, target, {});
+        TimelinePainter::paint(p, data, layout, vp, style, geo, {});
     }
 }
 
@@ -224,9 +227,9 @@ TEST_CASE("TimelinePainter ruler ticks and labels read well", "[timeline][painte
     REQUIRE(TimelinePainter::formatTick(40'000, 20'000) == QStringLiteral("0.04 ms"));
     REQUIRE(TimelinePainter::formatTick(4'000, 2'000) == QString::fromUtf8("4 \u00b5s"));
 
-    REQUIRE(TimelinePainter::formatDuration(4 * Sec) == QStringLiteral("4 s"));
-    REQUIRE(TimelinePainter::formatDuration(4040 * Ms) == QStringLiteral("4.04 s"));
-    REQUIRE(TimelinePainter::formatDuration(850 * Ms) == QStringLiteral("850 ms"));
+    REQUIRE(Wording::duration(4 * Sec) == QStringLiteral("4 s"));
+    REQUIRE(Wording::duration(4040 * Ms) == QStringLiteral("4.04 s"));
+    REQUIRE(Wording::duration(850 * Ms) == QStringLiteral("850 ms"));
 }
 
 TEST_CASE("TimelinePainter title names the scenario and its parameters", "[timeline][painter]")

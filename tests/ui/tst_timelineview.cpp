@@ -36,8 +36,7 @@ struct ViewFixture
         const int r = view.layout().rowOfUnit(unit);
         REQUIRE(r >= 0);
         const TimelineRow &row = view.layout().row(r);
-        return view.layout().headerHeight() + row.y + row.height / 2.0
-            - view.timelineViewport().scrollY();
+        return view.geometry().rowTop(row, view.timelineViewport().scrollY()) + row.height / 2.0;
     }
     quint32 unitNamed(const QString &label) const
     {
@@ -124,8 +123,7 @@ TEST_CASE("TimelineView zooms to a range dragged on the ruler", "[timelineview]"
 {
     ViewFixture f(semaphoreTrace());
     const TimelineViewport &vp = f.view.timelineViewport();
-    const TimelineStyle &st = f.view.style();
-    const int rulerY = st.margin + st.titleHeight + st.rulerHeight / 2;
+    const int rulerY = f.view.geometry().ruler.center().y();
     const int x0 = int(f.xOf(Sec)), x1 = int(f.xOf(2 * Sec));
     QTest::mousePress(f.vp(), Qt::LeftButton, Qt::NoModifier, QPoint(x0, rulerY));
     QMouseEvent move(QEvent::MouseMove, QPointF(x1, rulerY), f.vp()->mapToGlobal(QPointF(x1, rulerY)),
@@ -173,8 +171,7 @@ TEST_CASE("TimelineView selects with a click and collapses with the expander", "
 
     const int rowsBefore = f.view.layout().rowCount();
     const int row = f.view.layout().rowOfUnit(parent);
-    const double expanderX = f.view.style().margin + f.view.layout().row(row).depth
-            * f.view.style().indent + 5;
+    const double expanderX = f.view.geometry().expanderCenter(f.view.layout().row(row), 0).x();
     QTest::mouseClick(f.vp(), Qt::LeftButton, Qt::NoModifier, QPoint(int(expanderX), y));
     REQUIRE(f.view.collapsed().contains(parent));
     REQUIRE(f.view.layout().rowCount() == rowsBefore - 3); // child a, child b, grandchild

@@ -15,9 +15,10 @@ struct TraceData;
 //! screen shows.
 //!
 //! Sizes are in logical pixels; a PNG has size * dpr device pixels. A height of 0 (or less) means
-//! "tall enough for every row" (capped at MaxAutoHeight). Files are written atomically through
-//! QSaveFile: either the whole file appears or the old one stays; on failure *error gets one line
-//! naming the path and the reason ("cannot write /nope/x.png: No such file or directory").
+//! "tall enough for every row" (capped at MaxAutoHeight). Files are written by
+//! writeFileAtomically: either the whole file appears or the old one stays; on failure *error
+//! gets one line naming the path and the reason ("cannot write /nope/x.png: No such file or
+//! directory").
 //! Any thread (QImage, QSvgGenerator and QPdfWriter need no GUI thread).
 class ImageExporter
 {
@@ -29,6 +30,9 @@ public:
         qint64 endNs = -1;
         quint32 selectedUnit = 0;
         QSet<quint32> collapsed;
+        //! The label column (the screen's, TimelineView::geometry().labelWidth, so the file shows
+        //! exactly its column); <= 0: fitted to the labels at the picture's width.
+        int labelWidth = 0;
         bool title = true;
         bool legend = true;
     };

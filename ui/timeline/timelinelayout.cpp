@@ -1,5 +1,6 @@
 #include "timelinelayout.h"
 
+#include "timelinegeometry.h"
 #include "timelinestyle.h"
 #include "timelineviewport.h"
 
@@ -58,8 +59,6 @@ int findAt(const Seq &items, qint64 t, qint64 tolerance, Start start, End end)
 
 TimelineLayout::TimelineLayout(const TraceData &data, const TimelineStyle &style,
                                const QSet<quint32> &collapsed)
-    : m_headerHeight(style.headerHeight())
-    , m_footerHeight(style.footerHeight())
 {
     const int h = style.rowHeight;
     buildLoop(data);
@@ -221,12 +220,11 @@ qint64 TimelineLayout::counterMax(int counterIndex) const
 }
 
 TimelineHit TimelineLayout::itemAt(const QPointF &pos, const TraceData &data,
-                                   const TimelineViewport &viewport) const
+                                   const TimelineViewport &viewport,
+                                   const TimelineGeometry &geometry) const
 {
     TimelineHit hit;
-    if (pos.y() < m_headerHeight)
-        return hit;
-    hit.row = rowAt(pos.y() - m_headerHeight + viewport.scrollY());
+    hit.row = geometry.rowAt(*this, pos, viewport.scrollY());
     if (hit.row < 0)
         return hit;
     const TimelineRow &r = row(hit.row);

@@ -11,6 +11,7 @@ class QPointF;
 namespace Loopscope {
 
 class TimelineViewport;
+struct TimelineGeometry;
 struct TimelineStyle;
 
 //! One horizontal lane of the timeline.
@@ -57,9 +58,9 @@ struct TimelineHit
 //! directly under it (depth + 1). A collapsed unit hides its descendants. Units that were never
 //! awaited get a row of their own (a marker and a note, no bars).
 //!
-//! Content coordinates: y = 0 is the top of the first row. The paint target puts the rows at
-//! style.headerHeight() - viewport.scrollY(). Rebuild the layout when the data or the collapsed
-//! set changes; it holds no pointer into the data.
+//! Content coordinates: y = 0 is the top of the first row; TimelineGeometry places them in a
+//! paint target. Rebuild the layout when the data or the collapsed set changes; it holds no
+//! pointer into the data.
 class TimelineLayout
 {
 public:
@@ -79,20 +80,15 @@ public:
 
     //! Height of all rows together.
     int contentHeight() const { return m_contentHeight; }
-    //! Height of the whole picture (title, ruler, rows, legend) so every row fits.
-    int preferredHeight() const { return m_headerHeight + m_contentHeight + m_footerHeight; }
-    //! y of the first row in the paint target when not scrolled.
-    int headerHeight() const { return m_headerHeight; }
-    int footerHeight() const { return m_footerHeight; }
 
     //! Index of the row at content y, -1 if none.
     int rowAt(double y) const;
     //! First and last row index intersecting content [top, bottom]; first > last if none.
     std::pair<int, int> rowsIn(double top, double bottom) const;
-    //! What is at pos (paint target coordinates, target at the origin). Tiny intervals are hit
+    //! What is at pos (paint target coordinates, placed by geometry). Tiny intervals are hit
     //! within a few pixels.
-    TimelineHit itemAt(const QPointF &pos, const TraceData &data,
-                       const TimelineViewport &viewport) const;
+    TimelineHit itemAt(const QPointF &pos, const TraceData &data, const TimelineViewport &viewport,
+                       const TimelineGeometry &geometry) const;
 
     //! Event loop: time ranges where code ran on the loop (merged), and where it was blocked.
     const std::vector<TimelineSpan> &loopBusy() const { return m_loopBusy; }
@@ -113,8 +109,6 @@ private:
     std::vector<std::vector<TimelineSpan>> m_workerSpans; //!< index = lane
     std::vector<qint64> m_counterMax;
     int m_contentHeight = 0;
-    int m_headerHeight = 0;
-    int m_footerHeight = 0;
 };
 
 } // namespace Loopscope

@@ -1,9 +1,11 @@
 #include "timelinepainter.h"
 
+#include "timelinegeometry.h"
 #include "timelinelayout.h"
 #include "timelinestyle.h"
 #include "timelineviewport.h"
 #include "tracedata.h"
+#include "wording.h"
 
 #include <QFontMetrics>
 #include <QPainter>
@@ -107,36 +109,22 @@ struct Frame
     const TimelineLayout &layout;
     const TimelineViewport &vp;
     const TimelineStyle &style;
+    const TimelineGeometry &geo;
     QRect target;
     QRect rows;       // the rows area
     qint64 nowNs;     // where open intervals end
-    double rowsTop;   // y of content 0
     double left;      // time area, clamped a bit outside so clipped bars keep square ends hidden
     double right;
 
     qint64 end(qint64 endNs) const { return endNs < 0 ? std::max(nowNs, 0LL) : endNs; }
     double x(qint64 ns) const { return vp.mapTimeToX(ns); }
     double clampX(double v) const { return std::clamp(v, left, right); }
-    double rowY(const TimelineRow &r) const { return rowsTop + r.y; }
+    double rowY(const TimelineRow &r) const { return geo.rowTop(r, vp.scrollY()); }
 };
 
 QString kindHint(UnitKind kind)
 {
     return QString::fromLatin1(unitKindName(kind));
-}
-
-QString stateLabel(UnitState state) { return QString::fromLatin1(unitStateName(state)); }
-
-QString outcomeLabel(Outcome outcome)
-{
-    switch (outcome) {
-    case Outcome::TimedOut:
-        return QStringLiteral("timed out");
-    case Outcome::NeverAwaited:
-        return QStringLiteral("never awaited");
-    default:
-        return QString::fromLatin1(outcomeName(outcome));
-    }
 }
 
 // Diagonal lines over r, computed, not clipped, so SVG and PDF get plain line segments.
@@ -254,18 +242,17 @@ qint64 nowOf(const TraceData &data, const TimelinePainter::PaintOptions &options
 }
 
 Frame makeFrame(const TraceData &data, const TimelineLayout &layout, const TimelineViewport &vp,
-                const TimelineStyle &style, const QRect &target,
+                const TimelineStyle &style, const TimelineGeometry &geometry,
                 const TimelinePainter::PaintOptions &options)
 {
-    const QRect rows = TimelinePainter::rowsArea(target, style);
     return Frame{data,
                  layout,
                  vp,
                  style,
-                 target,
-                 rows,
+                 geometry,
+                 geometry.target,
+                 geometry.rows,
                  nowOf(data, options),
-                 double(rows.top() - vp.scrollY()),
                  vp.timeLeft() - 4,
                  vp.timeRight() + 4};
 }
@@ -349,8 +336,7 @@ TimelineDrawList buildList(const Frame &f)
 void paintTitle(QPainter &p, const Frame &f)
 {
     const TimelineStyle &s = f.style;
-    const QRect line(f.target.left() + s.margin, f.target.top() + s.margin,
-                     f.target.width() - 2 * s.margin, s.titleHeight);
+    const QRect line = f.geo.title;
     int units = 0;
     for (const UnitRecord &u : f.data.units)
         units += !u.label.isEmpty() && u.kind != UnitKind::Main;
@@ -358,8 +344,8 @@ void paintTitle(QPainter &p, const Frame &f)
     QString right = QStringLiteral("%1 %2  ·  ").arg(units).arg(units == 1 ? QStringLiteral("unit")
                                                                             : QStringLiteral("units"));
     right += f.data.info.finished || f.data.info.totalNs > 0
-        ? QStringLiteral("total %1").arg(TimelinePainter::formatDuration(total))
-        : QStringLiteral("live  %1").arg(TimelinePainter::formatDuration(f.nowNs));
+        ? QStringLiteral("total %1").arg(Wording::duration(total))
+        : QStringLiteral("live  %1").arg(Wording::duration(f.nowNs));
     p.setFont(s.font);
     const QFontMetrics rfm(s.font);
     const int rightWidth = rfm.horizontalAdvance(right);
@@ -400,8 +386,8 @@ void paintRuler(QPainter &p, const Frame &f, bool grid)
     }
     if (!grid) {
         p.setPen(QPen(s.separator, 1));
-        p.drawLine(QPointF(f.target.left() + s.margin, rulerBottom + 0.5),
-                   QPointF(f.target.right() - s.margin, rulerBottom + 0.5));
+        p.drawLine(QPointF(f.geo.title.left(), rulerBottom + 0.5),
+                   QPointF(f.geo.title.right(), rulerBottom + 0.5));
     }
 }
 
@@ -409,11 +395,9 @@ void paintRowBackgrounds(QPainter &p, const Frame &f, const TimelineDrawList &li
                          const TimelinePainter::PaintOptions &o)
 {
     const TimelineStyle &s = f.style;
-    const double x0 = f.target.left() + s.margin;
-    const double w = f.target.width() - 2 * s.margin;
     for (int i = list.firstRow; i <= list.lastRow; ++i) {
         const TimelineRow &row = f.layout.row(i);
-        const QRectF r(x0, f.rowY(row), w, row.height);
+        const QRectF r = f.geo.laneRect(row, f.vp.scrollY());
         QColor bg;
         if (row.kind == TimelineRow::Kind::Unit && row.unitId == o.selectedUnit && o.selectedUnit)
             bg = s.selection;
@@ -427,7 +411,7 @@ void paintRowBackgrounds(QPainter &p, const Frame &f, const TimelineDrawList &li
             && f.layout.row(i - 1).kind != TimelineRow::Kind::Unit) {
             const double y = f.rowY(row) - s.groupGap / 2.0;
             p.setPen(QPen(s.separator, 1));
-            p.drawLine(QPointF(x0, y), QPointF(x0 + w, y));
+            p.drawLine(QPointF(r.left(), y), QPointF(r.right(), y));
         }
     }
 }
@@ -504,7 +488,7 @@ void paintBarLabels(QPainter &p, const Frame &f, const TimelineDrawList &list)
         const QRectF r = b.rect.adjusted(6, 0, -6, 0);
         QStringList candidates{QStringLiteral("blocked")};
         if (lag > 0) {
-            const QString late = QStringLiteral("+%1").arg(TimelinePainter::formatDuration(lag));
+            const QString late = QStringLiteral("+%1").arg(Wording::duration(lag));
             candidates = QStringList{QStringLiteral("loop blocked, %1 late").arg(late),
                                      QStringLiteral("blocked %1").arg(late), late,
                                      QStringLiteral("blocked")};
@@ -668,14 +652,11 @@ void paintLabels(QPainter &p, const Frame &f, const TimelineDrawList &list,
                  const TimelinePainter::PaintOptions &o)
 {
     const TimelineStyle &s = f.style;
-    const QFontMetrics fm(s.font), sfm(s.smallFont);
-    const double x0 = f.target.left() + s.margin;
-    const double columnRight = f.vp.timeLeft() - 10;
+    const QFontMetrics sfm(s.smallFont);
     for (int i = list.firstRow; i <= list.lastRow; ++i) {
         const TimelineRow &row = f.layout.row(i);
-        const QRectF r(x0, f.rowY(row), columnRight - x0, row.height);
+        const QRectF r = f.geo.labelRect(row, f.vp.scrollY());
         QString label, hint;
-        double indent = 0;
         bool emphasise = false;
         switch (row.kind) {
         case TimelineRow::Kind::Loop:
@@ -698,12 +679,11 @@ void paintLabels(QPainter &p, const Frame &f, const TimelineDrawList &list,
                 hint = kindHint(u->kind);
                 emphasise = u->kind == UnitKind::Main || row.unitId == o.selectedUnit;
             }
-            indent = row.depth * s.indent;
             break;
         }
-        const double textLeft = r.left() + indent + 14;
+        const double textLeft = f.geo.labelTextLeft(row);
         if (row.hasChildren) {
-            const QPointF c(r.left() + indent + 5, r.center().y());
+            const QPointF c = f.geo.expanderCenter(row, f.vp.scrollY());
             p.setPen(Qt::NoPen);
             p.setBrush(s.mutedText);
             p.setRenderHint(QPainter::Antialiasing, true);
@@ -736,12 +716,11 @@ void paintLabels(QPainter &p, const Frame &f, const TimelineDrawList &list,
 void paintLegend(QPainter &p, const Frame &f)
 {
     const TimelineStyle &s = f.style;
-    const int top = f.target.bottom() + 1 - s.footerHeight();
-    const double cy = top + s.legendHeight / 2.0 + 2;
+    const double cy = f.geo.legend.top() + s.legendHeight / 2.0 + 2;
     const QFontMetrics fm(s.smallFont);
     p.setFont(s.smallFont);
-    double x = f.target.left() + s.margin;
-    const double limit = f.target.right() - s.margin;
+    double x = f.geo.legend.left();
+    const double limit = f.geo.legend.right();
     auto text = [&](const QString &t) {
         p.setPen(s.mutedText);
         p.drawText(QPointF(x, cy + fm.ascent() / 2.0 - 1), t);
@@ -750,7 +729,7 @@ void paintLegend(QPainter &p, const Frame &f)
     const double sw = 22, sh = s.rowHeight - 2 * s.barInset;
     for (int i = 0; i < StateCount; ++i) {
         const auto state = UnitState(i);
-        const double w = sw + 6 + fm.horizontalAdvance(stateLabel(state));
+        const double w = sw + 6 + fm.horizontalAdvance(Wording::state(state));
         if (x + w > limit)
             return;
         QRectF r(x, cy - sh / 2, sw, sh);
@@ -759,17 +738,17 @@ void paintLegend(QPainter &p, const Frame &f)
         p.setRenderHint(QPainter::Antialiasing, true);
         drawStateSwatch(p, r, state, s, s.barRadius);
         x += sw + 6;
-        text(stateLabel(state));
+        text(Wording::state(state));
     }
     x += 8;
     for (auto outcome : {Outcome::Completed, Outcome::Failed, Outcome::Cancelled,
                          Outcome::TimedOut, Outcome::NeverAwaited}) {
-        const double w = sh + 6 + fm.horizontalAdvance(outcomeLabel(outcome));
+        const double w = sh + 6 + fm.horizontalAdvance(Wording::outcome(outcome));
         if (x + w > limit)
             return;
         drawMarker(p, QPointF(x + sh / 2, cy), sh - 1, outcome, s);
         x += sh + 6;
-        text(outcomeLabel(outcome));
+        text(Wording::outcome(outcome));
     }
     x += 8;
     if (x + 200 > limit)
@@ -790,23 +769,6 @@ void paintLegend(QPainter &p, const Frame &f)
 
 } // namespace
 
-QRect TimelinePainter::timeArea(const QRect &target, const TimelineStyle &style)
-{
-    const int left = target.left() + style.margin + style.labelWidth;
-    const int right = target.right() + 1 - style.margin - style.rightMargin;
-    return QRect(left, target.top() + style.margin + style.titleHeight,
-                 std::max(1, right - left),
-                 std::max(1, target.height() - style.margin - style.titleHeight
-                                 - style.footerHeight()));
-}
-
-QRect TimelinePainter::rowsArea(const QRect &target, const TimelineStyle &style)
-{
-    const int top = target.top() + style.headerHeight();
-    const int bottom = target.bottom() + 1 - style.footerHeight();
-    return QRect(target.left(), top, target.width(), std::max(0, bottom - top));
-}
-
 QString TimelinePainter::title(const RunInfo &info)
 {
     QString t = info.scenario.isEmpty() ? QStringLiteral("trace") : info.scenario;
@@ -820,29 +782,12 @@ QString TimelinePainter::title(const RunInfo &info)
 
 qint64 TimelinePainter::tickStep(double nsPerPixel, double minPixels)
 {
-    const double raw = std::max(1.0, nsPerPixel * minPixels);
-    double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    for (;;) {
-        for (double m : {1.0, 2.0, 5.0}) {
-            if (m * magnitude >= raw)
-                return std::max<qint64>(1, qint64(std::llround(m * magnitude)));
-        }
-        magnitude *= 10;
-    }
+    return niceCeil(qint64(std::ceil(std::max(1.0, nsPerPixel * minPixels))));
 }
 
 QString TimelinePainter::formatTick(qint64 ns, qint64 stepNs)
 {
-    auto trimmed = [](double v, int decimals) {
-        QString s = QString::number(v, 'f', std::max(0, decimals));
-        if (s.contains(QLatin1Char('.'))) {
-            while (s.endsWith(QLatin1Char('0')))
-                s.chop(1);
-            if (s.endsWith(QLatin1Char('.')))
-                s.chop(1);
-        }
-        return s;
-    };
+    auto trimmed = [](double v, int decimals) { return Wording::number(v, std::max(0, decimals)); };
     auto decimalsFor = [](double step) {
         return int(std::ceil(-std::log10(step) - 1e-9));
     };
@@ -857,41 +802,21 @@ QString TimelinePainter::formatTick(qint64 ns, qint64 stepNs)
     return trimmed(ns / 1e3, decimalsFor(stepNs / 1e3)) + QStringLiteral(" \u00b5s");
 }
 
-QString TimelinePainter::formatDuration(qint64 ns)
-{
-    auto trimmed = [](double v, int decimals) {
-        QString s = QString::number(v, 'f', decimals);
-        if (s.contains(QLatin1Char('.'))) {
-            while (s.endsWith(QLatin1Char('0')))
-                s.chop(1);
-            if (s.endsWith(QLatin1Char('.')))
-                s.chop(1);
-        }
-        return s;
-    };
-    const qint64 a = ns < 0 ? -ns : ns;
-    if (a >= 1'000'000'000)
-        return trimmed(ns / 1e9, 2) + QStringLiteral(" s");
-    if (a >= 1'000'000)
-        return trimmed(ns / 1e6, a >= 100'000'000 ? 0 : 1) + QStringLiteral(" ms");
-    if (a >= 1'000)
-        return trimmed(ns / 1e3, 1) + QStringLiteral(" \u00b5s");
-    return QStringLiteral("%1 ns").arg(ns);
-}
-
 TimelineDrawList TimelinePainter::buildDrawList(const TraceData &data, const TimelineLayout &layout,
                                                 const TimelineViewport &viewport,
-                                                const TimelineStyle &style, const QRect &target,
+                                                const TimelineStyle &style,
+                                                const TimelineGeometry &geometry,
                                                 const PaintOptions &options)
 {
-    return buildList(makeFrame(data, layout, viewport, style, target, options));
+    return buildList(makeFrame(data, layout, viewport, style, geometry, options));
 }
 
 void TimelinePainter::paint(QPainter &painter, const TraceData &data, const TimelineLayout &layout,
                             const TimelineViewport &viewport, const TimelineStyle &style,
-                            const QRect &target, const PaintOptions &options)
+                            const TimelineGeometry &geometry, const PaintOptions &options)
 {
-    const Frame f = makeFrame(data, layout, viewport, style, target, options);
+    const QRect &target = geometry.target;
+    const Frame f = makeFrame(data, layout, viewport, style, geometry, options);
     const TimelineDrawList list = buildList(f);
 
     painter.save();
@@ -941,7 +866,7 @@ void TimelinePainter::paint(QPainter &painter, const TraceData &data, const Time
     // Cursor time in the ruler, so the line can be read.
     if (options.cursorNs >= 0 && viewport.isVisible(options.cursorNs, options.cursorNs)) {
         const QFontMetrics fm(style.smallFont);
-        const QString label = formatDuration(options.cursorNs);
+        const QString label = Wording::duration(options.cursorNs);
         const double x = f.x(options.cursorNs);
         const QRectF box(x - fm.horizontalAdvance(label) / 2.0 - 5, f.rows.top() - 18,
                          fm.horizontalAdvance(label) + 10, 16);

@@ -11,6 +11,7 @@ namespace Loopscope {
 
 struct TraceData;
 struct RunInfo;
+struct TimelineGeometry;
 struct TimelineStyle;
 class TimelineLayout;
 class TimelineViewport;
@@ -18,10 +19,10 @@ class TimelineViewport;
 //! Draws a timeline: data + layout + viewport + style in, pixels out. Stateless, so the view and
 //! every exporter (QImage, QSvgGenerator, QPdfWriter) get the same picture.
 //!
-//! The target rect holds, top to bottom: the title line (scenario and parameters, total time),
+//! The geometry places, top to bottom: the title line (scenario and parameters, total time),
 //! the time ruler, the rows (label column on the left, bars in the viewport's time area), and
-//! the legend. The viewport's time area should be timeArea(target, style); its scrollY()
-//! scrolls the rows. Only visible rows are visited and each row's first visible interval is
+//! the legend. The viewport's time area must be geometry.timeArea; its scrollY() scrolls the
+//! rows. Only visible rows are visited and each row's first visible interval is
 //! found by binary search, so a frame's cost follows what is on screen.
 //! Call from the GUI thread or any thread that owns the paint device.
 class TimelinePainter
@@ -40,18 +41,14 @@ public:
 
     static void paint(QPainter &painter, const TraceData &data, const TimelineLayout &layout,
                       const TimelineViewport &viewport, const TimelineStyle &style,
-                      const QRect &target, const PaintOptions &options);
+                      const TimelineGeometry &geometry, const PaintOptions &options);
 
     //! The bars and markers paint() would draw in the rows area (folded, visible rows only).
     static TimelineDrawList buildDrawList(const TraceData &data, const TimelineLayout &layout,
                                           const TimelineViewport &viewport,
-                                          const TimelineStyle &style, const QRect &target,
+                                          const TimelineStyle &style,
+                                          const TimelineGeometry &geometry,
                                           const PaintOptions &options);
-
-    //! Where the time axis goes inside target (x and width for TimelineViewport::setTimeArea).
-    static QRect timeArea(const QRect &target, const TimelineStyle &style);
-    //! Where the rows go inside target (between the ruler and the legend).
-    static QRect rowsArea(const QRect &target, const TimelineStyle &style);
 
     //! "semaphore — requests=10, limit=3, delay=1".
     static QString title(const RunInfo &info);
@@ -59,8 +56,6 @@ public:
     static qint64 tickStep(double nsPerPixel, double minPixels);
     //! A tick label for a time, precise enough for the step: "0 s", "1.5 s", "250 ms", "40 µs".
     static QString formatTick(qint64 ns, qint64 stepNs);
-    //! A duration for people: "4 s", "1.25 s", "850 ms", "12 µs".
-    static QString formatDuration(qint64 ns);
 };
 
 } // namespace Loopscope

@@ -1,30 +1,6 @@
 #include "timelinestyle.h"
 
-#include "tracedata.h"
-
-#include <QFontMetrics>
-
-#include <algorithm>
-
 namespace Loopscope {
-
-void TimelineStyle::fitLabelColumn(const TraceData &data, int targetWidth)
-{
-    const QFontMetrics fm(font);
-    const QFontMetrics small(smallFont);
-    int widest = fm.horizontalAdvance(QStringLiteral("event loop"));
-    // Enough units to see the label shapes; a stress run's labels all look alike.
-    const std::size_t n = std::min<std::size_t>(data.units.size(), 2000);
-    for (std::size_t i = 0; i < n; ++i) {
-        const UnitRecord &u = data.units[i];
-        const int depth = u.parent ? 1 : 0; // most rows sit one level under main
-        widest = std::max(widest, fm.horizontalAdvance(u.label) + depth * indent);
-    }
-    const int kindHint = small.horizontalAdvance(QStringLiteral("coroutine")) + 24;
-    const int wanted = widest + kindHint + 16;
-    labelWidth = std::clamp(wanted, 160, std::max(160, targetWidth / 3));
-}
-
 
 namespace {
 

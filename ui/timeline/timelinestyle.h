@@ -7,8 +7,6 @@
 
 namespace Loopscope {
 
-struct TraceData;
-
 //! How the timeline looks: colours, fonts and metrics, shared by the view and every exporter.
 //!
 //! State colours follow the Okabe-Ito palette, so they stay apart for colour-blind readers; they
@@ -55,7 +53,7 @@ struct TimelineStyle
     int legendHeight = 30;  //!< legend at the bottom
     int rowHeight = 22;     //!< one lane
     int barInset = 4;       //!< space above and below a bar inside its row
-    int labelWidth = 220;   //!< the label column
+    int labelWidth = 220;   //!< the label column's narrowest width (TimelineGeometry fits it)
     int indent = 14;        //!< per nesting level in the label column
     int rightMargin = 28;   //!< room for outcome markers after the last time
     int groupGap = 8;       //!< space between the loop/worker/counter rows and the unit rows
@@ -70,10 +68,6 @@ struct TimelineStyle
     int headerHeight() const { return margin + titleHeight + rulerHeight; }
     //! Height of everything below the last row (legend, margin).
     int footerHeight() const { return legendHeight + margin; }
-
-    //! Widens (or narrows) the label column so the labels of data fit, within 160 px and a
-    //! third of targetWidth.
-    void fitLabelColumn(const TraceData &data, int targetWidth);
 
     static TimelineStyle light();
     static TimelineStyle dark();

@@ -3,7 +3,23 @@
 #include <algorithm>
 #include <cmath>
 
+#include <limits>
+
 namespace Loopscope {
+
+qint64 niceCeil(qint64 value)
+{
+    qint64 magnitude = 1;
+    for (;;) {
+        for (qint64 m : {1, 2, 5}) {
+            if (m * magnitude >= value)
+                return m * magnitude;
+        }
+        if (magnitude > std::numeric_limits<qint64>::max() / 100)
+            return value;
+        magnitude *= 10;
+    }
+}
 
 TimelineViewport::TimelineViewport(qint64 startNs, qint64 endNs, double timeLeft, double timeWidth)
 {

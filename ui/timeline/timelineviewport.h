@@ -4,6 +4,10 @@
 
 namespace Loopscope {
 
+//! The smallest 1, 2 or 5 x 10^k (k >= 0) that is >= value (1 for value <= 1): the round
+//! lengths of ruler steps and of a live view's growing window.
+qint64 niceCeil(qint64 value);
+
 //! Which part of a run is on screen: a time range [startNs, endNs] mapped onto the pixels of the
 //! time area (x from timeLeft() to timeLeft() + timeWidth(), i.e. after the label column), plus a
 //! vertical scroll offset in pixels for the rows.

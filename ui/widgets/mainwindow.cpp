@@ -16,6 +16,7 @@
 #include "tracebuilder.h"
 #include "tracejsonreader.h"
 #include "tracejsonwriter.h"
+#include "wording.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -553,7 +554,7 @@ void MainWindow::onFrame()
         refreshPanels(false);
         m_statusLabel->setText(QStringLiteral("Running %1\u2026 %2")
                                    .arg(m_scenarioId,
-                                        TimelinePainter::formatDuration(m_runner->nowNs())));
+                                        Wording::duration(m_runner->nowNs())));
     }
 }
 
@@ -630,7 +631,7 @@ bool MainWindow::exportTo(const QString &path, const ExportRequest &request, QSt
 
     ImageExporter::ExportOptions options;
     options.style = request.dark ? TimelineStyle::dark() : TimelineStyle::light();
-    options.style.labelWidth = m_view->style().labelWidth; // as wide as on screen
+    options.labelWidth = m_view->geometry().labelWidth; // exactly the screen's column
     if (request.visibleRange) {
         options.startNs = m_view->timelineViewport().startNs();
         options.endNs = m_view->timelineViewport().endNs();
@@ -696,7 +697,7 @@ void MainWindow::showTrace(TraceData data, const QString &path)
 QImage MainWindow::timelineImage() const
 {
     const qreal dpr = m_view->devicePixelRatioF();
-    const QRect target = m_view->paintTarget();
+    const QRect target = m_view->geometry().target;
     QImage image(target.size() * dpr, QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(dpr);
     image.fill(m_view->style().background);
@@ -706,7 +707,7 @@ QImage MainWindow::timelineImage() const
         options.selectedUnit = m_view->selectedUnit();
         options.cursorNs = m_view->cursorNs();
         TimelinePainter::paint(p, *data, m_view->layout(), m_view->timelineViewport(), m_view->style(),
-                               QRect(QPoint(0, 0), target.size()), options);
+                               m_view->geometry(), options);
     }
     return image;
 }
@@ -789,6 +790,12 @@ void MainWindow::copyImage()
 
 void MainWindow::showAbout()
 {
+    QString states;
+    for (const UnitState state : {UnitState::Running, UnitState::Waiting, UnitState::Queued,
+                                  UnitState::Ready}) {
+        states += QStringLiteral("<b>%1</b>: %2. ")
+                      .arg(Wording::state(state), Wording::stateMeaning(state).toHtmlEscaped());
+    }
     QMessageBox box(this);
     box.setWindowTitle(QStringLiteral("About Loopscope"));
     box.setIconPixmap(windowIcon().pixmap(64, 64));
@@ -798,13 +805,11 @@ void MainWindow::showAbout()
         "<p>A microscope for asynchronous code: C++20 coroutines re-enact the classic asyncio "
         "patterns, every task state change is recorded, and the timeline shows what gather, a "
         "semaphore, a timeout or a blocking call really does.</p>"
-        "<p>Bars: <b>running</b> executes code, <b>waiting</b> is suspended on a timer or "
-        "I/O, <b>queued</b> waits for a slot, <b>ready</b> could go on but the loop is "
-        "busy.</p><p>Built with Qt %2 and QCoro.</p>")
+        "<p>Bars: %2</p><p>Built with Qt %3 and QCoro.</p>")
                     .arg(QCoreApplication::applicationVersion().isEmpty()
                              ? QStringLiteral("0.1")
                              : QCoreApplication::applicationVersion(),
-                         QString::fromLatin1(qVersion())));
+                         states, QString::fromLatin1(qVersion())));
     box.exec();
 }
 

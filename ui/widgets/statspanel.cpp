@@ -1,7 +1,7 @@
 #include "statspanel.h"
 
-#include "timelinepainter.h"
 #include "traceevent.h"
+#include "wording.h"
 
 #include <QFormLayout>
 #include <QLabel>
@@ -55,7 +55,7 @@ void StatsPanel::setStats(const RunStats &s, bool finished)
 {
     m_stats = s;
     auto fmt = [](qint64 ns) {
-        return ns == 0 ? QStringLiteral("0 s") : TimelinePainter::formatDuration(ns);
+        return ns == 0 ? QStringLiteral("0 s") : Wording::duration(ns);
     };
     const QString soFar = finished ? QString() : QStringLiteral(" so far");
     for (auto &[key, label] : m_values) {

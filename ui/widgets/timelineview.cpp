@@ -1,6 +1,7 @@
 #include "timelineview.h"
 
 #include "tracedata.h"
+#include "wording.h"
 
 #include <QFontMetrics>
 #include <QHelpEvent>
@@ -19,39 +20,7 @@ namespace Loopscope {
 
 namespace {
 
-constexpr double ZoomStep = 1.5;
 constexpr int DragThreshold = 4;
-
-QString stateMeaning(UnitState state)
-{
-    switch (state) {
-    case UnitState::Pending:
-        return QStringLiteral("created, not started yet");
-    case UnitState::Running:
-        return QStringLiteral("executing code");
-    case UnitState::Waiting:
-        return QStringLiteral("suspended on a timer, I/O or another task");
-    case UnitState::Queued:
-        return QStringLiteral("waiting for a free slot (semaphore or pool)");
-    case UnitState::Ready:
-        return QStringLiteral("could go on, but the loop was busy elsewhere");
-    }
-    return {};
-}
-
-QString outcomeText(Outcome outcome)
-{
-    switch (outcome) {
-    case Outcome::None:
-        return QStringLiteral("not ended yet");
-    case Outcome::TimedOut:
-        return QStringLiteral("timed out");
-    case Outcome::NeverAwaited:
-        return QStringLiteral("never awaited (never ran)");
-    default:
-        return QString::fromLatin1(outcomeName(outcome));
-    }
-}
 
 QString row(const QString &name, const QString &value)
 {
@@ -59,27 +28,12 @@ QString row(const QString &name, const QString &value)
         .arg(name, value);
 }
 
-// A "nice" round length >= ns (1, 2 or 5 x 10^k), so a growing live view rescales rarely.
-qint64 niceCeil(qint64 ns)
-{
-    qint64 magnitude = 1'000'000; // 1 ms
-    for (;;) {
-        for (qint64 m : {1, 2, 5}) {
-            if (m * magnitude >= ns)
-                return m * magnitude;
-        }
-        if (magnitude > std::numeric_limits<qint64>::max() / 100)
-            return ns;
-        magnitude *= 10;
-    }
-}
-
 } // namespace
 
 TimelineView::TimelineView(QWidget *parent)
     : QAbstractScrollArea(parent)
+    , m_zoom(new TimelineZoomControl(this))
     , m_style(TimelineStyle::light())
-    , m_baseLabelWidth(m_style.labelWidth)
 {
     setMouseTracking(true);
     viewport()->setMouseTracking(true);
@@ -89,8 +43,20 @@ TimelineView::TimelineView(QWidget *parent)
     setFrameShape(QFrame::NoFrame);
     setMinimumSize(400, 200);
     setToolTip(QString()); // tooltips are computed per point (viewportEvent)
-    updateTimeArea();
-    m_viewport.fit(1'000'000'000);
+    auto repaint = [this] {
+        updateScrollBars();
+        viewport()->update();
+    };
+    connect(m_zoom, &TimelineZoomControl::rangeChanged, this, repaint);
+    connect(m_zoom, &TimelineZoomControl::scrollChanged, this, repaint);
+    connect(m_zoom, &TimelineZoomControl::rangeChanged, this, &TimelineView::zoomChanged);
+    connect(m_zoom, &TimelineZoomControl::selectionChanged, this, [this](quint32 unit) {
+        viewport()->update();
+        Q_EMIT selectionChanged(unit);
+    });
+    connect(m_zoom, &TimelineZoomControl::cursorChanged, this,
+            [this](qint64 ns) { setHover(m_hover, ns); });
+    updateGeometry();
 }
 
 TimelineView::~TimelineView() = default;
@@ -100,15 +66,14 @@ void TimelineView::setData(const TraceData *data, bool keepState)
     m_data = data;
     if (!keepState) {
         m_collapsed.clear();
-        m_selected = 0;
         m_hover = 0;
-        m_pinnedCursorNs = -1;
         m_cursorNs = -1;
-        m_viewport.setScrollY(0);
+        m_zoom->reset();
     }
     relayout();
-    if (!m_live)
-        fitToWindow();
+    updateEnd();
+    if (!m_zoom->isLive())
+        m_zoom->fit();
     viewport()->update();
 }
 
@@ -120,7 +85,7 @@ void TimelineView::dataChanged()
         relayout();
     else
         m_layoutDirty = true;
-    applyFollow();
+    updateEnd();
     updateScrollBars();
     viewport()->update();
 }
@@ -130,7 +95,7 @@ void TimelineView::relayout()
     QElapsedTimer timer;
     timer.start();
     m_layout = m_data ? TimelineLayout(*m_data, m_style, m_collapsed) : TimelineLayout();
-    fitLabelColumn();
+    updateGeometry();
     // Rebuilding costs ~50 ms for 100k units: space rebuilds so they take at most a fifth of
     // the time (small runs rebuild every frame).
     m_layoutIntervalMs = std::min<qint64>(timer.elapsed() * 4, 1000);
@@ -140,120 +105,55 @@ void TimelineView::relayout()
     viewport()->update();
 }
 
-void TimelineView::fitLabelColumn()
+void TimelineView::updateGeometry()
 {
-    // Wide enough for the labels (executor jobs have long ones), within limits; while live it
-    // only grows, so the time axis does not jump back and forth.
-    int wanted = m_baseLabelWidth;
-    if (m_data) {
-        QFont bold = m_style.font;
-        bold.setBold(true);
-        const QFontMetrics fm(bold), small(m_style.smallFont);
-        const int rows = std::min(m_layout.rowCount(), 2000);
-        for (int i = 0; i < rows; ++i) {
-            const TimelineRow &r = m_layout.row(i);
-            if (r.kind != TimelineRow::Kind::Unit)
-                continue;
-            const UnitRecord *u = m_data->unit(r.unitId);
-            if (!u)
-                continue;
-            const int w = r.depth * m_style.indent + 14 + fm.horizontalAdvance(u->label) + 8
-                + small.horizontalAdvance(QString::fromLatin1(unitKindName(u->kind))) + 14;
-            wanted = std::max(wanted, w);
-        }
-    }
-    wanted = std::min(wanted, std::max(m_baseLabelWidth, int(paintTarget().width() * 0.35)));
-    if (m_live)
-        wanted = std::max(wanted, m_style.labelWidth);
-    if (wanted != m_style.labelWidth) {
-        m_style.labelWidth = wanted;
-        updateTimeArea();
-    }
+    const QRect target = paintTarget();
+    int labelWidth = m_data ? TimelineGeometry::fitLabelWidth(*m_data, m_layout, m_style,
+                                                              target.width())
+                            : m_style.labelWidth;
+    // While live the column only grows, so the time axis does not jump back and forth.
+    if (m_zoom->isLive())
+        labelWidth = std::max(labelWidth, m_geometry.labelWidth);
+    m_geometry = TimelineGeometry::compute(m_style, target, labelWidth);
+    m_zoom->setTimeArea(m_geometry.timeArea.left(), m_geometry.timeArea.width());
 }
 
 void TimelineView::setLive(bool live)
 {
-    m_live = live;
-    if (live) {
-        m_follow = true;
-        m_userZoomed = false;
-        m_nowNs = 0;
-    }
+    m_nowNs = 0;
+    m_zoom->setLive(live);
     viewport()->update();
 }
 
 void TimelineView::setNowNs(qint64 nowNs)
 {
     m_nowNs = std::max<qint64>(0, nowNs);
-    applyFollow();
-    updateScrollBars();
+    updateEnd();
     viewport()->update();
+}
+
+void TimelineView::updateEnd()
+{
+    qint64 end = m_nowNs;
+    if (m_data)
+        end = m_data->info.finished && m_data->info.totalNs > 0
+            ? std::max(m_data->info.totalNs, m_data->endNs())
+            : std::max(m_nowNs, m_data->endNs());
+    m_zoom->setEndNs(end);
 }
 
 void TimelineView::finishLive()
 {
-    m_live = false;
-    m_follow = false;
-    m_userZoomed = false;
     relayout();
-    fitToWindow();
+    updateEnd();
+    m_zoom->finishLive(m_zoom->endNs());
 }
 
-qint64 TimelineView::liveEndNs() const
-{
-    if (!m_data)
-        return m_nowNs;
-    if (m_data->info.finished && m_data->info.totalNs > 0)
-        return std::max(m_data->info.totalNs, m_data->endNs());
-    return std::max(m_nowNs, m_data->endNs());
-}
-
-void TimelineView::applyFollow()
-{
-    if (!m_live || !m_follow)
-        return;
-    const qint64 now = liveEndNs();
-    if (!m_userZoomed) {
-        // The whole run so far, in a window that grows in round steps.
-        const qint64 end = niceCeil(std::max<qint64>(qint64(double(now) * 1.05), 1'000'000));
-        m_viewport.setLimitNs(end);
-        m_viewport.setRange(0, end);
-    } else {
-        // A sliding window of the user's zoom, the live edge at 85 %.
-        const qint64 d = m_viewport.durationNs();
-        const qint64 start = std::max<qint64>(0, now - qint64(double(d) * 0.85));
-        m_viewport.setLimitNs(std::max(start + d, now));
-        m_viewport.setRange(start, start + d);
-    }
-    emitZoomIfChanged();
-}
-
-void TimelineView::updateLimit()
-{
-    if (m_live && m_follow)
-        return;
-    m_viewport.setLimitNs(std::max<qint64>(liveEndNs(), 1'000'000));
-}
-
-void TimelineView::setVisibleRange(qint64 startNs, qint64 endNs)
-{
-    if (endNs < startNs)
-        std::swap(startNs, endNs);
-    if (m_live)
-        m_follow = false;
-    m_userZoomed = true;
-    updateLimit();
-    m_viewport.setRange(startNs, endNs);
-    rangeChangedByUser();
-}
+void TimelineView::setVisibleRange(qint64 startNs, qint64 endNs) { m_zoom->setRange(startNs, endNs); }
 
 void TimelineView::setStyle(const TimelineStyle &style)
 {
-    const int labelWidth = m_style.labelWidth;
     m_style = style;
-    m_baseLabelWidth = style.labelWidth;
-    m_style.labelWidth = std::max(labelWidth, style.labelWidth);
-    updateTimeArea();
     relayout();
     QPalette pal = viewport()->palette();
     pal.setColor(QPalette::Window, m_style.background);
@@ -279,35 +179,27 @@ void TimelineView::setPlaceholderText(const QString &text)
 
 QRect TimelineView::paintTarget() const { return viewport()->rect(); }
 
-void TimelineView::updateTimeArea()
-{
-    const QRect area = TimelinePainter::timeArea(paintTarget(), m_style);
-    const qint64 start = m_viewport.startNs(), end = m_viewport.endNs();
-    m_viewport.setTimeArea(area.left(), area.width());
-    m_viewport.setRange(start, end);
-}
-
 void TimelineView::updateScrollBars()
 {
     m_updatingScrollBars = true;
-    const qint64 limit = std::max(m_viewport.limitNs(), m_viewport.endNs());
-    const qint64 duration = m_viewport.durationNs();
+    const TimelineViewport &vp = m_zoom->viewport();
+    const qint64 limit = std::max(vp.limitNs(), vp.endNs());
+    const qint64 duration = vp.durationNs();
     // Scroll bar units: about a pixel, but coarse enough that the range fits an int.
-    m_hScrollUnitNs = std::max<qint64>(
-        {1, qint64(std::ceil(m_viewport.nsPerPixel())), limit / 1'000'000});
+    m_hScrollUnitNs = std::max<qint64>({1, qint64(std::ceil(vp.nsPerPixel())), limit / 1'000'000});
     QScrollBar *h = horizontalScrollBar();
     h->setRange(0, int((limit - duration) / m_hScrollUnitNs));
     h->setPageStep(int(std::max<qint64>(1, duration / m_hScrollUnitNs)));
-    h->setSingleStep(std::max(1, int(20 * m_viewport.nsPerPixel() / double(m_hScrollUnitNs))));
-    h->setValue(int(m_viewport.startNs() / m_hScrollUnitNs));
+    h->setSingleStep(std::max(1, int(20 * vp.nsPerPixel() / double(m_hScrollUnitNs))));
+    h->setValue(int(vp.startNs() / m_hScrollUnitNs));
 
-    const int rowsHeight = TimelinePainter::rowsArea(paintTarget(), m_style).height();
-    m_viewport.clampScrollY(m_layout.contentHeight(), rowsHeight);
+    const int rowsHeight = m_geometry.rows.height();
+    m_zoom->clampScrollY(m_layout.contentHeight(), rowsHeight);
     QScrollBar *v = verticalScrollBar();
     v->setRange(0, std::max(0, m_layout.contentHeight() - rowsHeight));
     v->setPageStep(std::max(1, rowsHeight));
     v->setSingleStep(m_style.rowHeight);
-    v->setValue(m_viewport.scrollY());
+    v->setValue(vp.scrollY());
     m_updatingScrollBars = false;
 }
 
@@ -316,111 +208,25 @@ void TimelineView::scrollContentsBy(int dx, int dy)
     if (m_updatingScrollBars)
         return;
     if (dx != 0) {
-        const qint64 duration = m_viewport.durationNs();
         const qint64 start = qint64(horizontalScrollBar()->value()) * m_hScrollUnitNs;
-        if (m_live)
-            m_follow = false;
-        updateLimit();
-        m_viewport.setRange(start, start + duration);
-        emitZoomIfChanged();
+        m_zoom->setRange(start, start + m_zoom->viewport().durationNs());
     }
     if (dy != 0)
-        m_viewport.setScrollY(verticalScrollBar()->value());
+        m_zoom->setScrollY(verticalScrollBar()->value());
     viewport()->update();
 }
 
-void TimelineView::rangeChangedByUser()
-{
-    if (m_live && m_follow) {
-        const qint64 now = liveEndNs();
-        if (now < m_viewport.startNs() || now > m_viewport.endNs())
-            m_follow = false;
-    }
-    updateScrollBars();
-    emitZoomIfChanged();
-    viewport()->update();
-}
+void TimelineView::zoomIn() { m_zoom->zoomIn(); }
 
-void TimelineView::emitZoomIfChanged()
-{
-    if (m_viewport.startNs() == m_lastEmittedStart && m_viewport.endNs() == m_lastEmittedEnd)
-        return;
-    m_lastEmittedStart = m_viewport.startNs();
-    m_lastEmittedEnd = m_viewport.endNs();
-    Q_EMIT zoomChanged(m_lastEmittedStart, m_lastEmittedEnd);
-}
+void TimelineView::zoomOut() { m_zoom->zoomOut(); }
 
-void TimelineView::zoomIn()
-{
-    updateLimit();
-    m_userZoomed = true;
-    const double anchor = m_live && m_follow ? m_viewport.mapTimeToX(liveEndNs())
-                                             : m_viewport.timeLeft() + m_viewport.timeWidth() / 2;
-    m_viewport.zoom(ZoomStep, anchor);
-    rangeChangedByUser();
-}
+void TimelineView::fitToWindow() { m_zoom->fit(); }
 
-void TimelineView::zoomOut()
-{
-    updateLimit();
-    m_userZoomed = true;
-    m_viewport.zoom(1 / ZoomStep, m_viewport.timeLeft() + m_viewport.timeWidth() / 2);
-    rangeChangedByUser();
-}
+void TimelineView::followLive() { m_zoom->follow(); }
 
-void TimelineView::fitToWindow()
-{
-    if (m_live) {
-        followLive();
-        return;
-    }
-    m_userZoomed = false;
-    m_viewport.fit(std::max<qint64>(liveEndNs(), 1'000'000));
-    updateScrollBars();
-    emitZoomIfChanged();
-    viewport()->update();
-}
+void TimelineView::setSelectedUnit(quint32 unitId) { m_zoom->setSelectedUnit(unitId); }
 
-void TimelineView::followLive()
-{
-    if (!m_live) {
-        // Not live: show the end of the run at the current zoom.
-        updateLimit();
-        const qint64 d = m_viewport.durationNs();
-        m_viewport.setRange(liveEndNs() - d, liveEndNs());
-        rangeChangedByUser();
-        return;
-    }
-    m_follow = true;
-    m_userZoomed = false;
-    applyFollow();
-    updateScrollBars();
-    viewport()->update();
-}
-
-void TimelineView::setSelectedUnit(quint32 unitId)
-{
-    if (unitId == m_selected)
-        return;
-    m_selected = unitId;
-    viewport()->update();
-    Q_EMIT selectionChanged(unitId);
-}
-
-void TimelineView::setCursorTime(qint64 ns)
-{
-    m_pinnedCursorNs = ns;
-    if (ns >= 0 && !m_viewport.isVisible(ns, ns)) {
-        // Bring the time into view, keeping the zoom.
-        if (m_live)
-            m_follow = false;
-        updateLimit();
-        const qint64 d = m_viewport.durationNs();
-        m_viewport.setRange(ns - d / 2, ns - d / 2 + d);
-        rangeChangedByUser();
-    }
-    setHover(m_hover, ns);
-}
+void TimelineView::setCursorTime(qint64 ns) { m_zoom->setCursorNs(ns); }
 
 void TimelineView::setHover(quint32 unitId, qint64 cursorNs)
 {
@@ -434,24 +240,12 @@ void TimelineView::setHover(quint32 unitId, qint64 cursorNs)
         Q_EMIT cursorTimeChanged(cursorNs);
 }
 
-bool TimelineView::inRuler(const QPointF &pos) const
-{
-    const QRect target = paintTarget();
-    const double top = target.top() + m_style.margin + m_style.titleHeight;
-    return pos.y() >= top && pos.y() < target.top() + m_style.headerHeight()
-        && pos.x() >= m_viewport.timeLeft() && pos.x() <= m_viewport.timeRight();
-}
-
 bool TimelineView::onExpander(const QPointF &pos, int *rowIndex) const
 {
-    if (pos.y() < m_layout.headerHeight())
-        return false;
-    const int r = m_layout.rowAt(pos.y() - m_layout.headerHeight() + m_viewport.scrollY());
+    const int r = m_geometry.rowAt(m_layout, pos, m_zoom->viewport().scrollY());
     if (r < 0 || !m_layout.row(r).hasChildren)
         return false;
-    // The painter draws the triangle at margin + indent + 5, the label from + 14.
-    const double x = paintTarget().left() + m_style.margin + m_layout.row(r).depth * m_style.indent;
-    if (pos.x() < x - 3 || pos.x() > x + 14)
+    if (!m_geometry.expanderRect(m_layout.row(r), m_zoom->viewport().scrollY()).contains(pos))
         return false;
     *rowIndex = r;
     return true;
@@ -461,14 +255,15 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
 {
     if (!m_data)
         return {};
-    const TimelineHit hit = m_layout.itemAt(pos, *m_data, m_viewport);
+    const TimelineViewport &vp = m_zoom->viewport();
+    const TimelineHit hit = m_layout.itemAt(pos, *m_data, vp, m_geometry);
     if (hit.row < 0)
         return {};
     const TimelineRow &r = m_layout.row(hit.row);
-    const bool inTime = pos.x() >= m_viewport.timeLeft() && pos.x() <= m_viewport.timeRight();
-    const qint64 t = m_viewport.mapXToTime(pos.x());
-    const qint64 liveEnd = liveEndNs();
-    auto fmt = [](qint64 ns) { return TimelinePainter::formatDuration(ns); };
+    const bool inTime = pos.x() >= vp.timeLeft() && pos.x() <= vp.timeRight();
+    const qint64 t = vp.mapXToTime(pos.x());
+    const qint64 liveEnd = m_zoom->endNs();
+    auto fmt = [](qint64 ns) { return Wording::duration(ns); };
 
     if (r.kind == TimelineRow::Kind::Loop) {
         QString what = QStringLiteral("idle (nothing to run)");
@@ -522,8 +317,7 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
         const StateInterval &iv = u->intervals[std::size_t(hit.interval)];
         const qint64 end = iv.endNs < 0 ? liveEnd : iv.endNs;
         QString state = QStringLiteral("<b>%1</b> &mdash; %2")
-                            .arg(QString::fromLatin1(unitStateName(iv.state)),
-                                 stateMeaning(iv.state));
+                            .arg(Wording::state(iv.state), Wording::stateMeaning(iv.state));
         if (iv.lane > 0)
             state += QStringLiteral(" (worker %1)").arg(iv.lane);
         html += row(QStringLiteral("State"), state);
@@ -542,7 +336,7 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
         html += row(QStringLiteral("Duration"),
                     QStringLiteral("%1 so far").arg(fmt(liveEnd - u->startNs)));
     }
-    html += row(QStringLiteral("Outcome"), outcomeText(u->outcome));
+    html += row(QStringLiteral("Outcome"), Wording::outcomeMeaning(u->outcome));
     if (!u->error.isEmpty())
         html += row(QStringLiteral("Error"), u->error.toHtmlEscaped());
     html += QStringLiteral("</table>");
@@ -576,19 +370,20 @@ void TimelineView::paintEvent(QPaintEvent *)
         return;
     }
     TimelinePainter::PaintOptions options;
-    options.selectedUnit = m_selected;
+    options.selectedUnit = m_zoom->selectedUnit();
     options.hoverUnit = m_hover;
     options.cursorNs = m_cursorNs;
-    options.nowNs = m_live ? liveEndNs() : -1;
-    options.liveEdge = m_live;
-    TimelinePainter::paint(p, *m_data, m_layout, m_viewport, m_style, target, options);
+    options.nowNs = m_zoom->endNs();
+    options.liveEdge = m_zoom->isLive();
+    const TimelineViewport &vp = m_zoom->viewport();
+    TimelinePainter::paint(p, *m_data, m_layout, vp, m_style, m_geometry, options);
 
     if (m_drag == Drag::RulerRange && m_moved) {
-        const double x0 = std::clamp(m_pressPos.x(), m_viewport.timeLeft(), m_viewport.timeRight());
-        const double x1 = std::clamp(m_lastPos.x(), m_viewport.timeLeft(), m_viewport.timeRight());
+        const double x0 = std::clamp(m_pressPos.x(), vp.timeLeft(), vp.timeRight());
+        const double x1 = std::clamp(m_lastPos.x(), vp.timeLeft(), vp.timeRight());
         QColor fill = m_style.cursor;
         fill.setAlphaF(0.18f);
-        p.fillRect(QRectF(std::min(x0, x1), target.top() + m_style.margin + m_style.titleHeight,
+        p.fillRect(QRectF(std::min(x0, x1), m_geometry.ruler.top(),
                           std::abs(x1 - x0), target.height()),
                    fill);
     }
@@ -597,8 +392,7 @@ void TimelineView::paintEvent(QPaintEvent *)
 void TimelineView::resizeEvent(QResizeEvent *event)
 {
     QAbstractScrollArea::resizeEvent(event);
-    fitLabelColumn();
-    updateTimeArea();
+    updateGeometry();
     updateScrollBars();
 }
 
@@ -610,8 +404,8 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
     }
     m_pressPos = m_lastPos = event->position();
     m_moved = false;
-    m_drag = inRuler(m_pressPos) ? Drag::RulerRange : Drag::Pan;
-    m_rangeStartNs = m_viewport.mapXToTime(m_pressPos.x());
+    m_drag = m_geometry.inRuler(m_pressPos) ? Drag::RulerRange : Drag::Pan;
+    m_rangeStartNs = m_zoom->viewport().mapXToTime(m_pressPos.x());
     event->accept();
 }
 
@@ -623,12 +417,8 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
             m_moved = true;
         if (m_drag == Drag::Pan && m_moved) {
             const QPointF d = pos - m_lastPos;
-            if (m_live)
-                m_follow = false;
-            updateLimit();
-            m_viewport.pan(d.x());
-            m_viewport.scrollBy(int(-d.y()));
-            rangeChangedByUser();
+            m_zoom->pan(d.x());
+            m_zoom->scrollBy(int(-d.y()));
             setCursor(Qt::ClosedHandCursor);
         }
         m_lastPos = pos;
@@ -636,12 +426,11 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
     }
     quint32 hover = 0;
     if (m_data) {
-        const TimelineHit hit = m_layout.itemAt(pos, *m_data, m_viewport);
+        const TimelineHit hit = m_layout.itemAt(pos, *m_data, m_zoom->viewport(), m_geometry);
         hover = hit.unitId;
     }
-    const bool inTime = pos.x() >= m_viewport.timeLeft() && pos.x() <= m_viewport.timeRight()
-        && pos.y() >= m_style.margin + m_style.titleHeight;
-    setHover(hover, inTime ? m_viewport.mapXToTime(pos.x()) : m_pinnedCursorNs);
+    setHover(hover, m_geometry.inTimeArea(pos) ? m_zoom->viewport().mapXToTime(pos.x())
+                                               : m_zoom->cursorNs());
     int expanderRow = -1;
     if (m_drag == Drag::None)
         setCursor(onExpander(pos, &expanderRow) ? Qt::PointingHandCursor : Qt::ArrowCursor);
@@ -658,8 +447,8 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
     setCursor(Qt::ArrowCursor);
     const QPointF pos = event->position();
     if (drag == Drag::RulerRange) {
-        const qint64 t = m_viewport.mapXToTime(
-            std::clamp(pos.x(), m_viewport.timeLeft(), m_viewport.timeRight()));
+        const TimelineViewport &vp = m_zoom->viewport();
+        const qint64 t = vp.mapXToTime(std::clamp(pos.x(), vp.timeLeft(), vp.timeRight()));
         if (m_moved && std::abs(pos.x() - m_pressPos.x()) > DragThreshold)
             setVisibleRange(std::min(t, m_rangeStartNs), std::max(t, m_rangeStartNs));
         else
@@ -676,7 +465,7 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
         return;
     }
     const TimelineHit hit =
-        m_data ? m_layout.itemAt(pos, *m_data, m_viewport) : TimelineHit();
+        m_data ? m_layout.itemAt(pos, *m_data, m_zoom->viewport(), m_geometry) : TimelineHit();
     setSelectedUnit(hit.unitId);
 }
 
@@ -684,8 +473,8 @@ void TimelineView::mouseDoubleClickEvent(QMouseEvent *event)
 {
     // A double click on a parent's label collapses or expands it too.
     const QPointF pos = event->position();
-    if (pos.x() < m_viewport.timeLeft() && pos.y() >= m_layout.headerHeight()) {
-        const int r = m_layout.rowAt(pos.y() - m_layout.headerHeight() + m_viewport.scrollY());
+    if (pos.x() < m_geometry.timeArea.left()) {
+        const int r = m_geometry.rowAt(m_layout, pos, m_zoom->viewport().scrollY());
         if (r >= 0 && m_layout.row(r).hasChildren) {
             const quint32 id = m_layout.row(r).unitId;
             setCollapsed(id, !m_collapsed.contains(id));
@@ -700,16 +489,12 @@ void TimelineView::wheelEvent(QWheelEvent *event)
     const QPoint delta = event->angleDelta();
     const QPointF pos = event->position();
     if (event->modifiers() & Qt::ControlModifier) {
-        const double anchor =
-            std::clamp(pos.x(), m_viewport.timeLeft(), m_viewport.timeRight());
-        updateLimit();
-        m_userZoomed = true;
-        m_viewport.zoom(std::pow(1.0015, delta.y()), anchor);
-        rangeChangedByUser();
+        const TimelineViewport &vp = m_zoom->viewport();
+        m_zoom->zoom(std::pow(1.0015, delta.y()), std::clamp(pos.x(), vp.timeLeft(), vp.timeRight()));
         event->accept();
         return;
     }
-    const int rowsHeight = TimelinePainter::rowsArea(paintTarget(), m_style).height();
+    const int rowsHeight = m_geometry.rows.height();
     const bool canScrollRows = m_layout.contentHeight() > rowsHeight;
     int dx = delta.x();
     int dy = delta.y();
@@ -717,21 +502,16 @@ void TimelineView::wheelEvent(QWheelEvent *event)
         dx += dy;
         dy = 0;
     }
-    if (dx != 0) {
-        if (m_live)
-            m_follow = false;
-        updateLimit();
-        m_viewport.pan(dx / 2.0);
-    }
+    if (dx != 0)
+        m_zoom->pan(dx / 2.0);
     if (dy != 0)
-        m_viewport.scrollBy(-dy / 2);
-    rangeChangedByUser();
+        m_zoom->scrollBy(-dy / 2);
     event->accept();
 }
 
 void TimelineView::keyPressEvent(QKeyEvent *event)
 {
-    const double page = m_viewport.timeWidth() / 10;
+    const double page = m_zoom->viewport().timeWidth() / 10;
     switch (event->key()) {
     case Qt::Key_Plus:
     case Qt::Key_Equal:
@@ -745,19 +525,14 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
         break;
     case Qt::Key_Left:
     case Qt::Key_Right:
-        if (m_live)
-            m_follow = false;
-        updateLimit();
-        m_viewport.pan(event->key() == Qt::Key_Left ? page : -page);
-        rangeChangedByUser();
+        m_zoom->pan(event->key() == Qt::Key_Left ? page : -page);
         break;
     case Qt::Key_Up:
     case Qt::Key_Down:
-        m_viewport.scrollBy(event->key() == Qt::Key_Up ? -m_style.rowHeight : m_style.rowHeight);
-        rangeChangedByUser();
+        m_zoom->scrollBy(event->key() == Qt::Key_Up ? -m_style.rowHeight : m_style.rowHeight);
         break;
     case Qt::Key_Home:
-        setVisibleRange(0, m_viewport.durationNs());
+        setVisibleRange(0, m_zoom->viewport().durationNs());
         break;
     case Qt::Key_End:
         followLive();
@@ -771,7 +546,7 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
 
 void TimelineView::leaveEvent(QEvent *event)
 {
-    setHover(0, m_pinnedCursorNs);
+    setHover(0, m_zoom->cursorNs());
     QAbstractScrollArea::leaveEvent(event);
 }
 

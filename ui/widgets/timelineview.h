@@ -1,9 +1,11 @@
 #pragma once
 
+#include "timelinegeometry.h"
 #include "timelinelayout.h"
 #include "timelinepainter.h"
 #include "timelinestyle.h"
 #include "timelineviewport.h"
+#include "timelinezoomcontrol.h"
 
 #include <QAbstractScrollArea>
 #include <QElapsedTimer>
@@ -20,6 +22,10 @@ struct TraceData;
 //! setData() (the main window keeps it in its TraceBuilder or its opened trace). After changing
 //! the data in place (a live update), call dataChanged(); the row layout is rebuilt at most as
 //! often as it is affordable (small runs every frame, 100k units a few times a second).
+//!
+//! What is visible, followed, selected and pinned lives in its TimelineZoomControl
+//! (zoomControl()); where things are drawn in its TimelineGeometry (geometry()), which the
+//! painter draws with and every hit test here reads.
 //!
 //! Live runs: setLive(true) and setNowNs() each frame. The view follows the live edge (the whole
 //! run so far while the user has not zoomed, else a sliding window) until the user pans away
@@ -44,14 +50,17 @@ public:
     void relayout();
 
     void setLive(bool live);
-    bool isLive() const { return m_live; }
+    bool isLive() const { return m_zoom->isLive(); }
     //! The live edge (scenario ns).
     void setNowNs(qint64 nowNs);
     //! The run ended: stop following, show it all.
     void finishLive();
-    bool isFollowingLive() const { return m_follow; }
+    bool isFollowingLive() const { return m_zoom->isFollowing(); }
 
-    const TimelineViewport &timelineViewport() const { return m_viewport; }
+    TimelineZoomControl *zoomControl() const { return m_zoom; }
+    const TimelineViewport &timelineViewport() const { return m_zoom->viewport(); }
+    //! Where everything is drawn in paintTarget(); the exporters reuse its label column.
+    const TimelineGeometry &geometry() const { return m_geometry; }
     //! Sets the visible time range (clamped to the run).
     void setVisibleRange(qint64 startNs, qint64 endNs);
     const TimelineLayout &layout() const { return m_layout; }
@@ -60,7 +69,8 @@ public:
     const QSet<quint32> &collapsed() const { return m_collapsed; }
     void setCollapsed(quint32 unitId, bool collapsed);
 
-    quint32 selectedUnit() const { return m_selected; }
+    quint32 selectedUnit() const { return m_zoom->selectedUnit(); }
+    //! The cursor drawn: the time under the mouse, else the pinned cursor; < 0: none.
     qint64 cursorNs() const { return m_cursorNs; }
     //! Text shown when there is no data ("Press F5 to run ...").
     void setPlaceholderText(const QString &text);
@@ -102,32 +112,23 @@ protected:
 private:
     enum class Drag { None, Pan, RulerRange };
 
-    void updateTimeArea();
-    void fitLabelColumn();
-    void updateLimit();
+    //! Recomputes the geometry (label column fitted to the labels) and gives the zoom control
+    //! the new time area.
+    void updateGeometry();
     void updateScrollBars();
-    void applyFollow();
-    void rangeChangedByUser();
-    void emitZoomIfChanged();
+    void updateEnd();
     void setHover(quint32 unitId, qint64 cursorNs);
-    bool inRuler(const QPointF &pos) const;
     bool onExpander(const QPointF &pos, int *row) const;
-    qint64 liveEndNs() const;
 
     const TraceData *m_data = nullptr;
+    TimelineZoomControl *m_zoom;
     TimelineLayout m_layout;
-    TimelineViewport m_viewport;
     TimelineStyle m_style;
-    int m_baseLabelWidth; //!< the style's label column; fitLabelColumn() may widen it
+    TimelineGeometry m_geometry;
     QSet<quint32> m_collapsed;
-    quint32 m_selected = 0;
     quint32 m_hover = 0;
-    qint64 m_pinnedCursorNs = -1;
     qint64 m_cursorNs = -1;
     qint64 m_nowNs = 0;
-    bool m_live = false;
-    bool m_follow = false;
-    bool m_userZoomed = false;
     QString m_placeholder;
 
     // Layout rebuilds: at most every m_layoutIntervalMs while live (grows with the build time).
@@ -142,8 +143,6 @@ private:
     qint64 m_rangeStartNs = 0;
     qint64 m_hScrollUnitNs = 1;
     bool m_updatingScrollBars = false;
-    qint64 m_lastEmittedStart = -1;
-    qint64 m_lastEmittedEnd = -1;
 };
 
 } // namespace Loopscope

@@ -1,0 +1,78 @@
+#include "wording.h"
+
+namespace Loopscope {
+
+QString Wording::state(UnitState state) { return QString::fromLatin1(unitStateName(state)); }
+
+QString Wording::stateMeaning(UnitState state)
+{
+    switch (state) {
+    case UnitState::Pending:
+        return QStringLiteral("created, not started yet");
+    case UnitState::Running:
+        return QStringLiteral("executing code");
+    case UnitState::Waiting:
+        return QStringLiteral("suspended on a timer, I/O or another task");
+    case UnitState::Queued:
+        return QStringLiteral("waiting for a free slot (semaphore or pool)");
+    case UnitState::Ready:
+        return QStringLiteral("could go on, but the loop was busy elsewhere");
+    }
+    return {};
+}
+
+QString Wording::outcome(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::None:
+        return QStringLiteral("not ended");
+    case Outcome::TimedOut:
+        return QStringLiteral("timed out");
+    case Outcome::NeverAwaited:
+        return QStringLiteral("never awaited");
+    case Outcome::Completed:
+    case Outcome::Failed:
+    case Outcome::Cancelled:
+        break;
+    }
+    return QString::fromLatin1(outcomeName(outcome));
+}
+
+QString Wording::outcomeMeaning(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::None:
+        return QStringLiteral("not ended yet");
+    case Outcome::NeverAwaited:
+        return QStringLiteral("never awaited (never ran)");
+    default:
+        return Wording::outcome(outcome);
+    }
+}
+
+QString Wording::number(double value, int decimals)
+{
+    QString s = QString::number(value, 'f', decimals);
+    if (s.contains(QLatin1Char('.'))) {
+        while (s.endsWith(QLatin1Char('0')))
+            s.chop(1);
+        if (s.endsWith(QLatin1Char('.')))
+            s.chop(1);
+    }
+    return s;
+}
+
+QString Wording::duration(qint64 ns)
+{
+    const auto trimmed = &Wording::number;
+    const qint64 a = ns < 0 ? -ns : ns;
+    if (a >= 1'000'000'000)
+        return trimmed(ns / 1e9, 2) + QStringLiteral(" s");
+    if (a >= 1'000'000)
+        return trimmed(ns / 1e6, a >= 100'000'000 ? 0 : 1) + QStringLiteral(" ms");
+    if (a >= 1'000)
+        return trimmed(ns / 1e3, 1) + QStringLiteral(" \u00b5s");
+    return QStringLiteral("%1 ns").arg(ns);
+}
+
+} // namespace Loopscope

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "traceevent.h"
+
+#include <QString>
+
+namespace Loopscope {
+
+//! The one place that words states, outcomes and durations for people: the timeline's legend
+//! and tooltips, the About box, the status line and the CLI's result line all read it, so a
+//! state is called the same everywhere. (File formats use the machine names of traceevent.h.)
+//! Plain functions of their arguments; any thread.
+struct Wording
+{
+    //! "running", "waiting", ... (the legend's words).
+    static QString state(UnitState state);
+    //! What a state means: "suspended on a timer, I/O or another task".
+    static QString stateMeaning(UnitState state);
+    //! "completed", "failed", "cancelled", "timed out", "never awaited"; None: "not ended".
+    static QString outcome(Outcome outcome);
+    //! The outcome in a sentence's words: "never awaited (never ran)", "not ended yet".
+    static QString outcomeMeaning(Outcome outcome);
+    //! value with at most decimals decimals, trailing zeros dropped: "1.5", "2", "0.25".
+    static QString number(double value, int decimals);
+    //! A duration for people: "4 s", "1.25 s", "850 ms", "12 µs", "40 ns".
+    static QString duration(qint64 ns);
+};
+
+} // namespace Loopscope

@@ -1,0 +1,126 @@
+#include "timelinegeometry.h"
+
+#include "timelinelayout.h"
+#include "timelinestyle.h"
+#include "tracedata.h"
+
+#include <QFontMetrics>
+
+#include <algorithm>
+
+namespace Loopscope {
+
+namespace {
+// The fold triangle sits this far into a row's indent; the label text starts after it.
+constexpr double ExpanderOffset = 5;
+constexpr double LabelTextOffset = 14;
+} // namespace
+
+TimelineGeometry TimelineGeometry::compute(const TimelineStyle &style, const QRect &target,
+                                           int labelWidth)
+{
+    TimelineGeometry g;
+    g.target = target;
+    g.labelWidth = labelWidth > 0 ? labelWidth : style.labelWidth;
+    g.margin = style.margin;
+    g.indent = style.indent;
+    const int left = target.left() + style.margin;
+    const int right = target.right() + 1 - style.margin; // exclusive
+    const int top = target.top() + style.margin;
+    const int bottom = target.bottom() + 1; // exclusive
+    g.title = QRect(left, top, std::max(0, right - left), style.titleHeight);
+    const int rulerTop = top + style.titleHeight;
+    const int rowsTop = target.top() + style.headerHeight();
+    const int rowsBottom = std::max(rowsTop, bottom - style.footerHeight());
+    const int timeLeft = left + g.labelWidth;
+    const int timeRight = right - style.rightMargin;
+    g.ruler = QRect(timeLeft, rulerTop, std::max(1, right - timeLeft), style.rulerHeight);
+    g.rows = QRect(target.left(), rowsTop, target.width(), rowsBottom - rowsTop);
+    g.timeArea = QRect(timeLeft, rulerTop, std::max(1, timeRight - timeLeft),
+                       std::max(1, rowsBottom - rulerTop));
+    g.legend = QRect(left, rowsBottom, std::max(0, right - left), style.legendHeight);
+    return g;
+}
+
+int TimelineGeometry::fitLabelWidth(const TraceData &data, const TimelineLayout &layout,
+                                    const TimelineStyle &style, int targetWidth)
+{
+    QFont bold = style.font;
+    bold.setBold(true);
+    const QFontMetrics fm(bold), small(style.smallFont);
+    int wanted = style.labelWidth;
+    // Enough rows to see the label shapes; a stress run's labels all look alike.
+    const int rows = std::min(layout.rowCount(), 2000);
+    for (int i = 0; i < rows; ++i) {
+        const TimelineRow &r = layout.row(i);
+        if (r.kind != TimelineRow::Kind::Unit)
+            continue;
+        const UnitRecord *u = data.unit(r.unitId);
+        if (!u)
+            continue;
+        const int w = r.depth * style.indent + int(LabelTextOffset) + fm.horizontalAdvance(u->label)
+            + 8 + small.horizontalAdvance(QString::fromLatin1(unitKindName(u->kind))) + 14;
+        wanted = std::max(wanted, w);
+    }
+    return std::min(wanted, std::max(style.labelWidth, int(targetWidth * 0.35)));
+}
+
+int TimelineGeometry::preferredHeight(const TimelineStyle &style, const TimelineLayout &layout)
+{
+    return style.headerHeight() + layout.contentHeight() + style.footerHeight();
+}
+
+double TimelineGeometry::rowTop(const TimelineRow &row, int scrollY) const
+{
+    return rows.top() - scrollY + row.y;
+}
+
+QRectF TimelineGeometry::laneRect(const TimelineRow &row, int scrollY) const
+{
+    return QRectF(target.left() + margin, rowTop(row, scrollY), target.width() - 2 * margin,
+                  row.height);
+}
+
+QRectF TimelineGeometry::labelRect(const TimelineRow &row, int scrollY) const
+{
+    const double x0 = target.left() + margin;
+    return QRectF(x0, rowTop(row, scrollY), timeArea.left() - 10 - x0, row.height);
+}
+
+QPointF TimelineGeometry::expanderCenter(const TimelineRow &row, int scrollY) const
+{
+    return QPointF(target.left() + margin + row.depth * indent + ExpanderOffset,
+                   rowTop(row, scrollY) + row.height / 2.0);
+}
+
+QRectF TimelineGeometry::expanderRect(const TimelineRow &row, int scrollY) const
+{
+    const double x = target.left() + margin + row.depth * indent;
+    return QRectF(x - 3, rowTop(row, scrollY), LabelTextOffset + 3, row.height);
+}
+
+double TimelineGeometry::labelTextLeft(const TimelineRow &row) const
+{
+    return target.left() + margin + row.depth * indent + LabelTextOffset;
+}
+
+bool TimelineGeometry::inRuler(const QPointF &pos) const
+{
+    return pos.y() >= ruler.top() && pos.y() < rows.top() && pos.x() >= timeArea.left()
+        && pos.x() <= timeArea.left() + timeArea.width();
+}
+
+bool TimelineGeometry::inTimeArea(const QPointF &pos) const
+{
+    return pos.x() >= timeArea.left() && pos.x() <= timeArea.left() + timeArea.width()
+        && pos.y() >= timeArea.top();
+}
+
+int TimelineGeometry::rowAt(const TimelineLayout &layout, const QPointF &pos, int scrollY) const
+{
+    if (pos.y() < rows.top())
+        return -1;
+    return layout.rowAt(contentY(pos.y(), scrollY));
+}
+
+} // namespace Loopscope

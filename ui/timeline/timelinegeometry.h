@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QPointF>
+#include <QRect>
+#include <QRectF>
+
+namespace Loopscope {
+
+struct TimelineRow;
+struct TimelineStyle;
+struct TraceData;
+class TimelineLayout;
+
+//! Where every part of a timeline picture goes inside a paint target: the title line, the ruler,
+//! the label column, the time area, the rows and the legend, and per row its lane, label and
+//! expander rectangles. Computed once from style + label column width + target, and used by the
+//! painter (to draw), the view (to hit test), the exporters and the tests, so nothing re-derives
+//! a position by hand and an exported picture has exactly the screen's geometry.
+//!
+//! Top to bottom: margin, title (titleHeight), ruler (rulerHeight), rows, legend (legendHeight),
+//! margin. Left to right: margin, label column (labelWidth), time area, rightMargin (room for
+//! outcome markers), margin. Rows are laid out in content coordinates (TimelineRow::y, 0 = top
+//! of the first row); scrollY moves them up inside rows(). A plain value; any thread.
+struct TimelineGeometry
+{
+    QRect target;
+    QRect title;    //!< the title line
+    QRect ruler;    //!< the time ruler band, from the label column to the right margin
+    QRect rows;     //!< where rows are drawn: full width, between the ruler and the legend
+    QRect timeArea; //!< the time axis: x range of the viewport, from the ruler's top down
+    QRect legend;   //!< the legend line
+    int labelWidth = 0;
+    int margin = 0;
+    int indent = 0;
+
+    //! The geometry of target for style with a label column of labelWidth (<= 0: the style's).
+    static TimelineGeometry compute(const TimelineStyle &style, const QRect &target,
+                                    int labelWidth = 0);
+    //! The label column that fits the labels of data in layout (bold, at their depth, with their
+    //! kind hint), at least the style's labelWidth and at most 35% of targetWidth. The view fits
+    //! its column with this and the exporters reuse the result, so both show the same column.
+    static int fitLabelWidth(const TraceData &data, const TimelineLayout &layout,
+                             const TimelineStyle &style, int targetWidth);
+    //! A picture height in which every row of layout fits.
+    static int preferredHeight(const TimelineStyle &style, const TimelineLayout &layout);
+
+    //! y of a row's top in the target.
+    double rowTop(const TimelineRow &row, int scrollY) const;
+    //! The row's band across the picture, margin to margin.
+    QRectF laneRect(const TimelineRow &row, int scrollY) const;
+    //! The row's cell in the label column (label text, kind hint).
+    QRectF labelRect(const TimelineRow &row, int scrollY) const;
+    //! Where a parent's fold triangle is centred, and the box a click on it hits.
+    QPointF expanderCenter(const TimelineRow &row, int scrollY) const;
+    QRectF expanderRect(const TimelineRow &row, int scrollY) const;
+    //! Where the row's label text starts (after the indent and the expander).
+    double labelTextLeft(const TimelineRow &row) const;
+    //! Content y (TimelineRow::y units) of a target y.
+    double contentY(double y, int scrollY) const { return y - rows.top() + scrollY; }
+    bool inRows(const QPointF &pos) const { return pos.y() >= rows.top() && pos.y() < rows.bottom() + 1; }
+    bool inRuler(const QPointF &pos) const;
+    bool inTimeArea(const QPointF &pos) const;
+    //! The row index at pos, -1 if none (outside the rows, or below the last row).
+    int rowAt(const TimelineLayout &layout, const QPointF &pos, int scrollY) const;
+
+    bool operator==(const TimelineGeometry &other) const = default;
+};
+
+} // namespace Loopscope
