@@ -2,6 +2,7 @@
 
 #include "atomicfile.h"
 #include "imageexporter.h"
+#include "run/runcontroller.h"
 #include "scenarios/scenarioregistry.h"
 #include "scenarios/scenariorunner.h"
 #include "summarywriter.h"
@@ -232,19 +233,18 @@ int runScenario(const QStringList &args)
         throw BadInput{error};
     checkOutputs(out);
 
-    ScenarioRunner runner;
-    QObject::connect(&runner, &ScenarioRunner::outputLine, &runner,
-                     [quiet](qint64, const QString &line) {
-                         if (!quiet)
-                             printOut(line);
-                     });
-    QObject::connect(&runner, &ScenarioRunner::finished, qApp, &QCoreApplication::quit);
-    if (!runner.start(options, &error))
+    RunController run;
+    run.setFrameInterval(0); // nothing to draw: read the trace once, at the end
+    QObject::connect(&run, &RunController::outputLine, &run, [quiet](qint64, const QString &line) {
+        if (!quiet)
+            printOut(line);
+    });
+    QObject::connect(&run, &RunController::finished, qApp, &QCoreApplication::quit);
+    if (!run.start(std::make_unique<ScenarioRunner>(options), &error))
         throw BadInput{error};
     QCoreApplication::exec();
-    runner.wait();
 
-    const TraceData data = runner.traceData();
+    const TraceData data = run.takeData();
     printOut(SummaryWriter::resultLine(data));
     const UnitRecord *main = data.unit(data.info.mainId);
     const bool mainOk = main && main->outcome == Outcome::Completed;

@@ -4,7 +4,6 @@
 #include "http/localhttpserver.h"
 #include "runtime/runtime.h"
 #include "scenarioregistry.h"
-#include "tracebuilder.h"
 #include "tracerecorder.h"
 
 #include <QThread>
@@ -14,10 +13,9 @@ namespace Loopscope {
 class ScenarioRunner::RunThread : public QThread
 {
 public:
-    RunThread(ScenarioRunner *runner, quint64 generation, const Scenario *scenario,
-              Options options, std::shared_ptr<TraceRecorder> recorder)
+    RunThread(ScenarioRunner *runner, const Scenario *scenario, Options options,
+              std::shared_ptr<TraceRecorder> recorder)
         : m_runner(runner)
-        , m_generation(generation)
         , m_scenario(scenario)
         , m_options(std::move(options))
         , m_recorder(std::move(recorder))
@@ -37,7 +35,11 @@ public:
         std::lock_guard lock(m_loopMutex);
         return m_loop ? m_loop->nowNs() : m_endNs;
     }
-    qint64 endNs() const { return m_endNs; }
+    qint64 endNs() const
+    {
+        std::lock_guard lock(m_loopMutex);
+        return m_endNs;
+    }
 
 protected:
     void run() override
@@ -55,17 +57,11 @@ protected:
             LocalHttpServer::setForThisThread(server.get());
         }
         EventLoop loop(m_options.clock, m_options.timeScale, m_recorder.get());
-        // The runner outlives this thread (its destructor waits), and a queued call to a
-        // receiver that is gone is dropped by Qt.
+        // The runner outlives this thread (its destructor waits).
         ScenarioRunner *runner = m_runner;
-        const quint64 generation = m_generation;
-        loop.setOutputSink([runner, generation](qint64 t, const QString &line) {
+        loop.setOutputSink([runner](qint64 t, const QString &line) {
             QMetaObject::invokeMethod(
-                runner,
-                [runner, generation, t, line] {
-                    if (generation == runner->m_generation) // not from a replaced run
-                        Q_EMIT runner->outputLine(t, line);
-                },
+                runner, [runner, t, line] { Q_EMIT runner->outputLine(t, line); },
                 Qt::QueuedConnection);
         });
         {
@@ -88,7 +84,6 @@ public:
 
 private:
     ScenarioRunner *m_runner;
-    quint64 m_generation;
     const Scenario *m_scenario;
     Options m_options;
     std::shared_ptr<TraceRecorder> m_recorder;
@@ -98,17 +93,24 @@ private:
     qint64 m_endNs = 0;
 };
 
-ScenarioRunner::ScenarioRunner(QObject *parent)
-    : QObject(parent)
+ScenarioRunner::ScenarioRunner(Options options, QObject *parent)
+    : RunSource(parent)
+    , m_options(std::move(options))
+    , m_scenario(ScenarioRegistry::find(m_options.scenario))
 {
+    if (m_scenario) {
+        // Fill in what the caller left out with defaults, in the scenario's order.
+        ScenarioParams full = m_scenario->defaults();
+        for (const auto &[name, value] : m_options.params.values())
+            full.set(name, value);
+        m_options.params = full;
+    }
 }
 
 ScenarioRunner::~ScenarioRunner()
 {
     stop();
     wait();
-    for (auto &old : m_retiring)
-        old->wait();
 }
 
 bool ScenarioRunner::checkTimeScale(double scale, QString *error)
@@ -123,68 +125,47 @@ bool ScenarioRunner::checkTimeScale(double scale, QString *error)
     return true;
 }
 
-bool ScenarioRunner::start(const Options &options, QString *error)
+RunInfo ScenarioRunner::describe() const
 {
-    const Scenario *scenario = ScenarioRegistry::find(options.scenario);
+    RunInfo info;
+    info.scenario = m_options.scenario;
+    info.params = m_options.params.values();
+    info.timeScale = m_options.timeScale;
+    info.clock = m_options.clock == Clock::Mode::Virtual ? QStringLiteral("virtual")
+                                                         : QStringLiteral("real");
+    return info;
+}
+
+bool ScenarioRunner::start(std::shared_ptr<TraceRecorder> recorder, QString *error)
+{
     QString problem;
-    if (!scenario) {
-        problem = QStringLiteral("unknown scenario '%1' (try 'loopscope list')").arg(options.scenario);
-    } else if (!checkTimeScale(options.timeScale, &problem)) {
+    if (!m_scenario) {
+        problem = QStringLiteral("unknown scenario '%1' (try 'loopscope list')").arg(m_options.scenario);
+    } else if (!checkTimeScale(m_options.timeScale, &problem)) {
     } else {
-        for (const auto &[name, value] : options.params.values()) {
-            if (!scenario->checkValue(name, value, &problem))
+        for (const auto &[name, value] : m_options.params.values()) {
+            if (!m_scenario->checkValue(name, value, &problem))
                 break;
         }
     }
-    if (!problem.isEmpty()) {
+    if (!problem.isEmpty() || m_thread) {
         if (error)
-            *error = problem;
+            *error = m_thread ? QStringLiteral("this run was started already") : problem;
         return false;
     }
-    // The run going on is told to stop and left to end on its own thread: waiting here could
-    // freeze the caller (a scenario may be blocking its loop on purpose).
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_thread) {
-            m_thread->requestStop();
-            m_retiring.push_back(std::move(m_thread));
-        }
-        std::erase_if(m_retiring, [](const auto &t) { return t->isFinished(); });
-    }
-
-    Options opts = options;
-    // Fill in what the caller left out with defaults, in the scenario's order.
-    ScenarioParams full = scenario->defaults();
-    for (const auto &[name, value] : options.params.values())
-        full.set(name, value);
-    opts.params = full;
-
-    auto recorder = std::make_shared<TraceRecorder>();
-    RunInfo info;
-    info.scenario = scenario->id;
-    info.params = full.values();
-    info.timeScale = opts.timeScale;
-    info.clock = opts.clock == Clock::Mode::Virtual ? QStringLiteral("virtual")
-                                                    : QStringLiteral("real");
-    const quint64 generation = ++m_generation;
-    auto thread = std::make_unique<RunThread>(this, generation, scenario, opts, recorder);
+    m_thread = std::make_unique<RunThread>(this, m_scenario, m_options, std::move(recorder));
     connect(
-        thread.get(), &QThread::finished, this, [this, generation] { onThreadFinished(generation); },
+        m_thread.get(), &QThread::finished, this,
+        [this] {
+            Q_EMIT ended(m_thread->endNs(), m_thread->m_setupError);
+        },
         Qt::QueuedConnection);
-    {
-        std::lock_guard lock(m_mutex);
-        m_recorder = recorder;
-        m_info = info;
-        m_thread = std::move(thread);
-        m_thread->start();
-    }
-    Q_EMIT started();
+    m_thread->start();
     return true;
 }
 
 void ScenarioRunner::stop()
 {
-    std::lock_guard lock(m_mutex);
     if (m_thread)
         m_thread->requestStop();
 }
@@ -195,56 +176,6 @@ void ScenarioRunner::wait()
         m_thread->wait();
 }
 
-bool ScenarioRunner::isRunning() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_thread && !m_thread->isFinished();
-}
-
-void ScenarioRunner::onThreadFinished(quint64 generation)
-{
-    {
-        std::lock_guard lock(m_mutex);
-        if (generation != m_generation || !m_thread)
-            return; // an older run that was replaced
-        m_info.totalNs = m_thread->endNs();
-        m_info.finished = true;
-    }
-    if (!m_thread->m_setupError.isEmpty())
-        Q_EMIT outputLine(0, QStringLiteral("error: ") + m_thread->m_setupError);
-    Q_EMIT finished();
-}
-
-std::shared_ptr<TraceRecorder> ScenarioRunner::recorder() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_recorder;
-}
-
-RunInfo ScenarioRunner::info() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_info;
-}
-
-qint64 ScenarioRunner::nowNs() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_thread ? m_thread->nowNs() : 0;
-}
-
-TraceData ScenarioRunner::traceData() const
-{
-    auto rec = recorder();
-    TraceBuilder builder(rec.get());
-    builder.update();
-    TraceData data = builder.take();
-    const quint32 mainId = data.info.mainId;
-    data.info = info();
-    data.info.mainId = mainId;
-    if (!data.info.finished)
-        data.info.totalNs = data.endNs();
-    return data;
-}
+qint64 ScenarioRunner::nowNs() const { return m_thread ? m_thread->nowNs() : 0; }
 
 } // namespace Loopscope

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "run/runcontroller.h"
 #include "runtimetest.h"
 #include "scenarios/scenarioregistry.h"
 #include "scenarios/scenariorunner.h"
@@ -25,11 +26,11 @@ TraceData runScenario(const QString &id, const QStringList &assignments = {},
     REQUIRE(scenario->parseAssignments(assignments, &options.params, &error));
     options.clock = clock;
     options.timeScale = scale;
-    ScenarioRunner runner;
-    QSignalSpy finished(&runner, &ScenarioRunner::finished);
-    REQUIRE(runner.start(options, &error));
+    RunController run;
+    QSignalSpy finished(&run, &RunController::finished);
+    REQUIRE(run.start(std::make_unique<ScenarioRunner>(options), &error));
     REQUIRE(finished.wait(60000));
-    return runner.traceData();
+    return run.takeData();
 }
 
 int countOutcome(const TraceData &data, Outcome outcome)
@@ -133,20 +134,20 @@ TEST_CASE("Stress takes 100 000 tasks", "[scenarios][stress]")
 
 TEST_CASE("The runner stops a run mid-way and starts the next at once", "[scenarios][runner]")
 {
-    ScenarioRunner runner;
-    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    RunController runner;
+    QSignalSpy finished(&runner, &RunController::finished);
     ScenarioRunner::Options options;
     options.scenario = QStringLiteral("semaphore");
     options.params = ScenarioRegistry::find(options.scenario)->defaults();
     options.clock = Clock::Mode::Real;
     options.timeScale = 1.0;
     QString error;
-    REQUIRE(runner.start(options, &error));
+    REQUIRE(runner.start(std::make_unique<ScenarioRunner>(options), &error));
     QTest::qWait(300);
     CHECK(runner.isRunning());
     runner.stop();
     REQUIRE(finished.wait(5000));
-    const TraceData stopped = runner.traceData();
+    const TraceData stopped = runner.data();
     CHECK(seconds(stopped.info.totalNs) < 1.0);
     int ended = 0;
     for (const UnitRecord &u : stopped.units) {
@@ -157,46 +158,46 @@ TEST_CASE("The runner stops a run mid-way and starts the next at once", "[scenar
 
     // Re-run at once, while another run is going: the first is stopped and replaced.
     options.clock = Clock::Mode::Real;
-    REQUIRE(runner.start(options, &error));
+    REQUIRE(runner.start(std::make_unique<ScenarioRunner>(options), &error));
     options.clock = Clock::Mode::Virtual;
     options.params.set(QStringLiteral("limit"), 10);
-    REQUIRE(runner.start(options, &error));
+    REQUIRE(runner.start(std::make_unique<ScenarioRunner>(options), &error));
     REQUIRE(finished.wait(5000));
-    const TraceData second = runner.traceData();
+    const TraceData second = runner.data();
     CHECK(second.info.params == options.params.values());
     CHECK(seconds(second.info.totalNs) == Approx(1.0));
 }
 
 TEST_CASE("The runner refuses bad options with one line", "[scenarios][runner]")
 {
-    ScenarioRunner runner;
+    RunController runner;
     QString error;
     ScenarioRunner::Options options;
     options.scenario = QStringLiteral("nope");
-    CHECK_FALSE(runner.start(options, &error));
+    CHECK_FALSE(runner.start(std::make_unique<ScenarioRunner>(options), &error));
     CHECK(error.contains(QStringLiteral("unknown scenario 'nope'")));
     options.scenario = QStringLiteral("semaphore");
     options.timeScale = 1000;
-    CHECK_FALSE(runner.start(options, &error));
+    CHECK_FALSE(runner.start(std::make_unique<ScenarioRunner>(options), &error));
     CHECK(error.contains(QStringLiteral("time scale")));
     options.timeScale = 1;
     options.params.set(QStringLiteral("limit"), 99);
-    CHECK_FALSE(runner.start(options, &error));
+    CHECK_FALSE(runner.start(std::make_unique<ScenarioRunner>(options), &error));
     CHECK(error.contains(QStringLiteral("limit=99 is out of range")));
     CHECK_FALSE(runner.isRunning());
 }
 
 TEST_CASE("Starting a new run never waits for one that blocks its loop", "[scenarios][runner]")
 {
-    ScenarioRunner runner;
-    QSignalSpy finished(&runner, &ScenarioRunner::finished);
+    RunController runner;
+    QSignalSpy finished(&runner, &RunController::finished);
     ScenarioRunner::Options blocking;
     blocking.scenario = QStringLiteral("blocking_pitfall");
     blocking.params = ScenarioRegistry::find(blocking.scenario)->defaults();
     blocking.params.set(QStringLiteral("block"), 10); // Task 3 blocks the loop 10 s from 0.5 s
     blocking.clock = Clock::Mode::Real;
     QString error;
-    REQUIRE(runner.start(blocking, &error));
+    REQUIRE(runner.start(std::make_unique<ScenarioRunner>(blocking), &error));
     QTest::qWait(700); // the loop is blocked now
     ScenarioRunner::Options next;
     next.scenario = QStringLiteral("sequential");
@@ -204,14 +205,42 @@ TEST_CASE("Starting a new run never waits for one that blocks its loop", "[scena
     next.clock = Clock::Mode::Virtual;
     QElapsedTimer took;
     took.start();
-    QSignalSpy lines(&runner, &ScenarioRunner::outputLine);
-    REQUIRE(runner.start(next, &error));
+    QSignalSpy lines(&runner, &RunController::outputLine);
+    REQUIRE(runner.start(std::make_unique<ScenarioRunner>(next), &error));
     CHECK(took.elapsed() < 2000); // far less than the 9 s the old loop is still blocked
     REQUIRE(finished.wait(5000));
-    CHECK(runner.traceData().info.scenario == QStringLiteral("sequential"));
+    CHECK(runner.data().info.scenario == QStringLiteral("sequential"));
     QTest::qWait(200);
     CHECK(lines.size() == 6); // sequential's own six lines
     // Lines from the replaced run stop at the switch ("Total time" is its last line).
     for (const auto &args : lines)
         CHECK_FALSE(args.at(1).toString().contains(QStringLiteral("Total time")));
+}
+
+TEST_CASE("The run controller owns a run's info and live edge", "[scenarios][runner]")
+{
+    RunController run;
+    QSignalSpy finished(&run, &RunController::finished);
+    ScenarioRunner::Options options;
+    options.scenario = QStringLiteral("wait_for_timeout");
+    options.params.set(QStringLiteral("timeout"), 1.5);
+    options.clock = Clock::Mode::Virtual;
+    QString error;
+    REQUIRE(run.start(std::make_unique<ScenarioRunner>(options), &error));
+    // Known from the start: what runs and how, with the defaults filled in.
+    CHECK(run.data().info.scenario == QStringLiteral("wait_for_timeout"));
+    CHECK(run.data().info.clock == QStringLiteral("virtual"));
+    CHECK(run.data().info.params.size() == 2);
+    CHECK_FALSE(run.data().info.finished);
+    REQUIRE(finished.wait(10000));
+    const TraceData &data = run.data();
+    REQUIRE(data.info.finished);
+    const UnitRecord *main = data.unit(data.info.mainId);
+    REQUIRE(main);
+    // totalNs is the loop's end (asyncio.run returned), never before main's end.
+    CHECK(data.info.totalNs >= main->endNs);
+    CHECK(seconds(data.info.totalNs) == Approx(1.5));
+    CHECK(run.liveEdgeNs() == data.info.totalNs);
+    CHECK(data.info.params == std::vector<std::pair<QString, double>>{
+                                  {QStringLiteral("duration"), 10}, {QStringLiteral("timeout"), 1.5}});
 }

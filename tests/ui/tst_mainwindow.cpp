@@ -5,7 +5,7 @@
 #include "outputpanel.h"
 #include "parameterpanel.h"
 #include "scenariobrowser.h"
-#include "scenarios/scenariorunner.h"
+#include "run/runcontroller.h"
 #include "statspanel.h"
 #include "timelinegeometry.h"
 #include "timelineview.h"
@@ -55,7 +55,7 @@ struct WindowFixture
     }
     bool waitFinished(QSignalSpy &spy, int count = 1)
     {
-        return QTest::qWaitFor([&] { return spy.count() >= count && !window.runner()->isRunning(); },
+        return QTest::qWaitFor([&] { return spy.count() >= count && !window.runController()->isRunning(); },
                                RunTimeoutMs);
     }
     const UnitRecord *unitNamed(const QString &label) const
@@ -68,7 +68,7 @@ struct WindowFixture
     }
     double param(const QString &name) const
     {
-        for (const auto &[n, v] : window.runner()->info().params) {
+        for (const auto &[n, v] : window.runController()->data().info.params) {
             if (n == name)
                 return v;
         }
@@ -143,10 +143,10 @@ TEST_CASE("MainWindow: Stop mid-run leaves every task ended", "[mainwindow]")
     REQUIRE(QTest::qWaitFor(
         [&] {
             const TraceData *d = f.window.traceData();
-            return d && d->units.size() >= 2 && f.window.runner()->nowNs() > 200'000'000;
+            return d && d->units.size() >= 2 && f.window.runController()->liveEdgeNs() > 200'000'000;
         },
         RunTimeoutMs));
-    REQUIRE(f.window.runner()->isRunning());
+    REQUIRE(f.window.runController()->isRunning());
     f.window.stop();
     REQUIRE(f.waitFinished(finished));
     const TraceData *data = f.window.traceData();

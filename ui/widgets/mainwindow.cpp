@@ -8,12 +8,12 @@
 #include "runstats.h"
 #include "scenariobrowser.h"
 #include "scenarios/scenarioregistry.h"
+#include "run/runcontroller.h"
 #include "scenarios/scenariorunner.h"
 #include "statspanel.h"
 #include "summarywriter.h"
 #include "timelinepainter.h"
 #include "timelineview.h"
-#include "tracebuilder.h"
 #include "tracejsonreader.h"
 #include "tracejsonwriter.h"
 #include "wording.h"
@@ -70,7 +70,7 @@ QString withShortcut(const QString &tip, const QAction *action)
 MainWindow::MainWindow(Persistence persistence, QWidget *parent)
     : QMainWindow(parent)
     , m_persistence(persistence)
-    , m_runner(new ScenarioRunner(this))
+    , m_run(new RunController(this))
     , m_view(new TimelineView(this))
     , m_browser(new ScenarioBrowser(this))
     , m_params(new ParameterPanel(this))
@@ -100,17 +100,16 @@ MainWindow::MainWindow(Persistence persistence, QWidget *parent)
     statusBar()->addWidget(m_statusLabel, 1);
     m_statusLabel->setText(QStringLiteral("Ready"));
 
-    m_frameTimer.setInterval(16);
-    connect(&m_frameTimer, &QTimer::timeout, this, &MainWindow::onFrame);
     m_rerunTimer.setSingleShot(true);
     m_rerunTimer.setInterval(0);
     connect(&m_rerunTimer, &QTimer::timeout, this, [this] { run(); });
 
-    connect(m_runner, &ScenarioRunner::started, this, &MainWindow::onStarted);
-    connect(m_runner, &ScenarioRunner::finished, this, &MainWindow::onFinished);
+    connect(m_run, &RunController::started, this, &MainWindow::onStarted);
+    connect(m_run, &RunController::finished, this, &MainWindow::onFinished);
+    connect(m_run, &RunController::updated, this, &MainWindow::onFrame);
     // Lines arrive through the trace too; a line is the moment to show it, not the next frame.
-    connect(m_runner, &ScenarioRunner::outputLine, this, [this] {
-        if (m_builder)
+    connect(m_run, &RunController::outputLine, this, [this] {
+        if (!m_showingFile && m_run->update())
             onFrame();
     });
     connect(m_browser, &ScenarioBrowser::scenarioActivated, this,
@@ -130,9 +129,8 @@ MainWindow::MainWindow(Persistence persistence, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
-    m_frameTimer.stop();
-    m_runner->stop();
-    m_runner->wait();
+    m_run->stop();
+    m_run->wait();
 }
 
 void MainWindow::buildActions()
@@ -493,7 +491,7 @@ bool MainWindow::run()
     options.clock = m_clock;
     QString error;
     // start() stops the run going on and waits for it: every task of it ends cancelled.
-    if (!m_runner->start(options, &error)) {
+    if (!m_run->start(std::make_unique<ScenarioRunner>(options), &error)) {
         m_statusLabel->setText(QStringLiteral("Cannot run: ") + error);
         return false;
     }
@@ -504,9 +502,9 @@ bool MainWindow::run()
 
 void MainWindow::stop()
 {
-    if (!m_runner->isRunning())
+    if (!m_run->isRunning())
         return;
-    m_runner->stop();
+    m_run->stop();
     m_statusLabel->setText(QStringLiteral("Stopping: cancelling every task still going\u2026"));
 }
 
@@ -514,17 +512,13 @@ void MainWindow::onStarted()
 {
     m_showingFile = false;
     m_filePath.clear();
-    m_recorder = m_runner->recorder();
-    m_builder = std::make_unique<TraceBuilder>(m_recorder.get());
-    m_builder->data().info = m_runner->info();
     m_view->setLive(true);
-    m_view->setData(&m_builder->data());
+    m_view->setData(&m_run->data());
     m_output->clear();
     m_stats->clear();
     m_runClock.start();
     m_lastStatsMs = -1000;
-    m_frameTimer.start();
-    const RunInfo info = m_runner->info();
+    const RunInfo &info = m_run->data().info;
     m_statusLabel->setText(QStringLiteral("Running %1 (%2 clock)\u2026")
                                .arg(info.scenario, info.clock));
     updateTitle();
@@ -533,45 +527,31 @@ void MainWindow::onStarted()
 
 void MainWindow::onFrame()
 {
-    if (!m_builder)
+    if (m_showingFile || !m_run->hasRun())
         return;
-    const bool changed = m_builder->update();
-    const quint32 mainId = m_builder->data().info.mainId;
-    const bool finished = m_builder->data().info.finished;
-    if (!finished) {
-        m_builder->data().info = m_runner->info();
-        m_builder->data().info.finished = false;
-        m_builder->data().info.mainId = mainId;
-        m_view->setNowNs(m_runner->nowNs());
-    }
-    if (changed) {
-        m_view->dataChanged();
-        m_output->setLines(m_builder->data().output);
-    }
+    const bool finished = m_run->data().info.finished;
+    m_view->setNowNs(m_run->liveEdgeNs());
+    m_view->dataChanged();
+    m_output->setLines(m_run->data().output);
     // Stats cost O(units): a few times a second is plenty while live.
     if (!finished && m_runClock.elapsed() - m_lastStatsMs >= 250) {
         m_lastStatsMs = m_runClock.elapsed();
         refreshPanels(false);
         m_statusLabel->setText(QStringLiteral("Running %1\u2026 %2")
                                    .arg(m_scenarioId,
-                                        Wording::duration(m_runner->nowNs())));
+                                        Wording::duration(m_run->liveEdgeNs())));
     }
 }
 
 void MainWindow::onFinished()
 {
-    m_frameTimer.stop();
-    if (!m_builder || m_showingFile)
+    if (m_showingFile)
         return; // a run we had already left (a trace was opened meanwhile)
-    m_builder->update();
-    const quint32 mainId = m_builder->data().info.mainId;
-    m_builder->data().info = m_runner->info();
-    m_builder->data().info.mainId = mainId;
     m_view->finishLive();
-    m_output->setLines(m_builder->data().output);
+    m_output->setLines(m_run->data().output);
     refreshPanels(true);
     m_statusLabel->setText(QStringLiteral("Finished \u2014 ")
-                           + SummaryWriter::resultLine(m_builder->data()));
+                           + SummaryWriter::resultLine(m_run->data()));
     updateTitle();
     updateActions();
     Q_EMIT runFinished();
@@ -584,7 +564,7 @@ void MainWindow::refreshPanels(bool finished)
         m_stats->clear();
         return;
     }
-    const qint64 now = finished ? -1 : m_runner->nowNs();
+    const qint64 now = finished ? -1 : m_run->liveEdgeNs();
     m_stats->setStats(RunStats::compute(*data, &m_view->layout(), now), finished);
 }
 
@@ -592,12 +572,12 @@ const TraceData *MainWindow::traceData() const
 {
     if (m_showingFile)
         return &m_fileData;
-    return m_builder ? &m_builder->data() : nullptr;
+    return m_run->hasRun() ? &m_run->data() : nullptr;
 }
 
 void MainWindow::updateActions()
 {
-    const bool running = m_runner->isRunning();
+    const bool running = m_run->isRunning();
     const bool haveData = traceData() != nullptr;
     m_runAction->setEnabled(!m_scenarioId.isEmpty());
     m_rerunAction->setEnabled(!m_scenarioId.isEmpty());
@@ -674,14 +654,11 @@ bool MainWindow::openTrace(const QString &path, QString *error)
 void MainWindow::showTrace(TraceData data, const QString &path)
 {
     m_rerunTimer.stop();
-    m_runner->stop(); // its finished() is ignored: we show the file now
-    m_frameTimer.stop();
+    m_run->stop(); // its finished() is ignored: we show the file now
     m_fileData = std::move(data);
     m_fileData.info.finished = true;
     m_showingFile = true;
     m_filePath = path;
-    m_builder.reset();
-    m_recorder.reset();
     m_view->setLive(false);
     m_view->setData(&m_fileData);
     m_output->clear();
@@ -832,9 +809,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
     saveParams();
-    m_frameTimer.stop();
-    m_runner->stop();
-    m_runner->wait();
+    m_run->stop();
+    m_run->wait();
     QMainWindow::closeEvent(event);
 }
 

@@ -23,16 +23,15 @@ namespace Loopscope {
 class CodePanel;
 class OutputPanel;
 class ParameterPanel;
+class RunController;
 class ScenarioBrowser;
-class ScenarioRunner;
 class StatsPanel;
 class TimelineView;
-class TraceBuilder;
-class TraceRecorder;
 
 //! Loopscope's window: the scenario browser and parameters on the left, the live timeline in
-//! the middle, output, stats and code below. It drives one ScenarioRunner (start, stop, re-run)
-//! and reads its trace at display rate through a TraceBuilder; it never touches coroutines.
+//! the middle, output, stats and code below. Its RunController owns the run (start, stop,
+//! re-run, the trace built at display rate, the run's info and live edge); the window keeps the
+//! actions, docks and dialogs and never touches coroutines.
 //!
 //! Every action that writes or reads a file has a dialog-free form (exportTo, saveSummary,
 //! openTrace) that returns false with a one-line error; the menu actions only ask for a path
@@ -49,7 +48,7 @@ public:
                         QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    ScenarioRunner *runner() const { return m_runner; }
+    RunController *runController() const { return m_run; }
     TimelineView *timelineView() const { return m_view; }
     ScenarioBrowser *browser() const { return m_browser; }
     ParameterPanel *parameterPanel() const { return m_params; }
@@ -125,7 +124,7 @@ private:
     void showError(const QString &title, const QString &error);
 
     Persistence m_persistence;
-    ScenarioRunner *m_runner;
+    RunController *m_run;
     TimelineView *m_view;
     ScenarioBrowser *m_browser;
     ParameterPanel *m_params;
@@ -162,13 +161,9 @@ private:
     double m_timeScale = 1.0;
     Clock::Mode m_clock = Clock::Mode::Real;
 
-    // The run on screen: its recorder (kept alive for the builder) and the builder.
-    std::shared_ptr<TraceRecorder> m_recorder;
-    std::unique_ptr<TraceBuilder> m_builder;
     TraceData m_fileData;
     bool m_showingFile = false;
     QString m_filePath;
-    QTimer m_frameTimer;
     QTimer m_rerunTimer;
     qint64 m_lastStatsMs = 0;
     QElapsedTimer m_runClock;

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "runsource.h"
+#include "tracedata.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+namespace Loopscope {
+
+class TraceBuilder;
+class TraceRecorder;
+
+//! Owns a run from start to finished: its source, its recorder, the builder that turns the
+//! events into TraceData, the frame pump that reads them at display rate, the run's RunInfo
+//! (set once at start from the source, completed once at the end) and its live edge. The GUI's
+//! main window and the CLI both run through one; traced programs are one more RunSource.
+//!
+//! start() replaces the run on screen at once: a run still going is told to stop and left to end
+//! on its own (never waited for: a scenario may block its loop on purpose); its signals are
+//! dropped. data() stays valid until the next start() (the view keeps a pointer to it).
+//! Lives on the thread that creates it (the GUI thread, or the CLI's main thread).
+class RunController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit RunController(QObject *parent = nullptr);
+    //! Stops every run and waits for them.
+    ~RunController() override;
+
+    //! Starts source as the current run. False with a one-line error if it cannot start (the
+    //! run on screen is kept then).
+    bool start(std::unique_ptr<RunSource> source, QString *error = nullptr);
+    //! Asks the current run to end early; finished() follows. Never blocks.
+    void stop();
+    //! Blocks until the current run has ended.
+    void wait();
+    bool isRunning() const { return m_running; }
+    bool hasRun() const { return m_builder != nullptr; }
+
+    //! The current (or last) run as built so far; info.finished once it ended.
+    const TraceData &data() const;
+    //! Takes the data of a finished run (the CLI's summary and files).
+    TraceData takeData();
+    //! The live edge (scenario ns): the source's clock while running, the run's end after.
+    qint64 liveEdgeNs() const;
+
+    //! How often the frame pump reads new events while running (default 16 ms; 0: never, only
+    //! at the end and on update()).
+    void setFrameInterval(int ms);
+    //! Reads what is new now; true if anything changed.
+    bool update();
+
+Q_SIGNALS:
+    void started();
+    //! New events were read (every frame that had any, while running).
+    void updated();
+    //! A line the run printed, as it happens.
+    void outputLine(qint64 timeNs, const QString &line);
+    //! The run ended and data() holds all of it.
+    void finished();
+
+private:
+    void onEnded(RunSource *source, qint64 endNs, const QString &error);
+    void retire(std::unique_ptr<RunSource> source);
+
+    std::unique_ptr<RunSource> m_source;
+    std::vector<std::unique_ptr<RunSource>> m_retiring; //!< replaced runs still ending
+    std::shared_ptr<TraceRecorder> m_recorder;
+    std::unique_ptr<TraceBuilder> m_builder;
+    TraceData m_empty;
+    QTimer m_frameTimer;
+    bool m_running = false;
+};
+
+} // namespace Loopscope
