@@ -5,6 +5,7 @@
 #include "outputpanel.h"
 #include "parameterpanel.h"
 #include "scenariobrowser.h"
+#include "scenarios/scenarioregistry.h"
 #include "run/runcontroller.h"
 #include "statspanel.h"
 #include "timelinegeometry.h"
@@ -12,8 +13,11 @@
 #include "tracejsonreader.h"
 
 #include <QFile>
+#include <QAbstractSpinBox>
+#include <QDockWidget>
 #include <QImage>
 #include <QPainter>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSvgRenderer>
@@ -311,6 +315,30 @@ TEST_CASE("MainWindow: an exported PNG and SVG have exactly the screen's label c
         CHECK(separatorColumn(drawn, view->style().separator, screen.rows.top(),
                               screen.rows.top() + rowsHeight)
               == onScreen);
+    }
+}
+
+TEST_CASE("MainWindow: every parameter of every scenario is in view at the default size",
+          "[mainwindow]")
+{
+    MainWindow window(MainWindow::Persistence::Forget); // its own default size
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    auto *scroll = qobject_cast<QScrollArea *>(
+        window.findChild<QDockWidget *>(QStringLiteral("scenarioDock"))->widget());
+    REQUIRE(scroll);
+    for (const Scenario &scenario : ScenarioRegistry::all()) {
+        REQUIRE(window.selectScenario(scenario.id, false));
+        QCoreApplication::processEvents();
+        const QRect visible = scroll->viewport()->rect();
+        const auto spins = window.parameterPanel()->findChildren<QAbstractSpinBox *>();
+        REQUIRE(spins.size() == int(scenario.params.size()));
+        for (const QAbstractSpinBox *spin : spins) {
+            const QRect at(spin->mapTo(scroll->viewport(), QPoint(0, 0)), spin->size());
+            INFO(scenario.id.toStdString() << " parameter box at " << at.y() << ".." << at.bottom()
+                                           << " of " << visible.height());
+            CHECK(visible.contains(at));
+        }
     }
 }
 

@@ -209,6 +209,36 @@ TEST_CASE("TimelinePainter folds tiny intervals into a bounded draw list", "[tim
     }
 }
 
+TEST_CASE("TimelinePainter keeps a job of milliseconds visible in a run of seconds",
+          "[timeline][painter]")
+{
+    // The executor scenario's CPU job: ~10 ms on a worker in a 2 s run.
+    const TimelineStyle style = TimelineStyle::light();
+    TraceData data;
+    data.units.resize(2);
+    data.units[0] = {1, 0, UnitKind::Main, QStringLiteral("main"), 0, 0, 2 * Sec,
+                     Outcome::Completed, {}, {{0, 2 * Sec, UnitState::Waiting, 0}}};
+    data.units[1] = {2, 1, UnitKind::Executor, QStringLiteral("cpu_intensive_task(10000000)"), 0, 0,
+                     10 * Ms, Outcome::Completed, {}, {{0, 10 * Ms, UnitState::Running, 3}}};
+    data.info.totalNs = 2 * Sec;
+    data.info.finished = true;
+    const TimelineLayout layout(data, style);
+    const TimelineGeometry geo = TimelineGeometry::compute(style, QRect(0, 0, 1000, 400));
+    TimelineViewport vp;
+    vp.setTimeArea(geo.timeArea.left(), geo.timeArea.width());
+    vp.fit(data.info.totalNs);
+    REQUIRE(vp.mapTimeToX(10 * Ms) - vp.mapTimeToX(0) < 5); // narrower than a few pixels
+    const TimelineDrawList list = TimelinePainter::buildDrawList(data, layout, vp, style, geo, {});
+    int jobBars = 0;
+    for (const auto &b : list.bars) {
+        if (b.unitId != 2)
+            continue;
+        ++jobBars;
+        CHECK(b.rect.width() >= style.minBarWidth);
+    }
+    CHECK(jobBars == 2); // its own lane and the worker lane
+}
+
 TEST_CASE("TimelinePainter ruler ticks and labels read well", "[timeline][painter]")
 {
     REQUIRE(TimelinePainter::tickStep(1e9 / 100.0, 80) == 1'000'000'000); // 100 px per second

@@ -29,10 +29,11 @@ constexpr int StateCount = 5;
 class Folder
 {
 public:
-    Folder(TimelineDrawList &list, double foldWidth, double top, double height, int row,
+    Folder(TimelineDrawList &list, const TimelineStyle &style, double top, double height, int row,
            Role role)
         : m_list(list)
-        , m_foldWidth(foldWidth)
+        , m_foldWidth(style.foldWidth)
+        , m_minWidth(style.minBarWidth)
         , m_top(top)
         , m_height(height)
         , m_row(row)
@@ -46,7 +47,7 @@ public:
         ++m_list.visitedIntervals;
         if (x1 - x0 >= m_foldWidth) {
             flush();
-            push(x0, x1, state, 1, unit);
+            push(x0, std::max(x1, x0 + m_minWidth), state, 1, unit);
             return;
         }
         if (m_count > 0 && x0 - m_x1 > 1.0)
@@ -69,8 +70,8 @@ public:
             return;
         const auto dominant = std::max_element(m_durations.begin(), m_durations.end());
         const auto state = UnitState(dominant - m_durations.begin());
-        // At least a pixel wide, so something tiny stays visible.
-        push(m_x0, std::max(m_x1, m_x0 + 1.0), state, m_count, m_unit);
+        // Never thinner than minWidth, so a job of a millisecond in a run of seconds shows.
+        push(m_x0, std::max(m_x1, m_x0 + m_minWidth), state, m_count, m_unit);
         if (m_count > 1)
             m_list.foldedIntervals += m_count;
         m_count = 0;
@@ -92,6 +93,7 @@ private:
 
     TimelineDrawList &m_list;
     double m_foldWidth;
+    double m_minWidth;
     double m_top;
     double m_height;
     int m_row;
@@ -266,7 +268,7 @@ void buildUnitRow(const Frame &f, TimelineDrawList &list, int rowIndex, const Ti
     const double height = row.height - 2 * f.style.barInset;
     const qint64 t0 = f.vp.startNs(), t1 = f.vp.endNs();
     {
-        Folder folder(list, f.style.foldWidth, top, height, rowIndex, Role::State);
+        Folder folder(list, f.style, top, height, rowIndex, Role::State);
         const auto &ivs = u->intervals;
         // Intervals are consecutive, so their ends are sorted too.
         auto it = std::lower_bound(ivs.begin(), ivs.end(), t0, [&](const StateInterval &i, qint64 v) {
@@ -294,7 +296,7 @@ void buildSpanRow(const Frame &f, TimelineDrawList &list, int rowIndex, const Ti
 {
     const double top = f.rowY(row) + inset;
     const double height = row.height - 2 * inset;
-    Folder folder(list, f.style.foldWidth, top, height, rowIndex, role);
+    Folder folder(list, f.style, top, height, rowIndex, role);
     auto it = std::lower_bound(spans.begin(), spans.end(), f.vp.startNs(),
                                [&](const TimelineSpan &s, qint64 v) { return f.end(s.endNs) < v; });
     for (; it != spans.end() && it->startNs <= f.vp.endNs(); ++it) {

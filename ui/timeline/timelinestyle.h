@@ -59,6 +59,7 @@ struct TimelineStyle
     int groupGap = 8;       //!< space between the loop/worker/counter rows and the unit rows
     double barRadius = 3.0; //!< corner radius of bars wide enough to show it
     double foldWidth = 3.0; //!< intervals narrower than this are folded into one bar
+    double minBarWidth = 4.0; //!< no bar is drawn narrower (a 10 ms job in a 2 s run shows)
 
     QColor stateColor(UnitState state) const { return stateColors[int(state)]; }
     QColor hatchColor(UnitState state) const { return hatchColors[int(state)]; }

@@ -336,6 +336,9 @@ void MainWindow::buildDocks()
         m_docks << d;
         return d;
     };
+    // The scenario column runs the window's full height, so every parameter of every scenario
+    // fits at the default size (it scrolls in a smaller window).
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     QDockWidget *scenarios = dock(QStringLiteral("Scenario"), QStringLiteral("scenarioDock"),
                                   scroll, Qt::LeftDockWidgetArea);
     QDockWidget *output = dock(QStringLiteral("Output"), QStringLiteral("outputDock"), m_output,
