@@ -123,6 +123,9 @@ MainWindow::MainWindow(Persistence persistence, QWidget *parent)
 
     setDarkTimeline(followsDarkPalette());
     restoreSettings();
+    // Never a blank window: the remembered scenario, or the first one.
+    if (m_scenarioId.isEmpty() && !ScenarioRegistry::all().empty())
+        selectScenario(ScenarioRegistry::all().front().id, false);
     updateActions();
     updateTitle();
 }
