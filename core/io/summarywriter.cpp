@@ -1,6 +1,7 @@
 #include "summarywriter.h"
 
 #include "jsonwriter.h"
+#include "runanalysis.h"
 #include "tracedata.h"
 #include "wording.h"
 
@@ -73,6 +74,37 @@ void writeUnit(JsonWriter &w, const UnitRecord &u)
     w.endObject();
 }
 
+void writeStats(JsonWriter &w, const RunStats &s)
+{
+    w.beginObject();
+    w.key(QLatin1String("total_s"));
+    writeSeconds(w, s.totalNs);
+    w.key(QLatin1String("sequential_s"));
+    writeSeconds(w, s.sequentialNs);
+    w.key(QLatin1String("speedup"));
+    if (s.speedUp > 0)
+        w.value(s.speedUp);
+    else
+        w.null();
+    w.key(QLatin1String("max_concurrency"));
+    w.value(s.maxConcurrency);
+    w.key(QLatin1String("longest_stall_s"));
+    writeSeconds(w, s.longestStallNs);
+    w.key(QLatin1String("longest_stall_at_s"));
+    writeOptionalSeconds(w, s.longestStallNs > 0 ? s.longestStallAtNs : -1);
+    w.key(QLatin1String("outcomes"));
+    w.beginObject();
+    for (const Outcome o : {Outcome::Completed, Outcome::Failed, Outcome::Cancelled,
+                            Outcome::TimedOut, Outcome::NeverAwaited}) {
+        w.key(QLatin1String(outcomeName(o)));
+        w.value(s.outcomes[std::size_t(o)]);
+    }
+    w.key(QLatin1String("not_ended"));
+    w.value(s.outcomes[std::size_t(Outcome::None)]);
+    w.endObject();
+    w.endObject();
+}
+
 } // namespace
 
 QByteArray SummaryWriter::toJson(const TraceData &data)
@@ -95,6 +127,8 @@ QByteArray SummaryWriter::toJson(const TraceData &data)
     w.value(data.info.clock);
     w.key(QLatin1String("total_s"));
     writeSeconds(w, data.info.totalNs);
+    w.key(QLatin1String("stats"));
+    writeStats(w, RunAnalysis::compute(data).stats());
     w.key(QLatin1String("main"));
     if (const UnitRecord *main = data.unit(data.info.mainId))
         writeUnit(w, *main);

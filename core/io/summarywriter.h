@@ -12,7 +12,12 @@ struct TraceData;
 //! The summary is a JSON object, keys in this order:
 //! ```
 //! {"scenario": str, "params": {name: number, ...}, "time_scale": number, "clock": str,
-//!  "total_s": number, "main": task | null, "tasks": [task, ...], "output": [line, ...]}
+//!  "total_s": number, "stats": stats, "main": task | null, "tasks": [task, ...],
+//!  "output": [line, ...]}
+//! stats = {"total_s": number, "sequential_s": number, "speedup": number | null,
+//!          "max_concurrency": int, "longest_stall_s": number, "longest_stall_at_s": number | null,
+//!          "outcomes": {"completed": int, "failed": int, "cancelled": int, "timed_out": int,
+//!                       "never_awaited": int, "not_ended": int}}
 //! task = {"id": int, "label": str, "kind": str, "parent": int | null, "created_s": number,
 //!         "start_s": number | null, "end_s": number | null, "outcome": str | null,
 //!         "error": str | null,
@@ -27,6 +32,11 @@ struct TraceData;
 //!   unit that never ran / has not ended; an interval's `end_s` is null while it is still open.
 //! - `kind`, `state` and `outcome` are the names of traceevent.h (`never_awaited`, ...);
 //!   `outcome` is null while the unit has not ended, `error` is null when empty.
+//! - `stats` holds RunAnalysis' figures, defined in RunStats (the Stats panel's numbers):
+//!   `speedup` is null when it is undefined (nothing ran), `longest_stall_s` is 0 and
+//!   `longest_stall_at_s` null when the loop never stalled. `outcomes` counts every unit but
+//!   main and always has all six keys, so they add up to the number of tasks: `not_ended`
+//!   counts the units that have not ended (only an unfinished run has any).
 //! - Output lines are objects rather than bare strings so that the time each line was printed
 //!   survives; the text is `line["text"]`.
 //!

@@ -54,11 +54,13 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
         CHECK(sortedKeys(s)
             == sorted({ QStringLiteral("scenario"), QStringLiteral("params"),
                 QStringLiteral("time_scale"), QStringLiteral("clock"), QStringLiteral("total_s"),
-                QStringLiteral("main"), QStringLiteral("tasks"), QStringLiteral("output") }));
+                QStringLiteral("stats"), QStringLiteral("main"), QStringLiteral("tasks"),
+                QStringLiteral("output") }));
         const auto at = [&](const char *key) { return json.indexOf(QByteArray("\"") + key); };
         CHECK(at("scenario") < at("params"));
         CHECK(at("params") < at("time_scale"));
-        CHECK(at("total_s") < at("main"));
+        CHECK(at("total_s") < at("stats"));
+        CHECK(at("stats") < at("main"));
         CHECK(at("main") < at("tasks"));
         CHECK(at("tasks") < at("output"));
 
@@ -71,6 +73,37 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
         CHECK(s.value(QLatin1String("time_scale")).toDouble() == 0.1);
         CHECK(s.value(QLatin1String("clock")).toString() == QStringLiteral("virtual"));
         CHECK(s.value(QLatin1String("total_s")).toDouble() == 3.0);
+    }
+
+    SECTION("stats: the Stats panel's figures")
+    {
+        const QJsonObject stats = s.value(QLatin1String("stats")).toObject();
+        CHECK(sortedKeys(stats)
+            == sorted({ QStringLiteral("total_s"), QStringLiteral("sequential_s"),
+                QStringLiteral("speedup"), QStringLiteral("max_concurrency"),
+                QStringLiteral("longest_stall_s"), QStringLiteral("longest_stall_at_s"),
+                QStringLiteral("outcomes") }));
+        CHECK(stats.value(QLatin1String("total_s")).toDouble() == 3.0);
+        // Running or waiting time of API-1 (its coroutine inside it counts once), the executor
+        // job, item 5, slow_operation and cancellable_task; queued and pending time left out.
+        const qint64 sequentialNs
+            = 2'000'999'500LL + 2'000'000'000 + 1'249'997'999 + 1'999'997'997 + 1'499'998'002;
+        CHECK(stats.value(QLatin1String("sequential_s")).toDouble() == 8.750993498);
+        CHECK(stats.value(QLatin1String("speedup")).toDouble()
+            == double(sequentialNs) / 3'000'000'000.0);
+        // All five at 0.500000123 s, when the executor job leaves the queue for its worker.
+        CHECK(stats.value(QLatin1String("max_concurrency")).toInt() == 5);
+        // The loop-lag sample: 500 us late at 2.0005 s.
+        CHECK(stats.value(QLatin1String("longest_stall_s")).toDouble() == 0.0005);
+        CHECK(stats.value(QLatin1String("longest_stall_at_s")).toDouble() == 2.0);
+        const QJsonObject outcomes = stats.value(QLatin1String("outcomes")).toObject();
+        CHECK(outcomes.size() == 6);
+        CHECK(outcomes.value(QLatin1String("completed")).toInt() == 3);
+        CHECK(outcomes.value(QLatin1String("failed")).toInt() == 1);
+        CHECK(outcomes.value(QLatin1String("cancelled")).toInt() == 1);
+        CHECK(outcomes.value(QLatin1String("timed_out")).toInt() == 1);
+        CHECK(outcomes.value(QLatin1String("never_awaited")).toInt() == 1);
+        CHECK(outcomes.value(QLatin1String("not_ended")).toInt() == 0);
     }
 
     SECTION("main is the driver, with its intervals in seconds")
@@ -164,6 +197,13 @@ TEST_CASE("Summary JSON of a live run: open ends are null", "[io][summary]")
     const QJsonArray intervals = main.value(QLatin1String("intervals")).toArray();
     REQUIRE_FALSE(intervals.isEmpty());
     CHECK(intervals.last().toObject().value(QLatin1String("end_s")).isNull());
+
+    // Figures so far: up to the last event; the coroutine never awaited has not ended yet.
+    const QJsonObject stats = s.value(QLatin1String("stats")).toObject();
+    CHECK(stats.value(QLatin1String("total_s")).toDouble() == 2.5000003);
+    const QJsonObject outcomes = stats.value(QLatin1String("outcomes")).toObject();
+    CHECK(outcomes.value(QLatin1String("never_awaited")).toInt() == 0);
+    CHECK(outcomes.value(QLatin1String("not_ended")).toInt() == 1);
 }
 
 TEST_CASE("Summary JSON of an empty trace is still valid", "[io][summary]")
@@ -175,6 +215,11 @@ TEST_CASE("Summary JSON of an empty trace is still valid", "[io][summary]")
     CHECK(s.value(QLatin1String("output")).toArray().isEmpty());
     CHECK(s.value(QLatin1String("params")).toObject().isEmpty());
     CHECK(s.value(QLatin1String("total_s")).toDouble() == 0.0);
+    const QJsonObject stats = s.value(QLatin1String("stats")).toObject();
+    CHECK(stats.value(QLatin1String("speedup")).isNull());
+    CHECK(stats.value(QLatin1String("max_concurrency")).toInt() == 0);
+    CHECK(stats.value(QLatin1String("longest_stall_s")).toDouble() == 0.0);
+    CHECK(stats.value(QLatin1String("longest_stall_at_s")).isNull());
 }
 
 TEST_CASE("Result line counts units by outcome", "[io][summary]")

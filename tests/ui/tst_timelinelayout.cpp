@@ -121,6 +121,26 @@ TEST_CASE("TimelineLayout marks the loop blocked by a long run while others are 
     REQUIRE(blocked[1].startNs == 2960 * Ms); // from the loop lag sample
     REQUIRE(blocked[1].endNs == 3000 * Ms);
     REQUIRE(layout.loopBusy().size() == 2); // 10..1011 ms (touching runs merge), 2000..2200 ms
+    // The rows show the analysis' spans: one computation, not a copy of its own.
+    REQUIRE(&layout.loopBlocked() == &layout.analysis().loopBlocked());
+    REQUIRE(&layout.loopBusy() == &layout.analysis().loopBusy());
+}
+
+TEST_CASE("TimelineLayout's analysis gives the Stats panel's figures", "[timeline][layout]")
+{
+    const TraceData data = semaphoreTrace();
+    const TimelineLayout layout(data, TimelineStyle::light());
+    const RunStats &s = layout.analysis().stats();
+    REQUIRE(s.totalNs == data.info.totalNs);
+    REQUIRE(s.sequentialNs > 10 * Sec); // ten requests of ~1 s, plus the other tasks
+    REQUIRE(s.speedUp == Approx(double(s.sequentialNs) / double(s.totalNs)));
+    // The requests that queue run 2 ms first, while the wave before holds the three slots;
+    // with flaky, cancellable, slow, ticker, blocking_call and the job waiting too, that is 9.
+    REQUIRE(s.maxConcurrency == 9);
+    REQUIRE(s.longestStallNs == 300 * Ms); // blocking_call held the loop while ticker was ready
+    REQUIRE(s.longestStallAtNs == 2300 * Ms);
+    REQUIRE(s.outcomes[std::size_t(Outcome::Completed)] == 13);
+    REQUIRE(s.outcomes[std::size_t(Outcome::NeverAwaited)] == 1);
 }
 
 TEST_CASE("TimelineLayout hit testing finds the row and the interval", "[timeline][layout]")

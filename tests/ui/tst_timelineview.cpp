@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include "runstats.h"
 #include "timelinetestdata.h"
 #include "timelineview.h"
 
@@ -191,18 +190,4 @@ TEST_CASE("TimelineView reports the time under the mouse", "[timelineview]")
     REQUIRE(cursor.count() >= 1);
     const qint64 t = cursor.last().at(0).toLongLong();
     REQUIRE(std::abs(t - 1500 * Ms) <= qint64(f.view.timelineViewport().nsPerPixel()));
-}
-
-TEST_CASE("RunStats: total, sequential sum, speed-up, concurrency and stall", "[timelineview]")
-{
-    const TraceData data = semaphoreTrace();
-    const TimelineLayout layout(data, TimelineStyle::light());
-    const RunStats s = RunStats::compute(data, &layout);
-    REQUIRE(s.totalNs == data.info.totalNs);
-    REQUIRE(s.sequentialNs > 10 * Sec); // ten requests of ~1 s, plus the other tasks
-    REQUIRE(s.speedUp == Approx(double(s.sequentialNs) / double(s.totalNs)));
-    REQUIRE(s.maxConcurrency >= 3);
-    REQUIRE(s.longestStallNs >= 300 * Ms); // blocking_call held the loop
-    REQUIRE(s.outcomes[std::size_t(Outcome::Completed)] >= 10);
-    REQUIRE(s.outcomes[std::size_t(Outcome::NeverAwaited)] == 1);
 }

@@ -7,32 +7,10 @@
 #include <QPointF>
 
 #include <algorithm>
-#include <limits>
 
 namespace Loopscope {
 
 namespace {
-
-constexpr qint64 Open = std::numeric_limits<qint64>::max();
-
-qint64 endOrOpen(qint64 endNs) { return endNs < 0 ? Open : endNs; }
-
-// Merges sorted-by-start spans that overlap or touch.
-std::vector<TimelineSpan> merged(std::vector<TimelineSpan> spans)
-{
-    std::sort(spans.begin(), spans.end(),
-              [](const TimelineSpan &a, const TimelineSpan &b) { return a.startNs < b.startNs; });
-    std::vector<TimelineSpan> out;
-    for (const TimelineSpan &s : spans) {
-        if (!out.empty() && s.startNs <= endOrOpen(out.back().endNs)) {
-            if (endOrOpen(s.endNs) > endOrOpen(out.back().endNs))
-                out.back().endNs = s.endNs;
-        } else {
-            out.push_back({s.startNs, s.endNs, 0, -1});
-        }
-    }
-    return out;
-}
 
 // Index of the interval containing t, or the nearest one within tolerance, or -1.
 template<typename Seq, typename Start, typename End>
@@ -61,12 +39,12 @@ TimelineLayout::TimelineLayout(const TraceData &data, const TimelineStyle &style
                                const QSet<quint32> &collapsed)
 {
     const int h = style.rowHeight;
-    buildLoop(data);
+    m_analysis = RunAnalysis::compute(data);
 
-    if (!m_loopBusy.empty() || !m_loopBlocked.empty() || !data.loopLag.empty())
+    if (!loopBusy().empty() || !loopBlocked().empty() || !data.loopLag.empty())
         addRow({TimelineRow::Kind::Loop, 0, 0, 0, false, false, 0, h});
-    for (int lane = 1; lane < int(m_workerSpans.size()); ++lane) {
-        if (!m_workerSpans[std::size_t(lane)].empty())
+    for (int lane = 1; lane < m_analysis.workerLaneCount(); ++lane) {
+        if (!workerSpans(lane).empty())
             addRow({TimelineRow::Kind::Worker, 0, lane, 0, false, false, 0, h});
     }
     m_counterMax.reserve(data.counters.size());
@@ -121,64 +99,6 @@ void TimelineLayout::addRow(TimelineRow row)
     m_rows.push_back(row);
 }
 
-void TimelineLayout::buildLoop(const TraceData &data)
-{
-    std::vector<TimelineSpan> running;
-    std::vector<TimelineSpan> ready;
-    for (const UnitRecord &u : data.units) {
-        for (int i = 0; i < int(u.intervals.size()); ++i) {
-            const StateInterval &iv = u.intervals[std::size_t(i)];
-            if (iv.lane > 0) {
-                if (m_workerSpans.size() <= iv.lane)
-                    m_workerSpans.resize(iv.lane + 1u);
-                m_workerSpans[iv.lane].push_back({iv.startNs, iv.endNs, u.id, i});
-            } else if (iv.state == UnitState::Running) {
-                running.push_back({iv.startNs, iv.endNs, u.id, i});
-            } else if (iv.state == UnitState::Ready) {
-                ready.push_back({iv.startNs, iv.endNs, u.id, i});
-            }
-        }
-    }
-    for (auto &lane : m_workerSpans) {
-        std::sort(lane.begin(), lane.end(), [](const TimelineSpan &a, const TimelineSpan &b) {
-            return a.startNs < b.startNs;
-        });
-    }
-
-    // Blocked: a long run on the loop while someone else was ready to go. Ready spans are sorted
-    // by start with a running maximum of their ends, so "does any overlap [s, e)" is one search.
-    const qint64 liveEnd = data.endNs();
-    std::sort(ready.begin(), ready.end(),
-              [](const TimelineSpan &a, const TimelineSpan &b) { return a.startNs < b.startNs; });
-    std::vector<qint64> maxEnd(ready.size());
-    qint64 m = std::numeric_limits<qint64>::min();
-    for (std::size_t i = 0; i < ready.size(); ++i) {
-        m = std::max(m, endOrOpen(ready[i].endNs));
-        maxEnd[i] = m;
-    }
-    std::vector<TimelineSpan> blocked;
-    for (const TimelineSpan &r : running) {
-        const qint64 end = r.endNs < 0 ? liveEnd : r.endNs;
-        if (end - r.startNs <= BlockedThresholdNs)
-            continue;
-        // Ready spans starting before this run ends; some must end after it starts.
-        const auto last = std::lower_bound(
-            ready.begin(), ready.end(), end,
-            [](const TimelineSpan &s, qint64 v) { return s.startNs < v; });
-        if (last == ready.begin())
-            continue;
-        const std::size_t k = std::size_t(last - ready.begin()) - 1;
-        if (maxEnd[k] > r.startNs)
-            blocked.push_back(r);
-    }
-    for (const LoopLagSample &lag : data.loopLag) {
-        if (lag.lagNs > 0)
-            blocked.push_back({lag.timeNs - lag.lagNs, lag.timeNs, 0, -1});
-    }
-    m_loopBusy = merged(std::move(running));
-    m_loopBlocked = merged(std::move(blocked));
-}
-
 int TimelineLayout::rowOfUnit(quint32 unitId) const
 {
     return unitId < m_unitRow.size() ? m_unitRow[unitId] : -1;
@@ -204,12 +124,6 @@ std::pair<int, int> TimelineLayout::rowsIn(double top, double bottom) const
     const auto last = std::lower_bound(m_rows.begin(), m_rows.end(), bottom,
                                        [](const TimelineRow &r, double v) { return r.y < v; });
     return {int(first - m_rows.begin()), int(last - m_rows.begin()) - 1};
-}
-
-const std::vector<TimelineSpan> &TimelineLayout::workerSpans(int lane) const
-{
-    static const std::vector<TimelineSpan> none;
-    return lane >= 0 && lane < int(m_workerSpans.size()) ? m_workerSpans[std::size_t(lane)] : none;
 }
 
 qint64 TimelineLayout::counterMax(int counterIndex) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "runanalysis.h"
 #include "tracedata.h"
 
 #include <QSet>
@@ -33,14 +34,8 @@ struct TimelineRow
     int height = 0;
 };
 
-//! A time range on the event-loop row or a worker lane.
-struct TimelineSpan
-{
-    qint64 startNs = 0;
-    qint64 endNs = -1; //!< < 0: still open (live), drawn up to "now"
-    quint32 unitId = 0;
-    int interval = -1; //!< index into the unit's intervals, or -1
-};
+//! A time range on the event-loop row or a worker lane (RunAnalysis finds them).
+using TimelineSpan = LaneSpan;
 
 //! What is under a point.
 struct TimelineHit
@@ -64,10 +59,6 @@ struct TimelineHit
 class TimelineLayout
 {
 public:
-    //! A Running interval on the loop longer than this while another unit was Ready marks the
-    //! loop as blocked (50 ms of scenario time).
-    static constexpr qint64 BlockedThresholdNs = 50'000'000;
-
     TimelineLayout() = default;
     TimelineLayout(const TraceData &data, const TimelineStyle &style,
                    const QSet<quint32> &collapsed = {});
@@ -91,22 +82,25 @@ public:
                        const TimelineGeometry &geometry) const;
 
     //! Event loop: time ranges where code ran on the loop (merged), and where it was blocked.
-    const std::vector<TimelineSpan> &loopBusy() const { return m_loopBusy; }
-    const std::vector<TimelineSpan> &loopBlocked() const { return m_loopBlocked; }
+    const std::vector<TimelineSpan> &loopBusy() const { return m_analysis.loopBusy(); }
+    const std::vector<TimelineSpan> &loopBlocked() const { return m_analysis.loopBlocked(); }
     //! Worker lane row: the jobs that ran there, sorted by time, not overlapping.
-    const std::vector<TimelineSpan> &workerSpans(int lane) const;
+    const std::vector<TimelineSpan> &workerSpans(int lane) const
+    {
+        return m_analysis.workerSpans(lane);
+    }
+    //! The data's RunAnalysis, computed once when the layout is built: the loop and worker rows
+    //! show its spans, the Stats panel reads its figures.
+    const RunAnalysis &analysis() const { return m_analysis; }
     //! Highest value of a counter series (at least 1).
     qint64 counterMax(int counterIndex) const;
 
 private:
     void addRow(TimelineRow row);
-    void buildLoop(const TraceData &data);
 
+    RunAnalysis m_analysis;
     std::vector<TimelineRow> m_rows;
     std::vector<int> m_unitRow; //!< index = unit id
-    std::vector<TimelineSpan> m_loopBusy;
-    std::vector<TimelineSpan> m_loopBlocked;
-    std::vector<std::vector<TimelineSpan>> m_workerSpans; //!< index = lane
     std::vector<qint64> m_counterMax;
     int m_contentHeight = 0;
 };

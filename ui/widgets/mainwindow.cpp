@@ -5,7 +5,6 @@
 #include "imageexporter.h"
 #include "outputpanel.h"
 #include "parameterpanel.h"
-#include "runstats.h"
 #include "scenariobrowser.h"
 #include "scenarios/scenarioregistry.h"
 #include "run/runcontroller.h"
@@ -570,8 +569,8 @@ void MainWindow::refreshPanels(bool finished)
         m_stats->clear();
         return;
     }
-    const qint64 now = finished ? -1 : m_run->liveEdgeNs();
-    m_stats->setStats(RunStats::compute(*data, &m_view->layout(), now), finished);
+    // The view's layout analysed the data when it last changed; reuse that, not a second pass.
+    m_stats->setStats(m_view->layout().analysis().stats(), finished);
 }
 
 const TraceData *MainWindow::traceData() const

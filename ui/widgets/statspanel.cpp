@@ -13,21 +13,24 @@ StatsPanel::StatsPanel(QWidget *parent)
 {
     auto *form = new QFormLayout(this);
     form->setLabelAlignment(Qt::AlignRight);
+    // The words of RunStats' definitions (core/analysis/runstats.h), for people.
     addRow(QStringLiteral("total"), QStringLiteral("Total time"),
-           QStringLiteral("How long the whole run took, in scenario time"));
+           QStringLiteral("The run's length, in scenario time (so far, while it runs)"));
     addRow(QStringLiteral("sequential"), QStringLiteral("One after another"),
-           QStringLiteral("The sum of the time every task spent running or waiting (time "
-                          "queued for a slot left out): what running them one after another "
-                          "would take"));
+           QStringLiteral("The sum of the time the tasks spent running or waiting (time "
+                          "pending, queued for a slot or ready left out; a coroutine inside a "
+                          "task counts once): what doing it one after another would take"));
     addRow(QStringLiteral("speedup"), QStringLiteral("Speed-up"),
            QStringLiteral("One after another \u00f7 total time: how much concurrency saved"));
     addRow(QStringLiteral("concurrency"), QStringLiteral("Most at once"),
-           QStringLiteral("The greatest number of tasks running or waiting at the same time"));
+           QStringLiteral("The greatest number of tasks running or waiting at the same moment "
+                          "(main left out). Queued and ready do not count, and neither does "
+                          "the short run a task makes only to reach a slot's queue"));
     addRow(QStringLiteral("stall"), QStringLiteral("Longest loop stall"),
            QStringLiteral("The longest time the event loop was blocked, so that no other task "
-                          "could run (a blocking call on the loop)"));
+                          "could run: a long run while others were ready, or a loop lag"));
     addRow(QStringLiteral("outcomes"), QStringLiteral("Outcomes"),
-           QStringLiteral("How the tasks ended"));
+           QStringLiteral("How the tasks ended (not ended: still going)"));
     clear();
 }
 

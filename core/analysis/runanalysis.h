@@ -1,0 +1,57 @@
+#pragma once
+
+#include "lanespan.h"
+#include "runstats.h"
+
+#include <vector>
+
+namespace Loopscope {
+
+struct TraceData;
+
+//! What a run's trace says beyond its intervals: where the event loop was busy and blocked,
+//! which job ran on each executor worker lane, and the run's figures (RunStats). The one owner
+//! of these: the timeline layout, the Stats panel and the summary writer all read it.
+//!
+//! - Busy: the Running intervals on the loop (lane 0), merged where they overlap or touch.
+//! - Blocked: a Running interval on the loop longer than BlockedThresholdNs while another unit
+//!   was Ready at some moment of it, and the span [t - lag, t] of each loop-lag sample; merged.
+//!   A long run while nobody was ready is busy, not blocked.
+//! - Worker lane k > 0: every interval recorded on lane k, sorted by start.
+//! An open interval (a live run) ends at the live edge: the data's latest event, or nowNs if
+//! later.
+//!
+//! A value computed once per data change, by compute(); it holds no pointer into the data.
+//! Pure functions; any thread.
+class RunAnalysis
+{
+public:
+    //! A run on the loop longer than this while another unit was ready blocks the loop (50 ms of
+    //! scenario time).
+    static constexpr qint64 BlockedThresholdNs = 50'000'000;
+
+    RunAnalysis() = default;
+    //! nowNs: the live edge of a run still going, if later than the data's last event; < 0: none.
+    static RunAnalysis compute(const TraceData &data, qint64 nowNs = -1);
+
+    //! The loop's busy spans, sorted, not overlapping; unitId 0, interval -1.
+    const std::vector<LaneSpan> &loopBusy() const { return m_loopBusy; }
+    //! The loop's blocked spans, sorted, not overlapping; unitId 0, interval -1.
+    const std::vector<LaneSpan> &loopBlocked() const { return m_loopBlocked; }
+    //! One past the highest worker lane that has a span (0: no worker lanes).
+    int workerLaneCount() const { return int(m_workerSpans.size()); }
+    //! The jobs that ran on worker lane `lane`, sorted by start (empty for an unknown lane).
+    const std::vector<LaneSpan> &workerSpans(int lane) const;
+    const RunStats &stats() const { return m_stats; }
+
+private:
+    void findSpans(const TraceData &data, qint64 liveEnd);
+    void computeStats(const TraceData &data, qint64 liveEnd);
+
+    std::vector<LaneSpan> m_loopBusy;
+    std::vector<LaneSpan> m_loopBlocked;
+    std::vector<std::vector<LaneSpan>> m_workerSpans; //!< index = lane
+    RunStats m_stats;
+};
+
+} // namespace Loopscope
