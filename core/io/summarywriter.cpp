@@ -170,14 +170,7 @@ QString SummaryWriter::resultLine(const TraceData &data)
         if (index < counts.size())
             ++counts[index];
     }
-    // The result line lists outcomes in this order; not ended last.
-    static constexpr Outcome Order[] = {Outcome::Completed, Outcome::Failed, Outcome::Cancelled,
-                                        Outcome::TimedOut,  Outcome::NeverAwaited, Outcome::None};
-    QStringList parts;
-    for (const Outcome o : Order) {
-        if (const int n = counts[std::size_t(o)])
-            parts.append(QStringLiteral("%1 %2").arg(n).arg(Wording::outcome(o)));
-    }
+    const QString outcomes = Wording::outcomeCounts(counts);
 
     const QString scenario
         = data.info.scenario.isEmpty() ? QStringLiteral("run") : data.info.scenario;
@@ -185,8 +178,8 @@ QString SummaryWriter::resultLine(const TraceData &data)
                        .arg(scenario, QString::number(double(data.info.totalNs) / 1e9, 'f', 2))
                        .arg(units)
                        .arg(units == 1 ? QStringLiteral("unit") : QStringLiteral("units"));
-    if (!parts.isEmpty())
-        line += QStringLiteral(": ") + parts.join(QStringLiteral(", "));
+    if (!outcomes.isEmpty())
+        line += QStringLiteral(": ") + outcomes;
     if (!data.info.finished)
         line += QStringLiteral(", unfinished");
     return line;

@@ -1,5 +1,7 @@
 #include "wording.h"
 
+#include <QStringList>
+
 namespace Loopscope {
 
 QString Wording::state(UnitState state) { return QString::fromLatin1(unitStateName(state)); }
@@ -48,6 +50,18 @@ QString Wording::outcomeMeaning(Outcome outcome)
     default:
         return Wording::outcome(outcome);
     }
+}
+
+QString Wording::outcomeCounts(const std::array<int, 6> &counts)
+{
+    static constexpr Outcome Order[] = {Outcome::Completed, Outcome::Failed, Outcome::Cancelled,
+                                        Outcome::TimedOut,  Outcome::NeverAwaited, Outcome::None};
+    QStringList parts;
+    for (const Outcome o : Order) {
+        if (const int n = counts[std::size_t(o)])
+            parts << QStringLiteral("%1 %2").arg(n).arg(outcome(o));
+    }
+    return parts.join(QStringLiteral(", "));
 }
 
 QString Wording::number(double value, int decimals)

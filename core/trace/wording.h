@@ -4,6 +4,8 @@
 
 #include <QString>
 
+#include <array>
+
 namespace Loopscope {
 
 //! The one place that words states, outcomes and durations for people: the timeline's legend
@@ -20,6 +22,9 @@ struct Wording
     static QString outcome(Outcome outcome);
     //! The outcome in a sentence's words: "never awaited (never ran)", "not ended yet".
     static QString outcomeMeaning(Outcome outcome);
+    //! Outcome counts (indexed by Outcome) in people's order, zeros left out:
+    //! "6 completed, 1 failed, 2 not ended".
+    static QString outcomeCounts(const std::array<int, 6> &counts);
     //! value with at most decimals decimals, trailing zeros dropped: "1.5", "2", "0.25".
     static QString number(double value, int decimals);
     //! A duration for people: "4 s", "1.25 s", "850 ms", "12 µs", "40 ns".

@@ -79,19 +79,11 @@ void StatsPanel::setStats(const RunStats &s, bool finished)
                 ? QStringLiteral("%1 (at %2)").arg(fmt(s.longestStallNs), fmt(s.longestStallAtNs))
                 : QStringLiteral("none");
         } else if (key == QStringLiteral("outcomes")) {
-            QStringList parts;
-            const std::pair<Outcome, const char *> names[] = {
-                {Outcome::Completed, "completed"}, {Outcome::Failed, "failed"},
-                {Outcome::Cancelled, "cancelled"}, {Outcome::TimedOut, "timed out"},
-                {Outcome::NeverAwaited, "never awaited"}, {Outcome::None, "not ended"}};
-            for (const auto &[outcome, name] : names) {
-                if (const int c = s.outcomes[std::size_t(outcome)])
-                    parts << QStringLiteral("%1 %2").arg(c).arg(QLatin1String(name));
-            }
+            const QString outcomes = Wording::outcomeCounts(s.outcomes);
             text = s.units == 1 ? QStringLiteral("1 task")
                                 : QStringLiteral("%1 tasks").arg(s.units);
-            if (!parts.isEmpty())
-                text += QStringLiteral(": ") + parts.join(QStringLiteral(", "));
+            if (!outcomes.isEmpty())
+                text += QStringLiteral(": ") + outcomes;
         }
         label->setText(text);
     }
