@@ -228,7 +228,7 @@ int runScenario(const QStringList &args)
         }
     }
     QString error;
-    if (!scenario->parseAssignments(assignments, &options.params, &error))
+    if (!scenario->resolve(assignments, &options.params, &error))
         throw BadInput{error};
     checkOutputs(out);
 

@@ -127,15 +127,12 @@ bool ScenarioRunner::start(const Options &options, QString *error)
 {
     const Scenario *scenario = ScenarioRegistry::find(options.scenario);
     QString problem;
-    if (!scenario) {
+    // What the caller left out gets its default, in the scenario's order.
+    ScenarioParams full;
+    if (!scenario)
         problem = QStringLiteral("unknown scenario '%1' (try 'loopscope list')").arg(options.scenario);
-    } else if (!checkTimeScale(options.timeScale, &problem)) {
-    } else {
-        for (const auto &[name, value] : options.params.values()) {
-            if (!scenario->checkValue(name, value, &problem))
-                break;
-        }
-    }
+    else if (checkTimeScale(options.timeScale, &problem))
+        scenario->resolve(options.params, &full, &problem);
     if (!problem.isEmpty()) {
         if (error)
             *error = problem;
@@ -153,10 +150,6 @@ bool ScenarioRunner::start(const Options &options, QString *error)
     }
 
     Options opts = options;
-    // Fill in what the caller left out with defaults, in the scenario's order.
-    ScenarioParams full = scenario->defaults();
-    for (const auto &[name, value] : options.params.values())
-        full.set(name, value);
     opts.params = full;
 
     auto recorder = std::make_shared<TraceRecorder>();

@@ -115,7 +115,7 @@ bool GuiOptions::parse(const QStringList &args, GuiOptions *out, QString *error)
             return fail(QStringLiteral("unknown scenario '%1' (try 'loopscope list')")
                             .arg(o.scenario));
         QString problem;
-        if (!scenario->parseAssignments(assignments, &o.params, &problem))
+        if (!scenario->resolve(assignments, &o.params, &problem))
             return fail(problem);
         o.hasParams = !assignments.isEmpty();
     }
