@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include "guioptions.h"
 #include "mainwindow.h"
 #include "outputpanel.h"
 #include "parameterpanel.h"
@@ -238,45 +237,5 @@ TEST_CASE("MainWindow: export writes valid files and opens a saved trace", "[mai
         REQUIRE_FALSE(f.window.openTrace(junk, &error));
         REQUIRE_FALSE(error.isEmpty());
         REQUIRE_FALSE(f.window.isShowingFile()); // the run stays on screen
-    }
-}
-
-TEST_CASE("GuiOptions: bad input is one line, good input is parsed", "[mainwindow]")
-{
-    GuiOptions o;
-    QString error;
-    REQUIRE(GuiOptions::parse({QStringLiteral("--scenario"), QStringLiteral("taskgroup"),
-                               QStringLiteral("--set"), QStringLiteral("stagger=0.5"),
-                               QStringLiteral("--clock"), QStringLiteral("virtual"),
-                               QStringLiteral("--time-scale"), QStringLiteral("0.5"),
-                               QStringLiteral("-platform"), QStringLiteral("offscreen"),
-                               QStringLiteral("--run")},
-                              &o, &error));
-    REQUIRE(o.scenario == QStringLiteral("taskgroup"));
-    REQUIRE(o.params.value(QStringLiteral("stagger")) == 0.5);
-    REQUIRE(o.clock == Clock::Mode::Virtual);
-    REQUIRE(o.timeScale == 0.5);
-    REQUIRE(o.run);
-
-    const QList<QStringList> bad = {
-        {QStringLiteral("--scenario"), QStringLiteral("nope")},
-        {QStringLiteral("--scenario"), QStringLiteral("semaphore"), QStringLiteral("--set"),
-         QStringLiteral("limit=999")},
-        {QStringLiteral("--scenario"), QStringLiteral("semaphore"), QStringLiteral("--set"),
-         QStringLiteral("bogus=1")},
-        {QStringLiteral("--clock"), QStringLiteral("sundial")},
-        {QStringLiteral("--time-scale"), QStringLiteral("0")},
-        {QStringLiteral("--scenario")},
-        {QStringLiteral("--frobnicate")},
-        {QStringLiteral("--scenario"), QStringLiteral("semaphore"), QStringLiteral("--screenshot"),
-         QStringLiteral("/nonexistent/dir/x.png")},
-        {QStringLiteral("/nonexistent/trace.json")},
-    };
-    for (const QStringList &args : bad) {
-        INFO(args.join(QLatin1Char(' ')).toStdString());
-        error.clear();
-        REQUIRE_FALSE(GuiOptions::parse(args, &o, &error));
-        REQUIRE_FALSE(error.isEmpty());
-        REQUIRE_FALSE(error.contains(QLatin1Char('\n')));
     }
 }
