@@ -4,6 +4,7 @@
 #include "outputpanel.h"
 #include "parameterpanel.h"
 #include "scenariobrowser.h"
+#include "scenarios/scenarioregistry.h"
 #include "scenarios/scenariorunner.h"
 #include "statspanel.h"
 #include "timelineview.h"
@@ -238,4 +239,26 @@ TEST_CASE("MainWindow: export writes valid files and opens a saved trace", "[mai
         REQUIRE_FALSE(error.isEmpty());
         REQUIRE_FALSE(f.window.isShowingFile()); // the run stays on screen
     }
+}
+
+TEST_CASE("ParameterPanel: values it cannot take show the default", "[mainwindow][params]")
+{
+    const Scenario *semaphore = ScenarioRegistry::find(QStringLiteral("semaphore"));
+    REQUIRE(semaphore);
+    ParameterPanel panel;
+    QSignalSpy edited(&panel, &ParameterPanel::paramsEdited);
+    // As remembered settings from an older version might be: out of range, unknown, partial.
+    panel.setScenario(semaphore, ScenarioParams({{QStringLiteral("limit"), 999.0},
+                                                 {QStringLiteral("gone"), 1.0},
+                                                 {QStringLiteral("requests"), 20.0}}));
+    const std::vector<std::pair<QString, double>> expected{{QStringLiteral("requests"), 20},
+                                                           {QStringLiteral("limit"), 3},
+                                                           {QStringLiteral("delay"), 1}};
+    CHECK(panel.params().values() == expected);
+    panel.setParams(ScenarioParams({{QStringLiteral("delay"), 2.5}}));
+    const std::vector<std::pair<QString, double>> later{{QStringLiteral("requests"), 10},
+                                                        {QStringLiteral("limit"), 3},
+                                                        {QStringLiteral("delay"), 2.5}};
+    CHECK(panel.params().values() == later);
+    CHECK(edited.isEmpty());
 }
