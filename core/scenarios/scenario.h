@@ -66,7 +66,7 @@ struct Scenario {
     //! What resolve() does with a value the specs do not take.
     enum class OnInvalid {
         Fail,      //!< false with a one-line error: what the user typed (CLI, GUI options, runner)
-        UseDefault //!< keep the default and go on: values read back from settings
+        UseDefault //!< keep the default and go on: remembered settings, the parameter panel
     };
 
     const ParamSpec *param(const QString &name) const;
