@@ -1,18 +1,17 @@
 #pragma once
 
-#include <QStringList>
+#include "scenarios/launchoptions.h"
 
 namespace Loopscope {
 
-//! The headless command line: `loopscope list`, `loopscope run ID ...`, `loopscope render ...`.
+//! The headless commands: `loopscope list`, `loopscope run ID ...`, `loopscope render ...`, and
+//! the help and version text, for options LaunchOptions::parse() accepted.
 //! Exit codes: 0 success, 1 the run or a write failed, 2 bad input (one line on stderr).
 class CommandLine
 {
 public:
-    //! True if args (without the program name) start with a CLI subcommand or a help flag.
-    static bool handles(const QStringList &args);
-    //! Runs the command; needs a Q(Gui)Application. Returns the exit code.
-    static int exec(const QStringList &args);
+    //! Runs the command (not Command::Gui); needs a Q(Gui)Application. Returns the exit code.
+    static int exec(const LaunchOptions &options);
 };
 
 } // namespace Loopscope

@@ -1,8 +1,11 @@
 #include "commandline.h"
 #include "environment.h"
 #include "guilauncher.h"
+#include "scenarios/launchoptions.h"
 
 #include <QGuiApplication>
+
+#include <cstdio>
 
 int main(int argc, char **argv)
 {
@@ -10,8 +13,15 @@ int main(int argc, char **argv)
     QStringList args;
     for (int i = 1; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
-    if (!Loopscope::CommandLine::handles(args))
-        return Loopscope::launchGui(argc, argv);
+    Loopscope::LaunchOptions options;
+    QString error;
+    // Checked before any application object exists, so bad input never flashes a window.
+    if (!Loopscope::LaunchOptions::parse(args, &options, &error)) {
+        std::fprintf(stderr, "loopscope: %s\n", qPrintable(error));
+        return 2;
+    }
+    if (options.command == Loopscope::LaunchOptions::Command::Gui)
+        return Loopscope::launchGui(argc, argv, options);
 
     // Headless: images are drawn without a display.
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
@@ -19,5 +29,5 @@ int main(int argc, char **argv)
     QGuiApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("loopscope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LOOPSCOPE_VERSION));
-    return Loopscope::CommandLine::exec(args);
+    return Loopscope::CommandLine::exec(options);
 }

@@ -46,12 +46,15 @@ Scenario makeAsyncGeneratorScenario()
                            "page as soon as it arrives, instead of waiting for all of them. Each "
                            "step of the generator is a lane; with a processing time, the steps "
                            "move apart because the generator only runs when asked."),
-            {{QStringLiteral("pages"), QStringLiteral("Pages"), QString(), 1, 50, 1, 5,
-              QStringLiteral("How many pages the generator yields.")},
-             {QStringLiteral("page_delay"), QStringLiteral("Page delay"), QStringLiteral("s"), 0, 5,
-              0.1, 0.5, QStringLiteral("How long fetching one page takes.")},
-             {QStringLiteral("process_time"), QStringLiteral("Processing time"), QStringLiteral("s"),
-              0, 5, 0.1, 0, QStringLiteral("How long main awaits per page before the next.")}},
+            {{.name = QStringLiteral("pages"), .label = QStringLiteral("Pages"),
+              .min = 1, .max = 50, .step = 1, .defaultValue = 5,
+              .help = QStringLiteral("How many pages the generator yields.")},
+             {.name = QStringLiteral("page_delay"), .label = QStringLiteral("Page delay"),
+              .unit = QStringLiteral("s"), .min = 0, .max = 5, .step = 0.1, .defaultValue = 0.5,
+              .help = QStringLiteral("How long fetching one page takes.")},
+             {.name = QStringLiteral("process_time"), .label = QStringLiteral("Processing time"),
+              .unit = QStringLiteral("s"), .min = 0, .max = 5, .step = 0.1, .defaultValue = 0,
+              .help = QStringLiteral("How long main awaits per page before the next.")}},
             main};
 }
 

@@ -44,10 +44,12 @@ Scenario makeBlockingPitfallScenario()
                            "blocks, the loop cannot run anything: Tasks 1 and 2 finish their sleep "
                            "at 1 s but stay ready (hatched) until the loop is free, and the loop "
                            "lane shows the stall."),
-            {{QStringLiteral("delay"), QStringLiteral("Sleep"), QStringLiteral("s"), 0.1, 10, 0.1, 1,
-              QStringLiteral("How long each task awaits asyncio.sleep.")},
-             {QStringLiteral("block"), QStringLiteral("Blocking time"), QStringLiteral("s"), 0, 10,
-              0.1, 1, QStringLiteral("How long Task 3 blocks the loop with time.sleep.")}},
+            {{.name = QStringLiteral("delay"), .label = QStringLiteral("Sleep"),
+              .unit = QStringLiteral("s"), .min = 0.1, .max = 10, .step = 0.1, .defaultValue = 1,
+              .help = QStringLiteral("How long each task awaits asyncio.sleep.")},
+             {.name = QStringLiteral("block"), .label = QStringLiteral("Blocking time"),
+              .unit = QStringLiteral("s"), .min = 0, .max = 10, .step = 0.1, .defaultValue = 1,
+              .help = QStringLiteral("How long Task 3 blocks the loop with time.sleep.")}},
             main};
 }
 

@@ -39,10 +39,12 @@ Scenario makeCancellationScenario()
             QStringLiteral("A task that would sleep 10 s is cancelled after 1 s. CancelledError is "
                            "raised at its await, its cleanup runs, and it re-raises. Its timer is "
                            "withdrawn, so the run ends at 1 s, not at 10 s."),
-            {{QStringLiteral("duration"), QStringLiteral("Task duration"), QStringLiteral("s"), 0.1,
-              30, 0.1, 10, QStringLiteral("How long the task would sleep.")},
-             {QStringLiteral("cancel_after"), QStringLiteral("Cancel after"), QStringLiteral("s"), 0,
-              30, 0.1, 1, QStringLiteral("When main cancels it.")}},
+            {{.name = QStringLiteral("duration"), .label = QStringLiteral("Task duration"),
+              .unit = QStringLiteral("s"), .min = 0.1, .max = 30, .step = 0.1, .defaultValue = 10,
+              .help = QStringLiteral("How long the task would sleep.")},
+             {.name = QStringLiteral("cancel_after"), .label = QStringLiteral("Cancel after"),
+              .unit = QStringLiteral("s"), .min = 0, .max = 30, .step = 0.1, .defaultValue = 1,
+              .help = QStringLiteral("When main cancels it.")}},
             main};
 }
 

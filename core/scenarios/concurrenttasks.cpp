@@ -35,9 +35,11 @@ Co<void> main(ScenarioParams p)
 Scenario makeConcurrentTasksScenario()
 {
     auto delay = [](int i, double def) {
-        return ParamSpec{QStringLiteral("delay%1").arg(i), QStringLiteral("API-%1 delay").arg(i),
-                         QStringLiteral("s"), 0, 10, 0.1, def,
-                         QStringLiteral("How long API-%1 takes to answer.").arg(i)};
+        return ParamSpec{
+            .name = QStringLiteral("delay%1").arg(i),
+            .label = QStringLiteral("API-%1 delay").arg(i),
+            .unit = QStringLiteral("s"), .min = 0, .max = 10, .step = 0.1, .defaultValue = def,
+            .help = QStringLiteral("How long API-%1 takes to answer.").arg(i)};
     };
     return {QStringLiteral("concurrent_tasks"),
             QStringLiteral("Tasks and gather"),

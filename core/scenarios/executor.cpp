@@ -50,14 +50,18 @@ Scenario makeExecutorScenario()
             QStringLiteral("Two blocking 2 s reads and one CPU-bound sum run on a pool of three "
                            "worker threads, so the event loop stays free. Worker lanes show which "
                            "job ran where; with fewer workers, jobs queue for a thread."),
-            {{QStringLiteral("workers"), QStringLiteral("Workers"), QString(), 1, 8, 1, 3,
-              QStringLiteral("max_workers of the thread pool.")},
-             {QStringLiteral("io_jobs"), QStringLiteral("Blocking jobs"), QString(), 0, 8, 1, 2,
-              QStringLiteral("How many blocking_io_operation calls.")},
-             {QStringLiteral("io_duration"), QStringLiteral("Blocking time"), QStringLiteral("s"), 0.1,
-              10, 0.1, 2, QStringLiteral("How long each blocking call sleeps its thread.")},
-             {QStringLiteral("cpu_n"), QStringLiteral("CPU job size"), QString(), 0, 200000000,
-              1000000, 10000000, QStringLiteral("n of cpu_intensive_task (0: no CPU job).")}},
+            {{.name = QStringLiteral("workers"), .label = QStringLiteral("Workers"),
+              .min = 1, .max = 8, .step = 1, .defaultValue = 3,
+              .help = QStringLiteral("max_workers of the thread pool.")},
+             {.name = QStringLiteral("io_jobs"), .label = QStringLiteral("Blocking jobs"),
+              .min = 0, .max = 8, .step = 1, .defaultValue = 2,
+              .help = QStringLiteral("How many blocking_io_operation calls.")},
+             {.name = QStringLiteral("io_duration"), .label = QStringLiteral("Blocking time"),
+              .unit = QStringLiteral("s"), .min = 0.1, .max = 10, .step = 0.1, .defaultValue = 2,
+              .help = QStringLiteral("How long each blocking call sleeps its thread.")},
+             {.name = QStringLiteral("cpu_n"), .label = QStringLiteral("CPU job size"),
+              .min = 0, .max = 200000000, .step = 1000000, .defaultValue = 10000000,
+              .help = QStringLiteral("n of cpu_intensive_task (0: no CPU job).")}},
             main};
 }
 

@@ -1,6 +1,7 @@
 // asyncio.gather with return_exceptions: errors come back as values.
 #include "runtime/runtime.h"
 #include "scenarioregistry.h"
+#include "sharedparamspecs.h"
 
 namespace Loopscope {
 namespace {
@@ -42,24 +43,6 @@ Co<void> main(ScenarioParams p)
 }
 
 } // namespace
-
-std::vector<ParamSpec> itemParams(bool withReturnExceptions)
-{
-    std::vector<ParamSpec> specs{
-        {QStringLiteral("items"), QStringLiteral("Items"), QString(), 1, 50, 1, 7,
-         QStringLiteral("How many items are processed concurrently.")},
-        {QStringLiteral("delay"), QStringLiteral("Delay"), QStringLiteral("s"), 0, 10, 0.1, 0.5,
-         QStringLiteral("How long item 1 takes.")},
-        {QStringLiteral("stagger"), QStringLiteral("Stagger"), QStringLiteral("s"), 0, 2, 0.1, 0,
-         QStringLiteral("Item i takes delay + stagger x (i - 1): later items finish later.")},
-        {QStringLiteral("fail_item"), QStringLiteral("Failing item"), QString(), 0, 50, 1, 5,
-         QStringLiteral("Which item raises ValueError (0: none).")}};
-    if (withReturnExceptions)
-        specs.push_back({QStringLiteral("return_exceptions"), QStringLiteral("Return exceptions"),
-                         QString(), 0, 1, 1, 1,
-                         QStringLiteral("1: errors come back as values; 0: gather fails fast.")});
-    return specs;
-}
 
 Scenario makeGatherReturnExceptionsScenario()
 {

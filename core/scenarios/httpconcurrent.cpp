@@ -50,9 +50,11 @@ Co<void> main(ScenarioParams p)
 Scenario makeHttpConcurrentScenario()
 {
     auto delay = [](int i, double def) {
-        return ParamSpec{QStringLiteral("delay%1").arg(i), QStringLiteral("Request %1 delay").arg(i),
-                         QStringLiteral("s"), 0, 10, 0.1, def,
-                         QStringLiteral("The server answers request %1 after this long.").arg(i)};
+        return ParamSpec{
+            .name = QStringLiteral("delay%1").arg(i),
+            .label = QStringLiteral("Request %1 delay").arg(i),
+            .unit = QStringLiteral("s"), .min = 0, .max = 10, .step = 0.1, .defaultValue = def,
+            .help = QStringLiteral("The server answers request %1 after this long.").arg(i)};
     };
     return {QStringLiteral("http_concurrent"),
             QStringLiteral("Concurrent HTTP requests"),
@@ -61,8 +63,9 @@ Scenario makeHttpConcurrentScenario()
                            "ephemeral port). The requests wait at the same time, so the run lasts "
                            "as long as the slowest answer. The 404 is an answer, not an error."),
             {delay(1, 1), delay(2, 2), delay(3, 1),
-             {QStringLiteral("status"), QStringLiteral("Status code"), QString(), 100, 599, 1, 404,
-              QStringLiteral("The status the fourth URL answers with.")}},
+             {.name = QStringLiteral("status"), .label = QStringLiteral("Status code"),
+              .min = 100, .max = 599, .step = 1, .defaultValue = 404,
+              .help = QStringLiteral("The status the fourth URL answers with.")}},
             main,
             true};
 }

@@ -1,5 +1,6 @@
 #include "scenario.h"
 
+#include "runtime/errors.h"
 #include "runtime/eventloop.h"
 
 #include <QFile>
@@ -7,6 +8,10 @@
 #include <cmath>
 
 namespace Loopscope {
+
+namespace {
+QString number(double value) { return QString::number(value, 'g', 10); }
+} // namespace
 
 bool ParamSpec::isInteger() const { return step >= 1 && std::floor(step) == step; }
 
@@ -16,8 +21,13 @@ double ScenarioParams::value(const QString &name) const
         if (n == name)
             return v;
     }
-    qWarning("Loopscope: scenario asked for unknown parameter %s", qPrintable(name));
-    return 0;
+    QStringList names;
+    for (const auto &[n, v] : m_values)
+        names << n;
+    throw ScenarioError(QStringLiteral("KeyError"),
+                        QStringLiteral("no parameter '%1' (the scenario declares: %2)")
+                            .arg(name, names.isEmpty() ? QStringLiteral("none")
+                                                       : names.join(QStringLiteral(", "))));
 }
 
 void ScenarioParams::set(const QString &name, double value)
@@ -35,7 +45,7 @@ QString ScenarioParams::toString() const
 {
     QStringList parts;
     for (const auto &[n, v] : m_values)
-        parts << n + QLatin1Char('=') + QString::number(v, 'g', 10);
+        parts << n + QLatin1Char('=') + number(v);
     return parts.join(QStringLiteral(", "));
 }
 
@@ -56,61 +66,74 @@ ScenarioParams Scenario::defaults() const
     return ScenarioParams(std::move(values));
 }
 
-bool Scenario::checkValue(const QString &name, double value, QString *error) const
+namespace {
+
+QString unknownParameter(const Scenario &scenario, const QString &name)
 {
-    const ParamSpec *spec = param(name);
-    if (!spec) {
-        QStringList names;
-        for (const ParamSpec &p : params)
-            names << p.name;
-        *error = QStringLiteral("unknown parameter '%1' for scenario '%2' (%3)")
-                     .arg(name, id,
-                          names.isEmpty() ? QStringLiteral("it takes none")
-                                          : QStringLiteral("known: ") + names.join(QStringLiteral(", ")));
-        return false;
+    QStringList names;
+    for (const ParamSpec &p : scenario.params)
+        names << p.name;
+    return QStringLiteral("unknown parameter '%1' for scenario '%2' (%3)")
+        .arg(name, scenario.id,
+             names.isEmpty() ? QStringLiteral("it takes none")
+                             : QStringLiteral("known: ") + names.join(QStringLiteral(", ")));
+}
+
+//! Empty when spec takes value, else the one-line reason.
+QString rejection(const ParamSpec &spec, double value)
+{
+    if (!std::isfinite(value) || value < spec.min || value > spec.max)
+        return QStringLiteral("%1=%2 is out of range: %1 takes %3 to %4%5")
+            .arg(spec.name, number(value), number(spec.min), number(spec.max),
+                 spec.unit.isEmpty() ? QString() : QLatin1Char(' ') + spec.unit);
+    if (spec.isInteger() && std::floor(value) != value)
+        return QStringLiteral("%1=%2 must be a whole number").arg(spec.name, number(value));
+    return QString();
+}
+
+bool fail(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+    return false;
+}
+
+} // namespace
+
+bool Scenario::resolve(const ScenarioParams &values, ScenarioParams *out, QString *error,
+                       OnInvalid onInvalid) const
+{
+    ScenarioParams full = defaults();
+    for (const auto &[name, value] : values.values()) {
+        const ParamSpec *spec = param(name);
+        const QString problem = spec ? rejection(*spec, value) : unknownParameter(*this, name);
+        if (problem.isEmpty())
+            full.set(name, value);
+        else if (onInvalid == OnInvalid::Fail)
+            return fail(error, problem);
     }
-    if (!std::isfinite(value) || value < spec->min || value > spec->max) {
-        *error = QStringLiteral("%1=%2 is out of range: %1 takes %3 to %4%5")
-                     .arg(name, QString::number(value, 'g', 10), QString::number(spec->min, 'g', 10),
-                          QString::number(spec->max, 'g', 10),
-                          spec->unit.isEmpty() ? QString() : QLatin1Char(' ') + spec->unit);
-        return false;
-    }
-    if (spec->isInteger() && std::floor(value) != value) {
-        *error = QStringLiteral("%1=%2 must be a whole number").arg(name, QString::number(value, 'g', 10));
-        return false;
-    }
+    *out = std::move(full);
     return true;
 }
 
-bool Scenario::parseAssignments(const QStringList &assignments, ScenarioParams *out,
-                                QString *error) const
+bool Scenario::resolve(const QStringList &assignments, ScenarioParams *out, QString *error) const
 {
-    ScenarioParams values = defaults();
+    ScenarioParams values;
     for (const QString &a : assignments) {
         const qsizetype eq = a.indexOf(QLatin1Char('='));
-        if (eq <= 0) {
-            *error = QStringLiteral("'%1' is not NAME=VALUE").arg(a);
-            return false;
-        }
+        if (eq <= 0)
+            return fail(error, QStringLiteral("'%1' is not NAME=VALUE").arg(a));
         const QString name = a.left(eq).trimmed();
         const QString text = a.mid(eq + 1).trimmed();
+        if (!param(name))
+            return fail(error, unknownParameter(*this, name));
         bool ok = false;
         const double value = text.toDouble(&ok);
-        if (!param(name)) {
-            checkValue(name, 0, error);
-            return false;
-        }
-        if (!ok) {
-            *error = QStringLiteral("%1=%2 is not a number").arg(name, text);
-            return false;
-        }
-        if (!checkValue(name, value, error))
-            return false;
+        if (!ok)
+            return fail(error, QStringLiteral("%1=%2 is not a number").arg(name, text));
         values.set(name, value);
     }
-    *out = values;
-    return true;
+    return resolve(values, out, error);
 }
 
 static QString readResource(const QString &path)

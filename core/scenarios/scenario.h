@@ -3,6 +3,7 @@
 #include "runtime/task.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <utility>
@@ -11,21 +12,22 @@
 namespace Loopscope {
 
 //! One parameter a scenario takes: the CLI's `--set name=value` and a slider in the GUI.
+//! Scenarios declare them with designated initializers (fields by name, never by position).
 struct ParamSpec {
     QString name;  //!< e.g. "delay"
     QString label; //!< e.g. "Delay per task"
-    QString unit;  //!< e.g. "s", "" for counts
+    QString unit = {}; //!< e.g. "s"; left out for counts
     double min = 0;
     double max = 1;
     double step = 1;
     double defaultValue = 0;
-    QString help; //!< one sentence for the tooltip
+    QString help = {}; //!< one sentence for the tooltip
     //! True when the value is a whole number (step is a whole number).
     bool isInteger() const;
 };
 
-//! Parameter values by name, in the scenario's declared order. Values are validated against
-//! the specs by fromAssignments / withValue before a run starts.
+//! Parameter values by name. Scenario::resolve() turns any set of values into the full set, in
+//! the scenario's declared order, checked against its specs; a run only ever gets such a set.
 class ScenarioParams
 {
 public:
@@ -34,6 +36,8 @@ public:
         : m_values(std::move(values))
     {
     }
+    //! The value of a parameter. A name that is not there throws ScenarioError("KeyError"), as
+    //! params["limt"] would in Python: a misspelt name in a scenario's code fails its main.
     double value(const QString &name) const;
     int integer(const QString &name) const { return int(value(name) + (value(name) < 0 ? -0.5 : 0.5)); }
     bool boolean(const QString &name) const { return value(name) != 0; }
@@ -59,15 +63,24 @@ struct Scenario {
     //! server, reachable from main through LocalHttpServer::forThisThread().
     bool needsHttpServer = false;
 
+    //! What resolve() does with a value the specs do not take.
+    enum class OnInvalid {
+        Fail,      //!< false with a one-line error: what the user typed (CLI, GUI options, runner)
+        UseDefault //!< keep the default and go on: remembered settings, the parameter panel
+    };
+
     const ParamSpec *param(const QString &name) const;
     //! The defaults of every parameter.
     ScenarioParams defaults() const;
-    //! Applies "NAME=VALUE" assignments on top of the defaults; false with a one-line error
-    //! naming the problem (unknown parameter, not a number, out of range).
-    bool parseAssignments(const QStringList &assignments, ScenarioParams *out,
-                          QString *error) const;
-    //! Checks one value against its spec; false with a one-line error.
-    bool checkValue(const QString &name, double value, QString *error) const;
+    //! The one place parameter values meet the specs. *out gets every parameter in the declared
+    //! order: its value in `values`, or its default. A value is invalid when its name is unknown,
+    //! it is out of [min, max] or not finite, or it has a fraction and the spec is whole-number.
+    //! error may be nullptr.
+    bool resolve(const ScenarioParams &values, ScenarioParams *out, QString *error,
+                 OnInvalid onInvalid = OnInvalid::Fail) const;
+    //! The same for "NAME=VALUE" assignments (the command line's --set), which may also be
+    //! malformed or not a number. Later assignments of a name win.
+    bool resolve(const QStringList &assignments, ScenarioParams *out, QString *error) const;
     //! The scenario's C++ source and our Python equivalent (embedded resources).
     QString cppSource() const;
     QString pythonSource() const;

@@ -98,13 +98,11 @@ ScenarioRunner::ScenarioRunner(Options options, QObject *parent)
     , m_options(std::move(options))
     , m_scenario(ScenarioRegistry::find(m_options.scenario))
 {
-    if (m_scenario) {
-        // Fill in what the caller left out with defaults, in the scenario's order.
-        ScenarioParams full = m_scenario->defaults();
-        for (const auto &[name, value] : m_options.params.values())
-            full.set(name, value);
+    // What the caller left out gets its default, in the scenario's order; a bad value is
+    // reported by start().
+    ScenarioParams full;
+    if (m_scenario && m_scenario->resolve(m_options.params, &full, &m_paramProblem))
         m_options.params = full;
-    }
 }
 
 ScenarioRunner::~ScenarioRunner()
@@ -139,15 +137,10 @@ RunInfo ScenarioRunner::describe() const
 bool ScenarioRunner::start(std::shared_ptr<TraceRecorder> recorder, QString *error)
 {
     QString problem;
-    if (!m_scenario) {
+    if (!m_scenario)
         problem = QStringLiteral("unknown scenario '%1' (try 'loopscope list')").arg(m_options.scenario);
-    } else if (!checkTimeScale(m_options.timeScale, &problem)) {
-    } else {
-        for (const auto &[name, value] : m_options.params.values()) {
-            if (!m_scenario->checkValue(name, value, &problem))
-                break;
-        }
-    }
+    else if (checkTimeScale(m_options.timeScale, &problem))
+        problem = m_paramProblem;
     if (!problem.isEmpty() || m_thread) {
         if (error)
             *error = m_thread ? QStringLiteral("this run was started already") : problem;

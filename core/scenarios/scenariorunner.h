@@ -48,6 +48,7 @@ private:
 
     Options m_options;
     const Scenario *m_scenario = nullptr;
+    QString m_paramProblem; //!< why the parameters cannot be used (empty: they can)
     std::unique_ptr<RunThread> m_thread;
 };
 

@@ -37,12 +37,15 @@ Scenario makeSemaphoreScenario()
             QStringLiteral("Ten requests share a Semaphore(3): three run, the rest queue for a "
                            "permit in FIFO order. The timeline shows waves at 0, 1, 2 and 3 s, and "
                            "the semaphore lanes show permits in use and the queue shrinking."),
-            {{QStringLiteral("requests"), QStringLiteral("Requests"), QString(), 1, 200, 1, 10,
-              QStringLiteral("How many requests are started.")},
-             {QStringLiteral("limit"), QStringLiteral("Limit"), QString(), 1, 50, 1, 3,
-              QStringLiteral("Permits of the semaphore: requests running at once.")},
-             {QStringLiteral("delay"), QStringLiteral("Request time"), QStringLiteral("s"), 0.1, 10,
-              0.1, 1, QStringLiteral("How long each request takes.")}},
+            {{.name = QStringLiteral("requests"), .label = QStringLiteral("Requests"),
+              .min = 1, .max = 200, .step = 1, .defaultValue = 10,
+              .help = QStringLiteral("How many requests are started.")},
+             {.name = QStringLiteral("limit"), .label = QStringLiteral("Limit"),
+              .min = 1, .max = 50, .step = 1, .defaultValue = 3,
+              .help = QStringLiteral("Permits of the semaphore: requests running at once.")},
+             {.name = QStringLiteral("delay"), .label = QStringLiteral("Request time"),
+              .unit = QStringLiteral("s"), .min = 0.1, .max = 10, .step = 0.1, .defaultValue = 1,
+              .help = QStringLiteral("How long each request takes.")}},
             main};
 }
 

@@ -32,10 +32,12 @@ Scenario makeSequentialScenario()
             QStringLiteral("main awaits three coroutines one after another. Each one sleeps, and "
                            "nothing else runs meanwhile: the bars form a staircase and the total "
                            "is the sum of the delays (6 s with the defaults)."),
-            {{QStringLiteral("tasks"), QStringLiteral("Tasks"), QString(), 1, 10, 1, 3,
-              QStringLiteral("How many coroutines main awaits in a row.")},
-             {QStringLiteral("delay"), QStringLiteral("Delay"), QStringLiteral("s"), 0.1, 10, 0.1,
-              2, QStringLiteral("How long each coroutine sleeps.")}},
+            {{.name = QStringLiteral("tasks"), .label = QStringLiteral("Tasks"),
+              .min = 1, .max = 10, .step = 1, .defaultValue = 3,
+              .help = QStringLiteral("How many coroutines main awaits in a row.")},
+             {.name = QStringLiteral("delay"), .label = QStringLiteral("Delay"),
+              .unit = QStringLiteral("s"), .min = 0.1, .max = 10, .step = 0.1, .defaultValue = 2,
+              .help = QStringLiteral("How long each coroutine sleeps.")}},
             main};
 }
 

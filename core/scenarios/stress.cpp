@@ -46,16 +46,21 @@ Scenario makeStressScenario()
             QStringLiteral("Up to 100 000 tasks with random delays on one thread, traced in full. "
                            "The run lasts about as long as the longest delay; with a limit, a "
                            "semaphore turns it into a queue and the lanes fill up in waves."),
-            {{QStringLiteral("tasks"), QStringLiteral("Tasks"), QString(), 1, 100000, 1, 1000,
-              QStringLiteral("How many tasks are created.")},
-             {QStringLiteral("min_delay"), QStringLiteral("Shortest delay"), QStringLiteral("s"), 0,
-              10, 0.1, 0.1, QStringLiteral("Delays are drawn uniformly from this...")},
-             {QStringLiteral("max_delay"), QStringLiteral("Longest delay"), QStringLiteral("s"), 0,
-              10, 0.1, 2, QStringLiteral("...to this.")},
-             {QStringLiteral("seed"), QStringLiteral("Seed"), QString(), 0, 1000000, 1, 1,
-              QStringLiteral("Random seed: the same seed gives the same delays.")},
-             {QStringLiteral("limit"), QStringLiteral("Limit"), QString(), 0, 10000, 1, 0,
-              QStringLiteral("Semaphore permits (0: no semaphore).")}},
+            {{.name = QStringLiteral("tasks"), .label = QStringLiteral("Tasks"),
+              .min = 1, .max = 100000, .step = 1, .defaultValue = 1000,
+              .help = QStringLiteral("How many tasks are created.")},
+             {.name = QStringLiteral("min_delay"), .label = QStringLiteral("Shortest delay"),
+              .unit = QStringLiteral("s"), .min = 0, .max = 10, .step = 0.1, .defaultValue = 0.1,
+              .help = QStringLiteral("Delays are drawn uniformly from this...")},
+             {.name = QStringLiteral("max_delay"), .label = QStringLiteral("Longest delay"),
+              .unit = QStringLiteral("s"), .min = 0, .max = 10, .step = 0.1, .defaultValue = 2,
+              .help = QStringLiteral("...to this.")},
+             {.name = QStringLiteral("seed"), .label = QStringLiteral("Seed"),
+              .min = 0, .max = 1000000, .step = 1, .defaultValue = 1,
+              .help = QStringLiteral("Random seed: the same seed gives the same delays.")},
+             {.name = QStringLiteral("limit"), .label = QStringLiteral("Limit"),
+              .min = 0, .max = 10000, .step = 1, .defaultValue = 0,
+              .help = QStringLiteral("Semaphore permits (0: no semaphore).")}},
             main};
 }
 

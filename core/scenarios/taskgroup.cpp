@@ -1,11 +1,9 @@
 // asyncio.TaskGroup: the first error cancels the siblings still pending.
 #include "runtime/runtime.h"
 #include "scenarioregistry.h"
+#include "sharedparamspecs.h"
 
 namespace Loopscope {
-
-std::vector<ParamSpec> itemParams(bool withReturnExceptions);
-
 namespace {
 
 Co<int> processItem(int itemId, double delay, int failItem)

@@ -1,11 +1,9 @@
 // asyncio.timeout (Python 3.11+): a deadline for a block of code.
 #include "runtime/runtime.h"
 #include "scenarioregistry.h"
+#include "sharedparamspecs.h"
 
 namespace Loopscope {
-
-std::vector<ParamSpec> timeoutParams();
-
 namespace {
 
 Co<QString> slowOperation(double duration)

@@ -1,11 +1,9 @@
 // asyncio.wait_for: give up after a timeout; the slow operation is cancelled.
 #include "runtime/runtime.h"
 #include "scenarioregistry.h"
+#include "sharedparamspecs.h"
 
 namespace Loopscope {
-
-std::vector<ParamSpec> timeoutParams();
-
 namespace {
 
 Co<QString> slowOperation(double duration)
@@ -28,14 +26,6 @@ Co<void> main(ScenarioParams p)
 }
 
 } // namespace
-
-std::vector<ParamSpec> timeoutParams()
-{
-    return {{QStringLiteral("duration"), QStringLiteral("Operation time"), QStringLiteral("s"), 0.1,
-             30, 0.1, 10, QStringLiteral("How long slow_operation would take.")},
-            {QStringLiteral("timeout"), QStringLiteral("Timeout"), QStringLiteral("s"), 0.1, 30, 0.1,
-             2, QStringLiteral("When to give up on it.")}};
-}
 
 Scenario makeWaitForTimeoutScenario()
 {

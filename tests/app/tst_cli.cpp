@@ -15,9 +15,11 @@ struct Result {
     QString err;
 };
 
-Result runCli(const QStringList &args)
+Result runCli(const QStringList &args,
+              const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(LOOPSCOPE_BINARY), args);
     REQUIRE(p.waitForFinished(120000));
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
@@ -123,7 +125,11 @@ TEST_CASE("CLI rejects bad input with one line and exit 2", "[cli]")
         {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--png"), dir.path()},
          "is a directory"},
         {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--bogus")},
-         "unknown option '--bogus'"},
+         "Unknown option 'bogus'."}, // QCommandLineParser's wording
+        {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--screenshot"),
+          out},
+         "--screenshot is for the window, not for run"},
+        {{QStringLiteral("lsit")}, "'lsit' is neither a command"},
         {{QStringLiteral("render"), dir.path() + QStringLiteral("/foreign.json"),
           QStringLiteral("--png"), out},
          "foreign.json"},
@@ -144,4 +150,37 @@ TEST_CASE("CLI rejects bad input with one line and exit 2", "[cli]")
     // Nothing was written anywhere.
     CHECK_FALSE(QFile::exists(out));
     CHECK(QDir(dir.path()).entryList(QDir::Files).size() == 2);
+}
+
+TEST_CASE("CLI help and version are Qt's, and list the commands", "[cli]")
+{
+    const Result help = runCli({QStringLiteral("--help")});
+    CHECK(help.exitCode == 0);
+    CHECK(help.out.startsWith(QStringLiteral("Usage: ")));
+    for (const char *word : {"list", "run ID", "render TRACE.json", "--set <NAME=VALUE>",
+                             "--time-scale <S>", "--clock <real|virtual>", "--summary <FILE>",
+                             "--screenshot <FILE>", "Exit status"})
+        CHECK(help.out.contains(QLatin1String(word)));
+    CHECK_FALSE(help.out.contains(QStringLiteral("platformtheme"))); // Qt's own stay hidden
+    const Result version = runCli({QStringLiteral("--version")});
+    CHECK(version.exitCode == 0);
+    CHECK(version.out.startsWith(QStringLiteral("loopscope ")));
+}
+
+TEST_CASE("Without a display the window says how to run headless, exit 2", "[cli]")
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        env.remove(QLatin1String(name));
+    const Result r = runCli({QStringLiteral("--scenario"), QStringLiteral("semaphore")}, env);
+    INFO(r.err.toStdString());
+    CHECK(r.exitCode == 2);
+    CHECK(lineCount(r.err) == 1);
+    CHECK(r.err.contains(QStringLiteral("no display")));
+    CHECK(r.err.contains(QStringLiteral("loopscope run")));
+    CHECK(r.err.contains(QStringLiteral("xvfb-run loopscope")));
+
+    // Headless commands need none.
+    const Result list = runCli({QStringLiteral("list")}, env);
+    CHECK(list.exitCode == 0);
 }

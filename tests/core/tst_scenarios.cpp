@@ -23,7 +23,7 @@ TraceData runScenario(const QString &id, const QStringList &assignments = {},
     ScenarioRunner::Options options;
     options.scenario = id;
     QString error;
-    REQUIRE(scenario->parseAssignments(assignments, &options.params, &error));
+    REQUIRE(scenario->resolve(assignments, &options.params, &error));
     options.clock = clock;
     options.timeScale = scale;
     RunController run;
@@ -122,6 +122,93 @@ TEST_CASE("Parameters change the run as they would the Python program", "[scenar
                                            {QStringLiteral("duration=1"), QStringLiteral("timeout=3")});
         CHECK(unitByLabel(data, QStringLiteral("slow_operation"))->outcome == Outcome::Completed);
         CHECK(outputTexts(data) == QStringList{QStringLiteral("Completed")});
+    }
+}
+
+TEST_CASE("Every scenario reads only the parameters it declares", "[scenarios][params]")
+{
+    // A misspelt name in a scenario's code throws KeyError from ScenarioParams::value, which
+    // fails its main (or the task that asked): run each with its defaults and look for it.
+    for (const Scenario &scenario : ScenarioRegistry::all()) {
+        INFO(scenario.id.toStdString());
+        const TraceData data = runScenario(scenario.id);
+        const UnitRecord *main = data.unit(data.info.mainId);
+        REQUIRE(main);
+        for (const UnitRecord &u : data.units) {
+            INFO(u.label.toStdString() << ": " << u.error.toStdString());
+            CHECK_FALSE(u.error.contains(QStringLiteral("KeyError")));
+        }
+        INFO(main->error.toStdString());
+        CHECK(main->outcome == Outcome::Completed);
+    }
+}
+
+TEST_CASE("Parameter values are resolved against the specs in one place", "[scenarios][params]")
+{
+    const Scenario *semaphore = ScenarioRegistry::find(QStringLiteral("semaphore"));
+    REQUIRE(semaphore);
+    ScenarioParams out;
+    QString error;
+    const auto resolveText = [&](const QStringList &assignments) {
+        error.clear();
+        return semaphore->resolve(assignments, &out, &error);
+    };
+
+    SECTION("what is left out gets its default, in the declared order")
+    {
+        REQUIRE(resolveText({QStringLiteral("delay=0.5"), QStringLiteral("limit=4")}));
+        const std::vector<std::pair<QString, double>> expected{
+            {QStringLiteral("requests"), 10}, {QStringLiteral("limit"), 4},
+            {QStringLiteral("delay"), 0.5}};
+        CHECK(out.values() == expected);
+        REQUIRE(resolveText({QStringLiteral("limit=4"), QStringLiteral("limit=6")}));
+        CHECK(out.value(QStringLiteral("limit")) == 6);
+    }
+    SECTION("bad text is one line naming the problem")
+    {
+        const std::pair<QString, const char *> cases[] = {
+            {QStringLiteral("limt=3"),
+             "unknown parameter 'limt' for scenario 'semaphore' (known: requests, limit, delay)"},
+            {QStringLiteral("limit"), "'limit' is not NAME=VALUE"},
+            {QStringLiteral("=3"), "'=3' is not NAME=VALUE"},
+            {QStringLiteral("limit=abc"), "limit=abc is not a number"},
+            {QStringLiteral("limit=0"), "limit=0 is out of range: limit takes 1 to 50"},
+            {QStringLiteral("delay=11"), "delay=11 is out of range: delay takes 0.1 to 10 s"},
+            {QStringLiteral("limit=inf"), "limit=inf is out of range"},
+            {QStringLiteral("limit=2.5"), "limit=2.5 must be a whole number"},
+        };
+        for (const auto &[text, message] : cases) {
+            CHECK_FALSE(resolveText({text}));
+            INFO(text.toStdString() << " -> " << error.toStdString());
+            CHECK(error.startsWith(QLatin1String(message)));
+            CHECK_FALSE(error.contains(QLatin1Char('\n')));
+        }
+    }
+    SECTION("values from elsewhere: Fail says why, UseDefault keeps the default")
+    {
+        const ScenarioParams given({{QStringLiteral("limit"), 99.0},
+                                    {QStringLiteral("requests"), 20.0},
+                                    {QStringLiteral("gone"), 1.0},
+                                    {QStringLiteral("delay"), 0.25}});
+        CHECK_FALSE(semaphore->resolve(given, &out, &error));
+        CHECK(error == QStringLiteral("limit=99 is out of range: limit takes 1 to 50"));
+        REQUIRE(semaphore->resolve(given, &out, nullptr, Scenario::OnInvalid::UseDefault));
+        const std::vector<std::pair<QString, double>> expected{
+            {QStringLiteral("requests"), 20}, {QStringLiteral("limit"), 3},
+            {QStringLiteral("delay"), 0.25}};
+        CHECK(out.values() == expected);
+    }
+    SECTION("a scenario asking for a name it does not declare gets KeyError")
+    {
+        const ScenarioParams defaults = semaphore->defaults();
+        CHECK(defaults.integer(QStringLiteral("limit")) == 3);
+        try {
+            defaults.value(QStringLiteral("limt"));
+            FAIL("no KeyError");
+        } catch (const ScenarioError &e) {
+            CHECK(e.type() == QStringLiteral("KeyError"));
+            CHECK(e.message().contains(QStringLiteral("'limt'")));
+        }
     }
 }
 

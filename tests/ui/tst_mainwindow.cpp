@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include "guioptions.h"
 #include "mainwindow.h"
 #include "outputpanel.h"
 #include "parameterpanel.h"
@@ -342,42 +341,24 @@ TEST_CASE("MainWindow: every parameter of every scenario is in view at the defau
     }
 }
 
-TEST_CASE("GuiOptions: bad input is one line, good input is parsed", "[mainwindow]")
+TEST_CASE("ParameterPanel: values it cannot take show the default", "[mainwindow][params]")
 {
-    GuiOptions o;
-    QString error;
-    REQUIRE(GuiOptions::parse({QStringLiteral("--scenario"), QStringLiteral("taskgroup"),
-                               QStringLiteral("--set"), QStringLiteral("stagger=0.5"),
-                               QStringLiteral("--clock"), QStringLiteral("virtual"),
-                               QStringLiteral("--time-scale"), QStringLiteral("0.5"),
-                               QStringLiteral("-platform"), QStringLiteral("offscreen"),
-                               QStringLiteral("--run")},
-                              &o, &error));
-    REQUIRE(o.scenario == QStringLiteral("taskgroup"));
-    REQUIRE(o.params.value(QStringLiteral("stagger")) == 0.5);
-    REQUIRE(o.clock == Clock::Mode::Virtual);
-    REQUIRE(o.timeScale == 0.5);
-    REQUIRE(o.run);
-
-    const QList<QStringList> bad = {
-        {QStringLiteral("--scenario"), QStringLiteral("nope")},
-        {QStringLiteral("--scenario"), QStringLiteral("semaphore"), QStringLiteral("--set"),
-         QStringLiteral("limit=999")},
-        {QStringLiteral("--scenario"), QStringLiteral("semaphore"), QStringLiteral("--set"),
-         QStringLiteral("bogus=1")},
-        {QStringLiteral("--clock"), QStringLiteral("sundial")},
-        {QStringLiteral("--time-scale"), QStringLiteral("0")},
-        {QStringLiteral("--scenario")},
-        {QStringLiteral("--frobnicate")},
-        {QStringLiteral("--scenario"), QStringLiteral("semaphore"), QStringLiteral("--screenshot"),
-         QStringLiteral("/nonexistent/dir/x.png")},
-        {QStringLiteral("/nonexistent/trace.json")},
-    };
-    for (const QStringList &args : bad) {
-        INFO(args.join(QLatin1Char(' ')).toStdString());
-        error.clear();
-        REQUIRE_FALSE(GuiOptions::parse(args, &o, &error));
-        REQUIRE_FALSE(error.isEmpty());
-        REQUIRE_FALSE(error.contains(QLatin1Char('\n')));
-    }
+    const Scenario *semaphore = ScenarioRegistry::find(QStringLiteral("semaphore"));
+    REQUIRE(semaphore);
+    ParameterPanel panel;
+    QSignalSpy edited(&panel, &ParameterPanel::paramsEdited);
+    // As remembered settings from an older version might be: out of range, unknown, partial.
+    panel.setScenario(semaphore, ScenarioParams({{QStringLiteral("limit"), 999.0},
+                                                 {QStringLiteral("gone"), 1.0},
+                                                 {QStringLiteral("requests"), 20.0}}));
+    const std::vector<std::pair<QString, double>> expected{{QStringLiteral("requests"), 20},
+                                                           {QStringLiteral("limit"), 3},
+                                                           {QStringLiteral("delay"), 1}};
+    CHECK(panel.params().values() == expected);
+    panel.setParams(ScenarioParams({{QStringLiteral("delay"), 2.5}}));
+    const std::vector<std::pair<QString, double>> later{{QStringLiteral("requests"), 10},
+                                                        {QStringLiteral("limit"), 3},
+                                                        {QStringLiteral("delay"), 2.5}};
+    CHECK(panel.params().values() == later);
+    CHECK(edited.isEmpty());
 }

@@ -1,8 +1,8 @@
 #include "guilauncher.h"
 
 #include "atomicfile.h"
-#include "guioptions.h"
 #include "mainwindow.h"
+#include "scenarios/launchoptions.h"
 #include "timelineview.h"
 
 #include <QApplication>
@@ -20,23 +20,28 @@ void printError(const QString &message)
 {
     std::fprintf(stderr, "loopscope: %s\n", qPrintable(message));
 }
+
+bool hasDisplay(const LaunchOptions &options)
+{
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    return options.displayGiven || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")
+        || !qEnvironmentVariableIsEmpty("DISPLAY")
+        || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+#else
+    Q_UNUSED(options);
+    return true;
+#endif
+}
 } // namespace
 
-int launchGui(int argc, char **argv)
+int launchGui(int argc, char **argv, const LaunchOptions &options)
 {
-    QStringList args;
-    for (int i = 1; i < argc; ++i)
-        args << QString::fromLocal8Bit(argv[i]);
-    GuiOptions options;
-    QString error;
-    // Checked before the application exists, so bad input never flashes a window.
-    if (!GuiOptions::parse(args, &options, &error)) {
-        printError(error);
+    // Qt would abort in its platform plugin (a core dump) without saying what to do instead.
+    if (!hasDisplay(options)) {
+        printError(QStringLiteral("no display (DISPLAY and WAYLAND_DISPLAY are unset): run "
+                                  "headless with 'loopscope run ID' (see 'loopscope --help'), "
+                                  "or open the window on a virtual display: xvfb-run loopscope"));
         return 2;
-    }
-    if (options.help) {
-        std::fputs(qPrintable(GuiOptions::usage()), stdout);
-        return 0;
     }
 
     QApplication app(argc, argv);
@@ -88,6 +93,7 @@ int launchGui(int argc, char **argv)
     }
     window.show();
     if (!options.traceFile.isEmpty()) {
+        QString error;
         if (!window.openTrace(options.traceFile, &error)) {
             printError(error);
             return 2;

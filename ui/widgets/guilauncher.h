@@ -2,10 +2,14 @@
 
 namespace Loopscope {
 
-//! Starts the GUI: creates the QApplication (name and organization "Loopscope", window icon),
-//! parses the GUI options (GuiOptions), shows the MainWindow and runs the event loop.
-//! Bad options: one line on stderr and exit code 2, before any window shows. With
-//! --screenshot FILE the window is grabbed to FILE when the run ends and the app exits 0.
-int launchGui(int argc, char **argv);
+struct LaunchOptions;
+
+//! Starts the GUI for options that LaunchOptions::parse() accepted (Command::Gui): creates the
+//! QApplication (name and organization "Loopscope", window icon), shows the MainWindow and runs
+//! the event loop. Without a display (no DISPLAY, WAYLAND_DISPLAY, QT_QPA_PLATFORM or Qt
+//! -platform / -display option) it says so in one line, with how to run headless, and returns 2
+//! before Qt would abort. With a screenshot the window is grabbed to that file when the run ends
+//! and the app exits 0.
+int launchGui(int argc, char **argv, const LaunchOptions &options);
 
 } // namespace Loopscope

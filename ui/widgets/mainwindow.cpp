@@ -414,17 +414,20 @@ void MainWindow::saveParams() const
 
 ScenarioParams MainWindow::rememberedParams(const Scenario &scenario) const
 {
-    ScenarioParams params = scenario.defaults();
     if (m_persistence == Persistence::Forget)
-        return params;
+        return scenario.defaults();
+    ScenarioParams stored;
     QSettings s;
     s.beginGroup(QStringLiteral("params/") + scenario.id);
-    for (const ParamSpec &spec : scenario.params) {
+    for (const QString &name : s.childKeys()) {
         bool ok = false;
-        const double v = s.value(spec.name).toDouble(&ok);
-        if (ok && s.contains(spec.name) && scenario.checkValue(spec.name, v, nullptr))
-            params.set(spec.name, v);
+        const double v = s.value(name).toDouble(&ok);
+        if (ok)
+            stored.set(name, v);
     }
+    ScenarioParams params;
+    // Settings outlive spec changes: a value a newer version no longer takes gets the default.
+    scenario.resolve(stored, &params, nullptr, Scenario::OnInvalid::UseDefault);
     return params;
 }
 

@@ -145,14 +145,13 @@ ScenarioParams ParameterPanel::params() const
 
 void ParameterPanel::setParams(const ScenarioParams &values)
 {
+    if (!m_scenario)
+        return;
+    ScenarioParams resolved;
+    m_scenario->resolve(values, &resolved, nullptr, Scenario::OnInvalid::UseDefault);
     m_quiet = true;
     for (Row &r : m_rows) {
-        double v = r.spec.defaultValue;
-        for (const auto &[name, value] : values.values()) {
-            if (name == r.spec.name)
-                v = value;
-        }
-        v = std::clamp(v, r.spec.min, r.spec.max);
+        const double v = resolved.value(r.spec.name);
         if (auto *i = qobject_cast<QSpinBox *>(r.spin))
             i->setValue(int(std::lround(v)));
         else if (auto *d = qobject_cast<QDoubleSpinBox *>(r.spin))

@@ -30,6 +30,8 @@ public:
     const Scenario *scenario() const { return m_scenario; }
     //! The values shown, in the scenario's order.
     ScenarioParams params() const;
+    //! Shows values resolved against the scenario (Scenario::resolve, OnInvalid::UseDefault):
+    //! a parameter that is missing or invalid in values shows its default.
     void setParams(const ScenarioParams &values);
     //! The slider of a parameter (tests), nullptr if there is none.
     QSlider *slider(const QString &name) const;

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "clock.h"
+#include "scenario.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace Loopscope {
+
+//! What `loopscope` was asked to do: the one command line of the headless commands and the
+//! window, parsed with QCommandLineParser (so help, version and errors use Qt's wording).
+//!
+//! The first positional argument picks the command: `list`, `run ID`, `render TRACE.json`;
+//! anything else opens the window (`loopscope [options] [TRACE.json]`). Every option is defined
+//! once, with the commands that take it; giving it to another command is bad input. Qt's own
+//! options (-platform, -style, ...) are taken by every command and left for the Q*Application.
+//!
+//! parse() checks everything that can be checked before a run starts or a window shows:
+//! an unknown command argument, scenario or parameter (parameters go through
+//! Scenario::resolve), values out of range, a bad clock or time scale, a trace file that does
+//! not exist, an output file whose folder is missing or not writable. It returns false with
+//! one line naming the problem.
+//!
+//! Any thread; parse() needs no application object, helpText() needs one (the program name).
+struct LaunchOptions
+{
+    enum class Command { Gui, List, Run, Render, Help, Version };
+
+    //! The files `run` and `render` write (empty: not asked for) and the image size.
+    struct Outputs
+    {
+        QString summary, trace, png, svg, pdf;
+        int width = 1600;
+        int height = 0; //!< 0: tall enough for every lane
+        double dpr = 1;
+        bool anyImage() const { return !png.isEmpty() || !svg.isEmpty() || !pdf.isEmpty(); }
+    };
+
+    Command command = Command::Gui;
+    QString scenario;       //!< run's ID, or the window's --scenario
+    ScenarioParams params;  //!< resolved for scenario: its defaults, then every --set
+    bool hasParams = false; //!< at least one --set was given
+    double timeScale = 1.0;
+    bool hasTimeScale = false;
+    Clock::Mode clock = Clock::Mode::Real;
+    bool hasClock = false;
+    QString traceFile;         //!< render's TRACE.json, or the trace the window opens
+    Outputs outputs;           //!< run and render
+    bool quiet = false;        //!< run: print only the result line
+    bool run = false;          //!< the window runs the scenario at once (implied by screenshot)
+    QString screenshot;        //!< the window is grabbed to this PNG when the run ends
+    bool displayGiven = false; //!< Qt's -platform or -display option was given
+
+    static bool parse(const QStringList &arguments, LaunchOptions *out, QString *error);
+    //! Qt's help text: usage, the commands, every option.
+    static QString helpText();
+};
+
+} // namespace Loopscope

@@ -1,0 +1,142 @@
+#include <catch2/catch.hpp>
+
+#include "scenarios/launchoptions.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+
+using namespace Loopscope;
+
+namespace {
+
+QStringList words(const char *text)
+{
+    return QString::fromUtf8(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+} // namespace
+
+TEST_CASE("LaunchOptions: the first argument picks the command", "[launchoptions]")
+{
+    LaunchOptions o;
+    QString error;
+    using Command = LaunchOptions::Command;
+
+    SECTION("run takes the shared scenario options and the outputs")
+    {
+        REQUIRE(LaunchOptions::parse(words("run taskgroup --set stagger=0.5 --set=items=3 "
+                                           "--clock virtual --time-scale 0.5 --png /tmp/x.png "
+                                           "--width 800 --dpr 2 --quiet"),
+                                     &o, &error));
+        CHECK(o.command == Command::Run);
+        CHECK(o.scenario == QStringLiteral("taskgroup"));
+        CHECK(o.params.value(QStringLiteral("stagger")) == 0.5);
+        CHECK(o.params.value(QStringLiteral("items")) == 3);
+        CHECK(o.params.value(QStringLiteral("fail_item")) == 5); // the default
+        CHECK(o.clock == Clock::Mode::Virtual);
+        CHECK(o.timeScale == 0.5);
+        CHECK(o.outputs.png == QStringLiteral("/tmp/x.png"));
+        CHECK(o.outputs.width == 800);
+        CHECK(o.outputs.height == 0);
+        CHECK(o.outputs.dpr == 2);
+        CHECK(o.quiet);
+    }
+    SECTION("no command is the window, with the same scenario options and Qt's own")
+    {
+        REQUIRE(LaunchOptions::parse(words("--scenario taskgroup --set stagger=0.5 --clock "
+                                           "virtual --time-scale 0.5 -platform offscreen --run"),
+                                     &o, &error));
+        CHECK(o.command == Command::Gui);
+        CHECK(o.scenario == QStringLiteral("taskgroup"));
+        CHECK(o.hasParams);
+        CHECK(o.params.value(QStringLiteral("stagger")) == 0.5);
+        CHECK(o.hasClock);
+        CHECK(o.clock == Clock::Mode::Virtual);
+        CHECK(o.hasTimeScale);
+        CHECK(o.timeScale == 0.5);
+        CHECK(o.run);
+        CHECK(o.displayGiven);
+        REQUIRE(LaunchOptions::parse({}, &o, &error));
+        CHECK(o.command == Command::Gui);
+        CHECK_FALSE(o.displayGiven);
+        CHECK_FALSE(o.hasParams);
+    }
+    SECTION("list, render, help and version")
+    {
+        REQUIRE(LaunchOptions::parse(words("list"), &o, &error));
+        CHECK(o.command == Command::List);
+        REQUIRE(LaunchOptions::parse(words("render t.json --svg /tmp/t.svg"), &o, &error));
+        CHECK(o.command == Command::Render);
+        CHECK(o.traceFile == QStringLiteral("t.json"));
+        CHECK(o.outputs.svg == QStringLiteral("/tmp/t.svg"));
+        for (const char *help : {"--help", "-h", "run semaphore --help", "--help-all"}) {
+            REQUIRE(LaunchOptions::parse(words(help), &o, &error));
+            CHECK(o.command == Command::Help);
+        }
+        REQUIRE(LaunchOptions::parse(words("--version"), &o, &error));
+        CHECK(o.command == Command::Version);
+    }
+}
+
+TEST_CASE("LaunchOptions: bad input is one line naming the problem", "[launchoptions]")
+{
+    QTemporaryDir dir;
+    const QString trace = dir.filePath(QStringLiteral("t.json"));
+    QFile file(trace);
+    REQUIRE(file.open(QIODevice::WriteOnly));
+    file.close();
+
+    const std::pair<QStringList, const char *> cases[] = {
+        {words("run"), "run: which scenario?"},
+        {words("run nope"), "unknown scenario 'nope'"},
+        {words("run semaphore extra"), "run: unexpected argument 'extra'"},
+        {words("run semaphore --set limt=3"), "unknown parameter 'limt'"},
+        {words("run semaphore --set limit=0"), "limit=0 is out of range"},
+        {words("run semaphore --set"), "Missing value after '--set'."},
+        {words("run semaphore --bogus"), "Unknown option 'bogus'."},
+        {words("run semaphore --quiet=1"), "Unexpected value after '--quiet'."},
+        {words("run semaphore --time-scale fast"), "--time-scale: 'fast' is not a number"},
+        {words("run semaphore --time-scale 0"), "time scale 0 is out of range"},
+        {words("run semaphore --clock sundial"), "--clock takes real or virtual, not 'sundial'"},
+        {words("run semaphore --width 8"), "--width 8 is out of range: it takes 16 to 20000"},
+        {words("run semaphore --height 8"), "--height 8 is out of range: 0 (fit) or 16"},
+        {words("run semaphore --dpr x"), "--dpr: 'x' is not a number"},
+        {words("run semaphore --png /nonexistent/dir/x.png"),
+         "cannot write /nonexistent/dir/x.png"},
+        {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--svg"), dir.path()},
+         "is a directory"},
+        {words("run semaphore --screenshot /tmp/x.png"),
+         "--screenshot is for the window, not for run"},
+        {words("render"), "render: which trace file?"},
+        {words("render t.json"), "render: say what to write: --png, --svg or --pdf"},
+        {words("render t.json --png /tmp/x.png --summary /tmp/s.json"),
+         "--summary is for run, not for render"},
+        {words("render t.json --png /tmp/x.png --set limit=3"),
+         "--set is for run and the window, not for render"},
+        {words("list extra"), "list: unexpected argument 'extra'"},
+        {words("list --quiet"), "--quiet is for run, not for list"},
+        {words("--png /tmp/x.png"), "--png is for run and render, not for the window"},
+        {words("--scenario nope"), "unknown scenario 'nope'"},
+        {words("--scenario semaphore --set limit=999"), "limit=999 is out of range"},
+        {words("--set limit=3"), "--set needs --scenario"},
+        {words("--run"), "--run and --screenshot need --scenario"},
+        {words("--scenario"), "Missing value after '--scenario'."},
+        {words("--scenario semaphore --screenshot /nonexistent/dir/x.png"),
+         "cannot write /nonexistent/dir/x.png"},
+        {words("lsit"), "'lsit' is neither a command (list, run, render) nor a trace file"},
+        {{trace, trace}, "one trace file at a time"},
+    };
+    for (const auto &[args, mentions] : cases) {
+        LaunchOptions o;
+        QString error;
+        CHECK_FALSE(LaunchOptions::parse(args, &o, &error));
+        INFO(args.join(QLatin1Char(' ')).toStdString() << " -> " << error.toStdString());
+        CHECK(error.contains(QLatin1String(mentions)));
+        CHECK_FALSE(error.contains(QLatin1Char('\n')));
+    }
+    LaunchOptions o;
+    QString error;
+    CHECK(LaunchOptions::parse({trace}, &o, &error));
+    CHECK(o.traceFile == trace);
+}
