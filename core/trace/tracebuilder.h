@@ -17,7 +17,8 @@ public:
 
     //! Reads new events from the recorder given at construction. Returns true if anything changed.
     bool update();
-    //! Applies events directly (from a recorder's readNew, or a test).
+    //! Applies events directly (from a recorder's readNew, or a test). The one decoder of what
+    //! TraceWriter encodes.
     void apply(const std::vector<TraceEvent> &events, const TraceRecorder &strings);
 
     const TraceData &data() const { return m_data; }
