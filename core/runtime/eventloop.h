@@ -100,7 +100,8 @@ public:
     // --- Tasks ---
     //! Registers a new task for root (a lazy coroutine) and schedules its first step.
     TaskCore *createTaskCore(std::coroutine_handle<> root, quint32 unit);
-    //! Registers a core without a coroutine (an executor job); it is not scheduled.
+    //! Registers a core without a coroutine (an executor job); it is not scheduled. Its owner
+    //! traces its unit, Finished included (TaskCore::finish records none for it).
     TaskCore *createExternalCore(quint32 unit);
     void taskFinished(TaskCore *task);
     //! Cancels every task that is not done (asyncio.run's shutdown, or a Stop).

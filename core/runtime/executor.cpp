@@ -110,7 +110,6 @@ void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &l
     job->core = loop->createExternalCore(job->unit);
     job->core->resultStorage = result;
     job->core->owned = job;
-    job->core->traceFinish = false;
     job->core->ref(); // held by completeWhenDone
     job->core->withdraw = {[](void *ctx) {
                                auto *j = static_cast<detail::ExecutorJob *>(ctx);
@@ -167,6 +166,7 @@ void Executor::execute(detail::ExecutorJob &job)
     std::lock_guard lock(m_mutex);
     --m_running;
     m_slotBusy[std::size_t(slot)] = false;
+    // The worker records its job's end: the time it ended and its lane (see TaskCore::finish).
     if (TraceRecorder *rec = m_loop->recorder()) {
         const Outcome outcome = job.error ? Outcome::Failed : Outcome::Completed;
         m_loop->traceShared().finished(job.unit, outcome,

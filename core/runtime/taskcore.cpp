@@ -76,7 +76,9 @@ void TaskCore::finish(std::exception_ptr error, bool cancelled)
         m_outcome = m_cause == CancelCause::Timeout ? Outcome::TimedOut : Outcome::Cancelled;
     else
         m_outcome = Outcome::Failed;
-    if (traceFinish) {
+    // Without a coroutine this is an executor job, whose unit the executor traces, its end
+    // included: a worker knows its lane and when the job ended, the loop learns it later.
+    if (m_root) {
         const quint32 errorId =
             m_outcome == Outcome::Failed ? m_loop->intern(errorText(m_error)) : 0;
         m_loop->trace().finished(m_unit, m_outcome, errorId);
