@@ -1,13 +1,30 @@
 #include <catch2/catch.hpp>
 
 #include "clock.h"
+#include "iotestdata.h"
 #include "tracebuilder.h"
+#include "tracejsonreader.h"
+#include "tracejsonwriter.h"
 #include "tracerecorder.h"
 #include "tracewriter.h"
 
 using namespace Loopscope;
 
 namespace {
+
+//! What TraceData::endNs() computed before it kept the latest time as a field: O(units).
+qint64 endByScanningUnits(const TraceData &data)
+{
+    qint64 end = data.info.totalNs;
+    for (const UnitRecord &u : data.units) {
+        end = std::max({end, u.createdNs, u.endNs});
+        if (!u.intervals.empty())
+            end = std::max(end, u.intervals.back().startNs);
+    }
+    for (const OutputLine &o : data.output)
+        end = std::max(end, o.timeNs);
+    return end;
+}
 
 std::vector<TraceEvent> readAll(const TraceRecorder &recorder)
 {
@@ -197,5 +214,81 @@ TEST_CASE("Each TraceWriter call comes back as the TraceData it means", "[trace]
         none.loopLag(1);
         none.relabelled(1, 1);
         CHECK_FALSE(builder.update());
+    }
+}
+
+TEST_CASE("TraceData::endNs is the latest time as scanning every unit found it",
+          "[trace][writer]")
+{
+    TraceRecorder recorder;
+    Test::writeSampleRun(recorder);
+    const std::vector<TraceEvent> events = readAll(recorder);
+    REQUIRE(events.size() > 40);
+
+    SECTION("live: after every event the builder applies")
+    {
+        TraceBuilder builder;
+        for (const TraceEvent &e : events) {
+            builder.apply({e}, recorder);
+            INFO("after an event of type " << int(e.type) << " at " << e.timeNs);
+            REQUIRE(builder.data().endNs() == endByScanningUnits(builder.data()));
+        }
+        CHECK(builder.data().endNs() == 3'000'000'000); // main's end
+        // A deadline ahead of the run, a counter sample, a flow and a lag sample do not move
+        // the edge, as they did not before.
+        TraceWriter(&recorder, 9'000'000'000).deadline(1);
+        const TraceWriter later(&recorder, 4'000'000'000);
+        later.counter(recorder.intern(QStringLiteral("semaphore in use")), 1);
+        later.linked(1, 2);
+        later.loopLag(5'000'000);
+        const std::vector<TraceEvent> all = readAll(recorder);
+        builder.apply({all.begin() + qsizetype(events.size()), all.end()}, recorder);
+        CHECK(builder.data().endNs() == endByScanningUnits(builder.data()));
+        CHECK(builder.data().endNs() == 3'000'000'000);
+    }
+
+    SECTION("live, a zero-length bar joined back into the one before does not move it back")
+    {
+        // Running at 1 s, then Waiting at the same instant: the bar that was Waiting since
+        // 10 ns goes on, and scanning the units would say 10 ns until something later happens.
+        TraceRecorder r;
+        TraceBuilder builder(&r);
+        TraceWriter(&r, 0).created(1, UnitKind::Main, 0, 0);
+        TraceWriter(&r, 10).stateChanged(1, UnitState::Waiting);
+        TraceWriter(&r, 1'000'000'000).stateChanged(1, UnitState::Running);
+        TraceWriter(&r, 1'000'000'000).stateChanged(1, UnitState::Waiting);
+        REQUIRE(builder.update());
+        REQUIRE(builder.data().units[0].intervals.back().startNs == 10);
+        CHECK(endByScanningUnits(builder.data()) == 10);
+        CHECK(builder.data().endNs() == 1'000'000'000);
+    }
+
+    SECTION("a run's total time counts too")
+    {
+        TraceData data = Test::sampleTrace(false);
+        CHECK(data.endNs() == endByScanningUnits(data));
+        data.info.totalNs = 9'000'000'000;
+        CHECK(data.endNs() == 9'000'000'000);
+    }
+
+    SECTION("data filled by hand, and read back from a trace file")
+    {
+        TraceData data = Test::sampleTrace(false);
+        const qint64 built = data.endNs();
+        data.info.totalNs = 0;
+        data.units.push_back(data.units.back());
+        data.units.back().id = quint32(data.units.size());
+        data.units.back().intervals.push_back({2'700'000'000, -1, UnitState::Running, 0});
+        CHECK(data.endNs() == built);
+        data.recomputeLastEventNs();
+        CHECK(data.endNs() == 2'700'000'000);
+        CHECK(data.endNs() == endByScanningUnits(data));
+
+        const TraceData written = Test::sampleTrace(false);
+        const std::optional<TraceData> read =
+            TraceJsonReader::fromJson(TraceJsonWriter::toJson(written));
+        REQUIRE(read);
+        CHECK(read->endNs() == written.endNs());
+        CHECK(read->lastEventNs == written.lastEventNs);
     }
 }
