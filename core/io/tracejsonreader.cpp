@@ -604,7 +604,9 @@ std::optional<TraceData> TraceJsonReader::fromJson(const QByteArray &json, QStri
 {
     Reader reader;
     std::optional<TraceData> data = reader.read(json);
-    if (!data && error)
+    if (data)
+        data->recomputeLastEventNs();
+    else if (error)
         *error = reader.error();
     return data;
 }

@@ -12,7 +12,7 @@ void enterStep(PromiseBase &consumer, PromiseBase &gen, quint32 stepLabel)
 void leaveStep(PromiseBase &gen, quint32 endLabel)
 {
     if (endLabel && gen.label && gen.task)
-        gen.task->loop()->trace(EventType::Label, gen.unit, 0, 0, endLabel);
+        gen.task->loop()->trace().relabelled(gen.unit, endLabel);
     leaveChild(gen);
 }
 

@@ -68,7 +68,7 @@ EventLoop *EventLoop::current() { return t_current; }
 void EventLoop::print(const QString &line)
 {
     const qint64 now = nowNs();
-    traceAt(now, EventType::Output, 0, 0, intern(line));
+    traceAt(now).output(intern(line));
     if (m_outputSink)
         m_outputSink(now, line);
 }
@@ -333,7 +333,7 @@ bool EventLoop::runOnce()
         node->fire(node);
     }
     if (lag > m_lagThresholdNs)
-        traceAt(now, EventType::LoopLag, 0, 0, quint32(std::min<qint64>(lag / 1000, 0xffffffff)));
+        traceAt(now).loopLag(lag);
     if (m_ready.empty())
         return false;
     m_running.swap(m_ready);

@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "taskcore.h"
 #include "tracerecorder.h"
+#include "tracewriter.h"
 
 #include <QObject>
 
@@ -27,7 +28,8 @@ using Seconds = std::chrono::duration<double>;
 //! later turn. With a virtual clock, time jumps to the next timer when nothing is runnable and no
 //! executor job or request is in flight.
 //!
-//! Everything here is for the loop's own thread, except recorder()/clock().nowNs().
+//! Everything here is for the loop's own thread, except recorder(), clock().nowNs() and
+//! traceShared().
 class EventLoop : public QObject
 {
     Q_OBJECT
@@ -48,27 +50,12 @@ public:
     // --- Tracing (no-ops without a recorder) ---
     quint32 newUnit() { return m_recorder ? m_recorder->newUnitId() : ++m_untracedUnits; }
     quint32 intern(const QString &text) { return m_recorder ? m_recorder->intern(text) : 0; }
-    void trace(EventType type, quint32 unit, quint8 code = 0, quint32 a = 0, quint32 b = 0,
-               quint16 lane = 0)
-    {
-        if (m_recorder)
-            m_recorder->append({m_clock.nowNs(), unit, type, code, lane, a, b});
-    }
-    void traceAt(qint64 timeNs, EventType type, quint32 unit, quint8 code = 0, quint32 a = 0,
-                 quint32 b = 0, quint16 lane = 0)
-    {
-        if (m_recorder)
-            m_recorder->append({timeNs, unit, type, code, lane, a, b});
-    }
-    void traceState(quint32 unit, UnitState state)
-    {
-        trace(EventType::State, unit, quint8(state));
-    }
-    //! A counter sample ("semaphore in use" = 3). name is an interned string id.
-    void traceCounter(quint32 name, qint64 value)
-    {
-        trace(EventType::Counter, name, 0, quint32(qint32(value)));
-    }
+    //! Records on the loop stream at now (loop thread): loop->trace().stateChanged(unit, state).
+    TraceWriter trace() const { return {m_recorder, m_recorder ? m_clock.nowNs() : 0}; }
+    //! Records on the loop stream at timeNs (loop thread): a time taken earlier, or ahead.
+    TraceWriter traceAt(qint64 timeNs) const { return {m_recorder, timeNs}; }
+    //! Records on the shared stream at the time of writing (any thread: executor workers).
+    TraceWriter traceShared() const { return {m_recorder, m_clock}; }
     //! Records a line the scenario prints and passes it to the output sink.
     void print(const QString &line);
     //! Called on the loop thread for every printed line (the CLI prints it at once).
@@ -113,7 +100,8 @@ public:
     // --- Tasks ---
     //! Registers a new task for root (a lazy coroutine) and schedules its first step.
     TaskCore *createTaskCore(std::coroutine_handle<> root, quint32 unit);
-    //! Registers a core without a coroutine (an executor job); it is not scheduled.
+    //! Registers a core without a coroutine (an executor job); it is not scheduled. Its owner
+    //! traces its unit, Finished included (TaskCore::finish records none for it).
     TaskCore *createExternalCore(quint32 unit);
     void taskFinished(TaskCore *task);
     //! Cancels every task that is not done (asyncio.run's shutdown, or a Stop).

@@ -93,12 +93,9 @@ void Executor::blockingSleep(Seconds duration)
 
 void Executor::traceCountersLocked()
 {
-    if (TraceRecorder *rec = m_loop->recorder()) {
-        rec->appendShared({0, m_inUseName, EventType::Counter, 0, 0, quint32(m_running), 0},
-                          m_loop->clock());
-        rec->appendShared({0, m_queueName, EventType::Counter, 0, 0, quint32(m_queued), 0},
-                          m_loop->clock());
-    }
+    const TraceWriter trace = m_loop->traceShared();
+    trace.counter(m_inUseName, m_running);
+    trace.counter(m_queueName, m_queued);
 }
 
 void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &label, void *result)
@@ -107,21 +104,19 @@ void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &l
     job->loop = loop;
     job->unit = loop->newUnit();
     TaskCore *creator = loop->currentTask();
-    loop->trace(EventType::Created, job->unit, quint8(UnitKind::Executor),
-                creator ? creator->currentUnit : 0, loop->intern(label));
-    loop->traceState(job->unit, UnitState::Queued);
+    loop->trace().created(job->unit, UnitKind::Executor, creator ? creator->currentUnit : 0,
+                          loop->intern(label));
+    loop->trace().stateChanged(job->unit, UnitState::Queued);
     job->core = loop->createExternalCore(job->unit);
     job->core->resultStorage = result;
     job->core->owned = job;
-    job->core->traceFinish = false;
     job->core->ref(); // held by completeWhenDone
     job->core->withdraw = {[](void *ctx) {
                                auto *j = static_cast<detail::ExecutorJob *>(ctx);
                                int queued = 0;
                                if (j->phase.compare_exchange_strong(queued, 2)) {
                                    // Withdrawn before a worker took it.
-                                   j->loop->trace(EventType::Finished, j->unit,
-                                                  quint8(Outcome::Cancelled));
+                                   j->loop->trace().finished(j->unit, Outcome::Cancelled);
                                    j->core->finish(std::make_exception_ptr(CancelledError()), true);
                                }
                                return true;
@@ -155,10 +150,7 @@ void Executor::execute(detail::ExecutorJob &job)
             while (m_slotBusy[std::size_t(slot)])
                 ++slot;
             m_slotBusy[std::size_t(slot)] = true;
-            if (TraceRecorder *rec = m_loop->recorder())
-                rec->appendShared({0, job.unit, EventType::State, quint8(UnitState::Running),
-                                   quint16(slot + 1), 0, 0},
-                                  m_loop->clock());
+            m_loop->traceShared().stateChanged(job.unit, UnitState::Running, quint16(slot + 1));
         }
         traceCountersLocked();
     }
@@ -174,11 +166,12 @@ void Executor::execute(detail::ExecutorJob &job)
     std::lock_guard lock(m_mutex);
     --m_running;
     m_slotBusy[std::size_t(slot)] = false;
+    // The worker records its job's end: the time it ended and its lane (see TaskCore::finish).
     if (TraceRecorder *rec = m_loop->recorder()) {
         const Outcome outcome = job.error ? Outcome::Failed : Outcome::Completed;
-        rec->appendShared({0, job.unit, EventType::Finished, quint8(outcome), quint16(slot + 1),
-                           0, job.error ? rec->intern(errorText(job.error)) : 0},
-                          m_loop->clock());
+        m_loop->traceShared().finished(job.unit, outcome,
+                                       job.error ? rec->intern(errorText(job.error)) : 0,
+                                       quint16(slot + 1));
     }
     traceCountersLocked();
 }

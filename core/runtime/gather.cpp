@@ -40,9 +40,10 @@ void GatherWait::suspend(TaskCore *task, quint32 unit)
     m_nodes.resize(m_children.size());
     EventLoop *loop = task->loop();
     const qint64 now = loop->nowNs(); // one instant for all the links
+    const TraceWriter trace = loop->traceAt(now);
     for (std::size_t i = 0; i < m_children.size(); ++i) {
         TaskCore *c = m_children[i];
-        loop->traceAt(now, EventType::Link, unit, 0, c->unit());
+        trace.linked(unit, c->unit());
         if (c->isDone())
             continue;
         ++m_remaining;

@@ -43,11 +43,11 @@ void Semaphore::traceCounters()
     const int inUse = m_permits - m_value;
     if (inUse != m_tracedInUse) {
         m_tracedInUse = inUse;
-        m_loop->traceCounter(m_inUseName, inUse);
+        m_loop->trace().counter(m_inUseName, inUse);
     }
     if (m_waitCount != m_tracedQueue) {
         m_tracedQueue = m_waitCount;
-        m_loop->traceCounter(m_queueName, m_waitCount);
+        m_loop->trace().counter(m_queueName, m_waitCount);
     }
 }
 

@@ -38,8 +38,8 @@ void leaveChild(PromiseBase &child)
             errorId = loop->intern(errorText(child.exception));
         }
     }
-    loop->trace(EventType::Finished, child.unit, quint8(outcome), 0, errorId);
-    loop->traceState(child.parentUnit, UnitState::Running);
+    loop->trace().finished(child.unit, outcome, errorId);
+    loop->trace().stateChanged(child.parentUnit, UnitState::Running);
     task->currentUnit = child.parentUnit;
 }
 
@@ -51,8 +51,8 @@ void PromiseBase::reportNeverAwaited() noexcept
     if (!loop)
         return;
     const quint32 u = loop->newUnit();
-    loop->traceAt(createdNs, EventType::Created, u, quint8(UnitKind::Coroutine), parentUnit, label);
-    loop->trace(EventType::Finished, u, quint8(Outcome::NeverAwaited));
+    loop->traceAt(createdNs).created(u, UnitKind::Coroutine, parentUnit, label);
+    loop->trace().finished(u, Outcome::NeverAwaited);
     if (TraceRecorder *rec = loop->recorder()) {
         loop->print(QStringLiteral("RuntimeWarning: coroutine '%1' was never awaited")
                         .arg(rec->string(label)));
@@ -67,10 +67,10 @@ void enterChild(PromiseBase &parent, PromiseBase &child, UnitKind kind)
         EventLoop *loop = parent.task->loop();
         child.unit = loop->newUnit();
         child.parentUnit = parent.unit;
-        loop->trace(EventType::Created, child.unit, quint8(kind), parent.unit, child.label);
-        loop->traceState(parent.unit, UnitState::Waiting);
-        loop->trace(EventType::Link, parent.unit, 0, child.unit);
-        loop->traceState(child.unit, UnitState::Running);
+        loop->trace().created(child.unit, kind, parent.unit, child.label);
+        loop->trace().stateChanged(parent.unit, UnitState::Waiting);
+        loop->trace().linked(parent.unit, child.unit);
+        loop->trace().stateChanged(child.unit, UnitState::Running);
         parent.task->currentUnit = child.unit;
     } else {
         child.unit = parent.unit;
@@ -91,7 +91,7 @@ void TaskJoinBase::suspend(TaskCore *task, quint32 unit)
                           return true;
                       },
                       this};
-    task->loop()->trace(EventType::Link, unit, 0, m_target->unit());
+    task->loop()->trace().linked(unit, m_target->unit());
 }
 
 TaskCore *spawnTask(PromiseBase &p, std::coroutine_handle<> h, UnitKind kind, const QString &label)
@@ -106,7 +106,7 @@ TaskCore *spawnTask(PromiseBase &p, std::coroutine_handle<> h, UnitKind kind, co
         p.label = loop->intern(label);
     TaskCore *creator = loop->currentTask();
     p.parentUnit = creator ? creator->currentUnit : 0;
-    loop->trace(EventType::Created, p.unit, quint8(kind), p.parentUnit, p.label);
+    loop->trace().created(p.unit, kind, p.parentUnit, p.label);
     TaskCore *core = loop->createTaskCore(h, p.unit);
     p.task = core;
     core->ref(); // the handle's reference

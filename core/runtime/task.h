@@ -96,7 +96,7 @@ struct PromiseBase {
                 return;
             TaskCore *t = p->task;
             t->currentUnit = p->unit;
-            t->loop()->traceState(p->unit, UnitState::Running);
+            t->loop()->trace().stateChanged(p->unit, UnitState::Running);
             if (t->mustCancel) {
                 t->mustCancel = false;
                 throw CancelledError();
@@ -138,7 +138,7 @@ struct PromiseBase {
             TaskCore *t = p->task;
             t->resumePoint = h;
             suspended = true;
-            t->loop()->traceState(p->unit, waitStateOf<AwaiterOf<A>>());
+            t->loop()->trace().stateChanged(p->unit, waitStateOf<AwaiterOf<A>>());
             inner.suspend(t, p->unit);
         }
         decltype(auto) await_resume()
@@ -149,8 +149,8 @@ struct PromiseBase {
                 EventLoop *loop = t->loop();
                 const qint64 now = loop->nowNs();
                 if (now - t->readyNs > loop->readyThresholdNs())
-                    loop->traceAt(t->readyNs, EventType::State, p->unit, quint8(UnitState::Ready));
-                loop->traceAt(now, EventType::State, p->unit, quint8(UnitState::Running));
+                    loop->traceAt(t->readyNs).stateChanged(p->unit, UnitState::Ready);
+                loop->traceAt(now).stateChanged(p->unit, UnitState::Running);
             }
             if (t->mustCancel) {
                 t->mustCancel = false;
@@ -444,7 +444,7 @@ Task<T> runMain(EventLoop &loop, Co<T> main, const QString &label = QStringLiter
     p.started = true;
     p.kind = UnitKind::Main;
     p.unit = loop.newUnit();
-    loop.traceAt(0, EventType::Created, p.unit, quint8(UnitKind::Main), 0, loop.intern(label));
+    loop.traceAt(0).created(p.unit, UnitKind::Main, 0, loop.intern(label));
     p.task = loop.beginMain(h, p.unit);
     if constexpr (!std::is_void_v<T>)
         p.task->resultStorage = &p.result;

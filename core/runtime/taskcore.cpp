@@ -70,18 +70,19 @@ void TaskCore::finish(std::exception_ptr error, bool cancelled)
 {
     m_done = true;
     m_error = std::move(error);
-    quint32 errorId = 0;
-    if (!m_error) {
+    if (!m_error)
         m_outcome = Outcome::Completed;
-    } else if (cancelled) {
+    else if (cancelled)
         m_outcome = m_cause == CancelCause::Timeout ? Outcome::TimedOut : Outcome::Cancelled;
-    } else {
+    else
         m_outcome = Outcome::Failed;
-        if (traceFinish)
-            errorId = m_loop->intern(errorText(m_error));
+    // Without a coroutine this is an executor job, whose unit the executor traces, its end
+    // included: a worker knows its lane and when the job ended, the loop learns it later.
+    if (m_root) {
+        const quint32 errorId =
+            m_outcome == Outcome::Failed ? m_loop->intern(errorText(m_error)) : 0;
+        m_loop->trace().finished(m_unit, m_outcome, errorId);
     }
-    if (traceFinish)
-        m_loop->trace(EventType::Finished, m_unit, quint8(m_outcome), 0, errorId);
     withdraw = {};
     // Callbacks run in registration order (oldest first), like asyncio's.
     DoneCallback *last = m_callbacks;

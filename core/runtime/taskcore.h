@@ -98,12 +98,12 @@ public:
     //! Keeps what resultStorage points into alive as long as this core (executor jobs).
     std::shared_ptr<void> owned;
     quint32 currentUnit = 0; //!< the innermost traced unit running in this task
-    bool traceFinish = true;       //!< false when someone else records the Finished event
     bool mustCancel = false;
     bool scheduled = false;
 
     //! Called by the root coroutine's final suspend (or an executor job's completion):
-    //! records the outcome, runs callbacks.
+    //! sets the outcome, records the unit's Finished (a task with a coroutine; an executor job's
+    //! end is recorded by the executor), runs callbacks.
     //! cancelled: the error is a CancelledError (the caller knows without rethrowing it).
     void finish(std::exception_ptr error, bool cancelled);
 

@@ -74,7 +74,7 @@ public:
     {
         m_state->waiter = task;
         for (State::Child *c : m_state->children)
-            task->loop()->trace(EventType::Link, unit, 0, c->task->unit());
+            task->loop()->trace().linked(unit, c->task->unit());
         task->withdraw = {[](void *ctx) {
                               auto *s = static_cast<State *>(ctx);
                               s->waiterCancelled = true;

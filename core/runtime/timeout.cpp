@@ -31,7 +31,7 @@ void WaitForBase::suspend(TaskCore *task, quint32 unit)
 {
     m_waiter = task;
     EventLoop *loop = task->loop();
-    loop->trace(EventType::Link, unit, 0, m_inner->unit());
+    loop->trace().linked(unit, m_inner->unit());
     DoneCallback::fn = [](DoneCallback *cb, TaskCore *done) {
         auto *self = static_cast<WaitForBase *>(cb);
         if (self->heapIndex >= 0)

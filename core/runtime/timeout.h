@@ -66,7 +66,7 @@ detail::WaitFor<T> waitFor(Co<T> co, Seconds timeout)
     EventLoop *loop = EventLoop::current();
     Task<T> inner = createTask(std::move(co));
     const qint64 deadline = loop->nowNs() + EventLoop::toNs(timeout);
-    loop->traceAt(deadline, EventType::Deadline, inner.unit());
+    loop->traceAt(deadline).deadline(inner.unit());
     return detail::WaitFor<T>(inner.core(), deadline);
 }
 
@@ -78,7 +78,7 @@ Co<T> timeout(Seconds limit, Co<T> co)
     EventLoop *loop = EventLoop::current();
     TaskCore *task = loop->currentTask();
     const qint64 deadline = loop->nowNs() + EventLoop::toNs(limit);
-    loop->traceAt(deadline, EventType::Deadline, task->currentUnit);
+    loop->traceAt(deadline).deadline(task->currentUnit);
     detail::TimeoutHandle handle(task, deadline);
     bool cancelled = false;
     if constexpr (std::is_void_v<T>) {

@@ -4,19 +4,6 @@
 
 namespace Loopscope {
 
-qint64 TraceData::endNs() const
-{
-    qint64 end = info.totalNs;
-    for (const UnitRecord &u : units) {
-        end = std::max({end, u.createdNs, u.endNs});
-        if (!u.intervals.empty())
-            end = std::max(end, u.intervals.back().startNs);
-    }
-    for (const OutputLine &o : output)
-        end = std::max(end, o.timeNs);
-    return end;
-}
-
 TraceBuilder::TraceBuilder(const TraceRecorder *recorder)
     : m_recorder(recorder)
 {
@@ -79,8 +66,8 @@ void TraceBuilder::setState(UnitRecord &u, qint64 t, UnitState state, quint16 la
 
 void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecorder &strings)
 {
+    qint64 &last = m_data.lastEventNs;
     for (const TraceEvent &e : events) {
-        m_lastNs = std::max(m_lastNs, e.timeNs);
         switch (e.type) {
         case EventType::Created: {
             UnitRecord &u = unit(e.unit);
@@ -93,11 +80,15 @@ void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecor
                 m_data.info.mainId = e.unit;
             if (u.intervals.empty())
                 u.intervals.push_back({e.timeNs, -1, UnitState::Pending, 0});
+            last = std::max(last, u.latestNs());
             break;
         }
-        case EventType::State:
-            setState(unit(e.unit), e.timeNs, static_cast<UnitState>(e.code), e.lane);
+        case EventType::State: {
+            UnitRecord &u = unit(e.unit);
+            setState(u, e.timeNs, static_cast<UnitState>(e.code), e.lane);
+            last = std::max(last, u.latestNs());
             break;
+        }
         case EventType::Finished: {
             UnitRecord &u = unit(e.unit);
             if (!u.intervals.empty() && u.intervals.back().endNs < 0) {
@@ -116,6 +107,7 @@ void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecor
             }
             if (e.b)
                 u.error = strings.string(e.b);
+            last = std::max(last, u.latestNs());
             break;
         }
         case EventType::Link:
@@ -140,6 +132,7 @@ void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecor
         }
         case EventType::Output:
             m_data.output.push_back({e.timeNs, strings.string(e.a)});
+            last = std::max(last, e.timeNs);
             break;
         case EventType::Deadline:
             m_data.deadlines.push_back({e.unit, e.timeNs});

@@ -17,7 +17,8 @@ public:
 
     //! Reads new events from the recorder given at construction. Returns true if anything changed.
     bool update();
-    //! Applies events directly (from a recorder's readNew, or a test).
+    //! Applies events directly (from a recorder's readNew, or a test). The one decoder of what
+    //! TraceWriter encodes; it keeps TraceData::lastEventNs as it goes.
     void apply(const std::vector<TraceEvent> &events, const TraceRecorder &strings);
 
     const TraceData &data() const { return m_data; }
@@ -33,7 +34,6 @@ private:
     std::vector<TraceEvent> m_buffer;
     TraceData m_data;
     QHash<quint32, int> m_counterIndex;
-    qint64 m_lastNs = 0;
 };
 
 } // namespace Loopscope

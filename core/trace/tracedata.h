@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,13 @@ struct UnitRecord {
     Outcome outcome = Outcome::None;
     QString error;
     std::vector<StateInterval> intervals; //!< consecutive, sorted by time
+
+    //! The latest of its creation, its end and the start of its last interval.
+    qint64 latestNs() const
+    {
+        const qint64 last = std::max(createdNs, endNs);
+        return intervals.empty() ? last : std::max(last, intervals.back().startNs);
+    }
 };
 
 struct CounterSample {
@@ -89,12 +97,22 @@ struct TraceData {
     std::vector<DeadlineMarker> deadlines;
     std::vector<LoopLagSample> loopLag;
 
+    //! The latest time a unit was created, changed state (the start of its last interval) or
+    //! ended, or a line was printed; a never-awaited unit counts with its creation only, and
+    //! deadlines (ahead of the run), counters, flows and lag samples do not count. Whoever fills
+    //! the data keeps it: TraceBuilder as it applies events (it never goes back), data filled
+    //! another way (the trace reader, hand-made data) calls recomputeLastEventNs() once filled.
+    qint64 lastEventNs = 0;
+
     const UnitRecord *unit(quint32 id) const
     {
         return id >= 1 && id <= units.size() ? &units[id - 1] : nullptr;
     }
-    //! Latest time any event mentions (the live edge).
-    qint64 endNs() const;
+    //! The live edge: the run's total time or lastEventNs, whichever is later. O(1): the painter,
+    //! the layout and the view's hit tests read it per frame and per mouse move.
+    qint64 endNs() const { return std::max(info.totalNs, lastEventNs); }
+    //! Sets lastEventNs from units and output: O(units), for data not built by TraceBuilder.
+    void recomputeLastEventNs();
 };
 
 } // namespace Loopscope

@@ -34,21 +34,23 @@ enum class Outcome : quint8 {
     NeverAwaited,
 };
 
-//! What an event says. Field use per type is given at each value.
+//! What an event says. Each type has one TraceWriter call of the name given, which documents and
+//! packs its fields; TraceBuilder::apply unpacks them.
 enum class EventType : quint8 {
-    Created,  //!< unit, code = UnitKind, a = parent unit (0: none), b = label string (0: default)
-    State,    //!< unit, code = UnitState, lane
-    Finished, //!< unit, code = Outcome, b = error string (0: none)
-    Link,     //!< unit = awaiter, a = awaited unit
-    Counter,  //!< unit = counter name string, a = value
-    Output,   //!< a = text string; a line the scenario printed
-    Deadline, //!< unit = the unit a timeout cuts, time = the deadline
-    LoopLag,  //!< a = lag in microseconds: a loop turn started this late
-    Label,    //!< unit, b = new label string
+    Created,  //!< TraceWriter::created
+    State,    //!< TraceWriter::stateChanged
+    Finished, //!< TraceWriter::finished
+    Link,     //!< TraceWriter::linked
+    Counter,  //!< TraceWriter::counter
+    Output,   //!< TraceWriter::output
+    Deadline, //!< TraceWriter::deadline
+    LoopLag,  //!< TraceWriter::loopLag
+    Label,    //!< TraceWriter::relabelled
 };
 
 //! One trace event: 24 bytes, trivially copyable. Times are scenario nanoseconds since the
-//! scenario started (real time divided by the time scale, or virtual time).
+//! scenario started (real time divided by the time scale, or virtual time). What unit, code,
+//! lane, a and b mean depends on the type (see TraceWriter); write events through TraceWriter.
 struct TraceEvent {
     qint64 timeNs = 0;
     quint32 unit = 0;

@@ -16,7 +16,8 @@ namespace Loopscope {
 
 class Clock;
 
-//! Append-only, thread-safe log of TraceEvents with an interned string table.
+//! Append-only, thread-safe log of TraceEvents with an interned string table. Events are
+//! written through TraceWriter (one named call per event type), read with readNew().
 //!
 //! Two streams: the loop stream, written without locks by exactly one thread at a time (the
 //! scenario loop's), and the shared stream, written under a mutex by any thread (executor
@@ -52,18 +53,23 @@ public:
     //! All strings interned so far (index = id).
     QStringList strings() const;
 
-    //! Loop stream: only the loop thread calls this.
-    void append(const TraceEvent &event) { m_loop.write(event); }
-    //! Shared stream: any thread. The time is read from clock under the lock, so the shared
-    //! stream stays ordered by time.
-    void appendShared(TraceEvent event, const Clock &clock);
-
     //! Appends everything new since cursor to out and advances it. Any thread.
     void readNew(Cursor &cursor, std::vector<TraceEvent> &out) const;
     //! Bytes held by events and strings (for the benchmark's bytes per task).
     quint64 memoryBytes() const;
 
 private:
+    // Events are written only through TraceWriter's named calls (and raw by the slot codec's
+    // test, through RawTraceAccess, which tests/trace/tst_tracerecorder.cpp defines).
+    friend class TraceWriter;
+    friend struct RawTraceAccess;
+
+    //! Loop stream: only the loop thread calls this.
+    void append(const TraceEvent &event) { m_loop.write(event); }
+    //! Shared stream: any thread. The time is read from clock under the lock, so the shared
+    //! stream stays ordered by time.
+    void appendShared(TraceEvent event, const Clock &clock);
+
     //! A stored event, or the extension slot after one (see the class comment).
     struct Slot {
         // time << 9 | extended << 8 | type << 4 | code; in an extension slot:

@@ -7,6 +7,7 @@
 #include "tracebuilder.h"
 #include "tracedata.h"
 #include "tracerecorder.h"
+#include "tracewriter.h"
 
 #include <QString>
 
@@ -14,31 +15,27 @@
 
 namespace Loopscope::Test {
 
-//! An executor-like run built through the recorder and the builder, as a scenario would:
+//! An executor-like run written through TraceWriter into r, as a scenario would write it:
 //! main (1) awaits a task (2) that awaits a coroutine (3); an executor job (4) queues, then runs
 //! on worker lane 2; a coroutine that is never awaited (5); a task that fails (6); one that
 //! times out at a deadline (7); one that is cancelled (8). Two counters, four flows, output
 //! with characters JSON must escape, a loop-lag sample. Times are not multiples of 1 us, so
-//! any rounding shows.
-inline TraceData sampleTrace(bool finished = true)
+//! any rounding shows. finished: main and the never-awaited coroutine end.
+inline void writeSampleRun(TraceRecorder &r, bool finished = true)
 {
-    TraceRecorder r;
+    auto at = [&](qint64 t) { return TraceWriter(&r, t); };
     auto created = [&](qint64 t, quint32 unit, UnitKind kind, quint32 parent, const char *label) {
-        r.append({ t, unit, EventType::Created, quint8(kind), 0, parent,
-            r.intern(QString::fromUtf8(label)) });
+        at(t).created(unit, kind, parent, r.intern(QString::fromUtf8(label)));
     };
     auto state = [&](qint64 t, quint32 unit, UnitState s, quint16 lane = 0) {
-        r.append({ t, unit, EventType::State, quint8(s), lane, 0, 0 });
+        at(t).stateChanged(unit, s, lane);
     };
     auto finish = [&](qint64 t, quint32 unit, Outcome o, const char *error = "") {
-        r.append(
-            { t, unit, EventType::Finished, quint8(o), 0, 0, r.intern(QString::fromUtf8(error)) });
+        at(t).finished(unit, o, r.intern(QString::fromUtf8(error)));
     };
-    auto link = [&](qint64 t, quint32 from, quint32 to) {
-        r.append({ t, from, EventType::Link, 0, 0, to, 0 });
-    };
+    auto link = [&](qint64 t, quint32 from, quint32 to) { at(t).linked(from, to); };
     auto counter = [&](qint64 t, const char *name, quint32 value) {
-        r.append({ t, r.intern(QString::fromUtf8(name)), EventType::Counter, 0, 0, value, 0 });
+        at(t).counter(r.intern(QString::fromUtf8(name)), value);
     };
 
     created(0, 1, UnitKind::Main, 0, "main");
@@ -75,27 +72,32 @@ inline TraceData sampleTrace(bool finished = true)
     link(1'250'000'000, 1, 6);
     state(1'500'000'000, 8, UnitState::Running);
     finish(1'500'000'007, 8, Outcome::Cancelled);
-    r.append({ 2'000'000'000, 7, EventType::Deadline, 0, 0, 0, 0 });
+    at(2'000'000'000).deadline(7);
     finish(2'000'000'000, 7, Outcome::TimedOut, "TimeoutError");
     state(2'000'000'000, 3, UnitState::Ready);
-    r.append({ 2'000'500'000, 0, EventType::LoopLag, 0, 0, 500, 0 });
+    at(2'000'500'000).loopLag(500'000);
     state(2'000'500'000, 3, UnitState::Running);
     finish(2'001'000'000, 3, Outcome::Completed);
     state(2'001'000'000, 2, UnitState::Running);
-    r.append({ 2'001'000'500, 0, EventType::Output, 0, 0,
-        r.intern(QString::fromUtf8("API-1 done: {\"ok\": true}\t\xc3\x85 \xe2\x86\x92 \\path")),
-        0 });
+    at(2'001'000'500)
+        .output(r.intern(
+            QString::fromUtf8("API-1 done: {\"ok\": true}\t\xc3\x85 \xe2\x86\x92 \\path")));
     finish(2'001'000'500, 2, Outcome::Completed);
     finish(2'500'000'123, 4, Outcome::Completed);
     state(2'500'000'200, 1, UnitState::Running);
     counter(2'500'000'200, "semaphore in use", 0);
-    r.append(
-        { 2'500'000'300, 0, EventType::Output, 0, 0, r.intern(QStringLiteral("all done")), 0 });
+    at(2'500'000'300).output(r.intern(QStringLiteral("all done")));
     if (finished) {
         finish(3'000'000'000, 5, Outcome::NeverAwaited);
         finish(3'000'000'000, 1, Outcome::Completed);
     }
+}
 
+//! That run built by TraceBuilder, with its run info.
+inline TraceData sampleTrace(bool finished = true)
+{
+    TraceRecorder r;
+    writeSampleRun(r, finished);
     TraceBuilder builder(&r);
     builder.update();
     TraceData data = builder.take();

@@ -3,8 +3,17 @@
 #include "clock.h"
 #include "tracebuilder.h"
 #include "tracerecorder.h"
+#include "tracewriter.h"
 
 #include <thread>
+
+namespace Loopscope {
+//! The recorder's raw entry point, for the slot codec's round trip only (runtime code writes
+//! through TraceWriter).
+struct RawTraceAccess {
+    static void append(TraceRecorder &recorder, const TraceEvent &e) { recorder.append(e); }
+};
+} // namespace Loopscope
 
 using namespace Loopscope;
 
@@ -14,20 +23,21 @@ TEST_CASE("TraceRecorder keeps every event across chunks and threads", "[trace]"
     Clock clock(Clock::Mode::Real, 1.0);
     constexpr int PerThread = 40000; // crosses several chunks
     const quint32 name = recorder.intern(QStringLiteral("worker counter"));
+    const quint32 names[3] = {0, name, recorder.intern(QStringLiteral("worker 2 counter"))};
 
     std::vector<TraceEvent> seen;
     TraceRecorder::Cursor cursor;
     std::thread loop([&] {
         for (int i = 0; i < PerThread; ++i)
-            recorder.append({i, quint32(i + 1), EventType::State, 1, 0, 0, 0});
+            TraceWriter(&recorder, i).stateChanged(quint32(i + 1), UnitState::Running);
     });
     std::thread worker1([&] {
         for (int i = 0; i < PerThread; ++i)
-            recorder.appendShared({0, name, EventType::Counter, 0, 1, quint32(i), 0}, clock);
+            TraceWriter(&recorder, clock).counter(names[1], i);
     });
     std::thread worker2([&] {
         for (int i = 0; i < PerThread; ++i)
-            recorder.appendShared({0, name, EventType::Counter, 0, 2, quint32(i), 0}, clock);
+            TraceWriter(&recorder, clock).counter(names[2], i);
     });
     // Read while they write: what is read is always a prefix of each stream.
     while (seen.size() < 3 * PerThread) {
@@ -41,15 +51,17 @@ TEST_CASE("TraceRecorder keeps every event across chunks and threads", "[trace]"
     REQUIRE(seen.size() == 3 * PerThread);
 
     int loopIndex = 0;
-    int lastPerLane[3] = {-1, -1, -1};
+    int lastPerWorker[3] = {-1, -1, -1};
     qint64 lastSharedTime = 0;
     for (const TraceEvent &e : seen) {
         if (e.type == EventType::State) {
             REQUIRE(e.timeNs == loopIndex);
             ++loopIndex;
         } else {
-            REQUIRE(int(e.a) == lastPerLane[e.lane] + 1);
-            lastPerLane[e.lane] = int(e.a);
+            const int worker = e.unit == names[1] ? 1 : 2;
+            REQUIRE(e.unit == names[worker]);
+            REQUIRE(int(e.a) == lastPerWorker[worker] + 1);
+            lastPerWorker[worker] = int(e.a);
             REQUIRE(e.timeNs >= lastSharedTime);
             lastSharedTime = e.timeNs;
         }
@@ -73,10 +85,10 @@ TEST_CASE("TraceRecorder gives back every field of every event as written", "[tr
         e.a = quint32(i) * 40503u;
         e.b = (i % 4 == 0) ? quint32(i) * 7u : 0;
         written.push_back(e);
-        recorder.append(e);
+        RawTraceAccess::append(recorder, e);
     }
     // 208 days and more is pinned, never wrapped.
-    recorder.append({qint64(1) << 60, 1, EventType::Deadline, 0, 0, 0, 0});
+    TraceWriter(&recorder, qint64(1) << 60).deadline(1);
 
     std::vector<TraceEvent> read;
     TraceRecorder::Cursor cursor;
@@ -111,16 +123,16 @@ TEST_CASE("TraceBuilder turns events into intervals and outcomes", "[trace]")
     TraceRecorder recorder;
     const auto label = recorder.intern(QStringLiteral("API-1"));
     const auto error = recorder.intern(QStringLiteral("ValueError: boom"));
-    recorder.append({0, 1, EventType::Created, quint8(UnitKind::Main), 0, 0,
-                     recorder.intern(QStringLiteral("main"))});
-    recorder.append({0, 1, EventType::State, quint8(UnitState::Running), 0, 0, 0});
-    recorder.append({0, 2, EventType::Created, quint8(UnitKind::Task), 0, 1, label});
-    recorder.append({10, 1, EventType::State, quint8(UnitState::Waiting), 0, 0, 0});
-    recorder.append({10, 2, EventType::State, quint8(UnitState::Running), 0, 0, 0});
-    recorder.append({10, 2, EventType::State, quint8(UnitState::Waiting), 0, 0, 0});
-    recorder.append({2000, 2, EventType::State, quint8(UnitState::Ready), 0, 0, 0});
-    recorder.append({2500, 2, EventType::State, quint8(UnitState::Running), 0, 0, 0});
-    recorder.append({2600, 2, EventType::Finished, quint8(Outcome::Failed), 0, 0, error});
+    auto at = [&](qint64 t) { return TraceWriter(&recorder, t); };
+    at(0).created(1, UnitKind::Main, 0, recorder.intern(QStringLiteral("main")));
+    at(0).stateChanged(1, UnitState::Running);
+    at(0).created(2, UnitKind::Task, 1, label);
+    at(10).stateChanged(1, UnitState::Waiting);
+    at(10).stateChanged(2, UnitState::Running);
+    at(10).stateChanged(2, UnitState::Waiting);
+    at(2000).stateChanged(2, UnitState::Ready);
+    at(2500).stateChanged(2, UnitState::Running);
+    at(2600).finished(2, Outcome::Failed, error);
 
     TraceBuilder builder(&recorder);
     REQUIRE(builder.update());

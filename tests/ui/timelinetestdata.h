@@ -4,6 +4,7 @@
 
 #include "tracebuilder.h"
 #include "tracerecorder.h"
+#include "tracewriter.h"
 
 #include <QColor>
 
@@ -30,34 +31,32 @@ public:
                    UnitKind kind = UnitKind::Task)
     {
         const quint32 id = m_recorder.newUnitId();
-        m_recorder.append({t, id, EventType::Created, quint8(kind), 0, parent,
-                           m_recorder.intern(label)});
+        at(t).created(id, kind, parent, m_recorder.intern(label));
         return id;
     }
     void state(qint64 t, quint32 unit, UnitState s, quint16 lane = 0)
     {
-        m_recorder.append({t, unit, EventType::State, quint8(s), lane, 0, 0});
+        at(t).stateChanged(unit, s, lane);
     }
     void finish(qint64 t, quint32 unit, Outcome o, const QString &error = {})
     {
-        m_recorder.append({t, unit, EventType::Finished, quint8(o), 0, 0,
-                           error.isEmpty() ? 0 : m_recorder.intern(error)});
+        at(t).finished(unit, o, m_recorder.intern(error));
     }
     void counter(qint64 t, const QString &name, qint64 value)
     {
-        m_recorder.append({t, m_recorder.intern(name), EventType::Counter, 0, 0, quint32(value), 0});
+        at(t).counter(m_recorder.intern(name), value);
     }
     void link(qint64 t, quint32 from, quint32 to)
     {
-        m_recorder.append({t, from, EventType::Link, 0, 0, to, 0});
+        at(t).linked(from, to);
     }
     void deadline(qint64 t, quint32 unit)
     {
-        m_recorder.append({t, unit, EventType::Deadline, 0, 0, 0, 0});
+        at(t).deadline(unit);
     }
     void loopLag(qint64 t, qint64 lagNs)
     {
-        m_recorder.append({t, 0, EventType::LoopLag, 0, 0, quint32(lagNs / 1000), 0});
+        at(t).loopLag(lagNs);
     }
     TraceData build()
     {
@@ -68,6 +67,8 @@ public:
     TraceRecorder &recorder() { return m_recorder; }
 
 private:
+    TraceWriter at(qint64 t) { return {&m_recorder, t}; }
+
     TraceRecorder m_recorder;
 };
 

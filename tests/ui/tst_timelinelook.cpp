@@ -74,6 +74,7 @@ TEST_CASE("Render pictures to look at", "[.look]")
     }
     big.info.scenario = QStringLiteral("stress");
     big.info.params = {{QStringLiteral("tasks"), 100000}};
+    big.recomputeLastEventNs();
     big.info.totalNs = big.endNs();
     big.info.finished = true;
     const TimelineStyle style = TimelineStyle::light();

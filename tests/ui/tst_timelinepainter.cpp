@@ -191,6 +191,7 @@ TEST_CASE("TimelinePainter folds tiny intervals into a bounded draw list", "[tim
             u.outcome = Outcome::Completed;
             u.endNs = s + 90'100'000;
         }
+        data.recomputeLastEventNs();
         const TimelineLayout layout(data, style);
         TimelineViewport vp;
         vp.setTimeArea(area.left(), area.width());

@@ -1,0 +1,99 @@
+#pragma once
+
+#include "tracerecorder.h"
+
+#include <algorithm>
+
+namespace Loopscope {
+
+class Clock;
+
+//! The trace's vocabulary: one call per EventType, the only code that packs a TraceEvent's
+//! fields (TraceBuilder::apply is the only code that unpacks them). Each call says once what its
+//! event means and where each field goes.
+//!
+//! A writer is a small value bound to a recorder (null: every call is a no-op, an untraced run)
+//! and a stream. Loop stream: the events' time is given at construction; only the thread that
+//! runs the loop may write (EventLoop::trace() / traceAt() hand these out). Shared stream: any
+//! thread (executor workers); each event's time is the clock's now, read under the recorder's
+//! lock so that the shared stream stays ordered by time (EventLoop::traceShared()).
+//!
+//! String arguments (label, error, text, name) are ids from TraceRecorder::intern (0: none).
+class TraceWriter
+{
+public:
+    //! Loop stream, every event at timeNs (scenario ns).
+    TraceWriter(TraceRecorder *recorder, qint64 timeNs)
+        : m_recorder(recorder)
+        , m_timeNs(timeNs)
+    {
+    }
+    //! Shared stream, every event at clock's now.
+    TraceWriter(TraceRecorder *recorder, const Clock &clock)
+        : m_recorder(recorder)
+        , m_clock(&clock)
+    {
+    }
+
+    //! Created: unit comes into being, of kind, child of parent (0: none), named label (0: the
+    //! reader calls it "task <unit>"). It is pending from now.
+    void created(quint32 unit, UnitKind kind, quint32 parent, quint32 label) const
+    {
+        write({0, unit, EventType::Created, quint8(kind), 0, parent, label});
+    }
+    //! State: unit is in state from now, on lane (0: the loop; k > 0: executor worker k).
+    void stateChanged(quint32 unit, UnitState state, quint16 lane = 0) const
+    {
+        write({0, unit, EventType::State, quint8(state), lane, 0, 0});
+    }
+    //! Finished: unit ended with outcome; error is the failure's text (0: none); lane is where it
+    //! ran last (an executor job's worker).
+    void finished(quint32 unit, Outcome outcome, quint32 error = 0, quint16 lane = 0) const
+    {
+        write({0, unit, EventType::Finished, quint8(outcome), lane, 0, error});
+    }
+    //! Link: awaiter starts waiting for awaited (a flow arrow on the timeline).
+    void linked(quint32 awaiter, quint32 awaited) const
+    {
+        write({0, awaiter, EventType::Link, 0, 0, awaited, 0});
+    }
+    //! Counter: the series called name ("semaphore in use") has value from now on (32 bits).
+    void counter(quint32 name, qint64 value) const
+    {
+        write({0, name, EventType::Counter, 0, 0, quint32(qint32(value)), 0});
+    }
+    //! Output: the scenario printed the line text.
+    void output(quint32 text) const { write({0, 0, EventType::Output, 0, 0, text, 0}); }
+    //! Deadline: a timeout will cut unit at this writer's time (in the future of the run).
+    void deadline(quint32 unit) const { write({0, unit, EventType::Deadline, 0, 0, 0, 0}); }
+    //! LoopLag: a loop turn started lagNs late (kept in whole microseconds, up to 71 minutes).
+    void loopLag(qint64 lagNs) const
+    {
+        const auto us = quint32(std::clamp<qint64>(lagNs / 1000, 0, 0xffffffff));
+        write({0, 0, EventType::LoopLag, 0, 0, us, 0});
+    }
+    //! Label: unit is called label from now on (an async generator's last step: "<name>: end").
+    void relabelled(quint32 unit, quint32 label) const
+    {
+        write({0, unit, EventType::Label, 0, 0, 0, label});
+    }
+
+private:
+    void write(TraceEvent event) const
+    {
+        if (!m_recorder)
+            return;
+        if (m_clock) {
+            m_recorder->appendShared(event, *m_clock);
+        } else {
+            event.timeNs = m_timeNs;
+            m_recorder->append(event);
+        }
+    }
+
+    TraceRecorder *m_recorder;
+    const Clock *m_clock = nullptr;
+    qint64 m_timeNs = 0;
+};
+
+} // namespace Loopscope
