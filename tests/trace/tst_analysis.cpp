@@ -47,6 +47,7 @@ public:
             u.endNs = outcome == Outcome::None ? -1 : u.intervals.back().endNs;
         }
         m_data.units.push_back(u);
+        m_data.recomputeLastEventNs();
         return u.id;
     }
     quint32 task(
