@@ -461,3 +461,17 @@ TEST_CASE("The real clock follows the time scale", "[runtime][timing]")
     CHECK(seconds(unitByLabel(data, QStringLiteral("a"))->endNs) == Approx(1.0).margin(0.25));
     CHECK(seconds(data.info.totalNs) >= 2.0); // a timer never fires early
 }
+
+TEST_CASE("A hanging coroutine test is stopped by its watchdog, which names the test",
+          "[runtime][watchdog]")
+{
+    TraceRecorder recorder;
+    EventLoop loop(Clock::Mode::Real, 1.0, &recorder);
+    Watchdog watchdog([&loop] { loop.requestStop(); }, std::chrono::milliseconds(100));
+    const auto main = runMain(loop, []() -> Co<void> { co_await sleep(3600); }());
+    CHECK(watchdog.fired());
+    CHECK(main.outcome() == Outcome::Cancelled);
+    CHECK(watchdog.message().startsWith(QStringLiteral(
+        "watchdog: 'A hanging coroutine test is stopped by its watchdog, which names the test' "
+        "still running after 100 ms")));
+}
