@@ -124,6 +124,21 @@ TEST_CASE("Parameters change the run as they would the Python program", "[scenar
     }
 }
 
+TEST_CASE("The executor's CPU job prints Python's exact sum of squares", "[scenarios]")
+{
+    // sum(i * i for i in range(n)): small, and past 64 bits at the default n (no wrap-around).
+    const std::pair<const char *, std::string> cases[] = {
+        {"cpu_n=4", "[14]"},
+        {"cpu_n=10000000", "[333333283333335000000]"},
+    };
+    for (const auto &[assignment, printed] : cases) {
+        INFO(assignment);
+        const TraceData data = runScenario(QStringLiteral("executor"),
+                                           {QStringLiteral("io_jobs=0"), QLatin1String(assignment)});
+        CHECK(outputTexts(data).join(QLatin1Char('\n')).toStdString() == printed);
+    }
+}
+
 TEST_CASE("Stress takes 100 000 tasks", "[scenarios][stress]")
 {
     const TraceData data = runScenario(QStringLiteral("stress"),
