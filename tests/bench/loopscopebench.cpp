@@ -153,8 +153,8 @@ int usage(const char *argv0)
 {
     std::fprintf(stderr,
                  "usage: %s WORKLOAD N [--no-trace]\n"
-                 "workloads: spawn_gather sleep_gather semaphore timeout_cancel chain render gui_lag\n"
-                 "           virtual_executor runner_restart\n",
+                 "workloads: spawn_gather sleep_gather semaphore timeout_cancel chain render\n"
+                 "           gui_lag virtual_executor runner_restart\n",
                  argv0);
     return 2;
 }

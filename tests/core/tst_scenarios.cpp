@@ -150,8 +150,8 @@ TEST_CASE("The executor's CPU job prints Python's exact sum of squares", "[scena
     };
     for (const auto &[assignment, printed] : cases) {
         INFO(assignment);
-        const TraceData data = runScenario(QStringLiteral("executor"),
-                                           {QStringLiteral("io_jobs=0"), QLatin1String(assignment)});
+        const TraceData data = runScenario(
+            QStringLiteral("executor"), {QStringLiteral("io_jobs=0"), QLatin1String(assignment)});
         CHECK(outputTexts(data).join(QLatin1Char('\n')).toStdString() == printed);
     }
 }

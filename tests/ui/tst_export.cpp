@@ -98,7 +98,8 @@ TEST_CASE("ImageExporter writes a one-page PDF", "[export]")
     static const QRegularExpression page(QStringLiteral("/Type\\s*/Page(?![A-Za-z])"));
     REQUIRE(QString::fromLatin1(bytes).count(page) == 1);
     // The page is the picture's size: 1200 x 700 px at 96 per inch are 900 x 525 pt.
-    static const QRegularExpression box(QStringLiteral("/MediaBox\\s*\\[\\s*0 0 ([0-9.]+) ([0-9.]+)"));
+    static const QRegularExpression box(
+        QStringLiteral("/MediaBox\\s*\\[\\s*0 0 ([0-9.]+) ([0-9.]+)"));
     const QRegularExpressionMatch m = box.match(QString::fromLatin1(bytes));
     REQUIRE(m.hasMatch());
     REQUIRE(m.captured(1).toDouble() == Approx(900).margin(1));
