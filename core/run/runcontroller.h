@@ -45,6 +45,8 @@ public:
     const TraceData &data() const;
     //! Takes the data of a finished run (the CLI's summary and files).
     TraceData takeData();
+    //! The current run's recorder (tests read a replaced run's trace through it).
+    std::shared_ptr<TraceRecorder> recorder() const { return m_recorder; }
     //! The live edge (scenario ns): the source's clock while running, the run's end after.
     qint64 liveEdgeNs() const;
 

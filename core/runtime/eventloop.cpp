@@ -347,6 +347,7 @@ struct EventLoop::MainState {
     TaskCore *main = nullptr;
     bool shutdown = false;
     bool stopHandled = false;
+    bool clockStarted = false;
     QEventLoop qtLoop;
 };
 
@@ -354,6 +355,13 @@ void EventLoop::pump()
 {
     m_pumpPosted = false;
     MainState *ms = m_main;
+    if (ms && !ms->clockStarted) {
+        // Scenario time starts with the loop's first turn: what the thread did before (starting
+        // up, waiting for a core on a loaded machine) would make main's first step late.
+        ms->clockStarted = true;
+        m_clock.start();
+        ms->main->readyNs = 0;
+    }
     if (ms && m_stop.load(std::memory_order_acquire) && !ms->stopHandled) {
         ms->stopHandled = true;
         ms->shutdown = true;

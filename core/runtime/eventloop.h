@@ -109,7 +109,9 @@ public:
 
     //! asyncio.run, in two steps: beginMain makes this the thread's current loop and schedules
     //! root as the main task; execMain spins a nested Qt event loop until main and every task
-    //! it left behind are done, and no executor job or request is in flight.
+    //! it left behind are done, and no executor job or request is in flight. The clock is
+    //! (re)started at the first turn of that loop, so main's first step is at t = 0 however
+    //! long the thread took to get there.
     TaskCore *beginMain(std::coroutine_handle<> root, quint32 unit);
     void execMain();
     //! Asks a running runMain to cancel everything and return. Any thread.

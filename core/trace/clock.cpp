@@ -12,7 +12,7 @@ Clock::Clock(Mode mode, double timeScale)
 
 void Clock::start()
 {
-    m_startNs = steadyNs();
+    m_startNs.store(steadyNs(), std::memory_order_relaxed);
     m_virtualNs.store(0, std::memory_order_relaxed);
     m_runningSinceNs.store(-1, std::memory_order_relaxed);
 }
@@ -27,7 +27,7 @@ qint64 Clock::steadyNs()
 qint64 Clock::nowNs() const
 {
     if (m_mode == Mode::Real)
-        return qint64(double(steadyNs() - m_startNs) * m_invScale);
+        return qint64(double(steadyNs() - m_startNs.load(std::memory_order_relaxed)) * m_invScale);
     const qint64 base = m_virtualNs.load(std::memory_order_acquire);
     const qint64 since = m_runningSinceNs.load(std::memory_order_acquire);
     if (since < 0)

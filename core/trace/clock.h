@@ -26,6 +26,8 @@ public:
     bool isVirtual() const { return m_mode == Mode::Virtual; }
     double timeScale() const { return m_scale; }
 
+    //! Makes now time 0 (the constructor starts the clock; the loop starts it again when it is
+    //! ready to run main).
     void start();
     qint64 nowNs() const;
     //! Virtual only: move time forward by deltaNs (a jump, or a block of the loop).
@@ -41,7 +43,7 @@ private:
     Mode m_mode;
     double m_scale;
     double m_invScale;
-    qint64 m_startNs = 0;
+    std::atomic<qint64> m_startNs{0}; // restarted on the loop thread while others read it
     std::atomic<qint64> m_virtualNs{0};
     std::atomic<qint64> m_runningSinceNs{-1};
 };

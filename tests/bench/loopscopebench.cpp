@@ -3,6 +3,7 @@
 
 #include "environment.h"
 #include "runtime/runtime.h"
+#include "runnerbench.h"
 #ifdef LOOPSCOPE_BENCH_HAS_UI
 #include "guilagbench.h"
 #include "renderbench.h"
@@ -152,7 +153,8 @@ int usage(const char *argv0)
 {
     std::fprintf(stderr,
                  "usage: %s WORKLOAD N [--no-trace]\n"
-                 "workloads: spawn_gather sleep_gather semaphore timeout_cancel chain render gui_lag\n",
+                 "workloads: spawn_gather sleep_gather semaphore timeout_cancel chain render\n"
+                 "           gui_lag virtual_executor runner_restart\n",
                  argv0);
     return 2;
 }
@@ -176,6 +178,10 @@ int run(int argc, char **argv)
         else
             return usage(argv[0]);
     }
+    if (name == "virtual_executor")
+        return runVirtualExecutor(argc, argv, n);
+    if (name == "runner_restart")
+        return runRunnerRestart(argc, argv, n);
     if (name == "gui_lag") {
 #ifdef LOOPSCOPE_BENCH_HAS_UI
         return runGuiLag(argc, argv, n);

@@ -2,6 +2,8 @@
 
 #include "runtimetest.h"
 
+#include <thread>
+
 using namespace Loopscope;
 using namespace Loopscope::Test;
 
@@ -460,4 +462,41 @@ TEST_CASE("The real clock follows the time scale", "[runtime][timing]")
     CHECK(seconds(data.info.totalNs) == Approx(2.0).margin(0.25));
     CHECK(seconds(unitByLabel(data, QStringLiteral("a"))->endNs) == Approx(1.0).margin(0.25));
     CHECK(seconds(data.info.totalNs) >= 2.0); // a timer never fires early
+}
+
+TEST_CASE("The scenario clock starts when the loop is ready to run main", "[runtime][timing]")
+{
+    TraceRecorder recorder;
+    EventLoop loop(Clock::Mode::Real, 0.25, &recorder);
+    // The thread is held up between making the loop and its first turn, as on a loaded machine:
+    // 100 ms of real time are 0.4 scenario seconds that must not show.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const TraceData data = traceRun(loop, recorder, []() -> Co<void> {
+        auto first = createTask([]() -> Co<void> { co_await sleep(0.1); }(),
+                                QStringLiteral("first"));
+        co_await first;
+    }());
+    const UnitRecord *main = data.unit(data.info.mainId);
+    REQUIRE(main);
+    CHECK(main->createdNs == 0);
+    // Up to the loop's own turn cost: 40 scenario ms are 10 ms of real time at this scale.
+    CHECK(seconds(main->startNs) == Approx(0).margin(0.04));
+    const UnitRecord *first = unitByLabel(data, QStringLiteral("first"));
+    REQUIRE(first);
+    CHECK(seconds(first->startNs) == Approx(0).margin(0.04));
+    CHECK(seconds(first->endNs) == Approx(0.1).margin(0.04));
+}
+
+TEST_CASE("A hanging coroutine test is stopped by its watchdog, which names the test",
+          "[runtime][watchdog]")
+{
+    TraceRecorder recorder;
+    EventLoop loop(Clock::Mode::Real, 1.0, &recorder);
+    Watchdog watchdog([&loop] { loop.requestStop(); }, std::chrono::milliseconds(100));
+    const auto main = runMain(loop, []() -> Co<void> { co_await sleep(3600); }());
+    CHECK(watchdog.fired());
+    CHECK(main.outcome() == Outcome::Cancelled);
+    CHECK(watchdog.message().startsWith(QStringLiteral(
+        "watchdog: 'A hanging coroutine test is stopped by its watchdog, which names the test' "
+        "still running after 100 ms")));
 }

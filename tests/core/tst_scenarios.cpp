@@ -7,7 +7,6 @@
 
 #include <QCoreApplication>
 #include <QSignalSpy>
-#include <QElapsedTimer>
 #include <QTest>
 
 using namespace Loopscope;
@@ -31,6 +30,24 @@ TraceData runScenario(const QString &id, const QStringList &assignments = {},
     REQUIRE(run.start(std::make_unique<ScenarioRunner>(options), &error));
     REQUIRE(finished.wait(60000));
     return run.takeData();
+}
+
+TraceData traceOf(TraceRecorder &recorder)
+{
+    TraceBuilder builder(&recorder);
+    builder.update();
+    return builder.take();
+}
+
+//! Units (main excluded) waiting (for a timer, a child, ...) at the end of the trace so far.
+int waitingNow(const TraceData &data)
+{
+    int n = 0;
+    for (const UnitRecord &u : data.units) {
+        n += u.id != data.info.mainId && !u.intervals.empty()
+            && u.intervals.back().state == UnitState::Waiting;
+    }
+    return n;
 }
 
 int countOutcome(const TraceData &data, Outcome outcome)
@@ -212,6 +229,21 @@ TEST_CASE("Parameter values are resolved against the specs in one place", "[scen
     }
 }
 
+TEST_CASE("The executor's CPU job prints Python's exact sum of squares", "[scenarios]")
+{
+    // sum(i * i for i in range(n)): small, and past 64 bits at the default n (no wrap-around).
+    const std::pair<const char *, std::string> cases[] = {
+        {"cpu_n=4", "[14]"},
+        {"cpu_n=10000000", "[333333283333335000000]"},
+    };
+    for (const auto &[assignment, printed] : cases) {
+        INFO(assignment);
+        const TraceData data = runScenario(
+            QStringLiteral("executor"), {QStringLiteral("io_jobs=0"), QLatin1String(assignment)});
+        CHECK(outputTexts(data).join(QLatin1Char('\n')).toStdString() == printed);
+    }
+}
+
 TEST_CASE("Stress takes 100 000 tasks", "[scenarios][stress]")
 {
     const TraceData data = runScenario(QStringLiteral("stress"),
@@ -226,14 +258,17 @@ TEST_CASE("The runner stops a run mid-way and starts the next at once", "[scenar
     ScenarioRunner::Options options;
     options.scenario = QStringLiteral("semaphore");
     options.params = ScenarioRegistry::find(options.scenario)->defaults();
+    // Ten times slower than real time: the first wave ends 10 s after the start, far beyond
+    // anything a loaded machine adds before the stop below arrives.
     options.clock = Clock::Mode::Real;
-    options.timeScale = 1.0;
+    options.timeScale = 10.0;
     QString error;
     REQUIRE(runner.start(std::make_unique<ScenarioRunner>(options), &error));
-    QTest::qWait(300);
+    // Under way: the first wave holds its permits.
+    REQUIRE(QTest::qWaitFor([&] { return waitingNow(runner.data()) >= 3; }, 20000));
     CHECK(runner.isRunning());
     runner.stop();
-    REQUIRE(finished.wait(5000));
+    REQUIRE(finished.wait(20000));
     const TraceData stopped = runner.data();
     CHECK(seconds(stopped.info.totalNs) < 1.0);
     int ended = 0;
@@ -247,9 +282,10 @@ TEST_CASE("The runner stops a run mid-way and starts the next at once", "[scenar
     options.clock = Clock::Mode::Real;
     REQUIRE(runner.start(std::make_unique<ScenarioRunner>(options), &error));
     options.clock = Clock::Mode::Virtual;
+    options.timeScale = 1.0;
     options.params.set(QStringLiteral("limit"), 10);
     REQUIRE(runner.start(std::make_unique<ScenarioRunner>(options), &error));
-    REQUIRE(finished.wait(5000));
+    REQUIRE(finished.wait(20000));
     const TraceData second = runner.data();
     CHECK(second.info.params == options.params.values());
     CHECK(seconds(second.info.totalNs) == Approx(1.0));
@@ -281,27 +317,46 @@ TEST_CASE("Starting a new run never waits for one that blocks its loop", "[scena
     ScenarioRunner::Options blocking;
     blocking.scenario = QStringLiteral("blocking_pitfall");
     blocking.params = ScenarioRegistry::find(blocking.scenario)->defaults();
-    blocking.params.set(QStringLiteral("block"), 10); // Task 3 blocks the loop 10 s from 0.5 s
+    blocking.params.set(QStringLiteral("block"), 3); // Task 3 blocks the loop 3 s from 0.5 s
     blocking.clock = Clock::Mode::Real;
     QString error;
     REQUIRE(runner.start(std::make_unique<ScenarioRunner>(blocking), &error));
-    QTest::qWait(700); // the loop is blocked now
+    const std::shared_ptr<TraceRecorder> old = runner.recorder();
+    // The loop is blocked once Task 3 runs again after its sleep.
+    REQUIRE(QTest::qWaitFor(
+        [&] {
+            const UnitRecord *t3 = unitByLabel(runner.data(), QStringLiteral("Task 3"));
+            return t3 && t3->intervals.size() >= 3
+                && t3->intervals.back().state == UnitState::Running;
+        },
+        20000));
     ScenarioRunner::Options next;
     next.scenario = QStringLiteral("sequential");
     next.params = ScenarioRegistry::find(next.scenario)->defaults();
     next.clock = Clock::Mode::Virtual;
-    QElapsedTimer took;
-    took.start();
     QSignalSpy lines(&runner, &RunController::outputLine);
     REQUIRE(runner.start(std::make_unique<ScenarioRunner>(next), &error));
-    CHECK(took.elapsed() < 2000); // far less than the 9 s the old loop is still blocked
-    REQUIRE(finished.wait(5000));
+    // start() returned while the old loop is still blocked: its blocking task has not ended.
+    CHECK(unitByLabel(traceOf(*old), QStringLiteral("Task 3"))->outcome == Outcome::None);
+    REQUIRE(finished.wait(20000));
     CHECK(runner.data().info.scenario == QStringLiteral("sequential"));
-    QTest::qWait(200);
-    CHECK(lines.size() == 6); // sequential's own six lines
-    // Lines from the replaced run stop at the switch ("Total time" is its last line).
+
+    // The old run ends on its own once its block is over ("Task 3 completed ..." is printed
+    // then); every line it posted before its main ended is delivered by processEvents().
+    REQUIRE(QTest::qWaitFor(
+        [&] {
+            const TraceData data = traceOf(*old);
+            return data.unit(data.info.mainId)->outcome != Outcome::None;
+        },
+        20000));
+    QCoreApplication::processEvents();
+    // Only sequential's own six lines: those of the replaced run stop at the switch.
+    QStringList delivered;
     for (const auto &args : lines)
-        CHECK_FALSE(args.at(1).toString().contains(QStringLiteral("Total time")));
+        delivered << args.at(1).toString();
+    CHECK(delivered.size() == 6);
+    CHECK(delivered.join(QLatin1Char('\n')).toStdString()
+          == outputTexts(runner.data()).join(QLatin1Char('\n')).toStdString());
 }
 
 TEST_CASE("The run controller owns a run's info and live edge", "[scenarios][runner]")

@@ -17,9 +17,14 @@ and for the case as a whole:
 Cases may exclude a unit's timing (the CPU-bound job: C++ and CPython differ in speed); its
 outcome is still checked, and the total is then not compared.
 Both sides run on a real clock, so a loaded machine can make a timer wake late on either side:
-a case with a failed check is run again (--retries, default 1) and the last attempt counts;
-a "note ... retried" line says so. A systematic difference fails every attempt.
-One line per check, then "N passed, M failed"; exit status 0 only if every check passed.
+a case with a failed check is run again (--retries, default 1) and the last attempt counts.
+A retry is never silent: each one prints "RETRY <case>: attempt K failed N check(s)" with every
+failed check, the last line counts the retried cases, and the exit status is 3 (ctest shows the
+test as Skipped, not Passed, and --output-on-failure is not needed to find out why: see the log).
+A case that needed a retry in the previous run too (--history, kept in the build tree) is a bug
+to fix, not to retry: it fails. A systematic difference fails every attempt.
+One line per check, then "N passed, M failed, K case(s) retried"; exit status 0 only if every
+check passed at the first attempt, 3 if some passed only on a retry, 1 if any failed.
 """
 
 import argparse
@@ -160,6 +165,9 @@ def main():
     parser.add_argument("--keep", help="keep the summaries in this directory")
     parser.add_argument("--retries", type=int, default=1,
                         help="runs again a case whose checks failed (default 1)")
+    parser.add_argument("--history",
+                        help="file naming the cases the previous run retried (read, then "
+                             "rewritten); a case retried in two runs in a row fails")
     args = parser.parse_args()
 
     cases = [c for c in CASES if not args.only or c[0] in args.only]
@@ -170,16 +178,24 @@ def main():
     else:
         tmp = tempfile.TemporaryDirectory(prefix="loopscope-faithfulness-")
         workdir = pathlib.Path(tmp.name)
+    history = pathlib.Path(args.history) if args.history else None
+    retried_before = set()
+    if history and history.exists():
+        retried_before = set(json.loads(history.read_text() or "[]"))
+
+    def case_name(scenario, sets):
+        return scenario + (f"[{','.join(sets)}]" if sets else "")
 
     def attempt(scenario, sets, untimed):
-        """Runs one case (again while it fails and retries are left): (checks, notes)."""
-        notes = []
+        """Runs one case (again while it fails and retries are left): (checks, notes, retries)."""
+        name = case_name(scenario, sets)
+        retries = []
         for n in range(args.retries + 1):
+            notes = []
             try:
                 ls, py, errors = run_case(args.loopscope, scenario, sets, args.time_scale, workdir)
             except subprocess.TimeoutExpired as e:
                 ls, py, errors = None, None, [f"timed out: {' '.join(map(str, e.cmd))}"]
-            name = scenario + (f"[{','.join(sets)}]" if sets else "")
             if errors:
                 checks = [(False, f"{name} run: {e}") for e in errors]
             else:
@@ -189,26 +205,38 @@ def main():
                     notes = [f"note {name}: only in Loopscope: {', '.join(extra)}"]
             failed_now = [line for ok, line in checks if not ok]
             if not failed_now or n == args.retries:
-                return checks, notes
-            notes.append(f"note {name}: retried after {len(failed_now)} failed check(s), "
-                         f"first: {failed_now[0]}")
-            notes = [x for x in notes if "only in Loopscope" not in x]
+                return checks, notes, retries
+            retries.append([f"RETRY {name}: attempt {n + 1} failed {len(failed_now)} check(s)"]
+                           + [f"RETRY {name}:   FAIL {line}" for line in failed_now])
 
     passed = failed = 0
+    retried = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(attempt, *case) for case in cases]
-        for future in futures:
-            checks, notes = future.result()
+        futures = [(case_name(c[0], c[1]), pool.submit(attempt, *c)) for c in cases]
+        for name, future in futures:
+            checks, notes, retries = future.result()
+            for lines in retries:
+                print("\n".join(lines), flush=True)
+            if retries:
+                retried.append(name)
+                if name in retried_before:
+                    checks.append((False, f"{name}: needed a retry in the previous run too; "
+                                          "a case that keeps needing one is a bug to fix"))
             for note in notes:
                 print(note)
             for ok, line in checks:
                 print(("PASS " if ok else "FAIL ") + line, flush=True)
                 passed += ok
                 failed += not ok
-    print(f"{passed} passed, {failed} failed")
+    summary = f"{passed} passed, {failed} failed, {len(retried)} case(s) retried"
+    print(summary + (f": {', '.join(retried)}" if retried else ""))
+    if history:
+        history.write_text(json.dumps(retried))
     if tmp:
         tmp.cleanup()
-    return 0 if failed == 0 else 1
+    if failed:
+        return 1
+    return 3 if retried else 0
 
 
 if __name__ == "__main__":

@@ -2,26 +2,46 @@
 
 #include "runtime/runtime.h"
 #include "tracebuilder.h"
+#include "watchdog.h"
+
+#include <catch2/catch.hpp>
 
 #include <QStringList>
 
 namespace Loopscope::Test {
 
-//! Runs a main coroutine to the end on a fresh loop on this thread and returns its trace.
+//! Runs main on loop (this thread) like asyncio.run, under a Watchdog that stops the loop if
+//! the test hangs, and returns the trace. The test fails if the watchdog fired or main did not
+//! end with `expected` (a main that throws is never a silent pass).
+//! info.totalNs is the loop's end: the time runMain (asyncio.run) returned, so a timer left
+//! armed or a request not aborted makes it later than main's own end (unit(mainId)->endNs).
+template<typename T>
+TraceData traceRun(EventLoop &loop, TraceRecorder &recorder, Co<T> main,
+                   Outcome expected = Outcome::Completed)
+{
+    Watchdog watchdog([&loop] { loop.requestStop(); });
+    const auto task = runMain(loop, std::move(main));
+    const qint64 loopEndNs = loop.nowNs();
+    if (watchdog.fired())
+        FAIL(watchdog.message().toStdString());
+    INFO("main ended " << outcomeName(task.outcome()) << " "
+                       << errorText(task.error()).toStdString());
+    REQUIRE(task.outcome() == expected);
+    TraceBuilder builder(&recorder);
+    builder.update();
+    TraceData data = builder.take();
+    data.info.totalNs = loopEndNs;
+    return data;
+}
+
+//! traceRun on a fresh loop with this clock.
 template<typename MakeMain>
 TraceData runTraced(MakeMain makeMain, Clock::Mode mode = Clock::Mode::Virtual,
-                    double timeScale = 1.0)
+                    double timeScale = 1.0, Outcome expected = Outcome::Completed)
 {
     TraceRecorder recorder;
-    {
-        EventLoop loop(mode, timeScale, &recorder);
-        auto main = runMain(loop, makeMain());
-        TraceBuilder builder(&recorder);
-        builder.update();
-        TraceData data = builder.take();
-        data.info.totalNs = data.unit(main.unit())->endNs;
-        return data;
-    }
+    EventLoop loop(mode, timeScale, &recorder);
+    return traceRun(loop, recorder, makeMain(), expected);
 }
 
 //! The unit with this label (first one), or null.

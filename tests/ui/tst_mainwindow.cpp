@@ -10,6 +10,7 @@
 #include "timelinegeometry.h"
 #include "timelineview.h"
 #include "tracejsonreader.h"
+#include "eventloopchecker.h"
 
 #include <QFile>
 #include <QAbstractSpinBox>
@@ -25,7 +26,10 @@
 #include <QTreeWidget>
 #include <QXmlStreamReader>
 
+#include <thread>
+
 using namespace Loopscope;
+using Loopscope::Test::EventLoopChecker;
 
 namespace {
 
@@ -125,13 +129,22 @@ TEST_CASE("MainWindow: moving a slider re-runs with the new value", "[mainwindow
 
     QSlider *slider = f.window.parameterPanel()->slider(QStringLiteral("limit"));
     REQUIRE(slider);
+    QSignalSpy edited(f.window.parameterPanel(), &ParameterPanel::paramsEdited);
+    QSignalSpy started(f.window.runController(), &RunController::started);
+    // A drag: several steps in a row, the events of each handled before the next one.
     // limit takes 1..50: position 4 is 5.
-    slider->setValue(4);
+    for (int position : {7, 1, 2, 4}) {
+        slider->setValue(position);
+        QCoreApplication::processEvents();
+    }
     REQUIRE(f.waitFinished(finished, 2));
     REQUIRE(f.param(QStringLiteral("limit")) == 5);
     // 10 requests through Semaphore(5): two waves.
     REQUIRE(f.window.traceData()->info.totalNs == 2'000'000'000);
-    REQUIRE(finished.count() == 2); // debounced: one re-run, not one per step
+    // Debounced: one edit and one re-run for the whole drag, not one per step.
+    REQUIRE(edited.count() == 1);
+    REQUIRE(started.count() == 1);
+    REQUIRE(finished.count() == 2);
 }
 
 TEST_CASE("MainWindow: Stop mid-run leaves every task ended", "[mainwindow]")
@@ -162,6 +175,48 @@ TEST_CASE("MainWindow: Stop mid-run leaves every task ended", "[mainwindow]")
         REQUIRE(u.endNs >= 0);
     }
     REQUIRE_FALSE(f.window.timelineView()->isLive());
+}
+
+TEST_CASE("EventLoopChecker sees a blocked thread", "[mainwindow][checker]")
+{
+    EventLoopChecker checker;
+    checker.start();
+    REQUIRE(QTest::qWaitFor([&] { return checker.ticks() >= 3; }, RunTimeoutMs));
+    CHECK(checker.longestStallMs() < 100);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150)); // the thread blocked
+    REQUIRE(QTest::qWaitFor([&] { return checker.ticks() >= 5; }, RunTimeoutMs));
+    checker.stop();
+    CHECK(checker.longestStallMs() >= 135);
+}
+
+TEST_CASE("MainWindow: the window thread is never blocked for 100 ms during a live run",
+          "[mainwindow][checker]")
+{
+    struct Live {
+        const char *scenario;
+        ScenarioParams params;
+    };
+    // The blocking pitfall blocks its own loop on purpose (1 s of real time here); stress
+    // streams a few thousand tasks to the live timeline.
+    const Live runs[] = {
+        {"blocking_pitfall", ScenarioParams({{QStringLiteral("block"), 5.0}})},
+        {"stress", ScenarioParams({{QStringLiteral("tasks"), 3000.0}})},
+    };
+    for (const Live &live : runs) {
+        INFO(live.scenario);
+        WindowFixture f(Clock::Mode::Real);
+        f.window.setTimeScale(0.2);
+        QSignalSpy finished(&f.window, &MainWindow::runFinished);
+        REQUIRE(f.window.selectScenario(QLatin1String(live.scenario), false));
+        f.window.setParams(live.params);
+        EventLoopChecker checker;
+        checker.start();
+        REQUIRE(f.window.run());
+        REQUIRE(f.waitFinished(finished));
+        checker.stop();
+        CHECK(checker.ticks() > 10);
+        CHECK(checker.longestStallMs() < 100);
+    }
 }
 
 TEST_CASE("MainWindow: export writes valid files and opens a saved trace", "[mainwindow]")

@@ -203,10 +203,38 @@ TEST_CASE("TimelinePainter folds tiny intervals into a bounded draw list", "[tim
         REQUIRE(visibleRows > 10);
         REQUIRE(visibleRows <= 1080 / style.rowHeight + 2);
         REQUIRE(list.bars.size() <= std::size_t(visibleRows * 4));
+        // Only the visible rows were looked at, and every interval of theirs is in some bar.
+        qint64 visibleIntervals = 0;
+        for (int r = list.firstRow; r <= list.lastRow; ++r) {
+            const TimelineRow &row = layout.row(r);
+            if (row.kind == TimelineRow::Kind::Unit)
+                visibleIntervals += qint64(data.unit(row.unitId)->intervals.size());
+        }
+        REQUIRE(visibleIntervals > 0);
+        REQUIRE(list.visitedIntervals <= visibleIntervals + 4);
+        qint64 covered = 0;
+        for (const auto &b : list.bars) {
+            REQUIRE(b.row >= list.firstRow);
+            REQUIRE(b.row <= list.lastRow);
+            if (b.role == TimelineDrawList::Role::State)
+                covered += b.count;
+        }
+        REQUIRE(covered == visibleIntervals);
 
+        // And the picture shows them: a visible task waits at the middle of its wait.
         QImage image(geo.target.size(), QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::magenta);
         QPainter p(&image);
         TimelinePainter::paint(p, data, layout, vp, style, geo, {});
+        p.end();
+        const int middle = (list.firstRow + list.lastRow) / 2;
+        const TimelineRow &row = layout.row(middle);
+        REQUIRE(row.kind == TimelineRow::Kind::Unit);
+        const StateInterval &wait = data.unit(row.unitId)->intervals[2];
+        REQUIRE(wait.state == UnitState::Waiting);
+        const int y = int(geo.rowTop(row, vp.scrollY())) + row.height / 2;
+        const int x = int(vp.mapTimeToX((wait.startNs + wait.endNs) / 2));
+        REQUIRE(image.pixelColor(x, y) == style.stateColor(UnitState::Waiting));
     }
 }
 
