@@ -36,7 +36,7 @@ constexpr OptionDef Definitions[] = {
     {"dpr", "D", "run, render: device pixel ratio, 1 to 3 (default 1).", ForRun | ForRender},
     {"quiet", nullptr, "run: print only the result line.", ForRun},
     {"scenario", "ID", "window: open at this scenario.", ForGui},
-    {"run", nullptr, "window: run the scenario at once.", ForGui},
+    {"run", nullptr, "window: run the scenario at once (it always does; kept for scripts).", ForGui},
     {"screenshot", "FILE", "window: save the window as a PNG when the run ends, then quit.",
      ForGui},
 };
@@ -278,8 +278,6 @@ void readGui(const QCommandLineParser &parser, QStringList arguments, LaunchOpti
                                .arg(o.traceFile)};
     }
     readScenarioOptions(parser, o);
-    if (o.run && o.scenario.isEmpty() && o.traceFile.isEmpty())
-        throw BadInput{QStringLiteral("--run and --screenshot need --scenario (or a trace file)")};
 }
 
 LaunchOptions read(const QStringList &arguments)

@@ -48,7 +48,7 @@ struct LaunchOptions
     QString traceFile;         //!< render's TRACE.json, or the trace the window opens
     Outputs outputs;           //!< run and render
     bool quiet = false;        //!< run: print only the result line
-    bool run = false;          //!< the window runs the scenario at once (implied by screenshot)
+    bool run = false;          //!< --run given (the window always runs its scenario at once)
     QString screenshot;        //!< the window is grabbed to this PNG when the run ends
     bool displayGiven = false; //!< Qt's -platform or -display option was given
 

@@ -146,7 +146,10 @@ static QString readResource(const QString &path)
 
 QString Scenario::cppSource() const
 {
-    return readResource(QStringLiteral(":/code/cpp/%1.cpp").arg(id));
+    // One file per scenario, named as the id without underscores (async_generator ->
+    // asyncgenerator.cpp).
+    const QString file = QString(id).remove(QLatin1Char('_'));
+    return readResource(QStringLiteral(":/code/cpp/%1.cpp").arg(file));
 }
 
 QString Scenario::pythonSource() const

@@ -120,7 +120,6 @@ TEST_CASE("LaunchOptions: bad input is one line naming the problem", "[launchopt
         {words("--scenario nope"), "unknown scenario 'nope'"},
         {words("--scenario semaphore --set limit=999"), "limit=999 is out of range"},
         {words("--set limit=3"), "--set needs --scenario"},
-        {words("--run"), "--run and --screenshot need --scenario"},
         {words("--scenario"), "Missing value after '--scenario'."},
         {words("--scenario semaphore --screenshot /nonexistent/dir/x.png"),
          "cannot write /nonexistent/dir/x.png"},

@@ -386,3 +386,14 @@ TEST_CASE("The run controller owns a run's info and live edge", "[scenarios][run
     CHECK(data.info.params == std::vector<std::pair<QString, double>>{
                                   {QStringLiteral("duration"), 10}, {QStringLiteral("timeout"), 1.5}});
 }
+
+TEST_CASE("Every scenario shows its C++ and its Python equivalent", "[scenarios]")
+{
+    for (const Scenario &scenario : ScenarioRegistry::all()) {
+        INFO(scenario.id.toStdString());
+        const QString cpp = scenario.cppSource();
+        const QString python = scenario.pythonSource();
+        CHECK(cpp.contains(QStringLiteral("namespace Loopscope")));
+        CHECK(python.contains(QStringLiteral("asyncio")));
+    }
+}

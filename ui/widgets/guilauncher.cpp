@@ -98,11 +98,10 @@ int launchGui(int argc, char **argv, const LaunchOptions &options)
             printError(error);
             return 2;
         }
-    } else if (options.run) {
-        if (!window.run()) {
-            printError(QStringLiteral("cannot run %1").arg(options.scenario));
-            return 2;
-        }
+    } else if (!window.run()) {
+        // Never a blank window: the chosen, remembered or first scenario runs at once.
+        printError(QStringLiteral("cannot run %1").arg(window.currentScenario()));
+        return 2;
     }
     const int code = app.exec();
     return exitCode != 0 ? exitCode : code;
