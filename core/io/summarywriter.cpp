@@ -149,6 +149,10 @@ QByteArray SummaryWriter::toJson(const TraceData &data)
         writeSeconds(w, line.timeNs);
         w.key(QLatin1String("text"));
         w.value(line.text);
+        if (line.stream == OutputStream::Stderr) {
+            w.key(QLatin1String("stream"));
+            w.value(QLatin1String("stderr"));
+        }
         w.endObject();
     }
     w.endArray();

@@ -358,6 +358,8 @@ bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
             if (!text.isString())
                 return failEvent(QStringLiteral("args.text is not a string"));
             line.text = text.toString();
+            if (args.value(QLatin1String("stream")).toString() == QLatin1String("stderr"))
+                line.stream = OutputStream::Stderr;
             m_data.output.push_back(std::move(line));
         } else if (ph == QLatin1String("i") && cat == QLatin1String("deadline")) {
             DeadlineMarker d;

@@ -317,6 +317,10 @@ QByteArray TraceJsonWriter::toJson(const TraceData &data)
         writeInstant(w, QLatin1String("output"), line.text, outputTid, line.timeNs);
         w.key(QLatin1String("text"));
         w.value(line.text);
+        if (line.stream == OutputStream::Stderr) {
+            w.key(QLatin1String("stream"));
+            w.value(QLatin1String("stderr"));
+        }
         w.endObject();
         w.endObject();
     }

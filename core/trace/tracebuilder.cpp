@@ -131,7 +131,8 @@ void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecor
             break;
         }
         case EventType::Output:
-            m_data.output.push_back({e.timeNs, strings.string(e.a)});
+            m_data.output.push_back(
+                {e.timeNs, strings.string(e.a), e.code ? OutputStream::Stderr : OutputStream::Stdout});
             last = std::max(last, e.timeNs);
             break;
         case EventType::Deadline:

@@ -61,6 +61,7 @@ struct FlowLink {
 struct OutputLine {
     qint64 timeNs = 0;
     QString text;
+    OutputStream stream = OutputStream::Stdout;
 };
 
 //! A timeout deadline cutting a unit's lane.

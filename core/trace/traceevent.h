@@ -34,6 +34,9 @@ enum class Outcome : quint8 {
     NeverAwaited,
 };
 
+//! Where a printed line went (a traced program's stderr lines are kept apart).
+enum class OutputStream : quint8 { Stdout, Stderr };
+
 //! What an event says. Each type has one TraceWriter call of the name given, which documents and
 //! packs its fields; TraceBuilder::apply unpacks them.
 enum class EventType : quint8 {

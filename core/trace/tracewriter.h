@@ -62,8 +62,11 @@ public:
     {
         write({0, name, EventType::Counter, 0, 0, quint32(qint32(value)), 0});
     }
-    //! Output: the scenario printed the line text.
-    void output(quint32 text) const { write({0, 0, EventType::Output, 0, 0, text, 0}); }
+    //! Output: the run printed the line text on stream (a traced program's stderr too).
+    void output(quint32 text, OutputStream stream = OutputStream::Stdout) const
+    {
+        write({0, 0, EventType::Output, quint8(stream), 0, text, 0});
+    }
     //! Deadline: a timeout will cut unit at this writer's time (in the future of the run).
     void deadline(quint32 unit) const { write({0, unit, EventType::Deadline, 0, 0, 0, 0}); }
     //! LoopLag: a loop turn started lagNs late (kept in whole microseconds, up to 71 minutes).

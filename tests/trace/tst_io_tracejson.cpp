@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "iotestdata.h"
+#include "summarywriter.h"
+#include "tracejsonreader.h"
 #include "tracejsonwriter.h"
 
 #include <QHash>
@@ -227,4 +229,24 @@ TEST_CASE("Trace JSON without a main unit puts output on a tid of its own", "[io
     }
     CHECK(named);
     CHECK(line);
+}
+
+TEST_CASE("A line printed on stderr keeps its stream in the trace and the summary",
+          "[io][tracejson]")
+{
+    TraceData data;
+    data.output.push_back({5, QStringLiteral("to stdout")});
+    data.output.push_back({6, QStringLiteral("to stderr"), OutputStream::Stderr});
+    data.recomputeLastEventNs();
+    QString error;
+    const auto back = TraceJsonReader::fromJson(TraceJsonWriter::toJson(data), &error);
+    REQUIRE(back);
+    REQUIRE(back->output.size() == 2);
+    CHECK(back->output[0].stream == OutputStream::Stdout);
+    CHECK(back->output[1].stream == OutputStream::Stderr);
+    const QJsonObject summary = QJsonDocument::fromJson(SummaryWriter::toJson(data)).object();
+    const QJsonArray lines = summary.value(QLatin1String("output")).toArray();
+    REQUIRE(lines.size() == 2);
+    CHECK_FALSE(lines[0].toObject().contains(QLatin1String("stream")));
+    CHECK(lines[1].toObject().value(QLatin1String("stream")).toString() == QLatin1String("stderr"));
 }

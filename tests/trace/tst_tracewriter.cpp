@@ -171,6 +171,11 @@ TEST_CASE("Each TraceWriter call comes back as the TraceData it means", "[trace]
         REQUIRE(data.output.size() == 1);
         CHECK(data.output[0].timeNs == T);
         CHECK(data.output[0].text == QStringLiteral("API-1 done"));
+        CHECK(data.output[0].stream == OutputStream::Stdout);
+        at(T + 1).output(recorder.intern(QStringLiteral("oops")), OutputStream::Stderr);
+        REQUIRE(builder.update());
+        REQUIRE(data.output.size() == 2);
+        CHECK(data.output[1].stream == OutputStream::Stderr);
     }
 
     SECTION("deadline: the unit it cuts and when")
