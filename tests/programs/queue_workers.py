@@ -2,7 +2,7 @@
 # cancelled once the queue is joined. Worker k takes jobs in FIFO order.
 import asyncio
 
-JOBS = [0.05, 0.15, 0.25, 0.1, 0.2, 0.12]
+JOBS = [0.05, 0.15, 0.25, 0.11, 0.2, 0.12]  # no two workers wake at the same instant
 
 
 async def worker(name, queue):

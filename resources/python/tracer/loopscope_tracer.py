@@ -92,13 +92,22 @@ def _flusher():
 
 # --- labels ------------------------------------------------------------------------------------
 
+_OBJECT_REPR = None
+
+
 def _short_repr(value):
     try:
         text = repr(value)
     except Exception:
         text = "<%s>" % type(value).__name__
-    if text.startswith("<") and getattr(value, "__name__", None):
-        text = value.__name__  # a function or a class: its name, not its address
+    if text.startswith("<"):
+        name = getattr(value, "__name__", None)
+        if isinstance(name, str):
+            text = name  # a function or a class: its name, not its address
+        else:
+            m = _OBJECT_REPR.match(text)
+            if m:
+                text = "<%s%s>" % (m.group(1).rpartition(".")[2], m.group(2))
     if len(text) > 40:
         text = text[:37] + "..."
     return text
@@ -396,8 +405,13 @@ def _handle_run(self):
     _cur = u
     try:
         _orig_handle_run(self)
-    finally:
+    except BaseException:
+        # SystemExit / KeyboardInterrupt out of a step: the task ended with it.
         _cur = prev
+        if u.task.done():
+            _finish_task(u, _now())
+        raise
+    _cur = prev
     t = _now()
     task = u.task
     if task.done():
@@ -628,6 +642,8 @@ def _run_in_executor(self, executor, func, *args):
         _ev(("F", _now(), uid, "completed", ""))
         return result
 
+    if _VIRTUAL:
+        _virtual_run(True)  # from now on, not from the next turn: the job's time is real
     fut = _orig_run_in_executor(self, executor, job, *args)
     _inflight += 1
 
@@ -1161,6 +1177,9 @@ def _main():
         if sep and name.strip():
             settings[name.strip()] = value.strip()
 
+    global _OBJECT_REPR
+    import re
+    _OBJECT_REPR = re.compile(r"<([\w.]+) object at 0x[0-9a-fA-F]+(.*)>$", re.S)
     _wlock = _thread.allocate_lock()
     _real_sleep = time.sleep
     _real_ns = time.monotonic_ns
