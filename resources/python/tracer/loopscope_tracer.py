@@ -25,7 +25,7 @@ import os
 import sys
 
 TRACER_VERSION = 1
-_OUR_FILE = os.path.abspath(__file__)
+_OUR_FILE = sys._getframe().f_code.co_filename  # as our frames name it, however we were started
 
 # --- the channel -------------------------------------------------------------------------------
 # Hooks only append tuples to _buf (GIL-atomic); a background thread formats and writes them,
@@ -77,11 +77,16 @@ def _flush():
             return
         items = _buf[:n]
         del _buf[:n]
-        data = "".join(["\t".join(map(str, e)) + "\n" for e in items]).encode("utf-8", "replace")
+        f = _FORMATS
+        data = "".join([f[len(e)] % (e if type(e) is tuple else tuple(e))
+                        for e in items]).encode("utf-8", "replace")
         try:
             _write(data)
         except OSError:
             _disable()
+
+
+_FORMATS = {n: "\t".join(["%s"] * n) + "\n" for n in range(1, 8)}
 
 
 def _flusher():
@@ -96,6 +101,9 @@ _OBJECT_REPR = None
 
 
 def _short_repr(value):
+    kind = type(value)
+    if kind is int or kind is float or kind is bool:
+        return repr(value)
     try:
         text = repr(value)
     except Exception:
@@ -120,30 +128,40 @@ def _call_label(name, args, kwargs=None):
     return _esc("%s(%s)" % (name, ", ".join(parts)))
 
 
+_layouts = {}        # code -> (name, argument names shown, *args name, **kwargs name)
+
+
+def _layout(code):
+    positional = code.co_argcount + code.co_kwonlyargcount
+    names = list(code.co_varnames[:positional])
+    if names and names[0] in ("self", "cls"):
+        names.pop(0)
+    k = positional
+    star = starstar = None
+    if code.co_flags & 0x04:
+        star = code.co_varnames[k]
+        k += 1
+    if code.co_flags & 0x08:
+        starstar = code.co_varnames[k]
+    layout = _layouts[code] = (code.co_name, names, star, starstar)
+    return layout
+
+
 def _frame_label(code, frame):
     """func(args) from a coroutine frame that has not run yet (its locals are the arguments)."""
+    name, names, star, starstar = _layouts.get(code) or _layout(code)
     if frame is None:
-        return _esc(code.co_name + "()")
-    positional = code.co_argcount + code.co_kwonlyargcount
-    names = code.co_varnames[:positional]
+        return _esc(name + "()")
     try:
         local = frame.f_locals
     except Exception:
         local = {}
-    args = []
-    for i, n in enumerate(names):
-        if i == 0 and n in ("self", "cls"):
-            continue
-        if n in local:
-            args.append(local[n])
-    kwargs = None
-    k = positional
-    if code.co_flags & 0x04:  # *args
-        args.extend(local.get(code.co_varnames[k], ()))
-        k += 1
-    if code.co_flags & 0x08:  # **kwargs
-        kwargs = local.get(code.co_varnames[k])
-    return _call_label(code.co_name, args, kwargs)
+    parts = [_short_repr(local[n]) for n in names if n in local]
+    if star is not None:
+        parts += [_short_repr(a) for a in local.get(star, ())]
+    if starstar is not None:
+        parts += ["%s=%s" % (k, _short_repr(v)) for k, v in local.get(starstar, {}).items()]
+    return _esc("%s(%s)" % (name, ", ".join(parts)))
 
 
 def _coro_label(coro):
@@ -404,7 +422,9 @@ def _handle_run(self):
     prev = _cur
     _cur = u
     try:
-        _orig_handle_run(self)
+        # Handle._run without its frame: a task step never raises but SystemExit and
+        # KeyboardInterrupt, which Handle._run lets through too.
+        self._context.run(self._callback, *self._args)
     except BaseException:
         # SystemExit / KeyboardInterrupt out of a step: the task ended with it.
         _cur = prev
@@ -710,14 +730,18 @@ def _sem_init(self, value=1):
     self._loopscope_initial = value
 
 
-async def _sem_acquire(self):
+async def _acquire(self, acquire, sample):
     leaf = _current_leaf()
     if leaf is not None and self.locked():
-        result = await _queued(leaf, _orig_sem_acquire(self))
+        result = await _queued(leaf, acquire(self))
     else:
-        result = await _orig_sem_acquire(self)
-    _sample_semaphore(self)
+        result = await acquire(self)
+    sample(self)
     return result
+
+
+def _sem_acquire(self):
+    return _acquire(self, _orig_sem_acquire, _sample_semaphore)
 
 
 def _sem_release(self):
@@ -725,14 +749,8 @@ def _sem_release(self):
     _sample_semaphore(self)
 
 
-async def _lock_acquire(self):
-    leaf = _current_leaf()
-    if leaf is not None and self.locked():
-        result = await _queued(leaf, _orig_lock_acquire(self))
-    else:
-        result = await _orig_lock_acquire(self)
-    _sample_lock(self)
-    return result
+def _lock_acquire(self):
+    return _acquire(self, _orig_lock_acquire, _sample_lock)
 
 
 def _lock_release(self):
