@@ -364,8 +364,9 @@ def check_blocking(c):
         longest = max((b - a for a, b in job2.intervals("running")), default=0) / 1e9
         c.near("job 2 holds the loop 0.2 s", longest, 0.2)
     if job3:
-        ready = job3.intervals("ready")
-        c.check("job 3 ready while blocked", len(ready) == 1, repr(ready))
+        # The longest: a loaded machine may add a short one of its own.
+        ready = sorted(job3.intervals("ready"), key=lambda r: r[0] - r[1])
+        c.check("job 3 ready while blocked", ready, repr(ready))
         if ready:
             c.near("job 3 ready from", c.tr.s(ready[0][0]), 0.05)
             c.near("job 3 ready until", c.tr.s(ready[0][1]), 0.25)
