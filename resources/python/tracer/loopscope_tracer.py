@@ -1,0 +1,1279 @@
+"""Loopscope's tracer: runs a Python program the way `python3 PROGRAM.py ARGS...` would and
+streams what its asyncio event loops do to the Loopscope process that started it.
+
+    python3 loopscope_tracer.py PROGRAM.py [ARGS...]
+
+Environment (set by Loopscope; removed before the program runs, so it never sees them):
+  LOOPSCOPE_TRACE_FD=<n>       inherited fd open for writing: the events go there. Unset, or
+                               the reader gone: the program runs untraced, silently.
+  LOOPSCOPE_CLOCK=real|virtual virtual: loop time jumps to the next timer when nothing is ready
+                               and no I/O or executor work is pending.
+  LOOPSCOPE_TASKS_ONLY=1       no inline coroutine units (no sys.setprofile: the cheapest mode).
+  LOOPSCOPE_INTERNALS=1        also asyncio's own tasks.
+  LOOPSCOPE_SET=N=V;N=V        run with these values of the marked constants
+                               (`LIMIT = 3  # loopscope: 1..20`); the file is never written.
+
+Events: one per line, UTF-8, fields separated by TAB; times are CLOCK_MONOTONIC ns (virtual:
+monotonic plus the time skipped so far); text fields escape \\ \t \n \r.
+  H version python pid | P name value min max unit | X t loop | C t id kind parent label |
+  S t id state lane | F t id outcome error | L t from to | N t name value | G t lag |
+  R t id label | D t id deadline | E t exit_status
+A unit is pending from its C until its first S. Standard library only, CPython 3.11+.
+"""
+
+import os
+import sys
+
+TRACER_VERSION = 1
+_OUR_FILE = sys._getframe().f_code.co_filename  # as our frames name it, however we were started
+
+# --- the channel -------------------------------------------------------------------------------
+# Hooks only append tuples to _buf (GIL-atomic); a background thread formats and writes them,
+# so the per-step cost stays a tuple and an append.
+
+_buf = []
+_ev = _buf.append
+_fd = -1
+_broken = False
+_stopped = False
+
+
+def _noop(_event):
+    pass
+
+
+def _esc(text):
+    text = str(text)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                .replace("\r", "\\r"))
+    return text
+
+
+def _disable():
+    global _ev, _fd, _broken
+    _broken = True
+    _ev = _noop
+    del _buf[:]
+    if _fd >= 0:
+        try:
+            os.close(_fd)
+        except OSError:
+            pass
+    _fd = -1
+
+
+def _write(data):
+    view = memoryview(data)
+    while view:
+        n = os.write(_fd, view)
+        view = view[n:]
+
+
+def _flush():
+    with _wlock:
+        n = len(_buf)
+        if not n or _fd < 0:
+            return
+        items = _buf[:n]
+        del _buf[:n]
+        f = _FORMATS
+        data = "".join([f[len(e)] % (e if type(e) is tuple else tuple(e))
+                        for e in items]).encode("utf-8", "replace")
+        try:
+            _write(data)
+        except OSError:
+            _disable()
+
+
+_FORMATS = {n: "\t".join(["%s"] * n) + "\n" for n in range(1, 8)}
+
+
+def _flusher():
+    while not _stopped and not _broken:
+        _real_sleep(0.02)
+        _flush()
+
+
+# --- labels ------------------------------------------------------------------------------------
+
+_OBJECT_REPR = None
+
+
+def _short_repr(value):
+    kind = type(value)
+    if kind is int or kind is float or kind is bool:
+        return repr(value)
+    try:
+        text = repr(value)
+    except Exception:
+        text = "<%s>" % type(value).__name__
+    if text.startswith("<"):
+        name = getattr(value, "__name__", None)
+        if isinstance(name, str):
+            text = name  # a function or a class: its name, not its address
+        else:
+            m = _OBJECT_REPR.match(text)
+            if m:
+                text = "<%s%s>" % (m.group(1).rpartition(".")[2], m.group(2))
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return text
+
+
+def _call_label(name, args, kwargs=None):
+    parts = [_short_repr(a) for a in args]
+    if kwargs:
+        parts += ["%s=%s" % (k, _short_repr(v)) for k, v in kwargs.items()]
+    return _esc("%s(%s)" % (name, ", ".join(parts)))
+
+
+_layouts = {}        # code -> (name, argument names shown, *args name, **kwargs name)
+
+
+def _layout(code):
+    positional = code.co_argcount + code.co_kwonlyargcount
+    names = list(code.co_varnames[:positional])
+    if names and names[0] in ("self", "cls"):
+        names.pop(0)
+    k = positional
+    star = starstar = None
+    if code.co_flags & 0x04:
+        star = code.co_varnames[k]
+        k += 1
+    if code.co_flags & 0x08:
+        starstar = code.co_varnames[k]
+    layout = _layouts[code] = (code.co_name, names, star, starstar)
+    return layout
+
+
+def _frame_label(code, frame):
+    """func(args) from a coroutine frame that has not run yet (its locals are the arguments)."""
+    name, names, star, starstar = _layouts.get(code) or _layout(code)
+    if frame is None:
+        return _esc(name + "()")
+    try:
+        local = frame.f_locals
+    except Exception:
+        local = {}
+    parts = [_short_repr(local[n]) for n in names if n in local]
+    if star is not None:
+        parts += [_short_repr(a) for a in local.get(star, ())]
+    if starstar is not None:
+        parts += ["%s=%s" % (k, _short_repr(v)) for k, v in local.get(starstar, {}).items()]
+    return _esc("%s(%s)" % (name, ", ".join(parts)))
+
+
+def _coro_label(coro):
+    code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
+    if code is None:
+        return _esc(getattr(coro, "__qualname__", type(coro).__name__) + "()")
+    return _frame_label(code, getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None))
+
+
+def _func_label(func, args, kwargs=None):
+    import contextvars
+    import functools
+    while isinstance(func, functools.partial):
+        inner = func.func
+        if (getattr(inner, "__name__", "") == "run"
+                and isinstance(getattr(inner, "__self__", None), contextvars.Context)
+                and func.args):
+            # to_thread: partial(context.run, func, *args, **kwargs)
+            args = tuple(func.args[1:]) + tuple(args)
+            kwargs = {**func.keywords, **(kwargs or {})}
+            func = func.args[0]
+            continue
+        args = tuple(func.args) + tuple(args)
+        kwargs = {**func.keywords, **(kwargs or {})}
+        func = inner
+    name = getattr(func, "__name__", None) or type(func).__name__
+    return _call_label(name, args, kwargs)
+
+
+def _error_text(exc):
+    if exc is None:
+        return ""
+    msg = str(exc)
+    return _esc("%s: %s" % (type(exc).__name__, msg) if msg else type(exc).__name__)
+
+
+# --- units -------------------------------------------------------------------------------------
+
+class _Unit:
+    __slots__ = ("id", "task", "name", "cev", "ready", "queued", "stack", "root", "deadline",
+                 "expired", "cut", "awaiting", "owner", "pending", "frame")
+
+    def __init__(self, uid, task=None):
+        self.id = uid
+        self.task = task
+        self.name = None
+        self.cev = None
+        self.ready = 0
+        self.queued = False
+        self.stack = []
+        self.root = None
+        self.deadline = None
+        self.expired = 0
+        self.cut = False
+        self.awaiting = None
+        self.owner = None
+        self.pending = None
+        self.frame = None
+
+
+_next_id = 0
+_tunits = {}        # Task -> its unit (until it finishes)
+_frame_units = {}   # coroutine frame -> unit (task roots and inline coroutines)
+_cur = None         # the task unit whose step runs now on the loop thread
+_origin = None      # while a timer callback runs: its due time (ready time of what it wakes)
+_main_unit = None
+_inflight = 0       # executor jobs not yet delivered to their loop
+
+
+def _new_id():
+    global _next_id
+    _next_id += 1
+    return _next_id
+
+
+def _leaf(tu):
+    return tu.stack[-1] if tu.stack else tu
+
+
+def _emit_created(u):
+    if u.cev is not None:
+        _ev(u.cev)
+        u.cev = None
+
+
+# --- tasks -------------------------------------------------------------------------------------
+
+def _task_factory(loop, coro, context=None):
+    user = getattr(loop, "_loopscope_user_factory", None)
+    if user is None:
+        task = _Task(coro, loop=loop, context=context)
+        if task._source_traceback:
+            del task._source_traceback[-1]
+    elif context is None:
+        task = user(loop, coro)
+    else:
+        task = user(loop, coro, context=context)
+    try:
+        _track_task(loop, task, coro)
+    except Exception:
+        pass
+    return task
+
+
+def _is_main_creation(loop):
+    if _cur is not None:
+        return False
+    current = getattr(loop, "_loopscope_main", None)
+    if current is not None and not current.task.done():
+        return False
+    f = sys._getframe(3)
+    for _ in range(5):
+        if f is None:
+            return False
+        if f.f_code in _MAIN_CODES:
+            return True
+        f = f.f_back
+    return False
+
+
+def _track_task(loop, task, coro):
+    global _main_unit
+    code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
+    internal = code is not None and code.co_filename in _INTERNAL_FILES
+    if internal and not _INTERNALS:
+        return
+    t = _now()
+    u = _Unit(_new_id(), task)
+    u.name = task.get_name()
+    if not internal and _is_main_creation(loop):
+        kind, parent = "main", 0
+        loop._loopscope_main = u
+        _main_unit = u
+    else:
+        kind = "task"
+        parent = _cur.id if _cur is not None else (_main_unit.id if _main_unit else 0)
+    u.cev = ["C", t, u.id, kind, parent, _coro_label(coro)]
+    _tunits[task] = u
+    if _INLINE and code is not None:
+        frame = getattr(coro, "cr_frame", None)
+        if frame is not None:
+            u.root = frame
+            _frame_units[frame] = u
+    if not isinstance(loop, _BaseEventLoop):
+        # A loop of its own (uvloop): no step hooks, only creation and the outcome.
+        _emit_created(u)
+        task.add_done_callback(_foreign_done)
+
+
+def _foreign_done(task):
+    u = _tunits.get(task)
+    if u is not None:
+        _finish_task(u, _now())
+
+
+def _set_task_name(task, name):
+    _orig_set_task_name(task, name)
+    u = _tunits.get(task)
+    if u is None:
+        return
+    if name is None:
+        return
+    if u.cev is not None:
+        # create_task(name=...) names the task just after the factory made it: one C, no R.
+        u.cev[5] = _esc(name)
+        u.name = task.get_name()
+        _emit_created(u)
+    else:
+        _check_rename(u, _now())
+
+
+def _check_rename(u, t):
+    name = u.task.get_name()
+    if name is not u.name and name != u.name:
+        u.name = name
+        _ev(("R", t, u.id, _esc(name)))
+
+
+def _outcome(u, task, t):
+    if task.cancelled():
+        return ("timed_out" if _is_cut(u, t) else "cancelled"), ""
+    exc = task._exception  # not task.exception(): that would silence "never retrieved"
+    if exc is not None:
+        return "failed", _error_text(exc)
+    return "completed", ""
+
+
+def _is_cut(u, t):
+    depth = 0
+    while u is not None and depth < 50:
+        if u.cut or (u.deadline is not None and t >= u.deadline - 1_000_000):
+            return True
+        u = u.owner
+        depth += 1
+    return False
+
+
+def _finish_task(u, t):
+    task = u.task
+    _emit_created(u)
+    outcome, error = _outcome(u, task, t)
+    _resolve_pending(u, t)
+    while u.stack:
+        inner = u.stack.pop()
+        _frame_units.pop(inner.frame, None)
+        _ev(("F", t, inner.id, outcome, error))
+    _check_rename(u, t)
+    _ev(("F", t, u.id, outcome, error))
+    _tunits.pop(task, None)
+    if u.root is not None:
+        _frame_units.pop(u.root, None)
+        u.root = None
+    u.awaiting = None
+
+
+def _link(tu, t):
+    fw = tu.task._fut_waiter
+    if fw is tu.awaiting:
+        return
+    tu.awaiting = fw
+    if fw is None:
+        return
+    src = _leaf(tu).id
+    child = _tunits.get(fw)
+    if child is not None:
+        _emit_created(child)
+        _ev(("L", t, src, child.id))
+        return
+    for c in getattr(fw, "_children", None) or ():
+        child = _tunits.get(c)
+        if child is not None:
+            _emit_created(child)
+            _ev(("L", t, src, child.id))
+
+
+def _handle_run(self):
+    global _cur, _origin
+    u = _tunits.get(getattr(self._callback, "__self__", None))
+    if u is None:
+        if type(self) is _TimerHandle:
+            # A timer that fires late (blocked loop): what it wakes was ready when it was due.
+            due = int(self._when * 1e9)
+            _origin = due if _now() - due > 5_000_000 else None
+            try:
+                return _orig_handle_run(self)
+            finally:
+                _origin = None
+        return _orig_handle_run(self)
+    t = _now()
+    if u.cev is not None:
+        _emit_created(u)
+    leaf = u.stack[-1] if u.stack else u
+    r = u.ready
+    if r and t - r > 1_000_000:
+        _ev(("S", r, leaf.id, "ready", 0))
+    u.ready = 0
+    _ev(("S", t, leaf.id, "running", 0))
+    prev = _cur
+    _cur = u
+    try:
+        # Handle._run without its frame: a task step never raises but SystemExit and
+        # KeyboardInterrupt, which Handle._run lets through too.
+        self._context.run(self._callback, *self._args)
+    except BaseException:
+        # SystemExit / KeyboardInterrupt out of a step: the task ended with it.
+        _cur = prev
+        if u.task.done():
+            _finish_task(u, _now())
+        raise
+    _cur = prev
+    t = _now()
+    task = u.task
+    if task.done():
+        _finish_task(u, t)
+        return
+    if u.pending:
+        _resolve_pending(u, t)
+    leaf = u.stack[-1] if u.stack else u
+    _ev(("S", t, leaf.id, "queued" if leaf.queued else "waiting", 0))
+    if task._fut_waiter is not u.awaiting:
+        _link(u, t)
+    if task.get_name() is not u.name:
+        _check_rename(u, t)
+
+
+def _call_soon(self, callback, args, context):
+    handle = _orig_call_soon(self, callback, args, context)
+    u = _tunits.get(getattr(callback, "__self__", None))
+    if u is not None and u.cev is None:
+        u.ready = _origin if _origin is not None else _now()
+    return handle
+
+
+# --- the loop: turns, lag, the virtual clock ---------------------------------------------------
+
+_loop_count = 0
+
+
+def _loop_init(self, *args, **kwargs):
+    global _loop_count
+    _orig_loop_init(self, *args, **kwargs)
+    _adopt_loop(self)
+
+
+def _adopt_loop(loop):
+    global _loop_count
+    if getattr(loop, "_loopscope_id", None) is not None:
+        return
+    _loop_count += 1
+    loop._loopscope_id = _loop_count
+    if _VIRTUAL and _loop_count == 1:
+        _virtual_run(False)
+        globals()["_vstate"] = (_real_ns(), None)
+    _ev(("X", _now(), _loop_count))
+    if isinstance(loop, _BaseEventLoop):
+        loop._task_factory = _task_factory
+    else:
+        try:
+            user = loop.get_task_factory()
+            if user is not None:
+                loop._loopscope_user_factory = user
+            loop.set_task_factory(_task_factory)
+        except Exception:
+            pass
+
+
+def _set_task_factory(self, factory):
+    if factory is not None and not callable(factory):
+        raise TypeError("task factory must be a callable or None")
+    self._loopscope_user_factory = factory
+    self._task_factory = _task_factory
+
+
+def _get_task_factory(self):
+    return getattr(self, "_loopscope_user_factory", None)
+
+
+def _run_once(self):
+    t = _now()
+    ready = self._ready
+    scheduled = self._scheduled
+    due = None
+    if scheduled:
+        head = scheduled[0]
+        if not head._cancelled:
+            due = int(head._when * 1e9)
+    if ready:
+        u = _tunits.get(getattr(ready[0]._callback, "__self__", None))
+        if u is not None and u.ready and (due is None or u.ready < due):
+            due = u.ready
+    if due is not None and t - due > 5_000_000:
+        # Lags of consecutive turns overlap (the late timer's wake-ups run a turn later):
+        # each G covers only time the previous one did not.
+        start = max(due, getattr(self, "_loopscope_lag_end", 0))
+        if t - start > 5_000_000:
+            _ev(("G", t, t - start))
+        self._loopscope_lag_end = t
+    if _VIRTUAL:
+        idle = _idle(self)
+        _virtual_run(not idle)
+        if idle and not ready and not self._stopping:
+            while scheduled and scheduled[0]._cancelled:
+                self._timer_cancelled_count -= 1
+                handle = _heappop(scheduled)
+                handle._scheduled = False
+            if scheduled:
+                jump = int(scheduled[0]._when * 1e9) - _virtual_ns()
+                if jump > 0:
+                    _virtual_advance(jump)
+    return _orig_run_once(self)
+
+
+def _idle(loop):
+    if _inflight:
+        return False
+    selector = getattr(loop, "_selector", None)
+    if selector is None:
+        return False
+    try:
+        fds = len(selector.get_map())
+    except Exception:
+        return False
+    own = 1 if getattr(loop, "_ssock", None) is not None else 0
+    return fds <= own
+
+
+def _run_forever(self):
+    previous = sys.getprofile()
+    if not _INLINE or previous is _profile:
+        return _orig_run_forever(self)
+    sys.setprofile(_profile)
+    try:
+        return _orig_run_forever(self)
+    finally:
+        sys.setprofile(previous)
+
+
+# --- deadlines: wait_for and timeout -----------------------------------------------------------
+
+_pending_deadline = None
+
+
+def _call_later(self, delay, callback, *args, context=None):
+    global _pending_deadline
+    handle = _orig_call_later(self, delay, callback, *args, context=context)
+    if callback is _release_waiter and delay is not None:
+        # wait_for: the next ensure_future is the awaitable this deadline cuts.
+        _pending_deadline = (int(handle._when * 1e9), _cur)
+    return handle
+
+
+def _ensure_future(coro_or_future, *, loop=None):
+    global _pending_deadline
+    fut = _orig_ensure_future(coro_or_future, loop=loop)
+    if _pending_deadline is not None:
+        deadline, awaiter = _pending_deadline
+        _pending_deadline = None
+        u = _tunits.get(fut)
+        if u is not None:
+            t = _now()
+            u.deadline = deadline
+            _emit_created(u)
+            _ev(("D", t, u.id, deadline))
+            if awaiter is not None:
+                _ev(("L", t, _leaf(awaiter).id, u.id))
+    return fut
+
+
+def _timeout_reschedule(self, when):
+    _orig_reschedule(self, when)
+    u = _tunits.get(self._task)
+    if u is not None and when is not None:
+        _ev(("D", _now(), _leaf(u).id, int(when * 1e9)))
+
+
+def _timeout_fired(self):
+    u = _tunits.get(self._task)
+    if u is not None:
+        u.expired += 1
+        self._loopscope_fired = True
+        _mark_cut(u.task, 0)
+    _orig_on_timeout(self)
+
+
+def _mark_cut(task, depth):
+    if depth > 50:
+        return
+    fw = getattr(task, "_fut_waiter", None)
+    if fw is None:
+        return
+    futures = [fw] + list(getattr(fw, "_children", None) or ())
+    for f in futures:
+        u = _tunits.get(f)
+        if u is not None:
+            u.cut = True
+            _mark_cut(f, depth + 1)
+
+
+def _timeout_exit(self, exc_type, exc_val, exc_tb):
+    if getattr(self, "_loopscope_fired", False):
+        self._loopscope_fired = False
+        u = _tunits.get(self._task)
+        if u is not None and u.expired:
+            u.expired -= 1
+    return _orig_timeout_exit(self, exc_type, exc_val, exc_tb)
+
+
+# --- executor jobs -----------------------------------------------------------------------------
+
+_lanes = {}
+
+
+def _lane():
+    ident = _get_ident()
+    lane = _lanes.get(ident)
+    if lane is None:
+        lane = _lanes[ident] = len(_lanes) + 1
+    return lane
+
+
+def _run_in_executor(self, executor, func, *args):
+    global _inflight
+    uid = _new_id()
+    parent = _leaf(_cur).id if _cur is not None else (_main_unit.id if _main_unit else 0)
+    t = _now()
+    _ev(("C", t, uid, "executor", parent, _func_label(func, args)))
+    _ev(("S", t, uid, "queued", 0))
+    state = [False]
+
+    def job(*a):
+        state[0] = True
+        _ev(("S", _now(), uid, "running", _lane()))
+        try:
+            result = func(*a)
+        except BaseException as e:
+            _ev(("F", _now(), uid, "failed", _error_text(e)))
+            raise
+        _ev(("F", _now(), uid, "completed", ""))
+        return result
+
+    if _VIRTUAL:
+        _virtual_run(True)  # from now on, not from the next turn: the job's time is real
+    fut = _orig_run_in_executor(self, executor, job, *args)
+    _inflight += 1
+
+    def delivered(f):
+        global _inflight
+        _inflight -= 1
+        if f.cancelled() and not state[0]:
+            _ev(("F", _now(), uid, "cancelled", ""))
+
+    fut.add_done_callback(delivered)
+    return fut
+
+
+# --- primitives: queued states and counters ----------------------------------------------------
+
+_counter_names = set()
+
+
+def _counter(obj, base, suffix):
+    name = getattr(obj, "_loopscope_counter", None)
+    if name is None:
+        name = "%s %s" % (base, suffix)
+        k = 1
+        while name in _counter_names:
+            k += 1
+            name = "%s #%d %s" % (base, k, suffix)
+        _counter_names.add(name)
+        name = _esc(name)
+        obj._loopscope_counter = name
+    return name
+
+
+def _sample_semaphore(sem):
+    initial = getattr(sem, "_loopscope_initial", None)
+    if initial is None:
+        return
+    _ev(("N", _now(), _counter(sem, "%s(%d)" % (type(sem).__name__, initial), "in use"),
+         initial - sem._value))
+
+
+def _sample_lock(lock):
+    _ev(("N", _now(), _counter(lock, "Lock", "held"), 1 if lock._locked else 0))
+
+
+def _sample_queue(queue):
+    _ev(("N", _now(), _counter(queue, type(queue).__name__, "items"), queue.qsize()))
+
+
+async def _queued(leaf, awaitable):
+    previous = leaf.queued
+    leaf.queued = True
+    try:
+        return await awaitable
+    finally:
+        leaf.queued = previous
+
+
+def _current_leaf():
+    return _leaf(_cur) if _cur is not None else None
+
+
+def _sem_init(self, value=1):
+    _orig_sem_init(self, value)
+    self._loopscope_initial = value
+
+
+async def _acquire(self, acquire, sample):
+    leaf = _current_leaf()
+    if leaf is not None and self.locked():
+        result = await _queued(leaf, acquire(self))
+    else:
+        result = await acquire(self)
+    sample(self)
+    return result
+
+
+def _sem_acquire(self):
+    return _acquire(self, _orig_sem_acquire, _sample_semaphore)
+
+
+def _sem_release(self):
+    _orig_sem_release(self)
+    _sample_semaphore(self)
+
+
+def _lock_acquire(self):
+    return _acquire(self, _orig_lock_acquire, _sample_lock)
+
+
+def _lock_release(self):
+    _orig_lock_release(self)
+    _sample_lock(self)
+
+
+async def _cond_wait(self):
+    leaf = _current_leaf()
+    if leaf is None:
+        return await _orig_cond_wait(self)
+    return await _queued(leaf, _orig_cond_wait(self))
+
+
+async def _queue_get(self):
+    leaf = _current_leaf()
+    if leaf is not None and self.empty():
+        return await _queued(leaf, _orig_queue_get(self))
+    return await _orig_queue_get(self)
+
+
+async def _queue_put(self, item):
+    leaf = _current_leaf()
+    if leaf is not None and self.full():
+        return await _queued(leaf, _orig_queue_put(self, item))
+    return await _orig_queue_put(self, item)
+
+
+def _queue_get_nowait(self):
+    item = _orig_queue_get_nowait(self)
+    _sample_queue(self)
+    return item
+
+
+def _queue_put_nowait(self, item):
+    _orig_queue_put_nowait(self, item)
+    _sample_queue(self)
+
+
+# --- inline coroutines (sys.setprofile) --------------------------------------------------------
+
+_code_info = {}     # code -> (yield offsets, return offsets) for the program's coroutines, or False
+
+
+def _classify(code):
+    info = False
+    name = code.co_filename
+    if (name.startswith(_PROGRAM_DIR) and not name.startswith(_STDLIB_DIRS)
+            and "site-packages" not in name and "dist-packages" not in name
+            and name != _OUR_FILE):
+        import dis
+        yields, returns = set(), set()
+        for ins in dis.get_instructions(code):
+            if ins.opname == "YIELD_VALUE":
+                yields.add(ins.offset)
+            elif ins.opname in ("RETURN_VALUE", "RETURN_CONST"):
+                returns.add(ins.offset)
+        info = (frozenset(yields), frozenset(returns))
+    _code_info[code] = info
+    return info
+
+
+def _profile(frame, event, arg):
+    if event == "call":
+        code = frame.f_code
+        if not code.co_flags & 0x80 or frame in _frame_units:
+            return
+        info = _code_info.get(code)
+        if info is None:
+            info = _classify(code)
+        if info and _cur is not None:
+            _inline_started(frame, code, _cur)
+    elif event == "return":
+        code = frame.f_code
+        if not code.co_flags & 0x80:
+            return
+        u = _frame_units.get(frame)
+        if u is None or u.task is not None:
+            return
+        lasti = frame.f_lasti
+        yields, returns = _code_info[code]
+        if lasti in yields:
+            return
+        _inline_ended(u, lasti in returns)
+
+
+def _inline_started(frame, code, tu):
+    t = _now()
+    stack = tu.stack
+    back = frame.f_back
+    # An entry whose frame is no longer on the way to this one ended unseen.
+    while stack and stack[-1].frame is not back and not _on_stack(stack[-1].frame, back):
+        _inline_finish(tu, stack[-1], t, False)
+    parent = stack[-1] if stack else tu
+    u = _Unit(_new_id())
+    u.owner = tu
+    u.frame = frame
+    _emit_created(tu)
+    _ev(("C", t, u.id, "coroutine", parent.id, _frame_label(code, frame)))
+    _ev(("S", t, parent.id, "waiting", 0))
+    _ev(("S", t, u.id, "running", 0))
+    stack.append(u)
+    _frame_units[frame] = u
+
+
+def _on_stack(target, frame):
+    depth = 0
+    while frame is not None and depth < 30:
+        if frame is target:
+            return True
+        frame = frame.f_back
+        depth += 1
+    return False
+
+
+def _inline_ended(u, completed):
+    tu = u.owner
+    stack = tu.stack
+    if u not in stack:
+        return
+    t = _now()
+    while stack and stack[-1] is not u:
+        _inline_finish(tu, stack[-1], t, False)
+    if stack:
+        _inline_finish(tu, u, t, completed)
+    parent = stack[-1] if stack else tu
+    _ev(("S", t, parent.id, "running", 0))
+
+
+def _inline_finish(tu, u, t, completed):
+    tu.stack.remove(u)
+    _frame_units.pop(u.frame, None)
+    u.frame = None
+    if completed:
+        _ev(("F", t, u.id, "completed", ""))
+    elif tu.task.cancelling():
+        _ev(("F", t, u.id, "timed_out" if tu.expired or _is_cut(tu, t) else "cancelled", ""))
+    else:
+        # The exception is not visible from the profiler: name it at the end of the step.
+        if tu.pending is None:
+            tu.pending = []
+        tu.pending.append((t, u.id, sys.exc_info()[1]))
+
+
+def _resolve_pending(tu, t):
+    pending = tu.pending
+    if not pending:
+        return
+    tu.pending = None
+    task = tu.task
+    final = task._exception if task.done() and not task.cancelled() else None
+    for when, uid, seen in pending:
+        _ev(("F", when, uid, "failed", _error_text(final or seen)))
+
+
+# --- never-awaited coroutines ------------------------------------------------------------------
+
+def _unawaited(coro):
+    """warnings._warn_unawaited_coroutine, recording the unit first. Its body is repeated here,
+    not called, so that the warning's stacklevel=2 still names the program's frame."""
+    try:
+        code = coro.cr_code
+        info = _code_info.get(code)
+        if info is None:
+            info = _classify(code)
+        if info:
+            t = _now()
+            uid = _new_id()
+            parent = _leaf(_cur).id if _cur is not None else (_main_unit.id if _main_unit else 0)
+            _ev(("C", t, uid, "coroutine", parent, _frame_label(code, coro.cr_frame)))
+            _ev(("F", t, uid, "never_awaited",
+                 _esc("RuntimeWarning: coroutine '%s' was never awaited" % coro.__qualname__)))
+    except Exception:
+        pass
+    import warnings
+    msg_lines = [f"coroutine '{coro.__qualname__}' was never awaited\n"]
+    if coro.cr_origin is not None:
+        import linecache
+        import traceback
+
+        def extract():
+            for filename, lineno, funcname in reversed(coro.cr_origin):
+                line = linecache.getline(filename, lineno)
+                yield (filename, lineno, funcname, line)
+        msg_lines.append("Coroutine created at (most recent call last)\n")
+        msg_lines += traceback.format_list(list(extract()))
+    msg = "".join(msg_lines).rstrip("\n")
+    warnings.warn(msg, category=RuntimeWarning, stacklevel=2, source=coro)
+
+
+# --- parameters --------------------------------------------------------------------------------
+
+def _parameters(source_text):
+    import re
+    marker = re.compile(r"^([A-Za-z_]\w*)\s*=\s*([-+]?[\d_]*\.?[\d_]+(?:[eE][-+]?\d+)?)\s*"
+                        r"#\s*loopscope:\s*([-+]?[\d.]+)\s*\.\.\s*([-+]?[\d.]+)\s*(\S*)")
+    found = []
+    for lineno, line in enumerate(source_text.splitlines(), 1):
+        m = marker.match(line)
+        if m:
+            found.append((lineno,) + m.groups())
+    return found
+
+
+def _apply_parameters(source, path, params, settings):
+    """The code to run: the source with the values of `settings` replaced in memory."""
+    if not settings:
+        return compile(source, path, "exec", dont_inherit=True)
+    import ast
+    tree = ast.parse(source, path)
+    lines = {p[0]: p[1] for p in params}
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and node.lineno in lines
+                and node.targets[0].id in settings):
+            old = node.value
+            text = settings[node.targets[0].id]
+            try:
+                value = int(text) if isinstance(getattr(old, "value", None), int) else float(text)
+            except ValueError:
+                value = float(text)
+            node.value = ast.copy_location(ast.Constant(value), old)
+    return compile(tree, path, "exec", dont_inherit=True)
+
+
+def _number_text(value):
+    return repr(value)
+
+
+# --- running the program -----------------------------------------------------------------------
+
+_exit_status = 0
+
+
+def _status_of(code):
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    return 1
+
+
+def _strip(exc, seen=None):
+    """Removes the tracer's frames from the tracebacks of `exc` and what it chains."""
+    if seen is None:
+        seen = set()
+    if exc is None or id(exc) in seen:
+        return
+    seen.add(id(exc))
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == _OUR_FILE:
+        tb = tb.tb_next
+    head = tb
+    while tb is not None:
+        nxt = tb.tb_next
+        while nxt is not None and nxt.tb_frame.f_code.co_filename == _OUR_FILE:
+            nxt = nxt.tb_next
+        tb.tb_next = nxt
+        tb = nxt
+    exc.__traceback__ = head
+    _strip(exc.__cause__, seen)
+    _strip(exc.__context__, seen)
+    for inner in getattr(exc, "exceptions", None) or ():
+        _strip(inner, seen)
+
+
+def _at_exit():
+    global _stopped
+    _stopped = True
+    if _fd >= 0:
+        _ev(("E", _now(), _exit_status))
+        _flush()
+        _disable()
+
+
+def _install(loop_hooks):
+    """Patches asyncio; every original is kept under a module global of the same role."""
+    import asyncio
+    import asyncio.base_events as base_events
+    import asyncio.events as events
+    import asyncio.locks as locks
+    import asyncio.queues as queues
+    import asyncio.runners as runners
+    import asyncio.tasks as tasks
+    import asyncio.timeouts as timeouts
+    import heapq
+    import warnings
+    g = globals()
+    g.update(_Task=tasks.Task, _TimerHandle=events.TimerHandle,
+             _BaseEventLoop=base_events.BaseEventLoop, _heappop=heapq.heappop,
+             _release_waiter=tasks._release_waiter,
+             # The loop's own machinery (shutdown_asyncgens, a server accepting a connection);
+             # tasks of asyncio's API (gather(asyncio.sleep(1))) are the program's.
+             _INTERNAL_FILES=frozenset(
+                 os.path.join(os.path.dirname(asyncio.__file__), name)
+                 for name in ("base_events.py", "selector_events.py", "proactor_events.py",
+                              "unix_events.py", "windows_events.py", "base_subprocess.py",
+                              "sslproto.py", "staggered.py")),
+             _MAIN_CODES=frozenset((runners.Runner.run.__code__,
+                                    base_events.BaseEventLoop.run_until_complete.__code__)))
+    B = base_events.BaseEventLoop
+    patches = [
+        (B, "__init__", "_orig_loop_init", _loop_init),
+        (B, "set_task_factory", None, _set_task_factory),
+        (B, "get_task_factory", None, _get_task_factory),
+        (B, "_run_once", "_orig_run_once", _run_once),
+        (B, "_call_soon", "_orig_call_soon", _call_soon),
+        (B, "call_later", "_orig_call_later", _call_later),
+        (B, "run_forever", "_orig_run_forever", _run_forever),
+        (B, "run_in_executor", "_orig_run_in_executor", _run_in_executor),
+        (events.Handle, "_run", "_orig_handle_run", _handle_run),
+        (tasks, "_set_task_name", "_orig_set_task_name", _set_task_name),
+        (tasks, "ensure_future", "_orig_ensure_future", _ensure_future),
+        (timeouts.Timeout, "reschedule", "_orig_reschedule", _timeout_reschedule),
+        (timeouts.Timeout, "_on_timeout", "_orig_on_timeout", _timeout_fired),
+        (timeouts.Timeout, "__aexit__", "_orig_timeout_exit", _timeout_exit),
+        (locks.Semaphore, "__init__", "_orig_sem_init", _sem_init),
+        (locks.Semaphore, "acquire", "_orig_sem_acquire", _sem_acquire),
+        (locks.Semaphore, "release", "_orig_sem_release", _sem_release),
+        (locks.Lock, "acquire", "_orig_lock_acquire", _lock_acquire),
+        (locks.Lock, "release", "_orig_lock_release", _lock_release),
+        (locks.Condition, "wait", "_orig_cond_wait", _cond_wait),
+        (queues.Queue, "get", "_orig_queue_get", _queue_get),
+        (queues.Queue, "put", "_orig_queue_put", _queue_put),
+        (queues.Queue, "get_nowait", "_orig_queue_get_nowait", _queue_get_nowait),
+        (queues.Queue, "put_nowait", "_orig_queue_put_nowait", _queue_put_nowait),
+        (warnings, "_warn_unawaited_coroutine", None, _unawaited),
+    ]
+    for owner, attr, keep, replacement in patches:
+        original = getattr(owner, attr)
+        if keep:
+            g[keep] = original
+        if hasattr(original, "__name__"):
+            try:
+                replacement.__name__ = original.__name__
+                replacement.__qualname__ = original.__qualname__
+                replacement.__doc__ = original.__doc__
+            except (AttributeError, TypeError):
+                pass
+        setattr(owner, attr, replacement)
+    asyncio.ensure_future = _ensure_future
+    # Loops that are not BaseEventLoops (uvloop) get the task factory where they are made.
+    policy_new = events.BaseDefaultEventLoopPolicy.new_event_loop
+
+    def new_event_loop(self):
+        loop = policy_new(self)
+        _adopt_loop(loop)
+        return loop
+    events.BaseDefaultEventLoopPolicy.new_event_loop = new_event_loop
+    lazy_init = runners.Runner._lazy_init
+
+    def _lazy_init(self):
+        lazy_init(self)
+        _adopt_loop(self._loop)
+    runners.Runner._lazy_init = _lazy_init
+
+
+# Virtual clock: like the runtime's, time stands still while only the loop computes, runs with
+# real time while executor jobs or I/O are pending, and jumps to the next timer when the loop
+# would otherwise wait; time.sleep on a loop thread moves it on without sleeping (the blocked
+# loop still shows). One tuple, so other threads read base and anchor together.
+_vstate = (0, None)     # (virtual ns at the anchor, real ns of the anchor or None: stopped)
+
+
+def _virtual_ns():
+    base, anchor = _vstate
+    return base if anchor is None else base + _real_ns() - anchor
+
+
+def _virtual_run(flowing):
+    global _vstate
+    if flowing != (_vstate[1] is not None):
+        _vstate = (_virtual_ns(), _real_ns() if flowing else None)
+
+
+def _virtual_advance(delta):
+    global _vstate
+    base, anchor = _vstate
+    _vstate = (base + delta, anchor)
+
+
+def _install_virtual_clock():
+    global _vstate
+    import time
+    from asyncio.events import _get_running_loop
+    real_perf, real_time = time.perf_counter_ns, time.time_ns
+    skew_perf, skew_time = real_perf() - _real_ns(), real_time() - _real_ns()
+    _vstate = (_real_ns(), None)
+    real_sleep = time.sleep
+
+    def monotonic():
+        return _virtual_ns() / 1e9
+
+    def perf_counter():
+        return (_virtual_ns() + skew_perf) / 1e9
+
+    def perf_counter_ns():
+        return _virtual_ns() + skew_perf
+
+    def time_():
+        return (_virtual_ns() + skew_time) / 1e9
+
+    def time_ns():
+        return _virtual_ns() + skew_time
+
+    def sleep(secs):
+        if _get_running_loop() is None:
+            return real_sleep(secs)
+        if secs < 0:
+            raise ValueError("sleep length must be non-negative")
+        _virtual_advance(int(secs * 1e9))
+
+    time.monotonic, time.monotonic_ns = monotonic, _virtual_ns
+    time.perf_counter, time.perf_counter_ns = perf_counter, perf_counter_ns
+    time.time, time.time_ns = time_, time_ns
+    time.sleep = sleep
+    globals()["_now"] = _virtual_ns
+
+
+def _main():
+    global _fd, _exit_status, _INLINE, _INTERNALS, _VIRTUAL, _PROGRAM_DIR, _STDLIB_DIRS
+    global _wlock, _real_sleep, _real_ns, _now, _get_ident
+    import _thread
+    import atexit
+    import builtins
+    import sysconfig
+    import time
+    import types
+    from importlib.machinery import SourceFileLoader
+
+    if len(sys.argv) < 2:
+        sys.stderr.write("usage: %s loopscope_tracer.py PROGRAM.py [ARGS...]\n" % sys.executable)
+        sys.exit(2)
+    env = os.environ
+    fd_text = env.pop("LOOPSCOPE_TRACE_FD", "")
+    _VIRTUAL = env.pop("LOOPSCOPE_CLOCK", "real") == "virtual"
+    _INLINE = env.pop("LOOPSCOPE_TASKS_ONLY", "") != "1"
+    _INTERNALS = env.pop("LOOPSCOPE_INTERNALS", "") == "1"
+    settings = {}
+    for item in env.pop("LOOPSCOPE_SET", "").split(";"):
+        name, sep, value = item.partition("=")
+        if sep and name.strip():
+            settings[name.strip()] = value.strip()
+
+    global _OBJECT_REPR
+    import re
+    _OBJECT_REPR = re.compile(r"<([\w.]+) object at 0x[0-9a-fA-F]+(.*)>$", re.S)
+    _wlock = _thread.allocate_lock()
+    _real_sleep = time.sleep
+    _real_ns = time.monotonic_ns
+    _now = time.monotonic_ns
+    _get_ident = _thread.get_ident
+    try:
+        fd = int(fd_text)
+        os.fstat(fd)
+        os.set_inheritable(fd, False)
+        _fd = fd
+    except (ValueError, OSError):
+        _fd = -1
+
+    program = sys.argv[1]
+    path = program if os.path.isabs(program) else os.getcwd() + os.sep + program
+    try:
+        with open(program, "rb") as f:
+            source = f.read()
+    except OSError as e:
+        sys.stderr.write("%s: can't open file %r: [Errno %d] %s\n"
+                         % (sys.orig_argv[0], path, e.errno, e.strerror))
+        sys.stderr.flush()
+        os._exit(2)
+
+    _PROGRAM_DIR = os.path.dirname(path) + os.sep
+    _STDLIB_DIRS = tuple({sysconfig.get_paths()[k] + os.sep for k in ("stdlib", "platstdlib")})
+
+    if _fd >= 0:
+        try:
+            _write(("H\t%d\t%d.%d.%d\t%d\n" % ((TRACER_VERSION,) + tuple(sys.version_info[:3])
+                                               + (os.getpid(),))).encode())
+        except OSError:
+            _disable()
+    params = _parameters(source.decode("utf-8", "replace"))
+    for lineno, name, value, low, high, unit in params:
+        if name in settings:
+            value = settings[name]
+        _ev(("P", _esc(name), _esc(value), _esc(low), _esc(high), _esc(unit)))
+
+    if _fd >= 0:
+        if _VIRTUAL:
+            _install_virtual_clock()
+        _install(True)
+        atexit.register(_at_exit)
+        os.register_at_fork(after_in_child=_disable)
+        _thread.start_new_thread(_flusher, ())
+
+    main = types.ModuleType("__main__")
+    main.__file__ = path
+    main.__cached__ = None
+    main.__loader__ = SourceFileLoader("__main__", path)
+    main.__spec__ = None
+    main.__package__ = None
+    main.__builtins__ = builtins
+    sys.modules["_loopscope_tracer"] = sys.modules["__main__"]
+    sys.modules["__main__"] = main
+    sys.argv = sys.argv[1:]
+    sys.path[0] = os.path.dirname(os.path.realpath(path))
+
+    try:
+        code = _apply_parameters(source, path, params, settings)
+        exec(code, main.__dict__)
+    except SystemExit as e:
+        _exit_status = _status_of(e.code)
+        raise
+    except BaseException as e:
+        _exit_status = 130 if isinstance(e, KeyboardInterrupt) else 1
+        hook = sys.excepthook
+
+        def excepthook(exc_type, exc, tb):
+            sys.excepthook = hook
+            _strip(exc)
+            hook(exc_type, exc, exc.__traceback__)
+        sys.excepthook = excepthook
+        raise
+
+
+if __name__ == "__main__":
+    _main()

@@ -1,0 +1,512 @@
+#!/usr/bin/env python3
+"""Checks Loopscope's Python tracer on the programs in this folder.
+
+Each program runs once untraced and then under the tracer (resources/python/tracer/
+loopscope_tracer.py) in each mode: `real` (inline coroutine units on), `tasks-only` and
+`virtual`. For every traced run it checks that the program's stdout, stderr and exit status
+are exactly those of the untraced run (object addresses aside), that the event stream keeps
+the protocol (H first, E last with the exit status, a unit's C first, per-unit time order,
+known kinds/states/outcomes), and the times and outcomes the program's code implies.
+Times are seconds since the first main task was created; the real clock gets a tolerance.
+
+    tracer_check.py [--python PY] [--tracer PATH] [--tolerance S] [NAME...]
+
+Prints one line per check (PASS/FAIL) and exits 1 if any failed.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TRACER = os.path.join(HERE, "..", "..", "resources", "python", "tracer", "loopscope_tracer.py")
+
+MODES = {
+    "real": {},
+    "tasks-only": {"LOOPSCOPE_TASKS_ONLY": "1"},
+    "virtual": {"LOOPSCOPE_CLOCK": "virtual"},
+}
+KINDS = {"main", "task", "coroutine", "executor", "generator"}
+STATES = {"pending", "running", "waiting", "queued", "ready"}
+OUTCOMES = {"completed", "failed", "cancelled", "timed_out", "never_awaited"}
+FIELDS = {"H": 4, "P": 6, "X": 3, "C": 6, "S": 5, "F": 5, "L": 4, "N": 4, "G": 3, "R": 4,
+          "D": 4, "E": 3}
+ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+
+
+def unescape(text):
+    return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}.get(m.group(1),
+                                                                          m.group(1)), text)
+
+
+class Unit:
+    def __init__(self, uid, kind, parent, label, created):
+        self.id, self.kind, self.parent, self.label = uid, kind, parent, label
+        self.created = created
+        self.states = []        # (t, state, lane)
+        self.outcome = self.error = self.end = None
+
+    @property
+    def start(self):
+        return next((t for t, s, _ in self.states if s == "running"), None)
+
+    def intervals(self, state):
+        """[(start, end)] of each interval in `state` (end: the next S or F)."""
+        out = []
+        marks = self.states + [(self.end, None, None)]
+        for (t, s, _), (t2, _, _) in zip(marks, marks[1:]):
+            if s == state:
+                out.append((t, t2))
+        return out
+
+    def lanes(self):
+        return {lane for _, s, lane in self.states if s == "running"}
+
+
+class Trace:
+    """A parsed event stream; `problems` lists where it breaks the protocol."""
+
+    def __init__(self, data):
+        self.problems = []
+        self.lines = data.decode("utf-8", "replace").split("\n")
+        if self.lines and self.lines[-1] == "":
+            self.lines.pop()
+        else:
+            self.problems.append("the stream does not end with a newline")
+        self.units, self.params, self.counters, self.lags = {}, {}, [], []
+        self.links, self.deadlines, self.loops, self.renames = [], [], [], []
+        self.header = self.exit = None
+        self.t0 = None
+        last = {}
+        for n, line in enumerate(self.lines):
+            f = line.split("\t")
+            if f[0] not in FIELDS or len(f) != FIELDS[f[0]]:
+                self.problems.append("line %d malformed: %r" % (n + 1, line))
+                continue
+            if n == 0 and f[0] != "H":
+                self.problems.append("first line is not H")
+            if f[0] == "H":
+                self.header = f[1:]
+                continue
+            if f[0] == "P":
+                self.params[f[1]] = f[2:]
+                continue
+            t = int(f[1])
+            if f[0] == "C" and f[3] == "main" and self.t0 is None:
+                self.t0 = t
+            s = (t - (self.t0 or t)) / 1e9 if self.t0 is not None else 0.0
+            if f[0] in "CSFRD":
+                uid = int(f[2])
+                if f[0] == "C":
+                    if uid in self.units:
+                        self.problems.append("unit %d created twice" % uid)
+                    if f[3] not in KINDS:
+                        self.problems.append("unknown kind %r" % f[3])
+                    self.units[uid] = Unit(uid, f[3], int(f[4]), unescape(f[5]), t)
+                elif uid not in self.units:
+                    self.problems.append("line %d: unit %d before its C" % (n + 1, uid))
+                    continue
+                if t < last.get(uid, t):
+                    self.problems.append("line %d: unit %d goes back in time" % (n + 1, uid))
+                last[uid] = t
+                u = self.units[uid]
+                if u.outcome is not None and f[0] in "SF":
+                    self.problems.append("line %d: unit %d after its F" % (n + 1, uid))
+                if f[0] == "S":
+                    if f[3] not in STATES:
+                        self.problems.append("unknown state %r" % f[3])
+                    u.states.append((t, f[3], int(f[4])))
+                elif f[0] == "F":
+                    if f[3] not in OUTCOMES:
+                        self.problems.append("unknown outcome %r" % f[3])
+                    u.outcome, u.error, u.end = f[3], unescape(f[4]), t
+                elif f[0] == "R":
+                    u.label = unescape(f[3])
+                    self.renames.append((t, uid))
+                elif f[0] == "D":
+                    self.deadlines.append((t, uid, int(f[3])))
+            elif f[0] == "L":
+                for uid in (int(f[2]), int(f[3])):
+                    if uid not in self.units:
+                        self.problems.append("line %d: link to unknown unit %d" % (n + 1, uid))
+                self.links.append((int(f[2]), int(f[3])))
+            elif f[0] == "N":
+                self.counters.append((t, unescape(f[2]), int(f[3])))
+            elif f[0] == "G":
+                self.lags.append((t, int(f[2])))
+            elif f[0] == "X":
+                self.loops.append(int(f[2]))
+            elif f[0] == "E":
+                if n != len(self.lines) - 1:
+                    self.problems.append("E is not the last line")
+                self.exit = int(f[2])
+        if self.header is None:
+            self.problems.append("no H line")
+
+    def s(self, t):
+        """Seconds since the first main was created."""
+        return None if t is None else (t - self.t0) / 1e9
+
+    def find(self, label, kind=None):
+        found = [u for u in self.units.values()
+                 if u.label == label and (kind is None or u.kind == kind)]
+        if len(found) != 1:
+            raise LookupError("%d units labelled %r%s" % (len(found), label,
+                                                          " (%s)" % kind if kind else ""))
+        return found[0]
+
+    def main(self, index=0):
+        return [u for u in self.units.values() if u.kind == "main"][index]
+
+
+# --- the runs ----------------------------------------------------------------------------------
+
+def normalize(text):
+    return ADDRESS.sub("0x?", text.decode("utf-8", "replace"))
+
+
+def run_untraced(python, program):
+    p = subprocess.run([python, program], cwd=HERE, capture_output=True, timeout=60)
+    return p.stdout, p.stderr, p.returncode
+
+
+def run_traced(python, tracer, program, env_extra):
+    r, w = os.pipe()
+    env = dict(os.environ, LOOPSCOPE_TRACE_FD=str(w), **env_extra)
+    chunks = []
+
+    def reader():
+        while True:
+            chunk = os.read(r, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    thread = threading.Thread(target=reader)
+    thread.start()
+    began = time.monotonic()
+    try:
+        p = subprocess.run([python, tracer, program], cwd=HERE, env=env, pass_fds=(w,),
+                           capture_output=True, timeout=30)
+        result = p.stdout, p.stderr, p.returncode
+    except subprocess.TimeoutExpired as e:  # killed: a failure of every check that follows
+        result = e.stdout or b"", (e.stderr or b"") + b"\n[tracer_check: timed out]", -9
+    finally:
+        os.close(w)
+        thread.join()
+        os.close(r)
+    return result + (b"".join(chunks), time.monotonic() - began)
+
+
+# --- what each program must show ---------------------------------------------------------------
+
+class Checker:
+    def __init__(self, trace, mode, tolerance, real_tolerance):
+        self.tr, self.mode, self.tol, self.real_tol = trace, mode, tolerance, real_tolerance
+        self.results = []
+
+    @property
+    def inline(self):
+        return self.mode != "tasks-only"
+
+    def check(self, name, ok, detail=""):
+        self.results.append((name, bool(ok), detail))
+
+    def near(self, name, value, expected, tol=None):
+        tol = self.tol if tol is None else tol
+        ok = value is not None and abs(value - expected) <= tol
+        self.check(name, ok, "%s, expected %.3f +- %.3f" % (
+            "none" if value is None else "%.4f" % value, expected, tol))
+
+    def ends(self, label, outcome, at, kind=None, error=None):
+        try:
+            u = self.tr.find(label, kind)
+        except LookupError as e:
+            self.check("%s %s" % (label, outcome), False, str(e))
+            return None
+        self.check("%s is %s" % (label, outcome), u.outcome == outcome,
+                   "got %s %r" % (u.outcome, u.error))
+        if error is not None:
+            self.check("%s error" % label, u.error == error, "got %r" % u.error)
+        if at is not None:
+            self.near("%s ends at" % label, self.tr.s(u.end), at)
+        return u
+
+
+def check_sequential(c):
+    c.ends("main()", "completed", 0.3, "main")
+    if c.inline:
+        hello = c.ends("say_after(0.1, 'hello')", "completed", 0.1, "coroutine")
+        world = c.ends("say_after(0.2, 'world')", "completed", 0.3, "coroutine")
+        if hello and world:
+            c.check("inline units are children of main",
+                    hello.parent == world.parent == c.tr.main().id)
+            c.near("world starts when hello ends", c.tr.s(world.start), 0.1)
+    else:
+        c.check("tasks-only: no coroutine units",
+                not any(u.kind == "coroutine" for u in c.tr.units.values()))
+
+
+def check_create_task(c):
+    main = c.ends("main()", "completed", 0.2, "main")
+    hello = c.ends("say_after(0.1, 'hello')", "completed", 0.1, "task")
+    world = c.ends("world", "completed", 0.2, "task")
+    if main and hello and world:
+        c.check("parents are main", hello.parent == world.parent == main.id)
+        c.check("main -> task links", (main.id, hello.id) in c.tr.links
+                and (main.id, world.id) in c.tr.links)
+        c.check("named by create_task(name=): one C, no R", not c.tr.renames)
+
+
+def check_gather(c, delay=0.1, tol=None):
+    c.ends("main()", "completed", 3 * delay, "main")
+    for name, steps in (("A", 1), ("B", 2), ("C", 3)):
+        u = c.ends("factorial('%s', %d)" % (name, steps + 1), "completed", steps * delay, "task")
+        if u:
+            c.check("factorial %s: %d waits" % (name, steps),
+                    len(u.intervals("waiting")) == steps)
+    c.check("P DELAY", c.tr.params.get("DELAY") == ["%g" % delay, "0", "5", "s"],
+            repr(c.tr.params.get("DELAY")))
+
+
+def check_gather_virtual(c):
+    c.tol = 0.0005
+    check_gather(c, delay=1.0)
+
+
+def check_wait_for(c):
+    c.ends("main()", "completed", 0.1, "main")
+    u = c.ends("eternity()", "timed_out", 0.1, "task")
+    if u:
+        d = [x for x in c.tr.deadlines if x[1] == u.id]
+        c.check("D for eternity()", len(d) == 1)
+        if d:
+            c.near("deadline at", c.tr.s(d[0][2]), 0.1)
+        c.check("main -> eternity() link", (c.tr.main().id, u.id) in c.tr.links)
+
+
+def check_taskgroup(c):
+    c.ends("main()", "completed", 0.05, "main")
+    c.ends("item 2", "failed", 0.05, "task", "ValueError: Failed to process item 2")
+    c.ends("item 1", "cancelled", 0.05, "task")
+    c.ends("item 3", "cancelled", 0.05, "task")
+
+
+def check_timeout(c):
+    c.ends("main()", "completed", 0.2, "main")
+    if c.inline:
+        c.ends("long_running_task()", "timed_out", 0.1, "coroutine")
+    c.ends("slow task", "timed_out", 0.2, "task")
+    c.check("two D events", len(c.tr.deadlines) == 2, repr(c.tr.deadlines))
+
+
+def check_event(c):
+    c.ends("main()", "completed", 0.1, "main")
+    u = c.ends("waiter(<Event [unset]>)", "completed", 0.1, "task")
+    if u:
+        w = u.intervals("waiting")
+        c.check("waiter waits once", len(w) == 1)
+        if w:
+            c.near("waits until set", c.tr.s(w[0][1]), 0.1)
+
+
+def check_queue_workers(c):
+    c.ends("main()", "completed", 0.35, "main")
+    for name, idle in (("worker-0", 0.28), ("worker-1", 0.35), ("worker-2", 0.25)):
+        u = c.ends(name, "cancelled", 0.35, "task")
+        if u:
+            q = u.intervals("queued")
+            c.check("%s queued once, on the empty queue" % name, len(q) == 1, repr(q))
+            if q:
+                c.near("%s queued from" % name, c.tr.s(q[0][0]), idle)
+    items = [v for _, n, v in c.tr.counters if n == "Queue items"]
+    c.check("Queue items counter 6 .. 0", items and max(items) == 6 and items[-1] == 0,
+            repr(items))
+
+
+def check_to_thread(c):
+    if c.mode == "virtual":
+        c.tol = c.real_tol  # a worker thread's time runs with real time, jitter included
+    c.ends("main()", "completed", 0.2, "main")
+    c.ends("to_thread(blocking_io, 'file')", "completed", 0.2, "task")
+    c.ends("sleep(0.1, None)", "completed", 0.1, "task")
+    u = c.ends("blocking_io('file')", "completed", 0.2, "executor")
+    if u:
+        c.check("executor job runs on lane 1", u.lanes() == {1}, repr(u.lanes()))
+        run = u.intervals("running")
+        c.near("job runs 0.2 s", run and run[0][1] / 1e9 - run[0][0] / 1e9, 0.2)
+        c.check("queued first", u.states and u.states[0][1] == "queued")
+
+
+def check_never_awaited(c):
+    c.ends("main()", "completed", 0.05, "main")
+    never = [u for u in c.tr.units.values() if u.outcome == "never_awaited"]
+    c.check("one never_awaited unit", len(never) == 1)
+    if never:
+        c.check("labelled get_data()", never[0].label == "get_data()", never[0].label)
+        c.check("with the warning", never[0].error ==
+                "RuntimeWarning: coroutine 'get_data' was never awaited", never[0].error)
+    if c.inline:
+        c.ends("correct()", "completed", 0.05, "coroutine")
+
+
+def check_blocking(c):
+    c.ends("main()", "completed", 0.35, "main")
+    c.ends("job 1", "completed", 0.25, "task")
+    job2 = c.ends("job 2", "completed", 0.35, "task")
+    job3 = c.ends("job 3", "completed", 0.35, "task")
+    lag = sum(g for _, g in c.tr.lags) / 1e9
+    c.check("loop lag reported (G)", lag >= 0.09, "%.3f s in %d G" % (lag, len(c.tr.lags)))
+    if job2:
+        longest = max((b - a for a, b in job2.intervals("running")), default=0) / 1e9
+        c.near("job 2 holds the loop 0.2 s", longest, 0.2)
+    if job3:
+        # The longest: a loaded machine may add a short one of its own.
+        ready = sorted(job3.intervals("ready"), key=lambda r: r[0] - r[1])
+        c.check("job 3 ready while blocked", ready, repr(ready))
+        if ready:
+            c.near("job 3 ready from", c.tr.s(ready[0][0]), 0.05)
+            c.near("job 3 ready until", c.tr.s(ready[0][1]), 0.25)
+
+
+def check_raises(c):
+    c.ends("main()", "failed", 0.05, "main", "ValueError: Failed to process item 5")
+    if c.inline:
+        c.ends("process(5)", "failed", 0.05, "coroutine", "ValueError: Failed to process item 5")
+
+
+def check_run_twice(c):
+    c.check("two loops (X)", c.tr.loops == [1, 2], repr(c.tr.loops))
+    mains = [u for u in c.tr.units.values() if u.kind == "main"]
+    c.check("two mains", [u.label for u in mains] == ["main(1)", "main(2)"])
+    if len(mains) == 2:
+        c.near("first ends", c.tr.s(mains[0].end), 0.05)
+        c.near("second ends", c.tr.s(mains[1].end), 0.1)
+
+
+def check_exit3(c):
+    c.ends("main()", "failed", 0.05, "main", "SystemExit: 3")
+
+
+def check_semaphore(c, limit=2):
+    waves = -(-5 // limit)
+    c.ends("main()", "completed", 0.1 * waves, "main")
+    use = [v for _, n, v in c.tr.counters if n == "Semaphore(%d) in use" % limit]
+    c.check("Semaphore(%d) in use peaks at %d" % (limit, limit),
+            use and max(use) == limit and use[-1] == 0, repr(use))
+    for n in range(1, 6):
+        wave = (n - 1) // limit
+        u = c.ends("req%d" % n, "completed", 0.1 * (wave + 1), "task")
+        if u:
+            q = u.intervals("queued")
+            c.check("req%d queued %s" % (n, "once" if wave else "never"), len(q) == bool(wave))
+            if q:
+                c.near("req%d gets its slot" % n, c.tr.s(q[0][1]), 0.1 * wave)
+
+
+def check_semaphore_5(c):
+    check_semaphore(c, limit=5)
+    c.check("P LIMIT 5", c.tr.params.get("LIMIT") == ["5", "1", "10", ""])
+
+
+CASES = [
+    ("sequential", "sequential.py", {}, check_sequential),
+    ("create_task", "create_task.py", {}, check_create_task),
+    ("gather", "gather.py", {}, check_gather),
+    ("wait_for", "wait_for.py", {}, check_wait_for),
+    ("taskgroup", "taskgroup.py", {}, check_taskgroup),
+    ("timeout", "timeout.py", {}, check_timeout),
+    ("event", "event.py", {}, check_event),
+    ("queue_workers", "queue_workers.py", {}, check_queue_workers),
+    ("to_thread", "to_thread.py", {}, check_to_thread),
+    ("never_awaited", "never_awaited.py", {}, check_never_awaited),
+    ("blocking", "blocking.py", {}, check_blocking),
+    ("raises", "raises.py", {}, check_raises),
+    ("run_twice", "run_twice.py", {}, check_run_twice),
+    ("exit3", "exit3.py", {}, check_exit3),
+    ("semaphore", "semaphore.py", {}, check_semaphore),
+    ("semaphore LIMIT=5", "semaphore.py", {"LOOPSCOPE_SET": "LIMIT=5"}, check_semaphore_5),
+]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--tracer", default=TRACER)
+    ap.add_argument("--tolerance", type=float, default=0.04,
+                    help="seconds allowed on the real clock (default 0.04)")
+    ap.add_argument("names", nargs="*")
+    opts = ap.parse_args()
+    # Relative, as a user may start it: the tracer must hide its frames however it is named.
+    tracer = os.path.relpath(opts.tracer, HERE)
+    failures = total = 0
+
+    def report(name, ok, detail=""):
+        nonlocal failures, total
+        total += 1
+        failures += not ok
+        print("%s %s%s" % ("PASS" if ok else "FAIL", name, ": " + detail if detail else ""))
+
+    untraced_cache = {}
+    for name, program, env, checks in CASES:
+        if opts.names and name not in opts.names and program[:-3] not in opts.names:
+            continue
+        key = (program, env.get("LOOPSCOPE_SET"))
+        if key not in untraced_cache:
+            if env.get("LOOPSCOPE_SET"):
+                # The untraced reference of a --set run: the program as the tracer runs it.
+                untraced_cache[key] = None
+            else:
+                untraced_cache[key] = run_untraced(opts.python, program)
+        plain = untraced_cache[key]
+        for mode, mode_env in MODES.items():
+            where = "%s [%s]" % (name, mode)
+            out, err, rc, data, wall = run_traced(opts.python, tracer, program,
+                                                  {**env, **mode_env})
+            tr = Trace(data)
+            if plain is not None:
+                report(where + " stdout as untraced", normalize(out) == normalize(plain[0]),
+                       "" if normalize(out) == normalize(plain[0]) else repr(out[-300:]))
+                report(where + " stderr as untraced", normalize(err) == normalize(plain[1]),
+                       "" if normalize(err) == normalize(plain[1]) else repr(err[-600:]))
+                report(where + " exit status as untraced", rc == plain[2],
+                       "%d vs %d" % (rc, plain[2]))
+            report(where + " protocol", not tr.problems, "; ".join(tr.problems[:5]))
+            report(where + " E carries the exit status", tr.exit == rc, "E %r, rc %d"
+                   % (tr.exit, rc))
+            if tr.t0 is None:
+                report(where + " has a main task", False)
+                continue
+            tolerance = opts.tolerance if mode != "virtual" else 0.002
+            c = Checker(tr, mode, tolerance, opts.tolerance)
+            try:
+                checks(c)
+            except Exception as e:  # a check that cannot even look is a failure
+                c.check("checks ran", False, "%s: %s" % (type(e).__name__, e))
+            for check_name, ok, detail in c.results:
+                report("%s %s" % (where, check_name), ok, "" if ok else detail)
+    # The docs' timing on the virtual clock: 3 x 1 s of sleeps, exact, in well under a second.
+    if not opts.names or "gather" in opts.names:
+        out, err, rc, data, wall = run_traced(opts.python, tracer, "gather.py",
+                                              {"LOOPSCOPE_CLOCK": "virtual",
+                                               "LOOPSCOPE_SET": "DELAY=1"})
+        tr = Trace(data)
+        report("gather DELAY=1 [virtual] protocol", not tr.problems, "; ".join(tr.problems[:5]))
+        c = Checker(tr, "virtual", 0.0005, opts.tolerance)
+        try:
+            check_gather_virtual(c)
+        except Exception as e:
+            c.check("checks ran", False, "%s: %s" % (type(e).__name__, e))
+        for check_name, ok, detail in c.results:
+            report("gather DELAY=1 [virtual] " + check_name, ok, "" if ok else detail)
+        report("gather DELAY=1 [virtual] 3 s of trace in under 1.5 s of wall time", wall < 1.5,
+               "%.2f s" % wall)
+    print("%d checks, %d failed" % (total, failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
