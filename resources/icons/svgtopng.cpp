@@ -1,6 +1,5 @@
 // Build-time tool: `svgtopng IN.svg SIZE OUT.png` renders the icon at SIZE x SIZE pixels, so the
 // installed PNG icons are always drawn from the one SVG we keep (no rendered copies in git).
-#include <QGuiApplication>
 #include <QImage>
 #include <QPainter>
 #include <QSvgRenderer>
@@ -13,9 +12,8 @@ int main(int argc, char **argv)
         std::fputs("usage: svgtopng IN.svg SIZE OUT.png\n", stderr);
         return 2;
     }
-    // Rendering needs no display; offscreen keeps the build working on a headless machine.
-    qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
+    // A raster QImage needs no QGuiApplication (the icon has no text, so no fonts), and without
+    // one the tool needs no display, no platform plugin and no runtime folder at build time.
     const QString in = QString::fromLocal8Bit(argv[1]);
     const int size = QString::fromLocal8Bit(argv[2]).toInt();
     const QString out = QString::fromLocal8Bit(argv[3]);
