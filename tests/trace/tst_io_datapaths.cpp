@@ -31,10 +31,10 @@ TEST_CASE("findDataPath looks beside the installed binary first", "[io][datapath
     REQUIRE(prefix.isValid());
     // The icon exists in the source tree too: the installed copy must win.
     const QString installed = makeInstalledTree(prefix, QStringLiteral("icons/loopscope.svg"));
-    CHECK(findDataPath(QStringLiteral("icons/loopscope.svg"), prefix.filePath(QStringLiteral("bin")))
-          == installed);
-    CHECK(findDataPath(QStringLiteral("icons"), prefix.filePath(QStringLiteral("bin")))
-          == prefix.filePath(QStringLiteral("share/loopscope/icons")));
+    const QString bin = prefix.filePath(QStringLiteral("bin"));
+    CHECK(findDataPath(QStringLiteral("icons/loopscope.svg"), bin) == installed);
+    CHECK(findDataPath(QStringLiteral("icons"), bin)
+        == prefix.filePath(QStringLiteral("share/loopscope/icons")));
 }
 
 TEST_CASE("findDataPath falls back to the source tree in a build tree", "[io][datapaths]")
