@@ -10,6 +10,8 @@
 int main(int argc, char **argv)
 {
     Loopscope::prepareQtEnvironment();
+    // Before either path, so --version, the About box and the GUI all read the same value.
+    QCoreApplication::setApplicationVersion(QStringLiteral(LOOPSCOPE_VERSION));
     QStringList args;
     for (int i = 1; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
@@ -28,6 +30,5 @@ int main(int argc, char **argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QGuiApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("loopscope"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(LOOPSCOPE_VERSION));
     return Loopscope::CommandLine::exec(options);
 }

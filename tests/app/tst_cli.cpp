@@ -82,6 +82,13 @@ TEST_CASE("CLI runs a scenario and writes all five files", "[cli]")
     }
 }
 
+TEST_CASE("CLI --version prints the CMake project version", "[cli]")
+{
+    const Result r = runCli({QStringLiteral("--version")});
+    CHECK(r.exitCode == 0);
+    CHECK(r.out == QStringLiteral("loopscope " LOOPSCOPE_VERSION "\n"));
+}
+
 TEST_CASE("CLI rejects bad input with one line and exit 2", "[cli]")
 {
     QTemporaryDir dir;

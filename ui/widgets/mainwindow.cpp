@@ -791,10 +791,8 @@ void MainWindow::showAbout()
         "patterns, every task state change is recorded, and the timeline shows what gather, a "
         "semaphore, a timeout or a blocking call really does.</p>"
         "<p>Bars: %2</p><p>Built with Qt %3 and QCoro.</p>")
-                    .arg(QCoreApplication::applicationVersion().isEmpty()
-                             ? QStringLiteral("0.1")
-                             : QCoreApplication::applicationVersion(),
-                         states, QString::fromLatin1(qVersion())));
+                    .arg(QCoreApplication::applicationVersion(), states,
+                         QString::fromLatin1(qVersion())));
     box.exec();
 }
 
