@@ -2,6 +2,7 @@
 
 #include "atomicfile.h"
 #include "imageexporter.h"
+#include "programs/programrunner.h"
 #include "run/runcontroller.h"
 #include "scenarios/scenarioregistry.h"
 #include "scenarios/scenariorunner.h"
@@ -103,6 +104,10 @@ int runScenario(const LaunchOptions &o)
         return 2;
     }
     QCoreApplication::exec();
+    if (!run.error().isEmpty()) {
+        printErr(run.error());
+        return 1;
+    }
 
     const TraceData data = run.takeData();
     printOut(SummaryWriter::resultLine(data));
@@ -114,6 +119,39 @@ int runScenario(const LaunchOptions &o)
                      .arg(o.scenario, QLatin1String(outcomeName(main->outcome)),
                           main->error.isEmpty() ? QString() : QStringLiteral(": ") + main->error));
     return mainOk && written ? 0 : 1;
+}
+
+int traceProgram(const LaunchOptions &o)
+{
+    ProgramRunner::Options options;
+    options.program = o.program;
+    options.arguments = o.programArguments;
+    options.python = o.python;
+    options.clock = o.clock;
+    options.tasksOnly = o.tasksOnly;
+    options.internals = o.internals;
+    options.params = o.params;
+    options.forwardOutput = !o.quiet; // the program prints itself, to our stdout and stderr
+    RunController run;
+    run.setFrameInterval(0);
+    QObject::connect(&run, &RunController::finished, qApp, &QCoreApplication::quit);
+    QString error;
+    if (!run.start(std::make_unique<ProgramRunner>(options), &error)) {
+        printErr(error);
+        return 2;
+    }
+    QCoreApplication::exec();
+    const int status = static_cast<const ProgramRunner *>(run.source())->exitStatus();
+    const TraceData data = run.takeData();
+    const bool written = writeOutputs(data, o.outputs);
+    if (!run.error().isEmpty()) {
+        printErr(run.error());
+        return 1;
+    }
+    printOut(SummaryWriter::resultLine(data));
+    if (status != 0)
+        printErr(QStringLiteral("%1 exited with status %2").arg(data.info.scenario).arg(status));
+    return status == 0 && written ? 0 : 1;
 }
 
 int renderTrace(const LaunchOptions &o)
@@ -143,6 +181,8 @@ int CommandLine::exec(const LaunchOptions &options)
         return listScenarios();
     case LaunchOptions::Command::Run:
         return runScenario(options);
+    case LaunchOptions::Command::Trace:
+        return traceProgram(options);
     case LaunchOptions::Command::Render:
         return renderTrace(options);
     case LaunchOptions::Command::Gui:

@@ -51,6 +51,7 @@ bool RunController::start(std::unique_ptr<RunSource> source, QString *error)
     m_builder->data().info.finished = false;
     m_builder->data().info.totalNs = 0;
     m_running = true;
+    m_error.clear();
     if (m_frameTimer.interval() > 0)
         m_frameTimer.start();
     Q_EMIT started();
@@ -81,8 +82,7 @@ void RunController::onEnded(RunSource *source, qint64 endNs, const QString &erro
     RunInfo &info = m_builder->data().info;
     info.totalNs = std::max(endNs, 0LL);
     info.finished = true;
-    if (!error.isEmpty())
-        Q_EMIT outputLine(0, QStringLiteral("error: ") + error);
+    m_error = error;
     Q_EMIT updated();
     Q_EMIT finished();
 }

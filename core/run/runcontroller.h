@@ -45,6 +45,10 @@ public:
     const TraceData &data() const;
     //! Takes the data of a finished run (the CLI's summary and files).
     TraceData takeData();
+    //! Why the current run could not run at all (its source's ended() error); empty if it ran.
+    QString error() const { return m_error; }
+    //! The current run's source (a ScenarioRunner, a ProgramRunner), or null.
+    RunSource *source() const { return m_source.get(); }
     //! The current run's recorder (tests read a replaced run's trace through it).
     std::shared_ptr<TraceRecorder> recorder() const { return m_recorder; }
     //! The live edge (scenario ns): the source's clock while running, the run's end after.
@@ -75,6 +79,7 @@ private:
     std::unique_ptr<TraceBuilder> m_builder;
     TraceData m_empty;
     QTimer m_frameTimer;
+    QString m_error;
     bool m_running = false;
 };
 

@@ -1,9 +1,11 @@
 #include "launchoptions.h"
 
+#include "programs/programrunner.h"
 #include "scenarioregistry.h"
 #include "scenariorunner.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QFileInfo>
 
 namespace Loopscope {
@@ -12,7 +14,8 @@ namespace {
 
 using Command = LaunchOptions::Command;
 
-enum Takers : unsigned { ForGui = 1, ForRun = 2, ForRender = 4 };
+enum Takers : unsigned { ForGui = 1, ForRun = 2, ForRender = 4, ForTrace = 8 };
+constexpr unsigned ForRuns = ForRun | ForTrace; // a scenario or a program
 
 struct OptionDef {
     const char *name;
@@ -22,19 +25,26 @@ struct OptionDef {
 };
 
 constexpr OptionDef Definitions[] = {
-    {"set", "NAME=VALUE", "Set a parameter (repeatable; see 'list').", ForRun | ForGui},
+    {"set", "NAME=VALUE",
+     "Set a parameter (repeatable; see 'list'), or a program's marked constant.", ForRuns | ForGui},
     {"time-scale", "S", "0.01 to 100; 0.1 runs ten times faster (default 1).", ForRun | ForGui},
-    {"clock", "real|virtual", "virtual: instant and exact (default real).", ForRun | ForGui},
-    {"summary", "FILE", "run: write the summary JSON.", ForRun},
-    {"trace", "FILE", "run: write the trace JSON (opens in Perfetto).", ForRun},
-    {"png", "FILE", "run, render: write the timeline as a PNG.", ForRun | ForRender},
-    {"svg", "FILE", "run, render: write the timeline as an SVG.", ForRun | ForRender},
-    {"pdf", "FILE", "run, render: write the timeline as a PDF.", ForRun | ForRender},
-    {"width", "W", "run, render: image width, 16 to 20000 (default 1600).", ForRun | ForRender},
-    {"height", "H", "run, render: image height, 16 to 20000; 0 fits every lane (default).",
-     ForRun | ForRender},
-    {"dpr", "D", "run, render: device pixel ratio, 1 to 3 (default 1).", ForRun | ForRender},
-    {"quiet", nullptr, "run: print only the result line.", ForRun},
+    {"clock", "real|virtual", "virtual: instant and exact (default real).", ForRuns | ForGui},
+    {"summary", "FILE", "run, trace: write the summary JSON.", ForRuns},
+    {"trace", "FILE", "run, trace: write the trace JSON (opens in Perfetto).", ForRuns},
+    {"png", "FILE", "run, trace, render: write the timeline as a PNG.", ForRuns | ForRender},
+    {"svg", "FILE", "run, trace, render: write the timeline as an SVG.", ForRuns | ForRender},
+    {"pdf", "FILE", "run, trace, render: write the timeline as a PDF.", ForRuns | ForRender},
+    {"width", "W", "run, trace, render: image width, 16 to 20000 (default 1600).",
+     ForRuns | ForRender},
+    {"height", "H", "run, trace, render: image height, 16 to 20000; 0 fits every lane (default).",
+     ForRuns | ForRender},
+    {"dpr", "D", "run, trace, render: device pixel ratio, 1 to 3 (default 1).",
+     ForRuns | ForRender},
+    {"quiet", nullptr, "run, trace: print only the result line.", ForRuns},
+    {"python", "PATH", "trace: the Python 3.11+ to run the program with (default python3).",
+     ForTrace},
+    {"internals", nullptr, "trace: show asyncio's own tasks too.", ForTrace},
+    {"tasks-only", nullptr, "trace: tasks only, no inline coroutine units (cheapest).", ForTrace},
     {"scenario", "ID", "window: open at this scenario.", ForGui},
     {"run", nullptr, "window: run the scenario at once (it always does; kept for scripts).", ForGui},
     {"screenshot", "FILE", "window: save the window as a PNG when the run ends, then quit.",
@@ -55,6 +65,9 @@ Commands (the first argument):
   (none) [TRACE.json]  open the window (at --scenario ID, or showing a saved trace)
   list                 list the scenarios with their parameters
   run ID               run a scenario headless
+  trace PROGRAM.py [--] [ARGS...]
+                       run your own asyncio program under the tracer (its exit status:
+                       0 when it exits 0, 1 otherwise)
   render TRACE.json    draw a saved trace again (--png, --svg or --pdf)
 
 Exit status: 0 success, 1 the run or a write failed, 2 bad input.)";
@@ -99,6 +112,8 @@ Command commandOf(const QString &word)
         return Command::List;
     if (word == QLatin1String("run"))
         return Command::Run;
+    if (word == QLatin1String("trace"))
+        return Command::Trace;
     if (word == QLatin1String("render"))
         return Command::Render;
     return Command::Gui;
@@ -111,6 +126,8 @@ QString nameOf(Command command)
         return QStringLiteral("list");
     case Command::Run:
         return QStringLiteral("run");
+    case Command::Trace:
+        return QStringLiteral("trace");
     case Command::Render:
         return QStringLiteral("render");
     default:
@@ -123,6 +140,8 @@ unsigned takerOf(Command command)
     switch (command) {
     case Command::Run:
         return ForRun;
+    case Command::Trace:
+        return ForTrace;
     case Command::Render:
         return ForRender;
     case Command::Gui:
@@ -138,13 +157,16 @@ void checkOptionsBelong(const QCommandLineParser &parser, Command command)
         if ((d.takers & takerOf(command)) || !parser.isSet(QLatin1String(d.name)))
             continue;
         QStringList takers;
-        for (const Command c : {Command::Run, Command::Render, Command::Gui}) {
+        for (const Command c : {Command::Run, Command::Trace, Command::Render, Command::Gui}) {
             if (d.takers & takerOf(c))
                 takers << nameOf(c);
         }
+        const QString last = takers.takeLast();
+        const QString all = takers.isEmpty()
+            ? last
+            : takers.join(QStringLiteral(", ")) + QStringLiteral(" and ") + last;
         throw BadInput{QStringLiteral("--%1 is for %2, not for %3")
-                           .arg(QLatin1String(d.name), takers.join(QStringLiteral(" and ")),
-                                nameOf(command))};
+                           .arg(QLatin1String(d.name), all, nameOf(command))};
     }
 }
 
@@ -175,6 +197,104 @@ void checkWritable(const QString &option, const QString &path)
                            .arg(path, dir.filePath())};
 }
 
+void readClock(const QCommandLineParser &parser, LaunchOptions &o)
+{
+    if (!parser.isSet(QStringLiteral("clock")))
+        return;
+    const QString clock = parser.value(QStringLiteral("clock"));
+    if (clock == QLatin1String("real"))
+        o.clock = Clock::Mode::Real;
+    else if (clock == QLatin1String("virtual"))
+        o.clock = Clock::Mode::Virtual;
+    else
+        throw BadInput{QStringLiteral("--clock takes real or virtual, not '%1'").arg(clock)};
+    o.hasClock = true;
+}
+
+//! trace PROGRAM.py: the program must be readable; --set goes to its marked constants.
+void readProgramOptions(const QCommandLineParser &parser, LaunchOptions &o)
+{
+    QFile file(o.program);
+    if (!QFileInfo(o.program).isFile() || !file.open(QIODevice::ReadOnly))
+        throw BadInput{QStringLiteral("cannot read %1: %2")
+                           .arg(o.program, QFileInfo(o.program).isDir()
+                                               ? QStringLiteral("is a directory")
+                                               : QStringLiteral("no such file"))};
+    readClock(parser, o);
+    o.python = parser.isSet(QStringLiteral("python")) ? parser.value(QStringLiteral("python"))
+                                                      : o.python;
+    o.internals = parser.isSet(QStringLiteral("internals"));
+    o.tasksOnly = parser.isSet(QStringLiteral("tasks-only"));
+    Scenario program;
+    program.id = QFileInfo(o.program).fileName();
+    program.params = ProgramRunner::markedConstants(QString::fromUtf8(file.readAll()));
+    const QStringList assignments = parser.values(QStringLiteral("set"));
+    QString problem;
+    if (!program.resolve(assignments, &o.params, &problem)) {
+        // Say it in a program's words: the first name that is not a marked constant.
+        for (const QString &a : assignments) {
+            const QString name = a.section(QLatin1Char('='), 0, 0).trimmed();
+            if (problem.startsWith(QLatin1String("unknown parameter")) && !program.param(name)) {
+                problem = QStringLiteral("--set %1: %2 has no marked constant %3 (mark one in "
+                                         "the program: %3 = 3  # loopscope: 1..10)")
+                              .arg(a, program.id, name);
+                break;
+            }
+        }
+        throw BadInput{problem};
+    }
+    o.hasParams = !assignments.isEmpty();
+}
+
+// Whether arg is one of our or Qt's options that takes its value as the next argument ("--set",
+// "-platform").
+bool takesSeparateValue(const QString &arg)
+{
+    if (!arg.startsWith(QLatin1Char('-')) || arg.contains(QLatin1Char('=')))
+        return false;
+    const QString name = arg.mid(arg.startsWith(QLatin1String("--")) ? 2 : 1);
+    for (const OptionDef &d : Definitions) {
+        if (d.valueName && name == QLatin1String(d.name))
+            return true;
+    }
+    for (const char *qt : QtOptionsWithValue) {
+        if (name == QLatin1String(qt))
+            return true;
+    }
+    return false;
+}
+
+//! `trace PROGRAM.py [--] [ARGS...]`: everything after the program is the program's own,
+//! options included, so it is split off before Qt's parser sees it.
+QStringList splitProgramArguments(QStringList &arguments)
+{
+    bool command = false;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &a = arguments.at(i);
+        if (command && a == QLatin1String("--") && i + 1 < arguments.size()) {
+            QStringList rest = arguments.mid(i + 2);
+            arguments = arguments.mid(0, i) + QStringList{arguments.at(i + 1)};
+            return rest;
+        }
+        if (a.size() > 1 && a.startsWith(QLatin1Char('-'))) {
+            i += takesSeparateValue(a) ? 1 : 0;
+            continue;
+        }
+        if (!command) {
+            if (a != QLatin1String("trace"))
+                return {};
+            command = true;
+            continue;
+        }
+        QStringList rest = arguments.mid(i + 1);
+        if (!rest.isEmpty() && rest.first() == QLatin1String("--"))
+            rest.removeFirst();
+        arguments = arguments.mid(0, i + 1);
+        return rest;
+    }
+    return {};
+}
+
 //! --set, --time-scale and --clock, for o.scenario (none: --set is an error).
 void readScenarioOptions(const QCommandLineParser &parser, LaunchOptions &o)
 {
@@ -196,17 +316,7 @@ void readScenarioOptions(const QCommandLineParser &parser, LaunchOptions &o)
             throw BadInput{problem};
         o.hasTimeScale = true;
     }
-    if (parser.isSet(QStringLiteral("clock"))) {
-        const QString clock = parser.value(QStringLiteral("clock"));
-        if (clock == QLatin1String("real"))
-            o.clock = Clock::Mode::Real;
-        else if (clock == QLatin1String("virtual"))
-            o.clock = Clock::Mode::Virtual;
-        else
-            throw BadInput{
-                QStringLiteral("--clock takes real or virtual, not '%1'").arg(clock)};
-        o.hasClock = true;
-    }
+    readClock(parser, o);
     const QStringList assignments = parser.values(QStringLiteral("set"));
     if (!scenario) {
         if (!assignments.isEmpty())
@@ -284,7 +394,9 @@ LaunchOptions read(const QStringList &arguments)
 {
     QCommandLineParser parser;
     setUp(parser);
-    if (!parser.parse(QStringList{QStringLiteral("loopscope")} + arguments))
+    QStringList ours = arguments;
+    const QStringList programArguments = splitProgramArguments(ours);
+    if (!parser.parse(QStringList{QStringLiteral("loopscope")} + ours))
         throw BadInput{parser.errorText()};
     LaunchOptions o;
     if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
@@ -312,6 +424,15 @@ LaunchOptions read(const QStringList &arguments)
         o.scenario = rest.first();
         o.quiet = parser.isSet(QStringLiteral("quiet"));
         readScenarioOptions(parser, o);
+        readOutputs(parser, o.outputs);
+        break;
+    case Command::Trace:
+        expectArguments(o.command, rest, 1,
+                        QStringLiteral("which program? (trace PROGRAM.py [--] [ARGS...])"));
+        o.program = rest.first();
+        o.programArguments = programArguments;
+        o.quiet = parser.isSet(QStringLiteral("quiet"));
+        readProgramOptions(parser, o);
         readOutputs(parser, o.outputs);
         break;
     case Command::Render:

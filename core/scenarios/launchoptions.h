@@ -11,7 +11,8 @@ namespace Loopscope {
 //! What `loopscope` was asked to do: the one command line of the headless commands and the
 //! window, parsed with QCommandLineParser (so help, version and errors use Qt's wording).
 //!
-//! The first positional argument picks the command: `list`, `run ID`, `render TRACE.json`;
+//! The first positional argument picks the command: `list`, `run ID`, `trace PROGRAM.py
+//! [--] [ARGS...]` (everything after the program is the program's own), `render TRACE.json`;
 //! anything else opens the window (`loopscope [options] [TRACE.json]`). Every option is defined
 //! once, with the commands that take it; giving it to another command is bad input. Qt's own
 //! options (-platform, -style, ...) are taken by every command and left for the Q*Application.
@@ -25,7 +26,7 @@ namespace Loopscope {
 //! Any thread; parse() needs no application object, helpText() needs one (the program name).
 struct LaunchOptions
 {
-    enum class Command { Gui, List, Run, Render, Help, Version };
+    enum class Command { Gui, List, Run, Trace, Render, Help, Version };
 
     //! The files `run` and `render` write (empty: not asked for) and the image size.
     struct Outputs
@@ -39,7 +40,13 @@ struct LaunchOptions
 
     Command command = Command::Gui;
     QString scenario;       //!< run's ID, or the window's --scenario
-    ScenarioParams params;  //!< resolved for scenario: its defaults, then every --set
+    QString program;        //!< trace's PROGRAM.py
+    QStringList programArguments; //!< its sys.argv[1:]
+    QString python = QStringLiteral("python3"); //!< trace: the interpreter (--python)
+    bool internals = false; //!< trace: show asyncio's own tasks
+    bool tasksOnly = false; //!< trace: no inline coroutine units
+    ScenarioParams params;  //!< resolved for scenario (or program's marked constants): its
+                            //!< defaults, then every --set
     bool hasParams = false; //!< at least one --set was given
     double timeScale = 1.0;
     bool hasTimeScale = false;

@@ -111,12 +111,12 @@ TEST_CASE("LaunchOptions: bad input is one line naming the problem", "[launchopt
         {words("render"), "render: which trace file?"},
         {words("render t.json"), "render: say what to write: --png, --svg or --pdf"},
         {words("render t.json --png /tmp/x.png --summary /tmp/s.json"),
-         "--summary is for run, not for render"},
+         "--summary is for run and trace, not for render"},
         {words("render t.json --png /tmp/x.png --set limit=3"),
-         "--set is for run and the window, not for render"},
+         "--set is for run, trace and the window, not for render"},
         {words("list extra"), "list: unexpected argument 'extra'"},
-        {words("list --quiet"), "--quiet is for run, not for list"},
-        {words("--png /tmp/x.png"), "--png is for run and render, not for the window"},
+        {words("list --quiet"), "--quiet is for run and trace, not for list"},
+        {words("--png /tmp/x.png"), "--png is for run, trace and render, not for the window"},
         {words("--scenario nope"), "unknown scenario 'nope'"},
         {words("--scenario semaphore --set limit=999"), "limit=999 is out of range"},
         {words("--set limit=3"), "--set needs --scenario"},
@@ -138,4 +138,62 @@ TEST_CASE("LaunchOptions: bad input is one line naming the problem", "[launchopt
     QString error;
     CHECK(LaunchOptions::parse({trace}, &o, &error));
     CHECK(o.traceFile == trace);
+}
+
+TEST_CASE("LaunchOptions: trace PROGRAM.py leaves everything after it to the program",
+          "[launchoptions]")
+{
+    QTemporaryDir dir;
+    const QString program = dir.filePath(QStringLiteral("prog.py"));
+    QFile file(program);
+    REQUIRE(file.open(QIODevice::WriteOnly));
+    file.write("import asyncio\nN = 2  # loopscope: 1..5\nDELAY = 0.5  # loopscope: 0..2 s\n");
+    file.close();
+    LaunchOptions o;
+    QString error;
+    using Command = LaunchOptions::Command;
+
+    SECTION("our options before it, the program's after it, -- optional")
+    {
+        REQUIRE(LaunchOptions::parse(QStringList{QStringLiteral("trace"), QStringLiteral("--clock"),
+                                                 QStringLiteral("virtual"), QStringLiteral("--set"),
+                                                 QStringLiteral("N=4"), QStringLiteral("--tasks-only"),
+                                                 program, QStringLiteral("--png"),
+                                                 QStringLiteral("x"), QStringLiteral("--"),
+                                                 QStringLiteral("y")},
+                                     &o, &error));
+        INFO(error.toStdString());
+        CHECK(o.command == Command::Trace);
+        CHECK(o.program == program);
+        CHECK(o.programArguments
+              == QStringList{QStringLiteral("--png"), QStringLiteral("x"), QStringLiteral("--"),
+                             QStringLiteral("y")});
+        CHECK(o.outputs.png.isEmpty()); // the program's --png, not ours
+        CHECK(o.clock == Clock::Mode::Virtual);
+        CHECK(o.tasksOnly);
+        CHECK(o.params.value(QStringLiteral("N")) == 4);
+        CHECK(o.params.value(QStringLiteral("DELAY")) == 0.5); // a marked constant's own value
+
+        REQUIRE(LaunchOptions::parse(QStringList{QStringLiteral("trace"), QStringLiteral("--"),
+                                                 program, QStringLiteral("-v")},
+                                     &o, &error));
+        CHECK(o.program == program);
+        CHECK(o.programArguments == QStringList{QStringLiteral("-v")});
+        REQUIRE(LaunchOptions::parse(QStringList{QStringLiteral("trace"), program,
+                                                 QStringLiteral("--"), QStringLiteral("-v")},
+                                     &o, &error));
+        CHECK(o.programArguments == QStringList{QStringLiteral("-v")});
+    }
+    SECTION("marked constants are the parameters --set checks")
+    {
+        CHECK_FALSE(LaunchOptions::parse(
+            QStringList{QStringLiteral("trace"), QStringLiteral("--set"), QStringLiteral("N=9"), program},
+            &o, &error));
+        CHECK(error.startsWith(QStringLiteral("N=9 is out of range: N takes 1 to 5")));
+        CHECK_FALSE(LaunchOptions::parse(
+            QStringList{QStringLiteral("trace"), QStringLiteral("--set"), QStringLiteral("LIMIT=1"),
+                        program},
+            &o, &error));
+        CHECK(error.contains(QStringLiteral("prog.py has no marked constant LIMIT")));
+    }
 }

@@ -34,7 +34,7 @@ KINDS = {"main", "task", "coroutine", "executor", "generator"}
 STATES = {"pending", "running", "waiting", "queued", "ready"}
 OUTCOMES = {"completed", "failed", "cancelled", "timed_out", "never_awaited"}
 FIELDS = {"H": 4, "P": 6, "X": 3, "C": 6, "S": 5, "F": 5, "L": 4, "N": 4, "G": 3, "R": 4,
-          "D": 4, "E": 3}
+          "D": 4, "O": 4, "E": 3}
 ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
 
@@ -80,6 +80,7 @@ class Trace:
         self.units, self.params, self.counters, self.lags = {}, {}, [], []
         self.links, self.deadlines, self.loops, self.renames = [], [], [], []
         self.header = self.exit = None
+        self.output = {"1": [], "2": []}
         self.t0 = None
         last = {}
         for n, line in enumerate(self.lines):
@@ -140,6 +141,11 @@ class Trace:
                 self.lags.append((t, int(f[2])))
             elif f[0] == "X":
                 self.loops.append(int(f[2]))
+            elif f[0] == "O":
+                if f[2] not in self.output:
+                    self.problems.append("line %d: unknown stream %r" % (n + 1, f[2]))
+                    continue
+                self.output[f[2]].append(unescape(f[3]))
             elif f[0] == "E":
                 if n != len(self.lines) - 1:
                     self.problems.append("E is not the last line")
@@ -474,6 +480,14 @@ def main():
                        "" if normalize(err) == normalize(plain[1]) else repr(err[-600:]))
                 report(where + " exit status as untraced", rc == plain[2],
                        "%d vs %d" % (rc, plain[2]))
+                for stream, text in (("1", out), ("2", err)):
+                    recorded = "".join(line + "\n" for line in tr.output[stream])
+                    written = text.decode("utf-8", "replace")
+                    same = normalize(recorded.encode()) == normalize(
+                        written.encode() if written.endswith("\n") or not written
+                        else (written + "\n").encode())
+                    report(where + " O lines are its stream %s" % stream, same,
+                           "" if same else repr(recorded[-200:]) + " vs " + repr(written[-200:]))
             report(where + " protocol", not tr.problems, "; ".join(tr.problems[:5]))
             report(where + " E carries the exit status", tr.exit == rc, "E %r, rc %d"
                    % (tr.exit, rc))

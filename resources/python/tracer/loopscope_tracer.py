@@ -17,7 +17,9 @@ Events: one per line, UTF-8, fields separated by TAB; times are CLOCK_MONOTONIC 
 monotonic plus the time skipped so far); text fields escape \\ \t \n \r.
   H version python pid | P name value min max unit | X t loop | C t id kind parent label |
   S t id state lane | F t id outcome error | L t from to | N t name value | G t lag |
-  R t id label | D t id deadline | E t exit_status
+  R t id label | D t id deadline | O t stream text | E t exit_status
+O is a line the program wrote to sys.stdout (stream 1) or sys.stderr (2), without its newline;
+the output itself still goes where it would (the streams are only watched, not replaced).
 A unit is pending from its C until its first S. Standard library only, CPython 3.11+.
 """
 
@@ -1017,10 +1019,52 @@ def _strip(exc, seen=None):
         _strip(inner, seen)
 
 
+class _Watched:
+    """sys.stdout or sys.stderr as the program knows it: every write goes to the real stream
+    first, and each complete line is also recorded with its time (an O event)."""
+
+    def __init__(self, stream, number):
+        object.__setattr__(self, "_stream", stream)
+        object.__setattr__(self, "_number", number)
+        object.__setattr__(self, "_partial", "")
+
+    def write(self, text):
+        n = self._stream.write(text)
+        if isinstance(text, str) and text:
+            pending = self._partial + text
+            if "\n" in pending:
+                lines = pending.split("\n")
+                object.__setattr__(self, "_partial", lines.pop())
+                t = _now()
+                for line in lines:
+                    _ev(("O", t, self._number, _esc(line)))
+            else:
+                object.__setattr__(self, "_partial", pending)
+        return n
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def _end(self):
+        if self._partial:
+            _ev(("O", _now(), self._number, _esc(self._partial)))
+            object.__setattr__(self, "_partial", "")
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._stream, name, value)
+
+
 def _at_exit():
     global _stopped
     _stopped = True
     if _fd >= 0:
+        for stream in (sys.stdout, sys.stderr):
+            if isinstance(stream, _Watched):
+                stream._end()
         _ev(("E", _now(), _exit_status))
         _flush()
         _disable()
@@ -1241,6 +1285,8 @@ def _main():
         if _VIRTUAL:
             _install_virtual_clock()
         _install(True)
+        sys.stdout = _Watched(sys.stdout, 1)
+        sys.stderr = _Watched(sys.stderr, 2)
         atexit.register(_at_exit)
         os.register_at_fork(after_in_child=_disable)
         _thread.start_new_thread(_flusher, ())

@@ -1,0 +1,265 @@
+#include <catch2/catch.hpp>
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+// `loopscope trace PROGRAM.py`: the user's own asyncio program under the tracer, end to end
+// through the binary, as a user runs it.
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    QString out;
+    QString err;
+    qint64 wallMs = 0;
+};
+
+Result run(const QString &program, const QStringList &args, const QString &workingDir = {})
+{
+    QProcess p;
+    if (!workingDir.isEmpty())
+        p.setWorkingDirectory(workingDir);
+    QElapsedTimer wall;
+    wall.start();
+    p.start(program, args);
+    REQUIRE(p.waitForFinished(120000));
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()),
+            wall.elapsed()};
+}
+
+Result loopscope(const QStringList &args, const QString &workingDir = {})
+{
+    return run(QStringLiteral(LOOPSCOPE_BINARY), args, workingDir);
+}
+
+struct Programs {
+    QTemporaryDir dir;
+    QString write(const QString &name, const char *source)
+    {
+        const QString path = dir.filePath(name);
+        QFile f(path);
+        REQUIRE(f.open(QIODevice::WriteOnly));
+        f.write(source);
+        return path;
+    }
+    QJsonObject summary(const QString &name)
+    {
+        QFile f(dir.filePath(name));
+        REQUIRE(f.open(QIODevice::ReadOnly));
+        return QJsonDocument::fromJson(f.readAll()).object();
+    }
+};
+
+const QJsonObject *taskNamed(const QJsonArray &tasks, const QString &label, QJsonObject *out)
+{
+    for (const QJsonValue &t : tasks) {
+        if (t.toObject().value(QLatin1String("label")).toString() == label) {
+            *out = t.toObject();
+            return out;
+        }
+    }
+    return nullptr;
+}
+
+const char *const Gather = R"(import asyncio
+
+async def say_after(delay, what):
+    await asyncio.sleep(delay)
+    print(what)
+    return what
+
+async def main():
+    first = asyncio.create_task(say_after(0.1, 'hello'), name='first')
+    second = asyncio.create_task(say_after(0.2, 'world'))
+    print(await first, await second)
+
+asyncio.run(main())
+)";
+
+} // namespace
+
+TEST_CASE("trace runs a program as python3 would and records its tasks", "[cli][trace]")
+{
+    Programs p;
+    const QString program = p.write(QStringLiteral("gather.py"), Gather);
+    const QString summary = p.dir.filePath(QStringLiteral("s.json"));
+    const Result untraced = run(QStringLiteral("python3"), {program});
+    REQUIRE(untraced.exitCode == 0);
+    const Result r = loopscope({QStringLiteral("trace"), QStringLiteral("--summary"), summary,
+                                QStringLiteral("--png"), p.dir.filePath(QStringLiteral("t.png")),
+                                program});
+    INFO(r.err.toStdString());
+    REQUIRE(r.exitCode == 0);
+    // What it prints, then our result line.
+    CHECK(r.out.startsWith(untraced.out));
+    CHECK(r.out.contains(QStringLiteral("gather.py: ")));
+    CHECK(QFile::exists(p.dir.filePath(QStringLiteral("t.png"))));
+
+    const QJsonObject s = p.summary(QStringLiteral("s.json"));
+    CHECK(s.value(QLatin1String("scenario")).toString() == QStringLiteral("gather.py"));
+    const QJsonObject main = s.value(QLatin1String("main")).toObject();
+    CHECK(main.value(QLatin1String("kind")).toString() == QStringLiteral("main"));
+    CHECK(main.value(QLatin1String("outcome")).toString() == QStringLiteral("completed"));
+    const QJsonArray tasks = s.value(QLatin1String("tasks")).toArray();
+    QJsonObject first, second;
+    REQUIRE(taskNamed(tasks, QStringLiteral("first"), &first));
+    REQUIRE(taskNamed(tasks, QStringLiteral("say_after(0.2, 'world')"), &second));
+    CHECK(first.value(QLatin1String("kind")).toString() == QStringLiteral("task"));
+    CHECK(first.value(QLatin1String("parent")).toInt() == main.value(QLatin1String("id")).toInt());
+    // Times from the program: 0.1 s and 0.2 s of sleep, started together.
+    CHECK(first.value(QLatin1String("end_s")).toDouble() == Approx(0.1).margin(0.08));
+    CHECK(second.value(QLatin1String("end_s")).toDouble() == Approx(0.2).margin(0.08));
+    CHECK(s.value(QLatin1String("total_s")).toDouble() == Approx(0.2).margin(0.1));
+    CHECK(s.value(QLatin1String("stats")).toObject().value(QLatin1String("max_concurrency")).toInt()
+          == 2);
+}
+
+TEST_CASE("trace on the virtual clock is instant and exact", "[cli][trace]")
+{
+    Programs p;
+    const QString program = p.write(QStringLiteral("slow.py"), R"(import asyncio
+
+async def factorial(name, number):
+    f = 1
+    for i in range(2, number + 1):
+        await asyncio.sleep(1)
+        f *= i
+    print(f"Task {name}: factorial({number}) = {f}")
+
+async def main():
+    await asyncio.gather(factorial("A", 2), factorial("B", 3), factorial("C", 4))
+
+asyncio.run(main())
+)");
+    const Result r = loopscope({QStringLiteral("trace"), QStringLiteral("--clock"),
+                                QStringLiteral("virtual"), QStringLiteral("--summary"),
+                                p.dir.filePath(QStringLiteral("s.json")), program});
+    INFO(r.err.toStdString());
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.contains(QStringLiteral("Task C: factorial(4) = 24")));
+    CHECK(r.wallMs < 2500); // three seconds of sleeping, far less of waiting
+    const QJsonObject s = p.summary(QStringLiteral("s.json"));
+    CHECK(s.value(QLatin1String("total_s")).toDouble() == Approx(3.0).margin(0.01));
+}
+
+TEST_CASE("trace keeps the program's arguments, folder, output and exit status", "[cli][trace]")
+{
+    Programs p;
+    SECTION("arguments after the program are the program's, options included")
+    {
+        const QString program = p.write(QStringLiteral("args.py"), R"(import asyncio, os, sys
+async def main():
+    print(sys.argv[1:], os.getcwd() == os.path.realpath(sys.argv[2]), __name__)
+asyncio.run(main())
+)");
+        const Result r = loopscope({QStringLiteral("trace"), QStringLiteral("--quiet"), program,
+                                    QStringLiteral("--png"), p.dir.path()},
+                                   p.dir.path());
+        INFO(r.err.toStdString());
+        CHECK(r.exitCode == 0);
+        CHECK_FALSE(r.out.contains(QStringLiteral("['--png'"))); // --quiet: only the result line
+        const Result loud = loopscope({QStringLiteral("trace"), program, QStringLiteral("--png"),
+                                       p.dir.path()},
+                                      p.dir.path());
+        CHECK(loud.out.startsWith(QStringLiteral("['--png', '%1'] True __main__").arg(p.dir.path())));
+    }
+    SECTION("sys.exit(3): the program's status is kept, ours is 1")
+    {
+        const QString program = p.write(QStringLiteral("exit3.py"), R"(import asyncio, sys
+async def main():
+    await asyncio.sleep(0.01)
+    sys.exit(3)
+asyncio.run(main())
+)");
+        const Result r = loopscope({QStringLiteral("trace"), program});
+        CHECK(r.exitCode == 1);
+        CHECK(r.err.contains(QStringLiteral("exit3.py exited with status 3")));
+    }
+    SECTION("an exception: the same traceback as without us, main failed")
+    {
+        const QString program = p.write(QStringLiteral("raises.py"), R"(import asyncio
+async def main():
+    await asyncio.sleep(0.01)
+    raise ValueError("boom")
+asyncio.run(main())
+)");
+        const Result untraced = run(QStringLiteral("python3"), {program});
+        const QString summary = p.dir.filePath(QStringLiteral("s.json"));
+        const Result r = loopscope({QStringLiteral("trace"), QStringLiteral("--summary"), summary,
+                                    program});
+        CHECK(r.exitCode == 1);
+        CHECK(r.err.startsWith(untraced.err));
+        CHECK_FALSE(r.err.contains(QStringLiteral("loopscope_tracer")));
+        const QJsonObject main = p.summary(QStringLiteral("s.json")).value(QLatin1String("main")).toObject();
+        CHECK(main.value(QLatin1String("outcome")).toString() == QStringLiteral("failed"));
+        CHECK(main.value(QLatin1String("error")).toString().contains(QStringLiteral("ValueError: boom")));
+    }
+    SECTION("no event loop at all: a clear message, not an empty view")
+    {
+        const QString program = p.write(QStringLiteral("plain.py"), "print('just a script')\n");
+        const Result r = loopscope({QStringLiteral("trace"), program});
+        CHECK(r.exitCode == 1);
+        CHECK(r.out.contains(QStringLiteral("just a script")));
+        CHECK(r.err.contains(QStringLiteral("without starting an asyncio event loop")));
+    }
+}
+
+TEST_CASE("trace takes the program's marked constants as parameters", "[cli][trace]")
+{
+    Programs p;
+    const QString program = p.write(QStringLiteral("limit.py"), R"(import asyncio
+LIMIT = 2  # loopscope: 1..5
+DELAY = 0.01  # loopscope: 0..1 s
+async def main():
+    print(LIMIT, DELAY)
+asyncio.run(main())
+)");
+    const QString summary = p.dir.filePath(QStringLiteral("s.json"));
+    const Result r = loopscope({QStringLiteral("trace"), QStringLiteral("--set"),
+                                QStringLiteral("LIMIT=4"), QStringLiteral("--summary"), summary,
+                                program});
+    INFO(r.err.toStdString());
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.startsWith(QStringLiteral("4 0.01")));
+    const QJsonObject params = p.summary(QStringLiteral("s.json")).value(QLatin1String("params")).toObject();
+    CHECK(params.value(QLatin1String("LIMIT")).toDouble() == 4);
+    CHECK(params.value(QLatin1String("DELAY")).toDouble() == 0.01);
+    QFile source(program);
+    REQUIRE(source.open(QIODevice::ReadOnly));
+    CHECK(source.readAll().contains("LIMIT = 2  # loopscope: 1..5")); // never rewritten
+}
+
+TEST_CASE("trace refuses bad input with one line and exit 2", "[cli][trace]")
+{
+    Programs p;
+    const QString program = p.write(QStringLiteral("ok.py"), "import asyncio\nN = 1  # loopscope: 1..3\n"
+                                                             "asyncio.run(asyncio.sleep(0))\n");
+    const std::pair<QStringList, const char *> cases[] = {
+        {{QStringLiteral("trace"), p.dir.filePath(QStringLiteral("missing.py"))}, "no such file"},
+        {{QStringLiteral("trace"), p.dir.path()}, "is a directory"},
+        {{QStringLiteral("trace")}, "which program?"},
+        {{QStringLiteral("trace"), QStringLiteral("--python"), QStringLiteral("/nonexistent/python"),
+          program},
+         "no Python 3.11+ found"},
+        {{QStringLiteral("trace"), QStringLiteral("--set"), QStringLiteral("M=2"), program},
+         "ok.py has no marked constant M"},
+        {{QStringLiteral("trace"), QStringLiteral("--set"), QStringLiteral("N=9"), program},
+         "N=9 is out of range"},
+        {{QStringLiteral("trace"), QStringLiteral("--time-scale"), QStringLiteral("2"), program},
+         "--time-scale is for"},
+    };
+    for (const auto &[args, message] : cases) {
+        INFO(args.join(QLatin1Char(' ')).toStdString());
+        const Result r = loopscope(args);
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.contains(QLatin1String(message)));
+        CHECK(r.err.trimmed().count(QLatin1Char('\n')) == 0);
+    }
+}
