@@ -280,7 +280,8 @@ QStringList splitProgramArguments(QStringList &arguments)
             i += takesSeparateValue(a) ? 1 : 0;
             continue;
         }
-        if (!command) {
+        // `loopscope PROGRAM.py [ARGS...]`: the window traces it (no command word).
+        if (!command && !a.endsWith(QLatin1String(".py"))) {
             if (a != QLatin1String("trace"))
                 return {};
             command = true;
@@ -366,10 +367,12 @@ void expectArguments(Command command, const QStringList &arguments, qsizetype co
         throw BadInput{QStringLiteral("%1: %2").arg(nameOf(command), missing)};
 }
 
-void readGui(const QCommandLineParser &parser, QStringList arguments, LaunchOptions &o)
+void readGui(const QCommandLineParser &parser, QStringList arguments,
+             const QStringList &programArguments, LaunchOptions &o)
 {
     o.scenario = parser.value(QStringLiteral("scenario"));
     o.run = parser.isSet(QStringLiteral("run"));
+    o.programArguments = programArguments;
     if (parser.isSet(QStringLiteral("screenshot"))) {
         o.screenshot = parser.value(QStringLiteral("screenshot"));
         if (o.screenshot.isEmpty())
@@ -380,6 +383,11 @@ void readGui(const QCommandLineParser &parser, QStringList arguments, LaunchOpti
     if (arguments.size() > 1)
         throw BadInput{QStringLiteral("one trace file at a time ('%1' and '%2')")
                            .arg(arguments.at(0), arguments.at(1))};
+    if (!arguments.isEmpty() && arguments.first().endsWith(QLatin1String(".py"))) {
+        o.program = arguments.first();
+        readProgramOptions(parser, o);
+        return;
+    }
     if (!arguments.isEmpty()) {
         o.traceFile = arguments.first();
         if (!QFileInfo(o.traceFile).isFile())
@@ -443,7 +451,7 @@ LaunchOptions read(const QStringList &arguments)
             throw BadInput{QStringLiteral("render: say what to write: --png, --svg or --pdf")};
         break;
     default:
-        readGui(parser, rest, o);
+        readGui(parser, rest, programArguments, o);
     }
     return o;
 }

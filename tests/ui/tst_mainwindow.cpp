@@ -1,25 +1,30 @@
 #include <catch2/catch.hpp>
 
+#include "codepanel.h"
+#include "eventloopchecker.h"
 #include "mainwindow.h"
 #include "outputpanel.h"
 #include "parameterpanel.h"
+#include "run/runcontroller.h"
 #include "scenariobrowser.h"
 #include "scenarios/scenarioregistry.h"
-#include "run/runcontroller.h"
 #include "statspanel.h"
 #include "timelinegeometry.h"
 #include "timelineview.h"
 #include "tracejsonreader.h"
-#include "eventloopchecker.h"
 
-#include <QFile>
 #include <QAbstractSpinBox>
 #include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QPainter>
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QStatusBar>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -416,4 +421,119 @@ TEST_CASE("ParameterPanel: values it cannot take show the default", "[mainwindow
                                                         {QStringLiteral("delay"), 2.5}};
     CHECK(panel.params().values() == later);
     CHECK(edited.isEmpty());
+}
+
+namespace {
+
+QString writeProgram(const QTemporaryDir &dir, const QString &name, const QByteArray &source)
+{
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    REQUIRE(f.open(QIODevice::WriteOnly));
+    f.write(source);
+    return path;
+}
+
+} // namespace
+
+TEST_CASE("MainWindow traces a Python program like a scenario", "[mainwindow][program]")
+{
+    WindowFixture f(Clock::Mode::Virtual);
+    QTemporaryDir dir;
+    const QString program = writeProgram(dir, QStringLiteral("mine.py"), R"(import asyncio, sys
+LIMIT = 2  # loopscope: 1..5
+
+async def job(k):
+    await asyncio.sleep(0.5 * k)
+    print("job", k, "done")
+
+async def main():
+    print("to stderr", file=sys.stderr)
+    await asyncio.gather(*(job(k) for k in range(1, LIMIT + 1)))
+
+asyncio.run(main())
+)");
+    QSignalSpy finished(&f.window, &MainWindow::runFinished);
+    QString error;
+    REQUIRE(f.window.selectProgram(program, {}, {}, true, &error));
+    REQUIRE(f.waitFinished(finished));
+    const TraceData *data = f.window.traceData();
+    REQUIRE(data);
+    CHECK(data->info.scenario == QStringLiteral("mine.py"));
+    CHECK(f.unitNamed(QStringLiteral("job(1)")));
+    CHECK(f.unitNamed(QStringLiteral("job(2)")));
+    CHECK(double(data->info.totalNs) / 1e9 == Approx(1.0).margin(0.01)); // the virtual clock: exact
+    // The program's source, its output (stderr apart), and a place among "Your programs".
+    CHECK(f.window.codePanel()->pythonText().contains(QStringLiteral("LIMIT = 2")));
+    REQUIRE(f.window.outputPanel()->lineCount() == 3);
+    CHECK(data->output[0].stream == OutputStream::Stderr);
+    CHECK(data->output[2].text == QStringLiteral("job 2 done"));
+    CHECK(f.window.recentPrograms().value(0) == QFileInfo(program).absoluteFilePath());
+    // Its marked constant is a slider that re-runs it.
+    QSlider *slider = f.window.parameterPanel()->slider(QStringLiteral("LIMIT"));
+    REQUIRE(slider);
+    f.window.setRerunDelayMs(0);
+    slider->setValue(2); // LIMIT takes 1..5: position 2 is 3
+    REQUIRE(f.waitFinished(finished, 2));
+    CHECK(f.unitNamed(QStringLiteral("job(3)")));
+    CHECK(double(f.window.traceData()->info.totalNs) / 1e9 == Approx(1.5).margin(0.01));
+
+    SECTION("Run (F5) traces the file's current contents")
+    {
+        writeProgram(dir, QStringLiteral("mine.py"),
+                     "import asyncio\nasync def main():\n    await asyncio.sleep(0.25)\n"
+                     "asyncio.run(main())\n");
+        REQUIRE(f.window.run());
+        REQUIRE(f.waitFinished(finished, 3));
+        CHECK(f.window.codePanel()->pythonText().contains(QStringLiteral("sleep(0.25)")));
+        CHECK(double(f.window.traceData()->info.totalNs) / 1e9 == Approx(0.25).margin(0.01));
+    }
+    SECTION("a program that never starts an event loop says so")
+    {
+        const QString plain = writeProgram(dir, QStringLiteral("plain.py"), "print('hi')\n");
+        REQUIRE(f.window.selectProgram(plain, {}, {}, true, &error));
+        REQUIRE(f.waitFinished(finished, 3));
+        CHECK(f.window.statusBar()->findChild<QLabel *>()->text().contains(
+            QStringLiteral("without starting an asyncio event loop")));
+    }
+    SECTION("a file that is not there is refused with one line")
+    {
+        CHECK_FALSE(f.window.selectProgram(dir.filePath(QStringLiteral("gone.py")), {}, {}, true,
+                                           &error));
+        CHECK(error.contains(QStringLiteral("no such file")));
+    }
+}
+
+TEST_CASE("MainWindow stops a traced program like Ctrl+C and keeps what it recorded",
+          "[mainwindow][program]")
+{
+    WindowFixture f(Clock::Mode::Real);
+    QTemporaryDir dir;
+    const QString program = writeProgram(dir, QStringLiteral("forever.py"), R"(import asyncio
+async def tick():
+    while True:
+        await asyncio.sleep(0.05)
+
+async def main():
+    await asyncio.gather(tick(), asyncio.sleep(3600))
+
+asyncio.run(main())
+)");
+    QSignalSpy finished(&f.window, &MainWindow::runFinished);
+    REQUIRE(f.window.selectProgram(program));
+    REQUIRE(QTest::qWaitFor(
+        [&] {
+            const TraceData *d = f.window.traceData();
+            return d && f.unitNamed(QStringLiteral("tick()")) && f.window.runController()->liveEdgeNs() > 200'000'000;
+        },
+        RunTimeoutMs));
+    QElapsedTimer took;
+    took.start();
+    f.window.stop();
+    REQUIRE(f.waitFinished(finished));
+    CHECK(took.elapsed() < 4000); // SIGINT was enough: asyncio.run cancels main and ends
+    const UnitRecord *tick = f.unitNamed(QStringLiteral("tick()"));
+    REQUIRE(tick);
+    CHECK(tick->outcome == Outcome::Cancelled);
+    CHECK(tick->intervals.size() > 4); // what it did before the stop is all there
 }

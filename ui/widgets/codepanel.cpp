@@ -12,13 +12,16 @@
 namespace Loopscope {
 
 namespace {
-QWidget *titled(const QString &title, QPlainTextEdit *edit, QWidget *parent)
+QWidget *titled(const QString &title, QPlainTextEdit *edit, QWidget *parent,
+               QLabel **titleLabel = nullptr)
 {
     auto *box = new QWidget(parent);
     auto *layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
     auto *label = new QLabel(title, box);
+    if (titleLabel)
+        *titleLabel = label;
     QFont f = label->font();
     f.setBold(true);
     label->setFont(f);
@@ -45,9 +48,10 @@ CodePanel::CodePanel(QWidget *parent)
     m_python->setToolTip(QStringLiteral("The same program in Python asyncio: run it with "
                                         "python3 and compare the timings"));
     auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(titled(QStringLiteral("C++ (what runs)"), m_cpp, splitter));
+    m_cppBox = titled(QStringLiteral("C++ (what runs)"), m_cpp, splitter);
+    splitter->addWidget(m_cppBox);
     splitter->addWidget(titled(QStringLiteral("Python asyncio (the same program)"), m_python,
-                               splitter));
+                               splitter, &m_pythonTitle));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(splitter);
@@ -58,6 +62,16 @@ void CodePanel::setScenario(const Scenario *scenario)
 {
     m_cpp->setPlainText(scenario ? scenario->cppSource() : QString());
     m_python->setPlainText(scenario ? scenario->pythonSource() : QString());
+    m_cppBox->show();
+    m_pythonTitle->setText(QStringLiteral("Python asyncio (the same program)"));
+}
+
+void CodePanel::setProgram(const QString &fileName, const QString &source)
+{
+    m_cpp->clear();
+    m_cppBox->hide();
+    m_python->setPlainText(source);
+    m_pythonTitle->setText(QStringLiteral("%1 (your program, as it is on disk)").arg(fileName));
 }
 
 void CodePanel::setDark(bool dark)

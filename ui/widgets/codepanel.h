@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QLabel;
 class QPlainTextEdit;
 
 namespace Loopscope {
@@ -18,6 +19,8 @@ public:
     explicit CodePanel(QWidget *parent = nullptr);
 
     void setScenario(const Scenario *scenario);
+    //! A traced program: its own source, alone (there is no C++ side).
+    void setProgram(const QString &fileName, const QString &source);
     //! Re-creates the highlighters for a dark or light background.
     void setDark(bool dark);
     QString cppText() const;
@@ -26,6 +29,8 @@ public:
 private:
     QPlainTextEdit *m_cpp;
     QPlainTextEdit *m_python;
+    QWidget *m_cppBox = nullptr;
+    QLabel *m_pythonTitle = nullptr;
     CodeHighlighter *m_cppHighlighter = nullptr;
     CodeHighlighter *m_pythonHighlighter = nullptr;
     bool m_dark = false;

@@ -98,6 +98,15 @@ int launchGui(int argc, char **argv, const LaunchOptions &options)
             printError(error);
             return 2;
         }
+    } else if (!options.program.isEmpty()) {
+        QString error;
+        if (!window.selectProgram(options.program, options.programArguments, {}, false, &error)) {
+            printError(error);
+            return 2;
+        }
+        if (options.hasParams)
+            window.setParams(options.params);
+        window.run();
     } else if (!window.run()) {
         // Never a blank window: the chosen, remembered or first scenario runs at once.
         printError(QStringLiteral("cannot run %1").arg(window.currentScenario()));

@@ -7,6 +7,8 @@
 #include "parameterpanel.h"
 #include "scenariobrowser.h"
 #include "scenarios/scenarioregistry.h"
+#include "programdialog.h"
+#include "programs/programrunner.h"
 #include "run/runcontroller.h"
 #include "scenarios/scenariorunner.h"
 #include "statspanel.h"
@@ -23,6 +25,11 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QMimeData>
+#include <QUrl>
 #include <QFileDialog>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
@@ -84,6 +91,7 @@ MainWindow::MainWindow(Persistence persistence, QWidget *parent)
     setWindowTitle(QStringLiteral("Loopscope"));
     setWindowIcon(QIcon(QStringLiteral(":/loopscope/icons/loopscope.svg")));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    setAcceptDrops(true); // a .py dropped on the window is traced, a .json opened
     resize(1400, 900);
 
     m_view->setObjectName(QStringLiteral("timeline"));
@@ -182,6 +190,11 @@ void MainWindow::buildActions()
 
     m_openAction = make(QStringLiteral("&Open Trace\u2026"), QKeySequence::Open,
                         QStringLiteral("Show a saved trace JSON (read-only)"));
+    m_traceAction = make(QStringLiteral("&Trace Python Program\u2026"),
+                         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+                         QStringLiteral("Run your own asyncio program and watch its tasks live "
+                                        "(nothing in it is changed)"));
+    connect(m_traceAction, &QAction::triggered, this, &MainWindow::traceWithDialog);
     m_exportPngAction = make(QStringLiteral("Export &PNG\u2026"), QKeySequence(Qt::CTRL | Qt::Key_E),
                              QStringLiteral("Save the timeline as a PNG image"));
     m_exportSvgAction = make(QStringLiteral("Export &SVG\u2026"), {},
@@ -238,6 +251,7 @@ void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
     file->addAction(m_openAction);
+    file->addAction(m_traceAction);
     file->addSeparator();
     file->addAction(m_exportPngAction);
     file->addAction(m_exportSvgAction);
@@ -379,6 +393,8 @@ void MainWindow::restoreSettings()
                          : Clock::Mode::Real);
     if (s.contains(QStringLiteral("view/dark")))
         m_darkAction->setChecked(s.value(QStringLiteral("view/dark")).toBool());
+    m_recentPrograms = s.value(QStringLiteral("programs/recent")).toStringList();
+    m_browser->setPrograms(m_recentPrograms);
     const QString last = s.value(QStringLiteral("run/scenario")).toString();
     if (!last.isEmpty())
         selectScenario(last, false);
@@ -437,6 +453,7 @@ bool MainWindow::selectScenario(const QString &id, bool runIt)
     if (!scenario)
         return false;
     m_scenarioId = id;
+    m_programPath.clear();
     m_browser->setCurrentScenario(id);
     m_scenarioTitle->setText(scenario->title);
     m_explanation->setText(scenario->explanation);
@@ -451,7 +468,104 @@ bool MainWindow::selectScenario(const QString &id, bool runIt)
     return true;
 }
 
-void MainWindow::onScenarioActivated(const QString &id) { selectScenario(id, true); }
+void MainWindow::onScenarioActivated(const QString &id)
+{
+    const QString program = ScenarioBrowser::programOf(id);
+    if (program.isEmpty()) {
+        selectScenario(id, true);
+        return;
+    }
+    QString error;
+    if (!selectProgram(program, {}, {}, true, &error))
+        showError(QStringLiteral("Cannot trace the program"), error);
+}
+
+bool MainWindow::selectProgram(const QString &path, const QStringList &arguments,
+                               const QString &workingDirectory, bool runIt, QString *error)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    QFile file(absolute);
+    if (!QFileInfo(absolute).isFile() || !file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = QStringLiteral("cannot read %1: %2")
+                         .arg(path, QFileInfo(absolute).exists() ? QStringLiteral("not a readable file")
+                                                                 : QStringLiteral("no such file"));
+        return false;
+    }
+    const QString source = QString::fromUtf8(file.readAll());
+    const QString name = QFileInfo(absolute).fileName();
+    m_scenarioId.clear();
+    m_programPath = absolute;
+    m_programArguments = arguments;
+    m_programFolder = workingDirectory;
+    m_programSpec = Scenario{};
+    m_programSpec.id = name;
+    m_programSpec.title = name;
+    m_programSpec.group = QStringLiteral("Your programs");
+    m_programSpec.params = ProgramRunner::markedConstants(source);
+    m_programSpec.explanation =
+        QStringLiteral("Your program %1%2, traced as python3 runs it. Mark a module-level number "
+                       "with  # loopscope: MIN..MAX  to get a slider for it.")
+            .arg(absolute, arguments.isEmpty() ? QString()
+                                               : QStringLiteral(" ") + arguments.join(QLatin1Char(' ')));
+    m_recentPrograms.removeAll(absolute);
+    m_recentPrograms.prepend(absolute);
+    while (m_recentPrograms.size() > 10)
+        m_recentPrograms.removeLast();
+    if (m_persistence == Persistence::Remember)
+        QSettings().setValue(QStringLiteral("programs/recent"), m_recentPrograms);
+    m_browser->setPrograms(m_recentPrograms);
+    m_browser->setCurrentScenario(ScenarioBrowser::programId(absolute));
+    m_scenarioTitle->setText(name);
+    m_explanation->setText(m_programSpec.explanation);
+    m_params->setScenario(&m_programSpec, m_programSpec.defaults());
+    m_code->setProgram(name, source);
+    m_view->setPlaceholderText(QStringLiteral("%1\n\nPress Run (F5) to trace it.").arg(name));
+    updateTitle();
+    updateActions();
+    return runIt ? run() : true;
+}
+
+QString MainWindow::runName() const
+{
+    return m_programPath.isEmpty() ? m_scenarioId : QFileInfo(m_programPath).completeBaseName();
+}
+
+void MainWindow::traceWithDialog()
+{
+    ProgramDialog dialog(this);
+    if (!m_programPath.isEmpty()) {
+        dialog.setProgram(m_programPath);
+        dialog.setArguments(m_programArguments);
+        dialog.setWorkingDirectory(m_programFolder);
+    }
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    if (!selectProgram(dialog.program(), dialog.arguments(), dialog.workingDirectory(), true,
+                       &error))
+        showError(QStringLiteral("Cannot trace the program"), error);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.first().isLocalFile()
+        && (urls.first().path().endsWith(QLatin1String(".py"))
+            || urls.first().path().endsWith(QLatin1String(".json"))))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QString path = event->mimeData()->urls().value(0).toLocalFile();
+    QString error;
+    const bool ok = path.endsWith(QLatin1String(".py")) ? selectProgram(path, {}, {}, true, &error)
+                                                        : openTrace(path, &error);
+    if (!ok)
+        showError(QStringLiteral("Cannot open %1").arg(QFileInfo(path).fileName()), error);
+    event->acceptProposedAction();
+}
 
 void MainWindow::setParams(const ScenarioParams &params) { m_params->setParams(params); }
 
@@ -481,16 +595,38 @@ void MainWindow::setRerunDelayMs(int ms) { m_params->setDebounceMs(ms); }
 
 void MainWindow::scheduleRerun()
 {
-    if (!m_scenarioId.isEmpty() && !m_showingFile)
+    if (hasTarget() && !m_showingFile)
         m_rerunTimer.start();
 }
 
 bool MainWindow::run()
 {
     m_rerunTimer.stop();
-    if (m_scenarioId.isEmpty()) {
+    if (!hasTarget()) {
         m_statusLabel->setText(QStringLiteral("Pick a scenario first"));
         return false;
+    }
+    if (!m_programPath.isEmpty()) {
+        // The file's current contents: its source and marked constants are read again.
+        QFile file(m_programPath);
+        if (file.open(QIODevice::ReadOnly))
+            m_code->setProgram(QFileInfo(m_programPath).fileName(), QString::fromUtf8(file.readAll()));
+        ProgramRunner::Options program;
+        program.program = m_programPath;
+        program.arguments = m_programArguments;
+        program.workingDirectory = m_programFolder.isEmpty()
+            ? QFileInfo(m_programPath).absolutePath()
+            : m_programFolder;
+        program.clock = m_clock;
+        program.params = m_params->params();
+        program.forwardOutput = false; // the output panel shows it
+        QString error;
+        if (!m_run->start(std::make_unique<ProgramRunner>(program), &error)) {
+            m_statusLabel->setText(QStringLiteral("Cannot trace: ") + error);
+            showError(QStringLiteral("Cannot trace the program"), error);
+            return false;
+        }
+        return true;
     }
     ScenarioRunner::Options options;
     options.scenario = m_scenarioId;
@@ -546,7 +682,7 @@ void MainWindow::onFrame()
         m_lastStatsMs = m_runClock.elapsed();
         refreshPanels(false);
         m_statusLabel->setText(QStringLiteral("Running %1\u2026 %2")
-                                   .arg(m_scenarioId,
+                                   .arg(runName(),
                                         Wording::duration(m_run->liveEdgeNs())));
     }
 }
@@ -560,6 +696,18 @@ void MainWindow::onFinished()
     refreshPanels(true);
     m_statusLabel->setText(QStringLiteral("Finished \u2014 ")
                            + SummaryWriter::resultLine(m_run->data()));
+    if (!m_run->error().isEmpty()) {
+        // A program that never started a loop, or a run that could not run: say so, never an
+        // empty view without a word.
+        m_statusLabel->setText(m_run->error());
+        m_view->setPlaceholderText(m_run->error());
+        showError(QStringLiteral("Nothing to show"), m_run->error());
+    } else if (const auto *program = qobject_cast<const ProgramRunner *>(m_run->source());
+               program && program->exitStatus() != 0) {
+        m_statusLabel->setText(m_statusLabel->text()
+                               + QStringLiteral(" \u2014 the program exited with status %1")
+                                     .arg(program->exitStatus()));
+    }
     updateTitle();
     updateActions();
     Q_EMIT runFinished();
@@ -587,8 +735,8 @@ void MainWindow::updateActions()
 {
     const bool running = m_run->isRunning();
     const bool haveData = traceData() != nullptr;
-    m_runAction->setEnabled(!m_scenarioId.isEmpty());
-    m_rerunAction->setEnabled(!m_scenarioId.isEmpty());
+    m_runAction->setEnabled(hasTarget());
+    m_rerunAction->setEnabled(hasTarget());
     m_stopAction->setEnabled(running);
     for (QAction *a : {m_exportPngAction, m_exportSvgAction, m_exportPdfAction,
                        m_exportJsonAction, m_saveSummaryAction, m_copyAction})
@@ -601,6 +749,8 @@ void MainWindow::updateTitle()
     QString title = QStringLiteral("Loopscope");
     if (m_showingFile)
         title = QStringLiteral("%1 (read-only) \u2014 Loopscope").arg(QFileInfo(m_filePath).fileName());
+    else if (!m_programPath.isEmpty())
+        title = QStringLiteral("%1 (traced) \u2014 Loopscope").arg(QFileInfo(m_programPath).fileName());
     else if (const Scenario *s = ScenarioRegistry::find(m_scenarioId))
         title = QStringLiteral("%1 \u2014 Loopscope").arg(s->title);
     setWindowTitle(title);
@@ -709,7 +859,7 @@ void MainWindow::exportWithDialog(ExportRequest::Format format)
         request = dialog.request();
     }
     const QString suffix = ExportRequest::suffix(format);
-    QString base = m_showingFile ? QFileInfo(m_filePath).completeBaseName() : m_scenarioId;
+    QString base = m_showingFile ? QFileInfo(m_filePath).completeBaseName() : runName();
     if (format == ExportRequest::Format::TraceJson && !m_showingFile)
         base += QStringLiteral(".trace");
     const QString path = QFileDialog::getSaveFileName(
@@ -756,7 +906,7 @@ void MainWindow::openWithDialog()
 void MainWindow::saveSummaryWithDialog()
 {
     const QString path = QFileDialog::getSaveFileName(
-        this, QStringLiteral("Save Summary"), m_scenarioId + QStringLiteral(".summary.json"),
+        this, QStringLiteral("Save Summary"), runName() + QStringLiteral(".summary.json"),
         QStringLiteral("Summary JSON (*.json)"));
     if (path.isEmpty())
         return;
@@ -798,7 +948,10 @@ void MainWindow::showAbout()
 
 void MainWindow::showError(const QString &title, const QString &error)
 {
-    QMessageBox::critical(this, title, error);
+    // Not modal-blocking: the window goes on drawing (and tests go on) while it is shown.
+    auto *box = new QMessageBox(QMessageBox::Critical, title, error, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::setDarkTimeline(bool dark)

@@ -60,6 +60,15 @@ public:
     //! it if run. False if the id is unknown.
     bool selectScenario(const QString &id, bool run = true);
     QString currentScenario() const { return m_scenarioId; }
+    //! Shows a Python program (its source, its marked constants as parameters) and traces it if
+    //! run, as `python3 PROGRAM.py ARGS...` in workingDirectory (empty: the program's folder).
+    //! It joins "Your programs". False with a one-line error if it cannot be read.
+    bool selectProgram(const QString &path, const QStringList &arguments = {},
+                       const QString &workingDirectory = {}, bool run = true,
+                       QString *error = nullptr);
+    //! The program on screen (absolute path), empty when a scenario is.
+    QString currentProgram() const { return m_programPath; }
+    QStringList recentPrograms() const { return m_recentPrograms; }
     void setParams(const ScenarioParams &params);
     //! 1 = real time, 0.1 = ten times faster.
     void setTimeScale(double scale);
@@ -96,6 +105,8 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void buildActions();
@@ -116,6 +127,10 @@ private:
     void scheduleRerun();
     void exportWithDialog(ExportRequest::Format format);
     void openWithDialog();
+    void traceWithDialog();
+    //! What runs when Run is pressed: a scenario id, or a program's file name.
+    QString runName() const;
+    bool hasTarget() const { return !m_scenarioId.isEmpty() || !m_programPath.isEmpty(); }
     //! Shows a trace read from a file (read-only: no runner).
     void showTrace(TraceData data, const QString &path);
     void saveSummaryWithDialog();
@@ -143,6 +158,7 @@ private:
     QAction *m_instantAction = nullptr;
     QAction *m_darkAction = nullptr;
     QAction *m_openAction = nullptr;
+    QAction *m_traceAction = nullptr;
     QAction *m_exportPngAction = nullptr;
     QAction *m_exportSvgAction = nullptr;
     QAction *m_exportPdfAction = nullptr;
@@ -158,6 +174,11 @@ private:
     QList<QDockWidget *> m_docks;
 
     QString m_scenarioId;
+    QString m_programPath;        //!< the traced program on screen (then m_scenarioId is empty)
+    QStringList m_programArguments;
+    QString m_programFolder;
+    Scenario m_programSpec;       //!< its marked constants, for the parameter panel
+    QStringList m_recentPrograms; //!< "Your programs", newest first
     double m_timeScale = 1.0;
     Clock::Mode m_clock = Clock::Mode::Real;
 

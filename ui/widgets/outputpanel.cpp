@@ -2,6 +2,7 @@
 
 #include "tracedata.h"
 
+#include <QColor>
 #include <QFontDatabase>
 #include <QHeaderView>
 #include <QScrollBar>
@@ -56,6 +57,11 @@ void OutputPanel::setLines(const std::vector<OutputLine> &lines)
             {QStringLiteral("%1 s").arg(lines[i].timeNs / 1e9, 0, 'f', 3), lines[i].text});
         item->setData(0, TimeRole, lines[i].timeNs);
         item->setTextAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
+        if (lines[i].stream == OutputStream::Stderr) {
+            // A traced program's stderr: told apart by colour and by the tooltip.
+            item->setForeground(1, QColor(0xD5, 0x5E, 0x00));
+            item->setToolTip(1, QStringLiteral("written to stderr"));
+        }
         items << item;
     }
     if (items.isEmpty())

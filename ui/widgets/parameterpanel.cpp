@@ -51,7 +51,7 @@ void ParameterPanel::setScenario(const Scenario *scenario, const ScenarioParams 
     layout()->addWidget(m_rowsWidget);
 
     if (!scenario || scenario->params.empty()) {
-        auto *none = new QLabel(scenario ? QStringLiteral("This scenario has no parameters.")
+        auto *none = new QLabel(scenario ? QStringLiteral("No parameters.")
                                          : QString(),
                                 m_rowsWidget);
         none->setEnabled(false);

@@ -2,6 +2,7 @@
 
 #include "scenarios/scenarioregistry.h"
 
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QTreeWidget>
@@ -71,6 +72,40 @@ ScenarioBrowser::ScenarioBrowser(QWidget *parent)
     connect(m_filter, &QLineEdit::textChanged, this, &ScenarioBrowser::setFilter);
     connect(m_tree, &QTreeWidget::currentItemChanged, this,
             [this](QTreeWidgetItem *current) { onCurrentItemChanged(current); });
+}
+
+QString ScenarioBrowser::programOf(const QString &id)
+{
+    return id.startsWith(QLatin1String("program:")) ? id.mid(8) : QString();
+}
+
+void ScenarioBrowser::setPrograms(const QStringList &paths)
+{
+    const QString current = currentScenario();
+    m_quiet = true;
+    delete m_programs;
+    m_programs = nullptr;
+    if (!paths.isEmpty()) {
+        m_programs = new QTreeWidgetItem({QStringLiteral("Your programs")});
+        m_programs->setFlags(Qt::ItemIsEnabled);
+        QFont font = m_programs->font(0);
+        font.setBold(true);
+        m_programs->setFont(0, font);
+        m_tree->insertTopLevelItem(0, m_programs);
+        for (const QString &path : paths) {
+            auto *item = new QTreeWidgetItem(m_programs, {QFileInfo(path).fileName()});
+            item->setData(0, IdRole, programId(path));
+            item->setData(0, SearchRole, path);
+            item->setToolTip(0, QStringLiteral("<b>%1</b><br>%2<br>Pick it to trace it again "
+                                               "(F5 re-runs it with the file's current contents)")
+                                    .arg(QFileInfo(path).fileName().toHtmlEscaped(),
+                                         path.toHtmlEscaped()));
+        }
+        m_programs->setExpanded(true);
+    }
+    m_quiet = false;
+    setCurrentScenario(current);
+    setFilter(m_filter->text());
 }
 
 QString ScenarioBrowser::currentScenario() const

@@ -20,6 +20,12 @@ public:
     QString currentScenario() const;
     //! Selects id without emitting scenarioActivated; false if it is unknown.
     bool setCurrentScenario(const QString &id);
+    //! The "Your programs" group at the top: recent traced programs (absolute paths), picked like
+    //! scenarios; their ids are programId(path).
+    void setPrograms(const QStringList &paths);
+    static QString programId(const QString &path) { return QStringLiteral("program:") + path; }
+    //! The path of a program id, empty for a scenario id.
+    static QString programOf(const QString &id);
     //! Shows only scenarios matching text (case-insensitive); groups left empty hide.
     void setFilter(const QString &text);
     QLineEdit *filterEdit() const { return m_filter; }
@@ -32,6 +38,7 @@ private:
 
     QLineEdit *m_filter;
     QTreeWidget *m_tree;
+    QTreeWidgetItem *m_programs = nullptr;
     bool m_quiet = false;
 };
 
