@@ -1,4 +1,5 @@
 #include "runanalysis.h"
+#include "runmoment.h"
 #include "tracedata.h"
 
 #include <catch2/catch.hpp>
@@ -283,5 +284,50 @@ TEST_CASE("RunAnalysis of a live run ends open intervals at the live edge", "[an
         CHECK(a.loopBlocked()[0].endNs < 0); // still open
         CHECK(a.stats().longestStallNs == 700 * Ms);
         CHECK(a.stats().longestStallAtNs == 0);
+    }
+}
+
+TEST_CASE("RunMoment: what every task is doing at the time cursor", "[analysis][moment]")
+{
+    // Semaphore(1)-like: a holds the permit for 1 s, b queues for it, then runs; main waits on b.
+    Run run;
+    const quint32 a = run.task(QStringLiteral("a"), {{Running, 0, 1 * Ms}, {Waiting, 1 * Ms, Sec},
+                                                    {Running, Sec, Sec + Ms}});
+    const quint32 b = run.task(QStringLiteral("b"), {{Queued, 0, Sec}, {Ready, Sec, Sec + Ms},
+                                                    {Running, Sec + Ms, Sec + 2 * Ms},
+                                                    {Waiting, Sec + 2 * Ms, 2 * Sec}});
+    run.data().units[0].intervals = {{0, 2 * Sec, Waiting, 0}};
+    run.data().units[0].endNs = 2 * Sec;
+    run.data().flows.push_back({1, b, 0});
+    run.data().recomputeLastEventNs();
+    const TraceData &data = run.data();
+
+    const RunMoment mid = RunMoment::at(data, 500 * Ms);
+    REQUIRE(mid.entries.size() == 3);
+    CHECK(mid.count(Waiting) == 2); // main and a
+    CHECK(mid.count(Queued) == 1);  // b
+    CHECK(mid.entries[0].awaiting == b);
+    CHECK(mid.entries[1].unit == a);
+    CHECK(mid.entries[1].sinceNs == 1 * Ms);
+    CHECK(mid.entries[2].state == Queued);
+
+    // At a boundary the state that begins there counts; a unit that ended is gone.
+    const RunMoment handover = RunMoment::at(data, Sec);
+    CHECK(handover.count(Ready) == 1);
+    CHECK(handover.count(Running) == 1);
+    const RunMoment late = RunMoment::at(data, Sec + 500 * Ms);
+    CHECK(late.entries.size() == 2); // a ended at 1.001 s
+    CHECK(late.count(Waiting) == 2);
+
+    SECTION("stepping through the state changes")
+    {
+        const RunEventTimes times(data);
+        CHECK(times.next(-1) == 0);
+        CHECK(times.next(0) == 1 * Ms);
+        CHECK(times.next(Sec) == Sec + Ms);
+        CHECK(times.previous(Sec) == 1 * Ms);
+        CHECK(times.previous(0) == -1);
+        CHECK(times.next(2 * Sec) == -1);
+        CHECK(times.last() == 2 * Sec);
     }
 }

@@ -3,6 +3,7 @@
 #include "codepanel.h"
 #include "eventloopchecker.h"
 #include "mainwindow.h"
+#include "momentpanel.h"
 #include "outputpanel.h"
 #include "parameterpanel.h"
 #include "run/runcontroller.h"
@@ -536,4 +537,21 @@ asyncio.run(main())
     REQUIRE(tick);
     CHECK(tick->outcome == Outcome::Cancelled);
     CHECK(tick->intervals.size() > 4); // what it did before the stop is all there
+}
+
+TEST_CASE("MainWindow: At this moment lists the tasks by state at the time cursor",
+          "[mainwindow][replay]")
+{
+    WindowFixture f;
+    QSignalSpy finished(&f.window, &MainWindow::runFinished);
+    REQUIRE(f.window.selectScenario(QStringLiteral("semaphore")));
+    REQUIRE(f.waitFinished(finished));
+    f.window.timelineView()->setCursorTime(500'000'000);
+    // Semaphore(3) at 0.5 s: three requests hold a permit, seven queue for one, main waits.
+    CHECK(f.window.momentPanel()->groupCount(QStringLiteral("waiting")) == 4);
+    CHECK(f.window.momentPanel()->groupCount(QStringLiteral("queued")) == 7);
+    CHECK(f.window.momentPanel()->groupCount(QStringLiteral("running")) == -1);
+    f.window.timelineView()->setCursorTime(3'500'000'000);
+    CHECK(f.window.momentPanel()->groupCount(QStringLiteral("queued")) == -1);
+    CHECK(f.window.momentPanel()->groupCount(QStringLiteral("waiting")) == 2); // req10 and main
 }

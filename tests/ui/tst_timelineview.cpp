@@ -118,20 +118,82 @@ TEST_CASE("TimelineView pans by dragging and keeps the range inside the run", "[
     REQUIRE(vp.durationNs() == Sec);
 }
 
-TEST_CASE("TimelineView zooms to a range dragged on the ruler", "[timelineview]")
+TEST_CASE("TimelineView zooms to a range Shift+dragged on the ruler", "[timelineview]")
 {
     ViewFixture f(semaphoreTrace());
     const TimelineViewport &vp = f.view.timelineViewport();
     const int rulerY = f.view.geometry().ruler.center().y();
     const int x0 = int(f.xOf(Sec)), x1 = int(f.xOf(2 * Sec));
-    QTest::mousePress(f.vp(), Qt::LeftButton, Qt::NoModifier, QPoint(x0, rulerY));
+    QTest::mousePress(f.vp(), Qt::LeftButton, Qt::ShiftModifier, QPoint(x0, rulerY));
     QMouseEvent move(QEvent::MouseMove, QPointF(x1, rulerY), f.vp()->mapToGlobal(QPointF(x1, rulerY)),
-                     Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+                     Qt::NoButton, Qt::LeftButton, Qt::ShiftModifier);
     QCoreApplication::sendEvent(f.vp(), &move);
-    QTest::mouseRelease(f.vp(), Qt::LeftButton, Qt::NoModifier, QPoint(x1, rulerY));
+    QTest::mouseRelease(f.vp(), Qt::LeftButton, Qt::ShiftModifier, QPoint(x1, rulerY));
     const qint64 tolerance = 10 * Ms;
     REQUIRE(std::abs(vp.startNs() - Sec) < tolerance);
     REQUIRE(std::abs(vp.endNs() - 2 * Sec) < tolerance);
+}
+
+TEST_CASE("TimelineView scrubs the time cursor along the ruler and replays the run",
+          "[timelineview][replay]")
+{
+    ViewFixture f(semaphoreTrace());
+    const TimelineZoomControl *zoom = f.view.zoomControl();
+    const TimelineViewport before = f.view.timelineViewport();
+    const int rulerY = f.view.geometry().ruler.center().y();
+    const qint64 tolerance = qint64(2 * before.nsPerPixel());
+
+    SECTION("a drag on the ruler moves the cursor with the mouse, the range stays")
+    {
+        QTest::mousePress(f.vp(), Qt::LeftButton, Qt::NoModifier, QPoint(int(f.xOf(Sec)), rulerY));
+        CHECK(std::abs(zoom->cursorNs() - Sec) <= tolerance);
+        const double x1 = f.xOf(1500 * Ms);
+        QMouseEvent move(QEvent::MouseMove, QPointF(x1, rulerY),
+                         f.vp()->mapToGlobal(QPointF(x1, rulerY)), Qt::NoButton, Qt::LeftButton,
+                         Qt::NoModifier);
+        QCoreApplication::sendEvent(f.vp(), &move);
+        CHECK(std::abs(zoom->cursorNs() - 1500 * Ms) <= tolerance);
+        QTest::mouseRelease(f.vp(), Qt::LeftButton, Qt::NoModifier, QPoint(int(x1), rulerY));
+        CHECK(f.view.timelineViewport().startNs() == before.startNs());
+        CHECK(f.view.timelineViewport().endNs() == before.endNs());
+    }
+    SECTION("Right and Left step through the state changes, Home and End jump")
+    {
+        f.view.setFocus();
+        QTest::keyClick(&f.view, Qt::Key_Home);
+        CHECK(zoom->cursorNs() == 0);
+        QTest::keyClick(&f.view, Qt::Key_Right);
+        const qint64 first = zoom->cursorNs();
+        CHECK(first > 0);
+        bool isChange = false; // the cursor sits on some interval's start or end
+        for (const UnitRecord &u : f.data.units) {
+            for (const StateInterval &iv : u.intervals)
+                isChange = isChange || iv.startNs == first || iv.endNs == first;
+        }
+        CHECK(isChange);
+        QTest::keyClick(&f.view, Qt::Key_Right);
+        CHECK(zoom->cursorNs() > first);
+        QTest::keyClick(&f.view, Qt::Key_Left);
+        CHECK(zoom->cursorNs() == first);
+        QTest::keyClick(&f.view, Qt::Key_End);
+        CHECK(zoom->cursorNs() == zoom->endNs());
+    }
+    SECTION("Space plays from the start at the chosen speed and stops at the end")
+    {
+        f.view.player()->setSpeed(20); // 20 scenario seconds per real second
+        QSignalSpy playing(f.view.player(), &TimelinePlayer::playingChanged);
+        f.view.setFocus();
+        QTest::keyClick(&f.view, Qt::Key_Space);
+        REQUIRE(f.view.player()->isPlaying());
+        REQUIRE(QTest::qWaitFor([&] { return zoom->cursorNs() > 500 * Ms; }, 5000));
+        REQUIRE(QTest::qWaitFor([&] { return !f.view.player()->isPlaying(); }, 10000));
+        CHECK(zoom->cursorNs() == zoom->endNs());
+        CHECK(playing.count() == 2);
+        QTest::keyClick(&f.view, Qt::Key_Space); // at the end: plays again from the start
+        CHECK(zoom->cursorNs() < 500 * Ms);
+        QTest::keyClick(&f.view, Qt::Key_Space);
+        CHECK_FALSE(f.view.player()->isPlaying());
+    }
 }
 
 TEST_CASE("TimelineView tooltips name the task, its state and outcome", "[timelineview]")

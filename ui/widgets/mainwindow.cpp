@@ -1,5 +1,8 @@
 #include "mainwindow.h"
 
+#include "momentpanel.h"
+#include "runmoment.h"
+
 #include "atomicfile.h"
 #include "codepanel.h"
 #include "imageexporter.h"
@@ -82,6 +85,7 @@ MainWindow::MainWindow(Persistence persistence, QWidget *parent)
     , m_params(new ParameterPanel(this))
     , m_output(new OutputPanel(this))
     , m_stats(new StatsPanel(this))
+    , m_moment(new MomentPanel(this))
     , m_code(new CodePanel(this))
     , m_scenarioTitle(new QLabel(this))
     , m_explanation(new QLabel(this))
@@ -126,6 +130,15 @@ MainWindow::MainWindow(Persistence persistence, QWidget *parent)
         run();
     });
     connect(m_output, &OutputPanel::timeActivated, m_view, &TimelineView::setCursorTime);
+    // The time cursor (scrubbed, replayed, stepped) drives "At this moment".
+    connect(m_view->zoomControl(), &TimelineZoomControl::cursorChanged, this, [this](qint64 ns) {
+        const TraceData *data = traceData();
+        if (!data || ns < 0)
+            m_moment->clear();
+        else
+            m_moment->setMoment(*data, RunMoment::at(*data, ns));
+    });
+    connect(m_moment, &MomentPanel::unitActivated, m_view, &TimelineView::setSelectedUnit);
     connect(m_view, &TimelineView::zoomChanged, this, [this] { updateActions(); });
 
     setDarkTimeline(followsDarkPalette());
@@ -237,6 +250,34 @@ void MainWindow::buildActions()
     connect(m_fitAction, &QAction::triggered, m_view, &TimelineView::fitToWindow);
     connect(m_followAction, &QAction::triggered, m_view, &TimelineView::followLive);
 
+    // Replay: the shortcuts belong to the timeline (its arrows pan a live run, and a focused
+    // button keeps its Space).
+    auto replay = [this](const QString &text, Qt::Key key, const QString &tip, auto slot) {
+        auto *a = new QAction(text, m_view);
+        a->setShortcut(QKeySequence(key));
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        a->setToolTip(withShortcut(tip, a));
+        a->setStatusTip(tip);
+        m_view->addAction(a);
+        connect(a, &QAction::triggered, m_view->player(), slot);
+        return a;
+    };
+    m_playAction = replay(QStringLiteral("&Play / Pause"), Qt::Key_Space,
+                          QStringLiteral("Replay the finished run at the chosen speed, moving the "
+                                         "time cursor; again to pause"),
+                          &TimelinePlayer::togglePlay);
+    m_playAction->setIcon(style()->standardIcon(QStyle::SP_MediaSeekForward));
+    m_previousEventAction = replay(QStringLiteral("Pre&vious Event"), Qt::Key_Left,
+                                   QStringLiteral("Move the time cursor to the previous state "
+                                                  "change"),
+                                   &TimelinePlayer::stepBack);
+    m_nextEventAction = replay(QStringLiteral("&Next Event"), Qt::Key_Right,
+                               QStringLiteral("Move the time cursor to the next state change"),
+                               &TimelinePlayer::stepForward);
+    connect(m_view->player(), &TimelinePlayer::playingChanged, this, [this](bool playing) {
+        m_playAction->setText(playing ? QStringLiteral("&Pause") : QStringLiteral("&Play / Pause"));
+    });
+
     m_darkAction = make(QStringLiteral("&Dark Timeline"), QKeySequence(Qt::CTRL | Qt::Key_D),
                         QStringLiteral("Draw the timeline on a dark background"));
     m_darkAction->setCheckable(true);
@@ -267,6 +308,10 @@ void MainWindow::buildMenus()
     runMenu->addAction(m_stopAction);
     runMenu->addAction(m_rerunAction);
     runMenu->addSeparator();
+    runMenu->addAction(m_playAction);
+    runMenu->addAction(m_previousEventAction);
+    runMenu->addAction(m_nextEventAction);
+    runMenu->addSeparator();
     runMenu->addAction(m_liveAction);
     runMenu->addAction(m_instantAction);
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
@@ -288,6 +333,7 @@ void MainWindow::buildToolBar()
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(m_runAction);
     bar->addAction(m_stopAction);
+    bar->addAction(m_playAction);
     bar->addSeparator();
     bar->addAction(m_liveAction);
     bar->addAction(m_instantAction);
@@ -298,15 +344,17 @@ void MainWindow::buildToolBar()
         m_speed->addItem(QString::fromUtf8(p.label), p.timeScale);
     m_speed->setCurrentIndex(3);
     const QString speedTip = QStringLiteral(
-        "How fast a Live run plays: 2\u00d7 shows a 4 s scenario in 2 s. Times on the timeline "
-        "stay in scenario seconds. (Instant runs ignore it.)");
+        "How fast a Live run plays, and a replay (Space): 2\u00d7 shows a 4 s scenario in 2 s. "
+        "Times on the timeline stay in scenario seconds.");
     m_speed->setToolTip(speedTip);
     speedLabel->setToolTip(speedTip);
     bar->addWidget(speedLabel);
     bar->addWidget(m_speed);
     connect(m_speed, &QComboBox::activated, this, [this](int index) {
         m_timeScale = m_speed->itemData(index).toDouble();
-        scheduleRerun();
+        m_view->player()->setSpeed(1.0 / m_timeScale);
+        if (m_clock == Clock::Mode::Real) // an Instant run does not depend on it
+            scheduleRerun();
     });
     bar->addSeparator();
     bar->addAction(m_zoomInAction);
@@ -359,11 +407,15 @@ void MainWindow::buildDocks()
                                   scroll, Qt::LeftDockWidgetArea);
     QDockWidget *output = dock(QStringLiteral("Output"), QStringLiteral("outputDock"), m_output,
                                Qt::BottomDockWidgetArea);
+    QDockWidget *moment = dock(QStringLiteral("At This Moment"), QStringLiteral("momentDock"),
+                               m_moment, Qt::BottomDockWidgetArea);
     QDockWidget *stats = dock(QStringLiteral("Stats"), QStringLiteral("statsDock"), m_stats,
                               Qt::BottomDockWidgetArea);
     QDockWidget *code = dock(QStringLiteral("Code"), QStringLiteral("codeDock"), m_code,
                              Qt::BottomDockWidgetArea);
     splitDockWidget(output, stats, Qt::Horizontal);
+    tabifyDockWidget(stats, moment);
+    stats->raise();
     tabifyDockWidget(output, code);
     output->raise();
     resizeDocks({scenarios}, {330}, Qt::Horizontal);
@@ -572,6 +624,7 @@ void MainWindow::setParams(const ScenarioParams &params) { m_params->setParams(p
 void MainWindow::setTimeScale(double scale)
 {
     m_timeScale = scale;
+    m_view->player()->setSpeed(1.0 / scale);
     int best = -1;
     for (int i = 0; i < m_speed->count(); ++i) {
         if (qFuzzyCompare(m_speed->itemData(i).toDouble(), scale))
@@ -588,7 +641,6 @@ void MainWindow::setClockMode(Clock::Mode mode)
 {
     m_clock = mode;
     (mode == Clock::Mode::Virtual ? m_instantAction : m_liveAction)->setChecked(true);
-    m_speed->setEnabled(mode == Clock::Mode::Real);
 }
 
 void MainWindow::setRerunDelayMs(int ms) { m_params->setDebounceMs(ms); }

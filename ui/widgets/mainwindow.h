@@ -21,6 +21,7 @@ class QLabel;
 namespace Loopscope {
 
 class CodePanel;
+class MomentPanel;
 class OutputPanel;
 class ParameterPanel;
 class RunController;
@@ -54,6 +55,7 @@ public:
     ParameterPanel *parameterPanel() const { return m_params; }
     OutputPanel *outputPanel() const { return m_output; }
     StatsPanel *statsPanel() const { return m_stats; }
+    MomentPanel *momentPanel() const { return m_moment; }
     CodePanel *codePanel() const { return m_code; }
 
     //! Shows a scenario (explanation, parameters, code) with its remembered parameters; runs
@@ -145,6 +147,7 @@ private:
     ParameterPanel *m_params;
     OutputPanel *m_output;
     StatsPanel *m_stats;
+    MomentPanel *m_moment;
     CodePanel *m_code;
     QLabel *m_scenarioTitle;
     QLabel *m_explanation;
@@ -169,6 +172,9 @@ private:
     QAction *m_zoomOutAction = nullptr;
     QAction *m_fitAction = nullptr;
     QAction *m_followAction = nullptr;
+    QAction *m_playAction = nullptr;
+    QAction *m_previousEventAction = nullptr;
+    QAction *m_nextEventAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_quitAction = nullptr;
     QList<QDockWidget *> m_docks;

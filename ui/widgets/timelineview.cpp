@@ -33,6 +33,7 @@ QString row(const QString &name, const QString &value)
 TimelineView::TimelineView(QWidget *parent)
     : QAbstractScrollArea(parent)
     , m_zoom(new TimelineZoomControl(this))
+    , m_player(new TimelinePlayer(m_zoom, this))
     , m_style(TimelineStyle::light())
 {
     setMouseTracking(true);
@@ -74,6 +75,7 @@ void TimelineView::setData(const TraceData *data, bool keepState)
     updateEnd();
     if (!m_zoom->isLive())
         m_zoom->fit();
+    m_player->setData(m_zoom->isLive() ? nullptr : data);
     viewport()->update();
 }
 
@@ -147,6 +149,7 @@ void TimelineView::finishLive()
     relayout();
     updateEnd();
     m_zoom->finishLive(m_zoom->endNs());
+    m_player->setData(m_data);
 }
 
 void TimelineView::setVisibleRange(qint64 startNs, qint64 endNs) { m_zoom->setRange(startNs, endNs); }
@@ -404,8 +407,12 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
     }
     m_pressPos = m_lastPos = event->position();
     m_moved = false;
-    m_drag = m_geometry.inRuler(m_pressPos) ? Drag::RulerRange : Drag::Pan;
+    const bool ruler = m_geometry.inRuler(m_pressPos);
+    m_drag = !ruler ? Drag::Pan
+                    : event->modifiers() & Qt::ShiftModifier ? Drag::RulerRange : Drag::Scrub;
     m_rangeStartNs = m_zoom->viewport().mapXToTime(m_pressPos.x());
+    if (m_drag == Drag::Scrub)
+        setCursorTime(m_rangeStartNs);
     event->accept();
 }
 
@@ -415,6 +422,11 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
     if (m_drag != Drag::None) {
         if ((pos - m_pressPos).manhattanLength() > DragThreshold)
             m_moved = true;
+        if (m_drag == Drag::Scrub) {
+            const TimelineViewport &vp = m_zoom->viewport();
+            m_player->pause();
+            setCursorTime(vp.mapXToTime(std::clamp(pos.x(), vp.timeLeft(), vp.timeRight())));
+        }
         if (m_drag == Drag::Pan && m_moved) {
             const QPointF d = pos - m_lastPos;
             m_zoom->pan(d.x());
@@ -446,6 +458,10 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
     m_drag = Drag::None;
     setCursor(Qt::ArrowCursor);
     const QPointF pos = event->position();
+    if (drag == Drag::Scrub) {
+        viewport()->update();
+        return;
+    }
     if (drag == Drag::RulerRange) {
         const TimelineViewport &vp = m_zoom->viewport();
         const qint64 t = vp.mapXToTime(std::clamp(pos.x(), vp.timeLeft(), vp.timeRight()));
@@ -525,17 +541,31 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
         break;
     case Qt::Key_Left:
     case Qt::Key_Right:
-        m_zoom->pan(event->key() == Qt::Key_Left ? page : -page);
+        if (event->modifiers() & Qt::ShiftModifier)
+            m_zoom->pan(event->key() == Qt::Key_Left ? page : -page);
+        else if (m_zoom->isLive())
+            m_zoom->pan(event->key() == Qt::Key_Left ? page : -page); // nothing to step yet
+        else
+            event->key() == Qt::Key_Left ? m_player->stepBack() : m_player->stepForward();
+        break;
+    case Qt::Key_Space:
+        m_player->togglePlay();
         break;
     case Qt::Key_Up:
     case Qt::Key_Down:
         m_zoom->scrollBy(event->key() == Qt::Key_Up ? -m_style.rowHeight : m_style.rowHeight);
         break;
     case Qt::Key_Home:
-        setVisibleRange(0, m_zoom->viewport().durationNs());
+        if (m_zoom->isLive())
+            setVisibleRange(0, m_zoom->viewport().durationNs());
+        else
+            m_player->toStart();
         break;
     case Qt::Key_End:
-        followLive();
+        if (m_zoom->isLive())
+            followLive();
+        else
+            m_player->toEnd();
         break;
     default:
         QAbstractScrollArea::keyPressEvent(event);

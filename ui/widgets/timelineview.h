@@ -5,6 +5,7 @@
 #include "timelinepainter.h"
 #include "timelinestyle.h"
 #include "timelineviewport.h"
+#include "timelineplayer.h"
 #include "timelinezoomcontrol.h"
 
 #include <QAbstractScrollArea>
@@ -31,9 +32,11 @@ struct TraceData;
 //! run so far while the user has not zoomed, else a sliding window) until the user pans away
 //! from it; followLive() returns to it. finishLive() fits the finished run to the window.
 //!
-//! Input: Ctrl+wheel and +/- zoom; wheel, drag and the scroll bars pan; a drag on the ruler
-//! zooms to the dragged range; a click selects a task (its flow links show); a click on a
-//! parent's triangle collapses or expands its children; 0 fits. GUI thread only.
+//! Input: Ctrl+wheel and +/- zoom; wheel, drag, Shift+Left/Right and the scroll bars pan; a
+//! drag on the ruler scrubs the time cursor, a Shift+drag there zooms to the dragged range;
+//! Space plays or pauses a replay of a finished run, Left/Right step to the previous or next
+//! state change, Home/End go to its start or end; a click selects a task (its flow links show);
+//! a click on a parent's triangle collapses or expands its children; 0 fits. GUI thread only.
 class TimelineView : public QAbstractScrollArea
 {
     Q_OBJECT
@@ -58,6 +61,8 @@ public:
     bool isFollowingLive() const { return m_zoom->isFollowing(); }
 
     TimelineZoomControl *zoomControl() const { return m_zoom; }
+    //! Replays the finished run by moving the zoom control's cursor (Space, Left/Right, Home/End).
+    TimelinePlayer *player() const { return m_player; }
     const TimelineViewport &timelineViewport() const { return m_zoom->viewport(); }
     //! Where everything is drawn in paintTarget(); the exporters reuse its label column.
     const TimelineGeometry &geometry() const { return m_geometry; }
@@ -110,7 +115,7 @@ protected:
     void scrollContentsBy(int dx, int dy) override;
 
 private:
-    enum class Drag { None, Pan, RulerRange };
+    enum class Drag { None, Pan, Scrub, RulerRange };
 
     //! Recomputes the geometry (label column fitted to the labels) and gives the zoom control
     //! the new time area.
@@ -122,6 +127,7 @@ private:
 
     const TraceData *m_data = nullptr;
     TimelineZoomControl *m_zoom;
+    TimelinePlayer *m_player;
     TimelineLayout m_layout;
     TimelineStyle m_style;
     TimelineGeometry m_geometry;
