@@ -15,6 +15,7 @@
 #include "tracejsonreader.h"
 
 #include <QAbstractSpinBox>
+#include <QAction>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
@@ -496,6 +497,19 @@ asyncio.run(main())
         REQUIRE(f.waitFinished(finished, 3));
         CHECK(f.window.statusBar()->findChild<QLabel *>()->text().contains(
             QStringLiteral("without starting an asyncio event loop")));
+    }
+    SECTION("View > Show asyncio Internals adds asyncio's own tasks")
+    {
+        CHECK_FALSE(f.unitNamed(QStringLiteral("shutdown_default_executor()")));
+        QAction *internals = nullptr;
+        for (QAction *a : f.window.findChildren<QAction *>()) {
+            if (a->text() == QStringLiteral("Show asyncio &Internals"))
+                internals = a;
+        }
+        REQUIRE(internals);
+        internals->setChecked(true); // re-runs the program on screen
+        REQUIRE(f.waitFinished(finished, 3));
+        CHECK(f.unitNamed(QStringLiteral("shutdown_default_executor()")));
     }
     SECTION("a file that is not there is refused with one line")
     {

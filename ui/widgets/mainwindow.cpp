@@ -278,6 +278,15 @@ void MainWindow::buildActions()
         m_playAction->setText(playing ? QStringLiteral("&Pause") : QStringLiteral("&Play / Pause"));
     });
 
+    m_internalsAction = make(QStringLiteral("Show asyncio &Internals"), {},
+                             QStringLiteral("In a traced program, show asyncio's own tasks too "
+                                            "(the runner's shutdown steps, a server's accepts)"));
+    m_internalsAction->setCheckable(true);
+    connect(m_internalsAction, &QAction::toggled, this, [this] {
+        if (!m_programPath.isEmpty())
+            scheduleRerun();
+    });
+
     m_darkAction = make(QStringLiteral("&Dark Timeline"), QKeySequence(Qt::CTRL | Qt::Key_D),
                         QStringLiteral("Draw the timeline on a dark background"));
     m_darkAction->setCheckable(true);
@@ -321,6 +330,7 @@ void MainWindow::buildMenus()
     view->addAction(m_followAction);
     view->addSeparator();
     view->addAction(m_darkAction);
+    view->addAction(m_internalsAction);
     view->setObjectName(QStringLiteral("viewMenu"));
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(m_aboutAction);
@@ -670,6 +680,7 @@ bool MainWindow::run()
             ? QFileInfo(m_programPath).absolutePath()
             : m_programFolder;
         program.clock = m_clock;
+        program.internals = m_internalsAction->isChecked();
         program.params = m_params->params();
         program.forwardOutput = false; // the output panel shows it
         QString error;

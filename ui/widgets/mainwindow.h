@@ -172,6 +172,7 @@ private:
     QAction *m_zoomOutAction = nullptr;
     QAction *m_fitAction = nullptr;
     QAction *m_followAction = nullptr;
+    QAction *m_internalsAction = nullptr;
     QAction *m_playAction = nullptr;
     QAction *m_previousEventAction = nullptr;
     QAction *m_nextEventAction = nullptr;
