@@ -361,6 +361,15 @@ bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
             if (args.value(QLatin1String("stream")).toString() == QLatin1String("stderr"))
                 line.stream = OutputStream::Stderr;
             m_data.output.push_back(std::move(line));
+        } else if (ph == QLatin1String("i") && cat == QLatin1String("bookmark")) {
+            Bookmark mark;
+            if (!nsField(e, QLatin1String("ts"), 1e3, &mark.timeNs))
+                return false;
+            const QJsonValue note = args.value(QLatin1String("note"));
+            if (!note.isString())
+                return failEvent(QStringLiteral("args.note is not a string"));
+            mark.note = note.toString();
+            m_data.bookmarks.push_back(std::move(mark));
         } else if (ph == QLatin1String("i") && cat == QLatin1String("deadline")) {
             DeadlineMarker d;
             qint64 unit = 0;
@@ -606,9 +615,11 @@ std::optional<TraceData> TraceJsonReader::fromJson(const QByteArray &json, QStri
 {
     Reader reader;
     std::optional<TraceData> data = reader.read(json);
-    if (data)
+    if (data) {
         data->recomputeLastEventNs();
-    else if (error)
+        std::stable_sort(data->bookmarks.begin(), data->bookmarks.end(),
+                         [](const Bookmark &a, const Bookmark &b) { return a.timeNs < b.timeNs; });
+    } else if (error)
         *error = reader.error();
     return data;
 }

@@ -313,6 +313,13 @@ QByteArray TraceJsonWriter::toJson(const TraceData &data)
         w.endObject();
         w.endObject();
     }
+    for (const Bookmark &mark : data.bookmarks) {
+        writeInstant(w, QLatin1String("bookmark"), mark.note, outputTid, mark.timeNs);
+        w.key(QLatin1String("note"));
+        w.value(mark.note);
+        w.endObject();
+        w.endObject();
+    }
     for (const OutputLine &line : data.output) {
         writeInstant(w, QLatin1String("output"), line.text, outputTid, line.timeNs);
         w.key(QLatin1String("text"));

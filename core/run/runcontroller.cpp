@@ -127,4 +127,10 @@ void RunController::setFrameInterval(int ms)
 
 bool RunController::update() { return m_builder && m_builder->update(); }
 
+void RunController::addBookmark(qint64 timeNs, const QString &note)
+{
+    if (m_builder)
+        m_builder->data().addBookmark(timeNs, note);
+}
+
 } // namespace Loopscope

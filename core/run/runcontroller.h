@@ -45,6 +45,8 @@ public:
     const TraceData &data() const;
     //! Takes the data of a finished run (the CLI's summary and files).
     TraceData takeData();
+    //! Marks timeNs of the current run with a note (kept in time order; saved with the trace).
+    void addBookmark(qint64 timeNs, const QString &note);
     //! Why the current run could not run at all (its source's ended() error); empty if it ran.
     QString error() const { return m_error; }
     //! The current run's source (a ScenarioRunner, a ProgramRunner), or null.

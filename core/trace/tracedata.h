@@ -64,6 +64,12 @@ struct OutputLine {
     OutputStream stream = OutputStream::Stdout;
 };
 
+//! A moment a person marked, with a note (Ctrl+B in the window); saved in the trace JSON.
+struct Bookmark {
+    qint64 timeNs = 0;
+    QString note;
+};
+
 //! A timeout deadline cutting a unit's lane.
 struct DeadlineMarker {
     quint32 unit = 0;
@@ -97,6 +103,7 @@ struct TraceData {
     std::vector<OutputLine> output;
     std::vector<DeadlineMarker> deadlines;
     std::vector<LoopLagSample> loopLag;
+    std::vector<Bookmark> bookmarks; //!< sorted by time (addBookmark keeps them so)
 
     //! The latest time a unit was created, changed state (the start of its last interval) or
     //! ended, or a line was printed; a never-awaited unit counts with its creation only, and
@@ -114,6 +121,8 @@ struct TraceData {
     qint64 endNs() const { return std::max(info.totalNs, lastEventNs); }
     //! Sets lastEventNs from units and output: O(units), for data not built by TraceBuilder.
     void recomputeLastEventNs();
+    //! Marks timeNs with a note, keeping the bookmarks in time order.
+    void addBookmark(qint64 timeNs, const QString &note);
 };
 
 } // namespace Loopscope

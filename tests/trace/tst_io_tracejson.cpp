@@ -250,3 +250,19 @@ TEST_CASE("A line printed on stderr keeps its stream in the trace and the summar
     CHECK_FALSE(lines[0].toObject().contains(QLatin1String("stream")));
     CHECK(lines[1].toObject().value(QLatin1String("stream")).toString() == QLatin1String("stderr"));
 }
+
+TEST_CASE("Bookmarks are saved in the trace JSON and read back in time order", "[io][tracejson]")
+{
+    TraceData data;
+    data.addBookmark(2'000'000'000, QStringLiteral("second wave"));
+    data.addBookmark(500'000'000, QStringLiteral("first: \"queued\"\ttab"));
+    REQUIRE(data.bookmarks.size() == 2);
+    CHECK(data.bookmarks[0].timeNs == 500'000'000); // addBookmark keeps them sorted
+    QString error;
+    const auto back = TraceJsonReader::fromJson(TraceJsonWriter::toJson(data), &error);
+    REQUIRE(back);
+    REQUIRE(back->bookmarks.size() == 2);
+    CHECK(back->bookmarks[0].timeNs == 500'000'000);
+    CHECK(back->bookmarks[0].note == QStringLiteral("first: \"queued\"\ttab"));
+    CHECK(back->bookmarks[1].note == QStringLiteral("second wave"));
+}

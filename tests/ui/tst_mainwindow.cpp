@@ -22,6 +22,8 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPainter>
 #include <QScrollArea>
 #include <QSignalSpy>
@@ -568,4 +570,38 @@ TEST_CASE("MainWindow: At this moment lists the tasks by state at the time curso
     f.window.timelineView()->setCursorTime(3'500'000'000);
     CHECK(f.window.momentPanel()->groupCount(QStringLiteral("queued")) == -1);
     CHECK(f.window.momentPanel()->groupCount(QStringLiteral("waiting")) == 2); // req10 and main
+}
+
+TEST_CASE("MainWindow: a bookmark marks a moment, is listed and saved with the trace",
+          "[mainwindow][replay]")
+{
+    WindowFixture f;
+    QTemporaryDir dir;
+    QSignalSpy finished(&f.window, &MainWindow::runFinished);
+    REQUIRE(f.window.selectScenario(QStringLiteral("semaphore")));
+    REQUIRE(f.waitFinished(finished));
+    REQUIRE(f.window.addBookmark(1'500'000'000, QStringLiteral("second wave")));
+    QMenu *menu = nullptr;
+    for (QMenu *m : f.window.menuBar()->findChildren<QMenu *>()) {
+        if (m->title() == QStringLiteral("&Bookmarks"))
+            menu = m;
+    }
+    REQUIRE(menu);
+    QAction *entry = nullptr;
+    for (QAction *a : menu->actions()) {
+        if (a->text().contains(QStringLiteral("second wave")))
+            entry = a;
+    }
+    REQUIRE(entry);
+    entry->trigger();
+    CHECK(f.window.timelineView()->zoomControl()->cursorNs() == 1'500'000'000);
+
+    ExportRequest request;
+    request.format = ExportRequest::Format::TraceJson;
+    const QString json = dir.filePath(QStringLiteral("t.json"));
+    QString error;
+    REQUIRE(f.window.exportTo(json, request, &error));
+    REQUIRE(f.window.openTrace(json, &error));
+    REQUIRE(f.window.traceData()->bookmarks.size() == 1);
+    CHECK(f.window.traceData()->bookmarks[0].note == QStringLiteral("second wave"));
 }

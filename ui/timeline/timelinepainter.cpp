@@ -858,6 +858,14 @@ void TimelinePainter::paint(QPainter &painter, const TraceData &data, const Time
         painter.setPen(QPen(style.cursor, 1));
         painter.drawLine(QPointF(x, f.rows.top()), QPointF(x, f.rows.bottom()));
     }
+    // Bookmarks: a dotted line through the rows and a flag on the ruler.
+    for (const Bookmark &mark : data.bookmarks) {
+        if (!viewport.isVisible(mark.timeNs, mark.timeNs))
+            continue;
+        const double x = f.x(mark.timeNs);
+        painter.setPen(QPen(style.flow, 1, Qt::DotLine));
+        painter.drawLine(QPointF(x, f.rows.top()), QPointF(x, f.rows.bottom()));
+    }
     if (options.liveEdge && viewport.isVisible(f.nowNs, f.nowNs)) {
         const double x = f.x(f.nowNs);
         painter.setPen(QPen(style.liveEdge, 2));
@@ -865,6 +873,17 @@ void TimelinePainter::paint(QPainter &painter, const TraceData &data, const Time
     }
     painter.restore();
 
+    for (const Bookmark &mark : data.bookmarks) {
+        if (!viewport.isVisible(mark.timeNs, mark.timeNs))
+            continue;
+        const double x = f.x(mark.timeNs);
+        const double y = f.rows.top() - 1;
+        const QPointF flag[] = {{x, y}, {x, y - 9}, {x + 7, y - 6}};
+        painter.setRenderHint(QPainter::Antialiasing, true);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(style.flow);
+        painter.drawPolygon(flag, 3);
+    }
     // Cursor time in the ruler, so the line can be read.
     if (options.cursorNs >= 0 && viewport.isVisible(options.cursorNs, options.cursorNs)) {
         const QFontMetrics fm(style.smallFont);

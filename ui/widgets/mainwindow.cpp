@@ -37,6 +37,7 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -278,6 +279,10 @@ void MainWindow::buildActions()
         m_playAction->setText(playing ? QStringLiteral("&Pause") : QStringLiteral("&Play / Pause"));
     });
 
+    m_bookmarkAction = make(QStringLiteral("&Add Bookmark\u2026"), QKeySequence(Qt::CTRL | Qt::Key_B),
+                            QStringLiteral("Mark the time cursor with a note (saved in the trace "
+                                           "JSON)"));
+    connect(m_bookmarkAction, &QAction::triggered, this, &MainWindow::bookmarkWithDialog);
     m_internalsAction = make(QStringLiteral("Show asyncio &Internals"), {},
                              QStringLiteral("In a traced program, show asyncio's own tasks too "
                                             "(the runner's shutdown steps, a server's accepts)"));
@@ -332,6 +337,8 @@ void MainWindow::buildMenus()
     view->addAction(m_darkAction);
     view->addAction(m_internalsAction);
     view->setObjectName(QStringLiteral("viewMenu"));
+    m_bookmarksMenu = menuBar()->addMenu(QStringLiteral("&Bookmarks"));
+    updateBookmarksMenu();
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(m_aboutAction);
 }
@@ -588,6 +595,48 @@ bool MainWindow::selectProgram(const QString &path, const QStringList &arguments
     return runIt ? run() : true;
 }
 
+bool MainWindow::addBookmark(qint64 timeNs, const QString &note)
+{
+    if (!traceData())
+        return false;
+    if (m_showingFile)
+        m_fileData.addBookmark(timeNs, note);
+    else
+        m_run->addBookmark(timeNs, note);
+    updateBookmarksMenu();
+    m_view->viewport()->update();
+    return true;
+}
+
+void MainWindow::bookmarkWithDialog()
+{
+    const qint64 t = m_view->zoomControl()->cursorNs() >= 0 ? m_view->zoomControl()->cursorNs()
+                                                            : m_run->liveEdgeNs();
+    bool ok = false;
+    const QString note = QInputDialog::getText(
+        this, QStringLiteral("Add Bookmark"),
+        QStringLiteral("A note for %1:").arg(Wording::duration(t)), QLineEdit::Normal, QString(),
+        &ok);
+    if (ok && !addBookmark(t, note.isEmpty() ? Wording::duration(t) : note))
+        m_statusLabel->setText(QStringLiteral("Nothing to bookmark: run a scenario first"));
+}
+
+void MainWindow::updateBookmarksMenu()
+{
+    m_bookmarksMenu->clear();
+    m_bookmarksMenu->addAction(m_bookmarkAction);
+    const TraceData *data = traceData();
+    if (!data || data->bookmarks.empty())
+        return;
+    m_bookmarksMenu->addSeparator();
+    for (const Bookmark &mark : data->bookmarks) {
+        const qint64 t = mark.timeNs;
+        QAction *a = m_bookmarksMenu->addAction(
+            QStringLiteral("%1 \u2014 %2").arg(Wording::duration(t), mark.note));
+        connect(a, &QAction::triggered, this, [this, t] { m_view->setCursorTime(t); });
+    }
+}
+
 QString MainWindow::runName() const
 {
     return m_programPath.isEmpty() ? m_scenarioId : QFileInfo(m_programPath).completeBaseName();
@@ -730,6 +779,7 @@ void MainWindow::onStarted()
                                .arg(info.scenario, info.clock));
     updateTitle();
     updateActions();
+    updateBookmarksMenu();
 }
 
 void MainWindow::onFrame()
@@ -890,6 +940,7 @@ void MainWindow::showTrace(TraceData data, const QString &path)
                                     SummaryWriter::resultLine(m_fileData)));
     updateTitle();
     updateActions();
+    updateBookmarksMenu();
 }
 
 QImage MainWindow::timelineImage() const

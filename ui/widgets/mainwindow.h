@@ -17,6 +17,7 @@ class QActionGroup;
 class QComboBox;
 class QDockWidget;
 class QLabel;
+class QMenu;
 
 namespace Loopscope {
 
@@ -83,6 +84,9 @@ public:
     //! What the timeline shows: the current run, or an opened trace; nullptr if nothing.
     const TraceData *traceData() const;
     bool isShowingFile() const { return m_showingFile; }
+    //! Marks timeNs of what the timeline shows with a note (saved in its trace JSON); false if
+    //! nothing is shown.
+    bool addBookmark(qint64 timeNs, const QString &note);
 
     //! Writes the timeline (PNG/SVG/PDF) or the trace JSON to path. Atomic; false with a
     //! one-line error if there is nothing to export or the file cannot be written.
@@ -130,6 +134,8 @@ private:
     void exportWithDialog(ExportRequest::Format format);
     void openWithDialog();
     void traceWithDialog();
+    void bookmarkWithDialog();
+    void updateBookmarksMenu();
     //! What runs when Run is pressed: a scenario id, or a program's file name.
     QString runName() const;
     bool hasTarget() const { return !m_scenarioId.isEmpty() || !m_programPath.isEmpty(); }
@@ -173,6 +179,8 @@ private:
     QAction *m_fitAction = nullptr;
     QAction *m_followAction = nullptr;
     QAction *m_internalsAction = nullptr;
+    QAction *m_bookmarkAction = nullptr;
+    QMenu *m_bookmarksMenu = nullptr;
     QAction *m_playAction = nullptr;
     QAction *m_previousEventAction = nullptr;
     QAction *m_nextEventAction = nullptr;
