@@ -11,3 +11,7 @@
 #include "taskgroup.h"
 #include "timeout.h"
 #include "asyncgenerator.h"
+#include "condition.h"
+#include "event.h"
+#include "lock.h"
+#include "queue.h"
