@@ -2,21 +2,6 @@
 
 namespace Loopscope {
 
-LockGuard &LockGuard::operator=(LockGuard &&o) noexcept
-{
-    if (this != &o) {
-        release();
-        m_lock = std::exchange(o.m_lock, nullptr);
-    }
-    return *this;
-}
-
-void LockGuard::release()
-{
-    if (m_lock)
-        std::exchange(m_lock, nullptr)->release();
-}
-
 Lock::Lock(const QString &name)
     : m_waiters(EventLoop::current(), name + QStringLiteral(" queue"))
     , m_held(EventLoop::current(), name + QStringLiteral(" held"))

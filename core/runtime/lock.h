@@ -1,5 +1,6 @@
 #pragma once
 
+#include "releaseguard.h"
 #include "task.h"
 #include "waiterlist.h"
 
@@ -8,27 +9,7 @@ namespace Loopscope {
 class Lock;
 
 //! Holds a Lock; releases it when destroyed (`async with lock:`).
-class [[nodiscard]] LockGuard
-{
-public:
-    explicit LockGuard(Lock *lock = nullptr)
-        : m_lock(lock)
-    {
-    }
-    LockGuard(LockGuard &&o) noexcept
-        : m_lock(std::exchange(o.m_lock, nullptr))
-    {
-    }
-    LockGuard &operator=(LockGuard &&o) noexcept;
-    ~LockGuard() { release(); }
-    void release();
-    //! The lock stays held and this guard forgets it (Condition::wait re-acquires for the
-    //! caller's guard).
-    void dismiss() { m_lock = nullptr; }
-
-private:
-    Lock *m_lock;
-};
+using LockGuard = ReleaseGuard<Lock>;
 
 //! asyncio.Lock: acquire() takes the lock or waits FIFO for it (the task shows Queued
 //! meanwhile); release() hands it straight to the first waiter. A cancelled waiter is unlinked at
