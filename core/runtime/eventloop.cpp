@@ -1,5 +1,7 @@
 #include "eventloop.h"
 
+#include "executor.h"
+
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QSocketNotifier>
@@ -51,6 +53,7 @@ EventLoop::EventLoop(Clock::Mode mode, double timeScale, TraceRecorder *recorder
 
 EventLoop::~EventLoop()
 {
+    m_defaultExecutor.reset();
     delete m_wakeNotifier; // before its fd closes
     if (m_wakeFd >= 0)
         ::close(m_wakeFd);
@@ -440,10 +443,21 @@ void EventLoop::execMain()
 {
     requestPump();
     m_main->qtLoop.exec();
+    m_defaultExecutor.reset(); // loop.shutdown_default_executor()
     m_timer->stop();
     delete m_main;
     m_main = nullptr;
     t_current = m_previous;
+}
+
+Executor &EventLoop::defaultExecutor()
+{
+    if (!m_defaultExecutor) {
+        const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+        m_defaultExecutor = std::make_unique<Executor>(std::min(32, cores + 4),
+                                                       QStringLiteral("default executor"));
+    }
+    return *m_defaultExecutor;
 }
 
 void EventLoop::requestStop()

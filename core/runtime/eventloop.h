@@ -11,12 +11,15 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 
 class QTimer;
 
 namespace Loopscope {
+
+class Executor;
 
 using Seconds = std::chrono::duration<double>;
 
@@ -114,6 +117,9 @@ public:
     //! long the thread took to get there.
     TaskCore *beginMain(std::coroutine_handle<> root, quint32 unit);
     void execMain();
+    //! The executor of toThread (asyncio's default executor, min(32, cores + 4) workers), made
+    //! on first use and shut down (waited for) when runMain returns, as asyncio.run does.
+    Executor &defaultExecutor();
     //! Asks a running runMain to cancel everything and return. Any thread.
     void requestStop();
     bool stopRequested() const;
@@ -177,6 +183,7 @@ private:
     EventLoop *m_previous = nullptr;
     struct MainState;
     MainState *m_main = nullptr;
+    std::unique_ptr<Executor> m_defaultExecutor;
 };
 
 } // namespace Loopscope

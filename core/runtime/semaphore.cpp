@@ -2,21 +2,6 @@
 
 namespace Loopscope {
 
-SemaphorePermit &SemaphorePermit::operator=(SemaphorePermit &&o) noexcept
-{
-    if (this != &o) {
-        release();
-        m_sem = std::exchange(o.m_sem, nullptr);
-    }
-    return *this;
-}
-
-void SemaphorePermit::release()
-{
-    if (m_sem)
-        std::exchange(m_sem, nullptr)->release();
-}
-
 Semaphore::Semaphore(int permits, const QString &name)
     : m_permits(permits)
     , m_value(permits)

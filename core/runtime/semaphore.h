@@ -1,5 +1,6 @@
 #pragma once
 
+#include "releaseguard.h"
 #include "task.h"
 
 namespace Loopscope {
@@ -7,24 +8,7 @@ namespace Loopscope {
 class Semaphore;
 
 //! Holds one permit of a Semaphore; gives it back when destroyed (`async with semaphore:`).
-class [[nodiscard]] SemaphorePermit
-{
-public:
-    explicit SemaphorePermit(Semaphore *s = nullptr)
-        : m_sem(s)
-    {
-    }
-    SemaphorePermit(SemaphorePermit &&o) noexcept
-        : m_sem(std::exchange(o.m_sem, nullptr))
-    {
-    }
-    SemaphorePermit &operator=(SemaphorePermit &&o) noexcept;
-    ~SemaphorePermit() { release(); }
-    void release();
-
-private:
-    Semaphore *m_sem;
-};
+using SemaphorePermit = ReleaseGuard<Semaphore>;
 
 //! asyncio.Semaphore: acquire() waits FIFO for a permit (the task shows Queued meanwhile);
 //! release hands the permit straight to the first waiter. A cancelled waiter is unlinked at once;

@@ -70,6 +70,18 @@ detail::WaitFor<T> waitFor(Co<T> co, Seconds timeout)
     return detail::WaitFor<T>(inner.core(), deadline);
 }
 
+//! asyncio.wait_for on a task (or a shield of one): at the deadline the task is cancelled and
+//! waited for, then TimeoutError is raised. A shield ends cancelled at once; what it shields
+//! goes on.
+template<typename T>
+detail::WaitFor<T> waitFor(Task<T> task, Seconds timeout)
+{
+    EventLoop *loop = EventLoop::current();
+    const qint64 deadline = loop->nowNs() + EventLoop::toNs(timeout);
+    loop->traceAt(deadline).deadline(task.unit());
+    return detail::WaitFor<T>(task.core(), deadline);
+}
+
 //! asyncio.timeout as a scope: awaits co inline in the current task; at the deadline the task is
 //! cancelled (what runs inside ends timed_out) and the scope raises TimeoutError instead.
 template<typename T>

@@ -8,9 +8,13 @@ const std::vector<Scenario> &ScenarioRegistry::all()
         return std::vector<Scenario>{
             makeSequentialScenario(),      makeConcurrentTasksScenario(),
             makeGatherReturnExceptionsScenario(), makeTaskGroupScenario(),
+            makeQueueWorkersScenario(),    makeLockScenario(),
+            makeEventScenario(),
             makeHttpConcurrentScenario(),  makeSemaphoreScenario(),
             makeAsyncGeneratorScenario(),  makeWaitForTimeoutScenario(),
-            makeTimeoutContextScenario(),  makeExecutorScenario(),
+            makeTimeoutContextScenario(),  makeWaitFirstCompletedScenario(),
+            makeAsCompletedScenario(),     makeShieldScenario(),
+            makeExecutorScenario(),        makeToThreadScenario(),
             makeCancellationScenario(),    makeBlockingPitfallScenario(),
             makeForgotAwaitScenario(),     makeStressScenario(),
         };

@@ -31,5 +31,12 @@ Scenario makeCancellationScenario();
 Scenario makeBlockingPitfallScenario();
 Scenario makeForgotAwaitScenario();
 Scenario makeStressScenario();
+Scenario makeQueueWorkersScenario();
+Scenario makeLockScenario();
+Scenario makeEventScenario();
+Scenario makeWaitFirstCompletedScenario();
+Scenario makeAsCompletedScenario();
+Scenario makeShieldScenario();
+Scenario makeToThreadScenario();
 
 } // namespace Loopscope

@@ -50,6 +50,28 @@ int waitingNow(const TraceData &data)
     return n;
 }
 
+//! The most units (main excluded) in one of these states at the same time.
+int mostAtOnce(const TraceData &data, std::initializer_list<UnitState> states)
+{
+    std::vector<std::pair<qint64, int>> edges;
+    for (const UnitRecord &u : data.units) {
+        if (u.id == data.info.mainId)
+            continue;
+        for (const StateInterval &i : u.intervals) {
+            if (std::find(states.begin(), states.end(), i.state) != states.end()
+                && i.endNs > i.startNs) {
+                edges.push_back({i.startNs, 1});
+                edges.push_back({i.endNs, -1});
+            }
+        }
+    }
+    std::sort(edges.begin(), edges.end()); // at a tie an end (-1) comes before a start
+    int now = 0, most = 0;
+    for (const auto &e : edges)
+        most = std::max(most, now += e.second);
+    return most;
+}
+
 int countOutcome(const TraceData &data, Outcome outcome)
 {
     int n = 0;
@@ -79,8 +101,15 @@ TEST_CASE("Every scenario runs to the end with the design's labels", "[scenarios
         {"blocking_pitfall", {QStringLiteral("Task 1"), QStringLiteral("Task 3")}},
         {"forgot_await", {QStringLiteral("get_data #1"), QStringLiteral("get_data #2")}},
         {"stress", {QStringLiteral("task 1"), QStringLiteral("task 1000")}},
+        {"queue_workers", {QStringLiteral("worker-0"), QStringLiteral("worker-2")}},
+        {"lock", {QStringLiteral("task 1"), QStringLiteral("task 4")}},
+        {"event", {QStringLiteral("waiter 1")}},
+        {"wait_first_completed", {QStringLiteral("fetch 1"), QStringLiteral("fetch 3")}},
+        {"as_completed", {QStringLiteral("fetch 1"), QStringLiteral("fetch 3")}},
+        {"shield", {QStringLiteral("save")}},
+        {"to_thread", {QStringLiteral("blocking_io()")}},
     };
-    REQUIRE(ScenarioRegistry::all().size() == 14);
+    REQUIRE(ScenarioRegistry::all().size() == 21);
     for (const Expect &e : expects) {
         INFO(e.id);
         const TraceData data = runScenario(QLatin1String(e.id));
@@ -139,6 +168,94 @@ TEST_CASE("Parameters change the run as they would the Python program", "[scenar
                                            {QStringLiteral("duration=1"), QStringLiteral("timeout=3")});
         CHECK(unitByLabel(data, QStringLiteral("slow_operation"))->outcome == Outcome::Completed);
         CHECK(outputTexts(data) == QStringList{QStringLiteral("Completed")});
+    }
+}
+
+TEST_CASE("The rest of everyday asyncio gives the issue's totals", "[scenarios][everyday]")
+{
+    SECTION("lock: one task at a time, 2 s; without it 0.5 s and lost updates")
+    {
+        const TraceData locked = runScenario(QStringLiteral("lock"));
+        CHECK(seconds(locked.info.totalNs) == Approx(2.0));
+        CHECK(mostAtOnce(locked, {UnitState::Running, UnitState::Waiting}) == 1);
+        CHECK(timeIn(*unitByLabel(locked, QStringLiteral("task 4")), UnitState::Queued)
+              == Approx(1.5));
+        CHECK(outputTexts(locked).contains(QStringLiteral("balance: 400 (expected 400)")));
+        CHECK(counterMax(locked, QStringLiteral("lock held")) == 1);
+        CHECK(counterMax(locked, QStringLiteral("lock queue")) == 3);
+        const TraceData unlocked = runScenario(QStringLiteral("lock"), {QStringLiteral("use_lock=0")});
+        CHECK(seconds(unlocked.info.totalNs) == Approx(0.5));
+        CHECK(mostAtOnce(unlocked, {UnitState::Running, UnitState::Waiting}) == 4);
+        CHECK(outputTexts(unlocked).contains(QStringLiteral("balance: 100 (expected 400)")));
+    }
+    SECTION("event: 1 s, the waiter waiting (not queued)")
+    {
+        const TraceData data = runScenario(QStringLiteral("event"));
+        CHECK(seconds(data.info.totalNs) == Approx(1.0));
+        const UnitRecord *w = unitByLabel(data, QStringLiteral("waiter 1"));
+        CHECK(timeIn(*w, UnitState::Waiting) == Approx(1.0));
+        CHECK(outputTexts(data)
+              == QStringList{QStringLiteral("waiting for it ..."), QStringLiteral("... got it!")});
+    }
+    SECTION("wait_first_completed: 1 s, fetch 2 and 3 cancelled")
+    {
+        const TraceData data = runScenario(QStringLiteral("wait_first_completed"));
+        CHECK(seconds(data.info.totalNs) == Approx(1.0));
+        CHECK(unitByLabel(data, QStringLiteral("fetch 1"))->outcome == Outcome::Completed);
+        for (const char *label : {"fetch 2", "fetch 3"}) {
+            const UnitRecord *u = unitByLabel(data, QLatin1String(label));
+            CHECK(u->outcome == Outcome::Cancelled);
+            CHECK(seconds(u->endNs) == Approx(1.0));
+        }
+    }
+    SECTION("as_completed: 3 s, fetch 2, 3, 1 in that order")
+    {
+        const TraceData data = runScenario(QStringLiteral("as_completed"));
+        CHECK(seconds(data.info.totalNs) == Approx(3.0));
+        CHECK(outputTexts(data)
+              == QStringList{QStringLiteral("got fetch 2"), QStringLiteral("got fetch 3"),
+                             QStringLiteral("got fetch 1")});
+    }
+    SECTION("shield: 2 s, main times out at 1 s, save completes at 2 s")
+    {
+        const TraceData data = runScenario(QStringLiteral("shield"));
+        CHECK(seconds(data.info.totalNs) == Approx(2.0));
+        const UnitRecord *save = unitByLabel(data, QStringLiteral("save"));
+        CHECK(save->outcome == Outcome::Completed);
+        CHECK(seconds(save->endNs) == Approx(2.0));
+        REQUIRE(!data.output.empty());
+        CHECK(data.output.front().text == QStringLiteral("timed out at 1.00 s; the save goes on"));
+    }
+    SECTION("to_thread: 1 s with one executor unit")
+    {
+        const TraceData data = runScenario(QStringLiteral("to_thread"));
+        // virtual time runs on while the worker starts up (microseconds of real time)
+        CHECK(seconds(data.info.totalNs) == Approx(1.0).margin(0.05));
+        int executorUnits = 0;
+        for (const UnitRecord &u : data.units)
+            executorUnits += u.kind == UnitKind::Executor;
+        CHECK(executorUnits == 1);
+        CHECK(unitByLabel(data, QStringLiteral("blocking_io()"))->outcome == Outcome::Completed);
+    }
+    SECTION("queue_workers: the workers cancelled at the end; a bound makes main queue on put")
+    {
+        const TraceData data = runScenario(QStringLiteral("queue_workers"));
+        CHECK(countOutcome(data, Outcome::Cancelled) == 3);
+        for (const UnitRecord &u : data.units) {
+            if (u.id != data.info.mainId)
+                CHECK(u.endNs == data.unit(data.info.mainId)->endNs);
+        }
+        CHECK(timeIn(*data.unit(data.info.mainId), UnitState::Queued) == Approx(0.0));
+        // 20 put at t = 0 and three taken in that same instant: the lane starts at 17
+        CHECK(counterMax(data, QStringLiteral("queue items")) == 17);
+        const QStringList out = outputTexts(data);
+        CHECK(out.size() == 23);
+        CHECK(out.last() == QStringLiteral("total expected sleep time: 10.32 seconds")); // CPython's
+        const TraceData bounded = runScenario(QStringLiteral("queue_workers"), {QStringLiteral("maxsize=2")});
+        CHECK(countOutcome(bounded, Outcome::Cancelled) == 3);
+        CHECK(timeIn(*bounded.unit(bounded.info.mainId), UnitState::Queued) > 0.5);
+        CHECK(counterMax(bounded, QStringLiteral("queue items")) == 2);
+        CHECK(counterMax(bounded, QStringLiteral("queue putters")) == 1);
     }
 }
 

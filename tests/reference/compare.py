@@ -10,9 +10,12 @@ for every label the reference records:
   * outcome: the same outcome (completed, failed, cancelled, timed_out, never_awaited);
   * start, end: within max(5 % of the larger of the two values, 50 ms) in scenario seconds
     (5 % of the value itself: a start near 0 gets 50 ms, an end at 6 s gets 300 ms);
+  * queued: for tasks (main included), the time spent queued for a slot (a semaphore or lock,
+    a queue's get or put, a condition's wait) within the same tolerance;
 and for the case as a whole:
   * peak: the same greatest number of units waiting or running at once, counted from each
-    unit's [start, end] interval, main and units whose timing is excluded left out;
+    unit's [start, end] interval, main, units whose timing is excluded and units only one side
+    records (an unnamed task: asyncio's Task-N are not recorded) left out;
   * total: the run's total_s within the same tolerance.
 Cases may exclude a unit's timing (the CPU-bound job: C++ and CPython differ in speed); its
 outcome is still checked, and the total is then not compared.
@@ -67,6 +70,22 @@ CASES = [
     ("async_generator", ["process_time=0.3"], []),
     ("blocking_pitfall", ["block=0.5"], []),
     ("executor", ["workers=1"], [CPU_JOB]),
+    # the rest of everyday asyncio
+    ("queue_workers", [], []),
+    ("lock", [], []),
+    ("event", [], []),
+    ("wait_first_completed", [], []),
+    ("as_completed", [], []),
+    ("shield", [], []),
+    ("to_thread", [], []),
+    ("queue_workers", ["maxsize=2", "workers=2", "items=8"], []),
+    ("queue_workers", ["produce_every=0.3", "items=8"], []),
+    ("lock", ["use_lock=0"], []),
+    ("event", ["waiters=3", "delay=0.5"], []),
+    ("wait_first_completed", ["delay1=2", "delay2=0.5"], []),
+    ("as_completed", ["delay1=0.5", "delay2=1.5", "delay3=1"], []),
+    ("shield", ["timeout=3"], []),
+    ("to_thread", ["block=2"], []),
 ]
 
 ABS_TOL = 0.050
@@ -115,8 +134,25 @@ def run_case(loopscope, scenario, sets, scale, workdir):
     return json.loads(ls_json.read_text()), json.loads(py_json.read_text()), []
 
 
+def queued_s(unit):
+    """Loopscope: the time a unit spent queued, from its intervals."""
+    return sum(i["end_s"] - i["start_s"] for i in unit.get("intervals", [])
+               if i["state"] == "queued" and i.get("end_s") is not None)
+
+
+def compare_queued(name, label, got, ref):
+    if ref.get("queued_s") is None or ref["kind"] not in ("task", "main"):
+        return []
+    a, b = queued_s(got), ref["queued_s"]
+    tol = tolerance(got.get("end_s") or 0, ref.get("end_s") or 0)
+    return [(abs(a - b) <= tol, f"{name} '{label}' queued: loopscope {a:.3f}, asyncio {b:.3f} "
+                                f"(diff {abs(a - b):.3f}, tol {tol:.3f})")]
+
+
 def compare(name, ls, py, untimed):
     """Yields (passed, line) for every check of one case."""
+    if py.get("main") and ls.get("main"):
+        yield from compare_queued(name, "main", ls["main"], py["main"])
     by_label = {}
     for t in ls["tasks"]:
         by_label.setdefault(t["label"], []).append(t)
@@ -133,6 +169,7 @@ def compare(name, ls, py, untimed):
         if label in untimed:
             yield True, f"{name} '{label}' timing: not compared (CPU speed differs)"
             continue
+        yield from compare_queued(name, label, got, ref)
         for key in ("start_s", "end_s"):
             a, b = got.get(key), ref.get(key)
             what = key[:-2]
@@ -146,8 +183,9 @@ def compare(name, ls, py, untimed):
                        f"(diff {abs(a - b):.3f}, tol {tol:.3f})")
     # A unit whose timing differs by nature (the CPU job: milliseconds in C++, most of a second
     # in CPython) may or may not overlap the others, so it does not count towards the peak.
-    p_ls = peak([t for t in ls["tasks"] if t["label"] not in untimed])
-    p_py = peak([t for t in py["tasks"] if t["label"] not in untimed])
+    both = {t["label"] for t in ls["tasks"]} & {t["label"] for t in py["tasks"]}
+    p_ls = peak([t for t in ls["tasks"] if t["label"] not in untimed and t["label"] in both])
+    p_py = peak([t for t in py["tasks"] if t["label"] not in untimed and t["label"] in both])
     yield p_ls == p_py, f"{name} peak units at once: loopscope {p_ls}, asyncio {p_py}"
     if not untimed:
         a, b = ls["total_s"], py["total_s"]

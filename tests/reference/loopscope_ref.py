@@ -15,7 +15,12 @@ and ended, and how it ended, the way Loopscope's summary does:
   `__anext__` a unit of kind `generator` ("page 1", ...); the step that finds the generator
   exhausted is labelled "<generator name>: end".
 * executor jobs: every `loop.run_in_executor(pool, func, *args)` is a unit of kind `executor`
-  labelled `func(arg, ...)`, running from when a worker thread picks it up.
+  labelled `func(arg, ...)`, running from when a worker thread picks it up; so is every
+  `asyncio.to_thread(func, *args)` (it runs on the default executor).
+
+Queued time: the time each task spends in a wait for a slot (Semaphore.acquire and Lock.acquire
+on a held lock, Queue.get on an empty queue, Queue.put on a full one, Condition.wait), Loopscope's
+`queued` state, as "queued_s".
 
 Outcomes: completed, failed (with "Type: message"), cancelled, timed_out (cancelled by an
 `asyncio.wait_for` or `asyncio.timeout` deadline that then raised TimeoutError), never_awaited.
@@ -29,8 +34,10 @@ from __future__ import annotations
 
 import asyncio
 import asyncio.base_events
+import functools
 import inspect
 import re
+import sys
 import threading
 import time
 
@@ -69,6 +76,8 @@ class Unit:
         self.outcome: str | None = None
         self.error: str | None = None
         self.task: asyncio.Task | None = None
+        self.queued_s = 0.0
+        self.in_queued = False  # Condition.wait re-acquires its lock: count that once
         if record:
             with _lock:
                 UNITS.append(self)
@@ -86,7 +95,7 @@ class Unit:
     def as_json(self) -> dict:
         return {"label": self.label, "kind": self.kind, "created_s": self.created_s,
                 "start_s": self.start_s, "end_s": self.end_s, "outcome": self.outcome,
-                "error": self.error}
+                "error": self.error, "queued_s": self.queued_s}
 
 
 # --- traced(): inline coroutines and generator steps -----------------------------------------
@@ -149,6 +158,7 @@ def traced(label: str, awaitable):
 # --- tasks -------------------------------------------------------------------------------------
 
 _main_coro = None
+_TASK_UNITS: "dict[asyncio.Task, Unit]" = {}
 
 
 async def _run_task(unit: Unit, coro):
@@ -178,6 +188,7 @@ def _task_factory(loop, coro, context=None):
         unit = Unit(None, "task")
     task = asyncio.Task(_run_task(unit, coro), loop=loop, context=context)
     unit.task = task
+    _TASK_UNITS[task] = unit
     return task
 
 
@@ -194,8 +205,16 @@ def new_event_loop():
 
 # --- executor jobs -----------------------------------------------------------------------------
 
+def _job_label(func, args) -> str:
+    # asyncio.to_thread submits partial(contextvars.Context.run, func, *args): name func.
+    if (isinstance(func, functools.partial) and not args and func.args
+            and getattr(func.func, "__name__", "") == "run"):
+        func, args = func.args[0], func.args[1:]
+    return f"{getattr(func, '__name__', 'job')}({', '.join(str(a) for a in args)})"
+
+
 def _traced_run_in_executor(self, executor, func, *args):
-    label = f"{getattr(func, '__name__', 'job')}({', '.join(str(a) for a in args)})"
+    label = _job_label(func, args)
     unit = Unit(label, "executor")
 
     def job():
@@ -215,6 +234,47 @@ def _traced_run_in_executor(self, executor, func, *args):
             unit.finish("cancelled")
     future.add_done_callback(on_done)
     return future
+
+
+# --- queued waits ------------------------------------------------------------------------------
+
+def _queued(original, waits):
+    """Wraps an async method: when waits(self) says the call will wait for a slot, the time until
+    it returns counts as the current task's queued time."""
+    async def wrapper(self, *args):
+        unit = _TASK_UNITS.get(asyncio.current_task())
+        if unit is None or unit.in_queued or not waits(self):
+            return await original(self, *args)
+        unit.in_queued = True
+        since = now_s()
+        try:
+            return await original(self, *args)
+        finally:
+            unit.queued_s += now_s() - since
+            unit.in_queued = False
+    return wrapper
+
+
+_queue_init = asyncio.Queue.__init__
+
+
+def _marked_queue_init(self, *args, **kwargs):
+    # as_completed waits on a Queue of its own: that wait is for a future (Loopscope: waiting).
+    self._loopscope_internal = sys._getframe(1).f_globals.get("__name__", "").startswith("asyncio")
+    _queue_init(self, *args, **kwargs)
+
+
+def _user_queue(q) -> bool:
+    return not getattr(q, "_loopscope_internal", False)
+
+
+_QUEUED_WAITS = [
+    (asyncio.Semaphore, "acquire", lambda s: s.locked()),
+    (asyncio.Lock, "acquire", lambda s: s.locked()),
+    (asyncio.Queue, "get", lambda q: _user_queue(q) and q.empty()),
+    (asyncio.Queue, "put", lambda q: _user_queue(q) and q.full()),
+    (asyncio.Condition, "wait", lambda c: True),
+]
 
 
 # --- time scale and timeouts -------------------------------------------------------------------
@@ -270,6 +330,12 @@ def install(scale: float):
     asyncio.tasks.wait_for = _scaled_wait_for
     asyncio.timeout = _ScaledTimeout
     asyncio.base_events.BaseEventLoop.run_in_executor = _traced_run_in_executor
+    asyncio.Queue.__init__ = _marked_queue_init
+    for cls, name, waits in _QUEUED_WAITS:
+        if not hasattr(getattr(cls, name), "__wrapped_queued__"):
+            wrapper = _queued(getattr(cls, name), waits)
+            wrapper.__wrapped_queued__ = True
+            setattr(cls, name, wrapper)
     time.sleep = lambda seconds: _time_sleep(seconds * SCALE)
     time.perf_counter = lambda: _perf_counter() / SCALE
 

@@ -56,6 +56,9 @@ inline const UnitRecord *unitByLabel(const TraceData &data, const QString &label
 
 inline double seconds(qint64 ns) { return double(ns) / 1e9; }
 
+//! The running loop's time (scenario seconds), from inside a coroutine.
+inline double loopNow() { return seconds(EventLoop::current()->nowNs()); }
+
 inline QStringList outputTexts(const TraceData &data)
 {
     QStringList lines;
@@ -73,6 +76,29 @@ inline double timeIn(const UnitRecord &u, UnitState state)
             ns += i.endNs - i.startNs;
     }
     return seconds(ns);
+}
+
+//! Highest value of the counter series called name (-1: no such series).
+inline qint64 counterMax(const TraceData &data, const QString &name)
+{
+    qint64 best = -1;
+    for (const auto &c : data.counters) {
+        if (c.name == name) {
+            for (const auto &s : c.samples)
+                best = std::max(best, s.value);
+        }
+    }
+    return best;
+}
+
+//! Last value of the counter series called name (-1: no such series or no sample).
+inline qint64 counterLast(const TraceData &data, const QString &name)
+{
+    for (const auto &c : data.counters) {
+        if (c.name == name && !c.samples.empty())
+            return c.samples.back().value;
+    }
+    return -1;
 }
 
 } // namespace Loopscope::Test

@@ -1,0 +1,44 @@
+#include "shield.h"
+
+namespace Loopscope::detail {
+
+namespace {
+struct ShieldState : DoneCallback {
+    TaskCore *inner = nullptr;
+    TaskCore *outer = nullptr;
+    ~ShieldState()
+    {
+        inner->removeDoneCallback(this);
+        inner->deref();
+    }
+};
+} // namespace
+
+TaskCore *shieldCore(TaskCore *inner)
+{
+    auto state = std::make_shared<ShieldState>();
+    inner->ref();
+    state->inner = inner;
+    TaskCore *outer = inner->loop()->createExternalCore(inner->unit());
+    state->outer = outer;
+    outer->resultStorage = inner->resultStorage;
+    outer->owned = state; // the state lives as long as the outer core
+    state->fn = [](DoneCallback *cb, TaskCore *done) {
+        TaskCore *outer = static_cast<ShieldState *>(cb)->outer;
+        const bool cancelled =
+            done->outcome() == Outcome::Cancelled || done->outcome() == Outcome::TimedOut;
+        if (!outer->isDone())
+            outer->finish(done->error(), cancelled);
+    };
+    inner->addDoneCallback(state.get());
+    outer->withdraw = {[](void *ctx) {
+                           auto *s = static_cast<ShieldState *>(ctx);
+                           s->inner->removeDoneCallback(s);
+                           s->outer->finish(std::make_exception_ptr(CancelledError()), true);
+                           return true;
+                       },
+                       state.get()};
+    return outer;
+}
+
+} // namespace Loopscope::detail

@@ -1,0 +1,28 @@
+# asyncio.Event (the CPython documentation's example): waiters block until main sets it.
+import asyncio
+
+WAITERS = 1  # how many tasks wait for the event
+DELAY = 1    # seconds before main sets the event
+
+
+async def waiter(event):
+    print("waiting for it ...")
+    await event.wait()
+    print("... got it!")
+
+
+async def main():
+    # Create an Event object.
+    event = asyncio.Event()
+    # Spawn Tasks to wait until 'event' is set.
+    tasks = [asyncio.create_task(waiter(event), name=f"waiter {i}")
+             for i in range(1, WAITERS + 1)]
+    # Sleep for DELAY seconds and set the event.
+    await asyncio.sleep(DELAY)
+    event.set()
+    # Wait until the waiters are finished.
+    await asyncio.gather(*tasks)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

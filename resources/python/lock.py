@@ -1,0 +1,32 @@
+# asyncio.Lock: an await inside a critical section, with and without the lock.
+import asyncio
+
+TASKS = 4     # how many tasks deposit 100 each
+HOLD = 0.5    # seconds each task awaits between its read and its write
+USE_LOCK = 1  # 1: async with lock; 0: no lock, updates are lost
+
+balance = 0
+
+
+async def deposit(lock: asyncio.Lock | None):
+    global balance
+    if lock:
+        async with lock:
+            current = balance
+            await asyncio.sleep(HOLD)  # an await inside the critical section
+            balance = current + 100
+    else:
+        current = balance
+        await asyncio.sleep(HOLD)  # the others read the same balance meanwhile
+        balance = current + 100
+
+
+async def main():
+    lock = asyncio.Lock() if USE_LOCK else None
+    tasks = [asyncio.create_task(deposit(lock), name=f"task {i}") for i in range(1, TASKS + 1)]
+    await asyncio.gather(*tasks)
+    print(f"balance: {balance} (expected {100 * TASKS})")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

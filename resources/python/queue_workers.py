@@ -1,0 +1,59 @@
+# asyncio.Queue with workers (the CPython documentation's example): random sleeps go into a
+# queue, workers take them one by one, main joins the queue and then cancels the workers.
+import asyncio
+import random
+import time
+
+ITEMS = 20         # how many sleeps are put in the queue
+WORKERS = 3        # how many worker tasks take items
+MIN_DELAY = 0.05   # sleeps are drawn uniformly from MIN_DELAY...
+MAX_DELAY = 1      # ...to MAX_DELAY seconds
+SEED = 1           # random.seed: the same seed gives the same sleeps
+MAXSIZE = 0        # 0: unbounded; a bound makes main queue on put
+PRODUCE_EVERY = 0  # 0: all items put at once; else one item every this long
+
+
+async def worker(name, queue):
+    while True:
+        # Get a "work item" out of the queue.
+        sleep_for = await queue.get()
+        # Sleep for the "sleep_for" seconds.
+        await asyncio.sleep(sleep_for)
+        # Notify the queue that the "work item" has been processed.
+        queue.task_done()
+        print(f"{name} has slept for {sleep_for:.2f} seconds")
+
+
+async def main():
+    # Create a queue that we will use to store our "workload".
+    queue = asyncio.Queue(MAXSIZE)
+    # Create worker tasks to process the queue concurrently (before the puts: a bounded
+    # queue needs them taking items, or main would wait on a full queue forever).
+    tasks = []
+    for i in range(WORKERS):
+        task = asyncio.create_task(worker(f"worker-{i}", queue), name=f"worker-{i}")
+        tasks.append(task)
+    # Generate random timings and put them into the queue.
+    random.seed(SEED)
+    total_sleep_time = 0
+    for i in range(ITEMS):
+        sleep_for = random.uniform(MIN_DELAY, MAX_DELAY)
+        total_sleep_time += sleep_for
+        if PRODUCE_EVERY > 0 and i > 0:
+            await asyncio.sleep(PRODUCE_EVERY)
+        await queue.put(sleep_for)
+    # Wait until the queue is fully processed.
+    started_at = time.monotonic()
+    await queue.join()
+    total_slept_for = time.monotonic() - started_at
+    # Cancel our worker tasks and wait until they are cancelled.
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    print("====")
+    print(f"{WORKERS} workers slept in parallel for {total_slept_for:.2f} seconds")
+    print(f"total expected sleep time: {total_sleep_time:.2f} seconds")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
