@@ -56,6 +56,22 @@ void writeUnit(JsonWriter &w, const UnitRecord &u)
         w.null();
     else
         w.value(u.error);
+    if (u.outcome == Outcome::Cancelled || u.outcome == Outcome::TimedOut) {
+        w.key(QLatin1String("cancelled_by"));
+        if (u.cancelCause == CancelCause::None) {
+            w.null();
+        } else {
+            w.beginObject();
+            w.key(QLatin1String("reason"));
+            w.value(QLatin1String(cancelCauseName(u.cancelCause)));
+            w.key(QLatin1String("unit"));
+            if (u.cancelledBy)
+                w.value(u.cancelledBy);
+            else
+                w.null();
+            w.endObject();
+        }
+    }
     w.key(QLatin1String("intervals"));
     w.beginArray();
     for (const StateInterval &iv : u.intervals) {

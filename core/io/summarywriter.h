@@ -20,8 +20,10 @@ struct TraceData;
 //!                       "never_awaited": int, "not_ended": int}}
 //! task = {"id": int, "label": str, "kind": str, "parent": int | null, "created_s": number,
 //!         "start_s": number | null, "end_s": number | null, "outcome": str | null,
-//!         "error": str | null,
+//!         "error": str | null, "cancelled_by": cause | null (cancelled and timed-out units only),
 //!         "intervals": [{"state": str, "start_s": number, "end_s": number | null, "lane": int}]}
+//! cause = {"reason": "taskgroup" | "timeout" | "cancel" | "gather" | "shutdown",
+//!          "unit": int | null}
 //! line = {"t_s": number, "text": str}
 //! ```
 //! - Times are scenario seconds since the scenario started, written exactly from the trace's
@@ -37,6 +39,10 @@ struct TraceData;
 //!   `longest_stall_at_s` null when the loop never stalled. `outcomes` counts every unit but
 //!   main and always has all six keys, so they add up to the number of tasks: `not_ended`
 //!   counts the units that have not ended (only an unfinished run has any).
+//! - `cancelled_by` says what cancelled the unit (CancelCause): `reason` its machine name, `unit`
+//!   the unit that caused it (the failing sibling, the code that called cancel(), the unit
+//!   awaiting the gather, main at shutdown) or null (a timeout, a Stop); the whole is null when
+//!   the trace does not say (an imported trace, a traced program).
 //! - Output lines are objects rather than bare strings so that the time each line was printed
 //!   survives; the text is `line["text"]`.
 //!

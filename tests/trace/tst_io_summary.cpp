@@ -137,7 +137,11 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
         REQUIRE(tasks.size() == 7);
         for (int i = 0; i < tasks.size(); ++i) {
             const QJsonObject t = tasks.at(i).toObject();
-            CHECK(sortedKeys(t) == sorted(TaskKeys));
+            // Only the cancelled and the timed-out unit say what cancelled them.
+            const bool cancelled = i + 2 == 7 || i + 2 == 8;
+            CHECK(sortedKeys(t)
+                == sorted(TaskKeys + (cancelled ? QStringList{QStringLiteral("cancelled_by")}
+                                                : QStringList())));
             CHECK(t.value(QLatin1String("id")).toInt() == i + 2);
         }
         const auto task = [&](int id) { return tasks.at(id - 2).toObject(); };
@@ -173,6 +177,31 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
         CHECK(task(7).value(QLatin1String("outcome")).toString() == QStringLiteral("timed_out"));
         CHECK(task(8).value(QLatin1String("outcome")).toString() == QStringLiteral("cancelled"));
         CHECK(task(8).value(QLatin1String("end_s")).toDouble() == 1.500000007);
+    }
+
+    SECTION("cancelled_by: the reason and the unit that caused it, null when there is none")
+    {
+        const QJsonArray tasks = s.value(QLatin1String("tasks")).toArray();
+        const QJsonObject timedOut
+            = tasks.at(7 - 2).toObject().value(QLatin1String("cancelled_by")).toObject();
+        CHECK(timedOut.value(QLatin1String("reason")).toString() == QStringLiteral("timeout"));
+        CHECK(timedOut.contains(QLatin1String("unit")));
+        CHECK(timedOut.value(QLatin1String("unit")).isNull());
+        const QJsonObject cancelled
+            = tasks.at(8 - 2).toObject().value(QLatin1String("cancelled_by")).toObject();
+        CHECK(cancelled.value(QLatin1String("reason")).toString() == QStringLiteral("cancel"));
+        CHECK(cancelled.value(QLatin1String("unit")).toInt() == 1);
+    }
+
+    SECTION("cancelled_by is null for a cancelled unit whose trace does not say why")
+    {
+        TraceData unknown = data;
+        unknown.units[8 - 1].cancelCause = CancelCause::None;
+        const QJsonArray tasks
+            = parseObject(SummaryWriter::toJson(unknown)).value(QLatin1String("tasks")).toArray();
+        const QJsonObject t = tasks.at(8 - 2).toObject();
+        CHECK(t.contains(QLatin1String("cancelled_by")));
+        CHECK(t.value(QLatin1String("cancelled_by")).isNull());
     }
 
     SECTION("output lines keep their text (escaped) and time")
