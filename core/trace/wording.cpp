@@ -117,6 +117,11 @@ QString Wording::number(double value, int decimals)
     return s;
 }
 
+QString Wording::moment(qint64 ns)
+{
+    return ns == 0 ? QStringLiteral("0 s") : duration(ns);
+}
+
 QString Wording::duration(qint64 ns)
 {
     const auto trimmed = &Wording::number;

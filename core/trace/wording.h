@@ -39,6 +39,8 @@ struct Wording
     static QString number(double value, int decimals);
     //! A duration for people: "4 s", "1.25 s", "850 ms", "12 µs", "40 ns".
     static QString duration(qint64 ns);
+    //! A moment on the timeline: duration() since the start, and "0 s" at the start itself.
+    static QString moment(qint64 ns);
 };
 
 } // namespace Loopscope

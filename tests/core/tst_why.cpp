@@ -2,6 +2,7 @@
 // show them.
 #include <catch2/catch.hpp>
 
+#include "runanalysis.h"
 #include "runtimetest.h"
 #include "scenariotest.h"
 #include "wording.h"
@@ -126,4 +127,151 @@ TEST_CASE("A cancelled await passes its cause on to the awaited task", "[why][ca
     const TraceData data = runTraced([] { return propagatesMain(); });
     checkCause(data, QStringLiteral("awaited"), CancelCause::Timeout, 0);
     CHECK(unitNamed(data, QStringLiteral("awaited")).outcome == Outcome::TimedOut);
+}
+
+namespace {
+
+std::vector<Finding> findingsOf(const TraceData &data)
+{
+    return RunAnalysis::compute(data).findings();
+}
+
+//! The findings of data of this kind.
+std::vector<Finding> findingsOf(const TraceData &data, FindingKind kind)
+{
+    std::vector<Finding> out;
+    for (const Finding &f : findingsOf(data)) {
+        if (f.kind == kind)
+            out.push_back(f);
+    }
+    return out;
+}
+
+Co<void> failing()
+{
+    co_await sleep(0.5);
+    throw ScenarioError(QStringLiteral("ValueError"), QStringLiteral("nobody listens"));
+}
+
+// A task that fails while main, which created it, never awaits it.
+Co<void> forgetsTaskMain()
+{
+    auto lost = createTask(failing(), QStringLiteral("lost"));
+    co_await sleep(1);
+}
+
+} // namespace
+
+TEST_CASE("blocked_loop: the blocking pitfall's time.sleep held the loop", "[why][findings]")
+{
+    const TraceData data = runScenario(QStringLiteral("blocking_pitfall"));
+    const auto found = findingsOf(data, FindingKind::BlockedLoop);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].unit == unitNamed(data, QStringLiteral("Task 3")).id);
+    CHECK(found[0].timeNs == 500'000'000);
+    CHECK(found[0].text.startsWith(QStringLiteral("Task 3 held the event loop for 1 s at 500 ms: "
+                                                  "2 tasks ready to run had to wait (Task 1 and "
+                                                  "Task 2).")));
+    SECTION("100 ms is the threshold")
+    {
+        // Task 3 blocks from 50 ms on; Task 1 and 2 are ready from 100 ms.
+        const TraceData shorter = runScenario(QStringLiteral("blocking_pitfall"),
+                                              {QStringLiteral("delay=0.1"),
+                                               QStringLiteral("block=0.09")});
+        CHECK(findingsOf(shorter, FindingKind::BlockedLoop).empty());
+        const TraceData enough = runScenario(QStringLiteral("blocking_pitfall"),
+                                             {QStringLiteral("delay=0.1"),
+                                              QStringLiteral("block=0.1")});
+        CHECK(findingsOf(enough, FindingKind::BlockedLoop).size() == 1);
+    }
+}
+
+TEST_CASE("never_awaited: the forgotten coroutine and where it was created", "[why][findings]")
+{
+    const TraceData data = runScenario(QStringLiteral("forgot_await"));
+    const auto found = findingsOf(data, FindingKind::NeverAwaited);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].unit == unitNamed(data, QStringLiteral("get_data #1")).id);
+    CHECK(found[0].text.startsWith(
+        QStringLiteral("get_data #1 was created in wrong() at 0 s but never awaited")));
+}
+
+TEST_CASE("sequential_awaits: three 2 s awaits in a row would take 2 s gathered",
+          "[why][findings]")
+{
+    const TraceData data = runScenario(QStringLiteral("sequential"));
+    const auto found = findingsOf(data, FindingKind::SequentialAwaits);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].unit == data.info.mainId);
+    CHECK(found[0].text.startsWith(QStringLiteral("main awaited Task 1, Task 2 and Task 3 one "
+                                                  "after another: 6 s.")));
+    CHECK(found[0].text.contains(QStringLiteral("would take about 2 s")));
+}
+
+TEST_CASE("cancelled_at_shutdown: a fail-fast gather leaves tasks to asyncio.run",
+          "[why][findings]")
+{
+    const TraceData data = runScenario(
+        QStringLiteral("gather_return_exceptions"),
+        {QStringLiteral("return_exceptions=0"), QStringLiteral("stagger=0.1")});
+    const auto found = findingsOf(data, FindingKind::CancelledAtShutdown);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].unit == unitNamed(data, QStringLiteral("item 6")).id);
+    CHECK(found[0].timeNs == 900'000'000);
+    CHECK(found[0].text.startsWith(QStringLiteral("2 tasks were still running when main "
+                                                  "returned at 900 ms and asyncio.run cancelled "
+                                                  "them: item 6 and item 7.")));
+}
+
+TEST_CASE("exception_never_retrieved: a task fails and nothing awaits it", "[why][findings]")
+{
+    const TraceData data = runTraced([] { return forgetsTaskMain(); });
+    const auto found = findingsOf(data, FindingKind::ExceptionNeverRetrieved);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].unit == unitNamed(data, QStringLiteral("lost")).id);
+    CHECK(found[0].text.startsWith(QStringLiteral(
+        "lost failed at 500 ms (ValueError: nobody listens) and nothing awaited it")));
+    SECTION("a failure gather hears of is retrieved")
+    {
+        const TraceData gathered = runScenario(QStringLiteral("gather_return_exceptions"));
+        CHECK(findingsOf(gathered, FindingKind::ExceptionNeverRetrieved).empty());
+    }
+}
+
+TEST_CASE("queue_dominated: Semaphore(3) keeps 7 of 10 requests queued", "[why][findings]")
+{
+    const TraceData data = runScenario(QStringLiteral("semaphore"));
+    const auto found = findingsOf(data, FindingKind::QueueDominated);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].unit == unitNamed(data, QStringLiteral("req10")).id);
+    CHECK(found[0].text
+          == QStringLiteral("7 of 10 tasks spent most of their time queued for semaphore (limit "
+                            "3): 12 s queued against 10 s running or waiting. Raising "
+                            "semaphore's limit from 3 to 6 would finish them in about 2 s "
+                            "instead of 4 s (if what it protects allows it)."));
+    SECTION("Semaphore(2): twice the limit is estimated as FIFO on twice the slots")
+    {
+        const TraceData narrow
+            = runScenario(QStringLiteral("semaphore"), {QStringLiteral("limit=2")});
+        const auto two = findingsOf(narrow, FindingKind::QueueDominated);
+        REQUIRE(two.size() == 1);
+        CHECK(two[0].text.contains(QStringLiteral(
+            "from 2 to 4 would finish them in about 3 s instead of 5 s")));
+    }
+    SECTION("a limit that keeps them queued less than half their time is not worth a finding")
+    {
+        // Semaphore(4): 8 s queued against 10 s running or waiting.
+        const TraceData wide = runScenario(QStringLiteral("semaphore"), {QStringLiteral("limit=4")});
+        CHECK(findingsOf(wide, FindingKind::QueueDominated).empty());
+    }
+}
+
+TEST_CASE("Scenarios that do it right have no findings", "[why][findings]")
+{
+    for (const char *id : {"concurrent_tasks", "gather_return_exceptions"}) {
+        INFO(id);
+        const TraceData data = runScenario(QLatin1String(id));
+        for (const Finding &f : findingsOf(data))
+            FAIL_CHECK(findingKindName(f.kind) << ": " << f.text.toStdString());
+    }
 }
