@@ -58,6 +58,14 @@ bool writeOutputs(const TraceData &data, const LaunchOptions::Outputs &out)
     return ok;
 }
 
+//! The result line, then the run's findings.
+void printResult(const TraceData &data)
+{
+    printOut(SummaryWriter::resultLine(data));
+    for (const QString &line : SummaryWriter::findingLines(data))
+        printOut(line);
+}
+
 int listScenarios()
 {
     QString text;
@@ -110,7 +118,7 @@ int runScenario(const LaunchOptions &o)
     }
 
     const TraceData data = run.takeData();
-    printOut(SummaryWriter::resultLine(data));
+    printResult(data);
     const UnitRecord *main = data.unit(data.info.mainId);
     const bool mainOk = main && main->outcome == Outcome::Completed;
     const bool written = writeOutputs(data, o.outputs);
@@ -148,7 +156,7 @@ int traceProgram(const LaunchOptions &o)
         printErr(run.error());
         return 1;
     }
-    printOut(SummaryWriter::resultLine(data));
+    printResult(data);
     if (status != 0)
         printErr(QStringLiteral("%1 exited with status %2").arg(data.info.scenario).arg(status));
     return status == 0 && written ? 0 : 1;

@@ -1,5 +1,6 @@
 #include "runanalysis.h"
 
+#include "findingdetector.h"
 #include "tracedata.h"
 
 #include <algorithm>
@@ -44,6 +45,7 @@ RunAnalysis RunAnalysis::compute(const TraceData &data, qint64 nowNs)
     const qint64 liveEnd = std::max(data.endNs(), nowNs);
     a.findSpans(data, liveEnd);
     a.computeStats(data, liveEnd);
+    a.m_findings = FindingDetector::find(data, liveEnd);
     return a;
 }
 

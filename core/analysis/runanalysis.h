@@ -1,5 +1,6 @@
 #pragma once
 
+#include "finding.h"
 #include "lanespan.h"
 #include "runstats.h"
 
@@ -10,7 +11,8 @@ namespace Loopscope {
 struct TraceData;
 
 //! What a run's trace says beyond its intervals: where the event loop was busy and blocked,
-//! which job ran on each executor worker lane, and the run's figures (RunStats). The one owner
+//! which job ran on each executor worker lane, the run's figures (RunStats) and its findings
+//! (FindingDetector: what is worth a look, in plain language). The one owner
 //! of these: the timeline layout, the Stats panel and the summary writer all read it.
 //!
 //! - Busy: the Running intervals on the loop (lane 0), merged where they overlap or touch.
@@ -43,6 +45,8 @@ public:
     //! The jobs that ran on worker lane `lane`, sorted by start (empty for an unknown lane).
     const std::vector<LaneSpan> &workerSpans(int lane) const;
     const RunStats &stats() const { return m_stats; }
+    //! What is worth a look (FindingDetector::find), sorted by time.
+    const std::vector<Finding> &findings() const { return m_findings; }
 
 private:
     void findSpans(const TraceData &data, qint64 liveEnd);
@@ -52,6 +56,7 @@ private:
     std::vector<LaneSpan> m_loopBlocked;
     std::vector<std::vector<LaneSpan>> m_workerSpans; //!< index = lane
     RunStats m_stats;
+    std::vector<Finding> m_findings;
 };
 
 } // namespace Loopscope

@@ -56,6 +56,22 @@ void writeUnit(JsonWriter &w, const UnitRecord &u)
         w.null();
     else
         w.value(u.error);
+    if (u.outcome == Outcome::Cancelled || u.outcome == Outcome::TimedOut) {
+        w.key(QLatin1String("cancelled_by"));
+        if (u.cancelCause == CancelCause::None) {
+            w.null();
+        } else {
+            w.beginObject();
+            w.key(QLatin1String("reason"));
+            w.value(QLatin1String(cancelCauseName(u.cancelCause)));
+            w.key(QLatin1String("unit"));
+            if (u.cancelledBy)
+                w.value(u.cancelledBy);
+            else
+                w.null();
+            w.endObject();
+        }
+    }
     w.key(QLatin1String("intervals"));
     w.beginArray();
     for (const StateInterval &iv : u.intervals) {
@@ -127,8 +143,27 @@ QByteArray SummaryWriter::toJson(const TraceData &data)
     w.value(data.info.clock);
     w.key(QLatin1String("total_s"));
     writeSeconds(w, data.info.totalNs);
+    const RunAnalysis analysis = RunAnalysis::compute(data);
     w.key(QLatin1String("stats"));
-    writeStats(w, RunAnalysis::compute(data).stats());
+    writeStats(w, analysis.stats());
+    w.key(QLatin1String("findings"));
+    w.beginArray();
+    for (const Finding &f : analysis.findings()) {
+        w.beginObject();
+        w.key(QLatin1String("kind"));
+        w.value(QLatin1String(findingKindName(f.kind)));
+        w.key(QLatin1String("unit"));
+        if (f.unit)
+            w.value(f.unit);
+        else
+            w.null();
+        w.key(QLatin1String("t_s"));
+        writeSeconds(w, f.timeNs);
+        w.key(QLatin1String("text"));
+        w.value(f.text);
+        w.endObject();
+    }
+    w.endArray();
     w.key(QLatin1String("main"));
     if (const UnitRecord *main = data.unit(data.info.mainId))
         writeUnit(w, *main);
@@ -159,6 +194,17 @@ QByteArray SummaryWriter::toJson(const TraceData &data)
     w.endObject();
     w.newline();
     return w.take();
+}
+
+QStringList SummaryWriter::findingLines(const TraceData &data)
+{
+    QStringList lines;
+    const RunAnalysis analysis = RunAnalysis::compute(data);
+    for (const Finding &f : analysis.findings())
+        lines << QStringLiteral("finding %1 at %2: %3")
+                     .arg(QLatin1String(findingKindName(f.kind)), Wording::moment(f.timeNs),
+                          f.text);
+    return lines;
 }
 
 QString SummaryWriter::resultLine(const TraceData &data)

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 namespace Loopscope {
 
@@ -12,16 +13,19 @@ struct TraceData;
 //! The summary is a JSON object, keys in this order:
 //! ```
 //! {"scenario": str, "params": {name: number, ...}, "time_scale": number, "clock": str,
-//!  "total_s": number, "stats": stats, "main": task | null, "tasks": [task, ...],
-//!  "output": [line, ...]}
+//!  "total_s": number, "stats": stats, "findings": [finding, ...], "main": task | null,
+//!  "tasks": [task, ...], "output": [line, ...]}
 //! stats = {"total_s": number, "sequential_s": number, "speedup": number | null,
 //!          "max_concurrency": int, "longest_stall_s": number, "longest_stall_at_s": number | null,
 //!          "outcomes": {"completed": int, "failed": int, "cancelled": int, "timed_out": int,
 //!                       "never_awaited": int, "not_ended": int}}
 //! task = {"id": int, "label": str, "kind": str, "parent": int | null, "created_s": number,
 //!         "start_s": number | null, "end_s": number | null, "outcome": str | null,
-//!         "error": str | null,
+//!         "error": str | null, "cancelled_by": cause | null (cancelled and timed-out units only),
 //!         "intervals": [{"state": str, "start_s": number, "end_s": number | null, "lane": int}]}
+//! cause = {"reason": "taskgroup" | "timeout" | "cancel" | "gather" | "shutdown",
+//!          "unit": int | null}
+//! finding = {"kind": str, "unit": int | null, "t_s": number, "text": str}
 //! line = {"t_s": number, "text": str}
 //! ```
 //! - Times are scenario seconds since the scenario started, written exactly from the trace's
@@ -37,6 +41,13 @@ struct TraceData;
 //!   `longest_stall_at_s` null when the loop never stalled. `outcomes` counts every unit but
 //!   main and always has all six keys, so they add up to the number of tasks: `not_ended`
 //!   counts the units that have not ended (only an unfinished run has any).
+//! - `cancelled_by` says what cancelled the unit (CancelCause): `reason` its machine name, `unit`
+//!   the unit that caused it (the failing sibling, the code that called cancel(), the unit
+//!   awaiting the gather, main at shutdown) or null (a timeout, a Stop); the whole is null when
+//!   the trace does not say (an imported trace, a traced program).
+//! - `findings` are RunAnalysis::findings() (FindingDetector says when each kind is found):
+//!   `kind` its machine name (`blocked_loop`, ...), `unit` the unit it is about, `t_s` where it
+//!   belongs on the timeline, `text` the sentence for people. Empty when nothing was found.
 //! - Output lines are objects rather than bare strings so that the time each line was printed
 //!   survives; the text is `line["text"]`.
 //!
@@ -53,6 +64,9 @@ public:
     //! never awaited, not ended; zero counts left out). Ends with `, unfinished` if the run did
     //! not finish.
     static QString resultLine(const TraceData &data);
+    //! One line per finding, for the command line to print after the result line:
+    //! `finding blocked_loop at 500 ms: Task 3 held the event loop for 1 s ...`.
+    static QStringList findingLines(const TraceData &data);
 };
 
 } // namespace Loopscope

@@ -106,6 +106,13 @@ private:
     };
     std::map<qint64, FlowEnd> m_flowStarts;
     std::map<qint64, FlowEnd> m_flowEnds;
+    struct Cause
+    {
+        qint64 tid = 0;
+        CancelCause cause = CancelCause::None;
+        quint32 byUnit = 0;
+    };
+    std::vector<Cause> m_causes; // from the outcome instants' args.cancelled_by
 };
 
 bool Reader::intField(
@@ -378,6 +385,20 @@ bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
                 return false;
             d.unit = quint32(unit);
             m_data.deadlines.push_back(d);
+        } else if (ph == QLatin1String("i") && cat == QLatin1String("outcome")
+            && args.contains(QLatin1String("cancelled_by"))) {
+            const QJsonObject by = args.value(QLatin1String("cancelled_by")).toObject();
+            Cause c;
+            c.tid = tid;
+            qint64 unit = 0;
+            const QString reason = by.value(QLatin1String("reason")).toString();
+            if (!parseCancelCause(reason, &c.cause))
+                return failEvent(
+                    QStringLiteral("unknown cancelled_by reason %1").arg(quoted(reason)));
+            if (!intField(by, QLatin1String("unit"), 0, MaxU32, &unit))
+                return false;
+            c.byUnit = quint32(unit);
+            m_causes.push_back(c);
         } else if (ph == QLatin1String("C") && cat == QLatin1String("counter")) {
             CounterSample s;
             if (!nsField(e, QLatin1String("ts"), 1e3, &s.timeNs)
@@ -439,6 +460,14 @@ bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
         if (it == unitByTid.cend())
             return failUnits(QStringLiteral("state slices on tid %1, which is no unit").arg(tid));
         m_data.units[it.value() - 1].intervals = std::move(intervals);
+    }
+    for (const Cause &c : m_causes) {
+        const auto it = unitByTid.constFind(c.tid);
+        if (it == unitByTid.cend())
+            return failUnits(QStringLiteral("an outcome on tid %1, which is no unit").arg(c.tid));
+        UnitRecord &u = m_data.units[it.value() - 1];
+        u.cancelCause = c.cause;
+        u.cancelledBy = c.byUnit;
     }
 
     std::vector<std::pair<qsizetype, FlowLink>> flows;

@@ -162,6 +162,15 @@ void writeUnitEvents(JsonWriter &w, const UnitRecord &u, qint64 liveEdgeNs)
         w.value(outcome);
         w.key(QLatin1String("error"));
         w.value(u.error);
+        if (u.cancelCause != CancelCause::None) {
+            w.key(QLatin1String("cancelled_by"));
+            w.beginObject();
+            w.key(QLatin1String("reason"));
+            w.value(QLatin1String(cancelCauseName(u.cancelCause)));
+            w.key(QLatin1String("unit"));
+            w.value(u.cancelledBy);
+            w.endObject();
+        }
         w.endObject();
         w.endObject();
     }

@@ -26,7 +26,8 @@ struct TraceData;
 //!   decimals at most). An interval still open (live trace) runs to TraceData::endNs() and
 //!   carries args.open = true.
 //! - Each ended unit: an `i` instant (`"s":"t"`), cat "outcome", at its end (at its creation
-//!   for never_awaited), args {outcome, error}.
+//!   for never_awaited), args {outcome, error} and, when the unit knows why it was
+//!   cancelled, cancelled_by {reason (cancelCauseName), unit (0: none)}.
 //! - Flows (awaiter -> awaited): `s` on the awaiter's tid at the link time and `f` (`"bp":"e"`)
 //!   on the awaited tid, at the link time if one of its slices encloses it, else at its first
 //!   slice start after it, else (it had already ended) 1 ns before its last slice's end;

@@ -310,7 +310,7 @@ void EventLoop::taskFinished(TaskCore *task)
     task->deref(); // the loop's reference; resumeTask holds another while the task runs
 }
 
-void EventLoop::cancelAll(CancelCause cause)
+void EventLoop::cancelAll(CancelCause cause, quint32 byUnit)
 {
     std::vector<TaskCore *> live;
     live.reserve(m_liveCount);
@@ -320,7 +320,7 @@ void EventLoop::cancelAll(CancelCause cause)
     }
     // Oldest first, as asyncio.run does.
     for (auto it = live.rbegin(); it != live.rend(); ++it)
-        (*it)->cancel(cause);
+        (*it)->cancel(cause, byUnit);
     for (TaskCore *t : live)
         t->deref();
 }
@@ -385,7 +385,7 @@ void EventLoop::pump()
         if (ms && ms->main->isDone() && !ms->shutdown) {
             // asyncio.run: cancel what main left behind and let it finish.
             ms->shutdown = true;
-            cancelAll(CancelCause::Shutdown);
+            cancelAll(CancelCause::Shutdown, ms->main->unit());
             continue;
         }
         qint64 nextSleeper = -1;

@@ -107,8 +107,8 @@ public:
     //! traces its unit, Finished included (TaskCore::finish records none for it).
     TaskCore *createExternalCore(quint32 unit);
     void taskFinished(TaskCore *task);
-    //! Cancels every task that is not done (asyncio.run's shutdown, or a Stop).
-    void cancelAll(CancelCause cause);
+    //! Cancels every task that is not done (asyncio.run's shutdown, or a Stop), as byUnit did.
+    void cancelAll(CancelCause cause, quint32 byUnit = 0);
 
     //! asyncio.run, in two steps: beginMain makes this the thread's current loop and schedules
     //! root as the main task; execMain spins a nested Qt event loop until main and every task

@@ -116,6 +116,7 @@ void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &l
                                int queued = 0;
                                if (j->phase.compare_exchange_strong(queued, 2)) {
                                    // Withdrawn before a worker took it.
+                                   j->core->traceCancelled(j->unit);
                                    j->loop->trace().finished(j->unit, Outcome::Cancelled);
                                    j->core->finish(std::make_exception_ptr(CancelledError()), true);
                                }

@@ -37,6 +37,7 @@ bool GatherWait::ready() const
 void GatherWait::suspend(TaskCore *task, quint32 unit)
 {
     m_waiter = task;
+    m_waiterUnit = unit;
     m_nodes.resize(m_children.size());
     EventLoop *loop = task->loop();
     const qint64 now = loop->nowNs(); // one instant for all the links
@@ -70,7 +71,7 @@ void GatherWait::suspend(TaskCore *task, quint32 unit)
                           self->m_cancelRequested = true;
                           bool any = false;
                           for (TaskCore *c : self->m_children)
-                              any = c->cancel() || any;
+                              any = c->cancel(CancelCause::Gather, self->m_waiterUnit) || any;
                           // Nothing left to cancel: wake with CancelledError now.
                           return any;
                       },

@@ -13,8 +13,8 @@ enum class GatherMode { FailFast, ReturnExceptions };
 namespace detail {
 
 //! Waits for a set of tasks: all of them, or (fail-fast) until the first one fails.
-//! Cancelling the waiter cancels every child still running and waits for them, then raises
-//! CancelledError (asyncio's _GatheringFuture).
+//! Cancelling the waiter cancels every child still running (cause: gather, by the waiting unit)
+//! and waits for them, then raises CancelledError (asyncio's _GatheringFuture).
 class GatherWait
 {
 public:
@@ -37,6 +37,7 @@ private:
     std::vector<Node, PoolAllocator<Node>> m_nodes; // made in suspend(); never moves after
     TaskCore *m_waiter = nullptr;
     std::exception_ptr m_firstError;
+    quint32 m_waiterUnit = 0;
     int m_remaining = 0;
     bool m_failFast;
     bool m_woken = false;

@@ -33,6 +33,7 @@ void leaveChild(PromiseBase &child)
         if (child.cancelled) {
             outcome = task->cancelCause() == CancelCause::Timeout ? Outcome::TimedOut
                                                                   : Outcome::Cancelled;
+            task->traceCancelled(child.unit);
         } else {
             outcome = Outcome::Failed;
             errorId = loop->intern(errorText(child.exception));
@@ -87,7 +88,8 @@ void TaskJoinBase::suspend(TaskCore *task, quint32 unit)
     };
     m_target->addDoneCallback(this);
     task->withdraw = {[](void *ctx) {
-                          static_cast<TaskJoinBase *>(ctx)->m_target->cancel();
+                          auto *self = static_cast<TaskJoinBase *>(ctx);
+                          self->m_waiter->propagateCancel(self->m_target);
                           return true;
                       },
                       this};

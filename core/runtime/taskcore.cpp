@@ -20,11 +20,19 @@ TaskCore::~TaskCore()
 
 bool TaskCore::cancel(CancelCause cause)
 {
+    TaskCore *caller = cause == CancelCause::Explicit ? m_loop->currentTask() : nullptr;
+    return cancel(cause, caller ? caller->currentUnit : 0);
+}
+
+bool TaskCore::cancel(CancelCause cause, quint32 byUnit)
+{
     if (m_done)
         return false;
     ++m_cancelRequests;
-    if (cause != CancelCause::None)
+    if (m_cause == CancelCause::None) {
         m_cause = cause;
+        m_causeUnit = byUnit;
+    }
     if (withdraw.fn && withdraw.fn(withdraw.ctx))
         return true;
     if (!m_root)
@@ -39,9 +47,18 @@ int TaskCore::uncancel()
 {
     if (m_cancelRequests > 0)
         --m_cancelRequests;
-    if (m_cancelRequests == 0)
+    if (m_cancelRequests == 0) {
         m_cause = CancelCause::None;
+        m_causeUnit = 0;
+    }
     return m_cancelRequests;
+}
+
+void TaskCore::traceCancelled(quint32 unit) const
+{
+    // A CancelledError raised by the code itself, with no cancel(): nothing to say why.
+    if (m_cause != CancelCause::None)
+        m_loop->trace().cancelledBy(unit, m_cause, m_causeUnit);
 }
 
 void TaskCore::addDoneCallback(DoneCallback *cb)
@@ -81,6 +98,8 @@ void TaskCore::finish(std::exception_ptr error, bool cancelled)
     if (m_root) {
         const quint32 errorId =
             m_outcome == Outcome::Failed ? m_loop->intern(errorText(m_error)) : 0;
+        if (cancelled)
+            traceCancelled(m_unit);
         m_loop->trace().finished(m_unit, m_outcome, errorId);
     }
     withdraw = {};

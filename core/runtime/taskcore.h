@@ -14,9 +14,6 @@ namespace Loopscope {
 class EventLoop;
 class TaskCore;
 
-//! Why a task was cancelled; decides its outcome (TimedOut for Timeout, else Cancelled).
-enum class CancelCause : quint8 { None, Explicit, Timeout, Shutdown };
-
 //! Something queued on the loop's ready queue: fn(ctx) runs in a later loop turn.
 struct ReadyItem {
     void (*fn)(void *);
@@ -78,12 +75,24 @@ public:
     std::exception_ptr error() const { return m_error; }
     std::coroutine_handle<> root() const { return m_root; }
 
-    //! asyncio's Task.cancel(): returns false if the task is already done.
+    //! asyncio's Task.cancel(): returns false if the task is already done. The cause decides
+    //! the outcome (TimedOut for Timeout, else Cancelled) and is traced with the unit's end;
+    //! byUnit is the unit that caused it (CancelCause says which). The first cause of the
+    //! requests outstanding is kept: that is what cancelled the task.
+    bool cancel(CancelCause cause, quint32 byUnit);
+    //! cancel(cause, by): by is the unit running on this loop now for Explicit (the code that
+    //! called cancel()), else none.
     bool cancel(CancelCause cause = CancelCause::Explicit);
     //! asyncio's Task.uncancel(): returns the cancel requests still outstanding.
     int uncancel();
     int cancelling() const { return m_cancelRequests; }
     CancelCause cancelCause() const { return m_cause; }
+    quint32 cancelledBy() const { return m_causeUnit; }
+    //! Cancels `target` because this task is being cancelled (awaiting it, asyncio cancels the
+    //! awaited thing too): same cause, same causing unit.
+    bool propagateCancel(TaskCore *target) const { return target->cancel(m_cause, m_causeUnit); }
+    //! Records on the loop stream why `unit` (this task's, or an inline child's) was cancelled.
+    void traceCancelled(quint32 unit) const;
 
     void addDoneCallback(DoneCallback *cb);
     void removeDoneCallback(DoneCallback *cb);
@@ -118,6 +127,7 @@ private:
     quint32 m_unit;
     int m_refs = 1; // the loop's reference while not done
     int m_cancelRequests = 0;
+    quint32 m_causeUnit = 0;
     CancelCause m_cause = CancelCause::None;
     bool m_done = false;
     Outcome m_outcome = Outcome::None;

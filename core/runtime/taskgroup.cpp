@@ -30,12 +30,13 @@ struct TaskGroup::State {
             delete c;
         }
     }
-    void abort()
+    //! Cancels the children not done: by cause, as the unit byUnit made it (see CancelCause).
+    void abort(CancelCause cause, quint32 byUnit)
     {
         aborting = true;
         for (Child *c : children) {
             if (!c->task->isDone())
-                c->task->cancel();
+                c->task->cancel(cause, byUnit);
         }
     }
     void wakeIfDone()
@@ -55,7 +56,7 @@ struct TaskGroup::State {
         if (t->error() && t->outcome() == Outcome::Failed) {
             s->errors.append(errorText(t->error()));
             if (!s->aborting)
-                s->abort();
+                s->abort(CancelCause::TaskGroup, t->unit());
         }
         s->wakeIfDone();
         s->deref();
@@ -79,7 +80,7 @@ public:
                               auto *s = static_cast<State *>(ctx);
                               s->waiterCancelled = true;
                               if (!s->aborting)
-                                  s->abort();
+                                  s->abort(s->waiter->cancelCause(), s->waiter->cancelledBy());
                               return true; // woken when the last child is done
                           },
                           m_state};
@@ -98,7 +99,7 @@ TaskGroup::TaskGroup()
 TaskGroup::~TaskGroup()
 {
     if (m_state->pending > 0 && !m_state->aborting)
-        m_state->abort();
+        m_state->abort(CancelCause::TaskGroup, 0);
     m_state->waiter = nullptr;
     m_state->deref();
 }

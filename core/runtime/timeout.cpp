@@ -50,7 +50,7 @@ void WaitForBase::suspend(TaskCore *task, quint32 unit)
                           self->m_waiterCancelled = true;
                           if (self->heapIndex >= 0)
                               self->m_waiter->loop()->removeTimer(self);
-                          self->m_inner->cancel();
+                          self->m_waiter->propagateCancel(self->m_inner);
                           return true; // woken when the inner task has ended
                       },
                       this};

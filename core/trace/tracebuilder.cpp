@@ -144,6 +144,12 @@ void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecor
         case EventType::Label:
             unit(e.unit).label = strings.string(e.b);
             break;
+        case EventType::CancelledBy: {
+            UnitRecord &u = unit(e.unit);
+            u.cancelCause = static_cast<CancelCause>(e.code);
+            u.cancelledBy = e.a;
+            break;
+        }
         }
     }
 }

@@ -31,6 +31,11 @@ struct UnitRecord {
     Outcome outcome = Outcome::None;
     QString error;
     std::vector<StateInterval> intervals; //!< consecutive, sorted by time
+    //! Why it was cancelled (outcome cancelled or timed out; None: not known, e.g. an imported
+    //! trace) and the unit that caused it (0: none; see CancelCause). Last, so that aggregate
+    //! initialisers written before them stay valid.
+    CancelCause cancelCause = CancelCause::None;
+    quint32 cancelledBy = 0;
 
     //! The latest of its creation, its end and the start of its last interval.
     qint64 latestNs() const

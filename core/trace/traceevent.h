@@ -34,21 +34,33 @@ enum class Outcome : quint8 {
     NeverAwaited,
 };
 
+//! What cancelled a unit (the summary's `cancelled_by.reason`). The names are the machine names
+//! of cancelCauseName(); the unit that caused it travels beside (see TraceWriter::cancelledBy).
+enum class CancelCause : quint8 {
+    None,      //!< not cancelled, or nothing known about why
+    Explicit,  //!< "cancel": some code called cancel(); unit = the unit whose code called it
+    Timeout,   //!< "timeout": a waitFor / timeout deadline passed; unit = none
+    Shutdown,  //!< "shutdown": asyncio.run's end (unit = main) or a Stop / deadlock (none)
+    TaskGroup, //!< "taskgroup": a sibling in the same TaskGroup failed; unit = that sibling
+    Gather,    //!< "gather": the gather it belongs to was cancelled; unit = who awaited it
+};
+
 //! Where a printed line went (a traced program's stderr lines are kept apart).
 enum class OutputStream : quint8 { Stdout, Stderr };
 
 //! What an event says. Each type has one TraceWriter call of the name given, which documents and
 //! packs its fields; TraceBuilder::apply unpacks them.
 enum class EventType : quint8 {
-    Created,  //!< TraceWriter::created
-    State,    //!< TraceWriter::stateChanged
-    Finished, //!< TraceWriter::finished
-    Link,     //!< TraceWriter::linked
-    Counter,  //!< TraceWriter::counter
-    Output,   //!< TraceWriter::output
-    Deadline, //!< TraceWriter::deadline
-    LoopLag,  //!< TraceWriter::loopLag
-    Label,    //!< TraceWriter::relabelled
+    Created,     //!< TraceWriter::created
+    State,       //!< TraceWriter::stateChanged
+    Finished,    //!< TraceWriter::finished
+    Link,        //!< TraceWriter::linked
+    Counter,     //!< TraceWriter::counter
+    Output,      //!< TraceWriter::output
+    Deadline,    //!< TraceWriter::deadline
+    LoopLag,     //!< TraceWriter::loopLag
+    Label,       //!< TraceWriter::relabelled
+    CancelledBy, //!< TraceWriter::cancelledBy
 };
 
 //! One trace event: 24 bytes, trivially copyable. Times are scenario nanoseconds since the
@@ -68,9 +80,12 @@ static_assert(sizeof(TraceEvent) == 24, "TraceEvent must stay small");
 const char *unitKindName(UnitKind kind);
 const char *unitStateName(UnitState state);
 const char *outcomeName(Outcome outcome);
+//! "cancel", "timeout", "shutdown", "taskgroup", "gather"; None: "".
+const char *cancelCauseName(CancelCause cause);
 //! Parses the names above; returns false for an unknown name.
 bool parseUnitKind(const QString &name, UnitKind *out);
 bool parseUnitState(const QString &name, UnitState *out);
 bool parseOutcome(const QString &name, Outcome *out);
+bool parseCancelCause(const QString &name, CancelCause *out);
 
 } // namespace Loopscope

@@ -81,6 +81,14 @@ public:
         write({0, unit, EventType::Label, 0, 0, 0, label});
     }
 
+    //! CancelledBy: unit's cancellation (it ends cancelled or timed out) came from cause, started
+    //! by the unit byUnit (0: none; see CancelCause for who that is). Written just before the
+    //! unit's Finished; rare, so a slot of its own rather than a field of every Finished.
+    void cancelledBy(quint32 unit, CancelCause cause, quint32 byUnit) const
+    {
+        write({0, unit, EventType::CancelledBy, quint8(cause), 0, byUnit, 0});
+    }
+
 private:
     void write(TraceEvent event) const
     {

@@ -1,5 +1,7 @@
 #include "wording.h"
 
+#include "tracedata.h"
+
 #include <QStringList>
 
 namespace Loopscope {
@@ -64,6 +66,45 @@ QString Wording::outcomeCounts(const std::array<int, 6> &counts)
     return parts.join(QStringLiteral(", "));
 }
 
+QString Wording::cancelledBy(CancelCause cause, const QString &byLabel, const QString &byError)
+{
+    const bool by = !byLabel.isEmpty();
+    switch (cause) {
+    case CancelCause::None:
+        break;
+    case CancelCause::TaskGroup: {
+        if (!by)
+            return QStringLiteral("cancelled by its TaskGroup");
+        // "ValueError: Item 3 failed" -> "ValueError": the type says it; the tooltip has the rest.
+        const QString type = byError.section(QStringLiteral(": "), 0, 0);
+        return type.isEmpty() ? QStringLiteral("cancelled by TaskGroup: %1 failed").arg(byLabel)
+                              : QStringLiteral("cancelled by TaskGroup: %1 failed with %2")
+                                    .arg(byLabel, type);
+    }
+    case CancelCause::Timeout:
+        return QStringLiteral("cancelled by a timeout: its wait_for / timeout deadline passed");
+    case CancelCause::Explicit:
+        return by ? QStringLiteral("cancelled by %1: its code called cancel()").arg(byLabel)
+                  : QStringLiteral("cancelled: cancel() was called");
+    case CancelCause::Gather:
+        return by ? QStringLiteral("cancelled by gather: the gather %1 awaited was cancelled")
+                        .arg(byLabel)
+                  : QStringLiteral("cancelled by gather: its gather was cancelled");
+    case CancelCause::Shutdown:
+        return by ? QStringLiteral("cancelled at shutdown: %1 returned and asyncio.run cancelled "
+                                   "what was left")
+                        .arg(byLabel)
+                  : QStringLiteral("cancelled at shutdown: the run was stopped");
+    }
+    return {};
+}
+
+QString Wording::cancelledBy(const TraceData &data, const UnitRecord &u)
+{
+    const UnitRecord *by = data.unit(u.cancelledBy);
+    return by ? cancelledBy(u.cancelCause, by->label, by->error) : cancelledBy(u.cancelCause, {});
+}
+
 QString Wording::number(double value, int decimals)
 {
     QString s = QString::number(value, 'f', decimals);
@@ -74,6 +115,11 @@ QString Wording::number(double value, int decimals)
             s.chop(1);
     }
     return s;
+}
+
+QString Wording::moment(qint64 ns)
+{
+    return ns == 0 ? QStringLiteral("0 s") : duration(ns);
 }
 
 QString Wording::duration(qint64 ns)

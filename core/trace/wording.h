@@ -8,6 +8,9 @@
 
 namespace Loopscope {
 
+struct TraceData;
+struct UnitRecord;
+
 //! The one place that words states, outcomes and durations for people: the timeline's legend
 //! and tooltips, the About box, the status line and the CLI's result line all read it, so a
 //! state is called the same everywhere. (File formats use the machine names of traceevent.h.)
@@ -25,10 +28,19 @@ struct Wording
     //! Outcome counts (indexed by Outcome) in people's order, zeros left out:
     //! "6 completed, 1 failed, 2 not ended".
     static QString outcomeCounts(const std::array<int, 6> &counts);
+    //! What cancelled a unit, in a sentence: "cancelled by TaskGroup: item 3 failed with
+    //! ValueError". byLabel/byError: the causing unit's label and error ("": none or unknown).
+    //! None: "".
+    static QString cancelledBy(CancelCause cause, const QString &byLabel,
+                               const QString &byError = QString());
+    //! The same for unit u of data (its causing unit looked up there).
+    static QString cancelledBy(const TraceData &data, const UnitRecord &u);
     //! value with at most decimals decimals, trailing zeros dropped: "1.5", "2", "0.25".
     static QString number(double value, int decimals);
     //! A duration for people: "4 s", "1.25 s", "850 ms", "12 µs", "40 ns".
     static QString duration(qint64 ns);
+    //! A moment on the timeline: duration() since the start, and "0 s" at the start itself.
+    static QString moment(qint64 ns);
 };
 
 } // namespace Loopscope

@@ -82,6 +82,20 @@ TEST_CASE("CLI runs a scenario and writes all five files", "[cli]")
     }
 }
 
+TEST_CASE("CLI prints the run's findings after the result line", "[cli][why]")
+{
+    const Result r = runCli({QStringLiteral("run"), QStringLiteral("blocking_pitfall"),
+                             QStringLiteral("--clock"), QStringLiteral("virtual"),
+                             QStringLiteral("--quiet")});
+    INFO(r.err.toStdString());
+    CHECK(r.exitCode == 0);
+    const QStringList lines = r.out.trimmed().split(QLatin1Char('\n'));
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0] == QStringLiteral("blocking_pitfall: 1.50 s, 3 units: 3 completed"));
+    CHECK(lines[1].startsWith(QStringLiteral("finding blocked_loop at 500 ms: Task 3 held the "
+                                             "event loop for 1 s")));
+}
+
 TEST_CASE("CLI --version prints the CMake project version", "[cli]")
 {
     const Result r = runCli({QStringLiteral("--version")});

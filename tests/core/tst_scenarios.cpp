@@ -2,6 +2,7 @@
 
 #include "run/runcontroller.h"
 #include "runtimetest.h"
+#include "scenariotest.h"
 #include "scenarios/scenarioregistry.h"
 #include "scenarios/scenariorunner.h"
 
@@ -13,24 +14,6 @@ using namespace Loopscope;
 using namespace Loopscope::Test;
 
 namespace {
-
-TraceData runScenario(const QString &id, const QStringList &assignments = {},
-                      Clock::Mode clock = Clock::Mode::Virtual, double scale = 1.0)
-{
-    const Scenario *scenario = ScenarioRegistry::find(id);
-    REQUIRE(scenario);
-    ScenarioRunner::Options options;
-    options.scenario = id;
-    QString error;
-    REQUIRE(scenario->resolve(assignments, &options.params, &error));
-    options.clock = clock;
-    options.timeScale = scale;
-    RunController run;
-    QSignalSpy finished(&run, &RunController::finished);
-    REQUIRE(run.start(std::make_unique<ScenarioRunner>(options), &error));
-    REQUIRE(finished.wait(60000));
-    return run.takeData();
-}
 
 TraceData traceOf(TraceRecorder &recorder)
 {

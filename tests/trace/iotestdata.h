@@ -18,7 +18,7 @@ namespace Loopscope::Test {
 //! An executor-like run written through TraceWriter into r, as a scenario would write it:
 //! main (1) awaits a task (2) that awaits a coroutine (3); an executor job (4) queues, then runs
 //! on worker lane 2; a coroutine that is never awaited (5); a task that fails (6); one that
-//! times out at a deadline (7); one that is cancelled (8). Two counters, four flows, output
+//! times out at a deadline (7); one that main cancels (8). Two counters, four flows, output
 //! with characters JSON must escape, a loop-lag sample. Times are not multiples of 1 us, so
 //! any rounding shows. finished: main and the never-awaited coroutine end.
 inline void writeSampleRun(TraceRecorder &r, bool finished = true)
@@ -71,8 +71,10 @@ inline void writeSampleRun(TraceRecorder &r, bool finished = true)
     finish(1'250'000'000, 6, Outcome::Failed, "ValueError: item 5 failed");
     link(1'250'000'000, 1, 6);
     state(1'500'000'000, 8, UnitState::Running);
+    at(1'500'000'007).cancelledBy(8, CancelCause::Explicit, 1);
     finish(1'500'000'007, 8, Outcome::Cancelled);
     at(2'000'000'000).deadline(7);
+    at(2'000'000'000).cancelledBy(7, CancelCause::Timeout, 0);
     finish(2'000'000'000, 7, Outcome::TimedOut, "TimeoutError");
     state(2'000'000'000, 3, UnitState::Ready);
     at(2'000'500'000).loopLag(500'000);
@@ -140,6 +142,8 @@ inline void requireSameTrace(const TraceData &a, const TraceData &b)
         CHECK(u.endNs == v.endNs);
         CHECK(u.outcome == v.outcome);
         CHECK(u.error == v.error);
+        CHECK(u.cancelCause == v.cancelCause);
+        CHECK(u.cancelledBy == v.cancelledBy);
         REQUIRE(u.intervals.size() == v.intervals.size());
         for (std::size_t k = 0; k < u.intervals.size(); ++k) {
             INFO("interval " << k);

@@ -54,13 +54,14 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
         CHECK(sortedKeys(s)
             == sorted({ QStringLiteral("scenario"), QStringLiteral("params"),
                 QStringLiteral("time_scale"), QStringLiteral("clock"), QStringLiteral("total_s"),
-                QStringLiteral("stats"), QStringLiteral("main"), QStringLiteral("tasks"),
-                QStringLiteral("output") }));
+                QStringLiteral("stats"), QStringLiteral("findings"), QStringLiteral("main"),
+                QStringLiteral("tasks"), QStringLiteral("output") }));
         const auto at = [&](const char *key) { return json.indexOf(QByteArray("\"") + key); };
         CHECK(at("scenario") < at("params"));
         CHECK(at("params") < at("time_scale"));
         CHECK(at("total_s") < at("stats"));
-        CHECK(at("stats") < at("main"));
+        CHECK(at("stats") < at("findings"));
+        CHECK(at("findings") < at("main"));
         CHECK(at("main") < at("tasks"));
         CHECK(at("tasks") < at("output"));
 
@@ -137,7 +138,11 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
         REQUIRE(tasks.size() == 7);
         for (int i = 0; i < tasks.size(); ++i) {
             const QJsonObject t = tasks.at(i).toObject();
-            CHECK(sortedKeys(t) == sorted(TaskKeys));
+            // Only the cancelled and the timed-out unit say what cancelled them.
+            const bool cancelled = i + 2 == 7 || i + 2 == 8;
+            CHECK(sortedKeys(t)
+                == sorted(TaskKeys + (cancelled ? QStringList{QStringLiteral("cancelled_by")}
+                                                : QStringList())));
             CHECK(t.value(QLatin1String("id")).toInt() == i + 2);
         }
         const auto task = [&](int id) { return tasks.at(id - 2).toObject(); };
@@ -173,6 +178,49 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
         CHECK(task(7).value(QLatin1String("outcome")).toString() == QStringLiteral("timed_out"));
         CHECK(task(8).value(QLatin1String("outcome")).toString() == QStringLiteral("cancelled"));
         CHECK(task(8).value(QLatin1String("end_s")).toDouble() == 1.500000007);
+    }
+
+    SECTION("findings: kind, unit, time and text of each")
+    {
+        const QJsonArray findings = s.value(QLatin1String("findings")).toArray();
+        REQUIRE(findings.size() == 1); // the never-awaited coroutine; the failure was awaited
+        const QJsonObject f = findings.at(0).toObject();
+        CHECK(sortedKeys(f)
+            == sorted({ QStringLiteral("kind"), QStringLiteral("unit"), QStringLiteral("t_s"),
+                QStringLiteral("text") }));
+        CHECK(f.value(QLatin1String("kind")).toString() == QStringLiteral("never_awaited"));
+        CHECK(f.value(QLatin1String("unit")).toInt() == 5);
+        CHECK(f.value(QLatin1String("t_s")).toDouble() == 0.0);
+        CHECK(f.value(QLatin1String("text")).toString().startsWith(
+            QStringLiteral("get_data #1 was created in main at 0 s but never awaited")));
+        CHECK(SummaryWriter::findingLines(data)
+            == QStringList { QStringLiteral("finding never_awaited at 0 s: ")
+                + f.value(QLatin1String("text")).toString() });
+    }
+
+    SECTION("cancelled_by: the reason and the unit that caused it, null when there is none")
+    {
+        const QJsonArray tasks = s.value(QLatin1String("tasks")).toArray();
+        const QJsonObject timedOut
+            = tasks.at(7 - 2).toObject().value(QLatin1String("cancelled_by")).toObject();
+        CHECK(timedOut.value(QLatin1String("reason")).toString() == QStringLiteral("timeout"));
+        CHECK(timedOut.contains(QLatin1String("unit")));
+        CHECK(timedOut.value(QLatin1String("unit")).isNull());
+        const QJsonObject cancelled
+            = tasks.at(8 - 2).toObject().value(QLatin1String("cancelled_by")).toObject();
+        CHECK(cancelled.value(QLatin1String("reason")).toString() == QStringLiteral("cancel"));
+        CHECK(cancelled.value(QLatin1String("unit")).toInt() == 1);
+    }
+
+    SECTION("cancelled_by is null for a cancelled unit whose trace does not say why")
+    {
+        TraceData unknown = data;
+        unknown.units[8 - 1].cancelCause = CancelCause::None;
+        const QJsonArray tasks
+            = parseObject(SummaryWriter::toJson(unknown)).value(QLatin1String("tasks")).toArray();
+        const QJsonObject t = tasks.at(8 - 2).toObject();
+        CHECK(t.contains(QLatin1String("cancelled_by")));
+        CHECK(t.value(QLatin1String("cancelled_by")).isNull());
     }
 
     SECTION("output lines keep their text (escaped) and time")

@@ -340,6 +340,8 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
                     QStringLiteral("%1 so far").arg(fmt(liveEnd - u->startNs)));
     }
     html += row(QStringLiteral("Outcome"), Wording::outcomeMeaning(u->outcome));
+    if (const QString why = Wording::cancelledBy(*m_data, *u); !why.isEmpty())
+        html += row(QStringLiteral("Why"), why.toHtmlEscaped());
     if (!u->error.isEmpty())
         html += row(QStringLiteral("Error"), u->error.toHtmlEscaped());
     html += QStringLiteral("</table>");
