@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <source_location>
 #include <vector>
 
 class QTimer;
@@ -50,6 +51,15 @@ public:
     // --- Tracing (no-ops without a recorder) ---
     quint32 newUnit() { return m_recorder ? m_recorder->newUnitId() : ++m_untracedUnits; }
     quint32 intern(const QString &text) { return m_recorder ? m_recorder->intern(text) : 0; }
+    //! The interned "FILE:LINE" (file name without its folder) of a place in the code, as
+    //! TraceWriter::stateChanged's `at` takes it; 0 without a recorder. A run's awaits come from
+    //! a few places, mostly the same one many times in a row: that costs two compares.
+    quint32 place(const std::source_location &where)
+    {
+        if (where.line() == m_lastPlaceLine && where.file_name() == m_lastPlaceFile)
+            return m_lastPlace;
+        return placeSlow(where);
+    }
     //! Records on the loop stream at now (loop thread): loop->trace().stateChanged(unit, state).
     TraceWriter trace() const { return {m_recorder, m_recorder ? m_clock.nowNs() : 0}; }
     //! Records on the loop stream at timeNs (loop thread): a time taken earlier, or ahead.
@@ -125,6 +135,7 @@ public:
 
 private:
     static void resumeTask(void *task);
+    quint32 placeSlow(const std::source_location &where);
     void requestPump();
     void pump();
     bool runOnce();
@@ -174,6 +185,9 @@ private:
     qint64 m_readyThresholdNs;
     std::atomic<bool> m_stop{false};
     std::function<void(qint64, const QString &)> m_outputSink;
+    const char *m_lastPlaceFile = nullptr;
+    quint32 m_lastPlaceLine = 0;
+    quint32 m_lastPlace = 0;
     EventLoop *m_previous = nullptr;
     struct MainState;
     MainState *m_main = nullptr;
