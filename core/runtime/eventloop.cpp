@@ -74,19 +74,19 @@ void EventLoop::print(const QString &line)
         m_outputSink(now, line);
 }
 
-quint32 EventLoop::placeSlow(const std::source_location &where)
+quint32 EventLoop::placeSlow(const std::source_location &where, PlaceEntry &entry)
 {
     if (!m_recorder)
         return 0;
     // The recorder interns each text once; the cache only spares building the text again.
     const char *file = where.file_name();
     const char *slash = std::strrchr(file, '/');
-    m_lastPlace = intern(QStringLiteral("%1:%2")
-                             .arg(QString::fromUtf8(slash ? slash + 1 : file))
-                             .arg(where.line()));
-    m_lastPlaceFile = file;
-    m_lastPlaceLine = where.line();
-    return m_lastPlace;
+    entry.id = intern(QStringLiteral("%1:%2")
+                          .arg(QString::fromUtf8(slash ? slash + 1 : file))
+                          .arg(where.line()));
+    entry.file = file;
+    entry.line = where.line();
+    return entry.id;
 }
 
 void EventLoop::resumeTask(void *p)

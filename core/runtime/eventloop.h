@@ -8,6 +8,7 @@
 
 #include <QObject>
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -53,12 +54,14 @@ public:
     quint32 intern(const QString &text) { return m_recorder ? m_recorder->intern(text) : 0; }
     //! The interned "FILE:LINE" (file name without its folder) of a place in the code, as
     //! TraceWriter::stateChanged's `at` takes it; 0 without a recorder. A run's awaits come from
-    //! a few places, mostly the same one many times in a row: that costs two compares.
+    //! a few places, many times over: a small cache answers with two compares.
     quint32 place(const std::source_location &where)
     {
-        if (where.line() == m_lastPlaceLine && where.file_name() == m_lastPlaceFile)
-            return m_lastPlace;
-        return placeSlow(where);
+        const char *file = where.file_name();
+        PlaceEntry &e = m_places[(where.line() * 31u + quint32(quintptr(file) >> 3)) % PlaceSlots];
+        if (e.line == where.line() && e.file == file)
+            return e.id;
+        return placeSlow(where, e);
     }
     //! Records on the loop stream at now (loop thread): loop->trace().stateChanged(unit, state).
     TraceWriter trace() const { return {m_recorder, m_recorder ? m_clock.nowNs() : 0}; }
@@ -135,7 +138,13 @@ public:
 
 private:
     static void resumeTask(void *task);
-    quint32 placeSlow(const std::source_location &where);
+    struct PlaceEntry {
+        const char *file = nullptr;
+        quint32 line = 0;
+        quint32 id = 0;
+    };
+    static constexpr quint32 PlaceSlots = 64;
+    quint32 placeSlow(const std::source_location &where, PlaceEntry &entry);
     void requestPump();
     void pump();
     bool runOnce();
@@ -185,9 +194,7 @@ private:
     qint64 m_readyThresholdNs;
     std::atomic<bool> m_stop{false};
     std::function<void(qint64, const QString &)> m_outputSink;
-    const char *m_lastPlaceFile = nullptr;
-    quint32 m_lastPlaceLine = 0;
-    quint32 m_lastPlace = 0;
+    std::array<PlaceEntry, PlaceSlots> m_places; // direct-mapped by file and line
     EventLoop *m_previous = nullptr;
     struct MainState;
     MainState *m_main = nullptr;
