@@ -51,18 +51,25 @@ void findBlockedLoop(const TraceData &data, qint64 liveEnd, std::vector<Finding>
     struct Span {
         qint64 start, end;
         quint32 unit;
+        QString after; // the place of the wait the step resumed from
     };
     std::vector<Span> ready, longRuns;
     for (const UnitRecord &u : data.units) {
-        for (const StateInterval &iv : u.intervals) {
+        for (std::size_t i = 0; i < u.intervals.size(); ++i) {
+            const StateInterval &iv = u.intervals[i];
             if (iv.lane != 0)
                 continue;
             const qint64 end = endOf(iv, liveEnd);
-            if (iv.state == UnitState::Ready)
-                ready.push_back({iv.startNs, end, u.id});
-            else if (iv.state == UnitState::Running
-                     && end - iv.startNs >= FindingDetector::BlockedStepNs)
-                longRuns.push_back({iv.startNs, end, u.id});
+            if (iv.state == UnitState::Ready) {
+                ready.push_back({iv.startNs, end, u.id, {}});
+            } else if (iv.state == UnitState::Running
+                       && end - iv.startNs >= FindingDetector::BlockedStepNs) {
+                // Before a step: its wait, possibly with a Ready between.
+                QString after;
+                for (std::size_t k = i; k-- > 0 && after.isEmpty();)
+                    after = data.placeOf(u.intervals[k]);
+                longRuns.push_back({iv.startNs, end, u.id, after});
+            }
         }
     }
     for (const Span &run : longRuns) {
@@ -75,12 +82,16 @@ void findBlockedLoop(const TraceData &data, qint64 liveEnd, std::vector<Finding>
         if (kept.empty())
             continue; // a long step with nobody waiting for the loop is busy, not blocking
         out.push_back({FindingKind::BlockedLoop, run.unit, run.start,
-                       QStringLiteral("%1 held the event loop for %2 at %3: %4 ready to run had "
-                                      "to wait (%5). A blocking call (time.sleep, file or CPU "
-                                      "work) in async code stalls every task; run it in an "
+                       QStringLiteral("%1 held the event loop for %2 at %3%4: %5 ready to run "
+                                      "had to wait (%6). A blocking call (time.sleep, file or "
+                                      "CPU work) in async code stalls every task; run it in an "
                                       "executor (asyncio.to_thread) instead.")
                            .arg(labelOf(data, run.unit), Wording::duration(run.end - run.start),
-                                Wording::moment(run.start), unitsWord(int(kept.size()), "task", "tasks"),
+                                Wording::moment(run.start),
+                                run.after.isEmpty()
+                                    ? QString()
+                                    : QStringLiteral(", in its step after %1").arg(run.after),
+                                unitsWord(int(kept.size()), "task", "tasks"),
                                 labelList(data, kept))});
     }
 }

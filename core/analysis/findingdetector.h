@@ -12,7 +12,8 @@ struct TraceData;
 //! it; read the result there). Each kind, from the trace alone, so that scenarios, traced
 //! programs and opened traces get the same findings:
 //! - blocked_loop: a Running interval on the loop of BlockedStepNs or more while other units
-//!   were Ready; unit = the one that ran, text = how long and how many units were kept ready.
+//!   were Ready; unit = the one that ran, text = how long, the place of the wait the step
+//!   resumed from (its source line) and how many units were kept ready.
 //! - never_awaited: each unit ending never_awaited; text names where it was created (its parent).
 //! - sequential_awaits: two or more named coroutines a unit awaited one after another (each
 //!   starting after the one before ended) whose waits could have overlapped: they took

@@ -26,7 +26,7 @@ void writeOptionalSeconds(JsonWriter &w, qint64 ns)
         writeSeconds(w, ns);
 }
 
-void writeUnit(JsonWriter &w, const UnitRecord &u)
+void writeUnit(JsonWriter &w, const TraceData &data, const UnitRecord &u)
 {
     w.beginObject();
     w.key(QLatin1String("id"));
@@ -84,6 +84,14 @@ void writeUnit(JsonWriter &w, const UnitRecord &u)
         writeOptionalSeconds(w, iv.endNs);
         w.key(QLatin1String("lane"));
         w.value(int(iv.lane));
+        if (iv.state == UnitState::Waiting || iv.state == UnitState::Queued) {
+            w.key(QLatin1String("at"));
+            const QString at = data.placeOf(iv);
+            if (at.isEmpty())
+                w.null();
+            else
+                w.value(at);
+        }
         w.endObject();
     }
     w.endArray();
@@ -166,14 +174,14 @@ QByteArray SummaryWriter::toJson(const TraceData &data)
     w.endArray();
     w.key(QLatin1String("main"));
     if (const UnitRecord *main = data.unit(data.info.mainId))
-        writeUnit(w, *main);
+        writeUnit(w, data, *main);
     else
         w.null();
     w.key(QLatin1String("tasks"));
     w.beginArray();
     for (const UnitRecord &u : data.units) {
         if (u.id != data.info.mainId)
-            writeUnit(w, u);
+            writeUnit(w, data, u);
     }
     w.endArray();
     w.key(QLatin1String("output"));

@@ -22,7 +22,8 @@ struct TraceData;
 //! task = {"id": int, "label": str, "kind": str, "parent": int | null, "created_s": number,
 //!         "start_s": number | null, "end_s": number | null, "outcome": str | null,
 //!         "error": str | null, "cancelled_by": cause | null (cancelled and timed-out units only),
-//!         "intervals": [{"state": str, "start_s": number, "end_s": number | null, "lane": int}]}
+//!         "intervals": [{"state": str, "start_s": number, "end_s": number | null, "lane": int,
+//!                        "at": str | null (waiting and queued intervals only)}]}
 //! cause = {"reason": "taskgroup" | "timeout" | "cancel" | "gather" | "shutdown",
 //!          "unit": int | null}
 //! finding = {"kind": str, "unit": int | null, "t_s": number, "text": str}
@@ -45,6 +46,8 @@ struct TraceData;
 //!   the unit that caused it (the failing sibling, the code that called cancel(), the unit
 //!   awaiting the gather, main at shutdown) or null (a timeout, a Stop); the whole is null when
 //!   the trace does not say (an imported trace, a traced program).
+//! - `at` is where a waiting or queued interval waits: "FILE:LINE" of the co_await (C++) or
+//!   the frame's line (traced Python); null when the trace does not say.
 //! - `findings` are RunAnalysis::findings() (FindingDetector says when each kind is found):
 //!   `kind` its machine name (`blocked_loop`, ...), `unit` the unit it is about, `t_s` where it
 //!   belongs on the timeline, `text` the sentence for people. Empty when nothing was found.

@@ -113,6 +113,7 @@ private:
         quint32 byUnit = 0;
     };
     std::vector<Cause> m_causes; // from the outcome instants' args.cancelled_by
+    QHash<QString, quint32> m_placeIndex;
 };
 
 bool Reader::intField(
@@ -351,6 +352,16 @@ bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
                 return failEvent(QStringLiteral("negative dur"));
             iv.lane = quint16(lane);
             iv.endNs = args.value(QLatin1String("open")).toBool() ? -1 : iv.startNs + dur;
+            if (const QJsonValue at = args.value(QLatin1String("at")); !at.isUndefined()) {
+                if (!at.isString() || at.toString().isEmpty())
+                    return failEvent(QStringLiteral("args.at is not a place (\"FILE:LINE\")"));
+                auto place = m_placeIndex.constFind(at.toString());
+                if (place == m_placeIndex.cend()) {
+                    m_data.places.push_back(at.toString());
+                    place = m_placeIndex.insert(at.toString(), quint32(m_data.places.size()));
+                }
+                iv.at = place.value();
+            }
             auto it = m_tidSlot.constFind(tid);
             if (it == m_tidSlot.cend()) {
                 it = m_tidSlot.insert(tid, m_intervalsByTid.size());

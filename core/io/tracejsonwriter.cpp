@@ -128,7 +128,8 @@ void writeUnitMetadata(JsonWriter &w, const UnitRecord &u, int sortIndex)
     w.endObject();
 }
 
-void writeUnitEvents(JsonWriter &w, const UnitRecord &u, qint64 liveEdgeNs)
+void writeUnitEvents(JsonWriter &w, const TraceData &data, const UnitRecord &u,
+                     qint64 liveEdgeNs)
 {
     for (const StateInterval &iv : u.intervals) {
         const bool open = iv.endNs < 0;
@@ -142,6 +143,10 @@ void writeUnitEvents(JsonWriter &w, const UnitRecord &u, qint64 liveEdgeNs)
         w.beginObject();
         w.key(QLatin1String("lane"));
         w.value(int(iv.lane));
+        if (iv.at) {
+            w.key(QLatin1String("at"));
+            w.value(data.placeOf(iv));
+        }
         if (open) {
             w.key(QLatin1String("open"));
             w.value(true);
@@ -294,7 +299,7 @@ QByteArray TraceJsonWriter::toJson(const TraceData &data)
     // Slices before flows: for equal times Perfetto keeps file order, and a flow binds to the
     // slice that is open when it is read.
     for (const UnitRecord &u : data.units)
-        writeUnitEvents(w, u, liveEdgeNs);
+        writeUnitEvents(w, data, u, liveEdgeNs);
     writeFlows(w, data, liveEdgeNs);
 
     for (const CounterSeries &series : data.counters) {

@@ -23,7 +23,7 @@ struct TraceData;
 //!   none, outcome null = not ended) and an `M` `thread_sort_index` (creation order).
 //! - Each state interval: an `X` slice, cat "state", name = state name, args {lane}; `ts` and
 //!   `dur` always present, in microseconds written as exact decimals of the nanoseconds (3
-//!   decimals at most). An interval still open (live trace) runs to TraceData::endNs() and
+//!   decimals at most); args.at = its place ("FILE:LINE") when known. An interval still open (live trace) runs to TraceData::endNs() and
 //!   carries args.open = true.
 //! - Each ended unit: an `i` instant (`"s":"t"`), cat "outcome", at its end (at its creation
 //!   for never_awaited), args {outcome, error} and, when the unit knows why it was

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstring>
 #include <thread>
 
 namespace Loopscope {
@@ -74,6 +75,21 @@ void EventLoop::print(const QString &line)
     traceAt(now).output(intern(line));
     if (m_outputSink)
         m_outputSink(now, line);
+}
+
+quint32 EventLoop::placeSlow(const std::source_location &where, PlaceEntry &entry)
+{
+    if (!m_recorder)
+        return 0;
+    // The recorder interns each text once; the cache only spares building the text again.
+    const char *file = where.file_name();
+    const char *slash = std::strrchr(file, '/');
+    entry.id = intern(QStringLiteral("%1:%2")
+                          .arg(QString::fromUtf8(slash ? slash + 1 : file))
+                          .arg(where.line()));
+    entry.file = file;
+    entry.line = where.line();
+    return entry.id;
 }
 
 void EventLoop::resumeTask(void *p)

@@ -8,11 +8,13 @@
 
 #include <QObject>
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <source_location>
 #include <vector>
 
 class QTimer;
@@ -53,6 +55,17 @@ public:
     // --- Tracing (no-ops without a recorder) ---
     quint32 newUnit() { return m_recorder ? m_recorder->newUnitId() : ++m_untracedUnits; }
     quint32 intern(const QString &text) { return m_recorder ? m_recorder->intern(text) : 0; }
+    //! The interned "FILE:LINE" (file name without its folder) of a place in the code, as
+    //! TraceWriter::stateChanged's `at` takes it; 0 without a recorder. A run's awaits come from
+    //! a few places, many times over: a small cache answers with two compares.
+    quint32 place(const std::source_location &where)
+    {
+        const char *file = where.file_name();
+        PlaceEntry &e = m_places[(where.line() * 31u + quint32(quintptr(file) >> 3)) % PlaceSlots];
+        if (e.line == where.line() && e.file == file)
+            return e.id;
+        return placeSlow(where, e);
+    }
     //! Records on the loop stream at now (loop thread): loop->trace().stateChanged(unit, state).
     TraceWriter trace() const { return {m_recorder, m_recorder ? m_clock.nowNs() : 0}; }
     //! Records on the loop stream at timeNs (loop thread): a time taken earlier, or ahead.
@@ -131,6 +144,13 @@ public:
 
 private:
     static void resumeTask(void *task);
+    struct PlaceEntry {
+        const char *file = nullptr;
+        quint32 line = 0;
+        quint32 id = 0;
+    };
+    static constexpr quint32 PlaceSlots = 64;
+    quint32 placeSlow(const std::source_location &where, PlaceEntry &entry);
     void requestPump();
     void pump();
     bool runOnce();
@@ -180,6 +200,7 @@ private:
     qint64 m_readyThresholdNs;
     std::atomic<bool> m_stop{false};
     std::function<void(qint64, const QString &)> m_outputSink;
+    std::array<PlaceEntry, PlaceSlots> m_places; // direct-mapped by file and line
     EventLoop *m_previous = nullptr;
     struct MainState;
     MainState *m_main = nullptr;

@@ -11,6 +11,7 @@
 #include <coroutine>
 #include <exception>
 #include <optional>
+#include <source_location>
 #include <type_traits>
 #include <utility>
 
@@ -72,7 +73,16 @@ struct PromiseBase {
     std::exception_ptr exception;
     qint64 createdNs = 0;
     quint32 unit = 0;       // the unit its awaits record states for (own, or the parent's)
-    quint32 parentUnit = 0; // the unit that awaits it (inline) or created it (task)
+    // A frame of each coroutine holds this: the two share their four bytes, as no coroutine
+    // needs both (anonymousInline() tells which one is meant).
+    union {
+        //! A task, or a named coroutine: the unit that awaits it (inline) or created it (task).
+        quint32 parentUnit = 0;
+        //! An anonymous inline coroutine (gather's, a helper's) waits for its parent's unit: its
+        //! waits show the place (EventLoop::place) of the parent's co_await that runs it, the
+        //! outermost one. 0: its own co_awaits' places.
+        quint32 callerPlace;
+    };
     quint32 label = 0;      // interned label; 0: anonymous (not traced on its own)
     UnitKind kind = UnitKind::Coroutine;
     bool isRoot = false;
@@ -130,6 +140,7 @@ struct PromiseBase {
     struct Traced {
         AwaiterOf<A> inner;
         PromiseBase *p;
+        quint32 at = 0; //!< the co_await's place (EventLoop::place), recorded with the wait
         bool suspended = false;
 
         bool await_ready() { return p->task->mustCancel || inner.ready(); }
@@ -138,7 +149,7 @@ struct PromiseBase {
             TaskCore *t = p->task;
             t->resumePoint = h;
             suspended = true;
-            t->loop()->trace().stateChanged(p->unit, waitStateOf<AwaiterOf<A>>());
+            t->loop()->trace().stateChanged(p->unit, waitStateOf<AwaiterOf<A>>(), 0, at);
             inner.suspend(t, p->unit);
         }
         decltype(auto) await_resume()
@@ -163,11 +174,16 @@ struct PromiseBase {
     };
 
     template<typename U>
-    auto await_transform(Co<U> &&co);
+    auto await_transform(Co<U> &&co, std::source_location where = std::source_location::current());
     template<typename U>
-    auto await_transform(Task<U> &task);
+    auto await_transform(Task<U> &task,
+                         std::source_location where = std::source_location::current());
     template<typename U>
-    auto await_transform(Task<U> &&task) { return await_transform(task); }
+    auto await_transform(Task<U> &&task,
+                         std::source_location where = std::source_location::current())
+    {
+        return await_transform(task, where);
+    }
     //! Awaiters that run code inline in the task (a generator's next()) pass through.
     template<typename A>
         requires requires { std::remove_cvref_t<A>::IsInlineAwaiter; }
@@ -176,11 +192,19 @@ struct PromiseBase {
         return std::forward<A>(a);
     }
     //! By value, so that A is the awaitable's own type (never a reference) for AwaiterOf.
+    //! where: the co_await's own place (a default argument is evaluated where co_await calls).
     template<RuntimeAwaitable A>
-    Traced<A> await_transform(A a)
+    Traced<A> await_transform(A a, std::source_location where = std::source_location::current())
     {
-        return {std::move(a), this};
+        return {std::move(a), this, placeOf(where)};
     }
+    //! The place a wait at where records: where's, or the caller's for an anonymous child.
+    quint32 placeOf(const std::source_location &where) const
+    {
+        return anonymousInline() && callerPlace ? callerPlace : task->loop()->place(where);
+    }
+    //! Started inline without a label: it has no unit of its own (callerPlace is meant).
+    bool anonymousInline() const { return started && !isRoot && !label; }
 };
 
 template<typename T>
@@ -211,8 +235,11 @@ struct Promise<void> : PromiseBase {
     }
 };
 
-//! Starts a named child inline: it gets a unit of its own (kind) under the parent.
-void enterChild(PromiseBase &parent, PromiseBase &child, UnitKind kind = UnitKind::Coroutine);
+//! Starts a child inline, awaited at the place `at` in the parent (PromiseBase::placeOf; 0: not
+//! known): a named child gets a unit of its own (kind) under the parent, which waits at `at`;
+//! an anonymous one waits for the parent's unit, its waits all at `at`.
+void enterChild(PromiseBase &parent, PromiseBase &child, UnitKind kind = UnitKind::Coroutine,
+                quint32 at = 0);
 //! Records the end of an inline child's unit (outcome from its exception) and hands the task
 //! back to the parent unit.
 void leaveChild(PromiseBase &child);
@@ -265,11 +292,12 @@ public:
 
     struct Awaiter {
         Handle h;
+        quint32 at; //!< the co_await's place
         bool await_ready() const noexcept { return false; }
         template<typename P>
         std::coroutine_handle<> await_suspend(std::coroutine_handle<P> parent) noexcept
         {
-            detail::enterChild(parent.promise(), h.promise());
+            detail::enterChild(parent.promise(), h.promise(), UnitKind::Coroutine, at);
             h.promise().continuation = parent;
             return h;
         }
@@ -306,9 +334,9 @@ inline Co<void> Promise<void>::get_return_object() noexcept
 }
 
 template<typename U>
-auto PromiseBase::await_transform(Co<U> &&co)
+auto PromiseBase::await_transform(Co<U> &&co, std::source_location where)
 {
-    return typename Co<U>::Awaiter{co.release()};
+    return typename Co<U>::Awaiter{co.release(), placeOf(where)};
 }
 
 //! The result of a done task (copied; a task's result may be read more than once).
@@ -359,9 +387,9 @@ public:
 };
 
 template<typename U>
-auto PromiseBase::await_transform(Task<U> &task)
+auto PromiseBase::await_transform(Task<U> &task, std::source_location where)
 {
-    return Traced<TaskJoin<U>>{TaskJoin<U>(task.core()), this};
+    return Traced<TaskJoin<U>>{TaskJoin<U>(task.core()), this, placeOf(where)};
 }
 
 //! Wraps co in a new task (kind, label) under the current unit and schedules it.

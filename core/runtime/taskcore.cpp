@@ -5,6 +5,9 @@
 
 namespace Loopscope {
 
+// A big run holds one per task: growing it shows in the benchmarks' bytes per task.
+static_assert(sizeof(TaskCore) <= 128, "TaskCore outgrew its 128 bytes");
+
 TaskCore::TaskCore(EventLoop *loop, quint32 unit, std::coroutine_handle<> root)
     : m_loop(loop)
     , m_root(root)

@@ -110,6 +110,14 @@ public:
     bool mustCancel = false;
     bool scheduled = false;
 
+private:
+    // Here rather than below: they fill the padding after the flags, so that a run's 100 000
+    // cores stay at 128 bytes each.
+    CancelCause m_cause = CancelCause::None;
+    bool m_done = false;
+
+public:
+
     //! Called by the root coroutine's final suspend (or an executor job's completion):
     //! sets the outcome, records the unit's Finished (a task with a coroutine; an executor job's
     //! end is recorded by the executor), runs callbacks.
@@ -126,10 +134,8 @@ private:
     TaskCore *m_nextLive = nullptr;
     quint32 m_unit;
     int m_refs = 1; // the loop's reference while not done
-    int m_cancelRequests = 0;
     quint32 m_causeUnit = 0;
-    CancelCause m_cause = CancelCause::None;
-    bool m_done = false;
+    quint16 m_cancelRequests = 0;
     Outcome m_outcome = Outcome::None;
 };
 

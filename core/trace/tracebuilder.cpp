@@ -32,7 +32,20 @@ UnitRecord &TraceBuilder::unit(quint32 id)
     return m_data.units[id - 1];
 }
 
-void TraceBuilder::setState(UnitRecord &u, qint64 t, UnitState state, quint16 lane)
+quint32 TraceBuilder::place(quint32 stringId, const TraceRecorder &strings)
+{
+    if (!stringId)
+        return 0;
+    auto it = m_placeIndex.constFind(stringId);
+    if (it != m_placeIndex.cend())
+        return it.value();
+    m_data.places.push_back(strings.string(stringId));
+    const auto index = quint32(m_data.places.size());
+    m_placeIndex.insert(stringId, index);
+    return index;
+}
+
+void TraceBuilder::setState(UnitRecord &u, qint64 t, UnitState state, quint16 lane, quint32 at)
 {
     if (state == UnitState::Running && u.startNs < 0)
         u.startNs = t;
@@ -43,11 +56,12 @@ void TraceBuilder::setState(UnitRecord &u, qint64 t, UnitState state, quint16 la
                 return;
             if (last.startNs >= t) {
                 // Zero-length: replace rather than keep an empty bar, and join it to the bar
-                // before when that one had the same state.
+                // before when that one had the same state at the same place.
                 const std::size_t n = u.intervals.size();
                 if (n >= 2) {
                     StateInterval &prev = u.intervals[n - 2];
-                    if (prev.state == state && prev.lane == lane && prev.endNs == last.startNs) {
+                    if (prev.state == state && prev.lane == lane && prev.at == at
+                        && prev.endNs == last.startNs) {
                         u.intervals.pop_back();
                         u.intervals.back().endNs = -1;
                         return;
@@ -55,13 +69,14 @@ void TraceBuilder::setState(UnitRecord &u, qint64 t, UnitState state, quint16 la
                 }
                 last.state = state;
                 last.lane = lane;
+                last.at = at;
                 last.startNs = std::max(last.startNs, t);
                 return;
             }
             last.endNs = t;
         }
     }
-    u.intervals.push_back({t, -1, state, lane});
+    u.intervals.push_back({t, -1, state, lane, at});
 }
 
 void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecorder &strings)
@@ -85,7 +100,7 @@ void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecor
         }
         case EventType::State: {
             UnitRecord &u = unit(e.unit);
-            setState(u, e.timeNs, static_cast<UnitState>(e.code), e.lane);
+            setState(u, e.timeNs, static_cast<UnitState>(e.code), e.lane, place(e.a, strings));
             last = std::max(last, u.latestNs());
             break;
         }

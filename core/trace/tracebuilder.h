@@ -27,13 +27,16 @@ public:
 
 private:
     UnitRecord &unit(quint32 id);
-    void setState(UnitRecord &u, qint64 t, UnitState state, quint16 lane);
+    void setState(UnitRecord &u, qint64 t, UnitState state, quint16 lane, quint32 at);
+    //! The TraceData::places index for a recorder string id (0 for 0).
+    quint32 place(quint32 stringId, const TraceRecorder &strings);
 
     const TraceRecorder *m_recorder;
     TraceRecorder::Cursor m_cursor;
     std::vector<TraceEvent> m_buffer;
     TraceData m_data;
     QHash<quint32, int> m_counterIndex;
+    QHash<quint32, quint32> m_placeIndex;
 };
 
 } // namespace Loopscope

@@ -17,6 +17,7 @@ struct StateInterval {
     qint64 endNs = -1;
     UnitState state = UnitState::Pending;
     quint16 lane = 0;
+    quint32 at = 0; //!< where in the code it waits: TraceData::places[at - 1]; 0: not known
 };
 
 //! Everything known about one task / coroutine / executor job / generator step.
@@ -109,6 +110,8 @@ struct TraceData {
     std::vector<DeadlineMarker> deadlines;
     std::vector<LoopLagSample> loopLag;
     std::vector<Bookmark> bookmarks; //!< sorted by time (addBookmark keeps them so)
+    //! The places ("FILE:LINE") intervals name by StateInterval::at, each once.
+    std::vector<QString> places;
 
     //! The latest time a unit was created, changed state (the start of its last interval) or
     //! ended, or a line was printed; a never-awaited unit counts with its creation only, and
@@ -120,6 +123,11 @@ struct TraceData {
     const UnitRecord *unit(quint32 id) const
     {
         return id >= 1 && id <= units.size() ? &units[id - 1] : nullptr;
+    }
+    //! The place of an interval ("blockingpitfall.cpp:18"), or "" if not known.
+    QString placeOf(const StateInterval &iv) const
+    {
+        return iv.at >= 1 && iv.at <= places.size() ? places[iv.at - 1] : QString();
     }
     //! The live edge: the run's total time or lastEventNs, whichever is later. O(1): the painter,
     //! the layout and the view's hit tests read it per frame and per mouse move.

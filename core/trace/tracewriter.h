@@ -41,10 +41,12 @@ public:
     {
         write({0, unit, EventType::Created, quint8(kind), 0, parent, label});
     }
-    //! State: unit is in state from now, on lane (0: the loop; k > 0: executor worker k).
-    void stateChanged(quint32 unit, UnitState state, quint16 lane = 0) const
+    //! State: unit is in state from now, on lane (0: the loop; k > 0: executor worker k), at
+    //! the place `at` of its code ("FILE:LINE" of the await it waits in; 0: not known). The
+    //! place takes no slot of its own: it rides in the first slot's `a`.
+    void stateChanged(quint32 unit, UnitState state, quint16 lane = 0, quint32 at = 0) const
     {
-        write({0, unit, EventType::State, quint8(state), lane, 0, 0});
+        write({0, unit, EventType::State, quint8(state), lane, at, 0});
     }
     //! Finished: unit ended with outcome; error is the failure's text (0: none); lane is where it
     //! ran last (an executor job's worker).

@@ -5,7 +5,10 @@
 #include "runanalysis.h"
 #include "runtimetest.h"
 #include "scenariotest.h"
+#include "testsupport.h"
 #include "wording.h"
+
+#include <QFile>
 
 using namespace Loopscope;
 using namespace Loopscope::Test;
@@ -18,6 +21,34 @@ const UnitRecord &unitNamed(const TraceData &data, const QString &label)
     INFO("no unit " << label.toStdString());
     REQUIRE(u);
     return *u;
+}
+
+//! "FILE:LINE" of the first line of core/scenarios/FILE (or of tests/core/FILE) with code.
+QString placeOf(const char *file, const char *code)
+{
+    QString path = sourcePath(QStringLiteral("core/scenarios/") + QLatin1String(file));
+    if (!QFile::exists(path))
+        path = sourcePath(QStringLiteral("tests/core/") + QLatin1String(file));
+    QFile f(path);
+    REQUIRE(f.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'));
+    for (int i = 0; i < lines.size(); ++i) {
+        if (lines[i].contains(QLatin1String(code)))
+            return QStringLiteral("%1:%2").arg(QLatin1String(file)).arg(i + 1);
+    }
+    FAIL("no " << code << " in " << file);
+    return {};
+}
+
+//! The places of unit's intervals in state, in order.
+QStringList placesIn(const TraceData &data, const UnitRecord &u, UnitState state)
+{
+    QStringList out;
+    for (const StateInterval &iv : u.intervals) {
+        if (iv.state == state)
+            out << data.placeOf(iv);
+    }
+    return out;
 }
 
 void checkCause(const TraceData &data, const QString &label, CancelCause cause, quint32 byUnit)
@@ -153,6 +184,14 @@ Co<void> failing()
     throw ScenarioError(QStringLiteral("ValueError"), QStringLiteral("nobody listens"));
 }
 
+// Main sleeps, then waits for a task that still has 0.5 s to go.
+Co<void> joinsMain()
+{
+    auto child = createTask(sleeper(1), QStringLiteral("child"));
+    co_await sleep(0.5); // first
+    co_await child; // then
+}
+
 // A task that fails while main, which created it, never awaits it.
 Co<void> forgetsTaskMain()
 {
@@ -169,9 +208,10 @@ TEST_CASE("blocked_loop: the blocking pitfall's time.sleep held the loop", "[why
     REQUIRE(found.size() == 1);
     CHECK(found[0].unit == unitNamed(data, QStringLiteral("Task 3")).id);
     CHECK(found[0].timeNs == 500'000'000);
-    CHECK(found[0].text.startsWith(QStringLiteral("Task 3 held the event loop for 1 s at 500 ms: "
-                                                  "2 tasks ready to run had to wait (Task 1 and "
-                                                  "Task 2).")));
+    CHECK(found[0].text.startsWith(
+        QStringLiteral("Task 3 held the event loop for 1 s at 500 ms, in its step after %1: "
+                       "2 tasks ready to run had to wait (Task 1 and Task 2).")
+            .arg(placeOf("blockingpitfall.cpp", "co_await sleep(delay / 2)"))));
     SECTION("100 ms is the threshold")
     {
         // Task 3 blocks from 50 ms on; Task 1 and 2 are ready from 100 ms.
@@ -273,5 +313,38 @@ TEST_CASE("Scenarios that do it right have no findings", "[why][findings]")
         const TraceData data = runScenario(QLatin1String(id));
         for (const Finding &f : findingsOf(data))
             FAIL_CHECK(findingKindName(f.kind) << ": " << f.text.toStdString());
+    }
+}
+
+TEST_CASE("Waiting and queued intervals know the line of their co_await", "[why][at]")
+{
+    const TraceData data = runScenario(QStringLiteral("semaphore"));
+    const QString acquire = placeOf("semaphore.cpp", "co_await semaphore->acquire()");
+    const QString request = placeOf("semaphore.cpp", "co_await sleep(delay)");
+    // req4 queues for a slot, then waits for its request.
+    const UnitRecord &req4 = unitNamed(data, QStringLiteral("req4"));
+    CHECK(placesIn(data, req4, UnitState::Queued) == QStringList{acquire});
+    CHECK(placesIn(data, req4, UnitState::Waiting) == QStringList{request});
+    SECTION("a runtime coroutine awaited inline (gather) waits at its caller's co_await")
+    {
+        CHECK(placesIn(data, *data.unit(data.info.mainId), UnitState::Waiting)
+              == QStringList{placeOf("semaphore.cpp", "co_await gather(tasks)")});
+    }
+    SECTION("awaiting a named coroutine waits at that co_await")
+    {
+        const TraceData seq = runScenario(QStringLiteral("sequential"));
+        CHECK(placesIn(seq, *seq.unit(seq.info.mainId), UnitState::Waiting)
+              == QStringList{placeOf("sequential.cpp", ".named(name)")});
+    }
+    SECTION("a task join and a wait_for wait at their co_await")
+    {
+        const TraceData joined = runTraced([] { return joinsMain(); });
+        CHECK(placesIn(joined, *joined.unit(joined.info.mainId), UnitState::Waiting)
+              == (QStringList{placeOf("tst_why.cpp", "co_await sleep(0.5); // first"),
+                              placeOf("tst_why.cpp", "co_await child; // then")}));
+        // g++ places a co_await that spans lines at its last line.
+        const TraceData waited = runScenario(QStringLiteral("wait_for_timeout"));
+        CHECK(placesIn(waited, *waited.unit(waited.info.mainId), UnitState::Waiting)
+              == QStringList{placeOf("waitfortimeout.cpp", "Seconds(p.value(QStringLiteral(\"timeout\"))));")});
     }
 }

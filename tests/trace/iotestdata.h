@@ -17,7 +17,7 @@ namespace Loopscope::Test {
 
 //! An executor-like run written through TraceWriter into r, as a scenario would write it:
 //! main (1) awaits a task (2) that awaits a coroutine (3); an executor job (4) queues, then runs
-//! on worker lane 2; a coroutine that is never awaited (5); a task that fails (6); one that
+//! on worker lane 2 (their waits with a place in the code); a coroutine that is never awaited (5); a task that fails (6); one that
 //! times out at a deadline (7); one that main cancels (8). Two counters, four flows, output
 //! with characters JSON must escape, a loop-lag sample. Times are not multiples of 1 us, so
 //! any rounding shows. finished: main and the never-awaited coroutine end.
@@ -27,8 +27,9 @@ inline void writeSampleRun(TraceRecorder &r, bool finished = true)
     auto created = [&](qint64 t, quint32 unit, UnitKind kind, quint32 parent, const char *label) {
         at(t).created(unit, kind, parent, r.intern(QString::fromUtf8(label)));
     };
-    auto state = [&](qint64 t, quint32 unit, UnitState s, quint16 lane = 0) {
-        at(t).stateChanged(unit, s, lane);
+    auto state = [&](qint64 t, quint32 unit, UnitState s, quint16 lane = 0,
+                     const char *place = "") {
+        at(t).stateChanged(unit, s, lane, r.intern(QString::fromUtf8(place)));
     };
     auto finish = [&](qint64 t, quint32 unit, Outcome o, const char *error = "") {
         at(t).finished(unit, o, r.intern(QString::fromUtf8(error)));
@@ -54,13 +55,13 @@ inline void writeSampleRun(TraceRecorder &r, bool finished = true)
     link(1500, 2, 3);
     state(1500, 3, UnitState::Running);
     counter(1500, "semaphore in use", 2);
-    state(2000, 3, UnitState::Waiting);
+    state(2000, 3, UnitState::Waiting, 0, "executor.cpp:12");
     created(2000, 4, UnitKind::Executor, 1, "blocking_io_operation(file1.txt)");
-    state(2000, 4, UnitState::Queued);
+    state(2000, 4, UnitState::Queued, 0, "executor.cpp:30");
     counter(2000, "executor queue", 1);
     link(2000, 1, 4);
     state(2001, 6, UnitState::Running);
-    state(2002, 6, UnitState::Waiting);
+    state(2002, 6, UnitState::Waiting, 0, "gatherreturnexceptions.cpp:11");
     state(2003, 7, UnitState::Running);
     state(2004, 7, UnitState::Waiting);
     state(2005, 8, UnitState::Running);
@@ -151,6 +152,7 @@ inline void requireSameTrace(const TraceData &a, const TraceData &b)
             CHECK(u.intervals[k].endNs == v.intervals[k].endNs);
             CHECK(u.intervals[k].state == v.intervals[k].state);
             CHECK(u.intervals[k].lane == v.intervals[k].lane);
+            CHECK(a.placeOf(u.intervals[k]) == b.placeOf(v.intervals[k]));
         }
     }
 

@@ -125,7 +125,9 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
         const QJsonObject waiting = intervals.at(1).toObject();
         CHECK(sortedKeys(waiting)
             == sorted({ QStringLiteral("state"), QStringLiteral("start_s"), QStringLiteral("end_s"),
-                QStringLiteral("lane") }));
+                QStringLiteral("lane"), QStringLiteral("at") }));
+        CHECK(waiting.value(QLatin1String("at")).isNull()); // main's wait has no known place
+        CHECK(!intervals.at(0).toObject().contains(QLatin1String("at"))); // running: no place
         CHECK(waiting.value(QLatin1String("state")).toString() == QStringLiteral("waiting"));
         CHECK(waiting.value(QLatin1String("start_s")).toDouble() == 1e-6);
         CHECK(waiting.value(QLatin1String("end_s")).toDouble() == 2.5000002);
@@ -162,6 +164,8 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
         CHECK(lanes.at(1).toObject().value(QLatin1String("state")).toString()
             == QStringLiteral("running"));
         CHECK(lanes.at(1).toObject().value(QLatin1String("lane")).toInt() == 2);
+        CHECK(lanes.at(0).toObject().value(QLatin1String("at")).toString()
+            == QStringLiteral("executor.cpp:30"));
         CHECK(lanes.at(1).toObject().value(QLatin1String("start_s")).toDouble() == 0.500000123);
         CHECK(executor.value(QLatin1String("end_s")).toDouble() == 2.500000123);
 

@@ -323,6 +323,8 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
                             .arg(Wording::state(iv.state), Wording::stateMeaning(iv.state));
         if (iv.lane > 0)
             state += QStringLiteral(" (worker %1)").arg(iv.lane);
+        if (const QString at = m_data->placeOf(iv); !at.isEmpty())
+            state += QStringLiteral(" at %1").arg(at.toHtmlEscaped());
         html += row(QStringLiteral("State"), state);
         html += row(QString(), QStringLiteral("%1 \u2192 %2%3 (%4)")
                                    .arg(fmt(iv.startNs), fmt(end),
