@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
+#include <QSet>
 #include <QStandardPaths>
 #include <QTimer>
 
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 
 #include <cerrno>
 #include <csignal>
@@ -121,6 +123,15 @@ bool ProgramRunner::check(const Options &options, QString *error)
         return fail(QStringLiteral("no Python 3.11+ found: '%1' is not an executable on PATH "
                                    "(install the python3 package: apt-get install python3)")
                         .arg(options.python));
+    // Every re-run (a slider moved, F5) checks again: ask each interpreter for its version once
+    // per process, not by starting and waiting for a probe on the GUI thread every time.
+    static std::mutex verifiedMutex;
+    static QSet<QString> verified;
+    {
+        std::lock_guard lock(verifiedMutex);
+        if (verified.contains(python))
+            return true;
+    }
     QProcess probe;
     probe.start(python, {QStringLiteral("-c"),
                          QStringLiteral("import sys; print('%d.%d' % sys.version_info[:2])")});
@@ -135,6 +146,8 @@ bool ProgramRunner::check(const Options &options, QString *error)
                         .arg(python)
                         .arg(major)
                         .arg(minor));
+    std::lock_guard lock(verifiedMutex);
+    verified.insert(python);
     return true;
 }
 
