@@ -384,6 +384,27 @@ def check_raises(c):
         c.ends("process(5)", "failed", 0.05, "coroutine", "ValueError: Failed to process item 5")
 
 
+def check_async_for(c):
+    main = c.ends("main()", "completed", 0.4, "main")
+    if not c.inline:
+        c.check("tasks-only: no generator units",
+                not any(u.kind == "generator" for u in c.tr.units.values()))
+        return
+    for n, end in ((1, 0.0), (2, 0.1), (3, 0.2)):
+        c.ends("ticker(0.1, 3) step %d" % n, "completed", end, "generator")
+    end = c.ends("ticker(0.1, 3) end", "completed", 0.3, "generator")
+    if end:
+        c.near("the end step starts at", c.tr.s(end.start), 0.2)
+        c.check("the end step waits once", len(end.intervals("waiting")) == 1)
+    c.ends("pages() step 1", "completed", 0.3, "generator")
+    # failed without its text: setprofile does not show the exception, and main catches it
+    c.ends("pages() step 2", "failed", 0.4, "generator")
+    steps = [u for u in c.tr.units.values() if u.kind == "generator"]
+    c.check("six steps", len(steps) == 6, repr([u.label for u in steps]))
+    if main:
+        c.check("steps are children of main", all(u.parent == main.id for u in steps))
+
+
 def check_run_twice(c):
     c.check("two loops (X)", c.tr.loops == [1, 2], repr(c.tr.loops))
     mains = [u for u in c.tr.units.values() if u.kind == "main"]
@@ -431,6 +452,7 @@ CASES = [
     ("never_awaited", "never_awaited.py", {}, check_never_awaited),
     ("blocking", "blocking.py", {}, check_blocking),
     ("raises", "raises.py", {}, check_raises),
+    ("async_for", "async_for.py", {}, check_async_for),
     ("run_twice", "run_twice.py", {}, check_run_twice),
     ("exit3", "exit3.py", {}, check_exit3),
     ("semaphore", "semaphore.py", {}, check_semaphore),

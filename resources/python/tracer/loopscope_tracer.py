@@ -797,12 +797,16 @@ def _queue_put_nowait(self, item):
 _code_info = {}     # code -> (yield offsets, return offsets) for the program's coroutines, or False
 
 
+def _is_program_code(code):
+    name = code.co_filename
+    return (name.startswith(_PROGRAM_DIR) and not name.startswith(_STDLIB_DIRS)
+            and "site-packages" not in name and "dist-packages" not in name
+            and name != _OUR_FILE)
+
+
 def _classify(code):
     info = False
-    name = code.co_filename
-    if (name.startswith(_PROGRAM_DIR) and not name.startswith(_STDLIB_DIRS)
-            and "site-packages" not in name and "dist-packages" not in name
-            and name != _OUR_FILE):
+    if _is_program_code(code):
         import dis
         yields, returns = set(), set()
         for ins in dis.get_instructions(code):
@@ -819,6 +823,8 @@ def _profile(frame, event, arg):
     if event == "call":
         code = frame.f_code
         if not code.co_flags & 0x80 or frame in _frame_units:
+            if code.co_flags & 0x200 and _cur is not None:
+                _generator_resumed(frame, code, _cur)
             return
         info = _code_info.get(code)
         if info is None:
@@ -828,6 +834,8 @@ def _profile(frame, event, arg):
     elif event == "return":
         code = frame.f_code
         if not code.co_flags & 0x80:
+            if code.co_flags & 0x200:
+                _generator_suspended(frame, code)
             return
         u = _frame_units.get(frame)
         if u is None or u.task is not None:
@@ -839,7 +847,7 @@ def _profile(frame, event, arg):
         _inline_ended(u, lasti in returns)
 
 
-def _inline_started(frame, code, tu):
+def _inline_started(frame, code, tu, kind="coroutine", label=None):
     t = _now()
     stack = tu.stack
     back = frame.f_back
@@ -851,7 +859,7 @@ def _inline_started(frame, code, tu):
     u.owner = tu
     u.frame = frame
     _emit_created(tu)
-    _ev(("C", t, u.id, "coroutine", parent.id, _frame_label(code, frame)))
+    _ev(("C", t, u.id, kind, parent.id, label or _frame_label(code, frame)))
     _ev(("S", t, parent.id, "waiting", 0))
     _ev(("S", t, u.id, "running", 0))
     stack.append(u)
@@ -906,6 +914,68 @@ def _resolve_pending(tu, t):
     final = task._exception if task.done() and not task.cancelled() else None
     for when, uid, seen in pending:
         _ev(("F", when, uid, "failed", _error_text(final or seen)))
+
+
+# --- async generator steps (sys.setprofile) ----------------------------------------------------
+# Each resumption of one of the program's async generators by __anext__ (the consumer's
+# `async for`) is a unit of kind `generator`, "fetch_pages(5) step 1", ..., from the frame's
+# entry to its next `yield`; awaits inside a step leave it open. The step that finds the
+# generator exhausted is renamed "fetch_pages(5) end" when it returns.
+
+_gen_info = {}      # code -> (await offsets, yield offsets, return offsets) of program code, or False
+_gen_steps = {}     # a generator's frame -> [its label, steps so far] (until it ends)
+
+
+def _classify_generator(code):
+    info = False
+    if _is_program_code(code):
+        import dis
+        awaits, yields, returns = set(), set(), set()
+        previous = None
+        for ins in dis.get_instructions(code):
+            if ins.opname == "YIELD_VALUE":
+                # `yield x` wraps its value first (3.11: ASYNC_GEN_WRAP, 3.12: an intrinsic).
+                wrapped = previous is not None and "ASYNC_GEN_WRAP" in (
+                    previous.opname + previous.argrepr)
+                (yields if wrapped else awaits).add(ins.offset)
+            elif ins.opname in ("RETURN_VALUE", "RETURN_CONST"):
+                returns.add(ins.offset)
+            previous = ins
+        info = (frozenset(awaits), frozenset(yields), frozenset(returns))
+    _gen_info[code] = info
+    return info
+
+
+def _generator_resumed(frame, code, tu):
+    if frame in _frame_units:
+        return  # back from an await inside the current step
+    info = _gen_info.get(code)
+    if info is None:
+        info = _classify_generator(code)
+    if not info:
+        return
+    steps = _gen_steps.get(frame)
+    if steps is None:
+        steps = _gen_steps[frame] = [_frame_label(code, frame), 0]
+    steps[1] += 1
+    _inline_started(frame, code, tu, "generator", "%s step %d" % (steps[0], steps[1]))
+
+
+def _generator_suspended(frame, code):
+    info = _gen_info.get(code)
+    if not info:
+        return
+    awaits, yields, returns = info
+    lasti = frame.f_lasti
+    if lasti in awaits:
+        return
+    u = _frame_units.get(frame)
+    steps = None if lasti in yields else _gen_steps.pop(frame, None)
+    if u is None or u.task is not None:
+        return
+    if steps is not None and lasti in returns:
+        _ev(("R", _now(), u.id, "%s end" % steps[0]))
+    _inline_ended(u, lasti in yields or lasti in returns)
 
 
 # --- never-awaited coroutines ------------------------------------------------------------------
