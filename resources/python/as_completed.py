@@ -1,9 +1,9 @@
 # asyncio.as_completed: handle results in the order they finish.
 import asyncio
 
-DELAY1 = 3  # seconds fetch 1 takes
-DELAY2 = 1  # seconds fetch 2 takes
-DELAY3 = 2  # seconds fetch 3 takes
+DELAY1 = 3  # loopscope: 0.1..10 seconds fetch 1 takes
+DELAY2 = 1  # loopscope: 0.1..10 seconds fetch 2 takes
+DELAY3 = 2  # loopscope: 0.1..10 seconds fetch 3 takes
 
 
 async def fetch(name: str, delay: float) -> str:

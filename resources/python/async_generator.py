@@ -2,15 +2,9 @@
 import asyncio
 from typing import AsyncIterator
 
-try:  # Loopscope's reference harness names each step of the generator with traced(label, agen)
-    from loopscope_ref import traced
-except ImportError:  # run on its own: traced() hands the generator back unchanged
-    def traced(label, awaitable):
-        return awaitable
-
-PAGES = 5         # how many pages the generator yields
-PAGE_DELAY = 0.5  # seconds fetching one page takes
-PROCESS_TIME = 0  # seconds main awaits per page before asking for the next
+PAGES = 5         # loopscope: 1..50 pages the generator yields
+PAGE_DELAY = 0.5  # loopscope: 0.0..5 seconds fetching one page takes
+PROCESS_TIME = 0  # loopscope: 0.0..5 seconds main awaits per page before asking for the next
 
 
 async def fetch_pages(num_pages: int) -> AsyncIterator[dict]:
@@ -22,7 +16,7 @@ async def fetch_pages(num_pages: int) -> AsyncIterator[dict]:
 
 async def main():
     # Each step of the generator ("page 1", "page 2", ...) runs only when main asks for it.
-    async for page_data in traced("page {}", fetch_pages(PAGES)):
+    async for page_data in fetch_pages(PAGES):
         print(f"Processing page {page_data['page']}")
         for item in page_data["data"]:
             print(f"  - {item}")

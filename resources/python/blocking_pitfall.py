@@ -2,8 +2,8 @@
 import asyncio
 import time
 
-DELAY = 1  # seconds each task awaits asyncio.sleep
-BLOCK = 1  # seconds Task 3 blocks the loop with time.sleep
+DELAY = 1  # loopscope: 0.1..10 seconds each task awaits asyncio.sleep
+BLOCK = 1  # loopscope: 0.0..10 seconds Task 3 blocks the loop with time.sleep
 
 STARTED = time.perf_counter()
 

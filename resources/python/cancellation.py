@@ -1,8 +1,8 @@
 # Cancellation: a task is cancelled, its cleanup runs, and it re-raises.
 import asyncio
 
-DURATION = 10     # seconds the task would sleep
-CANCEL_AFTER = 1  # seconds before main cancels it
+DURATION = 10     # loopscope: 0.1..30 seconds the task would sleep
+CANCEL_AFTER = 1  # loopscope: 0.0..30 seconds before main cancels it
 
 
 async def cancellable_task():

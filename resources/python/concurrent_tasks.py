@@ -2,9 +2,9 @@
 import asyncio
 import time
 
-DELAY1 = 2  # seconds API-1 takes to answer
-DELAY2 = 3  # seconds API-2 takes
-DELAY3 = 1  # seconds API-3 takes
+DELAY1 = 2  # loopscope: 0.0..10 seconds API-1 takes to answer
+DELAY2 = 3  # loopscope: 0.0..10 seconds API-2 takes
+DELAY3 = 1  # loopscope: 0.0..10 seconds API-3 takes
 
 STARTED = time.perf_counter()
 

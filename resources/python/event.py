@@ -1,8 +1,8 @@
 # asyncio.Event (the CPython documentation's example): waiters block until main sets it.
 import asyncio
 
-WAITERS = 1  # how many tasks wait for the event
-DELAY = 1    # seconds before main sets the event
+WAITERS = 1  # loopscope: 1..50 tasks wait for the event
+DELAY = 1    # loopscope: 0.0..10 seconds before main sets the event
 
 
 async def waiter(event):

@@ -3,9 +3,9 @@ import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-WORKERS = 3          # max_workers of the thread pool
-IO_JOBS = 2          # how many blocking_io_operation calls
-IO_DURATION = 2      # seconds each blocking call sleeps its thread
+WORKERS = 3          # loopscope: 1..8 threads in the pool (its max_workers)
+IO_JOBS = 2          # loopscope: 0..8 calls of blocking_io_operation
+IO_DURATION = 2      # loopscope: 0.1..10 seconds each blocking call sleeps its thread
 CPU_N = 10_000_000   # n of cpu_intensive_task (0: no CPU job)
 
 

@@ -1,12 +1,6 @@
 # The forgotten await: calling a coroutine function only creates a coroutine object.
 import asyncio
 
-try:  # Loopscope's reference harness names inline units on the timeline with traced(label, coro)
-    from loopscope_ref import traced
-except ImportError:  # run on its own: traced() hands the coroutine back unchanged
-    def traced(label, awaitable):
-        return awaitable
-
 
 async def get_data() -> str:
     await asyncio.sleep(0.5)  # e.g. a query
@@ -14,19 +8,19 @@ async def get_data() -> str:
 
 
 async def wrong():
-    result = traced("get_data #1", get_data())  # Wrong! Returns a coroutine object
+    result = get_data()  # Wrong! Returns a coroutine object
     print(result)  # <coroutine object get_data at 0x...>
     # ... and Python warns: RuntimeWarning: coroutine 'get_data' was never awaited
 
 
 async def correct():
-    result = await traced("get_data #2", get_data())  # Correct
+    result = await get_data()  # Correct
     print(result)  # data
 
 
 async def main():
-    await traced("wrong()", wrong())
-    await traced("correct()", correct())
+    await wrong()
+    await correct()
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
 # asyncio.gather with return_exceptions: errors come back as values.
 import asyncio
 
-ITEMS = 7                # how many items are processed concurrently
-DELAY = 0.5              # seconds item 1 takes
-STAGGER = 0              # item i takes DELAY + STAGGER * (i - 1)
-FAIL_ITEM = 5            # which item raises ValueError (0: none)
-RETURN_EXCEPTIONS = True  # False: gather fails fast
+ITEMS = 7                # loopscope: 1..50 items are processed concurrently
+DELAY = 0.5              # loopscope: 0.0..10 seconds item 1 takes
+STAGGER = 0              # loopscope: 0.0..2 s  item i takes DELAY + STAGGER * (i - 1)
+FAIL_ITEM = 5            # loopscope: 0..50 item raises ValueError (0: none)
+RETURN_EXCEPTIONS = 1    # loopscope: 0..1 errors come back as values (0: gather fails fast)
 
 
 async def process_item(item_id: int, delay: float) -> dict:

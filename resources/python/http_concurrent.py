@@ -4,10 +4,10 @@ import asyncio
 import json
 from http import HTTPStatus
 
-DELAY1 = 1    # seconds the server waits before answering request 1
-DELAY2 = 2    # ... request 2
-DELAY3 = 1    # ... request 3
-STATUS = 404  # the status the fourth URL answers with
+DELAY1 = 1    # loopscope: 0.0..10 seconds the server waits before answering request 1
+DELAY2 = 2    # loopscope: 0.0..10 seconds ... request 2
+DELAY3 = 1    # loopscope: 0.0..10 seconds ... request 3
+STATUS = 404  # loopscope: 100..599 status the fourth URL answers with
 
 
 # --- the httpbin stand-in: 127.0.0.1, an ephemeral port -----------------------------------

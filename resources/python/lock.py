@@ -1,9 +1,9 @@
 # asyncio.Lock: an await inside a critical section, with and without the lock.
 import asyncio
 
-TASKS = 4     # how many tasks deposit 100 each
-HOLD = 0.5    # seconds each task awaits between its read and its write
-USE_LOCK = 1  # 1: async with lock; 0: no lock, updates are lost
+TASKS = 4     # loopscope: 1..50 tasks deposit 100 each
+HOLD = 0.5    # loopscope: 0.0..5 seconds each task awaits between its read and its write
+USE_LOCK = 1  # loopscope: 0..1 lock used: 1: async with lock; 0: no lock, updates are lost
 
 balance = 0
 

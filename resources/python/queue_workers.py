@@ -4,13 +4,13 @@ import asyncio
 import random
 import time
 
-ITEMS = 20         # how many sleeps are put in the queue
-WORKERS = 3        # how many worker tasks take items
-MIN_DELAY = 0.05   # sleeps are drawn uniformly from MIN_DELAY...
-MAX_DELAY = 1      # ...to MAX_DELAY seconds
+ITEMS = 20         # loopscope: 1..200 sleeps are put in the queue
+WORKERS = 3        # loopscope: 1..20 worker tasks take items
+MIN_DELAY = 0.05   # loopscope: 0.0..10 s  sleeps are drawn uniformly from MIN_DELAY...
+MAX_DELAY = 1      # loopscope: 0.0..10 s  ...to MAX_DELAY seconds
 SEED = 1           # random.seed: the same seed gives the same sleeps
-MAXSIZE = 0        # 0: unbounded; a bound makes main queue on put
-PRODUCE_EVERY = 0  # 0: all items put at once; else one item every this long
+MAXSIZE = 0        # loopscope: 0..100 items at most (0: unbounded); a bound makes main queue on put
+PRODUCE_EVERY = 0  # loopscope: 0.0..5 s  between puts (0: all items put at once)
 
 
 async def worker(name, queue):

@@ -1,9 +1,9 @@
 # Semaphore rate limiting: only LIMIT requests run at once.
 import asyncio
 
-REQUESTS = 10  # how many requests are started
-LIMIT = 3      # permits of the semaphore: requests running at once
-DELAY = 1      # seconds each request takes
+REQUESTS = 10  # loopscope: 1..200 requests are started
+LIMIT = 3      # loopscope: 1..50 permits of the semaphore: requests running at once
+DELAY = 1      # loopscope: 0.1..10 seconds each request takes
 
 
 async def fetch_with_limit(url: str, semaphore: asyncio.Semaphore) -> int:

@@ -2,14 +2,8 @@
 import asyncio
 import time
 
-try:  # Loopscope's reference harness names inline units on the timeline with traced(label, coro)
-    from loopscope_ref import traced
-except ImportError:  # run on its own: traced() hands the coroutine back unchanged
-    def traced(label, awaitable):
-        return awaitable
-
-TASKS = 3  # how many coroutines main awaits in a row
-DELAY = 2  # seconds each one sleeps
+TASKS = 3  # loopscope: 1..10 coroutines main awaits in a row
+DELAY = 2  # loopscope: 0.1..10 seconds each one sleeps
 
 STARTED = time.perf_counter()
 
@@ -30,7 +24,7 @@ async def main():
     # Sequential execution: each task waits for the one before it (6 s with the defaults).
     for i in range(1, TASKS + 1):
         name = f"Task {i}"
-        await traced(name, task(name, DELAY))
+        await task(name, DELAY)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 import asyncio
 import time
 
-SAVE_TIME = 2  # seconds save() takes
-TIMEOUT = 1    # seconds main waits for it under wait_for
+SAVE_TIME = 2  # loopscope: 0.1..10 seconds save() takes
+TIMEOUT = 1    # loopscope: 0.1..10 seconds main waits for it under wait_for
 
 STARTED = time.perf_counter()
 

@@ -1,10 +1,10 @@
 # asyncio.TaskGroup (Python 3.11+): the first error cancels the siblings still pending.
 import asyncio
 
-ITEMS = 7      # how many items are processed concurrently
-DELAY = 0.5    # seconds item 1 takes
-STAGGER = 0    # item i takes DELAY + STAGGER * (i - 1)
-FAIL_ITEM = 5  # which item raises ValueError (0: none)
+ITEMS = 7      # loopscope: 1..50 items are processed concurrently
+DELAY = 0.5    # loopscope: 0.0..10 seconds item 1 takes
+STAGGER = 0    # loopscope: 0.0..2 s  item i takes DELAY + STAGGER * (i - 1)
+FAIL_ITEM = 5  # loopscope: 0..50 item raises ValueError (0: none)
 
 
 async def process_item(item_id: int, delay: float) -> dict:

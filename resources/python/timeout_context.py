@@ -1,14 +1,8 @@
 # asyncio.timeout (Python 3.11+): a deadline for a block of code.
 import asyncio
 
-try:  # Loopscope's reference harness names inline units on the timeline with traced(label, coro)
-    from loopscope_ref import traced
-except ImportError:  # run on its own: traced() hands the coroutine back unchanged
-    def traced(label, awaitable):
-        return awaitable
-
-DURATION = 10  # seconds slow_operation would take
-TIMEOUT = 2    # seconds before giving up on it
+DURATION = 10  # loopscope: 0.1..30 seconds slow_operation would take
+TIMEOUT = 2    # loopscope: 0.1..30 seconds before giving up on it
 
 
 async def slow_operation(duration: float) -> str:
@@ -21,7 +15,7 @@ async def main():
         # slow_operation runs inline in main: at the deadline main itself is cancelled,
         # and the timeout block turns that CancelledError into TimeoutError.
         async with asyncio.timeout(TIMEOUT):
-            result = await traced("slow_operation", slow_operation(DURATION))
+            result = await slow_operation(DURATION)
         print(result)
     except TimeoutError:
         print("Operation timed out")

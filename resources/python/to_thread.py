@@ -3,8 +3,8 @@
 import asyncio
 import time
 
-BLOCK = 1  # seconds blocking_io() sleeps its thread
-SLEEP = 1  # seconds asyncio.sleep takes beside it
+BLOCK = 1  # loopscope: 0.1..10 seconds blocking_io() sleeps its thread
+SLEEP = 1  # loopscope: 0.1..10 seconds asyncio.sleep takes beside it
 
 STARTED = time.perf_counter()
 

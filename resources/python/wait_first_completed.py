@@ -1,9 +1,9 @@
 # asyncio.wait(..., return_when=FIRST_COMPLETED): use the first result, cancel the rest.
 import asyncio
 
-DELAY1 = 1  # seconds fetch 1 takes
-DELAY2 = 2  # seconds fetch 2 takes
-DELAY3 = 3  # seconds fetch 3 takes
+DELAY1 = 1  # loopscope: 0.1..10 seconds fetch 1 takes
+DELAY2 = 2  # loopscope: 0.1..10 seconds fetch 2 takes
+DELAY3 = 3  # loopscope: 0.1..10 seconds fetch 3 takes
 
 
 async def fetch(name: str, delay: float) -> str:

@@ -1,14 +1,8 @@
 # asyncio.wait_for: give up after a timeout; the slow operation is cancelled.
 import asyncio
 
-try:  # Loopscope's reference harness names inline units on the timeline with traced(label, coro)
-    from loopscope_ref import traced
-except ImportError:  # run on its own: traced() hands the coroutine back unchanged
-    def traced(label, awaitable):
-        return awaitable
-
-DURATION = 10  # seconds slow_operation would take
-TIMEOUT = 2    # seconds before giving up on it
+DURATION = 10  # loopscope: 0.1..30 seconds slow_operation would take
+TIMEOUT = 2    # loopscope: 0.1..30 seconds before giving up on it
 
 
 async def slow_operation(duration: float) -> str:
@@ -19,8 +13,7 @@ async def slow_operation(duration: float) -> str:
 async def main():
     try:
         # wait_for runs slow_operation as a task of its own and cancels it at the deadline.
-        result = await asyncio.wait_for(traced("slow_operation", slow_operation(DURATION)),
-                                        timeout=TIMEOUT)
+        result = await asyncio.wait_for(slow_operation(DURATION), timeout=TIMEOUT)
         print(result)
     except asyncio.TimeoutError:
         print("Operation timed out")

@@ -1,26 +1,36 @@
 #!/usr/bin/env python3
 """Faithfulness check: Loopscope's timeline against CPython 3.11 asyncio running the same program.
 
-    compare.py --loopscope PATH [--time-scale 0.25] [--jobs N] [--only ID]... [--keep DIR]
+    compare.py --loopscope PATH [--python PY] [--time-scale 0.25] [--jobs N] [--only ID]...
+               [--keep DIR]
 
-For each case (a scenario id and parameter values) it runs
-    PATH run ID --time-scale S --clock real --summary F [--set NAME=VALUE]...
-and run_reference.py (resources/python/ID.py under asyncio) with the same values, then checks,
-for every label the reference records:
-  * outcome: the same outcome (completed, failed, cancelled, timed_out, never_awaited);
+For each case (a scenario id and parameter values) it runs the C++ scenario
+    PATH run ID --time-scale S --clock real --summary F [--set name=VALUE]...
+and its Python equivalent under the program tracer, exactly as a user traces a program:
+    PATH trace --clock C --summary F [--set NAME=VALUE]... resources/python/ID.py
+(a scenario parameter is the equivalent's marked constant of the same name in upper case,
+`delay1` -> `DELAY1 = 2  # loopscope: 0.0..10 seconds ...`). Each side is recorded by its own
+recorder: the C++ runtime's, and the tracer in the CPython process. The Python side runs on
+the tracer's virtual clock (sleeps take no wall time, exactly), except the scenarios in
+REAL_CLOCK that block, use threads or sockets: those run on the real clock at full length.
+Labels are compared after LABELS maps the tracer's names (func(args), a generator's steps) to
+the C++ rows' names. Then, for every unit the tracer records (main included):
+  * outcome and kind: the same outcome (completed, failed, cancelled, timed_out,
+    never_awaited) and kind (main, task, coroutine, executor, generator);
   * start, end: within max(5 % of the larger of the two values, 50 ms) in scenario seconds
     (5 % of the value itself: a start near 0 gets 50 ms, an end at 6 s gets 300 ms);
-  * queued: for tasks (main included), the time spent queued for a slot (a semaphore or lock,
-    a queue's get or put, a condition's wait) within the same tolerance;
+  * queued: the time spent queued for a slot (a semaphore or lock, a queue's get or put, a
+    condition's wait, an executor's pool) within the same tolerance;
 and for the case as a whole:
   * peak: the same greatest number of units waiting or running at once, counted from each
     unit's [start, end] interval, main, units whose timing is excluded and units only one side
-    records (an unnamed task: asyncio's Task-N are not recorded) left out;
+    records (LABELS maps a unit the C++ scenario has no row for to None) left out;
   * total: the run's total_s within the same tolerance.
 Cases may exclude a unit's timing (the CPU-bound job: C++ and CPython differ in speed); its
-outcome is still checked, and the total is then not compared.
-Both sides run on a real clock, so a loaded machine can make a timer wake late on either side:
-a case with a failed check is run again (--retries, default 1) and the last attempt counts.
+outcome is still checked, and main's timing and the total are then not compared.
+The C++ side (and the Python side of REAL_CLOCK) runs on a real clock, so a loaded machine can
+make a timer wake late: a case with a failed check is run again (--retries, default 1) and the
+last attempt counts.
 A retry is never silent: each one prints "RETRY <case>: attempt K failed N check(s)" with every
 failed check, the last line counts the retried cases, and the exit status is 3 (ctest shows the
 test as Skipped, not Passed, and --output-on-failure is not needed to find out why: see the log).
@@ -35,12 +45,13 @@ import concurrent.futures
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
-REFERENCE = HERE / "run_reference.py"
+EQUIVALENTS = HERE.parent.parent / "resources" / "python"
 
 CPU_JOB = "cpu_intensive_task(10000000)"
 
@@ -88,6 +99,25 @@ CASES = [
     ("to_thread", ["block=2"], []),
 ]
 
+# The scenarios whose Python equivalent needs real time: a blocking call, threads or sockets.
+REAL_CLOCK = {"http_concurrent", "executor", "to_thread", "blocking_pitfall"}
+
+# Per scenario, (pattern, name): a unit whose label fully matches pattern, on either side, is
+# compared as name (\1: the pattern's group); name None: a unit only the Python program has.
+LABELS = {
+    "sequential": [(r"task\('(Task \d+)', .*\)", r"\1")],
+    "wait_for_timeout": [(r"slow_operation\(.*\)", "slow_operation")],
+    "timeout_context": [(r"slow_operation\(.*\)", "slow_operation")],
+    "forgot_await": [(r"get_data( #\d+|\(\))", "get_data")],  # in creation order on both sides
+    "async_generator": [(r"fetch_pages\(\d+\) step (\d+)", r"page \1"),
+                        (r"fetch_pages\(\d+\) end", "fetch_pages: end")],
+    "executor": [(r"blocking_io_operation\('(.*)'\)", r"blocking_io_operation(\1)")],
+    # gather wraps its two coroutines in tasks; asyncio would name them Task-2 and Task-3
+    "to_thread": [(r"to_thread\(blocking_io\)", "task 2"), (r"sleep\(.*\)", "task 3")],
+    # the client's helper coroutine and the server's connection handlers
+    "http_concurrent": [(r"http_get\(.*\)", None), (r"handle_request\(.*\)", None)],
+}
+
 ABS_TOL = 0.050
 REL_TOL = 0.05
 
@@ -112,11 +142,19 @@ def peak(tasks):
     return best
 
 
-def run_case(loopscope, scenario, sets, scale, workdir):
+def constant(assignment):
+    """A scenario's parameter assignment as its equivalent's constant: delay1=2 -> DELAY1=2."""
+    name, _, value = assignment.partition("=")
+    return f"{name.upper()}={value}"
+
+
+def run_case(loopscope, python, scenario, sets, scale, workdir):
     tag = scenario + "".join("_" + s.replace("=", "-") for s in sets)
     ls_json = workdir / f"{tag}.loopscope.json"
     py_json = workdir / f"{tag}.asyncio.json"
     set_args = [a for s in sets for a in ("--set", s)]
+    py_set_args = [a for s in sets for a in ("--set", constant(s))]
+    clock = "real" if scenario in REAL_CLOCK else "virtual"
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     errors = []
     ls = subprocess.run([loopscope, "run", scenario, "--time-scale", str(scale), "--clock", "real",
@@ -124,52 +162,66 @@ def run_case(loopscope, scenario, sets, scale, workdir):
                         capture_output=True, text=True, env=env, timeout=120)
     if ls.returncode != 0 or not ls_json.exists():
         errors.append(f"loopscope exited {ls.returncode}: {(ls.stderr or ls.stdout).strip()[:300]}")
-    py = subprocess.run([sys.executable, str(REFERENCE), scenario, "--time-scale", str(scale),
-                         "--summary", str(py_json), *set_args],
-                        capture_output=True, text=True, timeout=120)
+    py = subprocess.run([loopscope, "trace", "--python", python, "--clock", clock,
+                         "--summary", str(py_json), "--quiet", *py_set_args,
+                         str(EQUIVALENTS / f"{scenario}.py")],
+                        capture_output=True, text=True, env=env, timeout=120)
     if py.returncode != 0 or not py_json.exists():
-        errors.append(f"reference exited {py.returncode}: {py.stderr.strip()[:300]}")
+        errors.append(f"loopscope trace exited {py.returncode}: "
+                      f"{(py.stderr or py.stdout).strip()[:300]}")
     if errors:
         return None, None, errors
     return json.loads(ls_json.read_text()), json.loads(py_json.read_text()), []
 
 
 def queued_s(unit):
-    """Loopscope: the time a unit spent queued, from its intervals."""
+    """The time a unit spent queued, from its intervals."""
     return sum(i["end_s"] - i["start_s"] for i in unit.get("intervals", [])
                if i["state"] == "queued" and i.get("end_s") is not None)
 
 
-def compare_queued(name, label, got, ref):
-    if ref.get("queued_s") is None or ref["kind"] not in ("task", "main"):
-        return []
-    a, b = queued_s(got), ref["queued_s"]
-    tol = tolerance(got.get("end_s") or 0, ref.get("end_s") or 0)
-    return [(abs(a - b) <= tol, f"{name} '{label}' queued: loopscope {a:.3f}, asyncio {b:.3f} "
-                                f"(diff {abs(a - b):.3f}, tol {tol:.3f})")]
+def mapped(scenario, summary):
+    """The summary's units (main first, labelled "main") under the names the comparison uses,
+    and the labels of the units LABELS leaves out."""
+    rules = [(re.compile(pattern), name) for pattern, name in LABELS.get(scenario, [])]
+    units, left_out = [], []
+    for unit in ([dict(summary["main"], label="main")] if summary.get("main") else []) + \
+            summary["tasks"]:
+        label = unit["label"]
+        for pattern, name in rules:
+            m = pattern.fullmatch(label)
+            if m:
+                label = None if name is None else m.expand(name)
+                break
+        if label is None:
+            left_out.append(unit["label"])
+        else:
+            units.append(dict(unit, label=label))
+    return units, left_out
 
 
-def compare(name, ls, py, untimed):
+def compare(name, ls_units, py_units, untimed):
     """Yields (passed, line) for every check of one case."""
-    if py.get("main") and ls.get("main"):
-        yield from compare_queued(name, "main", ls["main"], py["main"])
     by_label = {}
-    for t in ls["tasks"]:
+    for t in ls_units:
         by_label.setdefault(t["label"], []).append(t)
-    for ref in py["tasks"]:
+    for ref in py_units:
         label = ref["label"]
         candidates = by_label.get(label)
         if not candidates:
             yield False, f"{name} '{label}': missing in Loopscope (asyncio: {ref['outcome']})"
             continue
         got = candidates.pop(0)
-        ok = got["outcome"] == ref["outcome"]
-        yield ok, (f"{name} '{label}' outcome: loopscope {got['outcome']}, "
-                   f"asyncio {ref['outcome']}")
+        ok = got["outcome"] == ref["outcome"] and got["kind"] == ref["kind"]
+        yield ok, (f"{name} '{label}' outcome: loopscope {got['outcome']} {got['kind']}, "
+                   f"asyncio {ref['outcome']} {ref['kind']}")
         if label in untimed:
             yield True, f"{name} '{label}' timing: not compared (CPU speed differs)"
             continue
-        yield from compare_queued(name, label, got, ref)
+        tol = tolerance(got.get("end_s") or 0, ref.get("end_s") or 0)
+        a, b = queued_s(got), queued_s(ref)
+        yield abs(a - b) <= tol, (f"{name} '{label}' queued: loopscope {a:.3f}, asyncio {b:.3f} "
+                                  f"(diff {abs(a - b):.3f}, tol {tol:.3f})")
         for key in ("start_s", "end_s"):
             a, b = got.get(key), ref.get(key)
             what = key[:-2]
@@ -183,21 +235,26 @@ def compare(name, ls, py, untimed):
                        f"(diff {abs(a - b):.3f}, tol {tol:.3f})")
     # A unit whose timing differs by nature (the CPU job: milliseconds in C++, most of a second
     # in CPython) may or may not overlap the others, so it does not count towards the peak.
-    both = {t["label"] for t in ls["tasks"]} & {t["label"] for t in py["tasks"]}
-    p_ls = peak([t for t in ls["tasks"] if t["label"] not in untimed and t["label"] in both])
-    p_py = peak([t for t in py["tasks"] if t["label"] not in untimed and t["label"] in both])
+    both = ({t["label"] for t in ls_units} & {t["label"] for t in py_units}) - {"main"}
+    p_ls = peak([t for t in ls_units if t["label"] not in untimed and t["label"] in both])
+    p_py = peak([t for t in py_units if t["label"] not in untimed and t["label"] in both])
     yield p_ls == p_py, f"{name} peak units at once: loopscope {p_ls}, asyncio {p_py}"
-    if not untimed:
-        a, b = ls["total_s"], py["total_s"]
-        tol = tolerance(a, b)
-        yield abs(a - b) <= tol, (f"{name} total: loopscope {a:.3f}, asyncio {b:.3f} "
-                                  f"(diff {abs(a - b):.3f}, tol {tol:.3f})")
+
+
+def compare_totals(name, ls, py):
+    a, b = ls["total_s"], py["total_s"]
+    tol = tolerance(a, b)
+    yield abs(a - b) <= tol, (f"{name} total: loopscope {a:.3f}, asyncio {b:.3f} "
+                              f"(diff {abs(a - b):.3f}, tol {tol:.3f})")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--loopscope", required=True, help="path of the loopscope binary")
-    parser.add_argument("--time-scale", type=float, default=0.25)
+    parser.add_argument("--python", default=sys.executable,
+                        help="the Python the tracer runs on (default: this one)")
+    parser.add_argument("--time-scale", type=float, default=0.25,
+                        help="the C++ scenarios' time scale (default 0.25)")
     parser.add_argument("--jobs", type=int, default=1, help="cases run at once (default 1)")
     parser.add_argument("--only", action="append", default=[], help="only this scenario id")
     parser.add_argument("--keep", help="keep the summaries in this directory")
@@ -227,20 +284,30 @@ def main():
     def attempt(scenario, sets, untimed):
         """Runs one case (again while it fails and retries are left): (checks, notes, retries)."""
         name = case_name(scenario, sets)
+        if untimed:  # main waits for the untimed units: its end depends on the CPU's speed too
+            untimed = [*untimed, "main"]
         retries = []
         for n in range(args.retries + 1):
             notes = []
             try:
-                ls, py, errors = run_case(args.loopscope, scenario, sets, args.time_scale, workdir)
+                ls, py, errors = run_case(args.loopscope, args.python, scenario, sets,
+                                          args.time_scale, workdir)
             except subprocess.TimeoutExpired as e:
                 ls, py, errors = None, None, [f"timed out: {' '.join(map(str, e.cmd))}"]
             if errors:
                 checks = [(False, f"{name} run: {e}") for e in errors]
             else:
-                checks = list(compare(name, ls, py, untimed))
-                extra = sorted({t["label"] for t in ls["tasks"]} - {t["label"] for t in py["tasks"]})
+                ls_units, _ = mapped(scenario, ls)
+                py_units, left_out = mapped(scenario, py)
+                checks = list(compare(name, ls_units, py_units, untimed))
+                if not untimed:
+                    checks += compare_totals(name, ls, py)
+                extra = sorted({t["label"] for t in ls_units} - {t["label"] for t in py_units})
                 if extra:
-                    notes = [f"note {name}: only in Loopscope: {', '.join(extra)}"]
+                    notes.append(f"note {name}: only in Loopscope: {', '.join(extra)}")
+                if left_out:
+                    notes.append(f"note {name}: only in the Python program: "
+                                 f"{', '.join(sorted(set(left_out)))}")
             failed_now = [line for ok, line in checks if not ok]
             if not failed_now or n == args.retries:
                 return checks, notes, retries

@@ -767,16 +767,22 @@ async def _cond_wait(self):
     return await _queued(leaf, _orig_cond_wait(self))
 
 
+def _for_asyncio():
+    """Whether the code that called the Queue method calling this is asyncio's own: a wait on
+    its private queue (as_completed's) is a wait for a future (waiting), not for a slot."""
+    return sys._getframe(2).f_code.co_filename.startswith(_ASYNCIO_DIR)
+
+
 async def _queue_get(self):
     leaf = _current_leaf()
-    if leaf is not None and self.empty():
+    if leaf is not None and self.empty() and not _for_asyncio():
         return await _queued(leaf, _orig_queue_get(self))
     return await _orig_queue_get(self)
 
 
 async def _queue_put(self, item):
     leaf = _current_leaf()
-    if leaf is not None and self.full():
+    if leaf is not None and self.full() and not _for_asyncio():
         return await _queued(leaf, _orig_queue_put(self, item))
     return await _orig_queue_put(self, item)
 
@@ -922,7 +928,7 @@ def _resolve_pending(tu, t):
 # entry to its next `yield`; awaits inside a step leave it open. The step that finds the
 # generator exhausted is renamed "fetch_pages(5) end" when it returns.
 
-_gen_info = {}      # code -> (await offsets, yield offsets, return offsets) of program code, or False
+_gen_info = {}      # code -> (await, yield, return offsets) of the program's code, or False
 _gen_steps = {}     # a generator's frame -> [its label, steps so far] (until it ends)
 
 
@@ -1156,6 +1162,7 @@ def _install(loop_hooks):
     g.update(_Task=tasks.Task, _TimerHandle=events.TimerHandle,
              _BaseEventLoop=base_events.BaseEventLoop, _heappop=heapq.heappop,
              _release_waiter=tasks._release_waiter,
+             _ASYNCIO_DIR=os.path.dirname(asyncio.__file__) + os.sep,
              # The loop's own machinery (shutdown_asyncgens, a server accepting a connection);
              # tasks of asyncio's API (gather(asyncio.sleep(1))) are the program's.
              _INTERNAL_FILES=frozenset(
