@@ -1,6 +1,7 @@
 # Async generators consumed with `async for` (PEP 525's ticker): each step the consumer asks
 # for is a unit of its own. ticker: steps at 0, 0.1, 0.2 s and its end at 0.3 s; pages: a
-# first step at 0.3 s, then one that raises at 0.4 s.
+# first step at 0.3 s, then one that raises at 0.4 s; a ticker left after two steps (at 0.4
+# and 0.5 s) and closed at 0.5 s.
 import asyncio
 
 
@@ -25,6 +26,11 @@ async def main():
             print(page)
     except ValueError as e:
         print(f"stopped: {e}")
+    numbers = ticker(0.1, 10)
+    async for i in numbers:
+        if i == 1:
+            break
+    await numbers.aclose()
 
 
 asyncio.run(main())

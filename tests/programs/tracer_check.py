@@ -385,7 +385,7 @@ def check_raises(c):
 
 
 def check_async_for(c):
-    main = c.ends("main()", "completed", 0.4, "main")
+    main = c.ends("main()", "completed", 0.5, "main")
     if not c.inline:
         c.check("tasks-only: no generator units",
                 not any(u.kind == "generator" for u in c.tr.units.values()))
@@ -399,8 +399,11 @@ def check_async_for(c):
     c.ends("pages() step 1", "completed", 0.3, "generator")
     # failed without its text: setprofile does not show the exception, and main catches it
     c.ends("pages() step 2", "failed", 0.4, "generator")
+    c.ends("ticker(0.1, 10) step 1", "completed", 0.4, "generator")
+    c.ends("ticker(0.1, 10) step 2", "completed", 0.5, "generator")
+    c.ends("ticker(0.1, 10) end", "completed", 0.5, "generator")  # aclose()
     steps = [u for u in c.tr.units.values() if u.kind == "generator"]
-    c.check("six steps", len(steps) == 6, repr([u.label for u in steps]))
+    c.check("nine steps", len(steps) == 9, repr([u.label for u in steps]))
     if main:
         c.check("steps are children of main", all(u.parent == main.id for u in steps))
 

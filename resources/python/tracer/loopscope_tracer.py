@@ -841,7 +841,7 @@ def _profile(frame, event, arg):
         code = frame.f_code
         if not code.co_flags & 0x80:
             if code.co_flags & 0x200:
-                _generator_suspended(frame, code)
+                _generator_suspended(frame, code, arg)
             return
         u = _frame_units.get(frame)
         if u is None or u.task is not None:
@@ -929,7 +929,9 @@ def _resolve_pending(tu, t):
 # generator exhausted is renamed "fetch_pages(5) end" when it returns.
 
 _gen_info = {}      # code -> (await, yield, return offsets) of the program's code, or False
-_gen_steps = {}     # a generator's frame -> [its label, steps so far] (until it ends)
+# id of a generator's frame -> [its code, its label, steps so far], until it ends: the id, not
+# the frame, so that an abandoned generator can still be collected (and closed by asyncio).
+_gen_steps = {}
 
 
 def _classify_generator(code):
@@ -960,14 +962,14 @@ def _generator_resumed(frame, code, tu):
         info = _classify_generator(code)
     if not info:
         return
-    steps = _gen_steps.get(frame)
-    if steps is None:
-        steps = _gen_steps[frame] = [_frame_label(code, frame), 0]
-    steps[1] += 1
-    _inline_started(frame, code, tu, "generator", "%s step %d" % (steps[0], steps[1]))
+    steps = _gen_steps.get(id(frame))
+    if steps is None or steps[0] is not code:
+        steps = _gen_steps[id(frame)] = [code, _frame_label(code, frame), 0]
+    steps[2] += 1
+    _inline_started(frame, code, tu, "generator", "%s step %d" % (steps[1], steps[2]))
 
 
-def _generator_suspended(frame, code):
+def _generator_suspended(frame, code, value):
     info = _gen_info.get(code)
     if not info:
         return
@@ -975,13 +977,17 @@ def _generator_suspended(frame, code):
     lasti = frame.f_lasti
     if lasti in awaits:
         return
+    # A yield hands out its wrapped value, never None: None at a yield is an exception thrown
+    # in there (aclose(), athrow()) that ends the generator.
+    yielded = lasti in yields and value is not None
+    ended = lasti in returns or (lasti in yields and not yielded)
+    steps = None if yielded else _gen_steps.pop(id(frame), None)
     u = _frame_units.get(frame)
-    steps = None if lasti in yields else _gen_steps.pop(frame, None)
     if u is None or u.task is not None:
         return
-    if steps is not None and lasti in returns:
-        _ev(("R", _now(), u.id, "%s end" % steps[0]))
-    _inline_ended(u, lasti in yields or lasti in returns)
+    if steps is not None and ended:
+        _ev(("R", _now(), u.id, "%s end" % steps[1]))
+    _inline_ended(u, yielded or ended)
 
 
 # --- never-awaited coroutines ------------------------------------------------------------------
