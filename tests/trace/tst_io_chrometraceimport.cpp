@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "runanalysis.h"
+#include "runmoment.h"
 #include "testsupport.h"
 #include "tracejsonreader.h"
 
@@ -276,6 +278,27 @@ TEST_CASE("Foreign trace: a real Node --trace-events-enabled recording", "[io][i
     // Promises never destroyed have no e; version metadata is not shown.
     CHECK(t.report.guessedCount(QStringLiteral("b without e, drawn to the end")) > 0);
     CHECK(t.report.skippedCount(QStringLiteral("'M' metadata events")) == 4);
+
+    // Replay and analysis read it like a run: at the second timer's callback the main thread,
+    // the RunTimers call and the Timeout run; promises wait; nothing was ready, so nothing
+    // blocked the loop and there is no finding.
+    const RunMoment moment = RunMoment::at(t.data, timeouts[1]->intervals[1].startNs);
+    std::vector<QString> running;
+    for (const RunMoment::Entry &e : moment.entries) {
+        if (e.state == UnitState::Running)
+            running.push_back(t.data.unit(e.unit)->label);
+    }
+    CHECK(running
+          == std::vector<QString> { QStringLiteral("JavaScriptMainThread"),
+              QStringLiteral("RunTimers"), timeouts[1]->label });
+    CHECK(moment.count(UnitState::Waiting) > 5);
+    const RunAnalysis analysis = RunAnalysis::compute(t.data);
+    for (const Finding &f : analysis.findings())
+        UNSCOPED_INFO(f.text.toStdString());
+    CHECK(analysis.findings().empty());
+    CHECK(analysis.loopBlocked().empty());
+    CHECK_FALSE(analysis.loopBusy().empty());
+    CHECK(analysis.stats().units == int(t.data.units.size()));
 }
 
 TEST_CASE("Foreign trace: VizTracer's async lanes (tasks as threads)", "[io][import]")
