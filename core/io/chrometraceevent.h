@@ -13,15 +13,15 @@ namespace Loopscope {
 //! a field missing or of the wrong type is empty / nullopt.
 struct ChromeTraceEvent
 {
-    QString ph;   //!< phase: "X", "B", "E", "b", "e", "n", "i", "C", "M", "s", "f", ...
+    QString ph; //!< phase: "X", "B", "E", "b", "e", "n", "i", "C", "M", "s", "f", ...
     QString name;
     QString cat;
-    QString pid;  //!< as text: files write numbers or strings
+    QString pid; //!< as text: files write numbers or strings
     QString tid;
     //! Async / flow id as text (from "id", or "id2" global / local; a local one is prefixed
     //! with the pid, as it is scoped by process); "" if none.
     QString id;
-    std::optional<qint64> tsNs;  //!< "ts" (microseconds) in nanoseconds
+    std::optional<qint64> tsNs; //!< "ts" (microseconds) in nanoseconds
     std::optional<qint64> durNs; //!< "dur" (microseconds) in nanoseconds
     //! M: args.name (process_name, thread_name).
     QString metaName;

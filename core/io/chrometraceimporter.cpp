@@ -28,14 +28,14 @@ QString phaseText(const QString &ph)
 struct ChromeTraceImporter::Lane
 {
     QString pid;
-    QString tid;     // threads
+    QString tid; // threads
     QString asyncId; // async ids ("" for a thread)
-    QString name;    // thread_name
+    QString name; // thread_name
     qint64 sortIndex = NoSortIndex;
     std::size_t order = 0;
     std::vector<Slice> slices;
     std::vector<std::pair<qint64, int>> open; // B (b) without E (e) yet: start, name
-    quint32 unit = 0;                         // set by finish(); 0: no unit (no slices)
+    quint32 unit = 0; // set by finish(); 0: no unit (no slices)
     bool isAsync() const { return !asyncId.isEmpty(); }
 };
 
@@ -154,8 +154,8 @@ void ChromeTraceImporter::add(const ChromeTraceEvent &e)
         l.slices.push_back({ start, ts, name });
         seen(ts);
     } else if (ph == QLatin1String("e") || ph == QLatin1String("F")) {
-        const auto it = m_laneIndex.constFind(
-            QStringLiteral("a\x1f") + e.cat + QLatin1Char('\x1f') + e.id);
+        const auto it
+            = m_laneIndex.constFind(QStringLiteral("a\x1f") + e.cat + QLatin1Char('\x1f') + e.id);
         Lane *l = it == m_laneIndex.cend() ? nullptr : m_lanes[it.value()].get();
         // It ends the innermost open slice of its name; a nameless end, the innermost one.
         std::size_t k = l ? l->open.size() : 0;
@@ -418,10 +418,10 @@ void ChromeTraceImporter::emitLane(Lane &lane, quint32 parent, qint64 baseNs, Tr
             qint64 cursor = t.startNs;
             for (; next != inner.cend() && next->startNs < t.endNs; ++next) {
                 if (next->startNs > cursor)
-                    u.intervals.push_back(interval(cursor, next->startNs, t.name,
-                                                   UnitState::Waiting));
-                u.intervals.push_back(interval(next->startNs, next->endNs, next->name,
-                                               UnitState::Running));
+                    u.intervals.push_back(
+                        interval(cursor, next->startNs, t.name, UnitState::Waiting));
+                u.intervals.push_back(
+                    interval(next->startNs, next->endNs, next->name, UnitState::Running));
                 cursor = next->endNs;
             }
             if (cursor < t.endNs || cursor == t.startNs)

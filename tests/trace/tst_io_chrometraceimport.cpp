@@ -76,8 +76,7 @@ void requireWellFormed(const TraceData &data)
 
 } // namespace
 
-TEST_CASE("Foreign trace: nested slices become a call tree under their thread",
-          "[io][import]")
+TEST_CASE("Foreign trace: nested slices become a call tree under their thread", "[io][import]")
 {
     // handle() runs twice, calling parse() each time; the second call also calls log().
     const Imported t = import(QByteArrayLiteral(R"([
@@ -161,8 +160,7 @@ TEST_CASE("Foreign trace: async ids wait from b to e and run while nested", "[io
     CHECK_FALSE(t.named(QStringLiteral("Late 0x3")));
 }
 
-TEST_CASE("Foreign trace: several processes group their lanes, named and ordered",
-          "[io][import]")
+TEST_CASE("Foreign trace: several processes group their lanes, named and ordered", "[io][import]")
 {
     const Imported t = import(QByteArrayLiteral(R"([
         {"ph": "M", "name": "process_name", "pid": 10, "args": {"name": "server"}},
@@ -200,8 +198,7 @@ TEST_CASE("Foreign trace: several processes group their lanes, named and ordered
     CHECK(t.report.skippedCount(QStringLiteral("'f' flow ends without their 's'")) == 1);
 }
 
-TEST_CASE("Foreign trace: what cannot be shown is counted by kind, in one line",
-          "[io][import]")
+TEST_CASE("Foreign trace: what cannot be shown is counted by kind, in one line", "[io][import]")
 {
     const Imported t = import(QByteArrayLiteral(R"([
         {"ph": "X", "name": "work", "pid": 1, "tid": 1, "ts": 0, "dur": 10},
@@ -220,11 +217,11 @@ TEST_CASE("Foreign trace: what cannot be shown is counted by kind, in one line",
     ])"));
     requireWellFormed(t.data);
     CHECK(t.report.text()
-          == QStringLiteral("skipped 2 'O' object events, 1 'N' object events, 2 unmatched E, "
-                            "1 'X' slices without a valid dur, 1 events without a valid ts, "
-                            "1 'C' values that are not numbers, 1 'Q' events of an unknown "
-                            "phase, 1 entries that are not objects; 1 B without E, drawn to "
-                            "the end"));
+        == QStringLiteral("skipped 2 'O' object events, 1 'N' object events, 2 unmatched E, "
+                          "1 'X' slices without a valid dur, 1 events without a valid ts, "
+                          "1 'C' values that are not numbers, 1 'Q' events of an unknown "
+                          "phase, 1 entries that are not objects; 1 B without E, drawn to "
+                          "the end"));
     const UnitRecord *open = t.named(QStringLiteral("thread 1"));
     REQUIRE(open);
     REQUIRE(t.data.counters.size() == 1);
@@ -289,8 +286,8 @@ TEST_CASE("Foreign trace: a real Node --trace-events-enabled recording", "[io][i
             running.push_back(t.data.unit(e.unit)->label);
     }
     CHECK(running
-          == std::vector<QString> { QStringLiteral("JavaScriptMainThread"),
-              QStringLiteral("RunTimers"), timeouts[1]->label });
+        == std::vector<QString> { QStringLiteral("JavaScriptMainThread"),
+            QStringLiteral("RunTimers"), timeouts[1]->label });
     CHECK(moment.count(UnitState::Waiting) > 5);
     const RunAnalysis analysis = RunAnalysis::compute(t.data);
     for (const Finding &f : analysis.findings())
@@ -333,9 +330,9 @@ TEST_CASE("Foreign trace: damaged and extreme files never crash or hang", "[io][
 {
     auto event = [](const char *ph, qint64 ts, const QJsonValue &id = {}) {
         QJsonObject e { { QLatin1String("ph"), QLatin1String(ph) },
-            { QLatin1String("name"), QStringLiteral("f") }, { QLatin1String("cat"), QStringLiteral("c") },
-            { QLatin1String("pid"), 1 }, { QLatin1String("tid"), 1 },
-            { QLatin1String("ts"), double(ts) } };
+            { QLatin1String("name"), QStringLiteral("f") },
+            { QLatin1String("cat"), QStringLiteral("c") }, { QLatin1String("pid"), 1 },
+            { QLatin1String("tid"), 1 }, { QLatin1String("ts"), double(ts) } };
         if (!id.isUndefined())
             e.insert(QLatin1String("id"), id);
         return e;
@@ -382,12 +379,12 @@ TEST_CASE("Foreign trace: damaged and extreme files never crash or hang", "[io][
     {
         TraceImportReport report;
         const auto data = read(
-            QJsonArray { event("e", 5, QStringLiteral("0x1")), event("b", 10, QStringLiteral("0x1")),
-                event("b", 11, 1e300), event("e", 12, 1e300), event("b", 13, -1e300),
-                event("b", 14, QStringLiteral("x").repeated(10000)),
+            QJsonArray { event("e", 5, QStringLiteral("0x1")),
+                event("b", 10, QStringLiteral("0x1")), event("b", 11, 1e300), event("e", 12, 1e300),
+                event("b", 13, -1e300), event("b", 14, QStringLiteral("x").repeated(10000)),
                 event("e", 15, QJsonArray { 1 }), event("n", 16, QJsonObject()),
-                event("s", 17, 4294967297.0), event("f", 18, 4294967297.0),
-                event("b", 19, 0.5), event("e", 3, 0.5) },
+                event("s", 17, 4294967297.0), event("f", 18, 4294967297.0), event("b", 19, 0.5),
+                event("e", 3, 0.5) },
             &report);
         REQUIRE(data);
         CHECK(report.skippedCount(QStringLiteral("unmatched e")) == 1);
@@ -400,8 +397,10 @@ TEST_CASE("Foreign trace: damaged and extreme files never crash or hang", "[io][
     {
         QFile file(Test::sourcePath(QStringLiteral("tests/trace/foreign_node_timers.json")));
         REQUIRE(file.open(QIODevice::ReadOnly));
-        const QJsonArray events
-            = QJsonDocument::fromJson(file.readAll()).object().value(QLatin1String("traceEvents")).toArray();
+        const QJsonArray events = QJsonDocument::fromJson(file.readAll())
+                                      .object()
+                                      .value(QLatin1String("traceEvents"))
+                                      .toArray();
         REQUIRE(events.size() > 50);
         const QJsonValue bad[] = { QJsonValue(QStringLiteral("x")), QJsonValue(-1),
             QJsonValue(1e300), QJsonValue(), QJsonValue(QJsonObject()), QJsonValue(4294967297.0) };
