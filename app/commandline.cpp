@@ -165,11 +165,14 @@ int traceProgram(const LaunchOptions &o)
 int renderTrace(const LaunchOptions &o)
 {
     QString error;
-    const auto data = TraceJsonReader::fromFile(o.traceFile, &error);
+    TraceImportReport report;
+    const auto data = TraceJsonReader::fromFile(o.traceFile, &error, &report);
     if (!data) {
         printErr(error);
         return 2;
     }
+    if (!report.isEmpty())
+        printErr(QStringLiteral("%1: imported; %2").arg(o.traceFile, report.text()));
     return writeOutputs(*data, o.outputs) ? 0 : 1;
 }
 

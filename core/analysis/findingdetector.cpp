@@ -122,6 +122,16 @@ void findSequentialAwaits(const TraceData &data, std::vector<Finding> &out)
     auto report = [&](quint32 parent, const std::vector<const UnitRecord *> &chain) {
         if (chain.size() < 2)
             return;
+        // Awaiting suspends the parent; a parent that never waited meanwhile made plain calls
+        // (an imported trace's nested slices), which gather could not overlap.
+        const UnitRecord *p = data.unit(parent);
+        const bool suspended = p && std::any_of(p->intervals.begin(), p->intervals.end(),
+            [&](const StateInterval &iv) {
+                return iv.state == UnitState::Waiting && iv.startNs < chain.back()->endNs
+                    && (iv.endNs < 0 || iv.endNs > chain.front()->startNs);
+            });
+        if (!suspended)
+            return;
         const qint64 taken = chain.back()->endNs - chain.front()->startNs;
         qint64 longest = 0, running = 0;
         std::vector<quint32> ids;

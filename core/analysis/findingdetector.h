@@ -16,7 +16,8 @@ struct TraceData;
 //!   resumed from (its source line) and how many units were kept ready.
 //! - never_awaited: each unit ending never_awaited; text names where it was created (its parent).
 //! - sequential_awaits: two or more named coroutines a unit awaited one after another (each
-//!   starting after the one before ended) whose waits could have overlapped: they took
+//!   starting after the one before ended, the unit waiting meanwhile: a unit that never waited
+//!   made plain calls) whose waits could have overlapped: they took
 //!   SequentialMinSaving less than their sum if gathered (estimate: the longest of them, or
 //!   their running time if that is longer, as running never overlaps on one loop).
 //! - cancelled_at_shutdown: one finding for the tasks asyncio.run cancelled when main returned

@@ -1,5 +1,7 @@
 #include "tracejsonreader.h"
 
+#include "chrometraceimporter.h"
+
 #include <QFile>
 #include <QHash>
 #include <QJsonArray>
@@ -60,6 +62,7 @@ class Reader
 public:
     std::optional<TraceData> read(const QByteArray &json);
     QString error() const { return m_error; }
+    const TraceImportReport &report() const { return m_report; }
 
 private:
     bool fail(const QString &message)
@@ -86,6 +89,7 @@ private:
 
     TraceData m_data;
     QString m_error;
+    TraceImportReport m_report;
     qsizetype m_index = 0;
     QString m_phase;
 
@@ -501,160 +505,83 @@ bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
     return true;
 }
 
+// A pid, tid or id as text: files write numbers or strings.
+QString idText(const QJsonValue &v)
+{
+    if (v.isString())
+        return v.toString();
+    if (v.isDouble())
+        return QString::number(v.toDouble(), 'g', 17);
+    return QString();
+}
+
+// The JSON side of an imported event; what it means is ChromeTraceImporter's business.
+ChromeTraceEvent foreignEvent(const QJsonObject &e)
+{
+    ChromeTraceEvent event;
+    event.ph = e.value(QLatin1String("ph")).toString();
+    event.name = e.value(QLatin1String("name")).toString();
+    event.cat = e.value(QLatin1String("cat")).toString();
+    event.pid = idText(e.value(QLatin1String("pid")));
+    event.tid = idText(e.value(QLatin1String("tid")));
+    event.id = idText(e.value(QLatin1String("id")));
+    if (event.id.isEmpty()) {
+        const QJsonObject id2 = e.value(QLatin1String("id2")).toObject();
+        if (const QString global = idText(id2.value(QLatin1String("global"))); !global.isEmpty())
+            event.id = global;
+        else if (const QString local = idText(id2.value(QLatin1String("local"))); !local.isEmpty())
+            event.id = event.pid + QLatin1Char(':') + local;
+    }
+    qint64 ns = 0;
+    if (toNs(e.value(QLatin1String("ts")), 1e3, &ns))
+        event.tsNs = ns;
+    if (toNs(e.value(QLatin1String("dur")), 1e3, &ns))
+        event.durNs = ns;
+    const QJsonObject args = e.value(QLatin1String("args")).toObject();
+    if (event.ph == QLatin1String("M")) {
+        event.metaName = args.value(QLatin1String("name")).toString();
+        qint64 index = 0;
+        if (toInt(args.value(QLatin1String("sort_index")), -MaxNs, MaxNs, &index))
+            event.sortIndex = index;
+    } else if (event.ph == QLatin1String("C")) {
+        for (auto it = args.constBegin(); it != args.constEnd(); ++it) {
+            const double v = it.value().toDouble(std::numeric_limits<double>::quiet_NaN());
+            if (it.value().isDouble() && std::isfinite(v) && std::fabs(v) <= double(MaxNs))
+                event.values.emplace_back(it.key(), v);
+            else
+                ++event.badValues;
+        }
+    }
+    return event;
+}
+
 bool Reader::readImported(const QJsonArray &events)
 {
-    struct Slice
-    {
-        qint64 startNs;
-        qint64 endNs;
-        QString name;
-    };
-    struct Thread
-    {
-        QString name;
-        qint64 sortIndex = std::numeric_limits<qint64>::max();
-        std::vector<Slice> slices;
-        std::vector<std::pair<qint64, QString>> open; // B without E yet
-    };
-    std::vector<std::pair<QString, Thread>> threads;
-    QHash<QString, std::size_t> threadIndex;
-    auto thread = [&](const QJsonObject &e) -> Thread & {
-        // pid / tid may be numbers or strings; key on their text.
-        const QString key = e.value(QLatin1String("pid")).toVariant().toString() + QLatin1Char('/')
-            + e.value(QLatin1String("tid")).toVariant().toString();
-        auto it = threadIndex.constFind(key);
-        if (it == threadIndex.cend()) {
-            it = threadIndex.insert(key, threads.size());
-            threads.push_back({ key, {} });
-        }
-        return threads[it.value()].second;
-    };
-    struct Sample
-    {
-        QString series;
-        qint64 timeNs;
-        qint64 value;
-    };
-    std::vector<Sample> samples;
-
+    ChromeTraceImporter importer;
     for (const QJsonValue &value : events) {
-        const QJsonObject e = value.toObject();
-        const QString ph = e.value(QLatin1String("ph")).toString();
-        const QString name = e.value(QLatin1String("name")).toString();
-        const QJsonObject args = e.value(QLatin1String("args")).toObject();
-        qint64 ts = 0;
-        if (ph == QLatin1String("M")) {
-            if (name == QLatin1String("thread_name")) {
-                thread(e).name = args.value(QLatin1String("name")).toString();
-            } else if (name == QLatin1String("thread_sort_index")) {
-                qint64 index = 0;
-                if (toInt(args.value(QLatin1String("sort_index")), -MaxNs, MaxNs, &index))
-                    thread(e).sortIndex = index;
-            }
-            continue;
-        }
-        if (!toNs(e.value(QLatin1String("ts")), 1e3, &ts))
-            continue;
-        if (ph == QLatin1String("X")) {
-            qint64 dur = 0;
-            if (toNs(e.value(QLatin1String("dur")), 1e3, &dur) && dur >= 0)
-                thread(e).slices.push_back({ ts, ts + dur, name });
-        } else if (ph == QLatin1String("B")) {
-            thread(e).open.push_back({ ts, name });
-        } else if (ph == QLatin1String("E")) {
-            Thread &t = thread(e);
-            if (!t.open.empty()) {
-                if (ts >= t.open.back().first)
-                    t.slices.push_back({ t.open.back().first, ts, t.open.back().second });
-                t.open.pop_back();
-            }
-        } else if (ph == QLatin1String("C")) {
-            for (auto it = args.constBegin(); it != args.constEnd(); ++it) {
-                if (!it.value().isDouble())
-                    continue;
-                const double v = it.value().toDouble();
-                if (!std::isfinite(v) || std::fabs(v) > double(MaxNs))
-                    continue;
-                const QString series = it.key() == QLatin1String("value")
-                    ? name
-                    : name + QLatin1Char(' ') + it.key();
-                samples.push_back({ series, ts, std::llround(v) });
-            }
-        }
+        if (value.isObject())
+            importer.add(foreignEvent(value.toObject()));
+        else
+            importer.skip(QStringLiteral("entries that are not objects"));
     }
-
-    std::vector<std::pair<QString, Thread> *> used;
-    qint64 baseNs = std::numeric_limits<qint64>::max();
-    for (auto &entry : threads) {
-        Thread &t = entry.second;
-        if (t.slices.empty())
-            continue;
-        // Keep the top-level slices: nested ones are calls inside them, not states.
-        std::sort(t.slices.begin(), t.slices.end(), [](const Slice &a, const Slice &b) {
-            return a.startNs != b.startNs ? a.startNs < b.startNs : a.endNs > b.endNs;
-        });
-        std::vector<Slice> top;
-        for (Slice &s : t.slices) {
-            if (top.empty() || s.startNs >= top.back().endNs)
-                top.push_back(std::move(s));
-        }
-        t.slices = std::move(top);
-        baseNs = std::min(baseNs, t.slices.front().startNs);
-        used.push_back(&entry);
-    }
-    if (used.empty())
-        return fail(QStringLiteral("not a Loopscope trace, and no thread slices (X or B/E "
-                                   "events) to import"));
-    std::stable_sort(used.begin(), used.end(), [](const auto *a, const auto *b) {
-        if (a->second.sortIndex != b->second.sortIndex)
-            return a->second.sortIndex < b->second.sortIndex;
-        return a->second.slices.front().startNs < b->second.slices.front().startNs;
-    });
-
-    RunInfo &info = m_data.info;
-    info.scenario = QStringLiteral("imported");
-    info.clock = QStringLiteral("real");
-    info.timeScale = 1.0;
-    info.finished = true;
-    for (const auto *entry : used) {
-        const Thread &t = entry->second;
-        UnitRecord u;
-        u.id = quint32(m_data.units.size() + 1);
-        u.kind = UnitKind::Task;
-        u.label = t.name.isEmpty() ? QStringLiteral("thread %1").arg(entry->first) : t.name;
-        u.createdNs = u.startNs = t.slices.front().startNs - baseNs;
-        u.endNs = t.slices.back().endNs - baseNs;
-        u.outcome = Outcome::Completed;
-        for (const Slice &s : t.slices) {
-            StateInterval iv { s.startNs - baseNs, s.endNs - baseNs, UnitState::Running, 0 };
-            parseUnitState(s.name, &iv.state);
-            u.intervals.push_back(iv);
-        }
-        info.totalNs = std::max(info.totalNs, u.endNs);
-        m_data.units.push_back(std::move(u));
-    }
-    QHash<QString, std::size_t> counterIndex;
-    for (const Sample &s : samples) {
-        auto it = counterIndex.constFind(s.series);
-        if (it == counterIndex.cend()) {
-            it = counterIndex.insert(s.series, m_data.counters.size());
-            m_data.counters.push_back({ s.series, {} });
-        }
-        m_data.counters[it.value()].samples.push_back({ s.timeNs - baseNs, s.value });
-    }
-    for (CounterSeries &series : m_data.counters) {
-        std::stable_sort(series.samples.begin(), series.samples.end(),
-            [](const auto &a, const auto &b) { return a.timeNs < b.timeNs; });
-    }
+    QString error;
+    std::optional<TraceData> data = importer.finish(&error);
+    m_report = importer.report();
+    if (!data)
+        return fail(error);
+    m_data = std::move(*data);
     return true;
 }
 
 } // namespace
 
-std::optional<TraceData> TraceJsonReader::fromJson(const QByteArray &json, QString *error)
+std::optional<TraceData> TraceJsonReader::fromJson(
+    const QByteArray &json, QString *error, TraceImportReport *report)
 {
     Reader reader;
     std::optional<TraceData> data = reader.read(json);
+    if (report)
+        *report = reader.report();
     if (data) {
         data->recomputeLastEventNs();
         std::stable_sort(data->bookmarks.begin(), data->bookmarks.end(),
@@ -664,7 +591,8 @@ std::optional<TraceData> TraceJsonReader::fromJson(const QByteArray &json, QStri
     return data;
 }
 
-std::optional<TraceData> TraceJsonReader::fromFile(const QString &path, QString *error)
+std::optional<TraceData> TraceJsonReader::fromFile(
+    const QString &path, QString *error, TraceImportReport *report)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -673,7 +601,7 @@ std::optional<TraceData> TraceJsonReader::fromFile(const QString &path, QString 
         return std::nullopt;
     }
     QString why;
-    std::optional<TraceData> data = fromJson(file.readAll(), &why);
+    std::optional<TraceData> data = fromJson(file.readAll(), &why, report);
     if (!data && error)
         *error = path + QStringLiteral(": ") + why;
     return data;

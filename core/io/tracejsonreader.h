@@ -1,6 +1,7 @@
 #pragma once
 
 #include "tracedata.h"
+#include "traceimportreport.h"
 
 #include <QByteArray>
 #include <QString>
@@ -16,11 +17,10 @@ namespace Loopscope {
 //! wrong type, an unknown state name, a negative duration, a unit id outside 1..(number of
 //! units) or twice, a flow without its other end: all are errors.
 //!
-//! Any other Chrome trace (object or array form) is imported best effort: each thread with
-//! slices (`X`, or `B`/`E` pairs) becomes a task labelled by its `thread_name`; its top-level
-//! slices become intervals (state = the slice name if it is a state name, else `running`);
-//! `C` counters become counter series; times start at the first slice; every unit is
-//! `completed` at its last slice's end; scenario "imported", clock "real".
+//! Any other Chrome trace (object or array form) is imported best effort by
+//! ChromeTraceImporter (threads, nested calls, async ids, processes, instants, counters,
+//! flows as lanes); what it could not show or had to guess is counted in *report (if given).
+//! A Loopscope trace leaves *report empty.
 //!
 //! Never crashes on bad input: on failure returns nullopt and sets *error (if given) to one
 //! line naming the problem, e.g. `not JSON: unterminated string at offset 123`; fromFile
@@ -28,8 +28,10 @@ namespace Loopscope {
 class TraceJsonReader
 {
 public:
-    static std::optional<TraceData> fromJson(const QByteArray &json, QString *error = nullptr);
-    static std::optional<TraceData> fromFile(const QString &path, QString *error = nullptr);
+    static std::optional<TraceData> fromJson(const QByteArray &json, QString *error = nullptr,
+        TraceImportReport *report = nullptr);
+    static std::optional<TraceData> fromFile(const QString &path, QString *error = nullptr,
+        TraceImportReport *report = nullptr);
 };
 
 } // namespace Loopscope

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "testsupport.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -204,4 +206,20 @@ TEST_CASE("Without a display the window says how to run headless, exit 2", "[cli
     // Headless commands need none.
     const Result list = runCli({QStringLiteral("list")}, env);
     CHECK(list.exitCode == 0);
+}
+
+TEST_CASE("CLI render of a foreign trace says on one stderr line what it skipped", "[cli]")
+{
+    QTemporaryDir dir;
+    const QString trace
+        = Loopscope::Test::sourcePath(QStringLiteral("tests/trace/foreign_node_timers.json"));
+    const QString png = dir.path() + QStringLiteral("/node.png");
+    const Result r = runCli({QStringLiteral("render"), trace, QStringLiteral("--png"), png});
+    INFO(r.err.toStdString());
+    CHECK(r.exitCode == 0);
+    CHECK(QFile::exists(png));
+    CHECK(lineCount(r.err) == 1);
+    CHECK(r.err.contains(QStringLiteral("foreign_node_timers.json: imported; skipped 4 'M' "
+                                        "metadata events; ")));
+    CHECK(r.err.contains(QStringLiteral("b without e, drawn to the end")));
 }

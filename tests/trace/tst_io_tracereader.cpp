@@ -292,18 +292,24 @@ TEST_CASE("Trace reader imports a foreign Chrome trace best effort", "[io][reade
     INFO(error.toStdString());
     REQUIRE(data.has_value());
     CHECK(data->info.scenario == QStringLiteral("imported"));
-    REQUIRE(data->units.size() == 2);
+    // worker, its calls compute (with inner inside) and waiting, then io.
+    REQUIRE(data->units.size() == 5);
     const UnitRecord &worker = data->units[0];
     CHECK(worker.id == 1);
     CHECK(worker.label == QStringLiteral("worker"));
-    REQUIRE(worker.intervals.size() == 2); // "inner" is nested, left out
+    REQUIRE(worker.intervals.size() == 2); // its own lane: the top-level slices
     CHECK(worker.intervals[0].state == UnitState::Running);
     CHECK(worker.intervals[0].startNs == 0);
     CHECK(worker.intervals[0].endNs == 500'000);
     CHECK(worker.intervals[1].state == UnitState::Waiting);
     CHECK(worker.endNs == 750'000);
     CHECK(worker.outcome == Outcome::Completed);
-    const UnitRecord &io = data->units[1];
+    CHECK(data->units[1].label == QStringLiteral("compute"));
+    CHECK(data->units[2].label == QStringLiteral("inner"));
+    CHECK(data->units[2].parent == 2);
+    CHECK(data->units[3].label == QStringLiteral("waiting"));
+    CHECK(data->units[3].parent == 1);
+    const UnitRecord &io = data->units[4];
     CHECK(io.label == QStringLiteral("io"));
     REQUIRE(io.intervals.size() == 1);
     CHECK(io.intervals[0].startNs == 200'000);

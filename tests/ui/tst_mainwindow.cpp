@@ -10,7 +10,9 @@
 #include "scenariobrowser.h"
 #include "scenarios/scenarioregistry.h"
 #include "statspanel.h"
+#include "testsupport.h"
 #include "timelinegeometry.h"
+#include "timelineplayer.h"
 #include "timelineview.h"
 #include "tracejsonreader.h"
 
@@ -604,4 +606,37 @@ TEST_CASE("MainWindow: a bookmark marks a moment, is listed and saved with the t
     REQUIRE(f.window.openTrace(json, &error));
     REQUIRE(f.window.traceData()->bookmarks.size() == 1);
     CHECK(f.window.traceData()->bookmarks[0].note == QStringLiteral("second wave"));
+}
+
+TEST_CASE("MainWindow: an opened foreign trace says what it skipped and replays",
+          "[mainwindow][replay][import]")
+{
+    WindowFixture f;
+    QString error;
+    REQUIRE(f.window.openTrace(
+        Test::sourcePath(QStringLiteral("tests/trace/foreign_node_timers.json")), &error));
+    REQUIRE(f.window.isShowingFile());
+    auto *status = f.window.statusBar()->findChild<QLabel *>();
+    REQUIRE(status);
+    CHECK(status->text().contains(QStringLiteral("skipped 4 'M' metadata events")));
+    CHECK(status->text().contains(QStringLiteral("b without e, drawn to the end")));
+
+    // Step from just before the second timer's callback: the cursor lands on it, and the panel
+    // lists what runs there (the main thread, its RunTimers call, the Timeout) and what waits.
+    const UnitRecord *timeout = nullptr;
+    for (const UnitRecord &u : f.window.traceData()->units) {
+        if (u.label.startsWith(QLatin1String("Timeout 0x")))
+            timeout = &u; // the last one: the 20 ms timer
+    }
+    REQUIRE(timeout);
+    REQUIRE(timeout->intervals.size() == 3);
+    const qint64 callback = timeout->intervals[1].startNs;
+    f.window.timelineView()->setCursorTime(callback - 1);
+    f.window.timelineView()->player()->stepForward();
+    CHECK(f.window.timelineView()->cursorNs() == callback);
+    CHECK(f.window.momentPanel()->groupCount(QStringLiteral("running")) == 3);
+    CHECK(f.window.momentPanel()->groupCount(QStringLiteral("waiting")) > 5);
+    f.window.timelineView()->player()->stepForward();
+    CHECK(f.window.timelineView()->cursorNs() > callback);
+    CHECK(f.window.momentPanel()->groupCount(QStringLiteral("running")) < 3);
 }

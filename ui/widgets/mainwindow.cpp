@@ -915,14 +915,15 @@ bool MainWindow::saveSummary(const QString &path, QString *error)
 
 bool MainWindow::openTrace(const QString &path, QString *error)
 {
-    std::optional<TraceData> data = TraceJsonReader::fromFile(path, error);
+    TraceImportReport report;
+    std::optional<TraceData> data = TraceJsonReader::fromFile(path, error, &report);
     if (!data)
         return false;
-    showTrace(std::move(*data), path);
+    showTrace(std::move(*data), path, report);
     return true;
 }
 
-void MainWindow::showTrace(TraceData data, const QString &path)
+void MainWindow::showTrace(TraceData data, const QString &path, const TraceImportReport &report)
 {
     m_rerunTimer.stop();
     m_run->stop(); // its finished() is ignored: we show the file now
@@ -935,9 +936,12 @@ void MainWindow::showTrace(TraceData data, const QString &path)
     m_output->clear();
     m_output->setLines(m_fileData.output);
     refreshPanels(true);
-    m_statusLabel->setText(QStringLiteral("Showing %1 (read-only) \u2014 %2")
-                               .arg(QFileInfo(path).fileName(),
-                                    SummaryWriter::resultLine(m_fileData)));
+    QString status = QStringLiteral("Showing %1 (read-only) \u2014 %2")
+                         .arg(QFileInfo(path).fileName(), SummaryWriter::resultLine(m_fileData));
+    if (!report.isEmpty())
+        status += QStringLiteral(" \u2014 ") + report.text();
+    m_statusLabel->setText(status);
+    m_statusLabel->setToolTip(status);
     updateTitle();
     updateActions();
     updateBookmarksMenu();
@@ -997,23 +1001,28 @@ void MainWindow::openWithDialog()
     if (path.isEmpty())
         return;
     // A large trace takes seconds to parse: read it on a pool thread, keep the window alive.
-    using Loaded = std::pair<std::optional<TraceData>, QString>;
+    struct Loaded
+    {
+        std::optional<TraceData> data;
+        QString error;
+        TraceImportReport report;
+    };
     auto *watcher = new QFutureWatcher<Loaded>(this);
     connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, path] {
         Loaded loaded = watcher->result();
         watcher->deleteLater();
         QApplication::restoreOverrideCursor();
-        if (!loaded.first)
-            showError(QStringLiteral("Cannot open trace"), loaded.second);
+        if (!loaded.data)
+            showError(QStringLiteral("Cannot open trace"), loaded.error);
         else
-            showTrace(std::move(*loaded.first), path);
+            showTrace(std::move(*loaded.data), path, loaded.report);
     });
     QApplication::setOverrideCursor(Qt::BusyCursor);
     m_statusLabel->setText(QStringLiteral("Reading %1\u2026").arg(QFileInfo(path).fileName()));
     watcher->setFuture(QtConcurrent::run([path] {
-        QString error;
-        std::optional<TraceData> data = TraceJsonReader::fromFile(path, &error);
-        return Loaded(std::move(data), error);
+        Loaded loaded;
+        loaded.data = TraceJsonReader::fromFile(path, &loaded.error, &loaded.report);
+        return loaded;
     }));
 }
 

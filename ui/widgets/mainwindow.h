@@ -4,6 +4,7 @@
 #include "exportdialog.h"
 #include "scenarios/scenario.h"
 #include "tracedata.h"
+#include "traceimportreport.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -139,8 +140,9 @@ private:
     //! What runs when Run is pressed: a scenario id, or a program's file name.
     QString runName() const;
     bool hasTarget() const { return !m_scenarioId.isEmpty() || !m_programPath.isEmpty(); }
-    //! Shows a trace read from a file (read-only: no runner).
-    void showTrace(TraceData data, const QString &path);
+    //! Shows a trace read from a file (read-only: no runner); the status bar says what an
+    //! imported trace's report counted.
+    void showTrace(TraceData data, const QString &path, const TraceImportReport &report = {});
     void saveSummaryWithDialog();
     void copyImage();
     void showAbout();
