@@ -22,6 +22,7 @@ class QMenu;
 namespace Loopscope {
 
 class CodePanel;
+class FindingsPanel;
 class MomentPanel;
 class OutputPanel;
 class ParameterPanel;
@@ -58,6 +59,7 @@ public:
     StatsPanel *statsPanel() const { return m_stats; }
     MomentPanel *momentPanel() const { return m_moment; }
     CodePanel *codePanel() const { return m_code; }
+    FindingsPanel *findingsPanel() const { return m_findings; }
 
     //! Shows a scenario (explanation, parameters, code) with its remembered parameters; runs
     //! it if run. False if the id is unknown.
@@ -155,6 +157,7 @@ private:
     StatsPanel *m_stats;
     MomentPanel *m_moment;
     CodePanel *m_code;
+    FindingsPanel *m_findings = nullptr; //!< made with its dock (buildDocks)
     QLabel *m_scenarioTitle;
     QLabel *m_explanation;
     QLabel *m_statusLabel;
