@@ -189,25 +189,32 @@ TEST_CASE("Finding markers: on the loop lane at the finding's time, with its tex
 TEST_CASE("Finding markers are painted in the finding colour", "[findings][timeline][painter]")
 {
     const TraceData data = runScenario(QStringLiteral("blocking_pitfall"));
-    const TimelineStyle style = TimelineStyle::light();
-    const TimelineLayout layout(data, style);
-    const QSize size(1200, 400);
-    const TimelineDrawList list = drawListOf(data, layout, size);
-    REQUIRE(list.findingMarkers.size() == 1);
-    QImage image(size, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::magenta);
-    {
-        QPainter p(&image);
+    for (const TimelineStyle &style : {TimelineStyle::light(), TimelineStyle::dark()}) {
+        INFO(style.name.toStdString());
+        const TimelineLayout layout(data, style);
+        const QSize size(1200, 400);
         const TimelineGeometry geometry = TimelineGeometry::compute(style, QRect(QPoint(), size));
         TimelineViewport viewport;
         viewport.setTimeArea(geometry.timeArea.left(), geometry.timeArea.width());
         viewport.fit(data.endNs());
-        TimelinePainter::paint(p, data, layout, viewport, style, geometry, {});
+        const TimelineDrawList list =
+            TimelinePainter::buildDrawList(data, layout, viewport, style, geometry, {});
+        REQUIRE(list.findingMarkers.size() == 1);
+        QImage image(size, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::magenta);
+        {
+            QPainter p(&image);
+            TimelinePainter::paint(p, data, layout, viewport, style, geometry, {});
+        }
+        const QRectF r = list.findingMarkers.front().rect;
+        // Inside the triangle, beside the exclamation mark; the mark itself stands out.
+        const QColor fill =
+            image.pixelColor(QPointF(r.center().x() - r.width() / 4, r.bottom() - 2.5).toPoint());
+        CHECK(fill == style.finding);
+        const QColor mark =
+            image.pixelColor(QPointF(r.center().x(), r.top() + r.height() * 0.55).toPoint());
+        CHECK(std::abs(qGray(mark.rgb()) - qGray(fill.rgb())) > 100);
     }
-    const QRectF r = list.findingMarkers.front().rect;
-    // Inside the triangle, beside the exclamation mark.
-    CHECK(image.pixelColor(QPointF(r.center().x() - r.width() / 4, r.bottom() - 2.5).toPoint())
-          == style.finding);
 }
 
 TEST_CASE("Cause arrows: from the failed TaskGroup child to each sibling it cancelled",

@@ -718,13 +718,15 @@ void paintCauseArrows(QPainter &p, const Frame &f, const TimelineDrawList &list)
 void paintFindingMarkers(QPainter &p, const Frame &f, const TimelineDrawList &list)
 {
     p.setRenderHint(QPainter::Antialiasing, true);
+    // Dark on a light badge, light on a dark one, whatever the style's text colour is.
+    const QColor ink = qGray(f.style.finding.rgb()) > 128 ? QColor(Qt::black) : QColor(Qt::white);
     for (const TimelineDrawList::FindingMarker &m : list.findingMarkers) {
         const QRectF &r = m.rect;
         const QPointF tri[] = {{r.center().x(), r.top()}, r.bottomRight(), r.bottomLeft()};
-        p.setPen(QPen(f.style.text, 1.2));
+        p.setPen(QPen(ink, 1.2));
         p.setBrush(f.style.finding);
         p.drawPolygon(tri, 3);
-        QPen mark(f.style.text, std::max(1.6, r.width() / 8));
+        QPen mark(ink, std::max(1.6, r.width() / 8));
         mark.setCapStyle(Qt::RoundCap);
         p.setPen(mark);
         const double cx = r.center().x();
