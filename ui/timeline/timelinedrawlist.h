@@ -1,5 +1,6 @@
 #pragma once
 
+#include "finding.h"
 #include "traceevent.h"
 
 #include <QPointF>
@@ -38,8 +39,28 @@ struct TimelineDrawList
         int row = -1;
     };
 
+    //! A finding pinned on a lane (TimelineLayout::rowOfFinding, TimelineGeometry's rect).
+    struct FindingMarker
+    {
+        QRectF rect;
+        int finding = -1; //!< index into RunAnalysis::findings()
+        FindingKind kind = FindingKind::BlockedLoop;
+        int row = -1;
+    };
+    //! What cancelled a unit: from the causing unit's lane to the cancelled unit's lane.
+    struct CauseArrow
+    {
+        QPointF from;
+        QPointF to;
+        quint32 causeUnit = 0;
+        quint32 unitId = 0; //!< the cancelled (or timed-out) unit
+        int row = -1;       //!< its row
+    };
+
     std::vector<Bar> bars;
     std::vector<Marker> markers;
+    std::vector<FindingMarker> findingMarkers;
+    std::vector<CauseArrow> causeArrows;
     int firstRow = 0;  //!< visible rows: [firstRow, lastRow]
     int lastRow = -1;
     qint64 visitedIntervals = 0; //!< intervals looked at while building (for tests and benches)

@@ -99,6 +99,12 @@ QRectF TimelineGeometry::expanderRect(const TimelineRow &row, int scrollY) const
     return QRectF(x - 3, rowTop(row, scrollY), LabelTextOffset + 3, row.height);
 }
 
+QRectF TimelineGeometry::findingMarkerRect(const TimelineRow &row, double x, int scrollY) const
+{
+    const double size = std::max(8, row.height - 4);
+    return QRectF(x - size - 1, rowTop(row, scrollY) + (row.height - size) / 2, size, size);
+}
+
 double TimelineGeometry::labelTextLeft(const TimelineRow &row) const
 {
     return target.left() + margin + row.depth * indent + LabelTextOffset;

@@ -53,6 +53,10 @@ struct TimelineGeometry
     //! Where a parent's fold triangle is centred, and the box a click on it hits.
     QPointF expanderCenter(const TimelineRow &row, int scrollY) const;
     QRectF expanderRect(const TimelineRow &row, int scrollY) const;
+    //! The badge of a finding pinned at x on a row's lane: a square a little inside the row,
+    //! ending at x, so it points at what starts there and leaves what is drawn after x (a bar's
+    //! label, an outcome marker) readable. The painter draws it there, the view hit tests it.
+    QRectF findingMarkerRect(const TimelineRow &row, double x, int scrollY) const;
     //! Where the row's label text starts (after the indent and the expander).
     double labelTextLeft(const TimelineRow &row) const;
     //! Content y (TimelineRow::y units) of a target y.

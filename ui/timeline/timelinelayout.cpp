@@ -104,6 +104,20 @@ int TimelineLayout::rowOfUnit(quint32 unitId) const
     return unitId < m_unitRow.size() ? m_unitRow[unitId] : -1;
 }
 
+int TimelineLayout::rowOfFinding(const Finding &finding) const
+{
+    if (finding.kind == FindingKind::BlockedLoop) {
+        // The loop, worker and counter rows come first: stop at the first unit row.
+        for (const TimelineRow &row : m_rows) {
+            if (row.kind == TimelineRow::Kind::Loop)
+                return int(&row - m_rows.data());
+            if (row.kind == TimelineRow::Kind::Unit)
+                break;
+        }
+    }
+    return rowOfUnit(finding.unit);
+}
+
 int TimelineLayout::rowAt(double y) const
 {
     if (m_rows.empty() || y < 0)

@@ -68,6 +68,9 @@ public:
     const TimelineRow &row(int index) const { return m_rows[std::size_t(index)]; }
     //! Row index of a unit, -1 if it has none (hidden under a collapsed parent, or unknown).
     int rowOfUnit(quint32 unitId) const;
+    //! Row index where a finding is pinned: the event loop row for blocked_loop (its unit's row
+    //! if there is no loop row), its unit's row otherwise; -1 if that row is not shown.
+    int rowOfFinding(const Finding &finding) const;
 
     //! Height of all rows together.
     int contentHeight() const { return m_contentHeight; }

@@ -238,6 +238,23 @@ void drawMarker(QPainter &p, QPointF c, double size, Outcome outcome, const Time
     p.restore();
 }
 
+// A link from p0 to p1 along a cubic through c1 and c2, entering p1 from the left: a dot at p0,
+// an arrow head at p1 (flow links and cause arrows look alike).
+void drawLink(QPainter &p, QPointF p0, QPointF c1, QPointF c2, QPointF p1, const QColor &color,
+              double width = 1.4)
+{
+    QPainterPath path(p0);
+    path.cubicTo(c1, c2, p1 - QPointF(4, 0));
+    p.setPen(QPen(color, width));
+    p.setBrush(Qt::NoBrush);
+    p.drawPath(path);
+    const QPointF head[] = {p1, p1 - QPointF(7, 3.5), p1 - QPointF(7, -3.5)};
+    p.setPen(Qt::NoPen);
+    p.setBrush(color);
+    p.drawPolygon(head, 3);
+    p.drawEllipse(p0, 2.5, 2.5);
+}
+
 qint64 nowOf(const TraceData &data, const TimelinePainter::PaintOptions &options)
 {
     return options.nowNs >= 0 ? options.nowNs : data.endNs();
@@ -306,6 +323,48 @@ void buildSpanRow(const Frame &f, TimelineDrawList &list, int rowIndex, const Ti
     }
 }
 
+// The findings pinned on visible rows (a run has few: each is looked at).
+void buildFindingMarkers(const Frame &f, TimelineDrawList &list)
+{
+    const std::vector<Finding> &findings = f.layout.analysis().findings();
+    for (std::size_t k = 0; k < findings.size(); ++k) {
+        const Finding &finding = findings[k];
+        const int r = f.layout.rowOfFinding(finding);
+        if (r < list.firstRow || r > list.lastRow
+            || !f.vp.isVisible(finding.timeNs, finding.timeNs))
+            continue;
+        const QRectF rect =
+            f.geo.findingMarkerRect(f.layout.row(r), f.x(finding.timeNs), f.vp.scrollY());
+        list.findingMarkers.push_back({rect, int(k), finding.kind, r});
+    }
+}
+
+// One arrow per visible cancelled or timed-out unit whose cause names another unit on a row.
+void buildCauseArrows(const Frame &f, TimelineDrawList &list)
+{
+    for (int i = list.firstRow; i <= list.lastRow; ++i) {
+        const TimelineRow &row = f.layout.row(i);
+        const UnitRecord *u =
+            row.kind == TimelineRow::Kind::Unit ? f.data.unit(row.unitId) : nullptr;
+        if (!u || !u->cancelledBy || u->endNs < 0
+            || (u->outcome != Outcome::Cancelled && u->outcome != Outcome::TimedOut))
+            continue;
+        const int from = f.layout.rowOfUnit(u->cancelledBy);
+        if (from < 0 || from == i)
+            continue;
+        // The cancellation is recorded as the unit ends; a cause that had ended before (a
+        // failed sibling) sent it at its own end.
+        const UnitRecord *cause = f.data.unit(u->cancelledBy);
+        const qint64 sentNs = cause->endNs >= 0 ? std::min(cause->endNs, u->endNs) : u->endNs;
+        if (!f.vp.isVisible(sentNs, u->endNs))
+            continue;
+        const TimelineRow &c = f.layout.row(from);
+        list.causeArrows.push_back({QPointF(f.x(sentNs), f.rowY(c) + c.height / 2.0),
+                                    QPointF(f.x(u->endNs), f.rowY(row) + row.height / 2.0),
+                                    u->cancelledBy, u->id, i});
+    }
+}
+
 TimelineDrawList buildList(const Frame &f)
 {
     TimelineDrawList list;
@@ -332,6 +391,8 @@ TimelineDrawList buildList(const Frame &f)
             break; // drawn directly as a step chart
         }
     }
+    buildFindingMarkers(f, list);
+    buildCauseArrows(f, list);
     return list;
 }
 
@@ -634,19 +695,44 @@ void paintFlows(QPainter &p, const Frame &f, quint32 selected)
         const QPointF p0(f.x(link.timeNs), f.rowY(a) + a.height / 2.0);
         const QPointF p1(f.x(arrive), f.rowY(b) + b.height / 2.0);
         // An elbow: down (or up) from the awaiter, then into the start of the awaited bar.
-        const double dy = p1.y() - p0.y();
-        QPainterPath path(p0);
-        path.cubicTo(p0 + QPointF(0, dy * 0.8), p1 - QPointF(std::max(12.0, p1.x() - p0.x()), 0),
-                     p1 - QPointF(4, 0));
-        p.setPen(QPen(f.style.flow, 1.4));
-        p.setBrush(Qt::NoBrush);
-        p.drawPath(path);
-        const QPointF head[] = {p1, p1 - QPointF(7, 3.5), p1 - QPointF(7, -3.5)};
-        p.setPen(Qt::NoPen);
-        p.setBrush(f.style.flow);
-        p.drawPolygon(head, 3);
-        p.setBrush(f.style.flow);
-        p.drawEllipse(p0, 2.5, 2.5);
+        drawLink(p, p0, p0 + QPointF(0, (p1.y() - p0.y()) * 0.8),
+                 p1 - QPointF(std::max(12.0, p1.x() - p0.x()), 0), p1, f.style.flow);
+    }
+}
+
+void paintCauseArrows(QPainter &p, const Frame &f, const TimelineDrawList &list)
+{
+    p.setRenderHint(QPainter::Antialiasing, true);
+    for (const TimelineDrawList::CauseArrow &a : list.causeArrows) {
+        const UnitRecord *u = f.data.unit(a.unitId);
+        // Cause and effect often share their time (a failed sibling, the ones it cancelled): a
+        // bow out to the left, wider the more rows it spans, so arrows from one cause nest.
+        const double left =
+            std::min(a.from.x(), a.to.x()) - 16 - 0.4 * std::abs(a.to.y() - a.from.y());
+        drawLink(p, a.from, QPointF(left, a.from.y()), QPointF(left, a.to.y()), a.to,
+                 f.style.outcomeColor(u ? u->outcome : Outcome::Cancelled), 1.8);
+    }
+}
+
+// A warning triangle with an exclamation mark, drawn as shapes so SVG and PDF keep it exact.
+void paintFindingMarkers(QPainter &p, const Frame &f, const TimelineDrawList &list)
+{
+    p.setRenderHint(QPainter::Antialiasing, true);
+    // Dark on a light badge, light on a dark one, whatever the style's text colour is.
+    const QColor ink = qGray(f.style.finding.rgb()) > 128 ? QColor(Qt::black) : QColor(Qt::white);
+    for (const TimelineDrawList::FindingMarker &m : list.findingMarkers) {
+        const QRectF &r = m.rect;
+        const QPointF tri[] = {{r.center().x(), r.top()}, r.bottomRight(), r.bottomLeft()};
+        p.setPen(QPen(ink, 1.2));
+        p.setBrush(f.style.finding);
+        p.drawPolygon(tri, 3);
+        QPen mark(ink, std::max(1.6, r.width() / 8));
+        mark.setCapStyle(Qt::RoundCap);
+        p.setPen(mark);
+        const double cx = r.center().x();
+        p.drawLine(QPointF(cx, r.top() + r.height() * 0.38),
+                   QPointF(cx, r.top() + r.height() * 0.66));
+        p.drawPoint(QPointF(cx, r.top() + r.height() * 0.82));
     }
 }
 
@@ -845,7 +931,9 @@ void TimelinePainter::paint(QPainter &painter, const TraceData &data, const Time
     paintBarLabels(painter, f, list);
     paintDeadlines(painter, f, list);
     paintFlows(painter, f, options.selectedUnit);
+    paintCauseArrows(painter, f, list);
     paintMarkersAndNotes(painter, f, list);
+    paintFindingMarkers(painter, f, list);
     painter.restore();
 
     paintLabels(painter, f, list, options);

@@ -43,7 +43,9 @@ public:
                       const TimelineViewport &viewport, const TimelineStyle &style,
                       const TimelineGeometry &geometry, const PaintOptions &options);
 
-    //! The bars and markers paint() would draw in the rows area (folded, visible rows only).
+    //! The bars, outcome markers, finding markers (layout.analysis().findings(), pinned by
+    //! TimelineLayout::rowOfFinding) and cause arrows (a cancelled or timed-out unit's
+    //! cancelledBy -> the unit) paint() would draw in the rows area (folded, visible rows only).
     static TimelineDrawList buildDrawList(const TraceData &data, const TimelineLayout &layout,
                                           const TimelineViewport &viewport,
                                           const TimelineStyle &style,

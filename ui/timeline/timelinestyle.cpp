@@ -40,7 +40,7 @@ TimelineStyle rounded(TimelineStyle s)
 {
     for (QColor *c : {&s.background, &s.alternateRow, &s.text, &s.mutedText, &s.grid, &s.separator,
                       &s.selection, &s.hover, &s.cursor, &s.liveEdge, &s.deadline, &s.flow,
-                      &s.loopBusy, &s.loopBlocked, &s.counterFill, &s.counterLine})
+                      &s.finding, &s.loopBusy, &s.loopBlocked, &s.counterFill, &s.counterLine})
         *c = QColor::fromRgb(c->rgb());
     for (QColor &c : s.stateColors)
         c = QColor::fromRgb(c.rgb());
@@ -70,6 +70,7 @@ TimelineStyle TimelineStyle::light()
     s.liveEdge = QColor(OiVermillion);
     s.deadline = QColor(OiVermillion);
     s.flow = QColor(OiBlue);
+    s.finding = QColor(OiOrange);
     s.loopBusy = QColor(0x7FB8A8);
     s.loopBlocked = QColor(OiVermillion);
     s.counterFill = QColor(0xE2E6EC);
@@ -112,6 +113,7 @@ TimelineStyle TimelineStyle::dark()
     s.liveEdge = QColor(0xFF7A33);
     s.deadline = QColor(0xFF7A33);
     s.flow = QColor(OiSkyBlue);
+    s.finding = QColor(OiYellow);
     s.loopBusy = QColor(0x2F6E5E);
     s.loopBlocked = QColor(0xFF7A33);
     s.counterFill = QColor(0x343A44);

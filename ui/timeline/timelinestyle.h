@@ -32,6 +32,7 @@ struct TimelineStyle
     QColor liveEdge;      //!< "now" line of a live run
     QColor deadline;      //!< dashed timeout marker
     QColor flow;          //!< awaiter -> awaited arrows
+    QColor finding;       //!< the badge of a finding pinned on a lane
     QColor loopBusy;      //!< event loop running code
     QColor loopBlocked;   //!< event loop blocked
     QColor counterFill;

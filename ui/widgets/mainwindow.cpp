@@ -5,6 +5,7 @@
 
 #include "atomicfile.h"
 #include "codepanel.h"
+#include "findingspanel.h"
 #include "imageexporter.h"
 #include "outputpanel.h"
 #include "parameterpanel.h"
@@ -140,6 +141,13 @@ MainWindow::MainWindow(Persistence persistence, QWidget *parent)
             m_moment->setMoment(*data, RunMoment::at(*data, ns));
     });
     connect(m_moment, &MomentPanel::unitActivated, m_view, &TimelineView::setSelectedUnit);
+    // A finding selected in its panel: the cursor goes to it, its unit is selected; a finding's
+    // marker clicked on the timeline selects it in the panel.
+    connect(m_findings, &FindingsPanel::findingActivated, this, [this](quint32 unit, qint64 ns) {
+        m_view->setCursorTime(ns);
+        m_view->setSelectedUnit(unit);
+    });
+    connect(m_view, &TimelineView::findingClicked, m_findings, &FindingsPanel::selectFinding);
     connect(m_view, &TimelineView::zoomChanged, this, [this] { updateActions(); });
 
     setDarkTimeline(followsDarkPalette());
@@ -430,8 +438,12 @@ void MainWindow::buildDocks()
                               Qt::BottomDockWidgetArea);
     QDockWidget *code = dock(QStringLiteral("Code"), QStringLiteral("codeDock"), m_code,
                              Qt::BottomDockWidgetArea);
+    m_findings = new FindingsPanel(this);
+    QDockWidget *findings = dock(QStringLiteral("Findings"), QStringLiteral("findingsDock"),
+                                 m_findings, Qt::BottomDockWidgetArea);
     splitDockWidget(output, stats, Qt::Horizontal);
     tabifyDockWidget(stats, moment);
+    tabifyDockWidget(moment, findings);
     stats->raise();
     tabifyDockWidget(output, code);
     output->raise();
@@ -772,6 +784,7 @@ void MainWindow::onStarted()
     m_view->setData(&m_run->data());
     m_output->clear();
     m_stats->clear();
+    m_findings->clear();
     m_runClock.start();
     m_lastStatsMs = -1000;
     const RunInfo &info = m_run->data().info;
@@ -831,10 +844,15 @@ void MainWindow::refreshPanels(bool finished)
     const TraceData *data = traceData();
     if (!data) {
         m_stats->clear();
+        m_findings->clear();
         return;
     }
     // The view's layout analysed the data when it last changed; reuse that, not a second pass.
     m_stats->setStats(m_view->layout().analysis().stats(), finished);
+    const bool hadFindings = m_findings->count() > 0;
+    m_findings->setFindings(m_view->layout().analysis().findings());
+    if (!hadFindings && m_findings->count() > 0)
+        findChild<QDockWidget *>(QStringLiteral("findingsDock"))->raise(); // something to see
 }
 
 const TraceData *MainWindow::traceData() const

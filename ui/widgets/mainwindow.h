@@ -23,6 +23,7 @@ class QMenu;
 namespace Loopscope {
 
 class CodePanel;
+class FindingsPanel;
 class MomentPanel;
 class OutputPanel;
 class ParameterPanel;
@@ -59,6 +60,7 @@ public:
     StatsPanel *statsPanel() const { return m_stats; }
     MomentPanel *momentPanel() const { return m_moment; }
     CodePanel *codePanel() const { return m_code; }
+    FindingsPanel *findingsPanel() const { return m_findings; }
 
     //! Shows a scenario (explanation, parameters, code) with its remembered parameters; runs
     //! it if run. False if the id is unknown.
@@ -157,6 +159,7 @@ private:
     StatsPanel *m_stats;
     MomentPanel *m_moment;
     CodePanel *m_code;
+    FindingsPanel *m_findings = nullptr; //!< made with its dock (buildDocks)
     QLabel *m_scenarioTitle;
     QLabel *m_explanation;
     QLabel *m_statusLabel;

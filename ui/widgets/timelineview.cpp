@@ -6,6 +6,7 @@
 #include <QFontMetrics>
 #include <QHelpEvent>
 #include <QKeyEvent>
+#include <QLineF>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
@@ -254,10 +255,55 @@ bool TimelineView::onExpander(const QPointF &pos, int *rowIndex) const
     return true;
 }
 
+TimelinePainter::PaintOptions TimelineView::paintOptions() const
+{
+    TimelinePainter::PaintOptions options;
+    options.selectedUnit = m_zoom->selectedUnit();
+    options.hoverUnit = m_hover;
+    options.cursorNs = m_cursorNs;
+    options.nowNs = m_zoom->endNs();
+    options.liveEdge = m_zoom->isLive();
+    return options;
+}
+
+TimelineDrawList TimelineView::drawList() const
+{
+    return TimelinePainter::buildDrawList(*m_data, m_layout, m_zoom->viewport(), m_style,
+                                          m_geometry, paintOptions());
+}
+
+int TimelineView::findingAt(const QPointF &pos) const
+{
+    if (!m_data || m_layout.analysis().findings().empty() || !m_geometry.inRows(pos))
+        return -1;
+    const TimelineDrawList list = drawList();
+    for (const TimelineDrawList::FindingMarker &m : list.findingMarkers) {
+        if (m.rect.adjusted(-2, -2, 2, 2).contains(pos))
+            return m.finding;
+    }
+    return -1;
+}
+
 QString TimelineView::toolTipAt(const QPointF &pos) const
 {
     if (!m_data)
         return {};
+    if (const int k = findingAt(pos); k >= 0) {
+        const Finding &f = m_layout.analysis().findings()[std::size_t(k)];
+        return QStringLiteral("<b>Finding</b> at %1 <span style='color:gray'>(%2)</span><br>%3")
+            .arg(Wording::moment(f.timeNs), QLatin1String(findingKindName(f.kind)),
+                 f.text.toHtmlEscaped());
+    }
+    if (m_geometry.inRows(pos)) {
+        // Either end of a cause arrow: what cancelled the unit it points at.
+        for (const TimelineDrawList::CauseArrow &a : drawList().causeArrows) {
+            const UnitRecord *u = m_data->unit(a.unitId);
+            if (u && (QLineF(a.from, pos).length() <= 6 || QLineF(a.to, pos).length() <= 6))
+                return QStringLiteral("<b>%1</b><br>%2")
+                    .arg(u->label.toHtmlEscaped(),
+                         Wording::cancelledBy(*m_data, *u).toHtmlEscaped());
+        }
+    }
     const TimelineViewport &vp = m_zoom->viewport();
     const TimelineHit hit = m_layout.itemAt(pos, *m_data, vp, m_geometry);
     if (hit.row < 0)
@@ -313,6 +359,15 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
     const UnitRecord *u = m_data->unit(hit.unitId);
     if (!u)
         return {};
+    // On a deadline's line (the painter draws it across the unit's lane): what it did.
+    for (const DeadlineMarker &d : m_data->deadlines) {
+        if (d.unit == u->id && inTime && std::abs(vp.mapTimeToX(d.timeNs) - pos.x()) <= 4)
+            return QStringLiteral("<b>%1</b>: deadline at %2<br>%3")
+                .arg(u->label.toHtmlEscaped(), fmt(d.timeNs),
+                     u->outcome == Outcome::TimedOut
+                         ? Wording::cancelledBy(*m_data, *u).toHtmlEscaped()
+                         : QStringLiteral("a wait_for / timeout deadline"));
+    }
     QString html = QStringLiteral("<b>%1</b> <span style='color:gray'>(%2)</span><table>")
                        .arg(u->label.toHtmlEscaped(),
                             QString::fromLatin1(unitKindName(u->kind)));
@@ -376,14 +431,8 @@ void TimelineView::paintEvent(QPaintEvent *)
                    m_placeholder);
         return;
     }
-    TimelinePainter::PaintOptions options;
-    options.selectedUnit = m_zoom->selectedUnit();
-    options.hoverUnit = m_hover;
-    options.cursorNs = m_cursorNs;
-    options.nowNs = m_zoom->endNs();
-    options.liveEdge = m_zoom->isLive();
     const TimelineViewport &vp = m_zoom->viewport();
-    TimelinePainter::paint(p, *m_data, m_layout, vp, m_style, m_geometry, options);
+    TimelinePainter::paint(p, *m_data, m_layout, vp, m_style, m_geometry, paintOptions());
 
     if (m_drag == Drag::RulerRange && m_moved) {
         const double x0 = std::clamp(m_pressPos.x(), vp.timeLeft(), vp.timeRight());
@@ -482,6 +531,10 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
     if (onExpander(pos, &expanderRow)) {
         const quint32 id = m_layout.row(expanderRow).unitId;
         setCollapsed(id, !m_collapsed.contains(id));
+        return;
+    }
+    if (const int finding = findingAt(pos); finding >= 0) {
+        Q_EMIT findingClicked(finding);
         return;
     }
     const TimelineHit hit =

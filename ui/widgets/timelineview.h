@@ -36,6 +36,7 @@ struct TraceData;
 //! drag on the ruler scrubs the time cursor, a Shift+drag there zooms to the dragged range;
 //! Space plays or pauses a replay of a finished run, Left/Right step to the previous or next
 //! state change, Home/End go to its start or end; a click selects a task (its flow links show);
+//! a click on a finding's marker emits findingClicked;
 //! a click on a parent's triangle collapses or expands its children; 0 fits. GUI thread only.
 class TimelineView : public QAbstractScrollArea
 {
@@ -81,7 +82,11 @@ public:
     void setPlaceholderText(const QString &text);
 
     //! The tooltip for a point in the widget's viewport coordinates; empty if nothing is there.
+    //! A finding's marker says the finding, a cause arrow's ends what cancelled the unit.
     QString toolTipAt(const QPointF &pos) const;
+    //! The finding whose marker is at pos (viewport coordinates), as an index into
+    //! layout().analysis().findings(); -1: none.
+    int findingAt(const QPointF &pos) const;
     //! Where the paint target is (the scroll area's viewport rect).
     QRect paintTarget() const;
 
@@ -100,6 +105,8 @@ Q_SIGNALS:
     void zoomChanged(qint64 startNs, qint64 endNs);
     //! The time under the mouse (or the pinned cursor) changed; < 0: none.
     void cursorTimeChanged(qint64 ns);
+    //! The marker of finding `index` (into layout().analysis().findings()) was clicked.
+    void findingClicked(int index);
 
 protected:
     bool viewportEvent(QEvent *event) override;
@@ -124,6 +131,9 @@ private:
     void updateEnd();
     void setHover(quint32 unitId, qint64 cursorNs);
     bool onExpander(const QPointF &pos, int *row) const;
+    TimelinePainter::PaintOptions paintOptions() const;
+    //! What paintEvent() draws now (markers and arrows are hit tested against it).
+    TimelineDrawList drawList() const;
 
     const TraceData *m_data = nullptr;
     TimelineZoomControl *m_zoom;
