@@ -9,7 +9,7 @@ except ImportError:  # run on its own: traced() hands the coroutine back unchang
 
 
 async def get_data() -> str:
-    await asyncio.sleep(0.5)  # e.g. a query
+    await asyncio.sleep(0.5)  # e.g. a query [sleep]
     return "data"
 
 
@@ -20,13 +20,13 @@ async def wrong():
 
 
 async def correct():
-    result = await traced("get_data #2", get_data())  # Correct
+    result = await traced("get_data #2", get_data())  # Correct [get-data]
     print(result)  # data
 
 
 async def main():
-    await traced("wrong()", wrong())
-    await traced("correct()", correct())
+    await traced("wrong()", wrong())  # [wrong]
+    await traced("correct()", correct())  # [correct]
 
 
 if __name__ == "__main__":

@@ -12,14 +12,14 @@ TIMEOUT = 2    # seconds before giving up on it
 
 
 async def slow_operation(duration: float) -> str:
-    await asyncio.sleep(duration)
+    await asyncio.sleep(duration)  # [sleep]
     return "Completed"
 
 
 async def main():
     try:
         # wait_for runs slow_operation as a task of its own and cancels it at the deadline.
-        result = await asyncio.wait_for(traced("slow_operation", slow_operation(DURATION)),
+        result = await asyncio.wait_for(traced("slow_operation", slow_operation(DURATION)),  # [wait-for]
                                         timeout=TIMEOUT)
         print(result)
     except asyncio.TimeoutError:
