@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTextBlock>
 #include <QToolTip>
@@ -258,7 +259,8 @@ void CodePanel::applySide(QPlainTextEdit *edit, const QList<Highlight> &highligh
     edit->setExtraSelections(selections);
     if (scroll && !selections.isEmpty()) {
         edit->setTextCursor(selections.front().cursor);
-        edit->ensureCursorVisible();
+        edit->centerCursor(); // with the code around it, not at the edge
+        edit->horizontalScrollBar()->setValue(0);
     }
 }
 
