@@ -94,8 +94,10 @@ void MomentPanel::setSelectedUnits(const QList<quint32> &units)
     m_selected = units;
     for (int g = 0; g < m_tree->topLevelItemCount(); ++g) {
         QTreeWidgetItem *group = m_tree->topLevelItem(g);
-        for (int i = 0; i < group->childCount(); ++i)
-            group->child(i)->setSelected(units.contains(group->child(i)->data(0, UnitRole).toUInt()));
+        for (int i = 0; i < group->childCount(); ++i) {
+            QTreeWidgetItem *item = group->child(i);
+            item->setSelected(units.contains(item->data(0, UnitRole).toUInt()));
+        }
     }
 }
 
