@@ -3,6 +3,7 @@
 #include "tracedata.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace Loopscope {
 
@@ -21,7 +22,8 @@ RunMoment RunMoment::at(const TraceData &data, qint64 t)
             });
         if (it == u.intervals.end() || it->startNs > t)
             continue;
-        m.entries.push_back({u.id, it->state, it->startNs, it->lane, 0});
+        const bool suspended = it->state == UnitState::Waiting || it->state == UnitState::Queued;
+        m.entries.push_back({u.id, it->state, it->startNs, it->lane, 0, suspended ? it->at : 0});
     }
     // What each waiting unit waits for: its latest link that started by t.
     for (const FlowLink &link : data.flows) {
@@ -41,6 +43,44 @@ int RunMoment::count(UnitState state) const
 {
     return int(std::count_if(entries.begin(), entries.end(),
                              [state](const Entry &e) { return e.state == state; }));
+}
+
+std::vector<RunMoment::Place> RunMoment::suspendedAt(const TraceData &data) const
+{
+    std::vector<Place> out;
+    for (const Entry &e : entries) {
+        if (e.at == 0 || e.at > data.places.size())
+            continue;
+        Place p;
+        if (!splitPlace(data.places[e.at - 1], &p.file, &p.line))
+            continue;
+        p.state = e.state;
+        const auto same = std::find_if(out.begin(), out.end(), [&p](const Place &q) {
+            return q.line == p.line && q.state == p.state && q.file == p.file;
+        });
+        if (same != out.end()) {
+            same->units.push_back(e.unit);
+        } else {
+            p.units.push_back(e.unit);
+            out.push_back(std::move(p));
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const Place &a, const Place &b) {
+        return std::tie(a.file, a.line, a.state) < std::tie(b.file, b.line, b.state);
+    });
+    return out;
+}
+
+bool RunMoment::splitPlace(const QString &place, QString *file, int *line)
+{
+    const qsizetype colon = place.lastIndexOf(QLatin1Char(':'));
+    bool ok = false;
+    const int n = colon > 0 ? place.mid(colon + 1).toInt(&ok) : 0;
+    *line = ok && n > 0 ? n : 0;
+    if (*line == 0)
+        return false;
+    *file = place.left(colon);
+    return true;
 }
 
 RunEventTimes::RunEventTimes(const TraceData &data)

@@ -2,7 +2,7 @@
 
 #include "traceevent.h"
 
-#include <QtGlobal>
+#include <QString>
 
 #include <vector>
 
@@ -26,6 +26,17 @@ struct RunMoment
         qint64 sinceNs = 0;   //!< when it entered this state
         quint16 lane = 0;     //!< executor worker lane, 0: the loop
         quint32 awaiting = 0; //!< the unit it waits for (Waiting only), 0: none known
+        quint32 at = 0;       //!< where it waits or queues: TraceData::places[at - 1]; 0: unknown
+    };
+
+    //! Units suspended at one line of the code at t (waiting or queued there): the line the code
+    //! panel highlights and the tasks it names.
+    struct Place
+    {
+        QString file; //!< as the trace names it: "sequential.cpp", "my_program.py"
+        int line = 0; //!< 1-based
+        UnitState state = UnitState::Waiting;
+        std::vector<quint32> units; //!< in unit id order
     };
 
     qint64 timeNs = 0;
@@ -34,6 +45,11 @@ struct RunMoment
     static RunMoment at(const TraceData &data, qint64 timeNs);
     //! How many entries are in state.
     int count(UnitState state) const;
+    //! The waiting and queued entries with a known place, one Place per (file, line, state),
+    //! sorted by file, line and state. data is the data the moment was taken of.
+    std::vector<Place> suspendedAt(const TraceData &data) const;
+    //! Splits "FILE:LINE" at its last colon; false (and *line 0) if it is not of that form.
+    static bool splitPlace(const QString &place, QString *file, int *line);
 };
 
 //! Every time a unit's state changes, sorted, for stepping through a run event by event.

@@ -11,7 +11,7 @@ Co<void> main(ScenarioParams p)
     std::vector<Task<QString>> tasks = createFetches(p);
     auto completed = asCompleted(tasks); // for coro in asyncio.as_completed(tasks):
     while (completed.remaining() > 0) {
-        const QString result = co_await completed.next();
+        const QString result = co_await completed.next(); // [next]
         print(QStringLiteral("got %1").arg(result));
     }
 }

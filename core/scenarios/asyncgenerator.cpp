@@ -13,7 +13,7 @@ struct PageData {
 Gen<PageData> fetchPages(int numPages, double pageDelay)
 {
     for (int page = 1; page <= numPages; ++page) {
-        co_await sleep(pageDelay); // simulate API delay
+        co_await sleep(pageDelay); // simulate API delay [page-sleep]
         PageData pageData{page, {}};
         for (int i = 0; i < 5; ++i)
             pageData.data << QStringLiteral("item_%1_%2").arg(page).arg(i);
@@ -26,12 +26,12 @@ Co<void> main(ScenarioParams p)
     const double processTime = p.value(QStringLiteral("process_time"));
     auto pages = fetchPages(p.integer(QStringLiteral("pages")), p.value(QStringLiteral("page_delay")))
                      .named(QStringLiteral("fetch_pages"), QStringLiteral("page %1"));
-    while (auto pageData = co_await pages.next()) { // async for page_data in fetch_pages(5):
+    while (auto pageData = co_await pages.next()) { // async for page_data in fetch_pages(5): [async-for]
         print(QStringLiteral("Processing page %1").arg(pageData->page));
         for (const QString &item : pageData->data)
             print(QStringLiteral("  - ") + item);
         if (processTime > 0)
-            co_await sleep(processTime); // process the page before asking for the next
+            co_await sleep(processTime); // process the page before asking for the next [process]
     }
 }
 

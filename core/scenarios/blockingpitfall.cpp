@@ -8,14 +8,14 @@ namespace {
 Co<void> politeTask(QString name, double delay)
 {
     print(QStringLiteral("%1 starting at %2").arg(name, nowText()));
-    co_await sleep(delay); // yields to the loop while it waits
+    co_await sleep(delay); // yields to the loop while it waits [sleep]
     print(QStringLiteral("%1 completed at %2").arg(name, nowText()));
 }
 
 Co<void> blockingTask(QString name, double delay, double block)
 {
     print(QStringLiteral("%1 starting at %2").arg(name, nowText()));
-    co_await sleep(delay / 2);
+    co_await sleep(delay / 2); // [half-sleep]
     EventLoop::current()->blockLoop(Seconds(block)); // time.sleep(block): wrong in async code!
     print(QStringLiteral("%1 completed at %2").arg(name, nowText()));
 }
@@ -29,7 +29,7 @@ Co<void> main(ScenarioParams p)
         createTask(blockingTask(QStringLiteral("Task 3"), delay, p.value(QStringLiteral("block"))),
                    QStringLiteral("Task 3")),
     };
-    co_await gather(tasks);
+    co_await gather(tasks); // [gather]
     print(QStringLiteral("Total time: %1").arg(nowText()));
 }
 

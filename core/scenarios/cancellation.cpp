@@ -8,7 +8,7 @@ namespace {
 Co<void> cancellableTask(double duration)
 {
     try {
-        co_await sleep(duration);
+        co_await sleep(duration); // [sleep]
     } catch (const CancelledError &) {
         print(QStringLiteral("Task was cancelled, cleaning up..."));
         throw; // re-raise to propagate cancellation
@@ -19,10 +19,10 @@ Co<void> main(ScenarioParams p)
 {
     auto task = createTask(cancellableTask(p.value(QStringLiteral("duration"))),
                            QStringLiteral("cancellable_task"));
-    co_await sleep(p.value(QStringLiteral("cancel_after")));
+    co_await sleep(p.value(QStringLiteral("cancel_after"))); // [cancel-after]
     task.cancel();
     try {
-        co_await task;
+        co_await task; // [await-task]
         print(QStringLiteral("The task finished before it was cancelled"));
     } catch (const CancelledError &) {
         print(QStringLiteral("main: the task is cancelled"));

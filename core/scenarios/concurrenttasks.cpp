@@ -8,7 +8,7 @@ namespace {
 Co<QString> fetchData(QString source, double delay)
 {
     print(QStringLiteral("Fetching from %1...").arg(source));
-    co_await sleep(delay); // simulates an I/O operation
+    co_await sleep(delay); // simulates an I/O operation [sleep]
     co_return QStringLiteral("Data from %1").arg(source);
 }
 
@@ -24,7 +24,7 @@ Co<void> main(ScenarioParams p)
 
     // Wait for all tasks to complete.
     std::vector<Task<QString>> tasks{task1, task2, task3};
-    const std::vector<QString> results = co_await gather(tasks);
+    const std::vector<QString> results = co_await gather(tasks); // [gather]
 
     print(QStringLiteral("Results: ") + QStringList(results.begin(), results.end()).join(QStringLiteral(", ")));
     print(QStringLiteral("Total time: %1").arg(nowText())); // the longest delay, not the sum

@@ -8,7 +8,7 @@ namespace {
 Co<void> waiter(Event *event)
 {
     print(QStringLiteral("waiting for it ..."));
-    co_await event->wait();
+    co_await event->wait(); // [wait]
     print(QStringLiteral("... got it!"));
 }
 
@@ -21,10 +21,10 @@ Co<void> main(ScenarioParams p)
     for (int i = 1; i <= p.integer(QStringLiteral("waiters")); ++i)
         tasks.push_back(createTask(waiter(&event), QStringLiteral("waiter %1").arg(i)));
     // Sleep for `delay` and set the event.
-    co_await sleep(p.value(QStringLiteral("delay")));
+    co_await sleep(p.value(QStringLiteral("delay"))); // [sleep]
     event.set();
     // Wait until the waiters are finished.
-    co_await gather(tasks);
+    co_await gather(tasks); // [gather]
 }
 
 } // namespace

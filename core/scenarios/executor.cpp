@@ -49,7 +49,7 @@ Co<void> main(ScenarioParams p)
     if (cpuN > 0)
         jobs.push_back(pool.run(QStringLiteral("cpu_intensive_task(%1)").arg(cpuN),
                                 [cpuN] { return cpuIntensiveTask(cpuN); }));
-    const auto results = co_await gather(jobs);
+    const auto results = co_await gather(jobs); // [gather]
     print(QStringLiteral("[") + QStringList(results.begin(), results.end()).join(QStringLiteral(", "))
           + QStringLiteral("]"));
 }

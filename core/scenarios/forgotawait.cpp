@@ -7,7 +7,7 @@ namespace {
 
 Co<QString> getData()
 {
-    co_await sleep(0.5); // e.g. a query
+    co_await sleep(0.5); // e.g. a query [sleep]
     co_return QStringLiteral("data");
 }
 
@@ -20,14 +20,14 @@ Co<void> wrong()
 
 Co<void> correct()
 {
-    const QString result = co_await getData().named(QStringLiteral("get_data #2")); // Correct
+    const QString result = co_await getData().named(QStringLiteral("get_data #2")); // Correct [get-data]
     print(result);
 }
 
 Co<void> main(ScenarioParams)
 {
-    co_await wrong().named(QStringLiteral("wrong()"));
-    co_await correct().named(QStringLiteral("correct()"));
+    co_await wrong().named(QStringLiteral("wrong()")); // [wrong]
+    co_await correct().named(QStringLiteral("correct()")); // [correct]
 }
 
 } // namespace

@@ -8,7 +8,7 @@ namespace {
 
 Co<int> processItem(int itemId, double delay, int failItem)
 {
-    co_await sleep(delay); // simulate processing
+    co_await sleep(delay); // simulate processing [sleep]
     if (itemId == failItem)
         throw ScenarioError(QStringLiteral("ValueError"),
                             QStringLiteral("Failed to process item %1").arg(itemId));
@@ -25,7 +25,7 @@ Co<void> main(ScenarioParams p)
                                    QStringLiteral("item %1").arg(i)));
     }
     if (p.boolean(QStringLiteral("return_exceptions"))) {
-        const auto results = co_await gatherResults(tasks);
+        const auto results = co_await gatherResults(tasks); // [gather]
         for (int i = 1; i <= items; ++i) {
             const auto &result = results[std::size_t(i - 1)];
             if (!result.ok())
@@ -35,7 +35,7 @@ Co<void> main(ScenarioParams p)
         }
     } else {
         try {
-            co_await gather(tasks); // fail fast: the first error is raised here
+            co_await gather(tasks); // fail fast: the first error is raised here [gather-fail-fast]
         } catch (const ScenarioError &e) {
             print(QStringLiteral("gather raised %1: %2 (the other items keep running)").arg(e.type(), e.message()));
         }

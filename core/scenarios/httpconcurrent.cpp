@@ -10,7 +10,7 @@ namespace {
 Co<QString> fetchUrl(QUrl url, QString shown)
 {
     try {
-        const HttpResponse response = co_await httpGet(url);
+        const HttpResponse response = co_await httpGet(url); // [get]
         co_return QStringLiteral("{'url': '%1', 'status': %2, 'content_length': %3}")
             .arg(shown)
             .arg(response.status)
@@ -40,7 +40,7 @@ Co<void> main(ScenarioParams p)
     for (int i = 0; i < 4; ++i)
         tasks.push_back(createTask(fetchUrl(server.url(real[i]), shown[i]),
                                    QStringLiteral("req%1 %2").arg(i + 1).arg(shown[i])));
-    const auto results = co_await gather(tasks);
+    const auto results = co_await gather(tasks); // [gather]
     for (const QString &result : results)
         print(result);
 }

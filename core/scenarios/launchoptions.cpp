@@ -49,6 +49,8 @@ constexpr OptionDef Definitions[] = {
     {"run", nullptr, "window: run the scenario at once (it always does; kept for scripts).", ForGui},
     {"screenshot", "FILE", "window: save the window as a PNG when the run ends, then quit.",
      ForGui},
+    {"cursor", "SECONDS", "window: put the time cursor there when the run ends (the code panel "
+     "shows where each task waits).", ForGui},
 };
 
 // Qt's own options (QGuiApplication, QApplication, xcb), read by the application object.
@@ -380,6 +382,9 @@ void readGui(const QCommandLineParser &parser, QStringList arguments,
         checkWritable(QStringLiteral("--screenshot"), o.screenshot);
         o.run = true;
     }
+    if (parser.isSet(QStringLiteral("cursor")))
+        o.cursorS = parseNumber(QStringLiteral("--cursor"), parser.value(QStringLiteral("cursor")),
+                                0, 1e9);
     if (arguments.size() > 1)
         throw BadInput{QStringLiteral("one trace file at a time ('%1' and '%2')")
                            .arg(arguments.at(0), arguments.at(1))};

@@ -57,6 +57,7 @@ struct LaunchOptions
     bool quiet = false;        //!< run: print only the result line
     bool run = false;          //!< --run given (the window always runs its scenario at once)
     QString screenshot;        //!< the window is grabbed to this PNG when the run ends
+    double cursorS = -1;       //!< the window's time cursor when the run ends, < 0: none
     bool displayGiven = false; //!< Qt's -platform or -display option was given
 
     static bool parse(const QStringList &arguments, LaunchOptions *out, QString *error);

@@ -10,13 +10,13 @@ namespace {
 Co<void> deposit(int *balance, Lock *lock, double hold)
 {
     if (lock) {
-        auto guard = co_await lock->acquire(); // async with lock:
+        auto guard = co_await lock->acquire(); // async with lock: [lock]
         const int current = *balance;
-        co_await sleep(hold); // an await inside the critical section
+        co_await sleep(hold); // an await inside the critical section [sleep-locked]
         *balance = current + 100;
     } else {
         const int current = *balance;
-        co_await sleep(hold); // the others read the same balance meanwhile
+        co_await sleep(hold); // the others read the same balance meanwhile [sleep-unlocked]
         *balance = current + 100;
     }
 }
@@ -32,7 +32,7 @@ Co<void> main(ScenarioParams p)
     for (int i = 1; i <= count; ++i)
         tasks.push_back(createTask(deposit(&balance, lock.get(), p.value(QStringLiteral("hold"))),
                                    QStringLiteral("task %1").arg(i)));
-    co_await gather(tasks);
+    co_await gather(tasks); // [gather]
     print(QStringLiteral("balance: %1 (expected %2)").arg(balance).arg(100 * count));
 }
 

@@ -11,9 +11,9 @@ Co<void> worker(QString name, Queue<double> *queue)
 {
     for (;;) {
         // Get a "work item" out of the queue.
-        const double sleepFor = co_await queue->get();
+        const double sleepFor = co_await queue->get(); // [get]
         // Sleep for the "sleep_for" seconds.
-        co_await sleep(sleepFor);
+        co_await sleep(sleepFor); // [sleep]
         // Notify the queue that the "work item" has been processed.
         queue->taskDone();
         print(QStringLiteral("%1 has slept for %2 seconds").arg(name).arg(sleepFor, 0, 'f', 2));
@@ -40,17 +40,17 @@ Co<void> main(ScenarioParams p)
             random.uniform(p.value(QStringLiteral("min_delay")), p.value(QStringLiteral("max_delay")));
         totalSleepTime += sleepFor;
         if (produceEvery > 0 && i > 0)
-            co_await sleep(produceEvery);
-        co_await queue.put(sleepFor);
+            co_await sleep(produceEvery); // [produce]
+        co_await queue.put(sleepFor); // [put]
     }
     // Wait until the queue is fully processed.
     const double startedAt = double(EventLoop::current()->nowNs()) / 1e9;
-    co_await queue.join();
+    co_await queue.join(); // [join]
     const double totalSleptFor = double(EventLoop::current()->nowNs()) / 1e9 - startedAt;
     // Cancel our worker tasks and wait until they are cancelled.
     for (auto &task : tasks)
         task.cancel();
-    co_await gatherResults(tasks);
+    co_await gatherResults(tasks); // [gather]
     print(QStringLiteral("===="));
     print(QStringLiteral("%1 workers slept in parallel for %2 seconds")
               .arg(tasks.size())

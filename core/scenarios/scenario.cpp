@@ -144,12 +144,21 @@ static QString readResource(const QString &path)
     return QString::fromUtf8(f.readAll());
 }
 
-QString Scenario::cppSource() const
+QString Scenario::cppFile() const
 {
     // One file per scenario, named as the id without underscores (async_generator ->
     // asyncgenerator.cpp).
-    const QString file = QString(id).remove(QLatin1Char('_'));
-    return readResource(QStringLiteral(":/code/cpp/%1.cpp").arg(file));
+    return QString(id).remove(QLatin1Char('_')) + QStringLiteral(".cpp");
+}
+
+QString Scenario::codeResource(const QString &cppFile)
+{
+    return readResource(QStringLiteral(":/code/cpp/") + cppFile);
+}
+
+QString Scenario::cppSource() const
+{
+    return codeResource(cppFile());
 }
 
 QString Scenario::pythonSource() const

@@ -84,6 +84,10 @@ struct Scenario {
     //! The scenario's C++ source and our Python equivalent (embedded resources).
     QString cppSource() const;
     QString pythonSource() const;
+    //! The name of its C++ file, as a wait's place names it: "asyncgenerator.cpp".
+    QString cppFile() const;
+    //! An embedded C++ file of the scenarios by name ("sharedfetch.h"), "" if there is none.
+    static QString codeResource(const QString &cppFile);
 };
 
 //! The scenario clock as text for printed lines: "1.50 s".

@@ -7,9 +7,9 @@ namespace {
 
 Co<int> fetchWithLimit(QString url, Semaphore *semaphore, double delay)
 {
-    auto permit = co_await semaphore->acquire(); // async with semaphore:
+    auto permit = co_await semaphore->acquire(); // async with semaphore: [acquire]
     print(QStringLiteral("Fetching %1").arg(url));
-    co_await sleep(delay); // stands in for session.get(url)
+    co_await sleep(delay); // stands in for session.get(url) [sleep]
     print(QStringLiteral("Completed %1").arg(url));
     co_return 200;
 }
@@ -23,7 +23,7 @@ Co<void> main(ScenarioParams p)
         tasks.push_back(createTask(fetchWithLimit(url, &semaphore, p.value(QStringLiteral("delay"))),
                                    QStringLiteral("req%1").arg(i)));
     }
-    const auto results = co_await gather(tasks);
+    const auto results = co_await gather(tasks); // [gather]
     print(QStringLiteral("Fetched %1 URLs").arg(results.size()));
 }
 

@@ -8,7 +8,7 @@ namespace {
 Co<QString> task(QString name, double delay)
 {
     print(QStringLiteral("%1 starting at %2").arg(name, nowText()));
-    co_await sleep(delay);
+    co_await sleep(delay); // [sleep]
     print(QStringLiteral("%1 completed at %2").arg(name, nowText()));
     co_return name + QStringLiteral(" result");
 }
@@ -18,7 +18,7 @@ Co<void> main(ScenarioParams p)
     // Sequential execution: each task waits for the one before it.
     for (int i = 1; i <= p.integer(QStringLiteral("tasks")); ++i) {
         const QString name = QStringLiteral("Task %1").arg(i);
-        co_await task(name, p.value(QStringLiteral("delay"))).named(name);
+        co_await task(name, p.value(QStringLiteral("delay"))).named(name); // [task]
     }
 }
 

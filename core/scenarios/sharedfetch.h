@@ -10,7 +10,7 @@ namespace Loopscope {
 //! `async def fetch(name, delay)`: sleeps, then returns its name.
 inline Co<QString> fetch(QString name, double delay)
 {
-    co_await sleep(delay);
+    co_await sleep(delay); // [sleep]
     co_return name;
 }
 

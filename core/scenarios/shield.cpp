@@ -7,7 +7,7 @@ namespace {
 
 Co<QString> save(double saveTime)
 {
-    co_await sleep(saveTime); // writing the file
+    co_await sleep(saveTime); // writing the file [sleep]
     print(QStringLiteral("saved at %1").arg(nowText()));
     co_return QStringLiteral("saved");
 }
@@ -16,11 +16,11 @@ Co<void> main(ScenarioParams p)
 {
     auto task = createTask(save(p.value(QStringLiteral("save_time"))), QStringLiteral("save"));
     try {
-        co_await waitFor(shield(task), Seconds(p.value(QStringLiteral("timeout"))));
+        co_await waitFor(shield(task), Seconds(p.value(QStringLiteral("timeout")))); // [wait-for]
     } catch (const TimeoutError &) {
         print(QStringLiteral("timed out at %1; the save goes on").arg(nowText()));
     }
-    const QString result = co_await task;
+    const QString result = co_await task; // [await-task]
     print(QStringLiteral("save finished: %1 at %2").arg(result, nowText()));
 }
 

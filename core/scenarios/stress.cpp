@@ -11,10 +11,10 @@ namespace {
 Co<void> work(double delay, Semaphore *limit)
 {
     if (limit) {
-        auto permit = co_await limit->acquire();
-        co_await sleep(delay);
+        auto permit = co_await limit->acquire(); // [acquire]
+        co_await sleep(delay); // [sleep-limited]
     } else {
-        co_await sleep(delay);
+        co_await sleep(delay); // [sleep]
     }
 }
 
@@ -32,7 +32,7 @@ Co<void> main(ScenarioParams p)
     tasks.reserve(std::size_t(count));
     for (int i = 1; i <= count; ++i)
         tasks.push_back(createTask(work(delay(random), limit.get()), QStringLiteral("task %1").arg(i)));
-    co_await gather(tasks);
+    co_await gather(tasks); // [gather]
     print(QStringLiteral("%1 tasks done at %2").arg(count).arg(nowText()));
 }
 

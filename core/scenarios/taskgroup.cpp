@@ -8,7 +8,7 @@ namespace {
 
 Co<int> processItem(int itemId, double delay, int failItem)
 {
-    co_await sleep(delay); // simulate processing
+    co_await sleep(delay); // simulate processing [sleep]
     if (itemId == failItem)
         throw ScenarioError(QStringLiteral("ValueError"),
                             QStringLiteral("Failed to process item %1").arg(itemId));
@@ -26,7 +26,7 @@ Co<void> main(ScenarioParams p)
             tasks.push_back(tg.spawn(processItem(i, delay, p.integer(QStringLiteral("fail_item"))),
                                      QStringLiteral("item %1").arg(i)));
         }
-        co_await tg.wait(); // the end of the async with block
+        co_await tg.wait(); // the end of the async with block [task-group]
         processed = int(tasks.size());
     } catch (const ExceptionGroup &eg) {
         print(QStringLiteral("Errors occurred: ") + eg.errors().join(QStringLiteral("; ")));

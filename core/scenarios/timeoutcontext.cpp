@@ -8,7 +8,7 @@ namespace {
 
 Co<QString> slowOperation(double duration)
 {
-    co_await sleep(duration);
+    co_await sleep(duration); // [sleep]
     co_return QStringLiteral("Completed");
 }
 
@@ -16,7 +16,7 @@ Co<void> main(ScenarioParams p)
 {
     try {
         // async with asyncio.timeout(timeout): result = await slow_operation()
-        const QString result = co_await timeout(
+        const QString result = co_await timeout( // [timeout]
             Seconds(p.value(QStringLiteral("timeout"))),
             slowOperation(p.value(QStringLiteral("duration"))).named(QStringLiteral("slow_operation")));
         print(result);

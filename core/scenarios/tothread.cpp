@@ -12,7 +12,7 @@ void blockingIo(double seconds)
     Executor::blockingSleep(Seconds(seconds));
 }
 
-Co<void> asyncSleep(double seconds) { co_await sleep(seconds); }
+Co<void> asyncSleep(double seconds) { co_await sleep(seconds); } // [sleep]
 
 Co<void> main(ScenarioParams p)
 {
@@ -21,7 +21,7 @@ Co<void> main(ScenarioParams p)
         createTask(toThread(QStringLiteral("blocking_io()"), blockingIo,
                             p.value(QStringLiteral("block")))),
         createTask(asyncSleep(p.value(QStringLiteral("sleep"))))};
-    co_await gather(both);
+    co_await gather(both); // [gather]
     print(QStringLiteral("finished main at %1").arg(nowText()));
 }
 

@@ -9,12 +9,12 @@ namespace {
 Co<void> main(ScenarioParams p)
 {
     std::vector<Task<QString>> tasks = createFetches(p);
-    auto [done, pending] = co_await wait(tasks, ReturnWhen::FirstCompleted);
+    auto [done, pending] = co_await wait(tasks, ReturnWhen::FirstCompleted); // [wait]
     for (auto &task : done)
         print(QStringLiteral("first result: %1").arg(task.result()));
     for (auto &task : pending)
         task.cancel();
-    co_await gatherResults(pending); // wait for the cancellations to land
+    co_await gatherResults(pending); // wait for the cancellations to land [gather]
     print(QStringLiteral("cancelled %1 pending").arg(pending.size()));
 }
 

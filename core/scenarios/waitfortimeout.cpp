@@ -8,7 +8,7 @@ namespace {
 
 Co<QString> slowOperation(double duration)
 {
-    co_await sleep(duration);
+    co_await sleep(duration); // [sleep]
     co_return QStringLiteral("Completed");
 }
 
@@ -16,7 +16,7 @@ Co<void> main(ScenarioParams p)
 {
     try {
         // Timeout after `timeout` seconds.
-        const QString result = co_await waitFor(
+        const QString result = co_await waitFor( // [wait-for]
             slowOperation(p.value(QStringLiteral("duration"))).named(QStringLiteral("slow_operation")),
             Seconds(p.value(QStringLiteral("timeout"))));
         print(result);

@@ -7,7 +7,7 @@ DELAY3 = 2  # loopscope: 0.1..10 seconds fetch 3 takes
 
 
 async def fetch(name: str, delay: float) -> str:
-    await asyncio.sleep(delay)
+    await asyncio.sleep(delay)  # [sleep]
     return name
 
 
@@ -15,7 +15,7 @@ async def main():
     tasks = [asyncio.create_task(fetch(f"fetch {i}", delay), name=f"fetch {i}")
              for i, delay in enumerate((DELAY1, DELAY2, DELAY3), 1)]
     for coro in asyncio.as_completed(tasks):
-        result = await coro
+        result = await coro  # [next]
         print(f"got {result}")
 
 

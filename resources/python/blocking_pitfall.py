@@ -15,13 +15,13 @@ def now() -> str:
 
 async def polite_task(name: str, delay: float):
     print(f"{name} starting at {now()}")
-    await asyncio.sleep(delay)  # yields to the loop while it waits
+    await asyncio.sleep(delay)  # yields to the loop while it waits [sleep]
     print(f"{name} completed at {now()}")
 
 
 async def blocking_task(name: str, delay: float, block: float):
     print(f"{name} starting at {now()}")
-    await asyncio.sleep(delay / 2)
+    await asyncio.sleep(delay / 2)  # [half-sleep]
     time.sleep(block)  # wrong in async code: nothing else runs meanwhile!
     print(f"{name} completed at {now()}")
 
@@ -32,7 +32,7 @@ async def main():
         asyncio.create_task(polite_task("Task 2", DELAY), name="Task 2"),
         asyncio.create_task(blocking_task("Task 3", DELAY, BLOCK), name="Task 3"),
     ]
-    await asyncio.gather(*tasks)
+    await asyncio.gather(*tasks)  # [gather]
     print(f"Total time: {now()}")
 
 

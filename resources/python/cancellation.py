@@ -7,7 +7,7 @@ CANCEL_AFTER = 1  # loopscope: 0.0..30 seconds before main cancels it
 
 async def cancellable_task():
     try:
-        await asyncio.sleep(DURATION)
+        await asyncio.sleep(DURATION)  # [sleep]
     except asyncio.CancelledError:
         print("Task was cancelled, cleaning up...")
         # Perform cleanup here.
@@ -16,10 +16,10 @@ async def cancellable_task():
 
 async def main():
     task = asyncio.create_task(cancellable_task(), name="cancellable_task")
-    await asyncio.sleep(CANCEL_AFTER)
+    await asyncio.sleep(CANCEL_AFTER)  # [cancel-after]
     task.cancel()
     try:
-        await task
+        await task  # [await-task]
         print("The task finished before it was cancelled")
     except asyncio.CancelledError:
         print("main: the task is cancelled")

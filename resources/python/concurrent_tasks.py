@@ -16,7 +16,7 @@ def now() -> str:
 
 async def fetch_data(source: str, delay: float) -> str:
     print(f"Fetching from {source}...")
-    await asyncio.sleep(delay)  # simulates an I/O operation
+    await asyncio.sleep(delay)  # simulates an I/O operation [sleep]
     return f"Data from {source}"
 
 
@@ -27,7 +27,7 @@ async def main():
     task3 = asyncio.create_task(fetch_data("API-3", DELAY3), name="API-3")
 
     # Wait for all tasks to complete.
-    results = await asyncio.gather(task1, task2, task3)
+    results = await asyncio.gather(task1, task2, task3)  # [gather]
 
     print(f"Results: {', '.join(results)}")
     print(f"Total time: {now()}")  # the longest delay (3 s), not the sum (6 s)

@@ -7,7 +7,7 @@ DELAY = 1    # loopscope: 0.0..10 seconds before main sets the event
 
 async def waiter(event):
     print("waiting for it ...")
-    await event.wait()
+    await event.wait()  # [wait]
     print("... got it!")
 
 
@@ -18,10 +18,10 @@ async def main():
     tasks = [asyncio.create_task(waiter(event), name=f"waiter {i}")
              for i in range(1, WAITERS + 1)]
     # Sleep for DELAY seconds and set the event.
-    await asyncio.sleep(DELAY)
+    await asyncio.sleep(DELAY)  # [sleep]
     event.set()
     # Wait until the waiters are finished.
-    await asyncio.gather(*tasks)
+    await asyncio.gather(*tasks)  # [gather]
 
 
 if __name__ == "__main__":

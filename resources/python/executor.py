@@ -30,7 +30,7 @@ async def main():
         ]
         if CPU_N > 0:
             jobs.append(loop.run_in_executor(pool, cpu_intensive_task, CPU_N))
-        results = await asyncio.gather(*jobs)
+        results = await asyncio.gather(*jobs)  # [gather]
     print(results)
 
 

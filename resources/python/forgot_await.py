@@ -3,7 +3,7 @@ import asyncio
 
 
 async def get_data() -> str:
-    await asyncio.sleep(0.5)  # e.g. a query
+    await asyncio.sleep(0.5)  # e.g. a query [sleep]
     return "data"
 
 
@@ -14,13 +14,13 @@ async def wrong():
 
 
 async def correct():
-    result = await get_data()  # Correct
+    result = await get_data()  # Correct [get-data]
     print(result)  # data
 
 
 async def main():
-    await wrong()
-    await correct()
+    await wrong()  # [wrong]
+    await correct()  # [correct]
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ RETURN_EXCEPTIONS = 1    # loopscope: 0..1 errors come back as values (0: gather
 
 
 async def process_item(item_id: int, delay: float) -> dict:
-    await asyncio.sleep(delay)  # simulate processing
+    await asyncio.sleep(delay)  # simulate processing [sleep]
     if item_id == FAIL_ITEM:
         raise ValueError(f"Failed to process item {item_id}")
     return {"id": item_id, "status": "processed"}
@@ -21,7 +21,7 @@ async def main():
         for i in range(1, ITEMS + 1)
     ]
     if RETURN_EXCEPTIONS:
-        results = await asyncio.gather(*tasks, return_exceptions=True)
+        results = await asyncio.gather(*tasks, return_exceptions=True)  # [gather]
         for i, result in enumerate(results, 1):
             if isinstance(result, Exception):
                 print(f"Item {i} failed: {type(result).__name__}: {result}")
@@ -29,7 +29,7 @@ async def main():
                 print(f"Item {i}: {result}")
     else:
         try:
-            await asyncio.gather(*tasks)  # fail fast: the first error is raised here
+            await asyncio.gather(*tasks)  # fail fast: the first error is raised here [gather-fail-fast]
         except ValueError as e:
             print(f"gather raised ValueError: {e} (the other items keep running)")
     # When main returns, asyncio.run cancels the items that are still running.

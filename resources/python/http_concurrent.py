@@ -59,7 +59,7 @@ async def http_get(host: str, port: int, path: str) -> tuple[int, bytes]:
 async def fetch_url(host: str, port: int, path: str) -> dict:
     """Fetch a single URL and return response data."""
     try:
-        status, body = await http_get(host, port, path)
+        status, body = await http_get(host, port, path)  # [get]
         return {"url": path, "status": status, "content_length": len(body)}
     except Exception as e:
         return {"url": path, "error": str(e)}
@@ -74,7 +74,7 @@ async def main():
             asyncio.create_task(fetch_url(host, port, path), name=f"req{i} {path}")
             for i, path in enumerate(paths, 1)
         ]
-        results = await asyncio.gather(*tasks)
+        results = await asyncio.gather(*tasks)  # [gather]
     for result in results:
         print(result)  # a 404 is an answer, not an error
 

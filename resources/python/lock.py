@@ -11,20 +11,20 @@ balance = 0
 async def deposit(lock: asyncio.Lock | None):
     global balance
     if lock:
-        async with lock:
+        async with lock:  # [lock]
             current = balance
-            await asyncio.sleep(HOLD)  # an await inside the critical section
+            await asyncio.sleep(HOLD)  # an await inside the critical section [sleep-locked]
             balance = current + 100
     else:
         current = balance
-        await asyncio.sleep(HOLD)  # the others read the same balance meanwhile
+        await asyncio.sleep(HOLD)  # the others read the same balance meanwhile [sleep-unlocked]
         balance = current + 100
 
 
 async def main():
     lock = asyncio.Lock() if USE_LOCK else None
     tasks = [asyncio.create_task(deposit(lock), name=f"task {i}") for i in range(1, TASKS + 1)]
-    await asyncio.gather(*tasks)
+    await asyncio.gather(*tasks)  # [gather]
     print(f"balance: {balance} (expected {100 * TASKS})")
 
 

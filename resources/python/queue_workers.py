@@ -16,9 +16,9 @@ PRODUCE_EVERY = 0  # loopscope: 0.0..5 s  between puts (0: all items put at once
 async def worker(name, queue):
     while True:
         # Get a "work item" out of the queue.
-        sleep_for = await queue.get()
+        sleep_for = await queue.get()  # [get]
         # Sleep for the "sleep_for" seconds.
-        await asyncio.sleep(sleep_for)
+        await asyncio.sleep(sleep_for)  # [sleep]
         # Notify the queue that the "work item" has been processed.
         queue.task_done()
         print(f"{name} has slept for {sleep_for:.2f} seconds")
@@ -40,16 +40,16 @@ async def main():
         sleep_for = random.uniform(MIN_DELAY, MAX_DELAY)
         total_sleep_time += sleep_for
         if PRODUCE_EVERY > 0 and i > 0:
-            await asyncio.sleep(PRODUCE_EVERY)
-        await queue.put(sleep_for)
+            await asyncio.sleep(PRODUCE_EVERY)  # [produce]
+        await queue.put(sleep_for)  # [put]
     # Wait until the queue is fully processed.
     started_at = time.monotonic()
-    await queue.join()
+    await queue.join()  # [join]
     total_slept_for = time.monotonic() - started_at
     # Cancel our worker tasks and wait until they are cancelled.
     for task in tasks:
         task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.gather(*tasks, return_exceptions=True)  # [gather]
     print("====")
     print(f"{WORKERS} workers slept in parallel for {total_slept_for:.2f} seconds")
     print(f"total expected sleep time: {total_sleep_time:.2f} seconds")

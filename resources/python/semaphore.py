@@ -7,9 +7,9 @@ DELAY = 1      # loopscope: 0.1..10 seconds each request takes
 
 
 async def fetch_with_limit(url: str, semaphore: asyncio.Semaphore) -> int:
-    async with semaphore:  # only LIMIT requests get past this line at a time
+    async with semaphore:  # only LIMIT requests get past this line at a time [acquire]
         print(f"Fetching {url}")
-        await asyncio.sleep(DELAY)  # stands in for session.get(url)
+        await asyncio.sleep(DELAY)  # stands in for session.get(url) [sleep]
         print(f"Completed {url}")
         return 200
 
@@ -21,7 +21,7 @@ async def main():
         asyncio.create_task(fetch_with_limit(url, semaphore), name=f"req{i}")
         for i, url in enumerate(urls, 1)
     ]
-    results = await asyncio.gather(*tasks)
+    results = await asyncio.gather(*tasks)  # [gather]
     print(f"Fetched {len(results)} URLs")
 
 

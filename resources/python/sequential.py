@@ -15,7 +15,7 @@ def now() -> str:
 
 async def task(name: str, delay: float) -> str:
     print(f"{name} starting at {now()}")
-    await asyncio.sleep(delay)
+    await asyncio.sleep(delay)  # [sleep]
     print(f"{name} completed at {now()}")
     return f"{name} result"
 
@@ -24,7 +24,7 @@ async def main():
     # Sequential execution: each task waits for the one before it (6 s with the defaults).
     for i in range(1, TASKS + 1):
         name = f"Task {i}"
-        await task(name, DELAY)
+        await task(name, DELAY)  # [task]
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ def now() -> str:
 
 
 async def save() -> str:
-    await asyncio.sleep(SAVE_TIME)  # writing the file
+    await asyncio.sleep(SAVE_TIME)  # writing the file [sleep]
     print(f"saved at {now()}")
     return "saved"
 
@@ -22,10 +22,10 @@ async def save() -> str:
 async def main():
     task = asyncio.create_task(save(), name="save")
     try:
-        await asyncio.wait_for(asyncio.shield(task), timeout=TIMEOUT)
+        await asyncio.wait_for(asyncio.shield(task), timeout=TIMEOUT)  # [wait-for]
     except TimeoutError:
         print(f"timed out at {now()}; the save goes on")
-    result = await task
+    result = await task  # [await-task]
     print(f"save finished: {result} at {now()}")
 
 

@@ -19,10 +19,10 @@ def now() -> str:
 
 async def work(delay: float, limit: asyncio.Semaphore | None):
     if limit:
-        async with limit:
-            await asyncio.sleep(delay)
+        async with limit:  # [acquire]
+            await asyncio.sleep(delay)  # [sleep-limited]
     else:
-        await asyncio.sleep(delay)
+        await asyncio.sleep(delay)  # [sleep]
 
 
 async def main():
@@ -33,7 +33,7 @@ async def main():
         asyncio.create_task(work(rng.uniform(MIN_DELAY, high), limit), name=f"task {i}")
         for i in range(1, TASKS + 1)
     ]
-    await asyncio.gather(*tasks)
+    await asyncio.gather(*tasks)  # [gather]
     print(f"{TASKS} tasks done at {now()}")
 
 

@@ -8,7 +8,7 @@ FAIL_ITEM = 5  # loopscope: 0..50 item raises ValueError (0: none)
 
 
 async def process_item(item_id: int, delay: float) -> dict:
-    await asyncio.sleep(delay)  # simulate processing
+    await asyncio.sleep(delay)  # simulate processing [sleep]
     if item_id == FAIL_ITEM:
         raise ValueError(f"Failed to process item {item_id}")
     return {"id": item_id, "status": "processed"}
@@ -17,7 +17,7 @@ async def process_item(item_id: int, delay: float) -> dict:
 async def main():
     results = []
     try:
-        async with asyncio.TaskGroup() as tg:
+        async with asyncio.TaskGroup() as tg:  # [task-group]
             tasks = [
                 tg.create_task(process_item(i, DELAY + STAGGER * (i - 1)), name=f"item {i}")
                 for i in range(1, ITEMS + 1)

@@ -6,7 +6,7 @@ TIMEOUT = 2    # loopscope: 0.1..30 seconds before giving up on it
 
 
 async def slow_operation(duration: float) -> str:
-    await asyncio.sleep(duration)
+    await asyncio.sleep(duration)  # [sleep]
     return "Completed"
 
 
@@ -15,7 +15,7 @@ async def main():
         # slow_operation runs inline in main: at the deadline main itself is cancelled,
         # and the timeout block turns that CancelledError into TimeoutError.
         async with asyncio.timeout(TIMEOUT):
-            result = await slow_operation(DURATION)
+            result = await slow_operation(DURATION)  # [timeout]
         print(result)
     except TimeoutError:
         print("Operation timed out")

@@ -21,7 +21,7 @@ def blocking_io():
 
 async def main():
     print(f"started main at {now()}")
-    await asyncio.gather(asyncio.to_thread(blocking_io), asyncio.sleep(SLEEP))
+    await asyncio.gather(asyncio.to_thread(blocking_io), asyncio.sleep(SLEEP))  # [gather, sleep]
     print(f"finished main at {now()}")
 
 

@@ -56,11 +56,14 @@ TEST_CASE("LaunchOptions: the first argument picks the command", "[launchoptions
         CHECK(o.hasTimeScale);
         CHECK(o.timeScale == 0.5);
         CHECK(o.run);
+        CHECK(o.cursorS < 0);
         CHECK(o.displayGiven);
         REQUIRE(LaunchOptions::parse({}, &o, &error));
         CHECK(o.command == Command::Gui);
         CHECK_FALSE(o.displayGiven);
         CHECK_FALSE(o.hasParams);
+        REQUIRE(LaunchOptions::parse(words("--scenario sequential --cursor 1.5"), &o, &error));
+        CHECK(o.cursorS == 1.5);
     }
     SECTION("list, render, help and version")
     {
@@ -108,6 +111,8 @@ TEST_CASE("LaunchOptions: bad input is one line naming the problem", "[launchopt
          "is a directory"},
         {words("run semaphore --screenshot /tmp/x.png"),
          "--screenshot is for the window, not for run"},
+        {words("run semaphore --cursor 1"), "--cursor is for the window, not for run"},
+        {words("--cursor soon"), "--cursor: 'soon' is not a number"},
         {words("render"), "render: which trace file?"},
         {words("render t.json"), "render: say what to write: --png, --svg or --pdf"},
         {words("render t.json --png /tmp/x.png --summary /tmp/s.json"),

@@ -1,12 +1,16 @@
 #include <catch2/catch.hpp>
 
 #include "run/runcontroller.h"
+#include "runmoment.h"
 #include "runtimetest.h"
 #include "scenariotest.h"
+#include "scenarios/scenariocodemap.h"
 #include "scenarios/scenarioregistry.h"
 #include "scenarios/scenariorunner.h"
+#include "testsupport.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -495,5 +499,77 @@ TEST_CASE("Every scenario shows its C++ and its Python equivalent", "[scenarios]
         const QString python = scenario.pythonSource();
         CHECK(cpp.contains(QStringLiteral("namespace Loopscope")));
         CHECK(python.contains(QStringLiteral("asyncio")));
+    }
+}
+
+TEST_CASE("Every co_await of a scenario has its line in the Python equivalent", "[scenarios][code]")
+{
+    for (const Scenario &scenario : ScenarioRegistry::all()) {
+        INFO(scenario.id.toStdString());
+        const ScenarioCodeMap map(scenario);
+        REQUIRE(map.cppFiles().value(0) == scenario.cppFile());
+        for (const QString &file : map.cppFiles()) {
+            const QStringList lines = Scenario::codeResource(file).split(QLatin1Char('\n'));
+            REQUIRE(lines.size() > 1);
+            for (int i = 0; i < lines.size(); ++i) {
+                if (!lines[i].contains(QLatin1String("co_await"))
+                    || lines[i].trimmed().startsWith(QLatin1String("//")))
+                    continue;
+                INFO(file.toStdString() << ":" << i + 1 << ": " << lines[i].toStdString());
+                const QString tag = map.cppTag(file, i + 1);
+                CHECK_FALSE(tag.isEmpty());
+                CHECK(map.pythonLineOf(tag) > 0);
+            }
+        }
+        // A tag names one Python line.
+        QStringList seen;
+        for (const QString &line : scenario.pythonSource().split(QLatin1Char('\n'))) {
+            for (const QString &tag : ScenarioCodeMap::tagsOf(line)) {
+                INFO("tag " << tag.toStdString());
+                CHECK_FALSE(seen.contains(tag));
+                seen << tag;
+            }
+        }
+    }
+}
+
+TEST_CASE("A code tag closes a comment", "[scenarios][code]")
+{
+    CHECK(ScenarioCodeMap::tagsOf(u"    co_await sleep(delay); // simulates I/O [sleep]")
+          == QStringList{QStringLiteral("sleep")});
+    CHECK(ScenarioCodeMap::tagsOf(u"    await asyncio.gather(a, b)  # both [gather, sleep-2] ")
+          == QStringList{QStringLiteral("gather"), QStringLiteral("sleep-2")});
+    CHECK(ScenarioCodeMap::tagsOf(u"    x = tasks[i]").isEmpty());         // no comment
+    CHECK(ScenarioCodeMap::tagsOf(u"    # [sleep] is a tag, then text").isEmpty()); // not last
+}
+
+TEST_CASE("Every place a scenario waits at is a line of its code with a Python match",
+          "[scenarios][code]")
+{
+    for (const Scenario &scenario : ScenarioRegistry::all()) {
+        INFO(scenario.id.toStdString());
+        const ScenarioCodeMap map(scenario);
+        const QStringList small{QStringLiteral("tasks=20"), QStringLiteral("limit=5")};
+        const TraceData data =
+            runScenario(scenario.id, scenario.id == QLatin1String("stress") ? small : QStringList());
+        int places = 0;
+        for (const UnitRecord &u : data.units) {
+            for (const StateInterval &iv : u.intervals) {
+                QString file;
+                int line = 0;
+                // A wait inside the runtime's own code (toThread's job) is asyncio's business, as
+                // in Python: no line of the scenario to show.
+                if (!RunMoment::splitPlace(data.placeOf(iv), &file, &line)
+                    || (!map.cppFiles().contains(file)
+                        && QFile::exists(sourcePath(QStringLiteral("core/runtime/") + file))))
+                    continue;
+                INFO(u.label.toStdString() << " " << unitStateName(iv.state) << " at "
+                                           << data.placeOf(iv).toStdString());
+                CHECK(map.cppFiles().contains(file));
+                CHECK(map.pythonLine(file, line) > 0);
+                ++places;
+            }
+        }
+        CHECK(places > 0);
     }
 }

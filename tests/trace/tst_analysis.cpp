@@ -331,3 +331,45 @@ TEST_CASE("RunMoment: what every task is doing at the time cursor", "[analysis][
         CHECK(times.last() == 2 * Sec);
     }
 }
+
+TEST_CASE("RunMoment: the line each waiting or queued unit is suspended at", "[analysis][moment]")
+{
+    // a and b sleep at one line, c queues at another; then a runs while b still sleeps.
+    Run run;
+    const quint32 a = run.task(QStringLiteral("a"), {{Waiting, 0, Sec}, {Running, Sec, 2 * Sec}});
+    const quint32 b = run.task(QStringLiteral("b"), {{Waiting, 0, 2 * Sec}});
+    const quint32 c = run.task(QStringLiteral("c"), {{Queued, 0, 2 * Sec}});
+    const quint32 d = run.task(QStringLiteral("d"), {{Waiting, 0, 2 * Sec}}); // place unknown
+    TraceData &data = run.data();
+    data.places = {QStringLiteral("demo.cpp:12"), QStringLiteral("demo.cpp:7"),
+                   QStringLiteral("not a place")};
+    data.units[a - 1].intervals[0].at = 1;
+    data.units[a - 1].intervals[1].at = 1; // running: a stale place is not a suspension
+    data.units[b - 1].intervals[0].at = 1;
+    data.units[c - 1].intervals[0].at = 2;
+    data.units[d - 1].intervals[0].at = 3;
+
+    const std::vector<RunMoment::Place> early = RunMoment::at(data, Sec / 2).suspendedAt(data);
+    REQUIRE(early.size() == 2);
+    CHECK(early[0].file == QStringLiteral("demo.cpp"));
+    CHECK(early[0].line == 7); // sorted by line, not by place index or first unit
+    CHECK(early[0].state == Queued);
+    CHECK(early[0].units == std::vector<quint32>{c});
+    CHECK(early[1].line == 12);
+    CHECK(early[1].state == Waiting);
+    CHECK(early[1].units == std::vector<quint32>{a, b});
+
+    const std::vector<RunMoment::Place> later = RunMoment::at(data, Sec + Sec / 2).suspendedAt(data);
+    REQUIRE(later.size() == 2);
+    CHECK(later[1].units == std::vector<quint32>{b});
+    CHECK(RunMoment::at(data, 3 * Sec).suspendedAt(data).empty()); // everything ended
+
+    QString file;
+    int line = -1;
+    CHECK(RunMoment::splitPlace(QStringLiteral("C:/x/y.py:30"), &file, &line));
+    CHECK(file == QStringLiteral("C:/x/y.py"));
+    CHECK(line == 30);
+    CHECK_FALSE(RunMoment::splitPlace(QStringLiteral("y.py"), &file, &line));
+    CHECK_FALSE(RunMoment::splitPlace(QStringLiteral("y.py:0"), &file, &line));
+    CHECK(line == 0);
+}

@@ -27,11 +27,13 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QPainter>
+#include <QPlainTextEdit>
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStatusBar>
 #include <QSvgRenderer>
+#include <QTextBlock>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -572,6 +574,120 @@ TEST_CASE("MainWindow: At this moment lists the tasks by state at the time curso
     f.window.timelineView()->setCursorTime(3'500'000'000);
     CHECK(f.window.momentPanel()->groupCount(QStringLiteral("queued")) == -1);
     CHECK(f.window.momentPanel()->groupCount(QStringLiteral("waiting")) == 2); // req10 and main
+}
+
+namespace {
+//! The 1-based line of the first line of text containing what, 0 if none.
+int lineWith(const QString &text, const QString &what)
+{
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    for (int i = 0; i < lines.size(); ++i) {
+        if (lines[i].contains(what))
+            return i + 1;
+    }
+    return 0;
+}
+
+QList<int> drawnLines(const QPlainTextEdit *edit)
+{
+    QList<int> lines;
+    for (const QTextEdit::ExtraSelection &s : edit->extraSelections())
+        lines << s.cursor.blockNumber() + 1;
+    return lines;
+}
+
+QPoint lineCentre(QPlainTextEdit *edit, int line)
+{
+    return edit->cursorRect(QTextCursor(edit->document()->findBlockByNumber(line - 1))).center();
+}
+} // namespace
+
+TEST_CASE("MainWindow: the code panel lights the lines tasks wait at, at the time cursor",
+          "[mainwindow][replay][code]")
+{
+    WindowFixture f;
+    QSignalSpy finished(&f.window, &MainWindow::runFinished);
+    REQUIRE(f.window.selectScenario(QStringLiteral("concurrent_tasks")));
+    REQUIRE(f.waitFinished(finished));
+    QDockWidget *dock = f.window.findChild<QDockWidget *>(QStringLiteral("codeDock"));
+    REQUIRE(dock);
+    dock->raise();
+    CodePanel *code = f.window.codePanel();
+    REQUIRE(QTest::qWaitFor([&] { return code->isVisible(); }));
+    const QList<QPlainTextEdit *> edits = code->findChildren<QPlainTextEdit *>();
+    REQUIRE(edits.size() == 2);
+    QPlainTextEdit *cpp = edits[0]->toPlainText() == code->cppText() ? edits[0] : edits[1];
+    QPlainTextEdit *python = cpp == edits[0] ? edits[1] : edits[0];
+    const int cppSleep = lineWith(code->cppText(), QStringLiteral("co_await sleep(delay)"));
+    const int cppGather = lineWith(code->cppText(), QStringLiteral("co_await gather(tasks)"));
+    const int pySleep = lineWith(code->pythonText(), QStringLiteral("await asyncio.sleep(delay)"));
+    REQUIRE(cppSleep > 0);
+    REQUIRE(pySleep > 0);
+    const QList<quint32> apis{f.unitNamed(QStringLiteral("API-1"))->id,
+                              f.unitNamed(QStringLiteral("API-2"))->id,
+                              f.unitNamed(QStringLiteral("API-3"))->id};
+
+    // At 0.5 s the three tasks sleep and main waits in gather.
+    f.window.timelineView()->setCursorTime(500'000'000);
+    code->flushMoment();
+    CHECK_FALSE(code->isMomentPending());
+    const QList<CodePanel::Highlight> lit = code->highlights(CodePanel::Side::Cpp);
+    REQUIRE(lit.size() == 2);
+    CHECK(lit[0].line == cppSleep);
+    CHECK(lit[0].state == UnitState::Waiting);
+    CHECK(lit[0].units == apis);
+    CHECK(lit[0].text == QStringLiteral("API-1, API-2, API-3 waiting here"));
+    CHECK(lit[1].line == cppGather);
+    CHECK(lit[1].text == QStringLiteral("main waiting here"));
+    const QList<CodePanel::Highlight> pyLit = code->highlights(CodePanel::Side::Python);
+    REQUIRE(pyLit.size() == 2);
+    CHECK(pyLit[0].line == pySleep);
+    CHECK(pyLit[0].units == apis);
+    CHECK(drawnLines(cpp) == QList<int>{cppSleep, cppGather});
+    CHECK(drawnLines(python) == QList<int>{pySleep, pyLit[1].line});
+    // The line's background, in its indentation, is not the plain one of the next line.
+    const QImage shot = cpp->viewport()->grab().toImage();
+    const QPoint sleepAt = lineCentre(cpp, cppSleep) + QPoint(4, 0);
+    const QPoint plainAt = lineCentre(cpp, cppSleep + 1) + QPoint(4, 0);
+    CHECK(shot.pixelColor(sleepAt * shot.devicePixelRatio())
+          != shot.pixelColor(plainAt * shot.devicePixelRatio()));
+
+    SECTION("clicking a lit line selects its tasks in the timeline and At this moment")
+    {
+        QTest::mouseClick(python->viewport(), Qt::LeftButton, {}, lineCentre(python, pySleep));
+        CHECK(f.window.timelineView()->zoomControl()->selectedUnits() == apis);
+        CHECK(f.window.timelineView()->selectedUnit() == apis[0]);
+        CHECK(f.window.momentPanel()->selectedUnits() == apis);
+        // A line no task waits at selects nothing new.
+        QTest::mouseClick(cpp->viewport(), Qt::LeftButton, {}, lineCentre(cpp, 1));
+        CHECK(f.window.timelineView()->zoomControl()->selectedUnits() == apis);
+    }
+    SECTION("moving the cursor past the end clears them, at most once a frame")
+    {
+        f.window.timelineView()->setCursorTime(1'500'000'000); // API-3 has ended
+        f.window.timelineView()->setCursorTime(10'000'000'000);
+        CHECK(code->isMomentPending()); // two moves in one frame: the last one is drawn next
+        CHECK(drawnLines(cpp) == QList<int>{cppSleep, cppGather});
+        code->flushMoment();
+        CHECK(code->highlights(CodePanel::Side::Cpp).isEmpty());
+        CHECK(code->highlights(CodePanel::Side::Python).isEmpty());
+        CHECK(drawnLines(cpp).isEmpty());
+        CHECK(drawnLines(python).isEmpty());
+    }
+    SECTION("a hidden panel draws nothing until it is shown")
+    {
+        dock->hide(); // as View > Code unticked does
+        REQUIRE_FALSE(code->isVisible());
+        f.window.timelineView()->setCursorTime(2'500'000'000); // only API-2 sleeps
+        CHECK(code->highlights(CodePanel::Side::Cpp).value(0).units == QList<quint32>{apis[1]});
+        f.window.timelineView()->setCursorTime(10'000'000'000);
+        code->flushMoment();
+        CHECK(code->isMomentPending());
+        CHECK(drawnLines(cpp) == QList<int>{cppSleep, cppGather}); // as it was
+        dock->show();
+        REQUIRE(QTest::qWaitFor([&] { return !code->isMomentPending(); }));
+        CHECK(drawnLines(cpp).isEmpty());
+    }
 }
 
 TEST_CASE("MainWindow: a bookmark marks a moment, is listed and saved with the trace",

@@ -96,6 +96,15 @@ TEST_CASE("TimelineZoomControl keeps a finished run in range and shows the curso
     zoom.setSelectedUnit(4);
     zoom.setSelectedUnit(4);
     CHECK(selection.count() == 1);
+    // Several (the tasks waiting at a line of code): the first is the selected unit.
+    zoom.setSelectedUnits({2, 0, 3});
+    zoom.setSelectedUnits({2, 3});
+    CHECK(selection.count() == 2);
+    CHECK(zoom.selectedUnit() == 2);
+    CHECK(zoom.selectedUnits() == QList<quint32>{2, 3});
+    zoom.setSelectedUnit(3);
+    CHECK(zoom.selectedUnits() == QList<quint32>{3});
+    CHECK(selection.count() == 3);
     zoom.reset();
     CHECK(zoom.selectedUnit() == 0);
     CHECK(zoom.cursorNs() == -1);

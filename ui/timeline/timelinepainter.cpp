@@ -462,9 +462,12 @@ void paintRowBackgrounds(QPainter &p, const Frame &f, const TimelineDrawList &li
         const TimelineRow &row = f.layout.row(i);
         const QRectF r = f.geo.laneRect(row, f.vp.scrollY());
         QColor bg;
-        if (row.kind == TimelineRow::Kind::Unit && row.unitId == o.selectedUnit && o.selectedUnit)
+        const bool unit = row.kind == TimelineRow::Kind::Unit && row.unitId != 0;
+        if (unit && (row.unitId == o.selectedUnit
+                     || std::binary_search(o.alsoSelected.begin(), o.alsoSelected.end(),
+                                           row.unitId)))
             bg = s.selection;
-        else if (row.kind == TimelineRow::Kind::Unit && row.unitId == o.hoverUnit && o.hoverUnit)
+        else if (unit && row.unitId == o.hoverUnit)
             bg = s.hover;
         else if (i % 2 == 1)
             bg = s.alternateRow;

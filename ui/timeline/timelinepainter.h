@@ -5,6 +5,8 @@
 #include <QRect>
 #include <QString>
 
+#include <vector>
+
 class QPainter;
 
 namespace Loopscope {
@@ -31,6 +33,8 @@ public:
     struct PaintOptions
     {
         quint32 selectedUnit = 0; //!< highlighted row; its flow links are drawn
+        //! more highlighted rows (the tasks waiting at a line of code), sorted
+        std::vector<quint32> alsoSelected;
         quint32 hoverUnit = 0;    //!< lightly highlighted row
         qint64 cursorNs = -1;     //!< a vertical time cursor, < 0: none
         qint64 nowNs = -1;        //!< live runs: open intervals end here; < 0: data.endNs()

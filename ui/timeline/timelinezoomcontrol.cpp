@@ -174,10 +174,17 @@ void TimelineZoomControl::clampScrollY(int contentHeight, int visibleHeight)
 
 void TimelineZoomControl::setSelectedUnit(quint32 unitId)
 {
-    if (unitId == m_selected)
+    setSelectedUnits({unitId});
+}
+
+void TimelineZoomControl::setSelectedUnits(const QList<quint32> &unitIds)
+{
+    QList<quint32> selected = unitIds;
+    selected.removeAll(0);
+    if (selected == m_selected)
         return;
-    m_selected = unitId;
-    Q_EMIT selectionChanged(unitId);
+    m_selected = selected;
+    Q_EMIT selectionChanged(selectedUnit());
 }
 
 void TimelineZoomControl::setCursorNs(qint64 ns)

@@ -2,6 +2,7 @@
 
 #include "timelineviewport.h"
 
+#include <QList>
 #include <QObject>
 
 namespace Loopscope {
@@ -59,8 +60,13 @@ public:
     //! Keeps the scroll inside what contentHeight rows in visibleHeight pixels allow.
     void clampScrollY(int contentHeight, int visibleHeight);
 
-    quint32 selectedUnit() const { return m_selected; }
+    //! The selected unit (the first of several), 0: none.
+    quint32 selectedUnit() const { return m_selected.isEmpty() ? 0 : m_selected.front(); }
+    //! Every selected unit: one, or the tasks waiting at a line of code (the code panel).
+    const QList<quint32> &selectedUnits() const { return m_selected; }
     void setSelectedUnit(quint32 unitId);
+    //! Selects these units (0s left out); the first is selectedUnit(). selectionChanged gives it.
+    void setSelectedUnits(const QList<quint32> &unitIds);
     //! The pinned time cursor (an output line's time, a click on the ruler); < 0: none. Setting
     //! it brings it into view.
     qint64 cursorNs() const { return m_cursorNs; }
@@ -90,7 +96,7 @@ private:
     bool m_live = false;
     bool m_following = false;
     bool m_userZoomed = false; //!< while following: keep the user's zoom (sliding window)
-    quint32 m_selected = 0;
+    QList<quint32> m_selected;
     qint64 m_cursorNs = -1;
     qint64 m_emittedStart = -1;
     qint64 m_emittedEnd = -1;

@@ -6,6 +6,7 @@
 #include "timelineview.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QIODevice>
 #include <QIcon>
 #include <QPixmap>
@@ -61,6 +62,14 @@ int launchGui(int argc, char **argv, const LaunchOptions &options)
         if (options.hasParams)
             window.setParams(options.params);
     }
+    // Before the grab below: the picture shows the moment, with the code panel in front.
+    auto placeCursor = [&window, &options] {
+        window.timelineView()->setCursorTime(qint64(options.cursorS * 1e9));
+        if (auto *code = window.findChild<QDockWidget *>(QStringLiteral("codeDock")))
+            code->raise();
+    };
+    if (options.cursorS >= 0 && options.traceFile.isEmpty())
+        QObject::connect(&window, &MainWindow::runFinished, &window, placeCursor);
     int exitCode = 0;
     if (!options.screenshot.isEmpty()) {
         const QString path = options.screenshot;
@@ -98,6 +107,8 @@ int launchGui(int argc, char **argv, const LaunchOptions &options)
             printError(error);
             return 2;
         }
+        if (options.cursorS >= 0)
+            placeCursor();
     } else if (!options.program.isEmpty()) {
         QString error;
         if (!window.selectProgram(options.program, options.programArguments, {}, false, &error)) {

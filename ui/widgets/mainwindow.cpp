@@ -135,10 +135,14 @@ MainWindow::MainWindow(Persistence persistence, QWidget *parent)
     // The time cursor (scrubbed, replayed, stepped) drives "At this moment".
     connect(m_view->zoomControl(), &TimelineZoomControl::cursorChanged, this, [this](qint64 ns) {
         const TraceData *data = traceData();
-        if (!data || ns < 0)
+        if (!data || ns < 0) {
             m_moment->clear();
-        else
-            m_moment->setMoment(*data, RunMoment::at(*data, ns));
+            m_code->clearMoment();
+        } else {
+            const RunMoment moment = RunMoment::at(*data, ns);
+            m_moment->setMoment(*data, moment);
+            m_code->setMoment(*data, moment);
+        }
     });
     connect(m_moment, &MomentPanel::unitActivated, m_view, &TimelineView::setSelectedUnit);
     // A finding selected in its panel: the cursor goes to it, its unit is selected; a finding's
@@ -148,6 +152,11 @@ MainWindow::MainWindow(Persistence persistence, QWidget *parent)
         m_view->setSelectedUnit(unit);
     });
     connect(m_view, &TimelineView::findingClicked, m_findings, &FindingsPanel::selectFinding);
+    // Clicking a line in the code panel selects the tasks waiting there, in both places.
+    connect(m_code, &CodePanel::unitsActivated, m_view->zoomControl(),
+            &TimelineZoomControl::setSelectedUnits);
+    connect(m_view->zoomControl(), &TimelineZoomControl::selectionChanged, m_moment,
+            [this] { m_moment->setSelectedUnits(m_view->zoomControl()->selectedUnits()); });
     connect(m_view, &TimelineView::zoomChanged, this, [this] { updateActions(); });
 
     setDarkTimeline(followsDarkPalette());

@@ -9,6 +9,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace Loopscope {
 
 namespace {
@@ -27,6 +29,7 @@ MomentPanel::MomentPanel(QWidget *parent)
     m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_tree->setRootIsDecorated(true);
     m_tree->setUniformRowHeights(true);
+    m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_tree->setToolTip(QStringLiteral("What every task is doing at the time cursor: drag on the "
                                       "ruler, or replay with Space and step with Left/Right"));
     auto *layout = new QVBoxLayout(this);
@@ -76,9 +79,37 @@ void MomentPanel::setMoment(const TraceData &data, const RunMoment &moment)
             auto *item = new QTreeWidgetItem(
                 group, {u ? u->label : QString(), Wording::duration(moment.timeNs - e.sinceNs), on});
             item->setData(0, UnitRole, e.unit);
+            if (e.at >= 1 && e.at <= data.places.size())
+                item->setToolTip(0, QStringLiteral("%1 %2 at %3")
+                                        .arg(item->text(0), Wording::state(state),
+                                             data.places[e.at - 1]));
+            item->setSelected(m_selected.contains(e.unit));
         }
         group->setExpanded(true);
     }
+}
+
+void MomentPanel::setSelectedUnits(const QList<quint32> &units)
+{
+    m_selected = units;
+    for (int g = 0; g < m_tree->topLevelItemCount(); ++g) {
+        QTreeWidgetItem *group = m_tree->topLevelItem(g);
+        for (int i = 0; i < group->childCount(); ++i) {
+            QTreeWidgetItem *item = group->child(i);
+            item->setSelected(units.contains(item->data(0, UnitRole).toUInt()));
+        }
+    }
+}
+
+QList<quint32> MomentPanel::selectedUnits() const
+{
+    QList<quint32> out;
+    for (const QTreeWidgetItem *item : m_tree->selectedItems()) {
+        if (const quint32 unit = item->data(0, UnitRole).toUInt())
+            out << unit;
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 int MomentPanel::groupCount(const QString &state) const

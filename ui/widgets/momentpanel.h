@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QWidget>
 
 class QLabel;
@@ -24,6 +25,10 @@ public:
     void clear();
     //! The number shown for a state's group (tests), -1 if the group is not shown.
     int groupCount(const QString &state) const;
+    //! Shows these units selected (the timeline's selection), now and in later moments.
+    void setSelectedUnits(const QList<quint32> &units);
+    //! The units shown selected (tests).
+    QList<quint32> selectedUnits() const;
 
 Q_SIGNALS:
     void unitActivated(quint32 unitId);
@@ -31,6 +36,7 @@ Q_SIGNALS:
 private:
     QLabel *m_time;
     QTreeWidget *m_tree;
+    QList<quint32> m_selected;
 };
 
 } // namespace Loopscope
