@@ -86,6 +86,11 @@ void writeOtherData(JsonWriter &w, const TraceData &data)
     for (const CounterSeries &series : data.counters)
         w.value(series.name);
     w.endArray();
+    w.key(QLatin1String("holders"));
+    w.beginArray();
+    for (const HolderSeries &series : data.holders)
+        w.value(series.name);
+    w.endArray();
     w.endObject();
 }
 
@@ -227,6 +232,47 @@ void writeFlows(JsonWriter &w, const TraceData &data, qint64 liveEdgeNs)
     }
 }
 
+// A resource's holders on a track of its own (tid), one complete slice per hold named by the
+// holder, so that Perfetto shows the lock lane as the timeline does.
+void writeHolders(JsonWriter &w, const TraceData &data, const HolderSeries &series, quint32 tid,
+                  int sortIndex, qint64 liveEdgeNs)
+{
+    writeMetadata(w, QStringLiteral("thread_name"), tid);
+    w.key(QLatin1String("name"));
+    w.value(series.name);
+    w.endObject();
+    w.endObject();
+    writeMetadata(w, QStringLiteral("thread_sort_index"), tid);
+    w.key(QLatin1String("sort_index"));
+    w.value(sortIndex);
+    w.endObject();
+    w.endObject();
+    for (const HolderInterval &hold : series.intervals) {
+        const bool open = hold.endNs < 0;
+        const qint64 end = open ? std::max(liveEdgeNs, hold.startNs) : hold.endNs;
+        const UnitRecord *u = data.unit(hold.unit);
+        beginEvent(w, 'X', QLatin1String("holder"),
+                   u && !u->label.isEmpty() ? u->label : QStringLiteral("unit %1").arg(hold.unit),
+                   tid);
+        w.key(QLatin1String("ts"));
+        writeMicros(w, hold.startNs);
+        w.key(QLatin1String("dur"));
+        writeMicros(w, std::max<qint64>(0, end - hold.startNs));
+        w.key(QLatin1String("args"));
+        w.beginObject();
+        w.key(QLatin1String("resource"));
+        w.value(series.name);
+        w.key(QLatin1String("unit"));
+        w.value(hold.unit);
+        if (open) {
+            w.key(QLatin1String("open"));
+            w.value(true);
+        }
+        w.endObject();
+        w.endObject();
+    }
+}
+
 void writeInstant(JsonWriter &w, QLatin1String cat, const QString &name, quint32 tid, qint64 timeNs)
 {
     beginEvent(w, 'i', cat, name, tid);
@@ -301,6 +347,11 @@ QByteArray TraceJsonWriter::toJson(const TraceData &data)
     for (const UnitRecord &u : data.units)
         writeUnitEvents(w, data, u, liveEdgeNs);
     writeFlows(w, data, liveEdgeNs);
+    // Holder tracks after the output track's tid, above the units in Perfetto.
+    const auto holderCount = int(data.holders.size());
+    for (int k = 0; k < holderCount; ++k)
+        writeHolders(w, data, data.holders[std::size_t(k)], quint32(data.units.size() + 2 + k),
+                     k - holderCount, liveEdgeNs);
 
     for (const CounterSeries &series : data.counters) {
         for (const CounterSample &sample : series.samples) {
