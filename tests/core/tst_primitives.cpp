@@ -266,7 +266,8 @@ TEST_CASE("Lock withdraws a cancelled waiter and shows the wait as queued",
     CHECK(counterMax(data, QStringLiteral("lock queue")) == 1);
     CHECK(counterLast(data, QStringLiteral("lock held")) == 0);
     const QString mainLabel = data.unit(data.info.mainId)->label;
-    CHECK(holds(data, QStringLiteral("lock")) == QStringList{mainLabel + QStringLiteral(" 0.00-0.50")});
+    CHECK(holds(data, QStringLiteral("lock"))
+          == QStringList{mainLabel + QStringLiteral(" 0.00-0.50")});
 }
 
 // LockTests.test_finished_waiter_cancelled: the first waiter is handed the lock and cancelled

@@ -195,7 +195,8 @@ TEST_CASE("Trace JSON is a Chrome trace Perfetto can bind", "[io][tracejson]")
             CHECK(tidOf(e) == tid);
             const QJsonObject args = e.value(QLatin1String("args")).toObject();
             CHECK(str(args, "resource") == QStringLiteral("lock"));
-            names << str(e, "name") + QLatin1Char('#') + QString::number(args.value(QLatin1String("unit")).toInt());
+            names << str(e, "name") + QLatin1Char('#')
+                    + QString::number(args.value(QLatin1String("unit")).toInt());
         }
         CHECK(names
               == QStringList{QStringLiteral("API-1#2"), QStringLiteral("item 5#6"),
