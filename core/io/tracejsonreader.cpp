@@ -265,24 +265,21 @@ bool Reader::readRunInfo(const QJsonObject &other)
         return failInfo(QStringLiteral("\"finished\" is not true or false"));
     info.finished = finished.toBool();
 
-    const QJsonValue counters = other.value(QLatin1String("counters"));
-    if (!counters.isArray() && !counters.isUndefined())
-        return failInfo(QStringLiteral("\"counters\" is not an array"));
-    for (const QJsonValue &name : counters.toArray()) {
-        if (!name.isString())
-            return failInfo(QStringLiteral("a counter name is not a string"));
-        m_data.counters.push_back({ name.toString(), {} });
-    }
-
-    const QJsonValue holders = other.value(QLatin1String("holders"));
-    if (!holders.isArray() && !holders.isUndefined())
-        return failInfo(QStringLiteral("\"holders\" is not an array"));
-    for (const QJsonValue &name : holders.toArray()) {
-        if (!name.isString())
-            return failInfo(QStringLiteral("a holder series name is not a string"));
-        m_data.holders.push_back({ name.toString(), {} });
-    }
-    return true;
+    // The series by name, so that one without samples or holds survives the round trip.
+    auto readSeriesNames = [&](QLatin1String key, QLatin1String what, auto &series) {
+        const QJsonValue names = other.value(key);
+        if (!names.isArray() && !names.isUndefined())
+            return failInfo(QStringLiteral("\"%1\" is not an array").arg(key));
+        for (const QJsonValue &name : names.toArray()) {
+            if (!name.isString())
+                return failInfo(QStringLiteral("a %1 name is not a string").arg(what));
+            series.push_back({ name.toString(), {} });
+        }
+        return true;
+    };
+    return readSeriesNames(QLatin1String("counters"), QLatin1String("counter"), m_data.counters)
+        && readSeriesNames(QLatin1String("holders"), QLatin1String("holder series"),
+            m_data.holders);
 }
 
 bool Reader::readUnitRecord(const QJsonObject &u, qint64 tid)

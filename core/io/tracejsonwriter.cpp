@@ -133,31 +133,46 @@ void writeUnitMetadata(JsonWriter &w, const UnitRecord &u, int sortIndex)
     w.endObject();
 }
 
+// Opens a complete slice [startNs, endNs) and its args; an open one (endNs < 0, a live run)
+// ends at the live edge. endSlice closes what this opened.
+template <typename Name>
+void beginSlice(JsonWriter &w, QLatin1String cat, const Name &name, quint32 tid, qint64 startNs,
+    qint64 endNs, qint64 liveEdgeNs)
+{
+    const qint64 end = endNs < 0 ? std::max(liveEdgeNs, startNs) : endNs;
+    beginEvent(w, 'X', cat, name, tid);
+    w.key(QLatin1String("ts"));
+    writeMicros(w, startNs);
+    w.key(QLatin1String("dur"));
+    writeMicros(w, std::max<qint64>(0, end - startNs));
+    w.key(QLatin1String("args"));
+    w.beginObject();
+}
+
+// Closes a slice's args (marking an open slice "open", for the reader) and the slice.
+void endSlice(JsonWriter &w, qint64 endNs)
+{
+    if (endNs < 0) {
+        w.key(QLatin1String("open"));
+        w.value(true);
+    }
+    w.endObject();
+    w.endObject();
+}
+
 void writeUnitEvents(JsonWriter &w, const TraceData &data, const UnitRecord &u,
                      qint64 liveEdgeNs)
 {
     for (const StateInterval &iv : u.intervals) {
-        const bool open = iv.endNs < 0;
-        const qint64 end = open ? std::max(liveEdgeNs, iv.startNs) : iv.endNs;
-        beginEvent(w, 'X', QLatin1String("state"), QLatin1String(unitStateName(iv.state)), u.id);
-        w.key(QLatin1String("ts"));
-        writeMicros(w, iv.startNs);
-        w.key(QLatin1String("dur"));
-        writeMicros(w, std::max<qint64>(0, end - iv.startNs));
-        w.key(QLatin1String("args"));
-        w.beginObject();
+        beginSlice(w, QLatin1String("state"), QLatin1String(unitStateName(iv.state)), u.id,
+            iv.startNs, iv.endNs, liveEdgeNs);
         w.key(QLatin1String("lane"));
         w.value(int(iv.lane));
         if (iv.at) {
             w.key(QLatin1String("at"));
             w.value(data.placeOf(iv));
         }
-        if (open) {
-            w.key(QLatin1String("open"));
-            w.value(true);
-        }
-        w.endObject();
-        w.endObject();
+        endSlice(w, iv.endNs);
     }
     if (u.outcome != Outcome::None) {
         const QLatin1String outcome(outcomeName(u.outcome));
@@ -235,7 +250,7 @@ void writeFlows(JsonWriter &w, const TraceData &data, qint64 liveEdgeNs)
 // A resource's holders on a track of its own (tid), one complete slice per hold named by the
 // holder, so that Perfetto shows the lock lane as the timeline does.
 void writeHolders(JsonWriter &w, const TraceData &data, const HolderSeries &series, quint32 tid,
-                  int sortIndex, qint64 liveEdgeNs)
+    int sortIndex, qint64 liveEdgeNs)
 {
     writeMetadata(w, QStringLiteral("thread_name"), tid);
     w.key(QLatin1String("name"));
@@ -248,28 +263,15 @@ void writeHolders(JsonWriter &w, const TraceData &data, const HolderSeries &seri
     w.endObject();
     w.endObject();
     for (const HolderInterval &hold : series.intervals) {
-        const bool open = hold.endNs < 0;
-        const qint64 end = open ? std::max(liveEdgeNs, hold.startNs) : hold.endNs;
         const UnitRecord *u = data.unit(hold.unit);
-        beginEvent(w, 'X', QLatin1String("holder"),
-                   u && !u->label.isEmpty() ? u->label : QStringLiteral("unit %1").arg(hold.unit),
-                   tid);
-        w.key(QLatin1String("ts"));
-        writeMicros(w, hold.startNs);
-        w.key(QLatin1String("dur"));
-        writeMicros(w, std::max<qint64>(0, end - hold.startNs));
-        w.key(QLatin1String("args"));
-        w.beginObject();
+        beginSlice(w, QLatin1String("holder"),
+            u && !u->label.isEmpty() ? u->label : QStringLiteral("unit %1").arg(hold.unit), tid,
+            hold.startNs, hold.endNs, liveEdgeNs);
         w.key(QLatin1String("resource"));
         w.value(series.name);
         w.key(QLatin1String("unit"));
         w.value(hold.unit);
-        if (open) {
-            w.key(QLatin1String("open"));
-            w.value(true);
-        }
-        w.endObject();
-        w.endObject();
+        endSlice(w, hold.endNs);
     }
 }
 
