@@ -199,6 +199,32 @@ QByteArray SummaryWriter::toJson(const TraceData &data)
         w.endObject();
     }
     w.endArray();
+    // Who held each lock, and when (end null: still held).
+    w.key(QLatin1String("holders"));
+    w.beginArray();
+    for (const HolderSeries &series : data.holders) {
+        w.beginObject();
+        w.key(QLatin1String("name"));
+        w.value(series.name);
+        w.key(QLatin1String("holds"));
+        w.beginArray();
+        for (const HolderInterval &hold : series.intervals) {
+            const UnitRecord *u = data.unit(hold.unit);
+            w.beginObject();
+            w.key(QLatin1String("unit"));
+            w.value(hold.unit);
+            w.key(QLatin1String("label"));
+            w.value(u ? u->label : QString());
+            w.key(QLatin1String("start_s"));
+            writeSeconds(w, hold.startNs);
+            w.key(QLatin1String("end_s"));
+            writeOptionalSeconds(w, hold.endNs);
+            w.endObject();
+        }
+        w.endArray();
+        w.endObject();
+    }
+    w.endArray();
     w.endObject();
     w.newline();
     return w.take();

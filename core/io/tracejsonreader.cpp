@@ -80,6 +80,7 @@ private:
     bool readRunInfo(const QJsonObject &other);
     bool readUnitRecord(const QJsonObject &record, qint64 tid);
     bool readImported(const QJsonArray &events);
+    bool readHold(const QJsonObject &e, const QJsonObject &args);
 
     // Field readers for the current event; they report which field is wrong.
     bool intField(const QJsonObject &o, QLatin1String key, qint64 min, qint64 max, qint64 *out,
@@ -118,6 +119,7 @@ private:
     };
     std::vector<Cause> m_causes; // from the outcome instants' args.cancelled_by
     QHash<QString, quint32> m_placeIndex;
+    QHash<QString, std::size_t> m_holderIndex;
 };
 
 bool Reader::intField(
@@ -267,15 +269,21 @@ bool Reader::readRunInfo(const QJsonObject &other)
         return failInfo(QStringLiteral("\"finished\" is not true or false"));
     info.finished = finished.toBool();
 
-    const QJsonValue counters = other.value(QLatin1String("counters"));
-    if (!counters.isArray() && !counters.isUndefined())
-        return failInfo(QStringLiteral("\"counters\" is not an array"));
-    for (const QJsonValue &name : counters.toArray()) {
-        if (!name.isString())
-            return failInfo(QStringLiteral("a counter name is not a string"));
-        m_data.counters.push_back({ name.toString(), {} });
-    }
-    return true;
+    // The series by name, so that one without samples or holds survives the round trip.
+    auto readSeriesNames = [&](QLatin1String key, QLatin1String what, auto &series) {
+        const QJsonValue names = other.value(key);
+        if (!names.isArray() && !names.isUndefined())
+            return failInfo(QStringLiteral("\"%1\" is not an array").arg(key));
+        for (const QJsonValue &name : names.toArray()) {
+            if (!name.isString())
+                return failInfo(QStringLiteral("a %1 name is not a string").arg(what));
+            series.push_back({ name.toString(), {} });
+        }
+        return true;
+    };
+    return readSeriesNames(QLatin1String("counters"), QLatin1String("counter"), m_data.counters)
+        && readSeriesNames(QLatin1String("holders"), QLatin1String("holder series"),
+            m_data.holders);
 }
 
 bool Reader::readUnitRecord(const QJsonObject &u, qint64 tid)
@@ -309,6 +317,29 @@ bool Reader::readUnitRecord(const QJsonObject &u, qint64 tid)
     return true;
 }
 
+bool Reader::readHold(const QJsonObject &e, const QJsonObject &args)
+{
+    HolderInterval hold;
+    QString resource;
+    qint64 dur = 0, unit = 0;
+    if (!stringField(args, QLatin1String("resource"), &resource, true)
+        || !intField(args, QLatin1String("unit"), 1, MaxU32, &unit)
+        || !nsField(e, QLatin1String("ts"), 1e3, &hold.startNs)
+        || !nsField(e, QLatin1String("dur"), 1e3, &dur))
+        return false;
+    if (dur < 0)
+        return failEvent(QStringLiteral("negative dur"));
+    hold.unit = quint32(unit);
+    hold.endNs = args.value(QLatin1String("open")).toBool() ? -1 : hold.startNs + dur;
+    auto it = m_holderIndex.constFind(resource);
+    if (it == m_holderIndex.cend()) {
+        it = m_holderIndex.insert(resource, m_data.holders.size());
+        m_data.holders.push_back({ resource, {} });
+    }
+    m_data.holders[it.value()].intervals.push_back(hold);
+    return true;
+}
+
 bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
 {
     if (!readRunInfo(other))
@@ -317,6 +348,10 @@ bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
     for (std::size_t i = 0; i < m_data.counters.size(); ++i) {
         if (!counterIndex.contains(m_data.counters[i].name))
             counterIndex.insert(m_data.counters[i].name, i);
+    }
+    for (std::size_t i = 0; i < m_data.holders.size(); ++i) {
+        if (!m_holderIndex.contains(m_data.holders[i].name))
+            m_holderIndex.insert(m_data.holders[i].name, i);
     }
 
     const qint64 MaxTid = std::numeric_limits<qint32>::max();
@@ -372,6 +407,9 @@ bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
                 m_intervalsByTid.push_back({ tid, {} });
             }
             m_intervalsByTid[it.value()].second.push_back(iv);
+        } else if (ph == QLatin1String("X") && cat == QLatin1String("holder")) {
+            if (!readHold(e, args))
+                return false;
         } else if (ph == QLatin1String("i") && cat == QLatin1String("output")) {
             OutputLine line;
             if (!nsField(e, QLatin1String("ts"), 1e3, &line.timeNs))
@@ -483,6 +521,16 @@ bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
         UnitRecord &u = m_data.units[it.value() - 1];
         u.cancelCause = c.cause;
         u.cancelledBy = c.byUnit;
+    }
+    for (HolderSeries &series : m_data.holders) {
+        std::stable_sort(series.intervals.begin(), series.intervals.end(),
+            [](const HolderInterval &a, const HolderInterval &b) { return a.startNs < b.startNs; });
+        for (const HolderInterval &hold : series.intervals) {
+            if (hold.unit > count)
+                return failUnits(QStringLiteral("%1 is held by unit %2, which is no unit")
+                                     .arg(quoted(series.name))
+                                     .arg(hold.unit));
+        }
     }
 
     std::vector<std::pair<qsizetype, FlowLink>> flows;

@@ -86,6 +86,11 @@ void writeOtherData(JsonWriter &w, const TraceData &data)
     for (const CounterSeries &series : data.counters)
         w.value(series.name);
     w.endArray();
+    w.key(QLatin1String("holders"));
+    w.beginArray();
+    for (const HolderSeries &series : data.holders)
+        w.value(series.name);
+    w.endArray();
     w.endObject();
 }
 
@@ -128,31 +133,46 @@ void writeUnitMetadata(JsonWriter &w, const UnitRecord &u, int sortIndex)
     w.endObject();
 }
 
+// Opens a complete slice [startNs, endNs) and its args; an open one (endNs < 0, a live run)
+// ends at the live edge. endSlice closes what this opened.
+template <typename Name>
+void beginSlice(JsonWriter &w, QLatin1String cat, const Name &name, quint32 tid, qint64 startNs,
+    qint64 endNs, qint64 liveEdgeNs)
+{
+    const qint64 end = endNs < 0 ? std::max(liveEdgeNs, startNs) : endNs;
+    beginEvent(w, 'X', cat, name, tid);
+    w.key(QLatin1String("ts"));
+    writeMicros(w, startNs);
+    w.key(QLatin1String("dur"));
+    writeMicros(w, std::max<qint64>(0, end - startNs));
+    w.key(QLatin1String("args"));
+    w.beginObject();
+}
+
+// Closes a slice's args (marking an open slice "open", for the reader) and the slice.
+void endSlice(JsonWriter &w, qint64 endNs)
+{
+    if (endNs < 0) {
+        w.key(QLatin1String("open"));
+        w.value(true);
+    }
+    w.endObject();
+    w.endObject();
+}
+
 void writeUnitEvents(JsonWriter &w, const TraceData &data, const UnitRecord &u,
                      qint64 liveEdgeNs)
 {
     for (const StateInterval &iv : u.intervals) {
-        const bool open = iv.endNs < 0;
-        const qint64 end = open ? std::max(liveEdgeNs, iv.startNs) : iv.endNs;
-        beginEvent(w, 'X', QLatin1String("state"), QLatin1String(unitStateName(iv.state)), u.id);
-        w.key(QLatin1String("ts"));
-        writeMicros(w, iv.startNs);
-        w.key(QLatin1String("dur"));
-        writeMicros(w, std::max<qint64>(0, end - iv.startNs));
-        w.key(QLatin1String("args"));
-        w.beginObject();
+        beginSlice(w, QLatin1String("state"), QLatin1String(unitStateName(iv.state)), u.id,
+            iv.startNs, iv.endNs, liveEdgeNs);
         w.key(QLatin1String("lane"));
         w.value(int(iv.lane));
         if (iv.at) {
             w.key(QLatin1String("at"));
             w.value(data.placeOf(iv));
         }
-        if (open) {
-            w.key(QLatin1String("open"));
-            w.value(true);
-        }
-        w.endObject();
-        w.endObject();
+        endSlice(w, iv.endNs);
     }
     if (u.outcome != Outcome::None) {
         const QLatin1String outcome(outcomeName(u.outcome));
@@ -224,6 +244,34 @@ void writeFlows(JsonWriter &w, const TraceData &data, qint64 liveEdgeNs)
         w.key(QLatin1String("ts"));
         writeMicros(w, flowEndNs(*to, link.timeNs, liveEdgeNs));
         w.endObject();
+    }
+}
+
+// A resource's holders on a track of its own (tid), one complete slice per hold named by the
+// holder, so that Perfetto shows the lock lane as the timeline does.
+void writeHolders(JsonWriter &w, const TraceData &data, const HolderSeries &series, quint32 tid,
+    int sortIndex, qint64 liveEdgeNs)
+{
+    writeMetadata(w, QStringLiteral("thread_name"), tid);
+    w.key(QLatin1String("name"));
+    w.value(series.name);
+    w.endObject();
+    w.endObject();
+    writeMetadata(w, QStringLiteral("thread_sort_index"), tid);
+    w.key(QLatin1String("sort_index"));
+    w.value(sortIndex);
+    w.endObject();
+    w.endObject();
+    for (const HolderInterval &hold : series.intervals) {
+        const UnitRecord *u = data.unit(hold.unit);
+        beginSlice(w, QLatin1String("holder"),
+            u && !u->label.isEmpty() ? u->label : QStringLiteral("unit %1").arg(hold.unit), tid,
+            hold.startNs, hold.endNs, liveEdgeNs);
+        w.key(QLatin1String("resource"));
+        w.value(series.name);
+        w.key(QLatin1String("unit"));
+        w.value(hold.unit);
+        endSlice(w, hold.endNs);
     }
 }
 
@@ -301,6 +349,11 @@ QByteArray TraceJsonWriter::toJson(const TraceData &data)
     for (const UnitRecord &u : data.units)
         writeUnitEvents(w, data, u, liveEdgeNs);
     writeFlows(w, data, liveEdgeNs);
+    // Holder tracks after the output track's tid, above the units in Perfetto.
+    const auto holderCount = int(data.holders.size());
+    for (int k = 0; k < holderCount; ++k)
+        writeHolders(w, data, data.holders[std::size_t(k)], quint32(data.units.size() + 2 + k),
+                     k - holderCount, liveEdgeNs);
 
     for (const CounterSeries &series : data.counters) {
         for (const CounterSample &sample : series.samples) {

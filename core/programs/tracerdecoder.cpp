@@ -234,6 +234,11 @@ void TracerDecoder::decode(std::string_view line)
         w.output(m_recorder->intern(unescape(f[3])),
                  f[2] == "2" ? OutputStream::Stderr : OutputStream::Stdout);
         break;
+    case 'W':
+        if (n < 4 || !number(f[3], &b))
+            return bad(line, "not W t name id");
+        w.holder(m_recorder->intern(unescape(f[2])), b > 0 ? unitFor(b) : 0);
+        break;
     case 'E':
         if (n < 3 || !number(f[2], &a))
             return bad(line, "not E t status");

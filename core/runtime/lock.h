@@ -14,7 +14,8 @@ using LockGuard = ReleaseGuard<Lock>;
 //! asyncio.Lock: acquire() takes the lock or waits FIFO for it (the task shows Queued
 //! meanwhile); release() hands it straight to the first waiter. A cancelled waiter is unlinked at
 //! once; one cancelled after it was handed the lock passes it on. Traced as the counters
-//! "<name> held" (0 or 1) and "<name> queue" (tasks waiting). Loop thread only.
+//! "<name> held" (0 or 1) and "<name> queue" (tasks waiting), and as the holder series <name>:
+//! which task holds it, from the moment it took it or was handed it. Loop thread only.
 class Lock
 {
 public:
@@ -54,11 +55,14 @@ public:
     AcquireRequest acquire() { return AcquireRequest{this}; }
 
 private:
-    void setLocked(bool locked);
+    //! Locked by holder (the task that took it or is handed it; null: not known) or free.
+    void setLocked(bool locked, TaskCore *holder);
 
     bool m_locked = false;
     detail::WaiterList m_waiters;
     detail::TracedCounter m_held;
+    EventLoop *m_loop;
+    quint32 m_name;
 };
 
 } // namespace Loopscope

@@ -34,6 +34,8 @@ public:
 
     int size() const { return m_size; }
     bool empty() const { return !m_head; }
+    //! The task wakeFirst() would wake, or null.
+    TaskCore *front() const { return m_head ? m_head->task : nullptr; }
 
     void push(Waiter *w, TaskCore *task)
     {

@@ -79,6 +79,27 @@ void TraceBuilder::setState(UnitRecord &u, qint64 t, UnitState state, quint16 la
     u.intervals.push_back({t, -1, state, lane, at});
 }
 
+void TraceBuilder::setHolder(quint32 name, qint64 t, quint32 unit, const TraceRecorder &strings)
+{
+    auto it = m_holderIndex.constFind(name);
+    if (it == m_holderIndex.cend()) {
+        it = m_holderIndex.insert(name, int(m_data.holders.size()));
+        m_data.holders.push_back({strings.string(name), {}});
+    }
+    auto &holds = m_data.holders[it.value()].intervals;
+    if (!holds.empty() && holds.back().endNs < 0) {
+        if (holds.back().unit == unit)
+            return;
+        // A hand-over within one instant leaves no hold of zero length behind.
+        if (holds.back().startNs >= t)
+            holds.pop_back();
+        else
+            holds.back().endNs = t;
+    }
+    if (unit)
+        holds.push_back({unit, t, -1});
+}
+
 void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecorder &strings)
 {
     qint64 &last = m_data.lastEventNs;
@@ -165,6 +186,9 @@ void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecor
             u.cancelledBy = e.a;
             break;
         }
+        case EventType::Holder:
+            setHolder(e.unit, e.timeNs, e.a, strings);
+            break;
         }
     }
 }

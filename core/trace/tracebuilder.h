@@ -28,6 +28,8 @@ public:
 private:
     UnitRecord &unit(quint32 id);
     void setState(UnitRecord &u, qint64 t, UnitState state, quint16 lane, quint32 at);
+    //! Resource name's holder changes from t on to unit (0: free).
+    void setHolder(quint32 name, qint64 t, quint32 unit, const TraceRecorder &strings);
     //! The TraceData::places index for a recorder string id (0 for 0).
     quint32 place(quint32 stringId, const TraceRecorder &strings);
 
@@ -36,6 +38,7 @@ private:
     std::vector<TraceEvent> m_buffer;
     TraceData m_data;
     QHash<quint32, int> m_counterIndex;
+    QHash<quint32, int> m_holderIndex;
     QHash<quint32, quint32> m_placeIndex;
 };
 

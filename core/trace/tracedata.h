@@ -57,6 +57,20 @@ struct CounterSeries {
     std::vector<CounterSample> samples;
 };
 
+//! One task holding a resource: [startNs, endNs). endNs < 0: still held (live).
+struct HolderInterval {
+    quint32 unit = 0;
+    qint64 startNs = 0;
+    qint64 endNs = -1;
+};
+
+//! Who holds a resource (a lock) over time: its holds, sorted by time, never overlapping (a
+//! lock has one holder at a time); the gaps are when it was free.
+struct HolderSeries {
+    QString name;
+    std::vector<HolderInterval> intervals;
+};
+
 //! awaiter -> awaited, from the moment the awaiter started waiting.
 struct FlowLink {
     quint32 from = 0;
@@ -105,6 +119,7 @@ struct TraceData {
     RunInfo info;
     std::vector<UnitRecord> units;
     std::vector<CounterSeries> counters;
+    std::vector<HolderSeries> holders;
     std::vector<FlowLink> flows;
     std::vector<OutputLine> output;
     std::vector<DeadlineMarker> deadlines;

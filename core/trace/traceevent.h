@@ -61,6 +61,7 @@ enum class EventType : quint8 {
     LoopLag,     //!< TraceWriter::loopLag
     Label,       //!< TraceWriter::relabelled
     CancelledBy, //!< TraceWriter::cancelledBy
+    Holder,      //!< TraceWriter::holder
 };
 
 //! One trace event: 24 bytes, trivially copyable. Times are scenario nanoseconds since the

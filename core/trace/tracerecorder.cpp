@@ -30,7 +30,7 @@ TraceRecorder::Slot *TraceRecorder::Stream::allocate(quint64 c)
     static_assert(ChunkBytes <= BlockPool::MaxBlock, "chunks come from the pool");
     // Raw memory: a slot is written before it is read.
     static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 16);
-    static_assert(int(EventType::CancelledBy) < 16, "an event type takes 4 bits of a slot");
+    static_assert(int(EventType::Holder) < 16, "an event type takes 4 bits of a slot");
     auto *p = static_cast<Slot *>(BlockPool::allocate(ChunkBytes));
     chunks[c].store(p, std::memory_order_release);
     return p;

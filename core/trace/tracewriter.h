@@ -91,6 +91,13 @@ public:
         write({0, unit, EventType::CancelledBy, quint8(cause), 0, byUnit, 0});
     }
 
+    //! Holder: the resource called name ("lock") is held by unit from now on (0: free; the
+    //! unit is the holding task's). One slot: a lock changes hands at most twice per holder.
+    void holder(quint32 name, quint32 unit) const
+    {
+        write({0, name, EventType::Holder, 0, 0, unit, 0});
+    }
+
 private:
     void write(TraceEvent event) const
     {

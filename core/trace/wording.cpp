@@ -122,6 +122,13 @@ QString Wording::moment(qint64 ns)
     return ns == 0 ? QStringLiteral("0 s") : duration(ns);
 }
 
+QString Wording::heldBy(const QString &holder, qint64 startNs, qint64 endNs)
+{
+    if (endNs < 0)
+        return QStringLiteral("held by %1 from %2 on").arg(holder, moment(startNs));
+    return QStringLiteral("held by %1 from %2 to %3").arg(holder, moment(startNs), moment(endNs));
+}
+
 QString Wording::duration(qint64 ns)
 {
     const auto trimmed = &Wording::number;

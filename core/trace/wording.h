@@ -41,6 +41,9 @@ struct Wording
     static QString duration(qint64 ns);
     //! A moment on the timeline: duration() since the start, and "0 s" at the start itself.
     static QString moment(qint64 ns);
+    //! A hold of a lock: "held by task 2 from 500 ms to 1 s"; endNs < 0: "held by task 2 from
+    //! 500 ms on".
+    static QString heldBy(const QString &holder, qint64 startNs, qint64 endNs);
 };
 
 } // namespace Loopscope

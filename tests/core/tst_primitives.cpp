@@ -265,6 +265,9 @@ TEST_CASE("Lock withdraws a cancelled waiter and shows the wait as queued",
     CHECK(error == QStringLiteral("RuntimeError: Lock is not acquired."));
     CHECK(counterMax(data, QStringLiteral("lock queue")) == 1);
     CHECK(counterLast(data, QStringLiteral("lock held")) == 0);
+    const QString mainLabel = data.unit(data.info.mainId)->label;
+    CHECK(holds(data, QStringLiteral("lock"))
+          == QStringList{mainLabel + QStringLiteral(" 0.00-0.50")});
 }
 
 // LockTests.test_finished_waiter_cancelled: the first waiter is handed the lock and cancelled
@@ -301,6 +304,8 @@ TEST_CASE("Lock handed to a waiter cancelled meanwhile goes to the next one",
     CHECK(unitByLabel(data, QStringLiteral("tb"))->outcome == Outcome::Cancelled);
     CHECK(unitByLabel(data, QStringLiteral("tc"))->outcome == Outcome::Completed);
     CHECK(seconds(data.info.totalNs) == Approx(1.0));
+    // The lock lane never shows tb, which never ran with it.
+    CHECK(holds(data, QStringLiteral("lock")) == QStringList{QStringLiteral("tc 0.00-1.00")});
 }
 
 // --- Event (test_locks.py EventTests) -----------------------------------------------------------
@@ -401,6 +406,11 @@ TEST_CASE("Condition notify wakes waiters in order and each re-acquires the lock
     CHECK(timeIn(*unitByLabel(data, QStringLiteral("c3")), UnitState::Queued) == Approx(2.0));
     CHECK(timeIn(*unitByLabel(data, QStringLiteral("c3")), UnitState::Waiting) == Approx(0.5));
     CHECK(counterMax(data, QStringLiteral("condition waiters")) == 3);
+    // The condition's lock lane: who holds it, the takes of no length (wait() gives it back
+    // at once) left out.
+    CHECK(holds(data, QStringLiteral("condition lock"))
+          == QStringList{QStringLiteral("c1 1.00-1.50"), QStringLiteral("c2 1.50-2.00"),
+                         QStringLiteral("c3 2.00-2.50")});
 }
 
 // ConditionTests.test_wait_for: the predicate is checked first and after every notification.

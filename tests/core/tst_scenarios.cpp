@@ -170,7 +170,13 @@ TEST_CASE("The rest of everyday asyncio gives the issue's totals", "[scenarios][
         CHECK(outputTexts(locked).contains(QStringLiteral("balance: 400 (expected 400)")));
         CHECK(counterMax(locked, QStringLiteral("lock held")) == 1);
         CHECK(counterMax(locked, QStringLiteral("lock queue")) == 3);
+        // The lock lane: each task holds it in turn for hold seconds, never two at once.
+        CHECK(holds(locked, QStringLiteral("lock"))
+              == QStringList{QStringLiteral("task 1 0.00-0.50"), QStringLiteral("task 2 0.50-1.00"),
+                             QStringLiteral("task 3 1.00-1.50"),
+                             QStringLiteral("task 4 1.50-2.00")});
         const TraceData unlocked = runScenario(QStringLiteral("lock"), {QStringLiteral("use_lock=0")});
+        CHECK(holds(unlocked, QStringLiteral("lock")).isEmpty());
         CHECK(seconds(unlocked.info.totalNs) == Approx(0.5));
         CHECK(mostAtOnce(unlocked, {UnitState::Running, UnitState::Waiting}) == 4);
         CHECK(outputTexts(unlocked).contains(QStringLiteral("balance: 100 (expected 400)")));

@@ -34,7 +34,7 @@ KINDS = {"main", "task", "coroutine", "executor", "generator"}
 STATES = {"pending", "running", "waiting", "queued", "ready"}
 OUTCOMES = {"completed", "failed", "cancelled", "timed_out", "never_awaited"}
 FIELDS = {"H": 4, "P": 6, "X": 3, "C": 6, "S": 5, "F": 5, "L": 4, "N": 4, "G": 3, "R": 4,
-          "D": 4, "O": 4, "E": 3}
+          "D": 4, "O": 4, "W": 4, "E": 3}
 ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
 
@@ -78,6 +78,7 @@ class Trace:
         else:
             self.problems.append("the stream does not end with a newline")
         self.units, self.params, self.counters, self.lags = {}, {}, [], []
+        self.holders = []  # (t, lock name, unit id or 0)
         self.links, self.deadlines, self.loops, self.renames = [], [], [], []
         self.header = self.exit = None
         self.output = {"1": [], "2": []}
@@ -137,6 +138,10 @@ class Trace:
                 self.links.append((int(f[2]), int(f[3])))
             elif f[0] == "N":
                 self.counters.append((t, unescape(f[2]), int(f[3])))
+            elif f[0] == "W":
+                if int(f[3]) and int(f[3]) not in self.units:
+                    self.problems.append("line %d: held by unknown unit %s" % (n + 1, f[3]))
+                self.holders.append((t, unescape(f[2]), int(f[3])))
             elif f[0] == "G":
                 self.lags.append((t, int(f[2])))
             elif f[0] == "X":
@@ -437,6 +442,20 @@ def check_semaphore(c, limit=2):
                 c.near("req%d gets its slot" % n, c.tr.s(q[0][1]), 0.1 * wave)
 
 
+def check_lock(c):
+    c.ends("main()", "completed", 0.4, "main")
+    holds = []  # (label, start s) of each change of holder, frees left out
+    for t, name, uid in c.tr.holders:
+        if name == "Lock" and uid and (not holds or holds[-1][0] != c.tr.units[uid].label):
+            holds.append((c.tr.units[uid].label, c.tr.s(t)))
+    c.check("Lock held by task 1..task 4 in turn",
+            [label for label, _ in holds] == ["task %d" % k for k in range(1, 5)], repr(holds))
+    for k, (label, start) in enumerate(holds):
+        c.near("%s takes the lock" % label, start, 0.1 * k)
+    frees = [uid for _, name, uid in c.tr.holders if name == "Lock"]
+    c.check("Lock free at the end", bool(frees) and frees[-1] == 0, repr(frees[-3:]))
+
+
 def check_semaphore_5(c):
     check_semaphore(c, limit=5)
     c.check("P LIMIT 5", c.tr.params.get("LIMIT") == ["5", "1", "10", ""])
@@ -459,6 +478,7 @@ CASES = [
     ("run_twice", "run_twice.py", {}, check_run_twice),
     ("exit3", "exit3.py", {}, check_exit3),
     ("semaphore", "semaphore.py", {}, check_semaphore),
+    ("lock", "lock.py", {}, check_lock),
     ("semaphore LIMIT=5", "semaphore.py", {"LOOPSCOPE_SET": "LIMIT=5"}, check_semaphore_5),
 ]
 

@@ -101,4 +101,25 @@ inline qint64 counterLast(const TraceData &data, const QString &name)
     return -1;
 }
 
+//! The holds of the holder series called name, as "LABEL START-END" in seconds with two
+//! decimals ("task 1 0.00-0.50"; an open hold ends in "open"), in time order. Empty: no such
+//! series, or nobody ever held it.
+inline QStringList holds(const TraceData &data, const QString &name)
+{
+    QStringList out;
+    for (const HolderSeries &series : data.holders) {
+        if (series.name != name)
+            continue;
+        for (const HolderInterval &h : series.intervals) {
+            const UnitRecord *u = data.unit(h.unit);
+            out << QStringLiteral("%1 %2-%3")
+                       .arg(u ? u->label : QStringLiteral("?"))
+                       .arg(seconds(h.startNs), 0, 'f', 2)
+                       .arg(h.endNs < 0 ? QStringLiteral("open")
+                                        : QString::number(seconds(h.endNs), 'f', 2));
+        }
+    }
+    return out;
+}
+
 } // namespace Loopscope::Test

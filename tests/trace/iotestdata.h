@@ -19,7 +19,8 @@ namespace Loopscope::Test {
 //! main (1) awaits a task (2) that awaits a coroutine (3); an executor job (4) queues, then runs
 //! on worker lane 2 (their waits with a place in the code); a coroutine that is never awaited (5); a task that fails (6); one that
 //! times out at a deadline (7); one that main cancels (8). Two counters, four flows, output
-//! with characters JSON must escape, a loop-lag sample. Times are not multiples of 1 us, so
+//! with characters JSON must escape, a loop-lag sample; a lock held by 2, then 6, then main
+//! (open when not finished). Times are not multiples of 1 us, so
 //! any rounding shows. finished: main and the never-awaited coroutine end.
 inline void writeSampleRun(TraceRecorder &r, bool finished = true)
 {
@@ -39,8 +40,13 @@ inline void writeSampleRun(TraceRecorder &r, bool finished = true)
         at(t).counter(r.intern(QString::fromUtf8(name)), value);
     };
 
+    auto holder = [&](qint64 t, quint32 unit) {
+        at(t).holder(r.intern(QStringLiteral("lock")), unit);
+    };
+
     created(0, 1, UnitKind::Main, 0, "main");
     state(0, 1, UnitState::Running);
+    holder(0, 0);
     created(0, 2, UnitKind::Task, 1, "API-1");
     created(0, 5, UnitKind::Coroutine, 1, "get_data #1");
     created(0, 6, UnitKind::Task, 1, "item 5");
@@ -50,6 +56,7 @@ inline void writeSampleRun(TraceRecorder &r, bool finished = true)
     link(1000, 1, 2);
     state(1000, 2, UnitState::Running);
     counter(1000, "semaphore in use", 1);
+    holder(1000, 2);
     created(1500, 3, UnitKind::Coroutine, 2, "fetch(\"API-1\")");
     state(1500, 2, UnitState::Waiting);
     link(1500, 2, 3);
@@ -61,6 +68,7 @@ inline void writeSampleRun(TraceRecorder &r, bool finished = true)
     counter(2000, "executor queue", 1);
     link(2000, 1, 4);
     state(2001, 6, UnitState::Running);
+    holder(2001, 6);
     state(2002, 6, UnitState::Waiting, 0, "gatherreturnexceptions.cpp:11");
     state(2003, 7, UnitState::Running);
     state(2004, 7, UnitState::Waiting);
@@ -70,6 +78,7 @@ inline void writeSampleRun(TraceRecorder &r, bool finished = true)
     counter(500'000'123, "executor queue", 0);
     state(1'000'000'001, 6, UnitState::Running);
     finish(1'250'000'000, 6, Outcome::Failed, "ValueError: item 5 failed");
+    holder(1'250'000'000, 0);
     link(1'250'000'000, 1, 6);
     state(1'500'000'000, 8, UnitState::Running);
     at(1'500'000'007).cancelledBy(8, CancelCause::Explicit, 1);
@@ -89,9 +98,11 @@ inline void writeSampleRun(TraceRecorder &r, bool finished = true)
     finish(2'500'000'123, 4, Outcome::Completed);
     state(2'500'000'200, 1, UnitState::Running);
     counter(2'500'000'200, "semaphore in use", 0);
+    holder(2'500'000'200, 1);
     at(2'500'000'300).output(r.intern(QStringLiteral("all done")));
     if (finished) {
         finish(3'000'000'000, 5, Outcome::NeverAwaited);
+        holder(3'000'000'000, 0);
         finish(3'000'000'000, 1, Outcome::Completed);
     }
 }
@@ -163,6 +174,17 @@ inline void requireSameTrace(const TraceData &a, const TraceData &b)
         for (std::size_t k = 0; k < a.counters[i].samples.size(); ++k) {
             CHECK(a.counters[i].samples[k].timeNs == b.counters[i].samples[k].timeNs);
             CHECK(a.counters[i].samples[k].value == b.counters[i].samples[k].value);
+        }
+    }
+    REQUIRE(a.holders.size() == b.holders.size());
+    for (std::size_t i = 0; i < a.holders.size(); ++i) {
+        INFO("holder series " << i);
+        CHECK(a.holders[i].name == b.holders[i].name);
+        REQUIRE(a.holders[i].intervals.size() == b.holders[i].intervals.size());
+        for (std::size_t k = 0; k < a.holders[i].intervals.size(); ++k) {
+            CHECK(a.holders[i].intervals[k].unit == b.holders[i].intervals[k].unit);
+            CHECK(a.holders[i].intervals[k].startNs == b.holders[i].intervals[k].startNs);
+            CHECK(a.holders[i].intervals[k].endNs == b.holders[i].intervals[k].endNs);
         }
     }
     REQUIRE(a.flows.size() == b.flows.size());

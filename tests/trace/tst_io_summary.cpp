@@ -55,7 +55,7 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
             == sorted({ QStringLiteral("scenario"), QStringLiteral("params"),
                 QStringLiteral("time_scale"), QStringLiteral("clock"), QStringLiteral("total_s"),
                 QStringLiteral("stats"), QStringLiteral("findings"), QStringLiteral("main"),
-                QStringLiteral("tasks"), QStringLiteral("output") }));
+                QStringLiteral("tasks"), QStringLiteral("output"), QStringLiteral("holders") }));
         const auto at = [&](const char *key) { return json.indexOf(QByteArray("\"") + key); };
         CHECK(at("scenario") < at("params"));
         CHECK(at("params") < at("time_scale"));
@@ -64,6 +64,7 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
         CHECK(at("findings") < at("main"));
         CHECK(at("main") < at("tasks"));
         CHECK(at("tasks") < at("output"));
+        CHECK(at("output") < at("holders"));
 
         CHECK(s.value(QLatin1String("scenario")).toString() == QStringLiteral("executor"));
         const QJsonObject params = s.value(QLatin1String("params")).toObject();
@@ -74,6 +75,27 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
         CHECK(s.value(QLatin1String("time_scale")).toDouble() == 0.1);
         CHECK(s.value(QLatin1String("clock")).toString() == QStringLiteral("virtual"));
         CHECK(s.value(QLatin1String("total_s")).toDouble() == 3.0);
+    }
+
+    SECTION("holders: who held each lock, when")
+    {
+        const QJsonArray holders = s.value(QLatin1String("holders")).toArray();
+        REQUIRE(holders.size() == 1);
+        const QJsonObject lock = holders.at(0).toObject();
+        CHECK(lock.value(QLatin1String("name")).toString() == QStringLiteral("lock"));
+        QStringList holds;
+        for (const QJsonValue &v : lock.value(QLatin1String("holds")).toArray()) {
+            const QJsonObject h = v.toObject();
+            holds << QStringLiteral("%1 (%2) %3-%4")
+                         .arg(h.value(QLatin1String("label")).toString())
+                         .arg(h.value(QLatin1String("unit")).toInt())
+                         .arg(h.value(QLatin1String("start_s")).toDouble(), 0, 'g', 10)
+                         .arg(h.value(QLatin1String("end_s")).toDouble(), 0, 'g', 10);
+        }
+        INFO(holds.join(QStringLiteral(", ")).toStdString());
+        CHECK(holds
+            == QStringList { QStringLiteral("API-1 (2) 1e-06-2.001e-06"),
+                QStringLiteral("item 5 (6) 2.001e-06-1.25"), QStringLiteral("main (1) 2.5000002-3") });
     }
 
     SECTION("stats: the Stats panel's figures")
@@ -249,6 +271,11 @@ TEST_CASE("Summary JSON of a live run: open ends are null", "[io][summary]")
     const QJsonArray intervals = main.value(QLatin1String("intervals")).toArray();
     REQUIRE_FALSE(intervals.isEmpty());
     CHECK(intervals.last().toObject().value(QLatin1String("end_s")).isNull());
+    // main still holds the lock.
+    const QJsonObject lock = s.value(QLatin1String("holders")).toArray().at(0).toObject();
+    const QJsonArray holds = lock.value(QLatin1String("holds")).toArray();
+    REQUIRE(holds.size() == 3);
+    CHECK(holds.last().toObject().value(QLatin1String("end_s")).isNull());
 
     // Figures so far: up to the last event; the coroutine never awaited has not ended yet.
     const QJsonObject stats = s.value(QLatin1String("stats")).toObject();

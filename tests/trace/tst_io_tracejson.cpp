@@ -73,6 +73,7 @@ TEST_CASE("Trace JSON is a Chrome trace Perfetto can bind", "[io][tracejson]")
     QHash<QString, int> counterEvents;
     std::map<double, QJsonObject> flowStarts, flowEnds;
     int outcomes = 0, outputs = 0, deadlines = 0, lags = 0, slicesSeen = 0;
+    std::vector<QJsonObject> holds;
 
     for (const QJsonValue &v : events) {
         REQUIRE(v.isObject());
@@ -90,6 +91,9 @@ TEST_CASE("Trace JSON is a Chrome trace Perfetto can bind", "[io][tracejson]")
                         .toObject()
                         .value(QLatin1String("name"))
                         .toString());
+        } else if (ph == QLatin1String("X") && str(e, "cat") == QLatin1String("holder")) {
+            REQUIRE(e.value(QLatin1String("dur")).isDouble());
+            holds.push_back(e);
         } else if (ph == QLatin1String("X")) {
             ++slicesSeen;
             INFO("X slice on tid " << tidOf(e));
@@ -123,7 +127,7 @@ TEST_CASE("Trace JSON is a Chrome trace Perfetto can bind", "[io][tracejson]")
 
     SECTION("one named thread per unit, each with its slices")
     {
-        REQUIRE(threadNames.size() == 8);
+        REQUIRE(threadNames.size() == 8 + 1); // and the lock's track
         for (const UnitRecord &u : data.units) {
             CHECK(threadNames.value(int(u.id)) == u.label);
             CHECK(slices[int(u.id)].size() == u.intervals.size());
@@ -181,6 +185,28 @@ TEST_CASE("Trace JSON is a Chrome trace Perfetto can bind", "[io][tracejson]")
         CHECK(deadlines == 1);
     }
 
+    SECTION("a lock's holders: a track of its own, a slice per hold named by the holder")
+    {
+        const int tid = int(data.units.size()) + 2;
+        CHECK(threadNames.value(tid) == QStringLiteral("lock"));
+        REQUIRE(holds.size() == 3);
+        QStringList names;
+        for (const QJsonObject &e : holds) {
+            CHECK(tidOf(e) == tid);
+            const QJsonObject args = e.value(QLatin1String("args")).toObject();
+            CHECK(str(args, "resource") == QStringLiteral("lock"));
+            names << str(e, "name") + QLatin1Char('#')
+                    + QString::number(args.value(QLatin1String("unit")).toInt());
+        }
+        CHECK(names
+              == QStringList{QStringLiteral("API-1#2"), QStringLiteral("item 5#6"),
+                             QStringLiteral("main#1")});
+        CHECK(num(holds[0], "ts") == 1.0);
+        CHECK(num(holds[0], "dur") == 1.001);
+        CHECK(num(holds[2], "ts") == 2500000.2);
+        CHECK(num(holds[2], "dur") == 499999.8);
+    }
+
     SECTION("run info sits in otherData")
     {
         const QJsonObject other = root.value(QLatin1String("otherData")).toObject();
@@ -207,7 +233,8 @@ TEST_CASE("Trace JSON of a live run closes open slices at the live edge", "[io][
             CHECK(num(e, "ts") + num(e, "dur") == Approx(data.endNs() / 1000.0));
         }
     }
-    CHECK(open == 2); // main running, the never-awaited coroutine still pending
+    // main running, the never-awaited coroutine still pending, main holding the lock
+    CHECK(open == 3);
 }
 
 TEST_CASE("Trace JSON without a main unit puts output on a tid of its own", "[io][tracejson]")

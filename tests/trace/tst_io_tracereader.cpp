@@ -85,6 +85,7 @@ TEST_CASE("Trace JSON reads back into the same TraceData", "[io][reader]")
         data.units[1].intervals.back().endNs = 86'400'000'000'123; // a day and 123 ns
         data.units[1].endNs = 86'400'000'000'123;
         data.counters.push_back({ QStringLiteral("unused"), {} });
+        data.holders.push_back({ QStringLiteral("unused lock"), {} });
         data.loopLag.push_back({ 7, 1 });
         data.deadlines.push_back({ 0, 9 });
         data.info.params.push_back({ QStringLiteral("tiny"), 1e-300 });

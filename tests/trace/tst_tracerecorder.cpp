@@ -79,7 +79,7 @@ TEST_CASE("TraceRecorder gives back every field of every event as written", "[tr
         TraceEvent e;
         e.timeNs = (i % 7 == 0) ? -qint64(i) : qint64(i) * 1'000'003;
         e.unit = quint32(i * 2654435761u);
-        e.type = EventType(i % (int(EventType::CancelledBy) + 1));
+        e.type = EventType(i % (int(EventType::Holder) + 1));
         e.code = quint8(i % 3 == 0 ? i % 256 : i % 6);
         e.lane = quint16(i % 5 == 0 ? i % 65536 : 0);
         e.a = quint32(i) * 40503u;

@@ -164,6 +164,37 @@ TEST_CASE("Each TraceWriter call comes back as the TraceData it means", "[trace]
         CHECK(data.counters[0].samples.back().value == -7);
     }
 
+    SECTION("holder: who holds a resource, one hold per holder, none for a zero-length one")
+    {
+        const quint32 lock = recorder.intern(QStringLiteral("lock"));
+        const quint32 other = recorder.intern(QStringLiteral("other lock"));
+        at(0).holder(lock, 0); // created free: a series, no hold
+        at(T).holder(lock, Big);
+        at(T).holder(other, 2);
+        at(T + 10).holder(lock, Big); // no change
+        at(T + 20).holder(lock, 3);   // handed over
+        at(T + 30).holder(lock, 4);   // handed to 4, cancelled at once: passed on to 5
+        at(T + 30).holder(lock, 5);
+        at(T + 40).holder(lock, 0);
+        REQUIRE(builder.update());
+        REQUIRE(data.holders.size() == 2);
+        CHECK(data.holders[0].name == QStringLiteral("lock"));
+        const auto &holds = data.holders[0].intervals;
+        REQUIRE(holds.size() == 3);
+        CHECK(holds[0].unit == Big);
+        CHECK(holds[0].startNs == T);
+        CHECK(holds[0].endNs == T + 20);
+        CHECK(holds[1].unit == 3);
+        CHECK(holds[1].startNs == T + 20);
+        CHECK(holds[1].endNs == T + 30);
+        CHECK(holds[2].unit == 5);
+        CHECK(holds[2].startNs == T + 30);
+        CHECK(holds[2].endNs == T + 40);
+        REQUIRE(data.holders[1].intervals.size() == 1);
+        CHECK(data.holders[1].intervals[0].unit == 2);
+        CHECK(data.holders[1].intervals[0].endNs == -1); // still held
+    }
+
     SECTION("output: the printed line")
     {
         at(T).output(recorder.intern(QStringLiteral("API-1 done")));

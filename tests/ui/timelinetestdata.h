@@ -58,6 +58,10 @@ public:
     {
         at(t).loopLag(lagNs);
     }
+    void holder(qint64 t, const QString &name, quint32 unit)
+    {
+        at(t).holder(m_recorder.intern(name), unit);
+    }
     TraceData build()
     {
         TraceBuilder builder(&m_recorder);

@@ -2,10 +2,13 @@
 
 #include "timelinegeometry.h"
 #include "timelinelayout.h"
+#include "timelinepainter.h"
 #include "timelinestyle.h"
 #include "timelinetestdata.h"
 #include "timelineviewport.h"
 
+#include <QImage>
+#include <QPainter>
 #include <QPointF>
 
 using namespace Loopscope;
@@ -178,5 +181,83 @@ TEST_CASE("TimelineLayout hit testing finds the row and the interval", "[timelin
         const TimelineHit label = layout.itemAt(QPointF(50, y), data, vp, geo);
         REQUIRE(label.unitId == parent);
         REQUIRE(label.interval == -1);
+    }
+}
+
+TEST_CASE("A lock lane shows who holds it: a row of holds, each named by its holder",
+          "[timeline][layout][holder]")
+{
+    TraceScript s;
+    const quint32 t1 = s.create(0, QStringLiteral("task 1"));
+    const quint32 t2 = s.create(0, QStringLiteral("task 2"));
+    s.state(0, t1, UnitState::Running);
+    s.holder(0, QStringLiteral("lock"), 0);
+    s.holder(0, QStringLiteral("lock"), t1);
+    s.holder(500 * Ms, QStringLiteral("lock"), t2);
+    s.holder(1000 * Ms, QStringLiteral("lock"), 0); // free 1 s .. 1.5 s
+    s.holder(1500 * Ms, QStringLiteral("lock"), t1);
+    s.holder(2000 * Ms, QStringLiteral("lock"), 0);
+    s.finish(2000 * Ms, t1, Outcome::Completed);
+    s.finish(2000 * Ms, t2, Outcome::Completed);
+    const TraceData data = s.build();
+    const TimelineStyle style = TimelineStyle::light();
+    const TimelineLayout layout(data, style);
+
+    int holderRow = -1;
+    for (int i = 0; i < layout.rowCount(); ++i) {
+        if (layout.row(i).kind == TimelineRow::Kind::Holder) {
+            REQUIRE(holderRow == -1); // one lock, one row
+            holderRow = i;
+        }
+    }
+    REQUIRE(holderRow >= 0);
+    const TimelineRow &row = layout.row(holderRow);
+    REQUIRE(data.holders[std::size_t(row.index)].name == QStringLiteral("lock"));
+    REQUIRE(holderRow < layout.rowOfUnit(t1)); // above the tasks, with the other lanes
+
+    const QSize size(1400, 400);
+    const TimelineGeometry geo = TimelineGeometry::compute(style, QRect(QPoint(0, 0), size));
+    TimelineViewport vp;
+    vp.setTimeArea(geo.timeArea.left(), geo.timeArea.width());
+    vp.fit(data.endNs());
+    const double y = geo.rowTop(row, vp.scrollY()) + row.height / 2.0;
+
+    SECTION("one segment per hold, labelled by the holder, where the hold is")
+    {
+        const TimelineDrawList list =
+            TimelinePainter::buildDrawList(data, layout, vp, style, geo, {});
+        QStringList labels;
+        for (const TimelineDrawList::Bar &b : list.holds) {
+            REQUIRE(b.row == holderRow);
+            REQUIRE(b.count == 1);
+            labels << data.unit(b.unitId)->label;
+        }
+        REQUIRE(labels
+                == QStringList{QStringLiteral("task 1"), QStringLiteral("task 2"),
+                               QStringLiteral("task 1")});
+        REQUIRE(list.holds[1].rect.left() == Approx(vp.mapTimeToX(500 * Ms)));
+        REQUIRE(list.holds[1].rect.right() == Approx(vp.mapTimeToX(1000 * Ms)));
+    }
+    SECTION("drawn in the held colour, nothing where the lock is free")
+    {
+        QImage image(size, QImage::Format_ARGB32_Premultiplied);
+        QPainter p(&image);
+        TimelinePainter::paint(p, data, layout, vp, style, geo, {});
+        p.end();
+        const auto at = [&](qint64 ns) { return image.pixelColor(int(vp.mapTimeToX(ns)), int(y)); };
+        REQUIRE(at(250 * Ms) == style.held);
+        REQUIRE(at(1250 * Ms) != style.held);
+        REQUIRE(at(1750 * Ms) == style.held);
+    }
+    SECTION("a point on a hold hits it and its holder; a free stretch hits nobody")
+    {
+        const TimelineHit held = layout.itemAt(QPointF(vp.mapTimeToX(750 * Ms), y), data, vp, geo);
+        REQUIRE(held.row == holderRow);
+        REQUIRE(held.hold == 1);
+        REQUIRE(held.unitId == t2);
+        const TimelineHit free = layout.itemAt(QPointF(vp.mapTimeToX(1250 * Ms), y), data, vp, geo);
+        REQUIRE(free.row == holderRow);
+        REQUIRE(free.hold == -1);
+        REQUIRE(free.unitId == 0);
     }
 }

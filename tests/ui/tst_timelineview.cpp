@@ -219,6 +219,28 @@ TEST_CASE("TimelineView tooltips name the task, its state and outcome", "[timeli
     CHECK(f.view.toolTipAt(QPointF(f.xOf(Sec), 5)).isEmpty());
 }
 
+TEST_CASE("TimelineView tooltip on a lock lane says who held it and when", "[timelineview][holder]")
+{
+    TraceScript s;
+    const quint32 t1 = s.create(0, QStringLiteral("task 1"));
+    const quint32 t2 = s.create(0, QStringLiteral("task 2"));
+    s.holder(0, QStringLiteral("lock"), t1);
+    s.holder(500 * Ms, QStringLiteral("lock"), t2);
+    s.holder(1000 * Ms, QStringLiteral("lock"), 0);
+    s.finish(1500 * Ms, t1, Outcome::Completed);
+    s.finish(1500 * Ms, t2, Outcome::Completed);
+    ViewFixture f(s.build());
+    int r = 0;
+    while (f.view.layout().row(r).kind != TimelineRow::Kind::Holder)
+        ++r;
+    const TimelineRow &row = f.view.layout().row(r);
+    const double y = f.view.geometry().rowTop(row, f.view.timelineViewport().scrollY())
+        + row.height / 2.0;
+    CHECK(f.view.toolTipAt(QPointF(f.xOf(750 * Ms), y))
+          == QStringLiteral("<b>lock</b><br>held by task 2 from 500 ms to 1 s"));
+    CHECK(f.view.toolTipAt(QPointF(f.xOf(1250 * Ms), y)).endsWith(QStringLiteral(": free")));
+}
+
 TEST_CASE("TimelineView selects with a click and collapses with the expander", "[timelineview]")
 {
     ViewFixture f(treeTrace());

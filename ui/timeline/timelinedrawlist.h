@@ -58,6 +58,9 @@ struct TimelineDrawList
     };
 
     std::vector<Bar> bars;
+    //! A holder row's holds (folded like bars; unitId: the holder), drawn in TimelineStyle::held
+    //! and labelled by the holder.
+    std::vector<Bar> holds;
     std::vector<Marker> markers;
     std::vector<FindingMarker> findingMarkers;
     std::vector<CauseArrow> causeArrows;

@@ -55,6 +55,8 @@ TimelineLayout::TimelineLayout(const TraceData &data, const TimelineStyle &style
         m_counterMax.push_back(max);
         addRow({TimelineRow::Kind::Counter, 0, i, 0, false, false, 0, h + h / 2});
     }
+    for (int i = 0; i < int(data.holders.size()); ++i)
+        addRow({TimelineRow::Kind::Holder, 0, i, 0, false, false, 0, h});
     if (!m_rows.empty())
         m_contentHeight += style.groupGap;
 
@@ -171,6 +173,13 @@ TimelineHit TimelineLayout::itemAt(const QPointF &pos, const TraceData &data,
                 u->intervals, t, tolerance, [](const StateInterval &i) { return i.startNs; },
                 [&](const StateInterval &i) { return end(i.endNs); });
         }
+    } else if (r.kind == TimelineRow::Kind::Holder) {
+        const auto &holds = data.holders[std::size_t(r.index)].intervals;
+        hit.hold = findAt(
+            holds, t, tolerance, [](const HolderInterval &h) { return h.startNs; },
+            [&](const HolderInterval &h) { return end(h.endNs); });
+        if (hit.hold >= 0)
+            hit.unitId = holds[std::size_t(hit.hold)].unit;
     } else if (r.kind == TimelineRow::Kind::Worker) {
         const auto &spans = workerSpans(r.index);
         const int i = findAt(

@@ -22,11 +22,14 @@ struct TimelineRow
         Loop,    //!< the event loop: busy / blocked, loop lag
         Worker,  //!< an executor worker lane (lane k > 0): which job ran there
         Counter, //!< a counter series drawn as a step chart
+        Holder,  //!< who holds a resource (a lock): one segment per hold, named by the holder
         Unit,    //!< one task / coroutine / executor job / generator step
     };
     Kind kind = Kind::Unit;
     quint32 unitId = 0;   //!< Unit: the unit shown
-    int index = 0;        //!< Counter: index into TraceData::counters; Worker: the lane number
+    //! Counter: index into TraceData::counters; Holder: into TraceData::holders; Worker: the
+    //! lane number
+    int index = 0;
     int depth = 0;        //!< Unit: nesting level (children sit under their parent)
     bool hasChildren = false;
     bool collapsed = false;
@@ -43,15 +46,18 @@ struct TimelineHit
     int row = -1;        //!< -1: no row
     quint32 unitId = 0;  //!< 0: no unit (loop / counter row, or empty space)
     int interval = -1;   //!< index into the unit's intervals, -1: none
+    //! Holder row: index into the series' intervals (unitId is then the holder), -1: none
+    int hold = -1;
 };
 
 //! The rows of a timeline and their geometry, computed once from a TraceData (and the set of
 //! collapsed units); knows no time -> pixel mapping (that is TimelineViewport's job).
 //!
 //! Row order: the event loop row (when any unit ran on the loop), one row per executor worker
-//! lane, one row per counter series, then the units in creation order, each parent's children
-//! directly under it (depth + 1). A collapsed unit hides its descendants. Units that were never
-//! awaited get a row of their own (a marker and a note, no bars).
+//! lane, one row per counter series, one per holder series (a lock lane), then the units in
+//! creation order, each parent's children directly under it (depth + 1). A collapsed unit hides
+//! its descendants. Units that were never awaited get a row of their own (a marker and a note,
+//! no bars).
 //!
 //! Content coordinates: y = 0 is the top of the first row; TimelineGeometry places them in a
 //! paint target. Rebuild the layout when the data or the collapsed set changes; it holds no

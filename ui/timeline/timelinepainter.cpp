@@ -365,6 +365,29 @@ void buildCauseArrows(const Frame &f, TimelineDrawList &list)
     }
 }
 
+// A lock lane: one segment per hold, folded like a unit's bars (into a list of its own, so that
+// paintHolds alone draws them).
+void buildHolderRow(const Frame &f, TimelineDrawList &list, int rowIndex, const TimelineRow &row)
+{
+    const auto &holds = f.data.holders[std::size_t(row.index)].intervals;
+    TimelineDrawList folded;
+    {
+        Folder folder(folded, f.style, f.rowY(row) + f.style.barInset - 1,
+                      row.height - 2 * (f.style.barInset - 1), rowIndex, Role::State);
+        auto it = std::lower_bound(
+            holds.begin(), holds.end(), f.vp.startNs(),
+            [&](const HolderInterval &h, qint64 v) { return f.end(h.endNs) < v; });
+        for (; it != holds.end() && it->startNs <= f.vp.endNs(); ++it) {
+            const qint64 e = f.end(it->endNs);
+            folder.add(f.clampX(f.x(it->startNs)), f.clampX(f.x(e)), UnitState::Running,
+                       e - it->startNs, it->unit);
+        }
+    }
+    list.holds.insert(list.holds.end(), folded.bars.begin(), folded.bars.end());
+    list.visitedIntervals += folded.visitedIntervals;
+    list.foldedIntervals += folded.foldedIntervals;
+}
+
 TimelineDrawList buildList(const Frame &f)
 {
     TimelineDrawList list;
@@ -389,6 +412,9 @@ TimelineDrawList buildList(const Frame &f)
             break;
         case TimelineRow::Kind::Counter:
             break; // drawn directly as a step chart
+        case TimelineRow::Kind::Holder:
+            buildHolderRow(f, list, i, row);
+            break;
         }
     }
     buildFindingMarkers(f, list);
@@ -521,6 +547,35 @@ void paintBars(QPainter &p, const Frame &f, const TimelineDrawList &list)
         }
         if (hatch != TimelineStyle::Hatch::None)
             drawHatch(p, r.adjusted(1, 1, -1, -1), hatchColor, hatch);
+    }
+}
+
+// The holds of lock lanes, each named by its holder where it is wide enough; a fold of many
+// holds says how many.
+void paintHolds(QPainter &p, const Frame &f, const TimelineDrawList &list)
+{
+    const TimelineStyle &s = f.style;
+    const QFontMetrics fm(s.smallFont);
+    p.setFont(s.smallFont);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    for (const Bar &b : list.holds) {
+        QRectF r = b.rect;
+        if (r.width() > 6)
+            r.adjust(0, 0, -1, 0); // a hairline between holds that follow each other
+        p.setPen(Qt::NoPen);
+        p.setBrush(s.held);
+        if (r.width() > 2 * s.barRadius + 2)
+            p.drawRoundedRect(r, s.barRadius, s.barRadius);
+        else
+            p.drawRect(r);
+        const UnitRecord *u = b.count == 1 ? f.data.unit(b.unitId) : nullptr;
+        const QString text = u ? u->label : QStringLiteral("%1 holds").arg(b.count);
+        const QRectF room = r.adjusted(5, 0, -5, 0);
+        if (room.width() < fm.horizontalAdvance(text.left(1)) + fm.horizontalAdvance(QChar(0x2026)))
+            continue;
+        p.setPen(s.heldText);
+        p.drawText(room, Qt::AlignVCenter | Qt::AlignLeft,
+                   fm.elidedText(text, Qt::ElideRight, int(room.width())));
     }
 }
 
@@ -764,6 +819,10 @@ void paintLabels(QPainter &p, const Frame &f, const TimelineDrawList &list,
             label = f.data.counters[std::size_t(row.index)].name;
             hint = QStringLiteral("max %1").arg(f.layout.counterMax(row.index));
             break;
+        case TimelineRow::Kind::Holder:
+            label = f.data.holders[std::size_t(row.index)].name;
+            hint = QStringLiteral("held by");
+            break;
         case TimelineRow::Kind::Unit:
             if (const UnitRecord *u = f.data.unit(row.unitId)) {
                 label = u->label;
@@ -931,6 +990,7 @@ void TimelinePainter::paint(QPainter &painter, const TraceData &data, const Time
     painter.setClipRect(timeClip.intersected(QRectF(f.rows)));
     paintCounters(painter, f, list);
     paintBars(painter, f, list);
+    paintHolds(painter, f, list);
     paintBarLabels(painter, f, list);
     paintDeadlines(painter, f, list);
     paintFlows(painter, f, options.selectedUnit);

@@ -75,6 +75,8 @@ TimelineStyle TimelineStyle::light()
     s.loopBlocked = QColor(OiVermillion);
     s.counterFill = QColor(0xE2E6EC);
     s.counterLine = QColor(0x5B6778);
+    s.held = QColor(OiPurple);
+    s.heldText = QColor(0x1F2328);
 
     s.stateColors[int(UnitState::Pending)] = QColor(0xD4D7DC);
     s.stateColors[int(UnitState::Running)] = QColor(OiGreen);
@@ -118,6 +120,8 @@ TimelineStyle TimelineStyle::dark()
     s.loopBlocked = QColor(0xFF7A33);
     s.counterFill = QColor(0x343A44);
     s.counterLine = QColor(0x9AA6B8);
+    s.held = QColor(OiPurple).darker(115);
+    s.heldText = QColor(0x111316);
 
     s.stateColors[int(UnitState::Pending)] = QColor(0x4A4F57);
     s.stateColors[int(UnitState::Running)] = QColor(0x1FBF8F);

@@ -37,6 +37,8 @@ struct TimelineStyle
     QColor loopBlocked;   //!< event loop blocked
     QColor counterFill;
     QColor counterLine;
+    QColor held;          //!< a lock lane's holds
+    QColor heldText;      //!< the holder's label on them
     QColor stateColors[5];     //!< indexed by UnitState
     QColor hatchColors[5];     //!< colour of the hatch lines, indexed by UnitState
     Hatch stateHatch[5];       //!< indexed by UnitState

@@ -336,6 +336,21 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
             what = QStringLiteral("running a task's code");
         return QStringLiteral("<b>Event loop</b> at %1<br>%2").arg(fmt(t), what);
     }
+    if (r.kind == TimelineRow::Kind::Holder) {
+        const HolderSeries &series = m_data->holders[std::size_t(r.index)];
+        const QString name = series.name.toHtmlEscaped();
+        if (!inTime)
+            return QStringLiteral("<b>%1</b><br>Who holds it: a segment per task that held it, "
+                                  "named by the task; empty where it was free.")
+                .arg(name);
+        if (hit.hold < 0)
+            return QStringLiteral("<b>%1</b> at %2: free").arg(name, fmt(t));
+        const HolderInterval &h = series.intervals[std::size_t(hit.hold)];
+        const UnitRecord *holder = m_data->unit(h.unit);
+        const QString who = holder ? holder->label : QStringLiteral("unit %1").arg(h.unit);
+        return QStringLiteral("<b>%1</b><br>%2")
+            .arg(name, Wording::heldBy(who, h.startNs, h.endNs).toHtmlEscaped());
+    }
     if (r.kind == TimelineRow::Kind::Counter) {
         const CounterSeries &series = m_data->counters[std::size_t(r.index)];
         qint64 value = 0;

@@ -17,9 +17,10 @@ Events: one per line, UTF-8, fields separated by TAB; times are CLOCK_MONOTONIC 
 monotonic plus the time skipped so far); text fields escape \\ \t \n \r.
   H version python pid | P name value min max unit | X t loop | C t id kind parent label |
   S t id state lane | F t id outcome error | L t from to | N t name value | G t lag |
-  R t id label | D t id deadline | O t stream text | E t exit_status
+  R t id label | D t id deadline | O t stream text | W t name id | E t exit_status
 O is a line the program wrote to sys.stdout (stream 1) or sys.stderr (2), without its newline;
 the output itself still goes where it would (the streams are only watched, not replaced).
+W: the lock called name is held by task unit id from t on (0: free).
 A unit is pending from its C until its first S. Standard library only, CPython 3.11+.
 """
 
@@ -707,7 +708,11 @@ def _sample_semaphore(sem):
 
 
 def _sample_lock(lock):
-    _ev(("N", _now(), _counter(lock, "Lock", "held"), 1 if lock._locked else 0))
+    t = _now()
+    name = _counter(lock, "Lock", "held")
+    _ev(("N", t, name, 1 if lock._locked else 0))
+    # Sampled in the acquiring task's step (after acquire) or at release: _cur is the holder.
+    _ev(("W", t, name[:-len(" held")], _cur.id if lock._locked and _cur is not None else 0))
 
 
 def _sample_queue(queue):
