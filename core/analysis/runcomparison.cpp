@@ -2,8 +2,10 @@
 
 #include "runanalysis.h"
 #include "tracedata.h"
+#include "wording.h"
 
 #include <QHash>
+#include <QStringList>
 
 #include <algorithm>
 
@@ -148,13 +150,15 @@ TraceData RunComparison::overlay(const TraceData &a, const TraceData &b)
         o.deadlines.push_back({moved(d.unit, offset), d.timeNs});
     o.lastEventNs = std::max(b.lastEventNs, a.endNs());
 
-    QString pinned = a.info.scenario == b.info.scenario ? QString() : a.info.scenario;
-    const QString params = differingParams(a.info, b.info);
-    if (!params.isEmpty())
-        pinned += (pinned.isEmpty() ? QString() : QStringLiteral(" ")) + params;
-    o.info.scenario = QStringLiteral("%1 vs pinned run%2")
+    QStringList pinned;
+    if (a.info.scenario != b.info.scenario)
+        pinned << a.info.scenario;
+    if (const QString params = differingParams(a.info, b.info); !params.isEmpty())
+        pinned << params;
+    pinned << QStringLiteral("total ") + Wording::moment(a.endNs());
+    o.info.scenario = QStringLiteral("%1 vs pinned run (%2)")
                           .arg(b.info.scenario.isEmpty() ? QStringLiteral("trace") : b.info.scenario,
-                               pinned.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(pinned));
+                               pinned.join(QStringLiteral(", ")));
     return o;
 }
 

@@ -27,7 +27,9 @@ struct TraceData;
 //! The overlay is both runs as one TraceData, for one picture on one time axis: B as it is, and
 //! A's units appended after B's (A's unit id k becomes pinnedId(b, k), parents and causes moved
 //! the same way). Its info, counters, lag samples and bookmarks are B's; A's flows and deadlines
-//! come along, moved to A's new ids; lastEventNs covers both runs.
+//! come along, moved to A's new ids; lastEventNs covers both runs. Its scenario names the pinned
+//! run for the picture's title: "semaphore vs pinned run (limit=3, total 4 s)" (A's scenario
+//! if it differs, A's parameters that differ from B's, A's total).
 //!
 //! A plain value computed once by compare(); it holds no pointer into the data. Pure
 //! functions; any thread.

@@ -119,7 +119,7 @@ TEST_CASE("RunComparison::overlay: B as it is, A's units after it, moved togethe
     // One axis for both: A's 4 s run is longer than B's 2 s.
     CHECK(o.endNs() == 4 * S);
     CHECK(o.info.mainId == b.info.mainId);
-    CHECK(o.info.scenario == QStringLiteral("semaphore vs pinned run (limit=3)"));
+    CHECK(o.info.scenario == QStringLiteral("semaphore vs pinned run (limit=3, total 4 s)"));
 }
 
 TEST_CASE("SummaryReader: a summary read back compares like its run", "[compare][summary]")
