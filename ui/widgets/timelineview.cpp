@@ -1,5 +1,6 @@
 #include "timelineview.h"
 
+#include "runcomparison.h"
 #include "tracedata.h"
 #include "wording.h"
 
@@ -79,6 +80,21 @@ void TimelineView::setData(const TraceData *data, bool keepState)
     viewport()->update();
 }
 
+void TimelineView::setPinned(const TraceData *pinned)
+{
+    m_pinned = pinned;
+    relayout();
+    updateEnd();
+    if (!m_zoom->isLive())
+        m_zoom->fit();
+    viewport()->update();
+}
+
+const TraceData *TimelineView::drawn() const
+{
+    return m_data && m_pinned ? &m_overlay : m_data;
+}
+
 void TimelineView::dataChanged()
 {
     if (!m_data)
@@ -96,7 +112,14 @@ void TimelineView::relayout()
 {
     QElapsedTimer timer;
     timer.start();
-    m_layout = m_data ? TimelineLayout(*m_data, m_style, m_collapsed) : TimelineLayout();
+    if (m_data && m_pinned) {
+        // The overlay's A ids follow B's unit count: rebuilt with the layout, never apart.
+        m_overlay = RunComparison::overlay(*m_pinned, *m_data);
+        m_layout = TimelineLayout(*m_data, *m_pinned, m_style, m_collapsed);
+    } else {
+        m_overlay = TraceData();
+        m_layout = m_data ? TimelineLayout(*m_data, m_style, m_collapsed) : TimelineLayout();
+    }
     updateGeometry();
     // Rebuilding costs ~50 ms for 100k units: space rebuilds so they take at most a fifth of
     // the time (small runs rebuild every frame).
@@ -110,7 +133,7 @@ void TimelineView::relayout()
 void TimelineView::updateGeometry()
 {
     const QRect target = paintTarget();
-    int labelWidth = m_data ? TimelineGeometry::fitLabelWidth(*m_data, m_layout, m_style,
+    int labelWidth = drawn() ? TimelineGeometry::fitLabelWidth(*drawn(), m_layout, m_style,
                                                               target.width())
                             : m_style.labelWidth;
     // While live the column only grows, so the time axis does not jump back and forth.
@@ -137,10 +160,9 @@ void TimelineView::setNowNs(qint64 nowNs)
 void TimelineView::updateEnd()
 {
     qint64 end = m_nowNs;
-    if (m_data)
-        end = m_data->info.finished && m_data->info.totalNs > 0
-            ? std::max(m_data->info.totalNs, m_data->endNs())
-            : std::max(m_nowNs, m_data->endNs());
+    if (const TraceData *d = drawn())
+        end = d->info.finished && d->info.totalNs > 0 ? std::max(d->info.totalNs, d->endNs())
+                                                      : std::max(m_nowNs, d->endNs());
     m_zoom->setEndNs(end);
 }
 
@@ -256,10 +278,10 @@ bool TimelineView::onExpander(const QPointF &pos, int *rowIndex) const
 
 QString TimelineView::toolTipAt(const QPointF &pos) const
 {
-    if (!m_data)
+    if (!drawn())
         return {};
     const TimelineViewport &vp = m_zoom->viewport();
-    const TimelineHit hit = m_layout.itemAt(pos, *m_data, vp, m_geometry);
+    const TimelineHit hit = m_layout.itemAt(pos, *drawn(), vp, m_geometry);
     if (hit.row < 0)
         return {};
     const TimelineRow &r = m_layout.row(hit.row);
@@ -288,7 +310,7 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
         return QStringLiteral("<b>Event loop</b> at %1<br>%2").arg(fmt(t), what);
     }
     if (r.kind == TimelineRow::Kind::Counter) {
-        const CounterSeries &series = m_data->counters[std::size_t(r.index)];
+        const CounterSeries &series = drawn()->counters[std::size_t(r.index)];
         qint64 value = 0;
         for (const CounterSample &s : series.samples) {
             if (s.timeNs > t)
@@ -310,12 +332,13 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
                 .arg(r.index);
         return {};
     }
-    const UnitRecord *u = m_data->unit(hit.unitId);
+    const UnitRecord *u = drawn()->unit(hit.unitId);
     if (!u)
         return {};
-    QString html = QStringLiteral("<b>%1</b> <span style='color:gray'>(%2)</span><table>")
+    QString html = QStringLiteral("<b>%1</b> <span style='color:gray'>(%2%3)</span><table>")
                        .arg(u->label.toHtmlEscaped(),
-                            QString::fromLatin1(unitKindName(u->kind)));
+                            QString::fromLatin1(unitKindName(u->kind)),
+                            r.faint ? QStringLiteral(", pinned run A") : QString());
     if (inTime && hit.interval >= 0 && hit.interval < int(u->intervals.size())) {
         const StateInterval &iv = u->intervals[std::size_t(hit.interval)];
         const qint64 end = iv.endNs < 0 ? liveEnd : iv.endNs;
@@ -323,7 +346,7 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
                             .arg(Wording::state(iv.state), Wording::stateMeaning(iv.state));
         if (iv.lane > 0)
             state += QStringLiteral(" (worker %1)").arg(iv.lane);
-        if (const QString at = m_data->placeOf(iv); !at.isEmpty())
+        if (const QString at = drawn()->placeOf(iv); !at.isEmpty())
             state += QStringLiteral(" at %1").arg(at.toHtmlEscaped());
         html += row(QStringLiteral("State"), state);
         html += row(QString(), QStringLiteral("%1 \u2192 %2%3 (%4)")
@@ -342,7 +365,7 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
                     QStringLiteral("%1 so far").arg(fmt(liveEnd - u->startNs)));
     }
     html += row(QStringLiteral("Outcome"), Wording::outcomeMeaning(u->outcome));
-    if (const QString why = Wording::cancelledBy(*m_data, *u); !why.isEmpty())
+    if (const QString why = Wording::cancelledBy(*drawn(), *u); !why.isEmpty())
         html += row(QStringLiteral("Why"), why.toHtmlEscaped());
     if (!u->error.isEmpty())
         html += row(QStringLiteral("Error"), u->error.toHtmlEscaped());
@@ -368,7 +391,7 @@ void TimelineView::paintEvent(QPaintEvent *)
 {
     QPainter p(viewport());
     const QRect target = paintTarget();
-    if (!m_data || m_data->units.empty()) {
+    if (!drawn() || drawn()->units.empty()) {
         p.fillRect(target, m_style.background);
         p.setPen(m_style.mutedText);
         p.setFont(m_style.font);
@@ -383,7 +406,7 @@ void TimelineView::paintEvent(QPaintEvent *)
     options.nowNs = m_zoom->endNs();
     options.liveEdge = m_zoom->isLive();
     const TimelineViewport &vp = m_zoom->viewport();
-    TimelinePainter::paint(p, *m_data, m_layout, vp, m_style, m_geometry, options);
+    TimelinePainter::paint(p, *drawn(), m_layout, vp, m_style, m_geometry, options);
 
     if (m_drag == Drag::RulerRange && m_moved) {
         const double x0 = std::clamp(m_pressPos.x(), vp.timeLeft(), vp.timeRight());
@@ -441,8 +464,8 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
         viewport()->update();
     }
     quint32 hover = 0;
-    if (m_data) {
-        const TimelineHit hit = m_layout.itemAt(pos, *m_data, m_zoom->viewport(), m_geometry);
+    if (drawn()) {
+        const TimelineHit hit = m_layout.itemAt(pos, *drawn(), m_zoom->viewport(), m_geometry);
         hover = hit.unitId;
     }
     setHover(hover, m_geometry.inTimeArea(pos) ? m_zoom->viewport().mapXToTime(pos.x())
@@ -485,7 +508,7 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
         return;
     }
     const TimelineHit hit =
-        m_data ? m_layout.itemAt(pos, *m_data, m_zoom->viewport(), m_geometry) : TimelineHit();
+        drawn() ? m_layout.itemAt(pos, *drawn(), m_zoom->viewport(), m_geometry) : TimelineHit();
     setSelectedUnit(hit.unitId);
 }
 
