@@ -34,9 +34,8 @@ QString differingParams(const RunInfo &a, const RunInfo &b)
 {
     QStringList parts;
     for (const auto &[name, value] : a.params) {
-        const auto same = std::find_if(b.params.begin(), b.params.end(), [&](const auto &p) {
-            return p.first == name && p.second == value;
-        });
+        const auto same = std::find_if(b.params.begin(), b.params.end(),
+            [&](const auto &p) { return p.first == name && p.second == value; });
         if (same == b.params.end())
             parts << name + QLatin1Char('=') + QString::number(value, 'g', 8);
     }
@@ -64,8 +63,8 @@ std::vector<RunComparison::UnitMatch> RunComparison::match(const TraceData &a, c
     out.reserve(std::max(a.units.size(), b.units.size()) + 1);
     const bool mains = a.unit(a.info.mainId) || b.unit(b.info.mainId);
     if (mains) {
-        out.push_back({a.unit(a.info.mainId) ? a.info.mainId : 0,
-                       b.unit(b.info.mainId) ? b.info.mainId : 0});
+        out.push_back({ a.unit(a.info.mainId) ? a.info.mainId : 0,
+            b.unit(b.info.mainId) ? b.info.mainId : 0 });
     }
     for (const UnitRecord &u : b.units) {
         if (!counts(b, u))
@@ -79,11 +78,11 @@ std::vector<RunComparison::UnitMatch> RunComparison::match(const TraceData &a, c
         }
         if (partner)
             matchedA[partner] = 1;
-        out.push_back({partner, u.id});
+        out.push_back({ partner, u.id });
     }
     for (const UnitRecord &u : a.units) {
         if (counts(a, u) && !matchedA[u.id])
-            out.push_back({u.id, 0});
+            out.push_back({ u.id, 0 });
     }
     return out;
 }
@@ -145,9 +144,9 @@ TraceData RunComparison::overlay(const TraceData &a, const TraceData &b)
     }
     o.places.insert(o.places.end(), a.places.begin(), a.places.end());
     for (const FlowLink &f : a.flows)
-        o.flows.push_back({moved(f.from, offset), moved(f.to, offset), f.timeNs});
+        o.flows.push_back({ moved(f.from, offset), moved(f.to, offset), f.timeNs });
     for (const DeadlineMarker &d : a.deadlines)
-        o.deadlines.push_back({moved(d.unit, offset), d.timeNs});
+        o.deadlines.push_back({ moved(d.unit, offset), d.timeNs });
     o.lastEventNs = std::max(b.lastEventNs, a.endNs());
 
     QStringList pinned;
@@ -156,9 +155,10 @@ TraceData RunComparison::overlay(const TraceData &a, const TraceData &b)
     if (const QString params = differingParams(a.info, b.info); !params.isEmpty())
         pinned << params;
     pinned << QStringLiteral("total ") + Wording::moment(a.endNs());
-    o.info.scenario = QStringLiteral("%1 vs pinned run (%2)")
-                          .arg(b.info.scenario.isEmpty() ? QStringLiteral("trace") : b.info.scenario,
-                               pinned.join(QStringLiteral(", ")));
+    o.info.scenario
+        = QStringLiteral("%1 vs pinned run (%2)")
+              .arg(b.info.scenario.isEmpty() ? QStringLiteral("trace") : b.info.scenario,
+                  pinned.join(QStringLiteral(", ")));
     return o;
 }
 

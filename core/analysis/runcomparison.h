@@ -47,11 +47,11 @@ public:
     struct TaskDelta
     {
         QString label;
-        quint32 aId = 0;     //!< 0: only in B
-        quint32 bId = 0;     //!< 0: only in A
-        qint64 aEndNs = -1;  //!< -1: not in A, or never ended there
+        quint32 aId = 0; //!< 0: only in B
+        quint32 bId = 0; //!< 0: only in A
+        qint64 aEndNs = -1; //!< -1: not in A, or never ended there
         qint64 bEndNs = -1;
-        qint64 aWaitNs = 0;  //!< waiting or queued in A
+        qint64 aWaitNs = 0; //!< waiting or queued in A
         qint64 bWaitNs = 0;
         bool matched() const { return aId && bId; }
         //! bEndNs - aEndNs, if both ended.

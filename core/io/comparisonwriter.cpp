@@ -49,12 +49,7 @@ void writeRun(JsonWriter &w, const TraceData &data, const QString &file)
     w.key(QLatin1String("scenario"));
     w.value(data.info.scenario);
     w.key(QLatin1String("params"));
-    w.beginObject();
-    for (const auto &[name, value] : data.info.params) {
-        w.key(name);
-        w.value(value);
-    }
-    w.endObject();
+    w.numbers(data.info.params);
     w.key(QLatin1String("clock"));
     w.value(data.info.clock);
     w.endObject();
@@ -82,10 +77,11 @@ QStringList ComparisonWriter::lines(const RunComparison &c)
         if (!d.matched()) {
             out << QStringLiteral("%1: only in %2, end %3")
                        .arg(d.label, d.aId ? QStringLiteral("A") : QStringLiteral("B"),
-                            endOf(d.aId ? d.aEndNs : d.bEndNs));
+                           endOf(d.aId ? d.aEndNs : d.bEndNs));
             continue;
         }
-        QString line = QStringLiteral("%1: A %2, B %3").arg(d.label, endOf(d.aEndNs), endOf(d.bEndNs));
+        QString line
+            = QStringLiteral("%1: A %2, B %3").arg(d.label, endOf(d.aEndNs), endOf(d.bEndNs));
         if (d.hasEndDelta())
             line += QStringLiteral(", delta ") + signedSeconds(d.endDeltaNs());
         out << line;
@@ -101,13 +97,12 @@ QStringList ComparisonWriter::lines(const RunComparison &c)
                .arg(more);
     out << QStringLiteral("longest stall: A %1, B %2, delta %3")
                .arg(seconds(a.longestStallNs), seconds(b.longestStallNs),
-                    signedSeconds(b.longestStallNs - a.longestStallNs));
+                   signedSeconds(b.longestStallNs - a.longestStallNs));
     return out;
 }
 
-QByteArray ComparisonWriter::toJson(const RunComparison &c, const TraceData &a,
-                                    const TraceData &b, const QString &aFile,
-                                    const QString &bFile)
+QByteArray ComparisonWriter::toJson(const RunComparison &c, const TraceData &a, const TraceData &b,
+    const QString &aFile, const QString &bFile)
 {
     // Depth 2: the top-level keys and each task on a line of its own.
     JsonWriter w(2, qsizetype(c.tasks().size()) * 160 + 512);
@@ -133,18 +128,20 @@ QByteArray ComparisonWriter::toJson(const RunComparison &c, const TraceData &a,
         w.beginObject();
         w.key(QLatin1String("label"));
         w.value(d.label);
-        w.key(QLatin1String("a_end_s"));
-        writeSeconds(w, d.aId ? d.aEndNs : -1);
-        w.key(QLatin1String("b_end_s"));
-        writeSeconds(w, d.bId ? d.bEndNs : -1);
-        w.key(QLatin1String("delta_s"));
-        writeDelta(w, d.hasEndDelta(), d.endDeltaNs());
-        w.key(QLatin1String("a_wait_s"));
-        writeSeconds(w, d.aId ? d.aWaitNs : -1);
-        w.key(QLatin1String("b_wait_s"));
-        writeSeconds(w, d.bId ? d.bWaitNs : -1);
-        w.key(QLatin1String("wait_delta_s"));
-        writeDelta(w, d.matched(), d.waitDeltaNs());
+        // A figure of the task in A, in B, and B - A (null where a side has none).
+        auto figure = [&w, &d](const char *a, const char *b, const char *delta, qint64 aNs,
+                          qint64 bNs, bool known, qint64 deltaNs) {
+            w.key(QLatin1String(a));
+            writeSeconds(w, d.aId ? aNs : -1);
+            w.key(QLatin1String(b));
+            writeSeconds(w, d.bId ? bNs : -1);
+            w.key(QLatin1String(delta));
+            writeDelta(w, known, deltaNs);
+        };
+        figure(
+            "a_end_s", "b_end_s", "delta_s", d.aEndNs, d.bEndNs, d.hasEndDelta(), d.endDeltaNs());
+        figure("a_wait_s", "b_wait_s", "wait_delta_s", d.aWaitNs, d.bWaitNs, d.matched(),
+            d.waitDeltaNs());
         w.endObject();
     }
     w.endArray();

@@ -40,7 +40,7 @@ public:
     static QStringList lines(const RunComparison &comparison);
     //! aFile / bFile: where each run was read from (written as given).
     static QByteArray toJson(const RunComparison &comparison, const TraceData &a,
-                             const TraceData &b, const QString &aFile, const QString &bFile);
+        const TraceData &b, const QString &aFile, const QString &bFile);
 };
 
 } // namespace Loopscope

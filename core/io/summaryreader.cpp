@@ -1,6 +1,5 @@
 #include "summaryreader.h"
 
-#include <QFile>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,7 +23,7 @@ struct Bad
 qint64 seconds(const QJsonValue &v, const QString &what)
 {
     if (!v.isDouble() || !std::isfinite(v.toDouble()) || std::fabs(v.toDouble()) > MaxSeconds)
-        throw Bad{QStringLiteral("%1 is not a number of seconds").arg(what)};
+        throw Bad { QStringLiteral("%1 is not a number of seconds").arg(what) };
     return std::llround(v.toDouble() * 1e9);
 }
 
@@ -40,7 +39,7 @@ QString text(const QJsonObject &o, QLatin1String key, const QString &what, bool 
         return v.toString();
     if (!required && (v.isNull() || v.isUndefined()))
         return QString();
-    throw Bad{QStringLiteral("%1: \"%2\" is not a string").arg(what, key)};
+    throw Bad { QStringLiteral("%1: \"%2\" is not a string").arg(what, key) };
 }
 
 class Reader
@@ -73,46 +72,48 @@ UnitRecord Reader::unit(const QJsonObject &o, const QString &what)
     const QJsonValue id = o.value(QLatin1String("id"));
     if (!id.isDouble() || id.toDouble() < 1 || id.toDouble() > 1e8
         || id.toDouble() != std::floor(id.toDouble()))
-        throw Bad{QStringLiteral("%1: \"id\" is not a whole number of 1 or more").arg(what)};
+        throw Bad { QStringLiteral("%1: \"id\" is not a whole number of 1 or more").arg(what) };
     u.id = quint32(id.toDouble());
     const QString name = QStringLiteral("%1 (id %2)").arg(what).arg(u.id);
     u.label = text(o, QLatin1String("label"), name, true);
     if (!parseUnitKind(text(o, QLatin1String("kind"), name, true), &u.kind))
-        throw Bad{QStringLiteral("%1: unknown kind").arg(name)};
+        throw Bad { QStringLiteral("%1: unknown kind").arg(name) };
     const QJsonValue parent = o.value(QLatin1String("parent"));
     if (!parent.isNull() && !parent.isUndefined()) {
         if (!parent.isDouble() || parent.toDouble() < 1 || parent.toDouble() > 1e8)
-            throw Bad{QStringLiteral("%1: \"parent\" is not a unit id").arg(name)};
+            throw Bad { QStringLiteral("%1: \"parent\" is not a unit id").arg(name) };
         u.parent = quint32(parent.toDouble());
     }
     u.createdNs = seconds(o.value(QLatin1String("created_s")), name + QStringLiteral(" created_s"));
-    u.startNs = optionalSeconds(o.value(QLatin1String("start_s")), name + QStringLiteral(" start_s"));
+    u.startNs
+        = optionalSeconds(o.value(QLatin1String("start_s")), name + QStringLiteral(" start_s"));
     u.endNs = optionalSeconds(o.value(QLatin1String("end_s")), name + QStringLiteral(" end_s"));
     const QString outcome = text(o, QLatin1String("outcome"), name, false);
     if (!outcome.isEmpty() && !parseOutcome(outcome, &u.outcome))
-        throw Bad{QStringLiteral("%1: unknown outcome \"%2\"").arg(name, outcome)};
+        throw Bad { QStringLiteral("%1: unknown outcome \"%2\"").arg(name, outcome) };
     u.error = text(o, QLatin1String("error"), name, false);
     const QJsonObject cause = o.value(QLatin1String("cancelled_by")).toObject();
     if (!cause.isEmpty()) {
         if (!parseCancelCause(text(cause, QLatin1String("reason"), name, true), &u.cancelCause))
-            throw Bad{QStringLiteral("%1: unknown cancelled_by reason").arg(name)};
+            throw Bad { QStringLiteral("%1: unknown cancelled_by reason").arg(name) };
         u.cancelledBy = quint32(std::max(0.0, cause.value(QLatin1String("unit")).toDouble()));
     }
     const QJsonValue intervals = o.value(QLatin1String("intervals"));
     if (!intervals.isArray())
-        throw Bad{QStringLiteral("%1: \"intervals\" is not an array").arg(name)};
+        throw Bad { QStringLiteral("%1: \"intervals\" is not an array").arg(name) };
     for (const QJsonValue &v : intervals.toArray()) {
         const QJsonObject i = v.toObject();
         StateInterval iv;
         if (!parseUnitState(text(i, QLatin1String("state"), name, true), &iv.state))
-            throw Bad{QStringLiteral("%1: unknown interval state").arg(name)};
+            throw Bad { QStringLiteral("%1: unknown interval state").arg(name) };
         iv.startNs = seconds(i.value(QLatin1String("start_s")), name + QStringLiteral(" interval"));
-        iv.endNs = optionalSeconds(i.value(QLatin1String("end_s")), name + QStringLiteral(" interval"));
+        iv.endNs
+            = optionalSeconds(i.value(QLatin1String("end_s")), name + QStringLiteral(" interval"));
         if (iv.endNs >= 0 && iv.endNs < iv.startNs)
-            throw Bad{QStringLiteral("%1: an interval ends before it starts").arg(name)};
+            throw Bad { QStringLiteral("%1: an interval ends before it starts").arg(name) };
         const double lane = i.value(QLatin1String("lane")).toDouble(0);
         if (lane < 0 || lane > 65535)
-            throw Bad{QStringLiteral("%1: \"lane\" out of range").arg(name)};
+            throw Bad { QStringLiteral("%1: \"lane\" out of range").arg(name) };
         iv.lane = quint16(lane);
         iv.at = place(text(i, QLatin1String("at"), name, false));
         u.intervals.push_back(iv);
@@ -127,8 +128,8 @@ TraceData Reader::read(const QJsonObject &root)
     const QJsonObject params = root.value(QLatin1String("params")).toObject();
     for (auto it = params.begin(); it != params.end(); ++it) {
         if (!it->isDouble())
-            throw Bad{QStringLiteral("params: \"%1\" is not a number").arg(it.key())};
-        info.params.push_back({it.key(), it->toDouble()});
+            throw Bad { QStringLiteral("params: \"%1\" is not a number").arg(it.key()) };
+        info.params.push_back({ it.key(), it->toDouble() });
     }
     info.timeScale = root.value(QLatin1String("time_scale")).toDouble(1.0);
     info.clock = root.value(QLatin1String("clock")).toString(info.clock);
@@ -144,7 +145,7 @@ TraceData Reader::read(const QJsonObject &root)
     const QJsonArray tasks = root.value(QLatin1String("tasks")).toArray();
     for (qsizetype i = 0; i < tasks.size(); ++i) {
         if (!tasks.at(i).isObject())
-            throw Bad{QStringLiteral("tasks[%1] is not an object").arg(i)};
+            throw Bad { QStringLiteral("tasks[%1] is not an object").arg(i) };
         units.push_back(unit(tasks.at(i).toObject(), QStringLiteral("tasks[%1]").arg(i)));
     }
     quint32 maxId = 0;
@@ -152,14 +153,16 @@ TraceData Reader::read(const QJsonObject &root)
         maxId = std::max(maxId, u.id);
     // Ids are dense in a Loopscope run; a few holes are fine, a huge id in a short file is not.
     if (maxId > 2 * units.size() + 1024)
-        throw Bad{QStringLiteral("unit id %1 is far beyond the %2 units").arg(maxId).arg(units.size())};
+        throw Bad {
+            QStringLiteral("unit id %1 is far beyond the %2 units").arg(maxId).arg(units.size())
+        };
     m_data.units.resize(maxId);
     for (quint32 id = 1; id <= maxId; ++id)
         m_data.units[id - 1].id = id;
     for (UnitRecord &u : units) {
         UnitRecord &slot = m_data.units[u.id - 1];
         if (!slot.label.isEmpty() || slot.intervals.size())
-            throw Bad{QStringLiteral("unit id %1 appears twice").arg(u.id)};
+            throw Bad { QStringLiteral("unit id %1 appears twice").arg(u.id) };
         if (u.label.isEmpty())
             u.label = QStringLiteral("unit %1").arg(u.id);
         slot = std::move(u);
@@ -212,21 +215,6 @@ std::optional<TraceData> SummaryReader::fromJson(const QByteArray &json, QString
     } catch (const Bad &bad) {
         return fail(QStringLiteral("not a valid Loopscope summary: ") + bad.message);
     }
-}
-
-std::optional<TraceData> SummaryReader::fromFile(const QString &path, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-        return std::nullopt;
-    }
-    QString why;
-    std::optional<TraceData> data = fromJson(file.readAll(), &why);
-    if (!data && error)
-        *error = path + QStringLiteral(": ") + why;
-    return data;
 }
 
 } // namespace Loopscope

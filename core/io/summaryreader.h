@@ -19,13 +19,12 @@ namespace Loopscope {
 //! Checked strictly: a JSON object with "scenario", "total_s" and a "tasks" array; each unit an
 //! object with an id of 1 or more (each id once), a label, known kind / state / outcome names,
 //! times as numbers (or null where the format allows it). On failure returns nullopt and sets
-//! *error (if given) to one line naming the problem; fromFile prefixes it with the path.
+//! *error (if given) to one line naming the problem (RunFile reads a file of either kind).
 //! Pure functions; any thread.
 class SummaryReader
 {
 public:
     static std::optional<TraceData> fromJson(const QByteArray &json, QString *error = nullptr);
-    static std::optional<TraceData> fromFile(const QString &path, QString *error = nullptr);
     //! Whether json is a JSON object with the keys of a summary (cheap test before reading it).
     static bool looksLikeSummary(const QByteArray &json);
 };

@@ -11,7 +11,8 @@
 
 namespace {
 
-struct Result {
+struct Result
+{
     int exitCode = -1;
     QStringList out;
     QString err;
@@ -23,20 +24,19 @@ Result loopscope(const QStringList &args)
     p.start(QStringLiteral(LOOPSCOPE_BINARY), args);
     REQUIRE(p.waitForFinished(120000));
     const QString out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            out.isEmpty() ? QStringList() : out.split(QLatin1Char('\n')),
-            QString::fromUtf8(p.readAllStandardError())};
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+        out.isEmpty() ? QStringList() : out.split(QLatin1Char('\n')),
+        QString::fromUtf8(p.readAllStandardError()) };
 }
 
 //! Runs semaphore with limit on the virtual clock, writing base.trace.json and base.json.
 void runSemaphore(const QString &base, int limit)
 {
-    const Result r = loopscope({QStringLiteral("run"), QStringLiteral("semaphore"),
-                                QStringLiteral("--clock"), QStringLiteral("virtual"),
-                                QStringLiteral("--set"), QStringLiteral("limit=%1").arg(limit),
-                                QStringLiteral("--quiet"), QStringLiteral("--trace"),
-                                base + QStringLiteral(".trace.json"), QStringLiteral("--summary"),
-                                base + QStringLiteral(".json")});
+    const Result r = loopscope({ QStringLiteral("run"), QStringLiteral("semaphore"),
+        QStringLiteral("--clock"), QStringLiteral("virtual"), QStringLiteral("--set"),
+        QStringLiteral("limit=%1").arg(limit), QStringLiteral("--quiet"), QStringLiteral("--trace"),
+        base + QStringLiteral(".trace.json"), QStringLiteral("--summary"),
+        base + QStringLiteral(".json") });
     INFO(r.err.toStdString());
     REQUIRE(r.exitCode == 0);
 }
@@ -53,16 +53,16 @@ QJsonObject readJson(const QString &path)
 TEST_CASE("CLI compare: Semaphore(3) against Semaphore(5)", "[cli][compare]")
 {
     QTemporaryDir dir;
-    const QString a = dir.filePath(QStringLiteral("limit3")), b = dir.filePath(QStringLiteral("limit5"));
+    const QString a = dir.filePath(QStringLiteral("limit3")),
+                  b = dir.filePath(QStringLiteral("limit5"));
     runSemaphore(a, 3);
     runSemaphore(b, 5);
     const QString png = dir.filePath(QStringLiteral("cmp.png"));
     const QString summary = dir.filePath(QStringLiteral("cmp.json"));
 
-    const Result r = loopscope({QStringLiteral("compare"), a + QStringLiteral(".trace.json"),
-                                b + QStringLiteral(".trace.json"), QStringLiteral("--png"), png,
-                                QStringLiteral("--summary"), summary, QStringLiteral("--width"),
-                                QStringLiteral("900")});
+    const Result r = loopscope({ QStringLiteral("compare"), a + QStringLiteral(".trace.json"),
+        b + QStringLiteral(".trace.json"), QStringLiteral("--png"), png,
+        QStringLiteral("--summary"), summary, QStringLiteral("--width"), QStringLiteral("900") });
     INFO(r.err.toStdString());
     REQUIRE(r.exitCode == 0);
     CHECK(r.err.isEmpty());
@@ -84,8 +84,13 @@ TEST_CASE("CLI compare: Semaphore(3) against Semaphore(5)", "[cli][compare]")
         const QJsonObject most = s.value(QStringLiteral("max_concurrency")).toObject();
         CHECK(most.value(QStringLiteral("a")).toInt() == 3);
         CHECK(most.value(QStringLiteral("b")).toInt() == 5);
-        CHECK(s.value(QStringLiteral("a")).toObject().value(QStringLiteral("params")).toObject()
-                  .value(QStringLiteral("limit")).toInt() == 3);
+        CHECK(s.value(QStringLiteral("a"))
+                  .toObject()
+                  .value(QStringLiteral("params"))
+                  .toObject()
+                  .value(QStringLiteral("limit"))
+                  .toInt()
+            == 3);
         const QJsonArray tasks = s.value(QStringLiteral("tasks")).toArray();
         REQUIRE(tasks.size() == 10);
         const QJsonObject req10 = tasks.at(9).toObject();
@@ -102,25 +107,26 @@ TEST_CASE("CLI compare: Semaphore(3) against Semaphore(5)", "[cli][compare]")
         REQUIRE(!both.isNull());
         CHECK(both.width() == 900);
         const QString one = dir.filePath(QStringLiteral("one.png"));
-        REQUIRE(loopscope({QStringLiteral("render"), b + QStringLiteral(".trace.json"),
-                           QStringLiteral("--png"), one, QStringLiteral("--width"),
-                           QStringLiteral("900")})
-                    .exitCode == 0);
+        REQUIRE(loopscope({ QStringLiteral("render"), b + QStringLiteral(".trace.json"),
+                              QStringLiteral("--png"), one, QStringLiteral("--width"),
+                              QStringLiteral("900") })
+                    .exitCode
+            == 0);
         const QImage single(one);
         // 11 more unit rows (main and 10 requests), each 22 px.
         CHECK(both.height() - single.height() == 11 * 22);
     }
     SECTION("a summary file compares like its trace")
     {
-        const Result s = loopscope({QStringLiteral("compare"), a + QStringLiteral(".json"),
-                                    b + QStringLiteral(".trace.json")});
+        const Result s = loopscope({ QStringLiteral("compare"), a + QStringLiteral(".json"),
+            b + QStringLiteral(".trace.json") });
         CHECK(s.exitCode == 0);
         CHECK(s.out == r.out);
     }
 }
 
-TEST_CASE("CLI compare: a file that is not a Loopscope trace or summary is exit 2",
-          "[cli][compare]")
+TEST_CASE(
+    "CLI compare: a file that is not a Loopscope trace or summary is exit 2", "[cli][compare]")
 {
     QTemporaryDir dir;
     const QString run = dir.filePath(QStringLiteral("run"));
@@ -133,15 +139,16 @@ TEST_CASE("CLI compare: a file that is not a Loopscope trace or summary is exit 
     };
     const QString foreign = write("package.json", "{\"name\": \"x\", \"version\": \"1\"}");
     const QString malformed = write("broken.json", "{\"traceEvents\": [");
-    const QString badSummary = write("bad.json", "{\"scenario\": \"x\", \"total_s\": \"long\", "
-                                                 "\"tasks\": []}");
+    const QString badSummary = write("bad.json",
+        "{\"scenario\": \"x\", \"total_s\": \"long\", "
+        "\"tasks\": []}");
     const QString missing = dir.filePath(QStringLiteral("missing.json"));
     const QString png = dir.filePath(QStringLiteral("x.png"));
-    for (const QString &bad : {foreign, malformed, badSummary, missing}) {
-        for (const bool first : {true, false}) {
+    for (const QString &bad : { foreign, malformed, badSummary, missing }) {
+        for (const bool first : { true, false }) {
             const QString trace = run + QStringLiteral(".trace.json");
-            const Result r = loopscope({QStringLiteral("compare"), first ? bad : trace,
-                                        first ? trace : bad, QStringLiteral("--png"), png});
+            const Result r = loopscope({ QStringLiteral("compare"), first ? bad : trace,
+                first ? trace : bad, QStringLiteral("--png"), png });
             INFO(bad.toStdString() << " -> " << r.err.toStdString());
             CHECK(r.exitCode == 2);
             CHECK(r.err.trimmed().count(QLatin1Char('\n')) == 0);
@@ -150,4 +157,13 @@ TEST_CASE("CLI compare: a file that is not a Loopscope trace or summary is exit 
         }
     }
     CHECK_FALSE(QFile::exists(png));
+}
+
+TEST_CASE("CLI help lists compare and the window's --pin-trace", "[cli][compare]")
+{
+    const Result help = loopscope({ QStringLiteral("--help") });
+    CHECK(help.exitCode == 0);
+    const QString text = help.out.join(QLatin1Char('\n'));
+    CHECK(text.contains(QStringLiteral("compare A.json B.json")));
+    CHECK(text.contains(QStringLiteral("--pin-trace <FILE>")));
 }

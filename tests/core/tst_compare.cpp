@@ -31,8 +31,8 @@ const RunComparison::TaskDelta &deltaOf(const RunComparison &c, const QString &l
 
 TEST_CASE("RunComparison: Semaphore(3) against Semaphore(5) on the virtual clock", "[compare]")
 {
-    const TraceData a = runScenario(QStringLiteral("semaphore"), {QStringLiteral("limit=3")});
-    const TraceData b = runScenario(QStringLiteral("semaphore"), {QStringLiteral("limit=5")});
+    const TraceData a = runScenario(QStringLiteral("semaphore"), { QStringLiteral("limit=3") });
+    const TraceData b = runScenario(QStringLiteral("semaphore"), { QStringLiteral("limit=5") });
     const RunComparison c = RunComparison::compare(a, b);
 
     SECTION("run figures are each run's RunStats")
@@ -67,13 +67,13 @@ TEST_CASE("RunComparison: Semaphore(3) against Semaphore(5) on the virtual clock
     }
 }
 
-TEST_CASE("RunComparison: units of one run only, and duplicate labels in creation order",
-          "[compare]")
+TEST_CASE(
+    "RunComparison: units of one run only, and duplicate labels in creation order", "[compare]")
 {
-    const TraceData a = runScenario(QStringLiteral("semaphore"),
-                                    {QStringLiteral("requests=3"), QStringLiteral("limit=3")});
-    const TraceData b = runScenario(QStringLiteral("semaphore"),
-                                    {QStringLiteral("requests=5"), QStringLiteral("limit=3")});
+    const TraceData a = runScenario(
+        QStringLiteral("semaphore"), { QStringLiteral("requests=3"), QStringLiteral("limit=3") });
+    const TraceData b = runScenario(
+        QStringLiteral("semaphore"), { QStringLiteral("requests=5"), QStringLiteral("limit=3") });
     const RunComparison c = RunComparison::compare(a, b);
     REQUIRE(c.tasks().size() == 5);
     CHECK(c.tasks()[2].matched());
@@ -100,8 +100,8 @@ TEST_CASE("RunComparison: units of one run only, and duplicate labels in creatio
 
 TEST_CASE("RunComparison::overlay: B as it is, A's units after it, moved together", "[compare]")
 {
-    const TraceData a = runScenario(QStringLiteral("semaphore"), {QStringLiteral("limit=3")});
-    const TraceData b = runScenario(QStringLiteral("semaphore"), {QStringLiteral("limit=5")});
+    const TraceData a = runScenario(QStringLiteral("semaphore"), { QStringLiteral("limit=3") });
+    const TraceData b = runScenario(QStringLiteral("semaphore"), { QStringLiteral("limit=5") });
     const TraceData o = RunComparison::overlay(a, b);
     REQUIRE(o.units.size() == a.units.size() + b.units.size());
     for (const UnitRecord &u : b.units)
@@ -124,7 +124,7 @@ TEST_CASE("RunComparison::overlay: B as it is, A's units after it, moved togethe
 
 TEST_CASE("SummaryReader: a summary read back compares like its run", "[compare][summary]")
 {
-    const TraceData a = runScenario(QStringLiteral("semaphore"), {QStringLiteral("limit=3")});
+    const TraceData a = runScenario(QStringLiteral("semaphore"), { QStringLiteral("limit=3") });
     QString error;
     const auto back = SummaryReader::fromJson(SummaryWriter::toJson(a), &error);
     INFO(error.toStdString());
@@ -133,8 +133,8 @@ TEST_CASE("SummaryReader: a summary read back compares like its run", "[compare]
     // summary does not hold).
     const QJsonObject written = QJsonDocument::fromJson(SummaryWriter::toJson(a)).object();
     const QJsonObject again = QJsonDocument::fromJson(SummaryWriter::toJson(*back)).object();
-    for (const char *key : {"scenario", "params", "time_scale", "clock", "total_s", "stats",
-                            "main", "tasks", "output"}) {
+    for (const char *key : { "scenario", "params", "time_scale", "clock", "total_s", "stats",
+             "main", "tasks", "output" }) {
         INFO(key);
         CHECK(again.value(QLatin1String(key)) == written.value(QLatin1String(key)));
     }

@@ -92,9 +92,8 @@ TEST_CASE("MainWindow: pin a run, run again, compare on one axis, unpin", "[main
     CHECK(window.comparePanel()->heading().contains(QStringLiteral("limit=3")));
 
     // The next run is B: a parameter change.
-    window.setParams(ScenarioParams({{QStringLiteral("requests"), 10},
-                                     {QStringLiteral("limit"), 5},
-                                     {QStringLiteral("delay"), 1}}));
+    window.setParams(ScenarioParams({ { QStringLiteral("requests"), 10 },
+        { QStringLiteral("limit"), 5 }, { QStringLiteral("delay"), 1 } }));
     REQUIRE(window.run());
     REQUIRE(waitFinished(2));
     const TraceData &b = window.runController()->data();

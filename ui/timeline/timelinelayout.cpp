@@ -1,10 +1,9 @@
 #include "timelinelayout.h"
 
+#include "runcomparison.h"
 #include "timelinegeometry.h"
 #include "timelinestyle.h"
 #include "timelineviewport.h"
-
-#include "runcomparison.h"
 
 #include <QPointF>
 

@@ -344,6 +344,11 @@ void paintTitle(QPainter &p, const Frame &f)
     int units = 0;
     for (const UnitRecord &u : f.data.units)
         units += !u.label.isEmpty() && u.kind != UnitKind::Main;
+    // A pinned run's units are a comparison, not more work of this run.
+    for (const TimelineRow &row : f.layout.rows()) {
+        const UnitRecord *u = row.faint ? f.data.unit(row.unitId) : nullptr;
+        units -= u && u->kind != UnitKind::Main;
+    }
     const qint64 total = f.data.info.totalNs > 0 ? f.data.info.totalNs : f.nowNs;
     QString right = QStringLiteral("%1 %2  ·  ").arg(units).arg(units == 1 ? QStringLiteral("unit")
                                                                             : QStringLiteral("units"));

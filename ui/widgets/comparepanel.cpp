@@ -46,19 +46,19 @@ ComparePanel::ComparePanel(QWidget *parent)
     layout->addWidget(m_heading);
     layout->addWidget(m_table, 1);
     m_table->setObjectName(QStringLiteral("compareTable"));
-    m_table->setHorizontalHeaderLabels(
-        {QString(), QStringLiteral("A (pinned)"), QStringLiteral("B (now)"),
-         QStringLiteral("B \u2212 A"), QStringLiteral("waiting A"), QStringLiteral("waiting B"),
-         QStringLiteral("B \u2212 A")});
+    m_table->setHorizontalHeaderLabels({ QString(), QStringLiteral("A (pinned)"),
+        QStringLiteral("B (now)"), QStringLiteral("B \u2212 A"), QStringLiteral("waiting A"),
+        QStringLiteral("waiting B"), QStringLiteral("B \u2212 A") });
     const QString endTip = QStringLiteral("When the task ended (a run figure for the first rows), "
                                           "in scenario seconds");
     const QString waitTip = QStringLiteral("How long the task waited: on a timer, I/O or another "
                                            "task, or queued for a slot");
-    for (int c : {EndA, EndB, EndDelta})
+    for (int c : { EndA, EndB, EndDelta })
         m_table->horizontalHeaderItem(c)->setToolTip(endTip);
-    for (int c : {WaitA, WaitB, WaitDelta})
+    for (int c : { WaitA, WaitB, WaitDelta })
         m_table->horizontalHeaderItem(c)->setToolTip(waitTip);
     m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -79,8 +79,7 @@ QString ComparePanel::heading() const
     return m_heading->text();
 }
 
-void ComparePanel::setComparison(const RunComparison &c, const QString &aName,
-                                 const QString &bName)
+void ComparePanel::setComparison(const RunComparison &c, const QString &aName, const QString &bName)
 {
     m_heading->setText(QStringLiteral("<b>A</b> (pinned, faint on the timeline): %1 &nbsp; "
                                       "<b>B</b>: %2")
@@ -92,25 +91,25 @@ void ComparePanel::setComparison(const RunComparison &c, const QString &aName,
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         m_table->setItem(row, column, item);
     };
-    auto runRow = [&](int row, const QString &what, const QString &a, const QString &b,
-                      const QString &d) {
-        set(row, What, what);
-        set(row, EndA, a);
-        set(row, EndB, b);
-        set(row, EndDelta, d);
-        for (int column : {WaitA, WaitB, WaitDelta})
-            set(row, column, QString());
-        QFont bold = m_table->font();
-        bold.setBold(true);
-        m_table->item(row, What)->setFont(bold);
-    };
+    auto runRow
+        = [&](int row, const QString &what, const QString &a, const QString &b, const QString &d) {
+              set(row, What, what);
+              set(row, EndA, a);
+              set(row, EndB, b);
+              set(row, EndDelta, d);
+              for (int column : { WaitA, WaitB, WaitDelta })
+                  set(row, column, QString());
+              QFont bold = m_table->font();
+              bold.setBold(true);
+              m_table->item(row, What)->setFont(bold);
+          };
     const RunStats &a = c.a(), &b = c.b();
-    runRow(0, QStringLiteral("total time"), time(a.totalNs), time(b.totalNs),
-           delta(c.totalDeltaNs()));
+    runRow(
+        0, QStringLiteral("total time"), time(a.totalNs), time(b.totalNs), delta(c.totalDeltaNs()));
     runRow(1, QStringLiteral("most at once"), count(a.maxConcurrency), count(b.maxConcurrency),
-           countDelta(b.maxConcurrency - a.maxConcurrency));
+        countDelta(b.maxConcurrency - a.maxConcurrency));
     runRow(2, QStringLiteral("longest stall"), time(a.longestStallNs), time(b.longestStallNs),
-           delta(b.longestStallNs - a.longestStallNs));
+        delta(b.longestStallNs - a.longestStallNs));
     int row = RunRows;
     for (const RunComparison::TaskDelta &d : c.tasks()) {
         set(row, What, d.label);

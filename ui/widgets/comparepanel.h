@@ -25,8 +25,7 @@ public:
     explicit ComparePanel(QWidget *parent = nullptr);
 
     //! aName / bName: how the runs are called in the heading ("semaphore (limit=3)").
-    void setComparison(const RunComparison &comparison, const QString &aName,
-                       const QString &bName);
+    void setComparison(const RunComparison &comparison, const QString &aName, const QString &bName);
     //! Nothing pinned: the table empties and the heading says how to pin.
     void clear();
     QTableWidget *table() const { return m_table; }
