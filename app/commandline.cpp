@@ -1,9 +1,12 @@
 #include "commandline.h"
 
 #include "atomicfile.h"
+#include "comparisonwriter.h"
 #include "imageexporter.h"
 #include "programs/programrunner.h"
 #include "run/runcontroller.h"
+#include "runcomparison.h"
+#include "runfile.h"
 #include "scenarios/scenarioregistry.h"
 #include "scenarios/scenariorunner.h"
 #include "summarywriter.h"
@@ -32,8 +35,10 @@ void printErr(const QString &line)
     std::fputc('\n', stderr);
 }
 
-//! Writes every requested file; returns false (after printing why) if one failed.
-bool writeOutputs(const TraceData &data, const LaunchOptions::Outputs &out)
+//! Writes every requested file; returns false (after printing why) if one failed. pinned: a run
+//! to draw the data against (compare), and then out.summary is not written here.
+bool writeOutputs(const TraceData &data, const LaunchOptions::Outputs &out,
+                  const TraceData *pinned = nullptr)
 {
     bool ok = true;
     QString error;
@@ -43,12 +48,13 @@ bool writeOutputs(const TraceData &data, const LaunchOptions::Outputs &out)
             ok = false;
         }
     };
-    if (!out.summary.isEmpty())
+    if (!out.summary.isEmpty() && !pinned)
         report(writeFileAtomically(out.summary, SummaryWriter::toJson(data), &error));
     if (!out.trace.isEmpty())
         report(writeFileAtomically(out.trace, TraceJsonWriter::toJson(data), &error));
     const QSize size(out.width, out.height);
     ImageExporter::ExportOptions options;
+    options.pinned = pinned;
     if (!out.png.isEmpty())
         report(ImageExporter::exportPng(data, out.png, size, out.dpr, options, &error));
     if (!out.svg.isEmpty())
@@ -162,6 +168,41 @@ int traceProgram(const LaunchOptions &o)
     return status == 0 && written ? 0 : 1;
 }
 
+//! A trace JSON or a summary JSON, as a run; nullopt (after printing why) if it is neither.
+std::optional<TraceData> readRun(const QString &path)
+{
+    QString error;
+    std::optional<TraceData> data = RunFile::read(path, &error);
+    if (!data)
+        printErr(error);
+    return data;
+}
+
+int compareRuns(const LaunchOptions &o)
+{
+    const QString &aFile = o.compareFiles.at(0), &bFile = o.compareFiles.at(1);
+    const std::optional<TraceData> a = readRun(aFile);
+    if (!a)
+        return 2;
+    const std::optional<TraceData> b = readRun(bFile);
+    if (!b)
+        return 2;
+    const RunComparison comparison = RunComparison::compare(*a, *b);
+    for (const QString &line : ComparisonWriter::lines(comparison))
+        printOut(line);
+    bool ok = writeOutputs(*b, o.outputs, &*a);
+    if (!o.outputs.summary.isEmpty()) {
+        QString error;
+        if (!writeFileAtomically(o.outputs.summary,
+                                 ComparisonWriter::toJson(comparison, *a, *b, aFile, bFile),
+                                 &error)) {
+            printErr(error);
+            ok = false;
+        }
+    }
+    return ok ? 0 : 1;
+}
+
 int renderTrace(const LaunchOptions &o)
 {
     QString error;
@@ -196,6 +237,8 @@ int CommandLine::exec(const LaunchOptions &options)
         return traceProgram(options);
     case LaunchOptions::Command::Render:
         return renderTrace(options);
+    case LaunchOptions::Command::Compare:
+        return compareRuns(options);
     case LaunchOptions::Command::Gui:
         break;
     }

@@ -56,6 +56,16 @@ void JsonWriter::close(char bracket)
     m_out.append(bracket);
 }
 
+void JsonWriter::numbers(const std::vector<std::pair<QString, double>> &values)
+{
+    beginObject();
+    for (const auto &[name, number] : values) {
+        key(name);
+        value(number);
+    }
+    endObject();
+}
+
 QByteArray JsonWriter::take()
 {
     if (m_newline) {

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <utility>
 #include <vector>
 
 namespace Loopscope::detail {
@@ -36,6 +37,8 @@ public:
     void value(double number);
     void value(bool flag);
     void null();
+    //! An object of numbers, in the order given: `{"limit": 3, "delay": 1}`.
+    void numbers(const std::vector<std::pair<QString, double>> &values);
     //! `scaled / 10^decimals` as an exact decimal, with at least `minDecimals` digits after the
     //! point (trailing zeros beyond that dropped). E.g. (1500, 3, 0) -> 1.5, (2000, 3, 1) -> 2.0.
     void fixed(qint64 scaled, int decimals, int minDecimals);

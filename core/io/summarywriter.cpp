@@ -139,12 +139,7 @@ QByteArray SummaryWriter::toJson(const TraceData &data)
     w.key(QLatin1String("scenario"));
     w.value(data.info.scenario);
     w.key(QLatin1String("params"));
-    w.beginObject();
-    for (const auto &[name, value] : data.info.params) {
-        w.key(name);
-        w.value(value);
-    }
-    w.endObject();
+    w.numbers(data.info.params);
     w.key(QLatin1String("time_scale"));
     w.value(data.info.timeScale);
     w.key(QLatin1String("clock"));

@@ -133,4 +133,18 @@ void RunController::addBookmark(qint64 timeNs, const QString &note)
         m_builder->data().addBookmark(timeNs, note);
 }
 
+void RunController::pin(const TraceData &data)
+{
+    m_pinned = std::make_unique<TraceData>(data);
+    Q_EMIT pinnedChanged();
+}
+
+void RunController::unpin()
+{
+    if (!m_pinned)
+        return;
+    m_pinned.reset();
+    Q_EMIT pinnedChanged();
+}
+
 } // namespace Loopscope

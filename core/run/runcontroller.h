@@ -45,6 +45,13 @@ public:
     const TraceData &data() const;
     //! Takes the data of a finished run (the CLI's summary and files).
     TraceData takeData();
+    //! Keeps a copy of data as the pinned run, A, to compare the runs after it with (the
+    //! window pins the run or the opened trace it shows); replaces the one pinned before. It
+    //! stays pinned across start() until unpin().
+    void pin(const TraceData &data);
+    void unpin();
+    //! The pinned run, or null. Valid until the next pin() or unpin().
+    const TraceData *pinned() const { return m_pinned.get(); }
     //! Marks timeNs of the current run with a note (kept in time order; saved with the trace).
     void addBookmark(qint64 timeNs, const QString &note);
     //! Why the current run could not run at all (its source's ended() error); empty if it ran.
@@ -70,6 +77,8 @@ Q_SIGNALS:
     void outputLine(qint64 timeNs, const QString &line);
     //! The run ended and data() holds all of it.
     void finished();
+    //! A run was pinned or unpinned.
+    void pinnedChanged();
 
 private:
     void onEnded(RunSource *source, qint64 endNs, const QString &error);
@@ -80,6 +89,7 @@ private:
     std::shared_ptr<TraceRecorder> m_recorder;
     std::unique_ptr<TraceBuilder> m_builder;
     TraceData m_empty;
+    std::unique_ptr<TraceData> m_pinned;
     QTimer m_frameTimer;
     QString m_error;
     bool m_running = false;

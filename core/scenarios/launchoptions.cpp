@@ -14,8 +14,9 @@ namespace {
 
 using Command = LaunchOptions::Command;
 
-enum Takers : unsigned { ForGui = 1, ForRun = 2, ForRender = 4, ForTrace = 8 };
+enum Takers : unsigned { ForGui = 1, ForRun = 2, ForRender = 4, ForTrace = 8, ForCompare = 16 };
 constexpr unsigned ForRuns = ForRun | ForTrace; // a scenario or a program
+constexpr unsigned ForImages = ForRuns | ForRender | ForCompare;
 
 struct OptionDef {
     const char *name;
@@ -29,17 +30,15 @@ constexpr OptionDef Definitions[] = {
      "Set a parameter (repeatable; see 'list'), or a program's marked constant.", ForRuns | ForGui},
     {"time-scale", "S", "0.01 to 100; 0.1 runs ten times faster (default 1).", ForRun | ForGui},
     {"clock", "real|virtual", "virtual: instant and exact (default real).", ForRuns | ForGui},
-    {"summary", "FILE", "run, trace: write the summary JSON.", ForRuns},
+    {"summary", "FILE", "run, trace: write the summary JSON; compare: the delta table as JSON.",
+     ForRuns | ForCompare},
     {"trace", "FILE", "run, trace: write the trace JSON (opens in Perfetto).", ForRuns},
-    {"png", "FILE", "run, trace, render: write the timeline as a PNG.", ForRuns | ForRender},
-    {"svg", "FILE", "run, trace, render: write the timeline as an SVG.", ForRuns | ForRender},
-    {"pdf", "FILE", "run, trace, render: write the timeline as a PDF.", ForRuns | ForRender},
-    {"width", "W", "run, trace, render: image width, 16 to 20000 (default 1600).",
-     ForRuns | ForRender},
-    {"height", "H", "run, trace, render: image height, 16 to 20000; 0 fits every lane (default).",
-     ForRuns | ForRender},
-    {"dpr", "D", "run, trace, render: device pixel ratio, 1 to 3 (default 1).",
-     ForRuns | ForRender},
+    {"png", "FILE", "run, trace, render, compare: write the timeline as a PNG.", ForImages},
+    {"svg", "FILE", "run, trace, render, compare: write the timeline as an SVG.", ForImages},
+    {"pdf", "FILE", "run, trace, render, compare: write the timeline as a PDF.", ForImages},
+    {"width", "W", "image width, 16 to 20000 (default 1600).", ForImages},
+    {"height", "H", "image height, 16 to 20000; 0 fits every lane (default).", ForImages},
+    {"dpr", "D", "image device pixel ratio, 1 to 3 (default 1).", ForImages},
     {"quiet", nullptr, "run, trace: print only the result line.", ForRuns},
     {"python", "PATH", "trace: the Python 3.11+ to run the program with (default python3).",
      ForTrace},
@@ -51,6 +50,8 @@ constexpr OptionDef Definitions[] = {
      ForGui},
     {"cursor", "SECONDS", "window: put the time cursor there when the run ends (the code panel "
      "shows where each task waits).", ForGui},
+    {"pin-trace", "FILE", "window: pin this trace (or summary) as run A, then run the scenario "
+     "as B to compare.", ForGui},
 };
 
 // Qt's own options (QGuiApplication, QApplication, xcb), read by the application object.
@@ -71,6 +72,9 @@ Commands (the first argument):
                        run your own asyncio program under the tracer (its exit status:
                        0 when it exits 0, 1 otherwise)
   render TRACE.json    draw a saved trace again (--png, --svg or --pdf)
+  compare A.json B.json
+                       compare two runs (trace or summary files): one line per task
+                       (label, end in A, end in B, delta), then the totals
 
 Exit status: 0 success, 1 the run or a write failed, 2 bad input.)";
 
@@ -118,6 +122,8 @@ Command commandOf(const QString &word)
         return Command::Trace;
     if (word == QLatin1String("render"))
         return Command::Render;
+    if (word == QLatin1String("compare"))
+        return Command::Compare;
     return Command::Gui;
 }
 
@@ -132,6 +138,8 @@ QString nameOf(Command command)
         return QStringLiteral("trace");
     case Command::Render:
         return QStringLiteral("render");
+    case Command::Compare:
+        return QStringLiteral("compare");
     default:
         return QStringLiteral("the window");
     }
@@ -146,6 +154,8 @@ unsigned takerOf(Command command)
         return ForTrace;
     case Command::Render:
         return ForRender;
+    case Command::Compare:
+        return ForCompare;
     case Command::Gui:
         return ForGui;
     default:
@@ -159,7 +169,8 @@ void checkOptionsBelong(const QCommandLineParser &parser, Command command)
         if ((d.takers & takerOf(command)) || !parser.isSet(QLatin1String(d.name)))
             continue;
         QStringList takers;
-        for (const Command c : {Command::Run, Command::Trace, Command::Render, Command::Gui}) {
+        for (const Command c :
+             {Command::Run, Command::Trace, Command::Render, Command::Compare, Command::Gui}) {
             if (d.takers & takerOf(c))
                 takers << nameOf(c);
         }
@@ -197,6 +208,16 @@ void checkWritable(const QString &option, const QString &path)
     if (!dir.isWritable())
         throw BadInput{QStringLiteral("cannot write %1: directory %2 is not writable")
                            .arg(path, dir.filePath())};
+}
+
+//! A file we are going to read: it must exist and be a file.
+void checkReadable(const QString &what, const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        throw BadInput{QStringLiteral("%1: cannot read %2: no such file").arg(what, path)};
+    if (!info.isFile())
+        throw BadInput{QStringLiteral("%1: cannot read %2: not a file").arg(what, path)};
 }
 
 void readClock(const QCommandLineParser &parser, LaunchOptions &o)
@@ -396,9 +417,13 @@ void readGui(const QCommandLineParser &parser, QStringList arguments,
     if (!arguments.isEmpty()) {
         o.traceFile = arguments.first();
         if (!QFileInfo(o.traceFile).isFile())
-            throw BadInput{QStringLiteral("'%1' is neither a command (list, run, render) nor a "
-                                          "trace file")
+            throw BadInput{QStringLiteral("'%1' is neither a command (list, run, render, "
+                                          "compare) nor a trace file")
                                .arg(o.traceFile)};
+    }
+    if (parser.isSet(QStringLiteral("pin-trace"))) {
+        o.pinTrace = parser.value(QStringLiteral("pin-trace"));
+        checkReadable(QStringLiteral("--pin-trace"), o.pinTrace);
     }
     readScenarioOptions(parser, o);
 }
@@ -446,6 +471,15 @@ LaunchOptions read(const QStringList &arguments)
         o.programArguments = programArguments;
         o.quiet = parser.isSet(QStringLiteral("quiet"));
         readProgramOptions(parser, o);
+        readOutputs(parser, o.outputs);
+        break;
+    case Command::Compare:
+        expectArguments(o.command, rest, 2,
+                        QStringLiteral("which two runs? (compare A.json B.json: trace or summary "
+                                       "files)"));
+        o.compareFiles = rest;
+        for (const QString &file : rest)
+            checkReadable(QStringLiteral("compare"), file);
         readOutputs(parser, o.outputs);
         break;
     case Command::Render:

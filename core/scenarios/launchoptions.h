@@ -12,7 +12,8 @@ namespace Loopscope {
 //! window, parsed with QCommandLineParser (so help, version and errors use Qt's wording).
 //!
 //! The first positional argument picks the command: `list`, `run ID`, `trace PROGRAM.py
-//! [--] [ARGS...]` (everything after the program is the program's own), `render TRACE.json`;
+//! [--] [ARGS...]` (everything after the program is the program's own), `render TRACE.json`,
+//! `compare A.json B.json` (trace or summary files);
 //! anything else opens the window (`loopscope [options] [TRACE.json]`). Every option is defined
 //! once, with the commands that take it; giving it to another command is bad input. Qt's own
 //! options (-platform, -style, ...) are taken by every command and left for the Q*Application.
@@ -26,9 +27,9 @@ namespace Loopscope {
 //! Any thread; parse() needs no application object, helpText() needs one (the program name).
 struct LaunchOptions
 {
-    enum class Command { Gui, List, Run, Trace, Render, Help, Version };
+    enum class Command { Gui, List, Run, Trace, Render, Compare, Help, Version };
 
-    //! The files `run` and `render` write (empty: not asked for) and the image size.
+    //! The files `run`, `render` and `compare` write (empty: not asked for) and the image size.
     struct Outputs
     {
         QString summary, trace, png, svg, pdf;
@@ -53,6 +54,8 @@ struct LaunchOptions
     Clock::Mode clock = Clock::Mode::Real;
     bool hasClock = false;
     QString traceFile;         //!< render's TRACE.json, or the trace the window opens
+    QStringList compareFiles;  //!< compare's A.json and B.json (both exist)
+    QString pinTrace;          //!< the window: a trace or summary pinned as run A (--pin-trace)
     Outputs outputs;           //!< run and render
     bool quiet = false;        //!< run: print only the result line
     bool run = false;          //!< --run given (the window always runs its scenario at once)

@@ -80,6 +80,31 @@ TEST_CASE("LaunchOptions: the first argument picks the command", "[launchoptions
         REQUIRE(LaunchOptions::parse(words("--version"), &o, &error));
         CHECK(o.command == Command::Version);
     }
+    SECTION("compare takes two run files, the images and the summary; the window --pin-trace")
+    {
+        QTemporaryDir dir;
+        const QString a = dir.filePath(QStringLiteral("a.json"));
+        const QString b = dir.filePath(QStringLiteral("b.json"));
+        for (const QString &path : {a, b}) {
+            QFile file(path);
+            REQUIRE(file.open(QIODevice::WriteOnly));
+        }
+        REQUIRE(LaunchOptions::parse({QStringLiteral("compare"), a, b, QStringLiteral("--png"),
+                                      QStringLiteral("/tmp/c.png"), QStringLiteral("--summary"),
+                                      QStringLiteral("/tmp/c.json"), QStringLiteral("--width"),
+                                      QStringLiteral("900")},
+                                     &o, &error));
+        CHECK(o.command == Command::Compare);
+        CHECK(o.compareFiles == QStringList{a, b});
+        CHECK(o.outputs.png == QStringLiteral("/tmp/c.png"));
+        CHECK(o.outputs.summary == QStringLiteral("/tmp/c.json"));
+        CHECK(o.outputs.width == 900);
+        REQUIRE(LaunchOptions::parse({QStringLiteral("--scenario"), QStringLiteral("semaphore"),
+                                      QStringLiteral("--pin-trace"), a},
+                                     &o, &error));
+        CHECK(o.command == Command::Gui);
+        CHECK(o.pinTrace == a);
+    }
 }
 
 TEST_CASE("LaunchOptions: bad input is one line naming the problem", "[launchoptions]")
@@ -116,19 +141,34 @@ TEST_CASE("LaunchOptions: bad input is one line naming the problem", "[launchopt
         {words("render"), "render: which trace file?"},
         {words("render t.json"), "render: say what to write: --png, --svg or --pdf"},
         {words("render t.json --png /tmp/x.png --summary /tmp/s.json"),
-         "--summary is for run and trace, not for render"},
+         "--summary is for run, trace and compare, not for render"},
         {words("render t.json --png /tmp/x.png --set limit=3"),
          "--set is for run, trace and the window, not for render"},
         {words("list extra"), "list: unexpected argument 'extra'"},
         {words("list --quiet"), "--quiet is for run and trace, not for list"},
-        {words("--png /tmp/x.png"), "--png is for run, trace and render, not for the window"},
+        {words("--png /tmp/x.png"),
+         "--png is for run, trace, render and compare, not for the window"},
         {words("--scenario nope"), "unknown scenario 'nope'"},
         {words("--scenario semaphore --set limit=999"), "limit=999 is out of range"},
         {words("--set limit=3"), "--set needs --scenario"},
         {words("--scenario"), "Missing value after '--scenario'."},
         {words("--scenario semaphore --screenshot /nonexistent/dir/x.png"),
          "cannot write /nonexistent/dir/x.png"},
-        {words("lsit"), "'lsit' is neither a command (list, run, render) nor a trace file"},
+        {words("lsit"),
+         "'lsit' is neither a command (list, run, render, compare) nor a trace file"},
+        {words("compare"), "compare: which two runs?"},
+        {{QStringLiteral("compare"), trace}, "compare: which two runs?"},
+        {{QStringLiteral("compare"), trace, trace, trace}, "compare: unexpected argument"},
+        {{QStringLiteral("compare"), trace, QStringLiteral("/nonexistent/b.json")},
+         "compare: cannot read /nonexistent/b.json: no such file"},
+        {{QStringLiteral("compare"), trace, dir.path()}, "not a file"},
+        {{QStringLiteral("compare"), trace, trace, QStringLiteral("--trace"),
+          QStringLiteral("/tmp/x.json")},
+         "--trace is for run and trace, not for compare"},
+        {words("--pin-trace /nonexistent/a.json"),
+         "--pin-trace: cannot read /nonexistent/a.json: no such file"},
+        {{QStringLiteral("run"), QStringLiteral("semaphore"), QStringLiteral("--pin-trace"), trace},
+         "--pin-trace is for the window, not for run"},
         {{trace, trace}, "one trace file at a time"},
     };
     for (const auto &[args, mentions] : cases) {

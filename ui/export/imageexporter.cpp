@@ -1,6 +1,7 @@
 #include "imageexporter.h"
 
 #include "atomicfile.h"
+#include "runcomparison.h"
 #include "timelinegeometry.h"
 #include "timelinelayout.h"
 #include "timelinepainter.h"
@@ -23,16 +24,27 @@ namespace {
 constexpr int MinWidth = 320;
 constexpr int MinHeight = 120;
 
-// Everything one picture needs, computed once: the layout, the geometry (with the caller's label
-// column, or one fitted to this width) and the viewport on its time area.
+TimelineLayout layoutOf(const TraceData &data, const ImageExporter::ExportOptions &options)
+{
+    return options.pinned ? TimelineLayout(data, *options.pinned, options.style, options.collapsed)
+                          : TimelineLayout(data, options.style, options.collapsed);
+}
+
+// Everything one picture needs, computed once: what is drawn (the data, or a comparison's
+// overlay), the layout, the geometry (with the caller's label column, or one fitted to this
+// width) and the viewport on its time area.
 struct Picture
 {
+    TraceData overlay; // empty unless comparing
+    const TraceData &data;
     TimelineLayout layout;
     TimelineGeometry geometry;
     TimelineViewport viewport;
 
-    Picture(const TraceData &data, const QSize &size, const ImageExporter::ExportOptions &options)
-        : layout(data, options.style, options.collapsed)
+    Picture(const TraceData &run, const QSize &size, const ImageExporter::ExportOptions &options)
+        : overlay(options.pinned ? RunComparison::overlay(*options.pinned, run) : TraceData())
+        , data(options.pinned ? overlay : run)
+        , layout(layoutOf(run, options))
     {
         const int labelWidth = options.labelWidth > 0
             ? options.labelWidth
@@ -54,7 +66,7 @@ void paintTimeline(QPainter &painter, const TraceData &data, const QSize &size,
     paintOptions.selectedUnit = options.selectedUnit;
     paintOptions.title = options.title;
     paintOptions.legend = options.legend;
-    TimelinePainter::paint(painter, data, picture.layout, picture.viewport, options.style,
+    TimelinePainter::paint(painter, picture.data, picture.layout, picture.viewport, options.style,
                            picture.geometry, paintOptions);
 }
 
@@ -65,7 +77,7 @@ QSize ImageExporter::resolvedSize(const TraceData &data, QSize size, const Expor
     int width = std::max(MinWidth, size.width());
     int height = size.height();
     if (height <= 0) {
-        const TimelineLayout layout(data, options.style, options.collapsed);
+        const TimelineLayout layout = layoutOf(data, options);
         height = std::min(MaxAutoHeight, TimelineGeometry::preferredHeight(options.style, layout));
     }
     return QSize(width, std::max(MinHeight, height));

@@ -35,6 +35,9 @@ public:
         int labelWidth = 0;
         bool title = true;
         bool legend = true;
+        //! A pinned run to compare the data with (TimelineLayout's comparison rows: each unit's
+        //! A lane under its B lane, A faint); null: the data alone. Must outlive the call.
+        const TraceData *pinned = nullptr;
     };
 
     //! Tallest picture an automatic height produces (logical pixels).

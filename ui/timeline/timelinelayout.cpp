@@ -1,5 +1,6 @@
 #include "timelinelayout.h"
 
+#include "runcomparison.h"
 #include "timelinegeometry.h"
 #include "timelinestyle.h"
 #include "timelineviewport.h"
@@ -38,6 +39,18 @@ int findAt(const Seq &items, qint64 t, qint64 tolerance, Start start, End end)
 TimelineLayout::TimelineLayout(const TraceData &data, const TimelineStyle &style,
                                const QSet<quint32> &collapsed)
 {
+    build(data, nullptr, style, collapsed);
+}
+
+TimelineLayout::TimelineLayout(const TraceData &b, const TraceData &pinned,
+                               const TimelineStyle &style, const QSet<quint32> &collapsed)
+{
+    build(b, &pinned, style, collapsed);
+}
+
+void TimelineLayout::build(const TraceData &data, const TraceData *pinned,
+                           const TimelineStyle &style, const QSet<quint32> &collapsed)
+{
     const int h = style.rowHeight;
     m_analysis = RunAnalysis::compute(data);
 
@@ -74,7 +87,25 @@ TimelineLayout::TimelineLayout(const TraceData &data, const TimelineStyle &style
             roots.push_back(u.id);
     }
 
-    m_unitRow.assign(n + 1, -1);
+    // Comparing: B's unit id -> its partner's id in the overlay (0: none), and A's units alone.
+    std::vector<quint32> partner(pinned ? n + 1 : 0, 0);
+    std::vector<quint32> alone;
+    if (pinned) {
+        for (const RunComparison::UnitMatch &m : RunComparison::match(*pinned, data)) {
+            if (m.a && m.b && m.b <= n)
+                partner[m.b] = RunComparison::pinnedId(data, m.a);
+            else if (m.a)
+                alone.push_back(RunComparison::pinnedId(data, m.a));
+        }
+    }
+    auto addPinned = [&](quint32 overlayId, int depth) {
+        m_unitRow[overlayId] = int(m_rows.size());
+        TimelineRow row{TimelineRow::Kind::Unit, overlayId, 0, depth, false, false, 0, h};
+        row.faint = true;
+        addRow(row);
+    };
+
+    m_unitRow.assign(n + 1 + (pinned ? pinned->units.size() : 0), -1);
     std::vector<std::pair<quint32, int>> stack; // (unit, depth), iterative to survive deep trees
     for (auto r = roots.rbegin(); r != roots.rend(); ++r)
         stack.push_back({*r, 0});
@@ -86,12 +117,16 @@ TimelineLayout::TimelineLayout(const TraceData &data, const TimelineStyle &style
         m_unitRow[id] = int(m_rows.size());
         addRow({TimelineRow::Kind::Unit, id, 0, depth, hasChildren, isCollapsed && hasChildren, 0,
                 h});
+        if (pinned && partner[id])
+            addPinned(partner[id], depth);
         if (isCollapsed)
             continue;
         const auto &kids = children[id];
         for (auto c = kids.rbegin(); c != kids.rend(); ++c)
             stack.push_back({*c, depth + 1});
     }
+    for (const quint32 id : alone)
+        addPinned(id, 0);
 }
 
 void TimelineLayout::addRow(TimelineRow row)

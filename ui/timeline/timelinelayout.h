@@ -35,6 +35,9 @@ struct TimelineRow
     bool collapsed = false;
     int y = 0;            //!< top, in content coordinates (0 = top of the first row)
     int height = 0;
+    //! Unit: a unit of the pinned run (A) in a comparison, drawn fainter (unitId is its id in
+    //! RunComparison::overlay()).
+    bool faint = false;
 };
 
 //! A time range on the event-loop row or a worker lane (RunAnalysis finds them).
@@ -59,6 +62,12 @@ struct TimelineHit
 //! its descendants. Units that were never awaited get a row of their own (a marker and a note,
 //! no bars).
 //!
+//! Comparing two runs (a pinned run A, the run B after it): the rows of B as above, each unit of B
+//! directly followed by its partner in A (RunComparison::match: by label) as a faint row at the
+//! same depth, then A's units without a partner, faint. A's rows name their unit by its id in
+//! RunComparison::overlay(A, B), which is the data to draw and hit test such a layout with; the
+//! loop, worker and counter rows and analysis() are B's.
+//!
 //! Content coordinates: y = 0 is the top of the first row; TimelineGeometry places them in a
 //! paint target. Rebuild the layout when the data or the collapsed set changes; it holds no
 //! pointer into the data.
@@ -67,6 +76,10 @@ class TimelineLayout
 public:
     TimelineLayout() = default;
     TimelineLayout(const TraceData &data, const TimelineStyle &style,
+                   const QSet<quint32> &collapsed = {});
+    //! B's rows with the pinned run A's interleaved (see the class comment); collapsed holds
+    //! B's unit ids.
+    TimelineLayout(const TraceData &b, const TraceData &pinned, const TimelineStyle &style,
                    const QSet<quint32> &collapsed = {});
 
     const std::vector<TimelineRow> &rows() const { return m_rows; }
@@ -105,6 +118,8 @@ public:
     qint64 counterMax(int counterIndex) const;
 
 private:
+    void build(const TraceData &data, const TraceData *pinned, const TimelineStyle &style,
+               const QSet<quint32> &collapsed);
     void addRow(TimelineRow row);
 
     RunAnalysis m_analysis;

@@ -122,6 +122,8 @@ struct Frame
     double x(qint64 ns) const { return vp.mapTimeToX(ns); }
     double clampX(double v) const { return std::clamp(v, left, right); }
     double rowY(const TimelineRow &r) const { return geo.rowTop(r, vp.scrollY()); }
+    //! What a row's bars, markers and label are drawn with: faint rows (a pinned run) fainter.
+    double opacity(int row) const { return layout.row(row).faint ? style.faintOpacity : 1.0; }
 };
 
 QString kindHint(UnitKind kind)
@@ -429,6 +431,11 @@ void paintTitle(QPainter &p, const Frame &f)
     int units = 0;
     for (const UnitRecord &u : f.data.units)
         units += !u.label.isEmpty() && u.kind != UnitKind::Main;
+    // A pinned run's units are a comparison, not more work of this run.
+    for (const TimelineRow &row : f.layout.rows()) {
+        const UnitRecord *u = row.faint ? f.data.unit(row.unitId) : nullptr;
+        units -= u && u->kind != UnitKind::Main;
+    }
     const qint64 total = f.data.info.totalNs > 0 ? f.data.info.totalNs : f.nowNs;
     QString right = QStringLiteral("%1 %2  ·  ").arg(units).arg(units == 1 ? QStringLiteral("unit")
                                                                             : QStringLiteral("units"));
@@ -538,6 +545,7 @@ void paintBars(QPainter &p, const Frame &f, const TimelineDrawList &list)
         QRectF r = b.rect;
         if (r.width() > 6)
             r.adjust(0, 0, -1, 0);
+        p.setOpacity(f.opacity(b.row));
         if (r.width() > 2 * s.barRadius + 2) {
             p.setPen(Qt::NoPen);
             p.setBrush(fill);
@@ -548,6 +556,7 @@ void paintBars(QPainter &p, const Frame &f, const TimelineDrawList &list)
         if (hatch != TimelineStyle::Hatch::None)
             drawHatch(p, r.adjusted(1, 1, -1, -1), hatchColor, hatch);
     }
+    p.setOpacity(1.0);
 }
 
 // The holds of lock lanes, each named by its holder where it is wide enough; a fold of many
@@ -714,6 +723,7 @@ void paintMarkersAndNotes(QPainter &p, const Frame &f, const TimelineDrawList &l
     p.setFont(s.smallFont);
     for (const TimelineDrawList::Marker &m : list.markers) {
         const double size = s.rowHeight - 2 * s.barInset - 1;
+        p.setOpacity(f.opacity(m.row));
         drawMarker(p, m.center, size, m.outcome, s);
         const UnitRecord *u = f.data.unit(m.unitId);
         QString note;
@@ -732,6 +742,7 @@ void paintMarkersAndNotes(QPainter &p, const Frame &f, const TimelineDrawList &l
                    Qt::AlignVCenter | Qt::AlignLeft,
                    fm.elidedText(note, Qt::ElideRight, int(room)));
     }
+    p.setOpacity(1.0);
 }
 
 void paintFlows(QPainter &p, const Frame &f, quint32 selected)
@@ -826,7 +837,7 @@ void paintLabels(QPainter &p, const Frame &f, const TimelineDrawList &list,
         case TimelineRow::Kind::Unit:
             if (const UnitRecord *u = f.data.unit(row.unitId)) {
                 label = u->label;
-                hint = kindHint(u->kind);
+                hint = row.faint ? QStringLiteral("pinned") : kindHint(u->kind);
                 emphasise = u->kind == UnitKind::Main || row.unitId == o.selectedUnit;
             }
             break;
@@ -848,6 +859,7 @@ void paintLabels(QPainter &p, const Frame &f, const TimelineDrawList &list,
             }
         }
         const int hintWidth = sfm.horizontalAdvance(hint);
+        p.setOpacity(f.opacity(i));
         p.setFont(s.smallFont);
         p.setPen(s.mutedText);
         p.drawText(r, Qt::AlignRight | Qt::AlignVCenter, hint);
@@ -861,6 +873,7 @@ void paintLabels(QPainter &p, const Frame &f, const TimelineDrawList &list,
                    Qt::AlignLeft | Qt::AlignVCenter,
                    lfm.elidedText(label, Qt::ElideRight, int(std::max(0.0, room))));
     }
+    p.setOpacity(1.0);
 }
 
 void paintLegend(QPainter &p, const Frame &f)

@@ -25,7 +25,9 @@ class TimelineViewport;
 //! the time ruler, the rows (label column on the left, bars in the viewport's time area), and
 //! the legend. The viewport's time area must be geometry.timeArea; its scrollY() scrolls the
 //! rows. Only visible rows are visited and each row's first visible interval is
-//! found by binary search, so a frame's cost follows what is on screen.
+//! found by binary search, so a frame's cost follows what is on screen. Faint rows (a pinned
+//! run's units in a comparison: draw RunComparison::overlay() with its layout) have their bars,
+//! markers and label drawn at the style's faintOpacity.
 //! Call from the GUI thread or any thread that owns the paint device.
 class TimelinePainter
 {

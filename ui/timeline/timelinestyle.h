@@ -63,6 +63,7 @@ struct TimelineStyle
     double barRadius = 3.0; //!< corner radius of bars wide enough to show it
     double foldWidth = 3.0; //!< intervals narrower than this are folded into one bar
     double minBarWidth = 4.0; //!< no bar is drawn narrower (a 10 ms job in a 2 s run shows)
+    double faintOpacity = 0.4; //!< a faint row's bars, markers and label (the pinned run)
 
     QColor stateColor(UnitState state) const { return stateColors[int(state)]; }
     QColor hatchColor(UnitState state) const { return hatchColors[int(state)]; }

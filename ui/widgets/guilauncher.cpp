@@ -101,6 +101,13 @@ int launchGui(int argc, char **argv, const LaunchOptions &options)
             QObject::connect(&window, &MainWindow::runFinished, &window, grab);
     }
     window.show();
+    if (!options.pinTrace.isEmpty()) {
+        QString error;
+        if (!window.pinFile(options.pinTrace, &error)) {
+            printError(error);
+            return 2;
+        }
+    }
     if (!options.traceFile.isEmpty()) {
         QString error;
         if (!window.openTrace(options.traceFile, &error)) {

@@ -1,10 +1,12 @@
 #include "mainwindow.h"
 
 #include "momentpanel.h"
+#include "runcomparison.h"
 #include "runmoment.h"
 
 #include "atomicfile.h"
 #include "codepanel.h"
+#include "comparepanel.h"
 #include "findingspanel.h"
 #include "imageexporter.h"
 #include "outputpanel.h"
@@ -14,6 +16,7 @@
 #include "programdialog.h"
 #include "programs/programrunner.h"
 #include "run/runcontroller.h"
+#include "runfile.h"
 #include "scenarios/scenariorunner.h"
 #include "statspanel.h"
 #include "summarywriter.h"
@@ -89,6 +92,7 @@ MainWindow::MainWindow(Persistence persistence, QWidget *parent)
     , m_stats(new StatsPanel(this))
     , m_moment(new MomentPanel(this))
     , m_code(new CodePanel(this))
+    , m_compare(new ComparePanel(this))
     , m_scenarioTitle(new QLabel(this))
     , m_explanation(new QLabel(this))
     , m_statusLabel(new QLabel(this))
@@ -158,6 +162,17 @@ MainWindow::MainWindow(Persistence persistence, QWidget *parent)
     connect(m_view->zoomControl(), &TimelineZoomControl::selectionChanged, m_moment,
             [this] { m_moment->setSelectedUnits(m_view->zoomControl()->selectedUnits()); });
     connect(m_view, &TimelineView::zoomChanged, this, [this] { updateActions(); });
+    connect(m_run, &RunController::pinnedChanged, this, [this] {
+        m_view->setPinned(m_run->pinned());
+        refreshCompare();
+        updateActions();
+        for (QDockWidget *d : std::as_const(m_docks)) {
+            if (d->widget() == m_compare && m_run->pinned()) {
+                d->show();
+                d->raise();
+            }
+        }
+    });
 
     setDarkTimeline(followsDarkPalette());
     restoreSettings();
@@ -300,6 +315,18 @@ void MainWindow::buildActions()
                             QStringLiteral("Mark the time cursor with a note (saved in the trace "
                                            "JSON)"));
     connect(m_bookmarkAction, &QAction::triggered, this, &MainWindow::bookmarkWithDialog);
+    m_pinAction = make(QStringLiteral("&Pin This Run"), QKeySequence(Qt::CTRL | Qt::Key_P),
+                       QStringLiteral("Keep this run as A and compare the next run with it: "
+                                      "move a slider, trace a program or open a trace"));
+    m_pinAction->setIcon(style()->standardIcon(QStyle::SP_DialogApplyButton));
+    m_unpinAction = make(QStringLiteral("U&npin"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
+                         QStringLiteral("Stop comparing: show one run again"));
+    connect(m_pinAction, &QAction::triggered, this, [this] {
+        QString error;
+        if (!pinRun(&error))
+            m_statusLabel->setText(error);
+    });
+    connect(m_unpinAction, &QAction::triggered, this, &MainWindow::unpinRun);
     m_internalsAction = make(QStringLiteral("Show asyncio &Internals"), {},
                              QStringLiteral("In a traced program, show asyncio's own tasks too "
                                             "(the runner's shutdown steps, a server's accepts)"));
@@ -343,6 +370,9 @@ void MainWindow::buildMenus()
     runMenu->addAction(m_previousEventAction);
     runMenu->addAction(m_nextEventAction);
     runMenu->addSeparator();
+    runMenu->addAction(m_pinAction);
+    runMenu->addAction(m_unpinAction);
+    runMenu->addSeparator();
     runMenu->addAction(m_liveAction);
     runMenu->addAction(m_instantAction);
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
@@ -368,6 +398,7 @@ void MainWindow::buildToolBar()
     bar->addAction(m_runAction);
     bar->addAction(m_stopAction);
     bar->addAction(m_playAction);
+    bar->addAction(m_pinAction);
     bar->addSeparator();
     bar->addAction(m_liveAction);
     bar->addAction(m_instantAction);
@@ -450,9 +481,12 @@ void MainWindow::buildDocks()
     m_findings = new FindingsPanel(this);
     QDockWidget *findings = dock(QStringLiteral("Findings"), QStringLiteral("findingsDock"),
                                  m_findings, Qt::BottomDockWidgetArea);
+    QDockWidget *compare = dock(QStringLiteral("Compare"), QStringLiteral("compareDock"),
+                                m_compare, Qt::BottomDockWidgetArea);
     splitDockWidget(output, stats, Qt::Horizontal);
     tabifyDockWidget(stats, moment);
     tabifyDockWidget(moment, findings);
+    tabifyDockWidget(findings, compare);
     stats->raise();
     tabifyDockWidget(output, code);
     output->raise();
@@ -862,6 +896,56 @@ void MainWindow::refreshPanels(bool finished)
     m_findings->setFindings(m_view->layout().analysis().findings());
     if (!hadFindings && m_findings->count() > 0)
         findChild<QDockWidget *>(QStringLiteral("findingsDock"))->raise(); // something to see
+    refreshCompare();
+}
+
+void MainWindow::refreshCompare()
+{
+    const TraceData *a = m_run->pinned();
+    const TraceData *b = traceData();
+    if (!a || !b) {
+        m_compare->clear();
+        return;
+    }
+    m_compare->setComparison(RunComparison::compare(*a, *b), TimelinePainter::title(a->info),
+                             TimelinePainter::title(b->info));
+}
+
+bool MainWindow::pinRun(QString *error)
+{
+    const TraceData *data = traceData();
+    if (!data || data->units.empty() || m_run->isRunning()) {
+        if (error)
+            *error = m_run->isRunning()
+                ? QStringLiteral("cannot pin a run still going: pin it once it has finished")
+                : QStringLiteral("nothing to pin: run a scenario or open a trace first");
+        return false;
+    }
+    m_run->pin(*data);
+    m_statusLabel->setText(QStringLiteral("Pinned %1 as A: change a parameter, trace a program "
+                                          "or open a trace to compare")
+                               .arg(TimelinePainter::title(data->info)));
+    return true;
+}
+
+bool MainWindow::pinFile(const QString &path, QString *error)
+{
+    const std::optional<TraceData> data = RunFile::read(path, error);
+    if (!data)
+        return false;
+    m_run->pin(*data);
+    m_statusLabel->setText(QStringLiteral("Pinned %1 as A").arg(QFileInfo(path).fileName()));
+    return true;
+}
+
+void MainWindow::unpinRun()
+{
+    m_run->unpin();
+}
+
+bool MainWindow::isPinned() const
+{
+    return m_run->pinned() != nullptr;
 }
 
 const TraceData *MainWindow::traceData() const
@@ -882,6 +966,8 @@ void MainWindow::updateActions()
                        m_exportJsonAction, m_saveSummaryAction, m_copyAction})
         a->setEnabled(haveData);
     m_followAction->setEnabled(running);
+    m_pinAction->setEnabled(haveData && !running);
+    m_unpinAction->setEnabled(isPinned());
 }
 
 void MainWindow::updateTitle()
@@ -916,6 +1002,7 @@ bool MainWindow::exportTo(const QString &path, const ExportRequest &request, QSt
     }
     options.selectedUnit = m_view->selectedUnit();
     options.collapsed = m_view->collapsed();
+    options.pinned = m_run->pinned(); // the view compares with it too
     switch (request.format) {
     case ExportRequest::Format::Png:
         return ImageExporter::exportPng(*data, path, request.size, request.dpr, options, error);
@@ -981,7 +1068,7 @@ QImage MainWindow::timelineImage() const
     QImage image(target.size() * dpr, QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(dpr);
     image.fill(m_view->style().background);
-    if (const TraceData *data = traceData()) {
+    if (const TraceData *data = m_view->drawn()) {
         QPainter p(&image);
         TimelinePainter::PaintOptions options;
         options.selectedUnit = m_view->selectedUnit();

@@ -24,6 +24,7 @@ namespace Loopscope {
 
 class CodePanel;
 class FindingsPanel;
+class ComparePanel;
 class MomentPanel;
 class OutputPanel;
 class ParameterPanel;
@@ -61,6 +62,7 @@ public:
     MomentPanel *momentPanel() const { return m_moment; }
     CodePanel *codePanel() const { return m_code; }
     FindingsPanel *findingsPanel() const { return m_findings; }
+    ComparePanel *comparePanel() const { return m_compare; }
 
     //! Shows a scenario (explanation, parameters, code) with its remembered parameters; runs
     //! it if run. False if the id is unknown.
@@ -101,6 +103,18 @@ public:
     //! The timeline as the screen shows it, at the screen's pixel ratio.
     QImage timelineImage() const;
 
+    //! Pins what the timeline shows (a finished run or an opened trace) as run A: the runs
+    //! after it (a parameter change, another program, an opened trace) are B, drawn on one
+    //! time axis with A's lanes faint under theirs, and compared in the Compare panel. False
+    //! with a one-line error if there is nothing finished to pin.
+    bool pinRun(QString *error = nullptr);
+    //! Pins the run saved in path (a trace or summary JSON, RunFile) as A. False with a
+    //! one-line error if it cannot be read.
+    bool pinFile(const QString &path, QString *error = nullptr);
+    //! Back to one run.
+    void unpinRun();
+    bool isPinned() const;
+
 public Q_SLOTS:
     //! Starts the current scenario with the panel's parameters; false (and a status message)
     //! if it cannot start.
@@ -131,6 +145,7 @@ private:
     void onFinished();
     void onFrame();
     void refreshPanels(bool finished);
+    void refreshCompare();
     void updateActions();
     void updateTitle();
     void scheduleRerun();
@@ -160,6 +175,7 @@ private:
     MomentPanel *m_moment;
     CodePanel *m_code;
     FindingsPanel *m_findings = nullptr; //!< made with its dock (buildDocks)
+    ComparePanel *m_compare;
     QLabel *m_scenarioTitle;
     QLabel *m_explanation;
     QLabel *m_statusLabel;
@@ -185,6 +201,8 @@ private:
     QAction *m_followAction = nullptr;
     QAction *m_internalsAction = nullptr;
     QAction *m_bookmarkAction = nullptr;
+    QAction *m_pinAction = nullptr;
+    QAction *m_unpinAction = nullptr;
     QMenu *m_bookmarksMenu = nullptr;
     QAction *m_playAction = nullptr;
     QAction *m_previousEventAction = nullptr;

@@ -1,5 +1,6 @@
 #include "timelineview.h"
 
+#include "runcomparison.h"
 #include "tracedata.h"
 #include "wording.h"
 
@@ -80,6 +81,21 @@ void TimelineView::setData(const TraceData *data, bool keepState)
     viewport()->update();
 }
 
+void TimelineView::setPinned(const TraceData *pinned)
+{
+    m_pinned = pinned;
+    relayout();
+    updateEnd();
+    if (!m_zoom->isLive())
+        m_zoom->fit();
+    viewport()->update();
+}
+
+const TraceData *TimelineView::drawn() const
+{
+    return m_data && m_pinned ? &m_overlay : m_data;
+}
+
 void TimelineView::dataChanged()
 {
     if (!m_data)
@@ -97,7 +113,14 @@ void TimelineView::relayout()
 {
     QElapsedTimer timer;
     timer.start();
-    m_layout = m_data ? TimelineLayout(*m_data, m_style, m_collapsed) : TimelineLayout();
+    if (m_data && m_pinned) {
+        // The overlay's A ids follow B's unit count: rebuilt with the layout, never apart.
+        m_overlay = RunComparison::overlay(*m_pinned, *m_data);
+        m_layout = TimelineLayout(*m_data, *m_pinned, m_style, m_collapsed);
+    } else {
+        m_overlay = TraceData();
+        m_layout = m_data ? TimelineLayout(*m_data, m_style, m_collapsed) : TimelineLayout();
+    }
     updateGeometry();
     // Rebuilding costs ~50 ms for 100k units: space rebuilds so they take at most a fifth of
     // the time (small runs rebuild every frame).
@@ -111,7 +134,7 @@ void TimelineView::relayout()
 void TimelineView::updateGeometry()
 {
     const QRect target = paintTarget();
-    int labelWidth = m_data ? TimelineGeometry::fitLabelWidth(*m_data, m_layout, m_style,
+    int labelWidth = drawn() ? TimelineGeometry::fitLabelWidth(*drawn(), m_layout, m_style,
                                                               target.width())
                             : m_style.labelWidth;
     // While live the column only grows, so the time axis does not jump back and forth.
@@ -138,10 +161,9 @@ void TimelineView::setNowNs(qint64 nowNs)
 void TimelineView::updateEnd()
 {
     qint64 end = m_nowNs;
-    if (m_data)
-        end = m_data->info.finished && m_data->info.totalNs > 0
-            ? std::max(m_data->info.totalNs, m_data->endNs())
-            : std::max(m_nowNs, m_data->endNs());
+    if (const TraceData *d = drawn())
+        end = d->info.finished && d->info.totalNs > 0 ? std::max(d->info.totalNs, d->endNs())
+                                                      : std::max(m_nowNs, d->endNs());
     m_zoom->setEndNs(end);
 }
 
@@ -271,13 +293,13 @@ TimelinePainter::PaintOptions TimelineView::paintOptions() const
 
 TimelineDrawList TimelineView::drawList() const
 {
-    return TimelinePainter::buildDrawList(*m_data, m_layout, m_zoom->viewport(), m_style,
+    return TimelinePainter::buildDrawList(*drawn(), m_layout, m_zoom->viewport(), m_style,
                                           m_geometry, paintOptions());
 }
 
 int TimelineView::findingAt(const QPointF &pos) const
 {
-    if (!m_data || m_layout.analysis().findings().empty() || !m_geometry.inRows(pos))
+    if (!drawn() || m_layout.analysis().findings().empty() || !m_geometry.inRows(pos))
         return -1;
     const TimelineDrawList list = drawList();
     for (const TimelineDrawList::FindingMarker &m : list.findingMarkers) {
@@ -289,7 +311,7 @@ int TimelineView::findingAt(const QPointF &pos) const
 
 QString TimelineView::toolTipAt(const QPointF &pos) const
 {
-    if (!m_data)
+    if (!drawn())
         return {};
     if (const int k = findingAt(pos); k >= 0) {
         const Finding &f = m_layout.analysis().findings()[std::size_t(k)];
@@ -300,15 +322,15 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
     if (m_geometry.inRows(pos)) {
         // Either end of a cause arrow: what cancelled the unit it points at.
         for (const TimelineDrawList::CauseArrow &a : drawList().causeArrows) {
-            const UnitRecord *u = m_data->unit(a.unitId);
+            const UnitRecord *u = drawn()->unit(a.unitId);
             if (u && (QLineF(a.from, pos).length() <= 6 || QLineF(a.to, pos).length() <= 6))
                 return QStringLiteral("<b>%1</b><br>%2")
                     .arg(u->label.toHtmlEscaped(),
-                         Wording::cancelledBy(*m_data, *u).toHtmlEscaped());
+                         Wording::cancelledBy(*drawn(), *u).toHtmlEscaped());
         }
     }
     const TimelineViewport &vp = m_zoom->viewport();
-    const TimelineHit hit = m_layout.itemAt(pos, *m_data, vp, m_geometry);
+    const TimelineHit hit = m_layout.itemAt(pos, *drawn(), vp, m_geometry);
     if (hit.row < 0)
         return {};
     const TimelineRow &r = m_layout.row(hit.row);
@@ -337,7 +359,7 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
         return QStringLiteral("<b>Event loop</b> at %1<br>%2").arg(fmt(t), what);
     }
     if (r.kind == TimelineRow::Kind::Holder) {
-        const HolderSeries &series = m_data->holders[std::size_t(r.index)];
+        const HolderSeries &series = drawn()->holders[std::size_t(r.index)];
         const QString name = series.name.toHtmlEscaped();
         if (!inTime)
             return QStringLiteral("<b>%1</b><br>Who holds it: a segment per task that held it, "
@@ -346,13 +368,13 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
         if (hit.hold < 0)
             return QStringLiteral("<b>%1</b> at %2: free").arg(name, fmt(t));
         const HolderInterval &h = series.intervals[std::size_t(hit.hold)];
-        const UnitRecord *holder = m_data->unit(h.unit);
+        const UnitRecord *holder = drawn()->unit(h.unit);
         const QString who = holder ? holder->label : QStringLiteral("unit %1").arg(h.unit);
         return QStringLiteral("<b>%1</b><br>%2")
             .arg(name, Wording::heldBy(who, h.startNs, h.endNs).toHtmlEscaped());
     }
     if (r.kind == TimelineRow::Kind::Counter) {
-        const CounterSeries &series = m_data->counters[std::size_t(r.index)];
+        const CounterSeries &series = drawn()->counters[std::size_t(r.index)];
         qint64 value = 0;
         for (const CounterSample &s : series.samples) {
             if (s.timeNs > t)
@@ -374,21 +396,22 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
                 .arg(r.index);
         return {};
     }
-    const UnitRecord *u = m_data->unit(hit.unitId);
+    const UnitRecord *u = drawn()->unit(hit.unitId);
     if (!u)
         return {};
     // On a deadline's line (the painter draws it across the unit's lane): what it did.
-    for (const DeadlineMarker &d : m_data->deadlines) {
+    for (const DeadlineMarker &d : drawn()->deadlines) {
         if (d.unit == u->id && inTime && std::abs(vp.mapTimeToX(d.timeNs) - pos.x()) <= 4)
             return QStringLiteral("<b>%1</b>: deadline at %2<br>%3")
                 .arg(u->label.toHtmlEscaped(), fmt(d.timeNs),
                      u->outcome == Outcome::TimedOut
-                         ? Wording::cancelledBy(*m_data, *u).toHtmlEscaped()
+                         ? Wording::cancelledBy(*drawn(), *u).toHtmlEscaped()
                          : QStringLiteral("a wait_for / timeout deadline"));
     }
-    QString html = QStringLiteral("<b>%1</b> <span style='color:gray'>(%2)</span><table>")
+    QString html = QStringLiteral("<b>%1</b> <span style='color:gray'>(%2%3)</span><table>")
                        .arg(u->label.toHtmlEscaped(),
-                            QString::fromLatin1(unitKindName(u->kind)));
+                            QString::fromLatin1(unitKindName(u->kind)),
+                            r.faint ? QStringLiteral(", pinned run A") : QString());
     if (inTime && hit.interval >= 0 && hit.interval < int(u->intervals.size())) {
         const StateInterval &iv = u->intervals[std::size_t(hit.interval)];
         const qint64 end = iv.endNs < 0 ? liveEnd : iv.endNs;
@@ -396,7 +419,7 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
                             .arg(Wording::state(iv.state), Wording::stateMeaning(iv.state));
         if (iv.lane > 0)
             state += QStringLiteral(" (worker %1)").arg(iv.lane);
-        if (const QString at = m_data->placeOf(iv); !at.isEmpty())
+        if (const QString at = drawn()->placeOf(iv); !at.isEmpty())
             state += QStringLiteral(" at %1").arg(at.toHtmlEscaped());
         html += row(QStringLiteral("State"), state);
         html += row(QString(), QStringLiteral("%1 \u2192 %2%3 (%4)")
@@ -415,7 +438,7 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
                     QStringLiteral("%1 so far").arg(fmt(liveEnd - u->startNs)));
     }
     html += row(QStringLiteral("Outcome"), Wording::outcomeMeaning(u->outcome));
-    if (const QString why = Wording::cancelledBy(*m_data, *u); !why.isEmpty())
+    if (const QString why = Wording::cancelledBy(*drawn(), *u); !why.isEmpty())
         html += row(QStringLiteral("Why"), why.toHtmlEscaped());
     if (!u->error.isEmpty())
         html += row(QStringLiteral("Error"), u->error.toHtmlEscaped());
@@ -441,7 +464,7 @@ void TimelineView::paintEvent(QPaintEvent *)
 {
     QPainter p(viewport());
     const QRect target = paintTarget();
-    if (!m_data || m_data->units.empty()) {
+    if (!drawn() || drawn()->units.empty()) {
         p.fillRect(target, m_style.background);
         p.setPen(m_style.mutedText);
         p.setFont(m_style.font);
@@ -450,7 +473,7 @@ void TimelineView::paintEvent(QPaintEvent *)
         return;
     }
     const TimelineViewport &vp = m_zoom->viewport();
-    TimelinePainter::paint(p, *m_data, m_layout, vp, m_style, m_geometry, paintOptions());
+    TimelinePainter::paint(p, *drawn(), m_layout, vp, m_style, m_geometry, paintOptions());
 
     if (m_drag == Drag::RulerRange && m_moved) {
         const double x0 = std::clamp(m_pressPos.x(), vp.timeLeft(), vp.timeRight());
@@ -508,8 +531,8 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
         viewport()->update();
     }
     quint32 hover = 0;
-    if (m_data) {
-        const TimelineHit hit = m_layout.itemAt(pos, *m_data, m_zoom->viewport(), m_geometry);
+    if (drawn()) {
+        const TimelineHit hit = m_layout.itemAt(pos, *drawn(), m_zoom->viewport(), m_geometry);
         hover = hit.unitId;
     }
     setHover(hover, m_geometry.inTimeArea(pos) ? m_zoom->viewport().mapXToTime(pos.x())
@@ -556,7 +579,7 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
         return;
     }
     const TimelineHit hit =
-        m_data ? m_layout.itemAt(pos, *m_data, m_zoom->viewport(), m_geometry) : TimelineHit();
+        drawn() ? m_layout.itemAt(pos, *drawn(), m_zoom->viewport(), m_geometry) : TimelineHit();
     setSelectedUnit(hit.unitId);
 }
 

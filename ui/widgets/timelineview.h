@@ -7,6 +7,7 @@
 #include "timelineviewport.h"
 #include "timelineplayer.h"
 #include "timelinezoomcontrol.h"
+#include "tracedata.h"
 
 #include <QAbstractScrollArea>
 #include <QElapsedTimer>
@@ -48,6 +49,14 @@ public:
     //! Shows data (nullptr: nothing). Keeps the collapsed set only if keepState.
     void setData(const TraceData *data, bool keepState = false);
     const TraceData *data() const { return m_data; }
+    //! Compares the data with a pinned run (nullptr: the data alone): each unit's lane of the
+    //! pinned run A directly under its lane of the data B, A faint (TimelineLayout's comparison
+    //! rows), on one time axis. The view then draws, hit tests and reports unit ids of
+    //! drawn() (RunComparison::overlay); pinned must stay valid until the next setPinned().
+    void setPinned(const TraceData *pinned);
+    const TraceData *pinned() const { return m_pinned; }
+    //! What is drawn: the data, or its overlay with the pinned run; nullptr if no data.
+    const TraceData *drawn() const;
     //! The data changed in place: rebuild the layout when due and repaint.
     void dataChanged();
     //! Rebuilds the layout now (tests, end of run).
@@ -136,6 +145,8 @@ private:
     TimelineDrawList drawList() const;
 
     const TraceData *m_data = nullptr;
+    const TraceData *m_pinned = nullptr;
+    TraceData m_overlay; //!< m_pinned over m_data, rebuilt with the layout
     TimelineZoomControl *m_zoom;
     TimelinePlayer *m_player;
     TimelineLayout m_layout;
