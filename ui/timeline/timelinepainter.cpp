@@ -784,25 +784,27 @@ void paintCauseArrows(QPainter &p, const Frame &f, const TimelineDrawList &list)
 }
 
 // A warning triangle with an exclamation mark, drawn as shapes so SVG and PDF keep it exact.
+void drawFindingBadge(QPainter &p, const QRectF &r, const TimelineStyle &style)
+{
+    // Dark on a light badge, light on a dark one, whatever the style's text colour is.
+    const QColor ink = qGray(style.finding.rgb()) > 128 ? QColor(Qt::black) : QColor(Qt::white);
+    const QPointF tri[] = {{r.center().x(), r.top()}, r.bottomRight(), r.bottomLeft()};
+    p.setPen(QPen(ink, 1.2));
+    p.setBrush(style.finding);
+    p.drawPolygon(tri, 3);
+    QPen mark(ink, std::max(1.6, r.width() / 8));
+    mark.setCapStyle(Qt::RoundCap);
+    p.setPen(mark);
+    const double cx = r.center().x();
+    p.drawLine(QPointF(cx, r.top() + r.height() * 0.38), QPointF(cx, r.top() + r.height() * 0.66));
+    p.drawPoint(QPointF(cx, r.top() + r.height() * 0.82));
+}
+
 void paintFindingMarkers(QPainter &p, const Frame &f, const TimelineDrawList &list)
 {
     p.setRenderHint(QPainter::Antialiasing, true);
-    // Dark on a light badge, light on a dark one, whatever the style's text colour is.
-    const QColor ink = qGray(f.style.finding.rgb()) > 128 ? QColor(Qt::black) : QColor(Qt::white);
-    for (const TimelineDrawList::FindingMarker &m : list.findingMarkers) {
-        const QRectF &r = m.rect;
-        const QPointF tri[] = {{r.center().x(), r.top()}, r.bottomRight(), r.bottomLeft()};
-        p.setPen(QPen(ink, 1.2));
-        p.setBrush(f.style.finding);
-        p.drawPolygon(tri, 3);
-        QPen mark(ink, std::max(1.6, r.width() / 8));
-        mark.setCapStyle(Qt::RoundCap);
-        p.setPen(mark);
-        const double cx = r.center().x();
-        p.drawLine(QPointF(cx, r.top() + r.height() * 0.38),
-                   QPointF(cx, r.top() + r.height() * 0.66));
-        p.drawPoint(QPointF(cx, r.top() + r.height() * 0.82));
-    }
+    for (const TimelineDrawList::FindingMarker &m : list.findingMarkers)
+        drawFindingBadge(p, m.rect, f.style);
 }
 
 void paintLabels(QPainter &p, const Frame &f, const TimelineDrawList &list,
@@ -928,6 +930,16 @@ void paintLegend(QPainter &p, const Frame &f)
     p.drawLine(QPointF(x + 4, cy - sh / 2), QPointF(x + 4, cy + sh / 2));
     x += 14;
     text(QStringLiteral("deadline"));
+    if (x + 160 > limit)
+        return;
+    p.setRenderHint(QPainter::Antialiasing, true);
+    drawFindingBadge(p, QRectF(x, cy - sh / 2, sh, sh), s);
+    x += sh + 6;
+    text(QStringLiteral("finding"));
+    drawLink(p, QPointF(x, cy), QPointF(x + 8, cy - 4), QPointF(x + 14, cy - 4),
+             QPointF(x + sw, cy), s.outcomeColor(Outcome::Cancelled), 1.8);
+    x += sw + 6;
+    text(QStringLiteral("cancelled by"));
 }
 
 } // namespace
