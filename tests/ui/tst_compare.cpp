@@ -170,3 +170,50 @@ TEST_CASE("MainWindow: pin a run, run again, compare on one axis, unpin", "[main
         CHECK(view->timelineViewport().endNs() == 2 * S);
     }
 }
+
+TEST_CASE("MainWindow: an opened trace is B against the pinned run", "[mainwindow][compare]")
+{
+    QTemporaryDir dir;
+    QString error;
+    // B on disk first: the semaphore at limit 5, from a run of its own.
+    const QString bFile = dir.filePath(QStringLiteral("limit5.json"));
+    {
+        MainWindow other(MainWindow::Persistence::Forget);
+        other.setClockMode(Clock::Mode::Virtual);
+        QSignalSpy done(&other, &MainWindow::runFinished);
+        REQUIRE(other.selectScenario(QStringLiteral("semaphore")));
+        REQUIRE(QTest::qWaitFor(
+            [&] { return done.count() >= 1 && !other.runController()->isRunning(); }, 20000));
+        other.setParams(ScenarioParams({ { QStringLiteral("requests"), 10 },
+            { QStringLiteral("limit"), 5 }, { QStringLiteral("delay"), 1 } }));
+        REQUIRE(other.run());
+        REQUIRE(QTest::qWaitFor(
+            [&] { return done.count() >= 2 && !other.runController()->isRunning(); }, 20000));
+        REQUIRE(other.runController()->data().info.totalNs == 2 * S);
+        ExportRequest trace;
+        trace.format = ExportRequest::Format::TraceJson;
+        REQUIRE(other.exportTo(bFile, trace, &error));
+    }
+    MainWindow window(MainWindow::Persistence::Forget);
+    window.setClockMode(Clock::Mode::Virtual);
+    window.resize(1300, 1000);
+    window.show();
+    QSignalSpy finished(&window, &MainWindow::runFinished);
+    REQUIRE(window.selectScenario(QStringLiteral("semaphore"))); // limit 3: A
+    REQUIRE(QTest::qWaitFor(
+        [&] { return finished.count() >= 1 && !window.runController()->isRunning(); }, 20000));
+    REQUIRE(window.pinRun(&error));
+    REQUIRE(window.openTrace(bFile, &error));
+    REQUIRE(window.isPinned());
+    TimelineView *view = window.timelineView();
+    const TraceData *b = view->data();
+    REQUIRE(b);
+    REQUIRE(b->info.totalNs == 2 * S);
+    const int row = view->layout().rowOfUnit(idOf(*b, QStringLiteral("req10")));
+    REQUIRE(row >= 0);
+    CHECK(view->layout().row(row + 1).faint);
+    QTableWidget *table = window.comparePanel()->table();
+    REQUIRE(table->rowCount() == ComparePanel::RunRows + 10);
+    CHECK(table->item(0, ComparePanel::EndA)->text() == QStringLiteral("4 s"));
+    CHECK(table->item(0, ComparePanel::EndB)->text() == QStringLiteral("2 s"));
+}
