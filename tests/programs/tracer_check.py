@@ -33,8 +33,9 @@ MODES = {
 KINDS = {"main", "task", "coroutine", "executor", "generator"}
 STATES = {"pending", "running", "waiting", "queued", "ready"}
 OUTCOMES = {"completed", "failed", "cancelled", "timed_out", "never_awaited"}
-FIELDS = {"H": 4, "P": 6, "X": 3, "C": 6, "S": 5, "F": 5, "L": 4, "N": 4, "G": 3, "R": 4,
-          "D": 4, "O": 4, "E": 3}
+FIELDS = {"H": (4,), "P": (6,), "X": (3,), "C": (6,), "S": (5, 6), "F": (5,), "L": (4,),
+          "N": (4,), "G": (3,), "R": (4,), "D": (4,), "O": (4,), "E": (3,), "A": (3,), "K": (5,)}
+CAUSES = {"taskgroup", "timeout", "cancel", "gather", "shutdown"}
 ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
 
@@ -48,7 +49,9 @@ class Unit:
         self.id, self.kind, self.parent, self.label = uid, kind, parent, label
         self.created = created
         self.states = []        # (t, state, lane)
+        self.places = []        # per state: "FILE:LINE" or None
         self.outcome = self.error = self.end = None
+        self.cause = None       # (reason, by unit id) from K
 
     @property
     def start(self):
@@ -62,6 +65,10 @@ class Unit:
             if s == state:
                 out.append((t, t2))
         return out
+
+    def places_of(self, state):
+        """The place of each interval in `state`, in order (None: not said)."""
+        return [p for (_, s, _), p in zip(self.states, self.places) if s == state]
 
     def lanes(self):
         return {lane for _, s, lane in self.states if s == "running"}
@@ -79,13 +86,15 @@ class Trace:
             self.problems.append("the stream does not end with a newline")
         self.units, self.params, self.counters, self.lags = {}, {}, [], []
         self.links, self.deadlines, self.loops, self.renames = [], [], [], []
+        self.place_names = {}
+        self.program = None  # its file name, for the places (set by the caller)
         self.header = self.exit = None
         self.output = {"1": [], "2": []}
         self.t0 = None
         last = {}
         for n, line in enumerate(self.lines):
             f = line.split("\t")
-            if f[0] not in FIELDS or len(f) != FIELDS[f[0]]:
+            if f[0] not in FIELDS or len(f) not in FIELDS[f[0]]:
                 self.problems.append("line %d malformed: %r" % (n + 1, line))
                 continue
             if n == 0 and f[0] != "H":
@@ -96,11 +105,16 @@ class Trace:
             if f[0] == "P":
                 self.params[f[1]] = f[2:]
                 continue
+            if f[0] == "A":
+                if int(f[1]) in self.place_names:
+                    self.problems.append("line %d: place %s named twice" % (n + 1, f[1]))
+                self.place_names[int(f[1])] = unescape(f[2])
+                continue
             t = int(f[1])
             if f[0] == "C" and f[3] == "main" and self.t0 is None:
                 self.t0 = t
             s = (t - (self.t0 or t)) / 1e9 if self.t0 is not None else 0.0
-            if f[0] in "CSFRD":
+            if f[0] in "CSFRDK":
                 uid = int(f[2])
                 if f[0] == "C":
                     if uid in self.units:
@@ -121,9 +135,23 @@ class Trace:
                     if f[3] not in STATES:
                         self.problems.append("unknown state %r" % f[3])
                     u.states.append((t, f[3], int(f[4])))
+                    place = int(f[5]) if len(f) > 5 else 0
+                    if place and place not in self.place_names:
+                        self.problems.append("line %d: place %d before its A" % (n + 1, place))
+                    u.places.append(self.place_names.get(place))
+                elif f[0] == "K":
+                    if f[3] not in CAUSES:
+                        self.problems.append("unknown cancel reason %r" % f[3])
+                    if int(f[4]) and int(f[4]) not in self.units:
+                        self.problems.append("line %d: K by unknown unit %s" % (n + 1, f[4]))
+                    if u.cause is not None:
+                        self.problems.append("line %d: unit %d has two K" % (n + 1, uid))
+                    u.cause = (f[3], int(f[4]))
                 elif f[0] == "F":
                     if f[3] not in OUTCOMES:
                         self.problems.append("unknown outcome %r" % f[3])
+                    if u.cause is not None and f[3] not in ("cancelled", "timed_out"):
+                        self.problems.append("line %d: K on a unit that ends %s" % (n + 1, f[3]))
                     u.outcome, u.error, u.end = f[3], unescape(f[4]), t
                 elif f[0] == "R":
                     u.label = unescape(f[3])
@@ -241,12 +269,31 @@ class Checker:
             self.near("%s ends at" % label, self.tr.s(u.end), at)
         return u
 
+    def cause(self, u, reason, by=None):
+        """u's K says reason, by the unit `by` (a unit, or None: by 0)."""
+        if u is None:
+            return
+        want = (reason, by.id if by is not None else 0)
+        self.check("%s cancelled_by %s%s" % (u.label, reason, " by " + by.label if by else ""),
+                   u.cause == want, "got %r, expected %r" % (u.cause, want))
+
+    def at(self, u, state, lines):
+        """The places of u's intervals in `state`, in order, are the program's `lines`."""
+        if u is None:
+            return
+        got = u.places_of(state)
+        self.check("%s %s at %s" % (u.label, state, ",".join(map(str, lines))),
+                   got == ["%s:%d" % (self.tr.program, n) for n in lines], repr(got))
+
 
 def check_sequential(c):
-    c.ends("main()", "completed", 0.3, "main")
+    main = c.ends("main()", "completed", 0.3, "main")
     if c.inline:
         hello = c.ends("say_after(0.1, 'hello')", "completed", 0.1, "coroutine")
         world = c.ends("say_after(0.2, 'world')", "completed", 0.3, "coroutine")
+        c.at(main, "waiting", [11, 12])
+        c.at(hello, "waiting", [6])
+        c.at(world, "waiting", [6])
         if hello and world:
             c.check("inline units are children of main",
                     hello.parent == world.parent == c.tr.main().id)
@@ -286,6 +333,9 @@ def check_gather_virtual(c):
 def check_wait_for(c):
     c.ends("main()", "completed", 0.1, "main")
     u = c.ends("eternity()", "timed_out", 0.1, "task")
+    c.cause(u, "timeout")
+    c.at(u, "waiting", [6])
+    c.at(c.tr.main(), "waiting", [12, 12])
     if u:
         d = [x for x in c.tr.deadlines if x[1] == u.id]
         c.check("D for eternity()", len(d) == 1)
@@ -296,16 +346,23 @@ def check_wait_for(c):
 
 def check_taskgroup(c):
     c.ends("main()", "completed", 0.05, "main")
-    c.ends("item 2", "failed", 0.05, "task", "ValueError: Failed to process item 2")
-    c.ends("item 1", "cancelled", 0.05, "task")
-    c.ends("item 3", "cancelled", 0.05, "task")
+    failed = c.ends("item 2", "failed", 0.05, "task", "ValueError: Failed to process item 2")
+    c.check("item 2 has no K", failed is None or failed.cause is None)
+    c.at(failed, "waiting", [12])
+    for label in ("item 1", "item 3"):
+        u = c.ends(label, "cancelled", 0.05, "task")
+        c.cause(u, "taskgroup", failed)
+        c.at(u, "waiting", [7])
 
 
 def check_timeout(c):
     c.ends("main()", "completed", 0.2, "main")
     if c.inline:
-        c.ends("long_running_task()", "timed_out", 0.1, "coroutine")
-    c.ends("slow task", "timed_out", 0.2, "task")
+        inline = c.ends("long_running_task()", "timed_out", 0.1, "coroutine")
+        c.cause(inline, "timeout")
+        c.at(inline, "waiting", [7])
+    c.cause(c.ends("slow task", "timed_out", 0.2, "task"), "timeout")
+    c.at(c.tr.main(), "waiting", [13, 18] if c.inline else [7, 18])
     c.check("two D events", len(c.tr.deadlines) == 2, repr(c.tr.deadlines))
 
 
@@ -323,7 +380,12 @@ def check_queue_workers(c):
     c.ends("main()", "completed", 0.35, "main")
     for name, idle in (("worker-0", 0.28), ("worker-1", 0.35), ("worker-2", 0.25)):
         u = c.ends(name, "cancelled", 0.35, "task")
+        c.cause(u, "cancel", c.tr.main())
         if u:
+            c.check("%s queued at line 10, waits at 11" % name,
+                    set(u.places_of("queued")) == {"queue_workers.py:10"}
+                    and set(u.places_of("waiting")) == {"queue_workers.py:11"},
+                    repr((u.places_of("queued"), u.places_of("waiting"))))
             q = u.intervals("queued")
             c.check("%s queued once, on the empty queue" % name, len(q) == 1, repr(q))
             if q:
@@ -393,6 +455,19 @@ def check_run_twice(c):
         c.near("second ends", c.tr.s(mains[1].end), 0.1)
 
 
+def check_cancel_causes(c):
+    main = c.ends("main()", "completed", 0.05, "main")
+    c.at(main, "waiting", [18, 21])
+    c.cause(c.ends("left over", "cancelled", 0.05, "task"), "shutdown", main)
+    outer = c.ends("outer", "cancelled", 0.05, "task")
+    c.cause(outer, "cancel", main)
+    c.at(outer, "waiting", [11])
+    for label in ("sleeper(1)", "sleeper(2)"):
+        u = c.ends(label, "cancelled", 0.05, "task")
+        c.cause(u, "gather", outer)
+        c.at(u, "waiting", [7])
+
+
 def check_exit3(c):
     c.ends("main()", "failed", 0.05, "main", "SystemExit: 3")
 
@@ -432,6 +507,7 @@ CASES = [
     ("blocking", "blocking.py", {}, check_blocking),
     ("raises", "raises.py", {}, check_raises),
     ("run_twice", "run_twice.py", {}, check_run_twice),
+    ("cancel_causes", "cancel_causes.py", {}, check_cancel_causes),
     ("exit3", "exit3.py", {}, check_exit3),
     ("semaphore", "semaphore.py", {}, check_semaphore),
     ("semaphore LIMIT=5", "semaphore.py", {"LOOPSCOPE_SET": "LIMIT=5"}, check_semaphore_5),
@@ -473,6 +549,7 @@ def main():
             out, err, rc, data, wall = run_traced(opts.python, tracer, program,
                                                   {**env, **mode_env})
             tr = Trace(data)
+            tr.program = program
             if plain is not None:
                 report(where + " stdout as untraced", normalize(out) == normalize(plain[0]),
                        "" if normalize(out) == normalize(plain[0]) else repr(out[-300:]))
