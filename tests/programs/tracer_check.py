@@ -468,6 +468,47 @@ def check_cancel_causes(c):
         c.at(u, "waiting", [7])
 
 
+def check_echo_server(c, internals=False):
+    if c.mode == "virtual":
+        c.tol = c.real_tol  # an open socket holds the virtual clock to real time
+    main = c.ends("main()", "completed", None, "main")
+    units = list(c.tr.units.values())
+    clients = [u for u in units if u.label.startswith("tcp_echo_client(")]
+    handlers = [u for u in units if u.label.startswith("handle_echo(")]
+    accepts = [u for u in units if u.label.startswith("_accept_connection2(")]
+    c.check("three clients, three handlers", len(clients) == 3 and len(handlers) == 3,
+            "%d clients, %d handlers" % (len(clients), len(handlers)))
+    # A client that timed out (5 s) would say the clock jumped while its read was pending.
+    c.check("every client and handler completed, well before the clients' 5 s timeout",
+            all(u.outcome == "completed" and c.tr.s(u.end) < 2 for u in clients + handlers),
+            repr([(u.label[:24], u.outcome, c.tr.s(u.end)) for u in clients + handlers]))
+    for u in clients:
+        # A virtual clock that stood still during I/O would make connecting take no time.
+        connect = [b - a for (a, b), p in zip(u.intervals("waiting"), u.places_of("waiting"))
+                   if p == "echo_server.py:20"]
+        c.check("connecting takes time (the clock runs while I/O is pending)",
+                connect and sum(connect) > 0, repr(connect))
+    c.check("main ends after its clients", main and clients and
+            c.tr.s(main.end) >= max(c.tr.s(u.end) for u in clients))
+    for u in handlers:
+        c.check("handler's parent is main", main and u.parent == main.id)
+        slept = [(a, b) for (a, b), p in zip(u.intervals("waiting"), u.places_of("waiting"))
+                 if p == "echo_server.py:12"]
+        c.check("handler waits once at line 12 (its sleep)", len(slept) == 1, repr(slept))
+        if slept:
+            c.near("handler sleeps 0.1 s", (slept[0][1] - slept[0][0]) / 1e9, 0.1)
+    if internals:
+        c.check("--internals: the server's three accept tasks", len(accepts) == 3,
+                repr([u.label[:30] for u in accepts]))
+    else:
+        c.check("the server's accept tasks are hidden", not accepts,
+                repr([u.label[:30] for u in accepts]))
+
+
+def check_echo_server_internals(c):
+    check_echo_server(c, internals=True)
+
+
 def check_exit3(c):
     c.ends("main()", "failed", 0.05, "main", "SystemExit: 3")
 
@@ -508,6 +549,9 @@ CASES = [
     ("raises", "raises.py", {}, check_raises),
     ("run_twice", "run_twice.py", {}, check_run_twice),
     ("cancel_causes", "cancel_causes.py", {}, check_cancel_causes),
+    ("echo_server", "echo_server.py", {}, check_echo_server),
+    ("echo_server internals", "echo_server.py", {"LOOPSCOPE_INTERNALS": "1"},
+     check_echo_server_internals),
     ("exit3", "exit3.py", {}, check_exit3),
     ("semaphore", "semaphore.py", {}, check_semaphore),
     ("semaphore LIMIT=5", "semaphore.py", {"LOOPSCOPE_SET": "LIMIT=5"}, check_semaphore_5),
