@@ -197,7 +197,17 @@ void TracerDecoder::decode(std::string_view line)
         const quint32 unit = unitFor(a);
         if (!unit)
             return bad(line, "bad id");
-        w.created(unit, kind, b > 0 ? unitFor(b) : 0, m_recorder->intern(unescape(f[5])));
+        // The tracer numbers loops from 1 and names one only once there are several; without,
+        // the unit runs on its parent's.
+        qint64 loop = 0;
+        if (n >= 7 && (!number(f[6], &loop) || loop < 1 || loop > 0xffff))
+            return bad(line, "bad loop");
+        const quint16 parentLoop = b > 0 && b < qint64(m_loops.size()) ? m_loops[std::size_t(b)] : 0;
+        const quint16 onLoop = n >= 7 ? quint16(loop - 1) : parentLoop;
+        if (std::size_t(a) >= m_loops.size())
+            m_loops.resize(std::size_t(a) + 1, 0);
+        m_loops[std::size_t(a)] = onLoop;
+        w.created(unit, kind, b > 0 ? unitFor(b) : 0, m_recorder->intern(unescape(f[5])), onLoop);
         m_unitCount.fetch_add(1, std::memory_order_relaxed);
         break;
     }
@@ -239,9 +249,9 @@ void TracerDecoder::decode(std::string_view line)
         w.counter(m_recorder->intern(unescape(f[2])), b);
         break;
     case 'G':
-        if (n < 3 || !number(f[2], &a))
-            return bad(line, "not G t lag");
-        w.loopLag(a);
+        if (n < 3 || !number(f[2], &a) || (n >= 4 && (!number(f[3], &b) || b < 1 || b > 0xffff)))
+            return bad(line, "not G t lag [loop]");
+        w.loopLag(a, n >= 4 ? quint16(b - 1) : 0);
         break;
     case 'R':
         if (n < 4 || !number(f[2], &a))

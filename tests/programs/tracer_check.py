@@ -33,8 +33,8 @@ MODES = {
 KINDS = {"main", "task", "coroutine", "executor", "generator"}
 STATES = {"pending", "running", "waiting", "queued", "ready"}
 OUTCOMES = {"completed", "failed", "cancelled", "timed_out", "never_awaited"}
-FIELDS = {"H": (4,), "P": (6,), "X": (3,), "C": (6,), "S": (5, 6), "F": (5,), "L": (4,),
-          "N": (4,), "G": (3,), "R": (4,), "D": (4,), "O": (4,), "E": (3,), "A": (3,), "K": (5,)}
+FIELDS = {"H": (4,), "P": (6,), "X": (3,), "C": (6, 7), "S": (5, 6), "F": (5,), "L": (4,),
+          "N": (4,), "G": (3, 4), "R": (4,), "D": (4,), "O": (4,), "E": (3,), "A": (3,), "K": (5,)}
 CAUSES = {"taskgroup", "timeout", "cancel", "gather", "shutdown"}
 ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
@@ -45,9 +45,9 @@ def unescape(text):
 
 
 class Unit:
-    def __init__(self, uid, kind, parent, label, created):
+    def __init__(self, uid, kind, parent, label, created, loop):
         self.id, self.kind, self.parent, self.label = uid, kind, parent, label
-        self.created = created
+        self.created, self.loop = created, loop
         self.states = []        # (t, state, lane)
         self.places = []        # per state: "FILE:LINE" or None
         self.outcome = self.error = self.end = None
@@ -121,7 +121,14 @@ class Trace:
                         self.problems.append("unit %d created twice" % uid)
                     if f[3] not in KINDS:
                         self.problems.append("unknown kind %r" % f[3])
-                    self.units[uid] = Unit(uid, f[3], int(f[4]), unescape(f[5]), t)
+                    parent = self.units.get(int(f[4]))
+                    if len(f) > 6:
+                        loop = int(f[6])
+                        if loop not in self.loops:
+                            self.problems.append("line %d: loop %d before its X" % (n + 1, loop))
+                    else:
+                        loop = parent.loop if parent is not None else 1
+                    self.units[uid] = Unit(uid, f[3], int(f[4]), unescape(f[5]), t, loop)
                 elif uid not in self.units:
                     self.problems.append("line %d: unit %d before its C" % (n + 1, uid))
                     continue
@@ -166,7 +173,7 @@ class Trace:
             elif f[0] == "N":
                 self.counters.append((t, unescape(f[2]), int(f[3])))
             elif f[0] == "G":
-                self.lags.append((t, int(f[2])))
+                self.lags.append((t, int(f[2]), int(f[3]) if len(f) > 3 else 1))
             elif f[0] == "X":
                 self.loops.append(int(f[2]))
             elif f[0] == "O":
@@ -426,7 +433,7 @@ def check_blocking(c):
     c.ends("job 1", "completed", 0.25, "task")
     job2 = c.ends("job 2", "completed", 0.35, "task")
     job3 = c.ends("job 3", "completed", 0.35, "task")
-    lag = sum(g for _, g in c.tr.lags) / 1e9
+    lag = sum(g for _, g, _ in c.tr.lags) / 1e9
     c.check("loop lag reported (G)", lag >= 0.09, "%.3f s in %d G" % (lag, len(c.tr.lags)))
     if job2:
         longest = max((b - a for a, b in job2.intervals("running")), default=0) / 1e9
@@ -450,6 +457,8 @@ def check_run_twice(c):
     c.check("two loops (X)", c.tr.loops == [1, 2], repr(c.tr.loops))
     mains = [u for u in c.tr.units.values() if u.kind == "main"]
     c.check("two mains", [u.label for u in mains] == ["main(1)", "main(2)"])
+    c.check("each main on its own loop", [u.loop for u in mains] == [1, 2],
+            repr([u.loop for u in mains]))
     if len(mains) == 2:
         c.near("first ends", c.tr.s(mains[0].end), 0.05)
         c.near("second ends", c.tr.s(mains[1].end), 0.1)
@@ -509,6 +518,26 @@ def check_echo_server_internals(c):
     check_echo_server(c, internals=True)
 
 
+def check_threads(c):
+    c.check("two loops (X)", sorted(c.tr.loops) == [1, 2], repr(c.tr.loops))
+    for name, delay, loop in (("left", 0.05, None), ("right", 0.1, None)):
+        main = c.ends("main(%r, %g)" % (name, delay), "completed",
+                      None if c.mode == "virtual" else 2 * delay, "main")
+        if main is None:
+            continue
+        c.check("%s has a loop of its own" % name,
+                sum(1 for u in c.tr.units.values() if u.kind == "main" and u.loop == main.loop)
+                == 1)
+        for suffix, d in (("a", delay), ("b", 2 * delay)):
+            u = c.ends("tick('%s.%s', %g)" % (name, suffix, d), "completed",
+                       None if c.mode == "virtual" else d, "task")
+            if u:
+                c.check("tick %s.%s: main's child, on main's loop" % (name, suffix),
+                        u.parent == main.id and u.loop == main.loop,
+                        "parent %d loop %d, main %d loop %d" % (u.parent, u.loop, main.id,
+                                                                main.loop))
+
+
 def check_exit3(c):
     c.ends("main()", "failed", 0.05, "main", "SystemExit: 3")
 
@@ -552,6 +581,7 @@ CASES = [
     ("echo_server", "echo_server.py", {}, check_echo_server),
     ("echo_server internals", "echo_server.py", {"LOOPSCOPE_INTERNALS": "1"},
      check_echo_server_internals),
+    ("threads", "threads.py", {}, check_threads),
     ("exit3", "exit3.py", {}, check_exit3),
     ("semaphore", "semaphore.py", {}, check_semaphore),
     ("semaphore LIMIT=5", "semaphore.py", {"LOOPSCOPE_SET": "LIMIT=5"}, check_semaphore_5),

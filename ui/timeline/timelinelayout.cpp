@@ -41,7 +41,9 @@ TimelineLayout::TimelineLayout(const TraceData &data, const TimelineStyle &style
     const int h = style.rowHeight;
     m_analysis = RunAnalysis::compute(data);
 
-    if (!loopBusy().empty() || !loopBlocked().empty() || !data.loopLag.empty())
+    // More than one event loop: each gets its row heading a group of its own units, below.
+    const int loops = m_analysis.loopCount();
+    if (loops == 1 && (!loopBusy().empty() || !loopBlocked().empty() || !data.loopLag.empty()))
         addRow({TimelineRow::Kind::Loop, 0, 0, 0, false, false, 0, h});
     for (int lane = 1; lane < m_analysis.workerLaneCount(); ++lane) {
         if (!workerSpans(lane).empty())
@@ -62,17 +64,32 @@ TimelineLayout::TimelineLayout(const TraceData &data, const TimelineStyle &style
     // child, which also rules out cycles in a damaged trace.
     const std::size_t n = data.units.size();
     std::vector<std::vector<quint32>> children(n + 1);
-    std::vector<quint32> roots;
+    const auto loopGroups = std::size_t(loops);
+    std::vector<std::vector<quint32>> roots(loopGroups); // index = loop
     for (const UnitRecord &u : data.units) {
         if (u.id == 0 || u.label.isEmpty())
             continue; // a hole: an id that was never created
         if (u.parent >= 1 && u.parent < u.id && u.parent <= n)
             children[u.parent].push_back(u.id);
         else
-            roots.push_back(u.id);
+            roots[u.loop].push_back(u.id);
     }
 
     m_unitRow.assign(n + 1, -1);
+    for (int loop = 0; loop < loops; ++loop) {
+        if (loops > 1) {
+            if (loop > 0)
+                m_contentHeight += style.groupGap;
+            addRow({TimelineRow::Kind::Loop, 0, loop, 0, false, false, 0, h});
+        }
+        addUnitRows(roots[std::size_t(loop)], children, collapsed, h);
+    }
+}
+
+void TimelineLayout::addUnitRows(const std::vector<quint32> &roots,
+                                 const std::vector<std::vector<quint32>> &children,
+                                 const QSet<quint32> &collapsed, int h)
+{
     std::vector<std::pair<quint32, int>> stack; // (unit, depth), iterative to survive deep trees
     for (auto r = roots.rbegin(); r != roots.rend(); ++r)
         stack.push_back({*r, 0});

@@ -26,7 +26,8 @@ struct TimelineRow
     };
     Kind kind = Kind::Unit;
     quint32 unitId = 0;   //!< Unit: the unit shown
-    int index = 0;        //!< Counter: index into TraceData::counters; Worker: the lane number
+    //! Counter: index into TraceData::counters; Worker: the lane number; Loop: the loop
+    int index = 0;
     int depth = 0;        //!< Unit: nesting level (children sit under their parent)
     bool hasChildren = false;
     bool collapsed = false;
@@ -51,7 +52,10 @@ struct TimelineHit
 //! Row order: the event loop row (when any unit ran on the loop), one row per executor worker
 //! lane, one row per counter series, then the units in creation order, each parent's children
 //! directly under it (depth + 1). A collapsed unit hides its descendants. Units that were never
-//! awaited get a row of their own (a marker and a note, no bars).
+//! awaited get a row of their own (a marker and a note, no bars). With more than one event loop
+//! (RunAnalysis::loopCount), each loop's row heads a group of its units instead, loop by loop,
+//! groups apart by the style's group gap (a top-level unit is in its loop's group, a child in
+//! its parent's).
 //!
 //! Content coordinates: y = 0 is the top of the first row; TimelineGeometry places them in a
 //! paint target. Rebuild the layout when the data or the collapsed set changes; it holds no
@@ -84,6 +88,15 @@ public:
     //! Event loop: time ranges where code ran on the loop (merged), and where it was blocked.
     const std::vector<TimelineSpan> &loopBusy() const { return m_analysis.loopBusy(); }
     const std::vector<TimelineSpan> &loopBlocked() const { return m_analysis.loopBlocked(); }
+    //! The same for the loop a Loop row shows (its index).
+    const std::vector<TimelineSpan> &loopBusy(const TimelineRow &row) const
+    {
+        return m_analysis.loopBusy(row.index);
+    }
+    const std::vector<TimelineSpan> &loopBlocked(const TimelineRow &row) const
+    {
+        return m_analysis.loopBlocked(row.index);
+    }
     //! Worker lane row: the jobs that ran there, sorted by time, not overlapping.
     const std::vector<TimelineSpan> &workerSpans(int lane) const
     {
@@ -97,6 +110,9 @@ public:
 
 private:
     void addRow(TimelineRow row);
+    void addUnitRows(const std::vector<quint32> &roots,
+                     const std::vector<std::vector<quint32>> &children,
+                     const QSet<quint32> &collapsed, int rowHeight);
 
     RunAnalysis m_analysis;
     std::vector<TimelineRow> m_rows;

@@ -19,6 +19,9 @@ monotonic plus the time skipped so far); text fields escape \\ \t \n \r.
   S t id state lane [place] | F t id outcome error | L t from to | N t name value | G t lag |
   R t id label | D t id deadline | O t stream text | E t exit_status | A place text |
   K t id reason by
+C and G end with the loop's number (its X) once the program has made more than one loop: a C
+without it runs on its parent's loop (the first loop without a parent), a G without it is the
+first loop's.
 A names a place of the program's code ("FILE:LINE", the file without its folder) by a number,
 once, before an S uses it: a waiting or queued S carries the place its unit waits at (the line
 of the program's own frame that awaits; absent or 0: not known). K says why a unit that ends
@@ -277,8 +280,8 @@ def _task_factory(loop, coro, context=None):
 
 
 def _is_main_creation(loop):
-    if _cur is not None:
-        return False
+    if _get_running_loop() is not None:
+        return False  # made by a task's code (per thread: loops may run in several threads)
     current = getattr(loop, "_loopscope_main", None)
     if current is not None and not current.task.done():
         return False
@@ -307,8 +310,16 @@ def _track_task(loop, task, coro):
         _main_unit = u
     else:
         kind = "task"
-        parent = _cur.id if _cur is not None else (_main_unit.id if _main_unit else 0)
-    u.cev = ["C", t, u.id, kind, parent, _coro_label(coro)]
+        if _cur is not None:
+            parent = _cur.id
+        else:
+            main = getattr(loop, "_loopscope_main", None) or _main_unit
+            parent = main.id if main is not None else 0
+    if _loop_count > 1:
+        # Which loop (X) it runs on; without: its parent's. Only once there is more than one.
+        u.cev = ["C", t, u.id, kind, parent, _coro_label(coro), loop._loopscope_id]
+    else:
+        u.cev = ["C", t, u.id, kind, parent, _coro_label(coro)]
     u.coro = coro
     _tunits[task] = u
     if _INLINE and code is not None:
@@ -616,10 +627,12 @@ def _run_once(self):
         # each G covers only time the previous one did not.
         start = max(due, getattr(self, "_loopscope_lag_end", 0))
         if t - start > 5_000_000:
-            _ev(("G", t, t - start))
+            loop_id = self._loopscope_id
+            _ev(("G", t, t - start) if loop_id == 1 else ("G", t, t - start, loop_id))
         self._loopscope_lag_end = t
     if _VIRTUAL:
-        idle = _idle(self)
+        # Loops running in other threads are work in flight too: no jumps while they run.
+        idle = len(_running) == 1 and _idle(self)
         _virtual_run(not idle)
         if idle and not ready and not self._stopping:
             while scheduled and scheduled[0]._cancelled:
@@ -647,15 +660,22 @@ def _idle(loop):
     return fds <= own
 
 
+_running = []       # the loops running now, in any thread (append and remove are atomic)
+
+
 def _run_forever(self):
-    previous = sys.getprofile()
-    if not _INLINE or previous is _profile:
-        return _orig_run_forever(self)
-    sys.setprofile(_profile)
+    _running.append(self)
     try:
-        return _orig_run_forever(self)
+        previous = sys.getprofile()
+        if not _INLINE or previous is _profile:
+            return _orig_run_forever(self)
+        sys.setprofile(_profile)
+        try:
+            return _orig_run_forever(self)
+        finally:
+            sys.setprofile(previous)
     finally:
-        sys.setprofile(previous)
+        _running.remove(self)
 
 
 # --- deadlines: wait_for and timeout -----------------------------------------------------------
@@ -1243,6 +1263,7 @@ def _install(loop_hooks):
     import warnings
     g = globals()
     g.update(_Task=tasks.Task, _TimerHandle=events.TimerHandle, _all_tasks=tasks.all_tasks,
+             _get_running_loop=events._get_running_loop,
              _place_ids=itertools.count(1), _failed_units=weakref.WeakKeyDictionary(),
              _BaseEventLoop=base_events.BaseEventLoop, _heappop=heapq.heappop,
              _release_waiter=tasks._release_waiter,
