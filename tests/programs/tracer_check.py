@@ -538,6 +538,16 @@ def check_threads(c):
                                                                 main.loop))
 
 
+def check_uvloop(c):
+    if c.mode == "virtual":
+        c.tol = c.real_tol  # the virtual clock is the default loop's; uvloop keeps real time
+    main = c.ends("main()", "completed", 0.2, "main")
+    for label, end in (("hello", 0.1), ("world", 0.2)):
+        u = c.ends(label, "completed", end, "task")
+        if u and main:
+            c.check("%s is main's child" % label, u.parent == main.id)
+
+
 def check_exit3(c):
     c.ends("main()", "failed", 0.05, "main", "SystemExit: 3")
 
@@ -582,6 +592,7 @@ CASES = [
     ("echo_server internals", "echo_server.py", {"LOOPSCOPE_INTERNALS": "1"},
      check_echo_server_internals),
     ("threads", "threads.py", {}, check_threads),
+    ("uvloop", "uvloop_tasks.py", {}, check_uvloop),
     ("exit3", "exit3.py", {}, check_exit3),
     ("semaphore", "semaphore.py", {}, check_semaphore),
     ("semaphore LIMIT=5", "semaphore.py", {"LOOPSCOPE_SET": "LIMIT=5"}, check_semaphore_5),
@@ -609,6 +620,10 @@ def main():
     untraced_cache = {}
     for name, program, env, checks in CASES:
         if opts.names and name not in opts.names and program[:-3] not in opts.names:
+            continue
+        if name == "uvloop" and subprocess.run([opts.python, "-c", "import uvloop"],
+                                               capture_output=True).returncode != 0:
+            print("SKIP uvloop: python3-uvloop is not installed for %s" % opts.python)
             continue
         key = (program, env.get("LOOPSCOPE_SET"))
         if key not in untraced_cache:
