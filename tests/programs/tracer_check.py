@@ -369,7 +369,7 @@ def check_timeout(c):
         c.cause(inline, "timeout")
         c.at(inline, "waiting", [7])
     c.cause(c.ends("slow task", "timed_out", 0.2, "task"), "timeout")
-    c.at(c.tr.main(), "waiting", [13, 18] if c.inline else [7, 18])
+    c.at(c.tr.main(), "waiting", [13, 18])  # tasks-only too: main's own await
     c.check("two D events", len(c.tr.deadlines) == 2, repr(c.tr.deadlines))
 
 

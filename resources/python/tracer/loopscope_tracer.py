@@ -213,7 +213,8 @@ def _error_text(exc):
 
 class _Unit:
     __slots__ = ("id", "task", "name", "cev", "ready", "queued", "stack", "root", "deadline",
-                 "expired", "cut", "awaiting", "owner", "pending", "frame", "coro", "cause")
+                 "expired", "cut", "awaiting", "owner", "pending", "frame", "coro", "cause",
+                 "wframe")
 
     def __init__(self, uid, task=None):
         self.id = uid
@@ -232,6 +233,7 @@ class _Unit:
         self.pending = None
         self.frame = None
         self.coro = None
+        self.wframe = None  # a task's root frame, if it is the program's code
         self.cause = None   # (reason, by unit id): what cancelled it; the first cause wins
 
 
@@ -321,6 +323,12 @@ def _track_task(loop, task, coro):
     else:
         u.cev = ["C", t, u.id, kind, parent, _coro_label(coro)]
     u.coro = coro
+    if code is not None and not internal:
+        info = _code_info.get(code)
+        if info is None:
+            info = _classify(code)
+        if info:
+            u.wframe = getattr(coro, "cr_frame", None)
     _tunits[task] = u
     if _INLINE and code is not None:
         frame = getattr(coro, "cr_frame", None)
@@ -430,7 +438,7 @@ def _cancel_wakeup(u, fut):
     """A task's wake-up from a cancelled future while the task is being cancelled: the code
     running now (its caller) cancelled it; through an awaited task, the cause is that one's."""
     try:
-        if not fut.cancelled() or not u.task.cancelling():
+        if not fut.cancelled():
             return
     except Exception:
         return
@@ -509,7 +517,9 @@ def _handle_run(self):
     if u.pending:
         _resolve_pending(u, t)
     leaf = u.stack[-1] if u.stack else u
-    frame = leaf.frame if u.stack else _awaiting_frame(u.coro)
+    # The program's innermost frame: an inline unit's, else the task's own (without inline
+    # units, a coroutine it awaits inline goes unseen: the task's await names the place).
+    frame = leaf.frame if u.stack else (u.wframe or _awaiting_frame(u.coro))
     _ev(("S", t, leaf.id, "queued" if leaf.queued else "waiting", 0,
          _place(frame) if frame is not None else 0))
     if task._fut_waiter is not u.awaiting:
@@ -525,25 +535,31 @@ def _call_soon(self, callback, args, context):
     u = _tunits.get(getattr(callback, "__self__", None))
     if u is not None and u.cev is None:
         u.ready = _origin if _origin is not None else _now()
-        if args and u.cause is None:
+        if args and u.cause is None and u.task.cancelling():
             _cancel_wakeup(u, args[0])
     return handle
 
 
 # --- places: where the program's code waits ----------------------------------------------------
 
-_places = {}        # (code, line) -> place id (its A was written)
+_places = {}        # (code, instruction offset) -> place id
+_lines = {}         # (code, line) -> place id (its A was written)
 _place_ids = None   # itertools.count(1)
 
 
 def _place(frame):
-    key = (frame.f_code, frame.f_lineno)
+    # By instruction, not line: f_lineno searches the code's line table.
+    key = (frame.f_code, frame.f_lasti)
     p = _places.get(key)
     if p is None:
-        new = next(_place_ids)
-        p = _places.setdefault(key, new)  # two loop threads may meet here: one A per place
-        if p == new:
-            _ev(("A", p, _esc("%s:%d" % (os.path.basename(key[0].co_filename), key[1]))))
+        line = frame.f_lineno
+        p = _lines.get((key[0], line))
+        if p is None:
+            new = next(_place_ids)
+            p = _lines.setdefault((key[0], line), new)  # loops in two threads: one A per place
+            if p == new:
+                _ev(("A", p, _esc("%s:%d" % (os.path.basename(key[0].co_filename), line))))
+        _places[key] = p
     return p
 
 
@@ -551,8 +567,10 @@ def _awaiting_frame(coro):
     """The innermost frame of the program's own code on the await chain of coro, or None."""
     found = None
     depth = 0
-    while coro is not None and depth < 30:
-        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+    # Coroutine objects only (a future or a generator ends the chain): a missing attribute
+    # costs an exception inside getattr, per step.
+    while type(coro) is _Coroutine and depth < 30:
+        frame = coro.cr_frame
         if frame is None:
             break
         info = _code_info.get(frame.f_code)
@@ -560,7 +578,7 @@ def _awaiting_frame(coro):
             info = _classify(frame.f_code)
         if info:
             found = frame
-        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+        coro = coro.cr_await
         depth += 1
     return found
 
@@ -1258,12 +1276,13 @@ def _install(loop_hooks):
     import asyncio.tasks as tasks
     import asyncio.timeouts as timeouts
     import itertools
+    import types
     import weakref
     import heapq
     import warnings
     g = globals()
     g.update(_Task=tasks.Task, _TimerHandle=events.TimerHandle, _all_tasks=tasks.all_tasks,
-             _get_running_loop=events._get_running_loop,
+             _get_running_loop=events._get_running_loop, _Coroutine=types.CoroutineType,
              _place_ids=itertools.count(1), _failed_units=weakref.WeakKeyDictionary(),
              _BaseEventLoop=base_events.BaseEventLoop, _heappop=heapq.heappop,
              _release_waiter=tasks._release_waiter,
