@@ -49,6 +49,22 @@ RunAnalysis RunAnalysis::compute(const TraceData &data, qint64 nowNs)
     return a;
 }
 
+const std::vector<LaneSpan> &RunAnalysis::loopBusy(int loop) const
+{
+    static const std::vector<LaneSpan> none;
+    if (m_loopCount <= 1)
+        return loop == 0 ? m_loopBusy : none;
+    return loop >= 0 && loop < m_loopCount ? m_busyPerLoop[std::size_t(loop)] : none;
+}
+
+const std::vector<LaneSpan> &RunAnalysis::loopBlocked(int loop) const
+{
+    static const std::vector<LaneSpan> none;
+    if (m_loopCount <= 1)
+        return loop == 0 ? m_loopBlocked : none;
+    return loop >= 0 && loop < m_loopCount ? m_blockedPerLoop[std::size_t(loop)] : none;
+}
+
 const std::vector<LaneSpan> &RunAnalysis::workerSpans(int lane) const
 {
     static const std::vector<LaneSpan> none;
@@ -57,8 +73,19 @@ const std::vector<LaneSpan> &RunAnalysis::workerSpans(int lane) const
 
 void RunAnalysis::findSpans(const TraceData &data, qint64 liveEnd)
 {
-    std::vector<LaneSpan> running;
-    std::vector<LaneSpan> ready;
+    int loops = 1;
+    for (const UnitRecord &u : data.units)
+        loops = std::max(loops, u.loop + 1);
+    for (const LoopLagSample &lag : data.loopLag)
+        loops = std::max(loops, lag.loop + 1);
+    m_loopCount = loops;
+    // Per loop: what ran on it, what was ready on it, and its lag samples.
+    const auto perLoop = std::size_t(loops);
+    std::vector<std::vector<LaneSpan>> running(perLoop), ready(perLoop), lags(perLoop);
+    for (const LoopLagSample &lag : data.loopLag) {
+        if (lag.lagNs > 0)
+            lags[lag.loop].push_back({ lag.timeNs - lag.lagNs, lag.timeNs, 0, -1 });
+    }
     for (const UnitRecord &u : data.units) {
         for (int i = 0; i < int(u.intervals.size()); ++i) {
             const StateInterval &iv = u.intervals[std::size_t(i)];
@@ -67,15 +94,38 @@ void RunAnalysis::findSpans(const TraceData &data, qint64 liveEnd)
                     m_workerSpans.resize(iv.lane + 1u);
                 m_workerSpans[iv.lane].push_back({ iv.startNs, iv.endNs, u.id, i });
             } else if (iv.state == UnitState::Running) {
-                running.push_back({ iv.startNs, iv.endNs, u.id, i });
+                running[u.loop].push_back({ iv.startNs, iv.endNs, u.id, i });
             } else if (iv.state == UnitState::Ready) {
-                ready.push_back({ iv.startNs, iv.endNs, u.id, i });
+                ready[u.loop].push_back({ iv.startNs, iv.endNs, u.id, i });
             }
         }
     }
     for (auto &lane : m_workerSpans)
         std::sort(lane.begin(), lane.end(), startsEarlier);
 
+    if (loops == 1) {
+        m_loopBlocked = merged(blockedSpans(running[0], std::move(ready[0]), std::move(lags[0]),
+                                            liveEnd));
+        m_loopBusy = merged(std::move(running[0]));
+        return;
+    }
+    std::vector<LaneSpan> allBusy, allBlocked;
+    for (std::size_t k = 0; k < std::size_t(loops); ++k) {
+        m_blockedPerLoop.push_back(
+            merged(blockedSpans(running[k], std::move(ready[k]), std::move(lags[k]), liveEnd)));
+        m_busyPerLoop.push_back(merged(std::move(running[k])));
+        allBusy.insert(allBusy.end(), m_busyPerLoop.back().begin(), m_busyPerLoop.back().end());
+        allBlocked.insert(allBlocked.end(), m_blockedPerLoop.back().begin(),
+                          m_blockedPerLoop.back().end());
+    }
+    m_loopBusy = merged(std::move(allBusy));
+    m_loopBlocked = merged(std::move(allBlocked));
+}
+
+std::vector<LaneSpan> RunAnalysis::blockedSpans(const std::vector<LaneSpan> &running,
+                                                std::vector<LaneSpan> ready,
+                                                std::vector<LaneSpan> lags, qint64 liveEnd)
+{
     // Ready spans sorted by start with a running maximum of their ends make "does any ready span
     // overlap [s, e)" one binary search.
     std::sort(ready.begin(), ready.end(), startsEarlier);
@@ -85,7 +135,7 @@ void RunAnalysis::findSpans(const TraceData &data, qint64 liveEnd)
         m = std::max(m, endOrOpen(ready[i].endNs));
         maxEnd[i] = m;
     }
-    std::vector<LaneSpan> blocked;
+    std::vector<LaneSpan> blocked = std::move(lags);
     for (const LaneSpan &r : running) {
         const qint64 end = r.endNs < 0 ? liveEnd : r.endNs;
         if (end - r.startNs <= BlockedThresholdNs)
@@ -98,12 +148,7 @@ void RunAnalysis::findSpans(const TraceData &data, qint64 liveEnd)
         if (maxEnd[k] > r.startNs)
             blocked.push_back(r);
     }
-    for (const LoopLagSample &lag : data.loopLag) {
-        if (lag.lagNs > 0)
-            blocked.push_back({ lag.timeNs - lag.lagNs, lag.timeNs, 0, -1 });
-    }
-    m_loopBusy = merged(std::move(running));
-    m_loopBlocked = merged(std::move(blocked));
+    return blocked;
 }
 
 void RunAnalysis::computeStats(const TraceData &data, qint64 liveEnd)

@@ -20,6 +20,9 @@ struct TraceData;
 //!   was Ready at some moment of it, and the span [t - lag, t] of each loop-lag sample; merged.
 //!   A long run while nobody was ready is busy, not blocked.
 //! - Worker lane k > 0: every interval recorded on lane k, sorted by start.
+//! - Several event loops (a traced program that runs asyncio.run twice, or loops in threads):
+//!   busy and blocked are found per loop (UnitRecord::loop, LoopLagSample::loop), a unit's
+//!   run blocking only the units ready on its own loop; loopBusy() / loopBlocked() merge them.
 //! An open interval (a live run) ends at the live edge: the data's latest event, or nowNs if
 //! later.
 //!
@@ -40,6 +43,11 @@ public:
     const std::vector<LaneSpan> &loopBusy() const { return m_loopBusy; }
     //! The loop's blocked spans, sorted, not overlapping; unitId 0, interval -1.
     const std::vector<LaneSpan> &loopBlocked() const { return m_loopBlocked; }
+    //! One past the highest event loop a unit or lag sample names (1: one loop, also when none).
+    int loopCount() const { return m_loopCount; }
+    //! The busy / blocked spans of event loop `loop` alone (all of them with one loop).
+    const std::vector<LaneSpan> &loopBusy(int loop) const;
+    const std::vector<LaneSpan> &loopBlocked(int loop) const;
     //! One past the highest worker lane that has a span (0: no worker lanes).
     int workerLaneCount() const { return int(m_workerSpans.size()); }
     //! The jobs that ran on worker lane `lane`, sorted by start (empty for an unknown lane).
@@ -50,10 +58,19 @@ public:
 
 private:
     void findSpans(const TraceData &data, qint64 liveEnd);
+    //! One loop's blocked spans (unmerged): its long runs while another of its units was ready,
+    //! and its lag samples' spans.
+    static std::vector<LaneSpan> blockedSpans(const std::vector<LaneSpan> &running,
+                                              std::vector<LaneSpan> ready,
+                                              std::vector<LaneSpan> lags, qint64 liveEnd);
     void computeStats(const TraceData &data, qint64 liveEnd);
 
     std::vector<LaneSpan> m_loopBusy;
     std::vector<LaneSpan> m_loopBlocked;
+    int m_loopCount = 1;
+    //! index = loop; only with more than one loop (with one, the merged spans are the loop's)
+    std::vector<std::vector<LaneSpan>> m_busyPerLoop;
+    std::vector<std::vector<LaneSpan>> m_blockedPerLoop;
     std::vector<std::vector<LaneSpan>> m_workerSpans; //!< index = lane
     RunStats m_stats;
     std::vector<Finding> m_findings;

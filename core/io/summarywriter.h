@@ -45,7 +45,7 @@ struct TraceData;
 //! - `cancelled_by` says what cancelled the unit (CancelCause): `reason` its machine name, `unit`
 //!   the unit that caused it (the failing sibling, the code that called cancel(), the unit
 //!   awaiting the gather, main at shutdown) or null (a timeout, a Stop); the whole is null when
-//!   the trace does not say (an imported trace, a traced program).
+//!   the trace does not say (an imported trace; a CancelledError the code raised itself).
 //! - `at` is where a waiting or queued interval waits: "FILE:LINE" of the co_await (C++) or
 //!   the frame's line (traced Python); null when the trace does not say.
 //! - `findings` are RunAnalysis::findings() (FindingDetector says when each kind is found):

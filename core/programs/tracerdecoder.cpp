@@ -60,6 +60,12 @@ bool outcomeOf(std::string_view text, Outcome *out)
     return named(text, Outcome(int(Outcome::NeverAwaited) + 1), &outcomeName, out);
 }
 
+bool causeOf(std::string_view text, CancelCause *out)
+{
+    return !text.empty()
+        && named(text, CancelCause(int(CancelCause::Gather) + 1), &cancelCauseName, out);
+}
+
 } // namespace
 
 TracerDecoder::TracerDecoder(TraceRecorder *recorder)
@@ -166,6 +172,15 @@ void TracerDecoder::decode(std::string_view line)
     }
     if (letter == 'P' || letter == 'X')
         return; // parameters are read from the source; loops are not drawn apart yet
+    if (letter == 'A') {
+        qint64 id = 0;
+        if (n < 3 || !number(f[1], &id) || id <= 0 || id > (qint64(1) << 24))
+            return bad(line, "not A id place");
+        if (std::size_t(id) >= m_places.size())
+            m_places.resize(std::size_t(id) + 1, 0);
+        m_places[std::size_t(id)] = m_recorder->intern(unescape(f[2]));
+        return;
+    }
     qint64 t = 0;
     if (n < 2 || !number(f[1], &t))
         return bad(line, "no time");
@@ -182,17 +197,30 @@ void TracerDecoder::decode(std::string_view line)
         const quint32 unit = unitFor(a);
         if (!unit)
             return bad(line, "bad id");
-        w.created(unit, kind, b > 0 ? unitFor(b) : 0, m_recorder->intern(unescape(f[5])));
+        // The tracer numbers loops from 1 and names one only once there are several; without,
+        // the unit runs on its parent's.
+        qint64 loop = 0;
+        if (n >= 7 && (!number(f[6], &loop) || loop < 1 || loop > 0xffff))
+            return bad(line, "bad loop");
+        const quint16 parentLoop = b > 0 && b < qint64(m_loops.size()) ? m_loops[std::size_t(b)] : 0;
+        const quint16 onLoop = n >= 7 ? quint16(loop - 1) : parentLoop;
+        if (std::size_t(a) >= m_loops.size())
+            m_loops.resize(std::size_t(a) + 1, 0);
+        m_loops[std::size_t(a)] = onLoop;
+        w.created(unit, kind, b > 0 ? unitFor(b) : 0, m_recorder->intern(unescape(f[5])), onLoop);
         m_unitCount.fetch_add(1, std::memory_order_relaxed);
         break;
     }
     case 'S': {
         UnitState state;
-        qint64 lane = 0;
+        qint64 lane = 0, place = 0;
         if (n < 4 || !number(f[2], &a) || !stateOf(f[3], &state)
-            || (n >= 5 && !number(f[4], &lane)))
-            return bad(line, "not S t id state lane");
-        w.stateChanged(unitFor(a), state, quint16(std::clamp<qint64>(lane, 0, 0xffff)));
+            || (n >= 5 && !number(f[4], &lane)) || (n >= 6 && !number(f[5], &place)))
+            return bad(line, "not S t id state lane [place]");
+        w.stateChanged(unitFor(a), state, quint16(std::clamp<qint64>(lane, 0, 0xffff)),
+                       place > 0 && std::size_t(place) < m_places.size()
+                           ? m_places[std::size_t(place)]
+                           : 0);
         break;
     }
     case 'F': {
@@ -201,6 +229,13 @@ void TracerDecoder::decode(std::string_view line)
             return bad(line, "not F t id outcome error");
         const QString error = n >= 5 ? unescape(f[4]) : QString();
         w.finished(unitFor(a), outcome, error.isEmpty() ? 0 : m_recorder->intern(error));
+        break;
+    }
+    case 'K': {
+        CancelCause cause;
+        if (n < 5 || !number(f[2], &a) || !causeOf(f[3], &cause) || !number(f[4], &b))
+            return bad(line, "not K t id reason by");
+        w.cancelledBy(unitFor(a), cause, b > 0 ? unitFor(b) : 0);
         break;
     }
     case 'L':
@@ -214,9 +249,9 @@ void TracerDecoder::decode(std::string_view line)
         w.counter(m_recorder->intern(unescape(f[2])), b);
         break;
     case 'G':
-        if (n < 3 || !number(f[2], &a))
-            return bad(line, "not G t lag");
-        w.loopLag(a);
+        if (n < 3 || !number(f[2], &a) || (n >= 4 && (!number(f[3], &b) || b < 1 || b > 0xffff)))
+            return bad(line, "not G t lag [loop]");
+        w.loopLag(a, n >= 4 ? quint16(b - 1) : 0);
         break;
     case 'R':
         if (n < 4 || !number(f[2], &a))

@@ -64,6 +64,8 @@ private:
     TraceRecorder *m_recorder;
     std::string m_pending;
     std::vector<quint32> m_units; //!< index = the tracer's id
+    std::vector<quint32> m_places; //!< index = the tracer's place id (A), value: interned text
+    std::vector<quint16> m_loops;  //!< index = the tracer's id: the unit's loop (0-based)
     std::atomic<qint64> m_lastNs{0};
     std::atomic<qint64> m_originNs{Unset};
     std::atomic<int> m_unitCount{0};

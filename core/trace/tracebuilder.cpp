@@ -109,6 +109,7 @@ void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecor
             UnitRecord &u = unit(e.unit);
             u.kind = static_cast<UnitKind>(e.code);
             u.parent = e.a;
+            u.loop = e.lane;
             u.createdNs = e.timeNs;
             u.label = e.b ? strings.string(e.b)
                           : QStringLiteral("task %1").arg(e.unit);
@@ -175,7 +176,7 @@ void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecor
             m_data.deadlines.push_back({e.unit, e.timeNs});
             break;
         case EventType::LoopLag:
-            m_data.loopLag.push_back({e.timeNs, qint64(e.a) * 1000});
+            m_data.loopLag.push_back({e.timeNs, qint64(e.a) * 1000, e.lane});
             break;
         case EventType::Label:
             unit(e.unit).label = strings.string(e.b);

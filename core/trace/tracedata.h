@@ -37,6 +37,8 @@ struct UnitRecord {
     //! initialisers written before them stay valid.
     CancelCause cancelCause = CancelCause::None;
     quint32 cancelledBy = 0;
+    //! The event loop it belongs to (0: the run's first or only loop; see TraceWriter::created).
+    quint16 loop = 0;
 
     //! The latest of its creation, its end and the start of its last interval.
     qint64 latestNs() const
@@ -100,6 +102,7 @@ struct DeadlineMarker {
 struct LoopLagSample {
     qint64 timeNs = 0;
     qint64 lagNs = 0;
+    quint16 loop = 0; //!< which event loop (UnitRecord::loop)
 };
 
 //! Which scenario was run, how, and how long it took.

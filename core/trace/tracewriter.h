@@ -36,10 +36,12 @@ public:
     }
 
     //! Created: unit comes into being, of kind, child of parent (0: none), named label (0: the
-    //! reader calls it "task <unit>"). It is pending from now.
-    void created(quint32 unit, UnitKind kind, quint32 parent, quint32 label) const
+    //! reader calls it "task <unit>"), on event loop `loop` (0: the run's first or only loop; a
+    //! traced program may run several, one after another or in threads). It is pending from now.
+    void created(quint32 unit, UnitKind kind, quint32 parent, quint32 label,
+                 quint16 loop = 0) const
     {
-        write({0, unit, EventType::Created, quint8(kind), 0, parent, label});
+        write({0, unit, EventType::Created, quint8(kind), loop, parent, label});
     }
     //! State: unit is in state from now, on lane (0: the loop; k > 0: executor worker k), at
     //! the place `at` of its code ("FILE:LINE" of the await it waits in; 0: not known). The
@@ -71,11 +73,12 @@ public:
     }
     //! Deadline: a timeout will cut unit at this writer's time (in the future of the run).
     void deadline(quint32 unit) const { write({0, unit, EventType::Deadline, 0, 0, 0, 0}); }
-    //! LoopLag: a loop turn started lagNs late (kept in whole microseconds, up to 71 minutes).
-    void loopLag(qint64 lagNs) const
+    //! LoopLag: a turn of event loop `loop` (see created) started lagNs late (kept in whole
+    //! microseconds, up to 71 minutes).
+    void loopLag(qint64 lagNs, quint16 loop = 0) const
     {
         const auto us = quint32(std::clamp<qint64>(lagNs / 1000, 0, 0xffffffff));
-        write({0, 0, EventType::LoopLag, 0, 0, us, 0});
+        write({0, 0, EventType::LoopLag, 0, loop, us, 0});
     }
     //! Label: unit is called label from now on (an async generator's last step: "<name>: end").
     void relabelled(quint32 unit, quint32 label) const

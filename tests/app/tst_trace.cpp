@@ -211,6 +211,64 @@ asyncio.run(main())
     }
 }
 
+TEST_CASE("trace says why each task was cancelled and where each one waited", "[cli][trace]")
+{
+    Programs p;
+    const QString program = p.write(QStringLiteral("why.py"), R"(import asyncio
+
+async def work(delay):
+    await asyncio.sleep(delay)
+
+async def fail():
+    await asyncio.sleep(0.05)
+    raise ValueError("boom")
+
+async def main():
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(work(1), name="sibling")
+            tg.create_task(fail(), name="failing")
+    except* ValueError:
+        pass
+    try:
+        await asyncio.wait_for(work(10), 0.1)
+    except TimeoutError:
+        pass
+
+asyncio.run(main())
+)");
+    const QString summary = p.dir.filePath(QStringLiteral("s.json"));
+    const Result r = loopscope({QStringLiteral("trace"), QStringLiteral("--clock"),
+                                QStringLiteral("virtual"), QStringLiteral("--summary"), summary,
+                                program});
+    INFO(r.err.toStdString());
+    REQUIRE(r.exitCode == 0);
+    const QJsonArray tasks = p.summary(QStringLiteral("s.json")).value(QLatin1String("tasks")).toArray();
+    QJsonObject sibling, failing, cut;
+    REQUIRE(taskNamed(tasks, QStringLiteral("sibling"), &sibling));
+    REQUIRE(taskNamed(tasks, QStringLiteral("failing"), &failing));
+    REQUIRE(taskNamed(tasks, QStringLiteral("work(10)"), &cut));
+    const QJsonObject byGroup = sibling.value(QLatin1String("cancelled_by")).toObject();
+    CHECK(byGroup.value(QLatin1String("reason")).toString() == QStringLiteral("taskgroup"));
+    CHECK(byGroup.value(QLatin1String("unit")).toInt() == failing.value(QLatin1String("id")).toInt());
+    CHECK(!failing.contains(QLatin1String("cancelled_by"))); // only cancelled units have one
+    CHECK(cut.value(QLatin1String("outcome")).toString() == QStringLiteral("timed_out"));
+    const QJsonObject byTimeout = cut.value(QLatin1String("cancelled_by")).toObject();
+    CHECK(byTimeout.value(QLatin1String("reason")).toString() == QStringLiteral("timeout"));
+    CHECK(byTimeout.value(QLatin1String("unit")).isNull());
+    // Each waited in its `await asyncio.sleep`: line 4 of the program, or line 7.
+    auto firstWait = [](const QJsonObject &task) {
+        for (const QJsonValue &iv : task.value(QLatin1String("intervals")).toArray()) {
+            if (iv.toObject().value(QLatin1String("state")).toString() == QLatin1String("waiting"))
+                return iv.toObject().value(QLatin1String("at")).toString();
+        }
+        return QString();
+    };
+    CHECK(firstWait(sibling) == QStringLiteral("why.py:4"));
+    CHECK(firstWait(failing) == QStringLiteral("why.py:7"));
+    CHECK(firstWait(cut) == QStringLiteral("why.py:4"));
+}
+
 TEST_CASE("trace takes the program's marked constants as parameters", "[cli][trace]")
 {
     Programs p;

@@ -33,8 +33,10 @@ MODES = {
 KINDS = {"main", "task", "coroutine", "executor", "generator"}
 STATES = {"pending", "running", "waiting", "queued", "ready"}
 OUTCOMES = {"completed", "failed", "cancelled", "timed_out", "never_awaited"}
-FIELDS = {"H": 4, "P": 6, "X": 3, "C": 6, "S": 5, "F": 5, "L": 4, "N": 4, "G": 3, "R": 4,
-          "D": 4, "O": 4, "W": 4, "E": 3}
+FIELDS = {"H": (4,), "P": (6,), "X": (3,), "C": (6, 7), "S": (5, 6), "F": (5,), "L": (4,),
+          "N": (4,), "G": (3, 4), "R": (4,), "D": (4,), "O": (4,), "W": (4,), "E": (3,), "A": (3,),
+          "K": (5,)}
+CAUSES = {"taskgroup", "timeout", "cancel", "gather", "shutdown"}
 ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
 
@@ -44,11 +46,13 @@ def unescape(text):
 
 
 class Unit:
-    def __init__(self, uid, kind, parent, label, created):
+    def __init__(self, uid, kind, parent, label, created, loop):
         self.id, self.kind, self.parent, self.label = uid, kind, parent, label
-        self.created = created
+        self.created, self.loop = created, loop
         self.states = []        # (t, state, lane)
+        self.places = []        # per state: "FILE:LINE" or None
         self.outcome = self.error = self.end = None
+        self.cause = None       # (reason, by unit id) from K
 
     @property
     def start(self):
@@ -62,6 +66,10 @@ class Unit:
             if s == state:
                 out.append((t, t2))
         return out
+
+    def places_of(self, state):
+        """The place of each interval in `state`, in order (None: not said)."""
+        return [p for (_, s, _), p in zip(self.states, self.places) if s == state]
 
     def lanes(self):
         return {lane for _, s, lane in self.states if s == "running"}
@@ -80,13 +88,15 @@ class Trace:
         self.units, self.params, self.counters, self.lags = {}, {}, [], []
         self.holders = []  # (t, lock name, unit id or 0)
         self.links, self.deadlines, self.loops, self.renames = [], [], [], []
+        self.place_names = {}
+        self.program = None  # its file name, for the places (set by the caller)
         self.header = self.exit = None
         self.output = {"1": [], "2": []}
         self.t0 = None
         last = {}
         for n, line in enumerate(self.lines):
             f = line.split("\t")
-            if f[0] not in FIELDS or len(f) != FIELDS[f[0]]:
+            if f[0] not in FIELDS or len(f) not in FIELDS[f[0]]:
                 self.problems.append("line %d malformed: %r" % (n + 1, line))
                 continue
             if n == 0 and f[0] != "H":
@@ -97,18 +107,30 @@ class Trace:
             if f[0] == "P":
                 self.params[f[1]] = f[2:]
                 continue
+            if f[0] == "A":
+                if int(f[1]) in self.place_names:
+                    self.problems.append("line %d: place %s named twice" % (n + 1, f[1]))
+                self.place_names[int(f[1])] = unescape(f[2])
+                continue
             t = int(f[1])
             if f[0] == "C" and f[3] == "main" and self.t0 is None:
                 self.t0 = t
             s = (t - (self.t0 or t)) / 1e9 if self.t0 is not None else 0.0
-            if f[0] in "CSFRD":
+            if f[0] in "CSFRDK":
                 uid = int(f[2])
                 if f[0] == "C":
                     if uid in self.units:
                         self.problems.append("unit %d created twice" % uid)
                     if f[3] not in KINDS:
                         self.problems.append("unknown kind %r" % f[3])
-                    self.units[uid] = Unit(uid, f[3], int(f[4]), unescape(f[5]), t)
+                    parent = self.units.get(int(f[4]))
+                    if len(f) > 6:
+                        loop = int(f[6])
+                        if loop not in self.loops:
+                            self.problems.append("line %d: loop %d before its X" % (n + 1, loop))
+                    else:
+                        loop = parent.loop if parent is not None else 1
+                    self.units[uid] = Unit(uid, f[3], int(f[4]), unescape(f[5]), t, loop)
                 elif uid not in self.units:
                     self.problems.append("line %d: unit %d before its C" % (n + 1, uid))
                     continue
@@ -122,9 +144,23 @@ class Trace:
                     if f[3] not in STATES:
                         self.problems.append("unknown state %r" % f[3])
                     u.states.append((t, f[3], int(f[4])))
+                    place = int(f[5]) if len(f) > 5 else 0
+                    if place and place not in self.place_names:
+                        self.problems.append("line %d: place %d before its A" % (n + 1, place))
+                    u.places.append(self.place_names.get(place))
+                elif f[0] == "K":
+                    if f[3] not in CAUSES:
+                        self.problems.append("unknown cancel reason %r" % f[3])
+                    if int(f[4]) and int(f[4]) not in self.units:
+                        self.problems.append("line %d: K by unknown unit %s" % (n + 1, f[4]))
+                    if u.cause is not None:
+                        self.problems.append("line %d: unit %d has two K" % (n + 1, uid))
+                    u.cause = (f[3], int(f[4]))
                 elif f[0] == "F":
                     if f[3] not in OUTCOMES:
                         self.problems.append("unknown outcome %r" % f[3])
+                    if u.cause is not None and f[3] not in ("cancelled", "timed_out"):
+                        self.problems.append("line %d: K on a unit that ends %s" % (n + 1, f[3]))
                     u.outcome, u.error, u.end = f[3], unescape(f[4]), t
                 elif f[0] == "R":
                     u.label = unescape(f[3])
@@ -143,7 +179,7 @@ class Trace:
                     self.problems.append("line %d: held by unknown unit %s" % (n + 1, f[3]))
                 self.holders.append((t, unescape(f[2]), int(f[3])))
             elif f[0] == "G":
-                self.lags.append((t, int(f[2])))
+                self.lags.append((t, int(f[2]), int(f[3]) if len(f) > 3 else 1))
             elif f[0] == "X":
                 self.loops.append(int(f[2]))
             elif f[0] == "O":
@@ -246,12 +282,31 @@ class Checker:
             self.near("%s ends at" % label, self.tr.s(u.end), at)
         return u
 
+    def cause(self, u, reason, by=None):
+        """u's K says reason, by the unit `by` (a unit, or None: by 0)."""
+        if u is None:
+            return
+        want = (reason, by.id if by is not None else 0)
+        self.check("%s cancelled_by %s%s" % (u.label, reason, " by " + by.label if by else ""),
+                   u.cause == want, "got %r, expected %r" % (u.cause, want))
+
+    def at(self, u, state, lines):
+        """The places of u's intervals in `state`, in order, are the program's `lines`."""
+        if u is None:
+            return
+        got = u.places_of(state)
+        self.check("%s %s at %s" % (u.label, state, ",".join(map(str, lines))),
+                   got == ["%s:%d" % (self.tr.program, n) for n in lines], repr(got))
+
 
 def check_sequential(c):
-    c.ends("main()", "completed", 0.3, "main")
+    main = c.ends("main()", "completed", 0.3, "main")
     if c.inline:
         hello = c.ends("say_after(0.1, 'hello')", "completed", 0.1, "coroutine")
         world = c.ends("say_after(0.2, 'world')", "completed", 0.3, "coroutine")
+        c.at(main, "waiting", [11, 12])
+        c.at(hello, "waiting", [6])
+        c.at(world, "waiting", [6])
         if hello and world:
             c.check("inline units are children of main",
                     hello.parent == world.parent == c.tr.main().id)
@@ -291,6 +346,9 @@ def check_gather_virtual(c):
 def check_wait_for(c):
     c.ends("main()", "completed", 0.1, "main")
     u = c.ends("eternity()", "timed_out", 0.1, "task")
+    c.cause(u, "timeout")
+    c.at(u, "waiting", [6])
+    c.at(c.tr.main(), "waiting", [12, 12])
     if u:
         d = [x for x in c.tr.deadlines if x[1] == u.id]
         c.check("D for eternity()", len(d) == 1)
@@ -301,16 +359,23 @@ def check_wait_for(c):
 
 def check_taskgroup(c):
     c.ends("main()", "completed", 0.05, "main")
-    c.ends("item 2", "failed", 0.05, "task", "ValueError: Failed to process item 2")
-    c.ends("item 1", "cancelled", 0.05, "task")
-    c.ends("item 3", "cancelled", 0.05, "task")
+    failed = c.ends("item 2", "failed", 0.05, "task", "ValueError: Failed to process item 2")
+    c.check("item 2 has no K", failed is None or failed.cause is None)
+    c.at(failed, "waiting", [12])
+    for label in ("item 1", "item 3"):
+        u = c.ends(label, "cancelled", 0.05, "task")
+        c.cause(u, "taskgroup", failed)
+        c.at(u, "waiting", [7])
 
 
 def check_timeout(c):
     c.ends("main()", "completed", 0.2, "main")
     if c.inline:
-        c.ends("long_running_task()", "timed_out", 0.1, "coroutine")
-    c.ends("slow task", "timed_out", 0.2, "task")
+        inline = c.ends("long_running_task()", "timed_out", 0.1, "coroutine")
+        c.cause(inline, "timeout")
+        c.at(inline, "waiting", [7])
+    c.cause(c.ends("slow task", "timed_out", 0.2, "task"), "timeout")
+    c.at(c.tr.main(), "waiting", [13, 18])  # tasks-only too: main's own await
     c.check("two D events", len(c.tr.deadlines) == 2, repr(c.tr.deadlines))
 
 
@@ -328,7 +393,12 @@ def check_queue_workers(c):
     c.ends("main()", "completed", 0.35, "main")
     for name, idle in (("worker-0", 0.28), ("worker-1", 0.35), ("worker-2", 0.25)):
         u = c.ends(name, "cancelled", 0.35, "task")
+        c.cause(u, "cancel", c.tr.main())
         if u:
+            c.check("%s queued at line 10, waits at 11" % name,
+                    set(u.places_of("queued")) == {"queue_workers.py:10"}
+                    and set(u.places_of("waiting")) == {"queue_workers.py:11"},
+                    repr((u.places_of("queued"), u.places_of("waiting"))))
             q = u.intervals("queued")
             c.check("%s queued once, on the empty queue" % name, len(q) == 1, repr(q))
             if q:
@@ -369,7 +439,7 @@ def check_blocking(c):
     c.ends("job 1", "completed", 0.25, "task")
     job2 = c.ends("job 2", "completed", 0.35, "task")
     job3 = c.ends("job 3", "completed", 0.35, "task")
-    lag = sum(g for _, g in c.tr.lags) / 1e9
+    lag = sum(g for _, g, _ in c.tr.lags) / 1e9
     c.check("loop lag reported (G)", lag >= 0.09, "%.3f s in %d G" % (lag, len(c.tr.lags)))
     if job2:
         longest = max((b - a for a, b in job2.intervals("running")), default=0) / 1e9
@@ -417,9 +487,95 @@ def check_run_twice(c):
     c.check("two loops (X)", c.tr.loops == [1, 2], repr(c.tr.loops))
     mains = [u for u in c.tr.units.values() if u.kind == "main"]
     c.check("two mains", [u.label for u in mains] == ["main(1)", "main(2)"])
+    c.check("each main on its own loop", [u.loop for u in mains] == [1, 2],
+            repr([u.loop for u in mains]))
     if len(mains) == 2:
         c.near("first ends", c.tr.s(mains[0].end), 0.05)
         c.near("second ends", c.tr.s(mains[1].end), 0.1)
+
+
+def check_cancel_causes(c):
+    main = c.ends("main()", "completed", 0.05, "main")
+    c.at(main, "waiting", [18, 21])
+    c.cause(c.ends("left over", "cancelled", 0.05, "task"), "shutdown", main)
+    outer = c.ends("outer", "cancelled", 0.05, "task")
+    c.cause(outer, "cancel", main)
+    c.at(outer, "waiting", [11])
+    for label in ("sleeper(1)", "sleeper(2)"):
+        u = c.ends(label, "cancelled", 0.05, "task")
+        c.cause(u, "gather", outer)
+        c.at(u, "waiting", [7])
+
+
+def check_echo_server(c, internals=False):
+    if c.mode == "virtual":
+        c.tol = c.real_tol  # an open socket holds the virtual clock to real time
+    main = c.ends("main()", "completed", None, "main")
+    units = list(c.tr.units.values())
+    clients = [u for u in units if u.label.startswith("tcp_echo_client(")]
+    handlers = [u for u in units if u.label.startswith("handle_echo(")]
+    accepts = [u for u in units if u.label.startswith("_accept_connection2(")]
+    c.check("three clients, three handlers", len(clients) == 3 and len(handlers) == 3,
+            "%d clients, %d handlers" % (len(clients), len(handlers)))
+    # A client that timed out (5 s) would say the clock jumped while its read was pending.
+    c.check("every client and handler completed, well before the clients' 5 s timeout",
+            all(u.outcome == "completed" and c.tr.s(u.end) < 2 for u in clients + handlers),
+            repr([(u.label[:24], u.outcome, c.tr.s(u.end)) for u in clients + handlers]))
+    for u in clients:
+        # A virtual clock that stood still during I/O would make connecting take no time.
+        connect = [b - a for (a, b), p in zip(u.intervals("waiting"), u.places_of("waiting"))
+                   if p == "echo_server.py:20"]
+        c.check("connecting takes time (the clock runs while I/O is pending)",
+                connect and sum(connect) > 0, repr(connect))
+    c.check("main ends after its clients", main and clients and
+            c.tr.s(main.end) >= max(c.tr.s(u.end) for u in clients))
+    for u in handlers:
+        c.check("handler's parent is main", main and u.parent == main.id)
+        slept = [(a, b) for (a, b), p in zip(u.intervals("waiting"), u.places_of("waiting"))
+                 if p == "echo_server.py:12"]
+        c.check("handler waits once at line 12 (its sleep)", len(slept) == 1, repr(slept))
+        if slept:
+            c.near("handler sleeps 0.1 s", (slept[0][1] - slept[0][0]) / 1e9, 0.1)
+    if internals:
+        c.check("--internals: the server's three accept tasks", len(accepts) == 3,
+                repr([u.label[:30] for u in accepts]))
+    else:
+        c.check("the server's accept tasks are hidden", not accepts,
+                repr([u.label[:30] for u in accepts]))
+
+
+def check_echo_server_internals(c):
+    check_echo_server(c, internals=True)
+
+
+def check_threads(c):
+    c.check("two loops (X)", sorted(c.tr.loops) == [1, 2], repr(c.tr.loops))
+    for name, delay, loop in (("left", 0.05, None), ("right", 0.1, None)):
+        main = c.ends("main(%r, %g)" % (name, delay), "completed",
+                      None if c.mode == "virtual" else 2 * delay, "main")
+        if main is None:
+            continue
+        c.check("%s has a loop of its own" % name,
+                sum(1 for u in c.tr.units.values() if u.kind == "main" and u.loop == main.loop)
+                == 1)
+        for suffix, d in (("a", delay), ("b", 2 * delay)):
+            u = c.ends("tick('%s.%s', %g)" % (name, suffix, d), "completed",
+                       None if c.mode == "virtual" else d, "task")
+            if u:
+                c.check("tick %s.%s: main's child, on main's loop" % (name, suffix),
+                        u.parent == main.id and u.loop == main.loop,
+                        "parent %d loop %d, main %d loop %d" % (u.parent, u.loop, main.id,
+                                                                main.loop))
+
+
+def check_uvloop(c):
+    if c.mode == "virtual":
+        c.tol = c.real_tol  # the virtual clock is the default loop's; uvloop keeps real time
+    main = c.ends("main()", "completed", 0.2, "main")
+    for label, end in (("hello", 0.1), ("world", 0.2)):
+        u = c.ends(label, "completed", end, "task")
+        if u and main:
+            c.check("%s is main's child" % label, u.parent == main.id)
 
 
 def check_exit3(c):
@@ -476,6 +632,12 @@ CASES = [
     ("raises", "raises.py", {}, check_raises),
     ("async_for", "async_for.py", {}, check_async_for),
     ("run_twice", "run_twice.py", {}, check_run_twice),
+    ("cancel_causes", "cancel_causes.py", {}, check_cancel_causes),
+    ("echo_server", "echo_server.py", {}, check_echo_server),
+    ("echo_server internals", "echo_server.py", {"LOOPSCOPE_INTERNALS": "1"},
+     check_echo_server_internals),
+    ("threads", "threads.py", {}, check_threads),
+    ("uvloop", "uvloop_tasks.py", {}, check_uvloop),
     ("exit3", "exit3.py", {}, check_exit3),
     ("semaphore", "semaphore.py", {}, check_semaphore),
     ("lock", "lock.py", {}, check_lock),
@@ -505,6 +667,10 @@ def main():
     for name, program, env, checks in CASES:
         if opts.names and name not in opts.names and program[:-3] not in opts.names:
             continue
+        if name == "uvloop" and subprocess.run([opts.python, "-c", "import uvloop"],
+                                               capture_output=True).returncode != 0:
+            print("SKIP uvloop: python3-uvloop is not installed for %s" % opts.python)
+            continue
         key = (program, env.get("LOOPSCOPE_SET"))
         if key not in untraced_cache:
             if env.get("LOOPSCOPE_SET"):
@@ -518,6 +684,7 @@ def main():
             out, err, rc, data, wall = run_traced(opts.python, tracer, program,
                                                   {**env, **mode_env})
             tr = Trace(data)
+            tr.program = program
             if plain is not None:
                 report(where + " stdout as untraced", normalize(out) == normalize(plain[0]),
                        "" if normalize(out) == normalize(plain[0]) else repr(out[-300:]))

@@ -28,10 +28,10 @@ class TraceScript
 {
 public:
     quint32 create(qint64 t, const QString &label, quint32 parent = 0,
-                   UnitKind kind = UnitKind::Task)
+                   UnitKind kind = UnitKind::Task, quint16 loop = 0)
     {
         const quint32 id = m_recorder.newUnitId();
-        at(t).created(id, kind, parent, m_recorder.intern(label));
+        at(t).created(id, kind, parent, m_recorder.intern(label), loop);
         return id;
     }
     void state(qint64 t, quint32 unit, UnitState s, quint16 lane = 0)
@@ -54,9 +54,9 @@ public:
     {
         at(t).deadline(unit);
     }
-    void loopLag(qint64 t, qint64 lagNs)
+    void loopLag(qint64 t, qint64 lagNs, quint16 loop = 0)
     {
-        at(t).loopLag(lagNs);
+        at(t).loopLag(lagNs, loop);
     }
     void holder(qint64 t, const QString &name, quint32 unit)
     {

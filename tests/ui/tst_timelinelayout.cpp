@@ -129,6 +129,61 @@ TEST_CASE("TimelineLayout marks the loop blocked by a long run while others are 
     REQUIRE(&layout.loopBusy() == &layout.analysis().loopBusy());
 }
 
+TEST_CASE("TimelineLayout gives each event loop a row heading a group of its units",
+          "[timeline][layout]")
+{
+    // Two loops, as a traced program running asyncio.run in two threads has them.
+    TraceScript s;
+    const quint32 mainA = s.create(0, QStringLiteral("main A"), 0, UnitKind::Main, 0);
+    const quint32 mainB = s.create(0, QStringLiteral("main B"), 0, UnitKind::Main, 1);
+    const quint32 taskA = s.create(0, QStringLiteral("task A"), mainA, UnitKind::Task, 0);
+    const quint32 taskB = s.create(0, QStringLiteral("task B"), mainB, UnitKind::Task, 1);
+    // main A holds its loop 1 s while task B is ready: on the other loop, so no one is blocked.
+    s.state(10 * Ms, mainA, UnitState::Running);
+    s.state(10 * Ms, taskB, UnitState::Waiting);
+    s.state(100 * Ms, taskB, UnitState::Ready);
+    s.state(200 * Ms, taskB, UnitState::Running);
+    s.state(210 * Ms, taskB, UnitState::Waiting);
+    s.state(1010 * Ms, mainA, UnitState::Waiting);
+    s.state(1010 * Ms, taskA, UnitState::Running);
+    s.state(1020 * Ms, taskA, UnitState::Waiting);
+    s.state(1020 * Ms, mainB, UnitState::Running);
+    s.state(1030 * Ms, mainB, UnitState::Waiting);
+    s.loopLag(2000 * Ms, 40 * Ms, 1);
+    const TraceData data = s.build();
+    const TimelineStyle style = TimelineStyle::light();
+    const TimelineLayout layout(data, style);
+
+    REQUIRE(layout.analysis().loopCount() == 2);
+    REQUIRE(layout.rowCount() == 6);
+    const auto &rows = layout.rows();
+    CHECK(rows[0].kind == TimelineRow::Kind::Loop);
+    CHECK(rows[0].index == 0);
+    CHECK(rows[1].unitId == mainA);
+    CHECK(rows[2].unitId == taskA);
+    CHECK(rows[3].kind == TimelineRow::Kind::Loop);
+    CHECK(rows[3].index == 1);
+    CHECK(rows[4].unitId == mainB);
+    CHECK(rows[5].unitId == taskB);
+    CHECK(rows[3].y == rows[2].y + rows[2].height + style.groupGap); // groups stand apart
+    CHECK(rows[1].y == rows[0].y + rows[0].height);
+
+    // Each loop row shows its own loop: busy where its units ran, blocked by its own lag only.
+    const auto &busyA = layout.loopBusy(rows[0]);
+    REQUIRE(busyA.size() == 1);
+    CHECK(busyA[0].startNs == 10 * Ms);
+    CHECK(busyA[0].endNs == 1020 * Ms);
+    CHECK(layout.loopBlocked(rows[0]).empty());
+    const auto &blockedB = layout.loopBlocked(rows[3]);
+    REQUIRE(blockedB.size() == 1);
+    CHECK(blockedB[0].startNs == 1960 * Ms);
+    REQUIRE(layout.loopBusy(rows[3]).size() == 2);
+    CHECK(layout.loopBusy(rows[3])[0].startNs == 200 * Ms);
+    // Merged over both loops for the figures.
+    CHECK(layout.loopBlocked().size() == 1);
+    CHECK(layout.analysis().stats().longestStallNs == 40 * Ms);
+}
+
 TEST_CASE("TimelineLayout's analysis gives the Stats panel's figures", "[timeline][layout]")
 {
     const TraceData data = semaphoreTrace();

@@ -54,7 +54,9 @@ void TimelineLayout::build(const TraceData &data, const TraceData *pinned,
     const int h = style.rowHeight;
     m_analysis = RunAnalysis::compute(data);
 
-    if (!loopBusy().empty() || !loopBlocked().empty() || !data.loopLag.empty())
+    // More than one event loop: each gets its row heading a group of its own units, below.
+    const int loops = m_analysis.loopCount();
+    if (loops == 1 && (!loopBusy().empty() || !loopBlocked().empty() || !data.loopLag.empty()))
         addRow({TimelineRow::Kind::Loop, 0, 0, 0, false, false, 0, h});
     for (int lane = 1; lane < m_analysis.workerLaneCount(); ++lane) {
         if (!workerSpans(lane).empty())
@@ -77,14 +79,15 @@ void TimelineLayout::build(const TraceData &data, const TraceData *pinned,
     // child, which also rules out cycles in a damaged trace.
     const std::size_t n = data.units.size();
     std::vector<std::vector<quint32>> children(n + 1);
-    std::vector<quint32> roots;
+    const auto loopGroups = std::size_t(loops);
+    std::vector<std::vector<quint32>> roots(loopGroups); // index = loop
     for (const UnitRecord &u : data.units) {
         if (u.id == 0 || u.label.isEmpty())
             continue; // a hole: an id that was never created
         if (u.parent >= 1 && u.parent < u.id && u.parent <= n)
             children[u.parent].push_back(u.id);
         else
-            roots.push_back(u.id);
+            roots[u.loop].push_back(u.id);
     }
 
     // Comparing: B's unit id -> its partner's id in the overlay (0: none), and A's units alone.
@@ -98,14 +101,33 @@ void TimelineLayout::build(const TraceData &data, const TraceData *pinned,
                 alone.push_back(RunComparison::pinnedId(data, m.a));
         }
     }
-    auto addPinned = [&](quint32 overlayId, int depth) {
-        m_unitRow[overlayId] = int(m_rows.size());
-        TimelineRow row{TimelineRow::Kind::Unit, overlayId, 0, depth, false, false, 0, h};
-        row.faint = true;
-        addRow(row);
-    };
 
     m_unitRow.assign(n + 1 + (pinned ? pinned->units.size() : 0), -1);
+    for (int loop = 0; loop < loops; ++loop) {
+        if (loops > 1) {
+            if (loop > 0)
+                m_contentHeight += style.groupGap;
+            addRow({TimelineRow::Kind::Loop, 0, loop, 0, false, false, 0, h});
+        }
+        addUnitRows(roots[std::size_t(loop)], children, partner, collapsed, h);
+    }
+    for (const quint32 id : alone)
+        addPinnedRow(id, 0, h);
+}
+
+void TimelineLayout::addPinnedRow(quint32 overlayId, int depth, int h)
+{
+    m_unitRow[overlayId] = int(m_rows.size());
+    TimelineRow row{TimelineRow::Kind::Unit, overlayId, 0, depth, false, false, 0, h};
+    row.faint = true;
+    addRow(row);
+}
+
+void TimelineLayout::addUnitRows(const std::vector<quint32> &roots,
+                                 const std::vector<std::vector<quint32>> &children,
+                                 const std::vector<quint32> &partner,
+                                 const QSet<quint32> &collapsed, int h)
+{
     std::vector<std::pair<quint32, int>> stack; // (unit, depth), iterative to survive deep trees
     for (auto r = roots.rbegin(); r != roots.rend(); ++r)
         stack.push_back({*r, 0});
@@ -117,8 +139,8 @@ void TimelineLayout::build(const TraceData &data, const TraceData *pinned,
         m_unitRow[id] = int(m_rows.size());
         addRow({TimelineRow::Kind::Unit, id, 0, depth, hasChildren, isCollapsed && hasChildren, 0,
                 h});
-        if (pinned && partner[id])
-            addPinned(partner[id], depth);
+        if (id < partner.size() && partner[id])
+            addPinnedRow(partner[id], depth, h);
         if (isCollapsed)
             continue;
         const auto &kids = children[id];

@@ -28,7 +28,7 @@ struct TimelineRow
     Kind kind = Kind::Unit;
     quint32 unitId = 0;   //!< Unit: the unit shown
     //! Counter: index into TraceData::counters; Holder: into TraceData::holders; Worker: the
-    //! lane number
+    //! lane number; Loop: the loop
     int index = 0;
     int depth = 0;        //!< Unit: nesting level (children sit under their parent)
     bool hasChildren = false;
@@ -60,7 +60,9 @@ struct TimelineHit
 //! lane, one row per counter series, one per holder series (a lock lane), then the units in
 //! creation order, each parent's children directly under it (depth + 1). A collapsed unit hides
 //! its descendants. Units that were never awaited get a row of their own (a marker and a note,
-//! no bars).
+//! no bars). With more than one event loop (RunAnalysis::loopCount), each loop's row heads a
+//! group of its units instead, loop by loop, groups apart by the style's group gap (a top-level
+//! unit is in its loop's group, a child in its parent's).
 //!
 //! Comparing two runs (a pinned run A, the run B after it): the rows of B as above, each unit of B
 //! directly followed by its partner in A (RunComparison::match: by label) as a faint row at the
@@ -106,6 +108,15 @@ public:
     //! Event loop: time ranges where code ran on the loop (merged), and where it was blocked.
     const std::vector<TimelineSpan> &loopBusy() const { return m_analysis.loopBusy(); }
     const std::vector<TimelineSpan> &loopBlocked() const { return m_analysis.loopBlocked(); }
+    //! The same for the loop a Loop row shows (its index).
+    const std::vector<TimelineSpan> &loopBusy(const TimelineRow &row) const
+    {
+        return m_analysis.loopBusy(row.index);
+    }
+    const std::vector<TimelineSpan> &loopBlocked(const TimelineRow &row) const
+    {
+        return m_analysis.loopBlocked(row.index);
+    }
     //! Worker lane row: the jobs that ran there, sorted by time, not overlapping.
     const std::vector<TimelineSpan> &workerSpans(int lane) const
     {
@@ -121,6 +132,11 @@ private:
     void build(const TraceData &data, const TraceData *pinned, const TimelineStyle &style,
                const QSet<quint32> &collapsed);
     void addRow(TimelineRow row);
+    void addUnitRows(const std::vector<quint32> &roots,
+                     const std::vector<std::vector<quint32>> &children,
+                     const std::vector<quint32> &partner, const QSet<quint32> &collapsed,
+                     int rowHeight);
+    void addPinnedRow(quint32 overlayId, int depth, int rowHeight);
 
     RunAnalysis m_analysis;
     std::vector<TimelineRow> m_rows;

@@ -407,9 +407,9 @@ TimelineDrawList buildList(const Frame &f)
                          f.style.barInset - 1);
             break;
         case TimelineRow::Kind::Loop:
-            buildSpanRow(f, list, i, row, f.layout.loopBusy(), Role::LoopBusy,
+            buildSpanRow(f, list, i, row, f.layout.loopBusy(row), Role::LoopBusy,
                          f.style.barInset + 2);
-            buildSpanRow(f, list, i, row, f.layout.loopBlocked(), Role::LoopBlocked,
+            buildSpanRow(f, list, i, row, f.layout.loopBlocked(row), Role::LoopBlocked,
                          f.style.barInset - 1);
             break;
         case TimelineRow::Kind::Counter:
@@ -506,8 +506,8 @@ void paintRowBackgrounds(QPainter &p, const Frame &f, const TimelineDrawList &li
             bg = s.alternateRow;
         if (bg.isValid())
             p.fillRect(r, bg);
-        if (i > 0 && row.kind == TimelineRow::Kind::Unit
-            && f.layout.row(i - 1).kind != TimelineRow::Kind::Unit) {
+        // A line in each gap between groups of rows.
+        if (i > 0 && row.y > f.layout.row(i - 1).y + f.layout.row(i - 1).height) {
             const double y = f.rowY(row) - s.groupGap / 2.0;
             p.setPen(QPen(s.separator, 1));
             p.drawLine(QPointF(r.left(), y), QPointF(r.right(), y));
@@ -819,7 +819,9 @@ void paintLabels(QPainter &p, const Frame &f, const TimelineDrawList &list,
         bool emphasise = false;
         switch (row.kind) {
         case TimelineRow::Kind::Loop:
-            label = QStringLiteral("event loop");
+            label = f.layout.analysis().loopCount() > 1
+                ? QStringLiteral("event loop %1").arg(row.index + 1)
+                : QStringLiteral("event loop");
             hint = QStringLiteral("loop");
             emphasise = true;
             break;

@@ -351,10 +351,10 @@ QString TimelineView::toolTipAt(const QPointF &pos) const
         if (!inTime)
             return QStringLiteral("<b>Event loop</b><br>Green: running a task's code. "
                                   "Red, hatched: blocked, other tasks could not run.");
-        if (const TimelineSpan *s = within(m_layout.loopBlocked()))
+        if (const TimelineSpan *s = within(m_layout.loopBlocked(r)))
             what = QStringLiteral("<b>blocked</b> for %1: ready tasks had to wait")
                        .arg(fmt((s->endNs < 0 ? liveEnd : s->endNs) - s->startNs));
-        else if (within(m_layout.loopBusy()))
+        else if (within(m_layout.loopBusy(r)))
             what = QStringLiteral("running a task's code");
         return QStringLiteral("<b>Event loop</b> at %1<br>%2").arg(fmt(t), what);
     }

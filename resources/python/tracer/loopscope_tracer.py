@@ -16,8 +16,17 @@ Environment (set by Loopscope; removed before the program runs, so it never sees
 Events: one per line, UTF-8, fields separated by TAB; times are CLOCK_MONOTONIC ns (virtual:
 monotonic plus the time skipped so far); text fields escape \\ \t \n \r.
   H version python pid | P name value min max unit | X t loop | C t id kind parent label |
-  S t id state lane | F t id outcome error | L t from to | N t name value | G t lag |
-  R t id label | D t id deadline | O t stream text | W t name id | E t exit_status
+  S t id state lane [place] | F t id outcome error | L t from to | N t name value | G t lag |
+  R t id label | D t id deadline | O t stream text | W t name id | E t exit_status |
+  A place text | K t id reason by
+C and G end with the loop's number (its X) once the program has made more than one loop: a C
+without it runs on its parent's loop (the first loop without a parent), a G without it is the
+first loop's.
+A names a place of the program's code ("FILE:LINE", the file without its folder) by a number,
+once, before an S uses it: a waiting or queued S carries the place its unit waits at (the line
+of the program's own frame that awaits; absent or 0: not known). K says why a unit that ends
+cancelled or timed_out was cancelled, just before its F: reason is taskgroup, timeout, cancel,
+gather or shutdown, by the unit that caused it (0: none).
 O is a line the program wrote to sys.stdout (stream 1) or sys.stderr (2), without its newline;
 the output itself still goes where it would (the streams are only watched, not replaced).
 W: the lock called name is held by task unit id from t on (0: free).
@@ -205,7 +214,8 @@ def _error_text(exc):
 
 class _Unit:
     __slots__ = ("id", "task", "name", "cev", "ready", "queued", "stack", "root", "deadline",
-                 "expired", "cut", "awaiting", "owner", "pending", "frame")
+                 "expired", "cut", "awaiting", "owner", "pending", "frame", "coro", "cause",
+                 "wframe")
 
     def __init__(self, uid, task=None):
         self.id = uid
@@ -223,6 +233,9 @@ class _Unit:
         self.owner = None
         self.pending = None
         self.frame = None
+        self.coro = None
+        self.wframe = None  # a task's root frame, if it is the program's code
+        self.cause = None   # (reason, by unit id): what cancelled it; the first cause wins
 
 
 _next_id = 0
@@ -270,8 +283,8 @@ def _task_factory(loop, coro, context=None):
 
 
 def _is_main_creation(loop):
-    if _cur is not None:
-        return False
+    if _get_running_loop() is not None:
+        return False  # made by a task's code (per thread: loops may run in several threads)
     current = getattr(loop, "_loopscope_main", None)
     if current is not None and not current.task.done():
         return False
@@ -300,8 +313,23 @@ def _track_task(loop, task, coro):
         _main_unit = u
     else:
         kind = "task"
-        parent = _cur.id if _cur is not None else (_main_unit.id if _main_unit else 0)
-    u.cev = ["C", t, u.id, kind, parent, _coro_label(coro)]
+        if _cur is not None:
+            parent = _cur.id
+        else:
+            main = getattr(loop, "_loopscope_main", None) or _main_unit
+            parent = main.id if main is not None else 0
+    if _loop_count > 1:
+        # Which loop (X) it runs on; without: its parent's. Only once there is more than one.
+        u.cev = ["C", t, u.id, kind, parent, _coro_label(coro), loop._loopscope_id]
+    else:
+        u.cev = ["C", t, u.id, kind, parent, _coro_label(coro)]
+    u.coro = coro
+    if code is not None and not internal:
+        info = _code_info.get(code)
+        if info is None:
+            info = _classify(code)
+        if info:
+            u.wframe = getattr(coro, "cr_frame", None)
     _tunits[task] = u
     if _INLINE and code is not None:
         frame = getattr(coro, "cr_frame", None)
@@ -370,14 +398,56 @@ def _finish_task(u, t):
     while u.stack:
         inner = u.stack.pop()
         _frame_units.pop(inner.frame, None)
+        cause = _cause_of(u, outcome)
+        if cause is not None:
+            _ev(("K", t, inner.id, cause[0], cause[1]))
         _ev(("F", t, inner.id, outcome, error))
     _check_rename(u, t)
+    cause = _cause_of(u, outcome)
+    if cause is not None:
+        _ev(("K", t, u.id, cause[0], cause[1]))
     _ev(("F", t, u.id, outcome, error))
     _tunits.pop(task, None)
+    if outcome == "failed":
+        _failed_units[task] = u.id  # a TaskGroup learns of it on a later turn
     if u.root is not None:
         _frame_units.pop(u.root, None)
         u.root = None
     u.awaiting = None
+
+
+def _cause_of(tu, outcome):
+    """Why the task unit tu (or a coroutine awaited inline in it) ended with outcome."""
+    if outcome == "timed_out":
+        return ("timeout", 0)
+    if outcome != "cancelled":
+        return None
+    if tu.cause is not None:
+        return tu.cause
+    # cancel() on a task that was not waiting (not started, or ready): the wake-up that names
+    # the caller never came.
+    return ("cancel", 0) if tu.task.cancelling() else None
+
+
+def _note_cause(task, reason, by):
+    u = _tunits.get(task)
+    if u is not None and u.cause is None and not task.done():
+        u.cause = (reason, by)
+
+
+def _cancel_wakeup(u, fut):
+    """A task's wake-up from a cancelled future while the task is being cancelled: the code
+    running now (its caller) cancelled it; through an awaited task, the cause is that one's."""
+    try:
+        if not fut.cancelled():
+            return
+    except Exception:
+        return
+    inner = _tunits.get(fut)
+    if inner is not None:
+        u.cause = inner.cause
+    else:
+        u.cause = ("cancel", _leaf(_cur).id if _cur is not None else 0)
 
 
 def _link(tu, t):
@@ -393,6 +463,11 @@ def _link(tu, t):
         _emit_created(child)
         _ev(("L", t, src, child.id))
         return
+    if getattr(fw, "_children", None):
+        try:
+            fw._loopscope_awaiter = tu  # a gather: who awaits it, should it be cancelled
+        except AttributeError:
+            pass
     for c in getattr(fw, "_children", None) or ():
         child = _tunits.get(c)
         if child is not None:
@@ -443,11 +518,17 @@ def _handle_run(self):
     if u.pending:
         _resolve_pending(u, t)
     leaf = u.stack[-1] if u.stack else u
-    _ev(("S", t, leaf.id, "queued" if leaf.queued else "waiting", 0))
+    # The program's innermost frame: an inline unit's, else the task's own (without inline
+    # units, a coroutine it awaits inline goes unseen: the task's await names the place).
+    frame = leaf.frame if u.stack else (u.wframe or _awaiting_frame(u.coro))
+    _ev(("S", t, leaf.id, "queued" if leaf.queued else "waiting", 0,
+         _place(frame) if frame is not None else 0))
     if task._fut_waiter is not u.awaiting:
         _link(u, t)
     if task.get_name() is not u.name:
         _check_rename(u, t)
+    if u.cause is not None and not task.cancelling():
+        u.cause = None  # uncancel()ed (a timeout or TaskGroup that handled it): forgotten
 
 
 def _call_soon(self, callback, args, context):
@@ -455,7 +536,52 @@ def _call_soon(self, callback, args, context):
     u = _tunits.get(getattr(callback, "__self__", None))
     if u is not None and u.cev is None:
         u.ready = _origin if _origin is not None else _now()
+        if args and u.cause is None and u.task.cancelling():
+            _cancel_wakeup(u, args[0])
     return handle
+
+
+# --- places: where the program's code waits ----------------------------------------------------
+
+_places = {}        # (code, instruction offset) -> place id
+_lines = {}         # (code, line) -> place id (its A was written)
+_place_ids = None   # itertools.count(1)
+
+
+def _place(frame):
+    # By instruction, not line: f_lineno searches the code's line table.
+    key = (frame.f_code, frame.f_lasti)
+    p = _places.get(key)
+    if p is None:
+        line = frame.f_lineno
+        p = _lines.get((key[0], line))
+        if p is None:
+            new = next(_place_ids)
+            p = _lines.setdefault((key[0], line), new)  # loops in two threads: one A per place
+            if p == new:
+                _ev(("A", p, _esc("%s:%d" % (os.path.basename(key[0].co_filename), line))))
+        _places[key] = p
+    return p
+
+
+def _awaiting_frame(coro):
+    """The innermost frame of the program's own code on the await chain of coro, or None."""
+    found = None
+    depth = 0
+    # Coroutine objects only (a future or a generator ends the chain): a missing attribute
+    # costs an exception inside getattr, per step.
+    while type(coro) is _Coroutine and depth < 30:
+        frame = coro.cr_frame
+        if frame is None:
+            break
+        info = _code_info.get(frame.f_code)
+        if info is None:
+            info = _classify(frame.f_code)
+        if info:
+            found = frame
+        coro = coro.cr_await
+        depth += 1
+    return found
 
 
 # --- the loop: turns, lag, the virtual clock ---------------------------------------------------
@@ -520,10 +646,12 @@ def _run_once(self):
         # each G covers only time the previous one did not.
         start = max(due, getattr(self, "_loopscope_lag_end", 0))
         if t - start > 5_000_000:
-            _ev(("G", t, t - start))
+            loop_id = self._loopscope_id
+            _ev(("G", t, t - start) if loop_id == 1 else ("G", t, t - start, loop_id))
         self._loopscope_lag_end = t
     if _VIRTUAL:
-        idle = _idle(self)
+        # Loops running in other threads are work in flight too: no jumps while they run.
+        idle = len(_running) == 1 and _idle(self)
         _virtual_run(not idle)
         if idle and not ready and not self._stopping:
             while scheduled and scheduled[0]._cancelled:
@@ -551,15 +679,22 @@ def _idle(loop):
     return fds <= own
 
 
+_running = []       # the loops running now, in any thread (append and remove are atomic)
+
+
 def _run_forever(self):
-    previous = sys.getprofile()
-    if not _INLINE or previous is _profile:
-        return _orig_run_forever(self)
-    sys.setprofile(_profile)
+    _running.append(self)
     try:
-        return _orig_run_forever(self)
+        previous = sys.getprofile()
+        if not _INLINE or previous is _profile:
+            return _orig_run_forever(self)
+        sys.setprofile(_profile)
+        try:
+            return _orig_run_forever(self)
+        finally:
+            sys.setprofile(previous)
     finally:
-        sys.setprofile(previous)
+        _running.remove(self)
 
 
 # --- deadlines: wait_for and timeout -----------------------------------------------------------
@@ -630,6 +765,58 @@ def _timeout_exit(self, exc_type, exc_val, exc_tb):
         if u is not None and u.expired:
             u.expired -= 1
     return _orig_timeout_exit(self, exc_type, exc_val, exc_tb)
+
+
+# --- cancel causes: TaskGroup, gather, asyncio.run's end --------------------------------------
+
+_failed_child = None  # while a TaskGroup learns that a child failed: that child
+_failed_units = None  # weakref.WeakKeyDictionary: a failed task -> its unit id
+
+
+def _tg_on_task_done(self, task):
+    global _failed_child
+    previous = _failed_child
+    _failed_child = task
+    try:
+        return _orig_tg_on_task_done(self, task)
+    finally:
+        _failed_child = previous
+
+
+def _tg_abort(self):
+    failed = _failed_child
+    if failed is not None and not failed.cancelled() and failed._exception is not None:
+        cause = ("taskgroup", _failed_units.get(failed, 0))
+    else:
+        # The body raised, or the task around the group is being cancelled: its cause goes on.
+        parent = _tunits.get(self._parent_task)
+        cause = parent.cause if parent is not None and parent.cause is not None \
+            else ("taskgroup", 0)
+    for task in list(self._tasks):
+        _note_cause(task, *cause)
+    return _orig_tg_abort(self)
+
+
+def _gather_cancel(self, msg=None):
+    if not self.done():
+        awaiter = getattr(self, "_loopscope_awaiter", None)
+        by = _leaf(awaiter).id if awaiter is not None else 0
+        if awaiter is not None and awaiter.cause is None and awaiter.task.cancelling():
+            # The awaiter's cancel() reaches the gather first; its wake-up comes much later.
+            awaiter.cause = ("cancel", _leaf(_cur).id if _cur is not None else 0)
+        for child in self._children:
+            _note_cause(child, "gather", by)
+    return _orig_gather_cancel(self, msg)
+
+
+def _cancel_all_tasks(loop):
+    main = getattr(loop, "_loopscope_main", None)
+    try:
+        for task in _all_tasks(loop):
+            _note_cause(task, "shutdown", main.id if main is not None else 0)
+    except Exception:
+        pass
+    return _orig_cancel_all_tasks(loop)
 
 
 # --- executor jobs -----------------------------------------------------------------------------
@@ -871,7 +1058,10 @@ def _inline_started(frame, code, tu, kind="coroutine", label=None):
     u.frame = frame
     _emit_created(tu)
     _ev(("C", t, u.id, kind, parent.id, label or _frame_label(code, frame)))
-    _ev(("S", t, parent.id, "waiting", 0))
+    info = _code_info.get(back.f_code) if back is not None else False
+    if info is None:
+        info = _classify(back.f_code)
+    _ev(("S", t, parent.id, "waiting", 0, _place(back) if info else 0))
     _ev(("S", t, u.id, "running", 0))
     stack.append(u)
     _frame_units[frame] = u
@@ -908,7 +1098,11 @@ def _inline_finish(tu, u, t, completed):
     if completed:
         _ev(("F", t, u.id, "completed", ""))
     elif tu.task.cancelling():
-        _ev(("F", t, u.id, "timed_out" if tu.expired or _is_cut(tu, t) else "cancelled", ""))
+        outcome = "timed_out" if tu.expired or _is_cut(tu, t) else "cancelled"
+        cause = _cause_of(tu, outcome)
+        if cause is not None:
+            _ev(("K", t, u.id, cause[0], cause[1]))
+        _ev(("F", t, u.id, outcome, ""))
     else:
         # The exception is not visible from the profiler: name it at the end of the step.
         if tu.pending is None:
@@ -1165,12 +1359,18 @@ def _install(loop_hooks):
     import asyncio.locks as locks
     import asyncio.queues as queues
     import asyncio.runners as runners
+    import asyncio.taskgroups as taskgroups
     import asyncio.tasks as tasks
     import asyncio.timeouts as timeouts
+    import itertools
+    import types
+    import weakref
     import heapq
     import warnings
     g = globals()
-    g.update(_Task=tasks.Task, _TimerHandle=events.TimerHandle,
+    g.update(_Task=tasks.Task, _TimerHandle=events.TimerHandle, _all_tasks=tasks.all_tasks,
+             _get_running_loop=events._get_running_loop, _Coroutine=types.CoroutineType,
+             _place_ids=itertools.count(1), _failed_units=weakref.WeakKeyDictionary(),
              _BaseEventLoop=base_events.BaseEventLoop, _heappop=heapq.heappop,
              _release_waiter=tasks._release_waiter,
              _ASYNCIO_DIR=os.path.dirname(asyncio.__file__) + os.sep,
@@ -1210,6 +1410,10 @@ def _install(loop_hooks):
         (queues.Queue, "get_nowait", "_orig_queue_get_nowait", _queue_get_nowait),
         (queues.Queue, "put_nowait", "_orig_queue_put_nowait", _queue_put_nowait),
         (warnings, "_warn_unawaited_coroutine", None, _unawaited),
+        (taskgroups.TaskGroup, "_on_task_done", "_orig_tg_on_task_done", _tg_on_task_done),
+        (taskgroups.TaskGroup, "_abort", "_orig_tg_abort", _tg_abort),
+        (tasks._GatheringFuture, "cancel", "_orig_gather_cancel", _gather_cancel),
+        (runners, "_cancel_all_tasks", "_orig_cancel_all_tasks", _cancel_all_tasks),
     ]
     for owner, attr, keep, replacement in patches:
         original = getattr(owner, attr)
