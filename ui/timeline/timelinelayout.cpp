@@ -147,8 +147,6 @@ void TimelineLayout::addUnitRows(const std::vector<quint32> &roots,
         for (auto c = kids.rbegin(); c != kids.rend(); ++c)
             stack.push_back({*c, depth + 1});
     }
-    for (const quint32 id : alone)
-        addPinned(id, 0);
 }
 
 void TimelineLayout::addRow(TimelineRow row)
