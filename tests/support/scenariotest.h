@@ -32,4 +32,15 @@ inline TraceData runScenario(const QString &id, const QStringList &assignments =
     return run.takeData();
 }
 
+//! The id of the first unit with this label; fails the test when there is none.
+inline quint32 idOf(const TraceData &data, const QString &label)
+{
+    for (const UnitRecord &u : data.units) {
+        if (u.label == label)
+            return u.id;
+    }
+    FAIL("no unit " << label.toStdString());
+    return 0;
+}
+
 } // namespace Loopscope::Test

@@ -6,6 +6,7 @@
 #include "mainwindow.h"
 #include "run/runcontroller.h"
 #include "runcomparison.h"
+#include "scenariotest.h"
 #include "timelinegeometry.h"
 #include "timelineview.h"
 
@@ -17,6 +18,7 @@
 #include <QTest>
 
 using namespace Loopscope;
+using Loopscope::Test::idOf;
 
 namespace {
 
@@ -30,16 +32,6 @@ QAction *actionNamed(MainWindow &window, const QString &text)
     }
     FAIL("no action " << text.toStdString());
     return nullptr;
-}
-
-quint32 idOf(const TraceData &data, const QString &label)
-{
-    for (const UnitRecord &u : data.units) {
-        if (u.label == label)
-            return u.id;
-    }
-    FAIL("no unit " << label.toStdString());
-    return 0;
 }
 
 //! The pixel at time t in the middle of row `row` of the view.

@@ -19,19 +19,10 @@
 #include <QTest>
 
 using namespace Loopscope;
+using Loopscope::Test::idOf;
 using Loopscope::Test::runScenario;
 
 namespace {
-
-quint32 idOf(const TraceData &data, const QString &label)
-{
-    for (const UnitRecord &u : data.units) {
-        if (u.label == label)
-            return u.id;
-    }
-    FAIL("no unit " << label.toStdString());
-    return 0;
-}
 
 // The window after a finished virtual-clock run of a scenario.
 struct FindingsWindow
