@@ -26,7 +26,8 @@ void writeOptionalSeconds(JsonWriter &w, qint64 ns)
         writeSeconds(w, ns);
 }
 
-void writeUnit(JsonWriter &w, const TraceData &data, const UnitRecord &u)
+// withLoop: the run has more than one event loop, so each unit says which (numbered from 1).
+void writeUnit(JsonWriter &w, const TraceData &data, const UnitRecord &u, bool withLoop)
 {
     w.beginObject();
     w.key(QLatin1String("id"));
@@ -40,6 +41,10 @@ void writeUnit(JsonWriter &w, const TraceData &data, const UnitRecord &u)
         w.value(u.parent);
     else
         w.null();
+    if (withLoop) {
+        w.key(QLatin1String("loop"));
+        w.value(int(u.loop) + 1);
+    }
     w.key(QLatin1String("created_s"));
     writeSeconds(w, u.createdNs);
     w.key(QLatin1String("start_s"));
@@ -169,14 +174,14 @@ QByteArray SummaryWriter::toJson(const TraceData &data)
     w.endArray();
     w.key(QLatin1String("main"));
     if (const UnitRecord *main = data.unit(data.info.mainId))
-        writeUnit(w, data, *main);
+        writeUnit(w, data, *main, analysis.loopCount() > 1);
     else
         w.null();
     w.key(QLatin1String("tasks"));
     w.beginArray();
     for (const UnitRecord &u : data.units) {
         if (u.id != data.info.mainId)
-            writeUnit(w, data, u);
+            writeUnit(w, data, u, analysis.loopCount() > 1);
     }
     w.endArray();
     w.key(QLatin1String("output"));

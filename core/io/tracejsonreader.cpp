@@ -291,10 +291,11 @@ bool Reader::readUnitRecord(const QJsonObject &u, qint64 tid)
     PendingUnit p;
     p.tid = tid;
     UnitRecord &r = p.record;
-    qint64 id = 0, parent = 0;
+    qint64 id = 0, parent = 0, loop = 1;
     QString kind, outcome;
     if (!intField(u, QLatin1String("id"), 1, MaxU32, &id)
         || !intField(u, QLatin1String("parent"), 0, MaxU32, &parent)
+        || !intField(u, QLatin1String("loop"), 1, 0x10000, &loop, false)
         || !stringField(u, QLatin1String("kind"), &kind, true)
         || !stringField(u, QLatin1String("label"), &r.label, true)
         || !intField(u, QLatin1String("created_ns"), -MaxNs, MaxNs, &r.createdNs)
@@ -304,6 +305,7 @@ bool Reader::readUnitRecord(const QJsonObject &u, qint64 tid)
         return false;
     r.id = quint32(id);
     r.parent = quint32(parent);
+    r.loop = quint16(loop - 1);
     if (!parseUnitKind(kind, &r.kind))
         return failEvent(QStringLiteral("unknown unit kind %1").arg(quoted(kind)));
     const QJsonValue o = u.value(QLatin1String("outcome"));
@@ -465,9 +467,12 @@ bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
             m_data.counters[it.value()].samples.push_back(s);
         } else if (ph == QLatin1String("C") && cat == QLatin1String("loop_lag")) {
             LoopLagSample s;
+            qint64 loop = 1;
             if (!nsField(e, QLatin1String("ts"), 1e3, &s.timeNs)
-                || !nsField(args, QLatin1String("value"), 1e6, &s.lagNs))
+                || !nsField(args, QLatin1String("value"), 1e6, &s.lagNs)
+                || !intField(e, QLatin1String("id"), 1, 0x10000, &loop, false))
                 return false;
+            s.loop = quint16(loop - 1);
             m_data.loopLag.push_back(s);
         } else if ((ph == QLatin1String("s") || ph == QLatin1String("f"))
             && cat == QLatin1String("await")) {

@@ -122,6 +122,11 @@ void writeUnitMetadata(JsonWriter &w, const UnitRecord &u, int sortIndex)
         w.value(QLatin1String(outcomeName(u.outcome)));
     w.key(QLatin1String("error"));
     w.value(u.error);
+    if (u.loop) {
+        // Numbered from 1 as the window and the summary name loops; absent: the first loop.
+        w.key(QLatin1String("loop"));
+        w.value(int(u.loop) + 1);
+    }
     w.endObject();
     w.endObject();
     w.endObject();
@@ -368,6 +373,11 @@ QByteArray TraceJsonWriter::toJson(const TraceData &data)
         writeCounter(w, QLatin1String("loop_lag"), lagName, sample.timeNs);
         w.fixed(sample.lagNs, 6, 0);
         w.endObject();
+        if (sample.loop) {
+            // A counter's id makes a track of its own per loop in Perfetto and chrome://tracing.
+            w.key(QLatin1String("id"));
+            w.value(int(sample.loop) + 1);
+        }
         w.endObject();
     }
 

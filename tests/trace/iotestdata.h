@@ -125,6 +125,18 @@ inline TraceData sampleTrace(bool finished = true)
     return data;
 }
 
+//! That run as if a traced program ran a second event loop (asyncio.run twice, or a loop in a
+//! thread): the failing, the timed-out and the cancelled task (6, 7, 8) and a second lag sample
+//! on loop 1, the rest on loop 0.
+inline TraceData twoLoopTrace()
+{
+    TraceData data = sampleTrace();
+    for (quint32 id : { 6u, 7u, 8u })
+        data.units[id - 1].loop = 1;
+    data.loopLag.push_back({ 2'400'000'000, 300'000'000, 1 });
+    return data;
+}
+
 //! Every field of two TraceData equal (times to the nanosecond).
 inline void requireSameTrace(const TraceData &a, const TraceData &b)
 {
@@ -156,6 +168,7 @@ inline void requireSameTrace(const TraceData &a, const TraceData &b)
         CHECK(u.error == v.error);
         CHECK(u.cancelCause == v.cancelCause);
         CHECK(u.cancelledBy == v.cancelledBy);
+        CHECK(u.loop == v.loop);
         REQUIRE(u.intervals.size() == v.intervals.size());
         for (std::size_t k = 0; k < u.intervals.size(); ++k) {
             INFO("interval " << k);
@@ -207,6 +220,7 @@ inline void requireSameTrace(const TraceData &a, const TraceData &b)
     for (std::size_t i = 0; i < a.loopLag.size(); ++i) {
         CHECK(a.loopLag[i].timeNs == b.loopLag[i].timeNs);
         CHECK(a.loopLag[i].lagNs == b.loopLag[i].lagNs);
+        CHECK(a.loopLag[i].loop == b.loopLag[i].loop);
     }
 }
 

@@ -262,6 +262,20 @@ TEST_CASE("Summary JSON has the design's keys and the run's values", "[io][summa
     }
 }
 
+TEST_CASE("Summary JSON says each unit's loop when the run has more than one", "[io][summary]")
+{
+    const QJsonObject s = parseObject(SummaryWriter::toJson(Test::twoLoopTrace()));
+    CHECK(s.value(QLatin1String("main")).toObject().value(QLatin1String("loop")).toInt() == 1);
+    const QJsonArray tasks = s.value(QLatin1String("tasks")).toArray();
+    REQUIRE(tasks.size() == 7);
+    for (const QJsonValue &value : tasks) {
+        const QJsonObject t = value.toObject();
+        const int id = t.value(QLatin1String("id")).toInt();
+        INFO("unit " << id);
+        CHECK(t.value(QLatin1String("loop")).toInt() == (id >= 6 && id <= 8 ? 2 : 1));
+    }
+}
+
 TEST_CASE("Summary JSON of a live run: open ends are null", "[io][summary]")
 {
     const QJsonObject s = parseObject(SummaryWriter::toJson(Test::sampleTrace(false)));

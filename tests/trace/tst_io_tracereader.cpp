@@ -71,6 +71,17 @@ TEST_CASE("Trace JSON reads back into the same TraceData", "[io][reader]")
         REQUIRE(back.has_value());
         Test::requireSameTrace(data, *back);
     }
+    SECTION("a run of two event loops: each unit and lag sample keeps its loop")
+    {
+        const TraceData data = Test::twoLoopTrace();
+        QString error;
+        const auto back = TraceJsonReader::fromJson(TraceJsonWriter::toJson(data), &error);
+        INFO(error.toStdString());
+        REQUIRE(back.has_value());
+        CHECK(back->units[5].loop == 1);
+        CHECK(back->loopLag.back().loop == 1);
+        Test::requireSameTrace(data, *back);
+    }
     SECTION("an empty trace")
     {
         const TraceData data;

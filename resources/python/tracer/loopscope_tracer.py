@@ -301,7 +301,7 @@ def _is_main_creation(loop):
 def _track_task(loop, task, coro):
     global _main_unit
     code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
-    internal = code is not None and code.co_filename in _INTERNAL_FILES
+    internal = code.co_filename in _INTERNAL_FILES if code is not None else _foreign_own(coro)
     if internal and not _INTERNALS:
         return
     t = _now()
@@ -337,9 +337,7 @@ def _track_task(loop, task, coro):
             u.root = frame
             _frame_units[frame] = u
     if not isinstance(loop, _BaseEventLoop):
-        # A loop of its own (uvloop): no step hooks, only creation and the outcome.
-        _emit_created(u)
-        task.add_done_callback(_foreign_done)
+        _track_foreign(u, task, coro)
 
 
 def _foreign_done(task):
@@ -608,13 +606,7 @@ def _adopt_loop(loop):
     if isinstance(loop, _BaseEventLoop):
         loop._task_factory = _task_factory
     else:
-        try:
-            user = loop.get_task_factory()
-            if user is not None:
-                loop._loopscope_user_factory = user
-            loop.set_task_factory(_task_factory)
-        except Exception:
-            pass
+        _adopt_foreign_loop(loop)
 
 
 def _set_task_factory(self, factory):
@@ -695,6 +687,124 @@ def _run_forever(self):
             sys.setprofile(previous)
     finally:
         _running.remove(self)
+
+
+# --- loops of their own (uvloop) ---------------------------------------------------------------
+# uvloop's Loop is a C class: none of the BaseEventLoop hooks above run (no turns, no callback
+# scheduling, libuv's own clock). Its tasks are still asyncio's Task, so the task factory names
+# them and sys.setprofile sees their steps: a step starts when the task's root coroutine frame is
+# entered and ends when that frame leaves at a yield. Not seen: ready (when a wake-up was
+# scheduled), loop lag, run_in_executor jobs; the virtual clock cannot move libuv's time.
+
+_foreign_types = set()      # loop classes whose run_forever installs _foreign_profile
+_foreign_packages = set()   # their top-level packages ("uvloop")
+_yield_offsets = {}         # code -> offsets of its YIELD_VALUEs (any code: a task root may be
+                            # asyncio's own coroutine, as in create_task(asyncio.sleep(1)))
+
+
+def _adopt_foreign_loop(loop):
+    try:
+        user = loop.get_task_factory()
+        if user is not None:
+            loop._loopscope_user_factory = user
+        loop.set_task_factory(_task_factory)
+    except Exception:
+        return
+    if _VIRTUAL:
+        _virtual_clock_unavailable(type(loop).__module__.partition(".")[0])
+    cls = type(loop)
+    if cls in _foreign_types:
+        return
+    _foreign_types.add(cls)
+    _foreign_packages.add(cls.__module__.partition(".")[0])
+    original = cls.run_forever
+
+    def run_forever(self):
+        previous = sys.getprofile()
+        sys.setprofile(_foreign_profile)
+        try:
+            return original(self)
+        finally:
+            sys.setprofile(previous)
+    try:
+        cls.run_forever = run_forever  # uvloop.Loop is a Python subclass of the C loop
+    except (AttributeError, TypeError):
+        pass  # a C class: tasks are still created and finished, their steps go unseen
+
+
+def _foreign_own(coro):
+    """Whether coro, one without Python code, is the loop's own machinery (uvloop's compiled
+    shutdown_asyncgens and shutdown_default_executor): hidden like asyncio's."""
+    module = getattr(coro, "__module__", None)
+    return isinstance(module, str) and module.partition(".")[0] in _foreign_packages
+
+
+def _track_foreign(u, task, coro):
+    # Its C goes out at its first step, its name (create_task(name=)) or its end, as on
+    # asyncio's loop.
+    frame = getattr(coro, "cr_frame", None)
+    if frame is not None:
+        u.root = frame
+        _frame_units[frame] = u
+    task.add_done_callback(_foreign_done)
+
+
+def _foreign_profile(frame, event, arg):
+    if event == "call" or event == "return":
+        u = _frame_units.get(frame)
+        if u is not None and u.root is frame:
+            if event == "call":
+                _foreign_step_started(u)
+            else:
+                _foreign_step_ended(u, frame)
+        elif _INLINE:
+            _profile(frame, event, arg)
+
+
+def _foreign_step_started(u):
+    global _cur
+    _cur = u
+    if u.cev is not None:
+        _emit_created(u)
+    _ev(("S", _now(), _leaf(u).id, "running", 0))
+
+
+def _foreign_step_ended(u, frame):
+    global _cur
+    _cur = None
+    code = frame.f_code
+    yields = _yield_offsets.get(code)
+    if yields is None:
+        import dis
+        yields = _yield_offsets[code] = frozenset(
+            ins.offset for ins in dis.get_instructions(code) if ins.opname == "YIELD_VALUE")
+    if frame.f_lasti not in yields:
+        return  # the coroutine returned or raised: the done callback tells the outcome
+    t = _now()
+    if u.pending:
+        _resolve_pending(u, t)
+    leaf = _leaf(u)
+    where = leaf.frame if u.stack else (u.wframe or _awaiting_frame(u.coro))
+    _ev(("S", t, leaf.id, "queued" if leaf.queued else "waiting", 0,
+         _place(where) if where is not None else 0))
+    if u.task._fut_waiter is not u.awaiting:
+        _link(u, t)
+
+
+def _virtual_clock_unavailable(name):
+    """From now on the run keeps real time: libuv's timers cannot be made to jump."""
+    global _VIRTUAL
+    _VIRTUAL = False
+    _virtual_run(True)
+    _restore_real_clock()
+    stream = sys.__stderr__
+    if stream is not None:
+        try:
+            stream.write("loopscope: the virtual clock is not available with %s: this run uses "
+                         "the real clock\n" % name)
+            stream.flush()
+        except (OSError, ValueError):
+            pass
 
 
 # --- deadlines: wait_for and timeout -----------------------------------------------------------
@@ -1476,6 +1586,13 @@ def _install_virtual_clock():
     skew_perf, skew_time = real_perf() - _real_ns(), real_time() - _real_ns()
     _vstate = (_real_ns(), None)
     real_sleep = time.sleep
+    real = (time.monotonic, time.monotonic_ns, time.perf_counter, real_perf, time.time,
+            real_time, real_sleep)
+
+    def restore():
+        (time.monotonic, time.monotonic_ns, time.perf_counter, time.perf_counter_ns, time.time,
+         time.time_ns, time.sleep) = real
+    globals()["_restore_real_clock"] = restore
 
     def monotonic():
         return _virtual_ns() / 1e9
