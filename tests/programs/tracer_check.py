@@ -259,14 +259,14 @@ class Checker:
     def inline(self):
         return self.mode != "tasks-only"
 
-    def check(self, name, ok, detail=""):
-        self.results.append((name, bool(ok), detail))
+    def check(self, name, ok, detail="", timing=False):
+        self.results.append((name, bool(ok), detail, timing))
 
     def near(self, name, value, expected, tol=None):
         tol = self.tol if tol is None else tol
         ok = value is not None and abs(value - expected) <= tol
         self.check(name, ok, "%s, expected %.3f +- %.3f" % (
-            "none" if value is None else "%.4f" % value, expected, tol))
+            "none" if value is None else "%.4f" % value, expected, tol), timing=value is not None)
 
     def ends(self, label, outcome, at, kind=None, error=None):
         try:
@@ -698,6 +698,7 @@ def main():
         print("%s %s%s" % ("PASS" if ok else "FAIL", name, ": " + detail if detail else ""))
 
     untraced_cache = {}
+    retried = []
     for name, program, env, checks in CASES:
         if opts.names and name not in opts.names and program[:-3] not in opts.names:
             continue
@@ -715,43 +716,60 @@ def main():
         plain = untraced_cache[key]
         for mode, mode_env in MODES.items():
             where = "%s [%s]" % (name, mode)
-            out, err, rc, data, wall = run_traced(opts.python, tracer, program,
-                                                  {**env, **mode_env})
-            tr = Trace(data)
-            tr.program = program
-            if name == "uvloop" and mode == "virtual":
-                report(where + " says once on stderr that the virtual clock is not available",
-                       err.count(UVLOOP_NO_VIRTUAL) == 1, repr(err[-300:]))
-                err = err.replace(UVLOOP_NO_VIRTUAL, b"", 1)
-            if plain is not None:
-                report(where + " stdout as untraced", normalize(out) == normalize(plain[0]),
-                       "" if normalize(out) == normalize(plain[0]) else repr(out[-300:]))
-                report(where + " stderr as untraced", normalize(err) == normalize(plain[1]),
-                       "" if normalize(err) == normalize(plain[1]) else repr(err[-600:]))
-                report(where + " exit status as untraced", rc == plain[2],
-                       "%d vs %d" % (rc, plain[2]))
-                for stream, text in (("1", out), ("2", err)):
-                    recorded = "".join(line + "\n" for line in tr.output[stream])
-                    written = text.decode("utf-8", "replace")
-                    same = normalize(recorded.encode()) == normalize(
-                        written.encode() if written.endswith("\n") or not written
-                        else (written + "\n").encode())
-                    report(where + " O lines are its stream %s" % stream, same,
-                           "" if same else repr(recorded[-200:]) + " vs " + repr(written[-200:]))
-            report(where + " protocol", not tr.problems, "; ".join(tr.problems[:5]))
-            report(where + " E carries the exit status", tr.exit == rc, "E %r, rc %d"
-                   % (tr.exit, rc))
-            if tr.t0 is None:
-                report(where + " has a main task", False)
-                continue
-            tolerance = opts.tolerance if mode != "virtual" else 0.002
-            c = Checker(tr, mode, tolerance, opts.tolerance)
-            try:
-                checks(c)
-            except Exception as e:  # a check that cannot even look is a failure
-                c.check("checks ran", False, "%s: %s" % (type(e).__name__, e))
-            for check_name, ok, detail in c.results:
-                report("%s %s" % (where, check_name), ok, "" if ok else detail)
+            for attempt in (1, 2):
+                results = []
+
+                def collect(check_name, ok, detail="", timing=False):
+                    results.append((check_name, ok, detail, timing))
+                out, err, rc, data, wall = run_traced(opts.python, tracer, program,
+                                                      {**env, **mode_env})
+                tr = Trace(data)
+                tr.program = program
+                if name == "uvloop" and mode == "virtual":
+                    collect(where + " says once on stderr that the virtual clock is not available",
+                            err.count(UVLOOP_NO_VIRTUAL) == 1, repr(err[-300:]))
+                    err = err.replace(UVLOOP_NO_VIRTUAL, b"", 1)
+                if plain is not None:
+                    collect(where + " stdout as untraced", normalize(out) == normalize(plain[0]),
+                            "" if normalize(out) == normalize(plain[0]) else repr(out[-300:]))
+                    collect(where + " stderr as untraced", normalize(err) == normalize(plain[1]),
+                            "" if normalize(err) == normalize(plain[1]) else repr(err[-600:]))
+                    collect(where + " exit status as untraced", rc == plain[2],
+                            "%d vs %d" % (rc, plain[2]))
+                    for stream, text in (("1", out), ("2", err)):
+                        recorded = "".join(line + "\n" for line in tr.output[stream])
+                        written = text.decode("utf-8", "replace")
+                        same = normalize(recorded.encode()) == normalize(
+                            written.encode() if written.endswith("\n") or not written
+                            else (written + "\n").encode())
+                        collect(where + " O lines are its stream %s" % stream, same,
+                                "" if same
+                                else repr(recorded[-200:]) + " vs " + repr(written[-200:]))
+                collect(where + " protocol", not tr.problems, "; ".join(tr.problems[:5]))
+                collect(where + " E carries the exit status", tr.exit == rc, "E %r, rc %d"
+                        % (tr.exit, rc))
+                if tr.t0 is None:
+                    collect(where + " has a main task", False)
+                else:
+                    tolerance = opts.tolerance if mode != "virtual" else 0.002
+                    c = Checker(tr, mode, tolerance, opts.tolerance)
+                    try:
+                        checks(c)
+                    except Exception as e:  # a check that cannot even look is a failure
+                        c.check("checks ran", False, "%s: %s" % (type(e).__name__, e))
+                    for check_name, ok, detail, timing in c.results:
+                        collect("%s %s" % (where, check_name), ok, "" if ok else detail, timing)
+                failed = [r for r in results if not r[1]]
+                # The real clock on a loaded machine: a case whose only failures are times is
+                # run once more; passing then is reported (exit 3, ctest's "skipped").
+                if attempt == 1 and mode != "virtual" and failed and all(r[3] for r in failed):
+                    print("RETRY %s: only timing failed (%s)" % (where, "; ".join(
+                        "%s: %s" % (r[0], r[2]) for r in failed[:3])))
+                    retried.append(where)
+                    continue
+                for r in results:
+                    report(*r[:3])
+                break
     # The docs' timing on the virtual clock: 3 x 1 s of sleeps, exact, in well under a second.
     if not opts.names or "gather" in opts.names:
         out, err, rc, data, wall = run_traced(opts.python, tracer, "gather.py",
@@ -764,11 +782,15 @@ def main():
             check_gather_virtual(c)
         except Exception as e:
             c.check("checks ran", False, "%s: %s" % (type(e).__name__, e))
-        for check_name, ok, detail in c.results:
+        for check_name, ok, detail, _ in c.results:
             report("gather DELAY=1 [virtual] " + check_name, ok, "" if ok else detail)
         report("gather DELAY=1 [virtual] 3 s of trace in under 1.5 s of wall time", wall < 1.5,
                "%.2f s" % wall)
     print("%d checks, %d failed" % (total, failures))
+    if retried and not failures:
+        print("passed, %d case(s) only on a second run (timing): %s" % (len(retried),
+                                                                      ", ".join(retried)))
+        return 3
     return 1 if failures else 0
 
 
