@@ -53,55 +53,24 @@ QString JsonTree::Node::toString() const
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
-JsonTree::Node JsonTree::Node::value(std::string_view key) const
-{
-    if (!isObject())
-        return {};
-    Node found;
-    for (Node child = firstChild(); !child.isUndefined(); child = child.nextSibling()) {
-        if (child.key() == key)
-            found = child;
-    }
-    return found;
-}
-
-JsonTree::Node JsonTree::Node::firstChild() const
-{
-    if (!isArray() && !isObject())
-        return {};
-    const qint32 first = m_tree->m_nodes[m_index].children.first;
-    return first < 0 ? Node() : Node(m_tree, first);
-}
-
-JsonTree::Node JsonTree::Node::nextSibling() const
-{
-    if (!m_tree)
-        return {};
-    const qint32 next = m_tree->m_nodes[m_index].next;
-    return next < 0 ? Node() : Node(m_tree, next);
-}
-
-std::string_view JsonTree::Node::key() const
-{
-    if (!m_tree)
-        return {};
-    const Entry &e = m_tree->m_nodes[m_index];
-    return m_tree->text(e.keyOffset, e.keyLength);
-}
-
 void JsonTree::clear()
 {
     m_nodes.clear();
     m_text.clear();
     m_open.clear();
-    m_keyOffset = m_keyLength = 0;
+    m_key = 0;
+    m_keyLength = 0;
 }
 
 void JsonTree::setKey(const char *key, std::size_t length)
 {
-    m_keyOffset = quint32(m_text.size());
     m_keyLength = quint32(length);
-    m_text.append(key, length);
+    if (length <= InlineKey) {
+        m_key = packKey(key, length);
+    } else {
+        m_key = m_text.size();
+        m_text.append(key, length);
+    }
 }
 
 JsonTree::Entry &JsonTree::add(Type type)
@@ -110,15 +79,22 @@ JsonTree::Entry &JsonTree::add(Type type)
     Entry &e = m_nodes.emplace_back();
     e.type = type;
     e.integer = 0;
+    e.keyInline = 0;
     if (!m_open.empty()) {
-        e.keyOffset = m_keyOffset;
-        e.keyLength = m_keyLength;
-        m_keyOffset = m_keyLength = 0;
-        Entry &parent = m_nodes[m_open.back()];
-        if (parent.children.last < 0)
-            parent.children.first = index;
+        if (m_keyLength <= InlineKey)
+            e.keyInline = m_key;
         else
+            e.keyOffset = quint32(m_key);
+        e.keyLength = m_keyLength;
+        m_key = 0;
+        m_keyLength = 0;
+        Entry &parent = m_nodes[m_open.back()];
+        if (parent.children.last < 0) {
+            parent.children.first = index;
+        } else {
             m_nodes[parent.children.last].next = index;
+            e.prev = parent.children.last;
+        }
         parent.children.last = index;
     }
     return m_nodes[index];

@@ -3,6 +3,7 @@
 #include <QString>
 #include <QtGlobal>
 
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,13 +53,13 @@ public:
 
         //! The member named key (the last one if there are two); undefined if none or not an
         //! object.
-        Node value(std::string_view key) const;
+        inline Node value(std::string_view key) const;
         bool contains(std::string_view key) const { return !value(key).isUndefined(); }
         //! The children of an array or object, in file order; none for other values.
-        Node firstChild() const;
-        Node nextSibling() const;
+        inline Node firstChild() const;
+        inline Node nextSibling() const;
         //! An object member's key (UTF-8).
-        std::string_view key() const;
+        inline std::string_view key() const;
 
     private:
         friend class JsonTree;
@@ -84,13 +85,29 @@ public:
     void endContainer();
 
 private:
+    // A key of up to 8 bytes is held in the entry itself (zero-padded), so that looking it up
+    // compares one integer; a longer one is in m_text.
+    static constexpr std::size_t InlineKey = 8;
+    static quint64 packKey(const char *key, std::size_t length)
+    {
+        // Byte by byte: a memcpy of a variable length is a library call, slower for 8 bytes.
+        quint64 packed = 0;
+        for (std::size_t i = 0; i < length; ++i)
+            packed |= quint64(quint8(key[i])) << (8 * i);
+        return packed;
+    }
+
     struct Entry
     {
         Type type = Type::Undefined;
         bool boolean = false;
-        quint32 keyOffset = 0;
         quint32 keyLength = 0;
+        union {
+            quint64 keyInline;
+            quint32 keyOffset;
+        };
         qint32 next = -1; // next sibling
+        qint32 prev = -1; // previous sibling
         union {
             qint64 integer;
             double number;
@@ -115,8 +132,54 @@ private:
     std::vector<Entry> m_nodes;
     std::string m_text;
     std::vector<qint32> m_open;
-    quint32 m_keyOffset = 0;
+    quint64 m_key = 0; // the next member's key: inline, or its offset in m_text
     quint32 m_keyLength = 0;
 };
+
+JsonTree::Node JsonTree::Node::value(std::string_view key) const
+{
+    if (type() != Type::Object)
+        return {};
+    const std::vector<Entry> &nodes = m_tree->m_nodes;
+    const bool packed = key.size() <= InlineKey;
+    const quint64 want = packed ? packKey(key.data(), key.size()) : 0;
+    // From the last member back: the last of two equal keys is the one that counts.
+    for (qint32 i = nodes[m_index].children.last; i >= 0; i = nodes[i].prev) {
+        const Entry &e = nodes[i];
+        if (e.keyLength != key.size())
+            continue;
+        if (packed ? e.keyInline == want
+                   : std::memcmp(m_tree->m_text.data() + e.keyOffset, key.data(), key.size()) == 0)
+            return Node(m_tree, i);
+    }
+    return {};
+}
+
+JsonTree::Node JsonTree::Node::firstChild() const
+{
+    const Type t = type();
+    if (t != Type::Array && t != Type::Object)
+        return {};
+    const qint32 first = m_tree->m_nodes[m_index].children.first;
+    return first < 0 ? Node() : Node(m_tree, first);
+}
+
+JsonTree::Node JsonTree::Node::nextSibling() const
+{
+    if (!m_tree)
+        return {};
+    const qint32 next = m_tree->m_nodes[m_index].next;
+    return next < 0 ? Node() : Node(m_tree, next);
+}
+
+std::string_view JsonTree::Node::key() const
+{
+    if (!m_tree)
+        return {};
+    const Entry &e = m_tree->m_nodes[m_index];
+    if (e.keyLength <= InlineKey)
+        return std::string_view(reinterpret_cast<const char *>(&e.keyInline), e.keyLength);
+    return m_tree->text(e.keyOffset, e.keyLength);
+}
 
 } // namespace Loopscope
