@@ -5,6 +5,7 @@
 #include "tracejsonreader.h"
 #include "tracejsonwriter.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 
 using namespace Loopscope;
@@ -183,5 +184,67 @@ TEST_CASE("Trace reader reports progress and can be cancelled", "[io][reader]")
         CHECK_FALSE(data.has_value());
         CHECK(calls == 2);
         CHECK(error == path + QStringLiteral(": cancelled"));
+    }
+}
+
+TEST_CASE("A .json.gz trace is written and read transparently", "[io][reader][gzip]")
+{
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    const TraceData data = Test::sampleTrace();
+    const QByteArray json = TraceJsonWriter::toJson(data);
+    const QString path = dir.filePath(QStringLiteral("trace.json.gz"));
+    QString error;
+    REQUIRE(writeFileAtomically(path, json, &error));
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    const QByteArray gz = file.readAll();
+    file.close();
+
+    SECTION("the file is gzip, smaller than the JSON")
+    {
+        REQUIRE(gz.size() > 2);
+        CHECK(quint8(gz[0]) == 0x1f);
+        CHECK(quint8(gz[1]) == 0x8b);
+        CHECK(gz.size() < json.size() / 3);
+    }
+    SECTION("it reads back into the same data, from the file and from memory")
+    {
+        const auto back = TraceJsonReader::fromFile(path, &error);
+        INFO(error.toStdString());
+        REQUIRE(back.has_value());
+        Test::requireSameTrace(data, *back);
+        const auto fromBytes = TraceJsonReader::fromJson(gz, &error);
+        REQUIRE(fromBytes.has_value());
+        Test::requireSameTrace(data, *fromBytes);
+    }
+    SECTION("a big trace keeps every event")
+    {
+        const TraceData big = bigTrace(20'000);
+        const QString bigPath = dir.filePath(QStringLiteral("big.json.gz"));
+        REQUIRE(writeFileAtomically(bigPath, TraceJsonWriter::toJson(big), &error));
+        const auto back = TraceJsonReader::fromFile(bigPath, &error);
+        INFO(error.toStdString());
+        REQUIRE(back.has_value());
+        Test::requireSameTrace(big, *back);
+    }
+    SECTION("a cut-short or damaged .gz is a one-line error naming the file")
+    {
+        const QString cut = dir.filePath(QStringLiteral("cut.json.gz"));
+        QFile out(cut);
+        REQUIRE(out.open(QIODevice::WriteOnly));
+        out.write(gz.left(gz.size() * 2 / 3));
+        out.close();
+        CHECK_FALSE(TraceJsonReader::fromFile(cut, &error));
+        CHECK(error == QStringLiteral("cannot read %1: the gzip data is cut short (unexpected "
+                                      "end of file)")
+                           .arg(cut));
+
+        QByteArray damaged = gz;
+        for (qsizetype i = 20; i < 60; ++i)
+            damaged[i] = char(damaged[i] ^ 0x5a);
+        CHECK_FALSE(TraceJsonReader::fromJson(damaged, &error));
+        CHECK(error.startsWith(QLatin1String("not valid gzip data: ")));
+        CHECK_FALSE(error.contains(QLatin1Char('\n')));
     }
 }
