@@ -6,6 +6,7 @@
 
 #include <QFile>
 #include <QHash>
+#include <QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -73,6 +74,61 @@ template <typename E> bool parseName(const Node &v, int count, const char *(*nam
     }
     return false;
 }
+
+// A map from non-negative ids (tids, flow ids: 1..N in a Loopscope trace) to values: a vector
+// below Dense (no hashing, no cache misses on a million units), an ordered map above.
+template <typename V> class IdMap
+{
+public:
+    const V *find(qint64 key) const
+    {
+        if (key < Dense)
+            return std::size_t(key) < m_has.size() && m_has[key] ? &m_dense[key] : nullptr;
+        const auto it = m_sparse.find(key);
+        return it == m_sparse.end() ? nullptr : &it->second;
+    }
+    //! False (and nothing changed) if key is there already.
+    bool insert(qint64 key, const V &value)
+    {
+        if (key >= Dense) {
+            if (!m_sparse.emplace(key, value).second)
+                return false;
+        } else {
+            if (std::size_t(key) >= m_has.size()) {
+                const std::size_t size = std::max(std::size_t(key) + 1, m_has.size() * 2);
+                m_has.resize(size, 0);
+                m_dense.resize(size);
+            }
+            if (m_has[key])
+                return false;
+            m_has[key] = 1;
+            m_dense[key] = value;
+        }
+        ++m_count;
+        return true;
+    }
+    std::size_t size() const { return m_count; }
+    //! f(key, value) in ascending key order until it returns false; false if it did.
+    template <typename F> bool forEach(F f) const
+    {
+        for (std::size_t k = 0; k < m_has.size(); ++k) {
+            if (m_has[k] && !f(qint64(k), m_dense[k]))
+                return false;
+        }
+        for (const auto &[key, value] : m_sparse) {
+            if (!f(key, value))
+                return false;
+        }
+        return true;
+    }
+
+private:
+    static constexpr qint64 Dense = qint64(1) << 21;
+    std::vector<V> m_dense;
+    std::vector<char> m_has;
+    std::map<qint64, V> m_sparse;
+    std::size_t m_count = 0;
+};
 
 // Reads one JSON document into TraceData as TraceJsonParser streams it; the first problem found
 // ends it (a document that is not JSON is reported as such whatever else is wrong).
@@ -147,15 +203,15 @@ private:
     };
     std::vector<PendingUnit> m_units;
     std::vector<std::pair<qint64, std::vector<StateInterval>>> m_intervalsByTid;
-    QHash<qint64, std::size_t> m_tidSlot;
+    IdMap<std::size_t> m_tidSlot;
     struct FlowEnd
     {
         qint64 tid = 0;
         qint64 timeNs = 0;
         qsizetype order = 0;
     };
-    std::map<qint64, FlowEnd> m_flowStarts;
-    std::map<qint64, FlowEnd> m_flowEnds;
+    IdMap<FlowEnd> m_flowStarts;
+    IdMap<FlowEnd> m_flowEnds;
     struct Cause
     {
         qint64 tid = 0;
@@ -166,6 +222,7 @@ private:
     QHash<QString, quint32> m_placeIndex;
     QHash<QString, std::size_t> m_holderIndex;
     QHash<QString, std::size_t> m_counterIndex;
+    QSet<QString> m_errors;
 };
 
 bool Reader::intField(
@@ -446,6 +503,14 @@ bool Reader::readUnitRecord(const Node &u, qint64 tid)
         return false;
     r.id = quint32(id);
     r.parent = quint32(parent);
+    // Many units fail or time out with the same text: share one copy.
+    if (!r.error.isEmpty()) {
+        const auto known = m_errors.constFind(r.error);
+        if (known != m_errors.cend())
+            r.error = *known;
+        else
+            m_errors.insert(r.error);
+    }
     if (!parseUnitKind(kind, &r.kind))
         return failEvent(QStringLiteral("unknown unit kind %1").arg(quoted(kind)));
     const Node o = u.value("outcome");
@@ -548,12 +613,13 @@ bool Reader::readLoopscopeEvent(const Node &e)
             }
             iv.at = place.value();
         }
-        auto it = m_tidSlot.constFind(tid);
-        if (it == m_tidSlot.cend()) {
-            it = m_tidSlot.insert(tid, m_intervalsByTid.size());
+        const std::size_t *slot = m_tidSlot.find(tid);
+        if (!slot) {
+            m_tidSlot.insert(tid, m_intervalsByTid.size());
             m_intervalsByTid.push_back({ tid, {} });
+            slot = m_tidSlot.find(tid);
         }
-        m_intervalsByTid[it.value()].second.push_back(iv);
+        m_intervalsByTid[*slot].second.push_back(iv);
     } else if (ph.is("X") && cat.is("holder")) {
         return readHold(e, args);
     } else if (ph.is("i") && cat.is("output")) {
@@ -620,7 +686,7 @@ bool Reader::readLoopscopeEvent(const Node &e)
         if (!intField(e, "id", 1, MaxNs, &id) || !nsField(e, "ts", 1e3, &end.timeNs))
             return false;
         auto &ends = ph.is("s") ? m_flowStarts : m_flowEnds;
-        if (!ends.emplace(id, end).second)
+        if (!ends.insert(id, end))
             return failEvent(QStringLiteral("flow id %1 used twice").arg(id));
     }
     // Anything else (outcome instants, sort indices, other tools' events) adds nothing.
@@ -636,8 +702,7 @@ bool Reader::finishLoopscope()
     };
     m_data.units.resize(count);
     std::vector<bool> seen(count, false);
-    QHash<qint64, quint32> unitByTid;
-    unitByTid.reserve(qsizetype(count));
+    IdMap<quint32> unitByTid;
     for (PendingUnit &p : m_units) {
         const quint32 id = p.record.id;
         if (id > count)
@@ -646,25 +711,24 @@ bool Reader::finishLoopscope()
                                  .arg(count));
         if (seen[id - 1])
             return failUnits(QStringLiteral("unit id %1 appears twice").arg(id));
-        if (unitByTid.contains(p.tid))
+        if (!unitByTid.insert(p.tid, id))
             return failUnits(QStringLiteral("tid %1 names two units").arg(p.tid));
         seen[id - 1] = true;
-        unitByTid.insert(p.tid, id);
         m_data.units[id - 1] = std::move(p.record);
     }
     m_units = {};
     for (auto &[tid, intervals] : m_intervalsByTid) {
-        const auto it = unitByTid.constFind(tid);
-        if (it == unitByTid.cend())
+        const quint32 *id = unitByTid.find(tid);
+        if (!id)
             return failUnits(QStringLiteral("state slices on tid %1, which is no unit").arg(tid));
-        m_data.units[it.value() - 1].intervals = std::move(intervals);
+        m_data.units[*id - 1].intervals = std::move(intervals);
     }
     m_intervalsByTid = {};
     for (const Cause &c : m_causes) {
-        const auto it = unitByTid.constFind(c.tid);
-        if (it == unitByTid.cend())
+        const quint32 *id = unitByTid.find(c.tid);
+        if (!id)
             return failUnits(QStringLiteral("an outcome on tid %1, which is no unit").arg(c.tid));
-        UnitRecord &u = m_data.units[it.value() - 1];
+        UnitRecord &u = m_data.units[*id - 1];
         u.cancelCause = c.cause;
         u.cancelledBy = c.byUnit;
     }
@@ -681,16 +745,19 @@ bool Reader::finishLoopscope()
 
     std::vector<std::pair<qsizetype, FlowLink>> flows;
     flows.reserve(m_flowStarts.size());
-    for (const auto &[id, start] : m_flowStarts) {
-        const auto end = m_flowEnds.find(id);
-        if (end == m_flowEnds.end())
+    const bool linked = m_flowStarts.forEach([&](qint64 id, const FlowEnd &start) {
+        const FlowEnd *end = m_flowEnds.find(id);
+        if (!end)
             return failUnits(QStringLiteral("flow %1 has no \"f\" end").arg(id));
-        const auto from = unitByTid.constFind(start.tid);
-        const auto to = unitByTid.constFind(end->second.tid);
-        if (from == unitByTid.cend() || to == unitByTid.cend())
+        const quint32 *from = unitByTid.find(start.tid);
+        const quint32 *to = unitByTid.find(end->tid);
+        if (!from || !to)
             return failUnits(QStringLiteral("flow %1 links a tid that is no unit").arg(id));
-        flows.push_back({ start.order, { from.value(), to.value(), start.timeNs } });
-    }
+        flows.push_back({ start.order, { *from, *to, start.timeNs } });
+        return true;
+    });
+    if (!linked)
+        return false;
     if (m_flowEnds.size() != m_flowStarts.size())
         return failUnits(QStringLiteral("a flow \"f\" end has no \"s\" start"));
     std::sort(

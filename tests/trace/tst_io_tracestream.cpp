@@ -48,7 +48,7 @@ TraceData bigTrace(int tasks)
         u.intervals.push_back({ wakeNs, u.endNs, UnitState::Running, 0, 0 });
         u.outcome = i % 100 == 0 ? Outcome::Failed : Outcome::Completed;
         if (u.outcome == Outcome::Failed)
-            u.error = QStringLiteral("ValueError: task %1 failed").arg(i);
+            u.error = QStringLiteral("ValueError: boom");
         data.units.push_back(std::move(u));
         data.flows.push_back({ 1, quint32(i + 1), i + 1 });
     }
@@ -92,6 +92,8 @@ TEST_CASE("A big trace keeps every event through write and read", "[io][reader][
     REQUIRE(back.has_value());
     REQUIRE(back->units.size() == 100'001);
     Test::requireSameTrace(data, *back);
+    // The same error text is held once.
+    CHECK(back->units[100].error.constData() == back->units[200].error.constData());
 }
 
 TEST_CASE("Trace reader reads a Loopscope trace whose otherData comes last", "[io][reader]")
