@@ -22,11 +22,12 @@ struct GzipWriter::Stream
 };
 
 GzipWriter::GzipWriter(QIODevice *target, int level)
-    : m_target(target), m_stream(std::make_unique<Stream>())
+    : m_target(target)
+    , m_stream(std::make_unique<Stream>())
 {
     // 16 + window bits: a gzip header and trailer instead of zlib's.
-    m_stream->ready = deflateInit2(&m_stream->zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8,
-                                   Z_DEFAULT_STRATEGY)
+    m_stream->ready
+        = deflateInit2(&m_stream->zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY)
         == Z_OK;
     if (m_stream->ready)
         open(QIODevice::WriteOnly | QIODevice::Unbuffered);

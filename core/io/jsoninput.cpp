@@ -24,13 +24,15 @@ struct JsonInput::Gzip
     ~Gzip() { inflateEnd(&stream); }
 };
 
-JsonInput::JsonInput(const QByteArray &bytes) : m_bytes(bytes)
+JsonInput::JsonInput(const QByteArray &bytes)
+    : m_bytes(bytes)
 {
     m_total = bytes.size();
     start();
 }
 
-JsonInput::JsonInput(QIODevice *device) : m_device(device)
+JsonInput::JsonInput(QIODevice *device)
+    : m_device(device)
 {
     m_total = device->isSequential() ? 0 : device->size();
     start();

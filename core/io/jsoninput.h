@@ -57,8 +57,8 @@ public:
 
     // RapidJSON's output half of the concept, never used for reading.
     Ch *PutBegin() { return nullptr; }
-    void Put(Ch) {}
-    void Flush() {}
+    void Put(Ch) { }
+    void Flush() { }
     std::size_t PutEnd(Ch *) { return 0; }
 
 private:

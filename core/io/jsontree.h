@@ -63,7 +63,11 @@ public:
 
     private:
         friend class JsonTree;
-        Node(const JsonTree *tree, qint32 index) : m_tree(tree), m_index(index) {}
+        Node(const JsonTree *tree, qint32 index)
+            : m_tree(tree)
+            , m_index(index)
+        {
+        }
         const JsonTree *m_tree = nullptr; // null: undefined
         qint32 m_index = 0;
     };

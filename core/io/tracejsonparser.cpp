@@ -17,7 +17,8 @@ class Handler
 {
 public:
     Handler(TraceJsonParser::Sink &sink, TraceJsonParser::Result &result)
-        : m_sink(sink), m_result(result)
+        : m_sink(sink)
+        , m_result(result)
     {
     }
 
@@ -193,9 +194,9 @@ private:
     JsonTree m_event;
     JsonTree m_other;
     JsonTree *m_target = nullptr; // the tree being built, if any
-    int m_targetDepth = 0;        // m_depth where it started
-    int m_depth = 0;              // containers open
-    int m_eventsDepth = 0;        // m_depth of the events array's elements; 0: not in it
+    int m_targetDepth = 0; // m_depth where it started
+    int m_depth = 0; // containers open
+    int m_eventsDepth = 0; // m_depth of the events array's elements; 0: not in it
     RootKey m_rootKey = RootKey::Skipped;
     qsizetype m_index = 0;
     bool m_tooDeep = false;

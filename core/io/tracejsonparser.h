@@ -26,7 +26,7 @@ public:
     public:
         virtual ~Sink() = default;
         //! The events array opened (traceEvents, or the top level in array form).
-        virtual void eventsBegin() {}
+        virtual void eventsBegin() { }
         //! Element `index` of the events array, of any type.
         virtual void event(const JsonTree::Node &event, qsizetype index) = 0;
         //! The top-level otherData member, of any type.

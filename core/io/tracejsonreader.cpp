@@ -529,9 +529,8 @@ bool Reader::readHold(const Node &e, const Node &args)
     HolderInterval hold;
     QString resource;
     qint64 dur = 0, unit = 0;
-    if (!stringField(args, "resource", &resource, true)
-        || !intField(args, "unit", 1, MaxU32, &unit) || !nsField(e, "ts", 1e3, &hold.startNs)
-        || !nsField(e, "dur", 1e3, &dur))
+    if (!stringField(args, "resource", &resource, true) || !intField(args, "unit", 1, MaxU32, &unit)
+        || !nsField(e, "ts", 1e3, &hold.startNs) || !nsField(e, "dur", 1e3, &dur))
         return false;
     if (dur < 0)
         return failEvent(QStringLiteral("negative dur"));
@@ -656,8 +655,8 @@ bool Reader::readLoopscopeEvent(const Node &e)
         qint64 unit = 0;
         const Node reason = by.value("reason");
         if (!parseName(reason, 6, cancelCauseName, &c.cause))
-            return failEvent(QStringLiteral("unknown cancelled_by reason %1")
-                                 .arg(quoted(reason.toString())));
+            return failEvent(
+                QStringLiteral("unknown cancelled_by reason %1").arg(quoted(reason.toString())));
         if (!intField(by, "unit", 0, MaxU32, &unit))
             return false;
         c.byUnit = quint32(unit);

@@ -38,8 +38,8 @@ public:
     //! false cancels the read (fromFile then fails with `PATH: cancelled`). On the reading thread.
     using Progress = std::function<bool(qint64 done, qint64 total)>;
 
-    static std::optional<TraceData> fromJson(const QByteArray &json, QString *error = nullptr,
-        TraceImportReport *report = nullptr);
+    static std::optional<TraceData> fromJson(
+        const QByteArray &json, QString *error = nullptr, TraceImportReport *report = nullptr);
     static std::optional<TraceData> fromFile(const QString &path, QString *error = nullptr,
         TraceImportReport *report = nullptr, const Progress &progress = {});
 

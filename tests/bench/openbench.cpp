@@ -33,7 +33,7 @@ int runMakeTrace(int argc, char **argv, int n, const char *file)
     const TraceData data = stressTrace(n);
     if (data.units.size() != std::size_t(n) + 1) {
         std::fprintf(stderr, "make_trace: %zu units, expected %d (stress caps its tasks?)\n",
-                     data.units.size(), n + 1);
+            data.units.size(), n + 1);
         return 1;
     }
     QString error;
@@ -77,7 +77,7 @@ int runOpen(int argc, char **argv, int n, const char *file)
     }
     const auto t2 = Clock::now();
 
-    rusage usage{};
+    rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
     const double peakRss = double(usage.ru_maxrss) * 1024.0;
     const double fileBytes = double(QFileInfo(path).size());
@@ -85,8 +85,8 @@ int runOpen(int argc, char **argv, int n, const char *file)
     std::printf("{\"peer\":\"loopscope\",\"workload\":\"open\",\"n\":%d,\"open_s\":%.4f,"
                 "\"read_s\":%.4f,\"draw_s\":%.4f,\"peak_rss_mb\":%.1f,\"file_mb\":%.1f,"
                 "\"rss_over_file\":%.3f}\n",
-                n, seconds(t2 - t0), seconds(t1 - t0), seconds(t2 - t1), peakRss / 1048576.0,
-                fileBytes / 1048576.0, peakRss / fileBytes);
+        n, seconds(t2 - t0), seconds(t1 - t0), seconds(t2 - t1), peakRss / 1048576.0,
+        fileBytes / 1048576.0, peakRss / fileBytes);
     return 0;
 }
 

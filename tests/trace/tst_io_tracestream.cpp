@@ -164,8 +164,8 @@ TEST_CASE("Trace reader reports progress and can be cancelled", "[io][reader]")
     SECTION("progress grows to the file's size")
     {
         std::vector<std::pair<qint64, qint64>> calls;
-        const auto data = TraceJsonReader::fromFile(path, nullptr, nullptr,
-            [&calls](qint64 done, qint64 total) {
+        const auto data = TraceJsonReader::fromFile(
+            path, nullptr, nullptr, [&calls](qint64 done, qint64 total) {
                 calls.emplace_back(done, total);
                 return true;
             });
@@ -180,9 +180,8 @@ TEST_CASE("Trace reader reports progress and can be cancelled", "[io][reader]")
     {
         int calls = 0;
         QString error;
-        const auto data = TraceJsonReader::fromFile(path, &error, nullptr, [&calls](qint64, qint64) {
-            return ++calls < 2;
-        });
+        const auto data = TraceJsonReader::fromFile(
+            path, &error, nullptr, [&calls](qint64, qint64) { return ++calls < 2; });
         CHECK_FALSE(data.has_value());
         CHECK(calls == 2);
         CHECK(error == path + QStringLiteral(": cancelled"));
@@ -238,9 +237,10 @@ TEST_CASE("A .json.gz trace is written and read transparently", "[io][reader][gz
         out.write(gz.left(gz.size() * 2 / 3));
         out.close();
         CHECK_FALSE(TraceJsonReader::fromFile(cut, &error));
-        CHECK(error == QStringLiteral("cannot read %1: the gzip data is cut short (unexpected "
-                                      "end of file)")
-                           .arg(cut));
+        CHECK(error
+            == QStringLiteral("cannot read %1: the gzip data is cut short (unexpected "
+                              "end of file)")
+                   .arg(cut));
 
         QByteArray damaged = gz;
         for (qsizetype i = 20; i < 60; ++i)
