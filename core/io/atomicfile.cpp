@@ -1,5 +1,7 @@
 #include "atomicfile.h"
 
+#include "gzipwriter.h"
+
 #include <QFileInfo>
 #include <QSaveFile>
 
@@ -51,7 +53,18 @@ bool writeFileAtomically(
     if (!file.open(QIODevice::WriteOnly))
         return failed(path, openFailure(path, file), error);
     QString why;
-    if (!write || !write(file, &why)) {
+    bool written = false;
+    if (path.endsWith(QLatin1String(".gz"), Qt::CaseInsensitive)) {
+        GzipWriter gzip(&file);
+        written = write && write(gzip, &why);
+        if (written && !gzip.finish()) {
+            written = false;
+            why = gzip.errorString();
+        }
+    } else {
+        written = write && write(file, &why);
+    }
+    if (!written) {
         file.cancelWriting();
         if (why.isEmpty())
             why = file.error() != QFileDevice::NoError ? file.errorString()

@@ -1,23 +1,26 @@
 #include "tracejsonreader.h"
 
 #include "chrometraceimporter.h"
+#include "jsontree.h"
+#include "tracejsonparser.h"
 
 #include <QFile>
 #include <QHash>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QJsonParseError>
-#include <QJsonValue>
+#include <QSet>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
+#include <memory>
+#include <string_view>
 
 namespace Loopscope {
 
 namespace {
+
+using Node = JsonTree::Node;
 
 // Nanoseconds kept well inside qint64 so that sums of a start and a duration cannot overflow.
 constexpr qint64 MaxNs = qint64(1) << 61;
@@ -32,7 +35,7 @@ QString quoted(const QString &text)
     return QLatin1Char('"') + s + QLatin1Char('"');
 }
 
-bool toInt(const QJsonValue &v, qint64 min, qint64 max, qint64 *out)
+bool toInt(const Node &v, qint64 min, qint64 max, qint64 *out)
 {
     if (!v.isDouble())
         return false;
@@ -45,7 +48,7 @@ bool toInt(const QJsonValue &v, qint64 min, qint64 max, qint64 *out)
 }
 
 // A number in `unit` (1000 for microseconds, 1e6 for milliseconds) as whole nanoseconds.
-bool toNs(const QJsonValue &v, double unit, qint64 *out)
+bool toNs(const Node &v, double unit, qint64 *out)
 {
     if (!v.isDouble())
         return false;
@@ -56,13 +59,92 @@ bool toNs(const QJsonValue &v, double unit, qint64 *out)
     return true;
 }
 
-// Reads one JSON document into TraceData; the first problem found ends it.
-class Reader
+// A machine name (traceevent.h) without making a QString: name(E(0..count-1)) == text; "" never
+// matches (the names of "none").
+template <typename E> bool parseName(const Node &v, int count, const char *(*name)(E), E *out)
+{
+    const std::string_view text = v.utf8();
+    if (text.empty())
+        return false;
+    for (int i = 0; i < count; ++i) {
+        if (text == name(E(i))) {
+            *out = E(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+// A map from non-negative ids (tids, flow ids: 1..N in a Loopscope trace) to values: a vector
+// below Dense (no hashing, no cache misses on a million units), an ordered map above.
+template <typename V> class IdMap
 {
 public:
-    std::optional<TraceData> read(const QByteArray &json);
+    const V *find(qint64 key) const
+    {
+        if (key < Dense)
+            return std::size_t(key) < m_has.size() && m_has[key] ? &m_dense[key] : nullptr;
+        const auto it = m_sparse.find(key);
+        return it == m_sparse.end() ? nullptr : &it->second;
+    }
+    //! False (and nothing changed) if key is there already.
+    bool insert(qint64 key, const V &value)
+    {
+        if (key >= Dense) {
+            if (!m_sparse.emplace(key, value).second)
+                return false;
+        } else {
+            if (std::size_t(key) >= m_has.size()) {
+                const std::size_t size = std::max(std::size_t(key) + 1, m_has.size() * 2);
+                m_has.resize(size, 0);
+                m_dense.resize(size);
+            }
+            if (m_has[key])
+                return false;
+            m_has[key] = 1;
+            m_dense[key] = value;
+        }
+        ++m_count;
+        return true;
+    }
+    std::size_t size() const { return m_count; }
+    //! f(key, value) in ascending key order until it returns false; false if it did.
+    template <typename F> bool forEach(F f) const
+    {
+        for (std::size_t k = 0; k < m_has.size(); ++k) {
+            if (m_has[k] && !f(qint64(k), m_dense[k]))
+                return false;
+        }
+        for (const auto &[key, value] : m_sparse) {
+            if (!f(key, value))
+                return false;
+        }
+        return true;
+    }
+
+private:
+    static constexpr qint64 Dense = qint64(1) << 21;
+    std::vector<V> m_dense;
+    std::vector<char> m_has;
+    std::map<qint64, V> m_sparse;
+    std::size_t m_count = 0;
+};
+
+// Reads one JSON document into TraceData as TraceJsonParser streams it; the first problem found
+// ends it (a document that is not JSON is reported as such whatever else is wrong).
+class Reader : public TraceJsonParser::Sink
+{
+public:
+    using Open = std::function<std::unique_ptr<JsonInput>()>;
+    //! open: a fresh input at the document's start (called again if a second pass is needed).
+    std::optional<TraceData> read(const Open &open);
     QString error() const { return m_error; }
+    bool inputFailed() const { return m_inputFailed; }
     const TraceImportReport &report() const { return m_report; }
+
+    void eventsBegin() override;
+    void event(const Node &event, qsizetype index) override;
+    void otherData(const Node &other) override;
 
 private:
     bool fail(const QString &message)
@@ -73,26 +155,45 @@ private:
     }
     bool failEvent(const QString &what)
     {
-        return fail(QStringLiteral("event %1 (%2): %3").arg(m_index).arg(m_phase, what));
+        const QString ph = QString::fromUtf8(m_ph.data(), qsizetype(m_ph.size())).simplified();
+        return fail(QStringLiteral("event %1 (%2): %3")
+                        .arg(m_index)
+                        .arg(ph.isEmpty() ? QStringLiteral("?") : ph.left(4), what));
     }
 
-    bool readLoopscope(const QJsonObject &other, const QJsonArray &events);
-    bool readRunInfo(const QJsonObject &other);
-    bool readUnitRecord(const QJsonObject &record, qint64 tid);
-    bool readImported(const QJsonArray &events);
-    bool readHold(const QJsonObject &e, const QJsonObject &args);
+    // How the events are read: decided by otherData, if it came before them.
+    enum class Mode {
+        Foreign, //!< by ChromeTraceImporter
+        Ours, //!< strictly, as a Loopscope trace
+        OursLate, //!< otherData after the events said Loopscope: read them again, strictly
+    };
+
+    bool readRunInfo(const Node &other);
+    void beginLoopscope();
+    bool readLoopscopeEvent(const Node &e);
+    bool finishLoopscope();
+    bool readUnitRecord(const Node &record, qint64 tid);
+    bool readHold(const Node &e, const Node &args);
+    bool finishImported();
 
     // Field readers for the current event; they report which field is wrong.
-    bool intField(const QJsonObject &o, QLatin1String key, qint64 min, qint64 max, qint64 *out,
+    bool intField(const Node &o, std::string_view key, qint64 min, qint64 max, qint64 *out,
         bool required = true);
-    bool nsField(const QJsonObject &o, QLatin1String key, double unit, qint64 *out);
-    bool stringField(const QJsonObject &o, QLatin1String key, QString *out, bool required);
+    bool nsField(const Node &o, std::string_view key, double unit, qint64 *out);
+    bool stringField(const Node &o, std::string_view key, QString *out, bool required);
 
     TraceData m_data;
     QString m_error;
+    bool m_inputFailed = false;
     TraceImportReport m_report;
     qsizetype m_index = 0;
-    QString m_phase;
+    std::string_view m_ph; // the current event's, while it is read
+
+    Mode m_mode = Mode::Foreign;
+    bool m_eventsSeen = false;
+    bool m_ours = false; // otherData says "loopscope-trace"
+    Node m_other; // valid while the parse runs (TraceJsonParser::Sink)
+    std::unique_ptr<ChromeTraceImporter> m_importer;
 
     // Loopscope files: what the events said, assembled at the end.
     struct PendingUnit
@@ -102,15 +203,15 @@ private:
     };
     std::vector<PendingUnit> m_units;
     std::vector<std::pair<qint64, std::vector<StateInterval>>> m_intervalsByTid;
-    QHash<qint64, std::size_t> m_tidSlot;
+    IdMap<std::size_t> m_tidSlot;
     struct FlowEnd
     {
         qint64 tid = 0;
         qint64 timeNs = 0;
         qsizetype order = 0;
     };
-    std::map<qint64, FlowEnd> m_flowStarts;
-    std::map<qint64, FlowEnd> m_flowEnds;
+    IdMap<FlowEnd> m_flowStarts;
+    IdMap<FlowEnd> m_flowEnds;
     struct Cause
     {
         qint64 tid = 0;
@@ -120,126 +221,215 @@ private:
     std::vector<Cause> m_causes; // from the outcome instants' args.cancelled_by
     QHash<QString, quint32> m_placeIndex;
     QHash<QString, std::size_t> m_holderIndex;
+    QHash<QString, std::size_t> m_counterIndex;
+    QSet<QString> m_errors;
 };
 
 bool Reader::intField(
-    const QJsonObject &o, QLatin1String key, qint64 min, qint64 max, qint64 *out, bool required)
+    const Node &o, std::string_view key, qint64 min, qint64 max, qint64 *out, bool required)
 {
-    const QJsonValue v = o.value(key);
+    const Node v = o.value(key);
     if (v.isUndefined() && !required)
         return true;
     if (toInt(v, min, max, out))
         return true;
+    const QLatin1String name(key.data(), qsizetype(key.size()));
     if (v.isUndefined())
-        return failEvent(QStringLiteral("no %1").arg(key));
+        return failEvent(QStringLiteral("no %1").arg(name));
     return failEvent(
-        QStringLiteral("%1 is not a whole number in %2..%3").arg(key).arg(min).arg(max));
+        QStringLiteral("%1 is not a whole number in %2..%3").arg(name).arg(min).arg(max));
 }
 
-bool Reader::nsField(const QJsonObject &o, QLatin1String key, double unit, qint64 *out)
+bool Reader::nsField(const Node &o, std::string_view key, double unit, qint64 *out)
 {
-    const QJsonValue v = o.value(key);
+    const Node v = o.value(key);
     if (toNs(v, unit, out))
         return true;
+    const QLatin1String name(key.data(), qsizetype(key.size()));
     if (v.isUndefined())
-        return failEvent(QStringLiteral("no %1").arg(key));
-    return failEvent(QStringLiteral("%1 is not a time").arg(key));
+        return failEvent(QStringLiteral("no %1").arg(name));
+    return failEvent(QStringLiteral("%1 is not a time").arg(name));
 }
 
-bool Reader::stringField(const QJsonObject &o, QLatin1String key, QString *out, bool required)
+bool Reader::stringField(const Node &o, std::string_view key, QString *out, bool required)
 {
-    const QJsonValue v = o.value(key);
+    const Node v = o.value(key);
     if (v.isString()) {
         *out = v.toString();
         return true;
     }
     if (v.isUndefined() && !required)
         return true;
+    const QLatin1String name(key.data(), qsizetype(key.size()));
     if (v.isUndefined())
-        return failEvent(QStringLiteral("no %1").arg(key));
-    return failEvent(QStringLiteral("%1 is not a string").arg(key));
+        return failEvent(QStringLiteral("no %1").arg(name));
+    return failEvent(QStringLiteral("%1 is not a string").arg(name));
 }
 
-std::optional<TraceData> Reader::read(const QByteArray &json)
+std::optional<TraceData> Reader::read(const Open &open)
 {
-    if (json.trimmed().isEmpty()) {
-        fail(QStringLiteral("not JSON: the file is empty"));
-        return std::nullopt;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        // Qt 6.4 refuses a scalar at the top level, which is valid JSON, just not a trace.
-        const char first = json.trimmed().at(0);
-        if (first != '{' && first != '[' && !QJsonDocument::fromJson('[' + json + ']').isNull()) {
+    for (int pass = 0; pass < 2; ++pass) {
+        const std::unique_ptr<JsonInput> input = open();
+        const TraceJsonParser::Result result = TraceJsonParser::parse(*input, *this);
+        m_other = Node();
+        if (!result.error.isEmpty()) {
+            // Not JSON (or not readable) wins over whatever the events said.
+            m_error = result.error;
+            m_inputFailed = result.inputFailed;
+            return std::nullopt;
+        }
+        if (result.rootType == JsonTree::Type::Array) {
+            if (!finishImported())
+                return std::nullopt;
+            return std::move(m_data);
+        }
+        if (result.rootType != JsonTree::Type::Object) {
             fail(QStringLiteral("not a trace: the top level is not a JSON object"));
             return std::nullopt;
         }
-        fail(QStringLiteral("not JSON: %1 at offset %2")
-                 .arg(parseError.errorString())
-                 .arg(parseError.offset));
-        return std::nullopt;
-    }
-    if (doc.isArray()) {
-        if (!readImported(doc.array()))
+        if (result.eventsType != JsonTree::Type::Array) {
+            if (m_ours)
+                fail(QStringLiteral("not a valid Loopscope trace: \"traceEvents\" is missing or "
+                                    "not an array"));
+            else if (result.hasTasks && result.hasScenario)
+                fail(QStringLiteral("not a trace: this looks like a Loopscope summary; open the "
+                                    "trace JSON (--trace) instead"));
+            else
+                fail(QStringLiteral("not a trace: no \"traceEvents\" array (expected Chrome "
+                                    "Trace Event Format)"));
+            return std::nullopt;
+        }
+        if (!m_error.isEmpty())
+            return std::nullopt;
+        if (m_mode == Mode::OursLate) {
+            // The run info is read; now the events, strictly.
+            m_mode = Mode::Ours;
+            m_index = 0;
+            continue;
+        }
+        const bool ok = m_mode == Mode::Ours ? finishLoopscope() : finishImported();
+        if (!ok)
             return std::nullopt;
         return std::move(m_data);
     }
-    if (!doc.isObject()) {
-        fail(QStringLiteral("not a trace: the top level is not a JSON object"));
-        return std::nullopt;
-    }
-    const QJsonObject root = doc.object();
-    const QJsonValue events = root.value(QLatin1String("traceEvents"));
-    const QJsonObject other = root.value(QLatin1String("otherData")).toObject();
-    const bool ours
-        = other.value(QLatin1String("format")).toString() == QLatin1String("loopscope-trace");
-    if (!events.isArray()) {
-        if (ours)
-            fail(QStringLiteral("not a valid Loopscope trace: \"traceEvents\" is missing or not "
-                                "an array"));
-        else if (root.contains(QLatin1String("tasks")) && root.contains(QLatin1String("scenario")))
-            fail(QStringLiteral("not a trace: this looks like a Loopscope summary; open the "
-                                "trace JSON (--trace) instead"));
-        else
-            fail(QStringLiteral("not a trace: no \"traceEvents\" array (expected Chrome Trace "
-                                "Event Format)"));
-        return std::nullopt;
-    }
-    const bool ok = ours ? readLoopscope(other, events.toArray()) : readImported(events.toArray());
-    if (!ok)
-        return std::nullopt;
-    return std::move(m_data);
+    return std::nullopt; // not reached: the second pass always ends the loop
 }
 
-bool Reader::readRunInfo(const QJsonObject &other)
+void Reader::otherData(const Node &other)
+{
+    m_other = other;
+    m_ours = other.value("format").is("loopscope-trace");
+    if (m_ours && m_eventsSeen && m_mode == Mode::Foreign) {
+        // A Loopscope trace whose otherData comes last (rewritten by another tool): what the
+        // importer made of the events is dropped and they are read again.
+        m_importer.reset();
+        m_mode = Mode::OursLate;
+        if (readRunInfo(other))
+            beginLoopscope();
+    }
+}
+
+void Reader::eventsBegin()
+{
+    if (m_eventsSeen)
+        return;
+    m_eventsSeen = true;
+    if (m_mode == Mode::Ours)
+        return; // the second pass: the run info is read
+    if (m_ours) {
+        m_mode = Mode::Ours;
+        if (readRunInfo(m_other))
+            beginLoopscope();
+        return;
+    }
+    m_importer = std::make_unique<ChromeTraceImporter>();
+}
+
+// A pid, tid or id as text: files write numbers or strings.
+QString idText(const Node &v)
+{
+    if (v.isString())
+        return v.toString();
+    if (v.isDouble())
+        return QString::number(v.toDouble(), 'g', 17);
+    return QString();
+}
+
+// The JSON side of an imported event; what it means is ChromeTraceImporter's business.
+ChromeTraceEvent foreignEvent(const Node &e)
+{
+    ChromeTraceEvent event;
+    event.ph = e.value("ph").toString();
+    event.name = e.value("name").toString();
+    event.cat = e.value("cat").toString();
+    event.pid = idText(e.value("pid"));
+    event.tid = idText(e.value("tid"));
+    event.id = idText(e.value("id"));
+    if (event.id.isEmpty()) {
+        const Node id2 = e.value("id2");
+        if (const QString global = idText(id2.value("global")); !global.isEmpty())
+            event.id = global;
+        else if (const QString local = idText(id2.value("local")); !local.isEmpty())
+            event.id = event.pid + QLatin1Char(':') + local;
+    }
+    qint64 ns = 0;
+    if (toNs(e.value("ts"), 1e3, &ns))
+        event.tsNs = ns;
+    if (toNs(e.value("dur"), 1e3, &ns))
+        event.durNs = ns;
+    const Node args = e.value("args");
+    if (event.ph == QLatin1String("M")) {
+        event.metaName = args.value("name").toString();
+        qint64 index = 0;
+        if (toInt(args.value("sort_index"), -MaxNs, MaxNs, &index))
+            event.sortIndex = index;
+    } else if (event.ph == QLatin1String("C")) {
+        // In key order, each key once (the last), as a QJsonObject held them.
+        std::vector<std::pair<QString, Node>> members;
+        for (Node m = args.firstChild(); !m.isUndefined(); m = m.nextSibling())
+            members.emplace_back(QString::fromUtf8(m.key().data(), qsizetype(m.key().size())), m);
+        std::stable_sort(members.begin(), members.end(),
+            [](const auto &a, const auto &b) { return a.first < b.first; });
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            if (i + 1 < members.size() && members[i + 1].first == members[i].first)
+                continue;
+            const Node &value = members[i].second;
+            const double v = value.toDouble(std::numeric_limits<double>::quiet_NaN());
+            if (value.isDouble() && std::isfinite(v) && std::fabs(v) <= double(MaxNs))
+                event.values.emplace_back(members[i].first, v);
+            else
+                ++event.badValues;
+        }
+    }
+    return event;
+}
+
+bool Reader::readRunInfo(const Node &other)
 {
     RunInfo &info = m_data.info;
-    m_phase = QStringLiteral("otherData");
     m_index = 0;
     auto failInfo = [this](const QString &what) {
         return fail(QStringLiteral("not a valid Loopscope trace: otherData: %1").arg(what));
     };
 
     qint64 version = 0;
-    if (!toInt(other.value(QLatin1String("version")), 1, MaxU32, &version))
+    if (!toInt(other.value("version"), 1, MaxU32, &version))
         return failInfo(QStringLiteral("no valid \"version\""));
     if (version != 1)
         return failInfo(QStringLiteral("format version %1 is newer than this Loopscope reads (1)")
                             .arg(version));
 
-    const QJsonValue scenario = other.value(QLatin1String("scenario"));
+    const Node scenario = other.value("scenario");
     if (!scenario.isString())
         return failInfo(QStringLiteral("\"scenario\" is not a string"));
     info.scenario = scenario.toString();
 
-    const QJsonValue params = other.value(QLatin1String("params"));
+    const Node params = other.value("params");
     if (!params.isArray() && !params.isUndefined())
         return failInfo(QStringLiteral("\"params\" is not an array"));
-    for (const QJsonValue &p : params.toArray()) {
-        const QJsonObject o = p.toObject();
-        const QJsonValue name = o.value(QLatin1String("name"));
-        const QJsonValue value = o.value(QLatin1String("value"));
+    for (Node p = params.firstChild(); !p.isUndefined(); p = p.nextSibling()) {
+        const Node name = p.value("name");
+        const Node value = p.value("value");
         if (!name.isString() || !(value.isDouble() || value.isNull()))
             return failInfo(QStringLiteral("a parameter is not {\"name\": string, \"value\": "
                                            "number}"));
@@ -248,69 +438,86 @@ bool Reader::readRunInfo(const QJsonObject &other)
             value.isNull() ? std::numeric_limits<double>::quiet_NaN() : value.toDouble());
     }
 
-    const QJsonValue scale = other.value(QLatin1String("time_scale"));
+    const Node scale = other.value("time_scale");
     if (!scale.isDouble() && !scale.isNull())
         return failInfo(QStringLiteral("\"time_scale\" is not a number"));
     info.timeScale = scale.isNull() ? std::numeric_limits<double>::quiet_NaN() : scale.toDouble();
 
-    const QJsonValue clock = other.value(QLatin1String("clock"));
+    const Node clock = other.value("clock");
     if (!clock.isString())
         return failInfo(QStringLiteral("\"clock\" is not a string"));
     info.clock = clock.toString();
 
-    if (!toInt(other.value(QLatin1String("total_ns")), -MaxNs, MaxNs, &info.totalNs))
+    if (!toInt(other.value("total_ns"), -MaxNs, MaxNs, &info.totalNs))
         return failInfo(QStringLiteral("\"total_ns\" is not a whole number of nanoseconds"));
     qint64 mainId = 0;
-    if (!toInt(other.value(QLatin1String("main_id")), 0, MaxU32, &mainId))
+    if (!toInt(other.value("main_id"), 0, MaxU32, &mainId))
         return failInfo(QStringLiteral("\"main_id\" is not a unit id"));
     info.mainId = quint32(mainId);
-    const QJsonValue finished = other.value(QLatin1String("finished"));
+    const Node finished = other.value("finished");
     if (!finished.isBool())
         return failInfo(QStringLiteral("\"finished\" is not true or false"));
     info.finished = finished.toBool();
 
     // The series by name, so that one without samples or holds survives the round trip.
-    auto readSeriesNames = [&](QLatin1String key, QLatin1String what, auto &series) {
-        const QJsonValue names = other.value(key);
+    auto readSeriesNames = [&](const char *key, QLatin1String what, auto &series) {
+        const Node names = other.value(key);
         if (!names.isArray() && !names.isUndefined())
-            return failInfo(QStringLiteral("\"%1\" is not an array").arg(key));
-        for (const QJsonValue &name : names.toArray()) {
+            return failInfo(QStringLiteral("\"%1\" is not an array").arg(QLatin1String(key)));
+        for (Node name = names.firstChild(); !name.isUndefined(); name = name.nextSibling()) {
             if (!name.isString())
                 return failInfo(QStringLiteral("a %1 name is not a string").arg(what));
             series.push_back({ name.toString(), {} });
         }
         return true;
     };
-    return readSeriesNames(QLatin1String("counters"), QLatin1String("counter"), m_data.counters)
-        && readSeriesNames(QLatin1String("holders"), QLatin1String("holder series"),
-            m_data.holders);
+    return readSeriesNames("counters", QLatin1String("counter"), m_data.counters)
+        && readSeriesNames("holders", QLatin1String("holder series"), m_data.holders);
 }
 
-bool Reader::readUnitRecord(const QJsonObject &u, qint64 tid)
+void Reader::beginLoopscope()
+{
+    for (std::size_t i = 0; i < m_data.counters.size(); ++i) {
+        if (!m_counterIndex.contains(m_data.counters[i].name))
+            m_counterIndex.insert(m_data.counters[i].name, i);
+    }
+    for (std::size_t i = 0; i < m_data.holders.size(); ++i) {
+        if (!m_holderIndex.contains(m_data.holders[i].name))
+            m_holderIndex.insert(m_data.holders[i].name, i);
+    }
+}
+
+bool Reader::readUnitRecord(const Node &u, qint64 tid)
 {
     PendingUnit p;
     p.tid = tid;
     UnitRecord &r = p.record;
     qint64 id = 0, parent = 0, loop = 1;
-    QString kind, outcome;
-    if (!intField(u, QLatin1String("id"), 1, MaxU32, &id)
-        || !intField(u, QLatin1String("parent"), 0, MaxU32, &parent)
-        || !intField(u, QLatin1String("loop"), 1, 0x10000, &loop, false)
-        || !stringField(u, QLatin1String("kind"), &kind, true)
-        || !stringField(u, QLatin1String("label"), &r.label, true)
-        || !intField(u, QLatin1String("created_ns"), -MaxNs, MaxNs, &r.createdNs)
-        || !intField(u, QLatin1String("start_ns"), -MaxNs, MaxNs, &r.startNs)
-        || !intField(u, QLatin1String("end_ns"), -MaxNs, MaxNs, &r.endNs)
-        || !stringField(u, QLatin1String("error"), &r.error, false))
+    QString kind;
+    if (!intField(u, "id", 1, MaxU32, &id) || !intField(u, "parent", 0, MaxU32, &parent)
+        || !intField(u, "loop", 1, 0x10000, &loop, false)
+        || !stringField(u, "kind", &kind, true) || !stringField(u, "label", &r.label, true)
+        || !intField(u, "created_ns", -MaxNs, MaxNs, &r.createdNs)
+        || !intField(u, "start_ns", -MaxNs, MaxNs, &r.startNs)
+        || !intField(u, "end_ns", -MaxNs, MaxNs, &r.endNs)
+        || !stringField(u, "error", &r.error, false))
         return false;
     r.id = quint32(id);
     r.parent = quint32(parent);
     r.loop = quint16(loop - 1);
+    // Many units fail or time out with the same text: share one copy.
+    if (!r.error.isEmpty()) {
+        const auto known = m_errors.constFind(r.error);
+        if (known != m_errors.cend())
+            r.error = *known;
+        else
+            m_errors.insert(r.error);
+    }
     if (!parseUnitKind(kind, &r.kind))
         return failEvent(QStringLiteral("unknown unit kind %1").arg(quoted(kind)));
-    const QJsonValue o = u.value(QLatin1String("outcome"));
+    const Node o = u.value("outcome");
     if (o.isString()) {
-        if (!parseOutcome(o.toString(), &r.outcome))
+        if (!parseName(o, 6, outcomeName, &r.outcome))
             return failEvent(QStringLiteral("unknown outcome %1").arg(quoted(o.toString())));
     } else if (!o.isNull() && !o.isUndefined()) {
         return failEvent(QStringLiteral("outcome is not a string"));
@@ -319,20 +526,18 @@ bool Reader::readUnitRecord(const QJsonObject &u, qint64 tid)
     return true;
 }
 
-bool Reader::readHold(const QJsonObject &e, const QJsonObject &args)
+bool Reader::readHold(const Node &e, const Node &args)
 {
     HolderInterval hold;
     QString resource;
     qint64 dur = 0, unit = 0;
-    if (!stringField(args, QLatin1String("resource"), &resource, true)
-        || !intField(args, QLatin1String("unit"), 1, MaxU32, &unit)
-        || !nsField(e, QLatin1String("ts"), 1e3, &hold.startNs)
-        || !nsField(e, QLatin1String("dur"), 1e3, &dur))
+    if (!stringField(args, "resource", &resource, true) || !intField(args, "unit", 1, MaxU32, &unit)
+        || !nsField(e, "ts", 1e3, &hold.startNs) || !nsField(e, "dur", 1e3, &dur))
         return false;
     if (dur < 0)
         return failEvent(QStringLiteral("negative dur"));
     hold.unit = quint32(unit);
-    hold.endNs = args.value(QLatin1String("open")).toBool() ? -1 : hold.startNs + dur;
+    hold.endNs = args.value("open").toBool() ? -1 : hold.startNs + dur;
     auto it = m_holderIndex.constFind(resource);
     if (it == m_holderIndex.cend()) {
         it = m_holderIndex.insert(resource, m_data.holders.size());
@@ -342,163 +547,166 @@ bool Reader::readHold(const QJsonObject &e, const QJsonObject &args)
     return true;
 }
 
-bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
+void Reader::event(const Node &e, qsizetype index)
 {
-    if (!readRunInfo(other))
-        return false;
-    QHash<QString, std::size_t> counterIndex;
-    for (std::size_t i = 0; i < m_data.counters.size(); ++i) {
-        if (!counterIndex.contains(m_data.counters[i].name))
-            counterIndex.insert(m_data.counters[i].name, i);
+    if (!m_error.isEmpty())
+        return; // the parse goes on only to check the rest is JSON
+    m_index = index;
+    switch (m_mode) {
+    case Mode::Ours:
+        readLoopscopeEvent(e);
+        break;
+    case Mode::Foreign:
+        if (!m_importer)
+            break; // an array that is not the top-level traceEvents
+        if (e.isObject())
+            m_importer->add(foreignEvent(e));
+        else
+            m_importer->skip(QStringLiteral("entries that are not objects"));
+        break;
+    case Mode::OursLate:
+        break;
     }
-    for (std::size_t i = 0; i < m_data.holders.size(); ++i) {
-        if (!m_holderIndex.contains(m_data.holders[i].name))
-            m_holderIndex.insert(m_data.holders[i].name, i);
-    }
+}
 
+bool Reader::readLoopscopeEvent(const Node &e)
+{
     const qint64 MaxTid = std::numeric_limits<qint32>::max();
-    for (m_index = 0; m_index < events.size(); ++m_index) {
-        m_phase = QStringLiteral("?");
-        const QJsonValue value = events.at(m_index);
-        if (!value.isObject())
-            return failEvent(QStringLiteral("not an object"));
-        const QJsonObject e = value.toObject();
-        const QString ph = e.value(QLatin1String("ph")).toString();
-        m_phase = ph.isEmpty() ? QStringLiteral("?") : ph.simplified().left(4);
-        const QString cat = e.value(QLatin1String("cat")).toString();
-        const QString name = e.value(QLatin1String("name")).toString();
-        const QJsonObject args = e.value(QLatin1String("args")).toObject();
-        qint64 tid = 0;
-        if (!intField(e, QLatin1String("tid"), 0, MaxTid, &tid, false))
-            return false;
+    m_ph = {};
+    if (!e.isObject())
+        return failEvent(QStringLiteral("not an object"));
+    const Node ph = e.value("ph");
+    m_ph = ph.utf8();
+    const Node cat = e.value("cat");
+    const Node name = e.value("name");
+    const Node args = e.value("args");
+    qint64 tid = 0;
+    if (!intField(e, "tid", 0, MaxTid, &tid, false))
+        return false;
 
-        if (ph == QLatin1String("M")) {
-            if (name == QLatin1String("thread_name") && args.contains(QLatin1String("unit"))) {
-                const QJsonValue unit = args.value(QLatin1String("unit"));
-                if (!unit.isObject())
-                    return failEvent(QStringLiteral("args.unit is not an object"));
-                if (!readUnitRecord(unit.toObject(), tid))
-                    return false;
-            }
-        } else if (ph == QLatin1String("X") && cat == QLatin1String("state")) {
-            StateInterval iv;
-            qint64 dur = 0, lane = 0;
-            if (!parseUnitState(name, &iv.state))
-                return failEvent(QStringLiteral("unknown state %1").arg(quoted(name)));
-            if (!nsField(e, QLatin1String("ts"), 1e3, &iv.startNs)
-                || !nsField(e, QLatin1String("dur"), 1e3, &dur)
-                || !intField(args, QLatin1String("lane"), 0, 0xffff, &lane, false))
-                return false;
-            if (dur < 0)
-                return failEvent(QStringLiteral("negative dur"));
-            iv.lane = quint16(lane);
-            iv.endNs = args.value(QLatin1String("open")).toBool() ? -1 : iv.startNs + dur;
-            if (const QJsonValue at = args.value(QLatin1String("at")); !at.isUndefined()) {
-                if (!at.isString() || at.toString().isEmpty())
-                    return failEvent(QStringLiteral("args.at is not a place (\"FILE:LINE\")"));
-                auto place = m_placeIndex.constFind(at.toString());
-                if (place == m_placeIndex.cend()) {
-                    m_data.places.push_back(at.toString());
-                    place = m_placeIndex.insert(at.toString(), quint32(m_data.places.size()));
-                }
-                iv.at = place.value();
-            }
-            auto it = m_tidSlot.constFind(tid);
-            if (it == m_tidSlot.cend()) {
-                it = m_tidSlot.insert(tid, m_intervalsByTid.size());
-                m_intervalsByTid.push_back({ tid, {} });
-            }
-            m_intervalsByTid[it.value()].second.push_back(iv);
-        } else if (ph == QLatin1String("X") && cat == QLatin1String("holder")) {
-            if (!readHold(e, args))
-                return false;
-        } else if (ph == QLatin1String("i") && cat == QLatin1String("output")) {
-            OutputLine line;
-            if (!nsField(e, QLatin1String("ts"), 1e3, &line.timeNs))
-                return false;
-            const QJsonValue text = args.value(QLatin1String("text"));
-            if (!text.isString())
-                return failEvent(QStringLiteral("args.text is not a string"));
-            line.text = text.toString();
-            if (args.value(QLatin1String("stream")).toString() == QLatin1String("stderr"))
-                line.stream = OutputStream::Stderr;
-            m_data.output.push_back(std::move(line));
-        } else if (ph == QLatin1String("i") && cat == QLatin1String("bookmark")) {
-            Bookmark mark;
-            if (!nsField(e, QLatin1String("ts"), 1e3, &mark.timeNs))
-                return false;
-            const QJsonValue note = args.value(QLatin1String("note"));
-            if (!note.isString())
-                return failEvent(QStringLiteral("args.note is not a string"));
-            mark.note = note.toString();
-            m_data.bookmarks.push_back(std::move(mark));
-        } else if (ph == QLatin1String("i") && cat == QLatin1String("deadline")) {
-            DeadlineMarker d;
-            qint64 unit = 0;
-            if (!nsField(e, QLatin1String("ts"), 1e3, &d.timeNs)
-                || !intField(args, QLatin1String("unit"), 0, MaxU32, &unit))
-                return false;
-            d.unit = quint32(unit);
-            m_data.deadlines.push_back(d);
-        } else if (ph == QLatin1String("i") && cat == QLatin1String("outcome")
-            && args.contains(QLatin1String("cancelled_by"))) {
-            const QJsonObject by = args.value(QLatin1String("cancelled_by")).toObject();
-            Cause c;
-            c.tid = tid;
-            qint64 unit = 0;
-            const QString reason = by.value(QLatin1String("reason")).toString();
-            if (!parseCancelCause(reason, &c.cause))
-                return failEvent(
-                    QStringLiteral("unknown cancelled_by reason %1").arg(quoted(reason)));
-            if (!intField(by, QLatin1String("unit"), 0, MaxU32, &unit))
-                return false;
-            c.byUnit = quint32(unit);
-            m_causes.push_back(c);
-        } else if (ph == QLatin1String("C") && cat == QLatin1String("counter")) {
-            CounterSample s;
-            if (!nsField(e, QLatin1String("ts"), 1e3, &s.timeNs)
-                || !intField(args, QLatin1String("value"), -MaxNs, MaxNs, &s.value))
-                return false;
-            auto it = counterIndex.constFind(name);
-            if (it == counterIndex.cend()) {
-                it = counterIndex.insert(name, m_data.counters.size());
-                m_data.counters.push_back({ name, {} });
-            }
-            m_data.counters[it.value()].samples.push_back(s);
-        } else if (ph == QLatin1String("C") && cat == QLatin1String("loop_lag")) {
-            LoopLagSample s;
-            qint64 loop = 1;
-            if (!nsField(e, QLatin1String("ts"), 1e3, &s.timeNs)
-                || !nsField(args, QLatin1String("value"), 1e6, &s.lagNs)
-                || !intField(e, QLatin1String("id"), 1, 0x10000, &loop, false))
-                return false;
-            s.loop = quint16(loop - 1);
-            m_data.loopLag.push_back(s);
-        } else if ((ph == QLatin1String("s") || ph == QLatin1String("f"))
-            && cat == QLatin1String("await")) {
-            FlowEnd end;
-            qint64 id = 0;
-            end.tid = tid;
-            end.order = m_index;
-            if (!intField(e, QLatin1String("id"), 1, MaxNs, &id)
-                || !nsField(e, QLatin1String("ts"), 1e3, &end.timeNs))
-                return false;
-            auto &ends = ph == QLatin1String("s") ? m_flowStarts : m_flowEnds;
-            if (!ends.emplace(id, end).second)
-                return failEvent(QStringLiteral("flow id %1 used twice").arg(id));
+    if (ph.is("M")) {
+        if (name.is("thread_name") && args.contains("unit")) {
+            const Node unit = args.value("unit");
+            if (!unit.isObject())
+                return failEvent(QStringLiteral("args.unit is not an object"));
+            return readUnitRecord(unit, tid);
         }
-        // Anything else (outcome instants, sort indices, other tools' events) adds nothing.
+    } else if (ph.is("X") && cat.is("state")) {
+        StateInterval iv;
+        qint64 dur = 0, lane = 0;
+        if (!parseName(name, 5, unitStateName, &iv.state))
+            return failEvent(QStringLiteral("unknown state %1").arg(quoted(name.toString())));
+        if (!nsField(e, "ts", 1e3, &iv.startNs) || !nsField(e, "dur", 1e3, &dur)
+            || !intField(args, "lane", 0, 0xffff, &lane, false))
+            return false;
+        if (dur < 0)
+            return failEvent(QStringLiteral("negative dur"));
+        iv.lane = quint16(lane);
+        iv.endNs = args.value("open").toBool() ? -1 : iv.startNs + dur;
+        if (const Node at = args.value("at"); !at.isUndefined()) {
+            if (!at.isString() || at.utf8().empty())
+                return failEvent(QStringLiteral("args.at is not a place (\"FILE:LINE\")"));
+            const QString text = at.toString();
+            auto place = m_placeIndex.constFind(text);
+            if (place == m_placeIndex.cend()) {
+                m_data.places.push_back(text);
+                place = m_placeIndex.insert(text, quint32(m_data.places.size()));
+            }
+            iv.at = place.value();
+        }
+        const std::size_t *slot = m_tidSlot.find(tid);
+        if (!slot) {
+            m_tidSlot.insert(tid, m_intervalsByTid.size());
+            m_intervalsByTid.push_back({ tid, {} });
+            slot = m_tidSlot.find(tid);
+        }
+        m_intervalsByTid[*slot].second.push_back(iv);
+    } else if (ph.is("X") && cat.is("holder")) {
+        return readHold(e, args);
+    } else if (ph.is("i") && cat.is("output")) {
+        OutputLine line;
+        if (!nsField(e, "ts", 1e3, &line.timeNs))
+            return false;
+        const Node text = args.value("text");
+        if (!text.isString())
+            return failEvent(QStringLiteral("args.text is not a string"));
+        line.text = text.toString();
+        if (args.value("stream").is("stderr"))
+            line.stream = OutputStream::Stderr;
+        m_data.output.push_back(std::move(line));
+    } else if (ph.is("i") && cat.is("bookmark")) {
+        Bookmark mark;
+        if (!nsField(e, "ts", 1e3, &mark.timeNs))
+            return false;
+        const Node note = args.value("note");
+        if (!note.isString())
+            return failEvent(QStringLiteral("args.note is not a string"));
+        mark.note = note.toString();
+        m_data.bookmarks.push_back(std::move(mark));
+    } else if (ph.is("i") && cat.is("deadline")) {
+        DeadlineMarker d;
+        qint64 unit = 0;
+        if (!nsField(e, "ts", 1e3, &d.timeNs) || !intField(args, "unit", 0, MaxU32, &unit))
+            return false;
+        d.unit = quint32(unit);
+        m_data.deadlines.push_back(d);
+    } else if (ph.is("i") && cat.is("outcome") && args.contains("cancelled_by")) {
+        const Node by = args.value("cancelled_by");
+        Cause c;
+        c.tid = tid;
+        qint64 unit = 0;
+        const Node reason = by.value("reason");
+        if (!parseName(reason, 6, cancelCauseName, &c.cause))
+            return failEvent(
+                QStringLiteral("unknown cancelled_by reason %1").arg(quoted(reason.toString())));
+        if (!intField(by, "unit", 0, MaxU32, &unit))
+            return false;
+        c.byUnit = quint32(unit);
+        m_causes.push_back(c);
+    } else if (ph.is("C") && cat.is("counter")) {
+        CounterSample s;
+        if (!nsField(e, "ts", 1e3, &s.timeNs) || !intField(args, "value", -MaxNs, MaxNs, &s.value))
+            return false;
+        const QString series = name.toString();
+        auto it = m_counterIndex.constFind(series);
+        if (it == m_counterIndex.cend()) {
+            it = m_counterIndex.insert(series, m_data.counters.size());
+            m_data.counters.push_back({ series, {} });
+        }
+        m_data.counters[it.value()].samples.push_back(s);
+    } else if (ph.is("C") && cat.is("loop_lag")) {
+        LoopLagSample s;
+        qint64 loop = 1;
+        if (!nsField(e, "ts", 1e3, &s.timeNs) || !nsField(args, "value", 1e6, &s.lagNs)
+            || !intField(e, "id", 1, 0x10000, &loop, false))
+            return false;
+        s.loop = quint16(loop - 1);
+        m_data.loopLag.push_back(s);
+    } else if ((ph.is("s") || ph.is("f")) && cat.is("await")) {
+        FlowEnd end;
+        qint64 id = 0;
+        end.tid = tid;
+        end.order = m_index;
+        if (!intField(e, "id", 1, MaxNs, &id) || !nsField(e, "ts", 1e3, &end.timeNs))
+            return false;
+        auto &ends = ph.is("s") ? m_flowStarts : m_flowEnds;
+        if (!ends.insert(id, end))
+            return failEvent(QStringLiteral("flow id %1 used twice").arg(id));
     }
+    // Anything else (outcome instants, sort indices, other tools' events) adds nothing.
+    return true;
+}
 
+bool Reader::finishLoopscope()
+{
     // Units are stored densely by id, so the ids must be exactly 1..N.
-    m_phase = QStringLiteral("units");
     const std::size_t count = m_units.size();
     auto failUnits = [this](const QString &what) {
         return fail(QStringLiteral("not a valid Loopscope trace: %1").arg(what));
     };
     m_data.units.resize(count);
     std::vector<bool> seen(count, false);
-    QHash<qint64, quint32> unitByTid;
+    IdMap<quint32> unitByTid;
     for (PendingUnit &p : m_units) {
         const quint32 id = p.record.id;
         if (id > count)
@@ -507,23 +715,24 @@ bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
                                  .arg(count));
         if (seen[id - 1])
             return failUnits(QStringLiteral("unit id %1 appears twice").arg(id));
-        if (unitByTid.contains(p.tid))
+        if (!unitByTid.insert(p.tid, id))
             return failUnits(QStringLiteral("tid %1 names two units").arg(p.tid));
         seen[id - 1] = true;
-        unitByTid.insert(p.tid, id);
         m_data.units[id - 1] = std::move(p.record);
     }
+    m_units = {};
     for (auto &[tid, intervals] : m_intervalsByTid) {
-        const auto it = unitByTid.constFind(tid);
-        if (it == unitByTid.cend())
+        const quint32 *id = unitByTid.find(tid);
+        if (!id)
             return failUnits(QStringLiteral("state slices on tid %1, which is no unit").arg(tid));
-        m_data.units[it.value() - 1].intervals = std::move(intervals);
+        m_data.units[*id - 1].intervals = std::move(intervals);
     }
+    m_intervalsByTid = {};
     for (const Cause &c : m_causes) {
-        const auto it = unitByTid.constFind(c.tid);
-        if (it == unitByTid.cend())
+        const quint32 *id = unitByTid.find(c.tid);
+        if (!id)
             return failUnits(QStringLiteral("an outcome on tid %1, which is no unit").arg(c.tid));
-        UnitRecord &u = m_data.units[it.value() - 1];
+        UnitRecord &u = m_data.units[*id - 1];
         u.cancelCause = c.cause;
         u.cancelledBy = c.byUnit;
     }
@@ -539,87 +748,38 @@ bool Reader::readLoopscope(const QJsonObject &other, const QJsonArray &events)
     }
 
     std::vector<std::pair<qsizetype, FlowLink>> flows;
-    for (const auto &[id, start] : m_flowStarts) {
-        const auto end = m_flowEnds.find(id);
-        if (end == m_flowEnds.end())
+    flows.reserve(m_flowStarts.size());
+    const bool linked = m_flowStarts.forEach([&](qint64 id, const FlowEnd &start) {
+        const FlowEnd *end = m_flowEnds.find(id);
+        if (!end)
             return failUnits(QStringLiteral("flow %1 has no \"f\" end").arg(id));
-        const auto from = unitByTid.constFind(start.tid);
-        const auto to = unitByTid.constFind(end->second.tid);
-        if (from == unitByTid.cend() || to == unitByTid.cend())
+        const quint32 *from = unitByTid.find(start.tid);
+        const quint32 *to = unitByTid.find(end->tid);
+        if (!from || !to)
             return failUnits(QStringLiteral("flow %1 links a tid that is no unit").arg(id));
-        flows.push_back({ start.order, { from.value(), to.value(), start.timeNs } });
-    }
+        flows.push_back({ start.order, { *from, *to, start.timeNs } });
+        return true;
+    });
+    if (!linked)
+        return false;
     if (m_flowEnds.size() != m_flowStarts.size())
         return failUnits(QStringLiteral("a flow \"f\" end has no \"s\" start"));
     std::sort(
         flows.begin(), flows.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    m_data.flows.reserve(flows.size());
     for (const auto &f : flows)
         m_data.flows.push_back(f.second);
     return true;
 }
 
-// A pid, tid or id as text: files write numbers or strings.
-QString idText(const QJsonValue &v)
+bool Reader::finishImported()
 {
-    if (v.isString())
-        return v.toString();
-    if (v.isDouble())
-        return QString::number(v.toDouble(), 'g', 17);
-    return QString();
-}
-
-// The JSON side of an imported event; what it means is ChromeTraceImporter's business.
-ChromeTraceEvent foreignEvent(const QJsonObject &e)
-{
-    ChromeTraceEvent event;
-    event.ph = e.value(QLatin1String("ph")).toString();
-    event.name = e.value(QLatin1String("name")).toString();
-    event.cat = e.value(QLatin1String("cat")).toString();
-    event.pid = idText(e.value(QLatin1String("pid")));
-    event.tid = idText(e.value(QLatin1String("tid")));
-    event.id = idText(e.value(QLatin1String("id")));
-    if (event.id.isEmpty()) {
-        const QJsonObject id2 = e.value(QLatin1String("id2")).toObject();
-        if (const QString global = idText(id2.value(QLatin1String("global"))); !global.isEmpty())
-            event.id = global;
-        else if (const QString local = idText(id2.value(QLatin1String("local"))); !local.isEmpty())
-            event.id = event.pid + QLatin1Char(':') + local;
-    }
-    qint64 ns = 0;
-    if (toNs(e.value(QLatin1String("ts")), 1e3, &ns))
-        event.tsNs = ns;
-    if (toNs(e.value(QLatin1String("dur")), 1e3, &ns))
-        event.durNs = ns;
-    const QJsonObject args = e.value(QLatin1String("args")).toObject();
-    if (event.ph == QLatin1String("M")) {
-        event.metaName = args.value(QLatin1String("name")).toString();
-        qint64 index = 0;
-        if (toInt(args.value(QLatin1String("sort_index")), -MaxNs, MaxNs, &index))
-            event.sortIndex = index;
-    } else if (event.ph == QLatin1String("C")) {
-        for (auto it = args.constBegin(); it != args.constEnd(); ++it) {
-            const double v = it.value().toDouble(std::numeric_limits<double>::quiet_NaN());
-            if (it.value().isDouble() && std::isfinite(v) && std::fabs(v) <= double(MaxNs))
-                event.values.emplace_back(it.key(), v);
-            else
-                ++event.badValues;
-        }
-    }
-    return event;
-}
-
-bool Reader::readImported(const QJsonArray &events)
-{
-    ChromeTraceImporter importer;
-    for (const QJsonValue &value : events) {
-        if (value.isObject())
-            importer.add(foreignEvent(value.toObject()));
-        else
-            importer.skip(QStringLiteral("entries that are not objects"));
-    }
+    if (!m_importer)
+        m_importer = std::make_unique<ChromeTraceImporter>();
     QString error;
-    std::optional<TraceData> data = importer.finish(&error);
-    m_report = importer.report();
+    std::optional<TraceData> data = m_importer->finish(&error);
+    m_report = m_importer->report();
+    m_importer.reset();
     if (!data)
         return fail(error);
     m_data = std::move(*data);
@@ -632,20 +792,19 @@ std::optional<TraceData> TraceJsonReader::fromJson(
     const QByteArray &json, QString *error, TraceImportReport *report)
 {
     Reader reader;
-    std::optional<TraceData> data = reader.read(json);
+    std::optional<TraceData> data
+        = reader.read([&json] { return std::make_unique<JsonInput>(json); });
     if (report)
         *report = reader.report();
-    if (data) {
-        data->recomputeLastEventNs();
-        std::stable_sort(data->bookmarks.begin(), data->bookmarks.end(),
-                         [](const Bookmark &a, const Bookmark &b) { return a.timeNs < b.timeNs; });
-    } else if (error)
+    if (data)
+        finish(*data);
+    else if (error)
         *error = reader.error();
     return data;
 }
 
 std::optional<TraceData> TraceJsonReader::fromFile(
-    const QString &path, QString *error, TraceImportReport *report)
+    const QString &path, QString *error, TraceImportReport *report, const Progress &progress)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -653,11 +812,29 @@ std::optional<TraceData> TraceJsonReader::fromFile(
             *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
         return std::nullopt;
     }
-    QString why;
-    std::optional<TraceData> data = fromJson(file.readAll(), &why, report);
-    if (!data && error)
-        *error = path + QStringLiteral(": ") + why;
+    Reader reader;
+    std::optional<TraceData> data = reader.read([&file, &progress] {
+        file.seek(0);
+        auto input = std::make_unique<JsonInput>(&file);
+        input->setProgress(progress);
+        return input;
+    });
+    if (report)
+        *report = reader.report();
+    if (data)
+        finish(*data);
+    else if (error && reader.inputFailed() && reader.error() != QLatin1String("cancelled"))
+        *error = QStringLiteral("cannot read %1: %2").arg(path, reader.error());
+    else if (error)
+        *error = path + QStringLiteral(": ") + reader.error();
     return data;
+}
+
+void TraceJsonReader::finish(TraceData &data)
+{
+    data.recomputeLastEventNs();
+    std::stable_sort(data.bookmarks.begin(), data.bookmarks.end(),
+        [](const Bookmark &a, const Bookmark &b) { return a.timeNs < b.timeNs; });
 }
 
 } // namespace Loopscope

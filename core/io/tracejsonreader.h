@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace Loopscope {
@@ -22,16 +23,28 @@ namespace Loopscope {
 //! flows as lanes); what it could not show or had to guess is counted in *report (if given).
 //! A Loopscope trace leaves *report empty.
 //!
+//! The file is streamed (TraceJsonParser): memory follows the TraceData, not the file. gzip
+//! data (a `.json.gz`, whatever its name) is inflated as it is read.
+//!
 //! Never crashes on bad input: on failure returns nullopt and sets *error (if given) to one
-//! line naming the problem, e.g. `not JSON: unterminated string at offset 123`; fromFile
-//! prefixes it with the path. Pure functions; any thread.
+//! line naming the problem, e.g. `not JSON: missing a closing quotation mark in string at offset
+//! 123`; fromFile prefixes it with the path (`PATH: not JSON: ...`), or says `cannot read PATH:
+//! REASON` when the file (or its gzip data, e.g. cut short) cannot be read. Pure functions; any
+//! thread.
 class TraceJsonReader
 {
 public:
-    static std::optional<TraceData> fromJson(const QByteArray &json, QString *error = nullptr,
-        TraceImportReport *report = nullptr);
+    //! Called as the file is read with the bytes of the file read so far and its size; returning
+    //! false cancels the read (fromFile then fails with `PATH: cancelled`). On the reading thread.
+    using Progress = std::function<bool(qint64 done, qint64 total)>;
+
+    static std::optional<TraceData> fromJson(
+        const QByteArray &json, QString *error = nullptr, TraceImportReport *report = nullptr);
     static std::optional<TraceData> fromFile(const QString &path, QString *error = nullptr,
-        TraceImportReport *report = nullptr);
+        TraceImportReport *report = nullptr, const Progress &progress = {});
+
+private:
+    static void finish(TraceData &data);
 };
 
 } // namespace Loopscope

@@ -6,6 +6,7 @@
 #include "runnerbench.h"
 #ifdef LOOPSCOPE_BENCH_HAS_UI
 #include "guilagbench.h"
+#include "openbench.h"
 #include "renderbench.h"
 #endif
 
@@ -153,9 +154,10 @@ int usage(const char *argv0)
 {
     std::fprintf(stderr,
                  "usage: %s WORKLOAD N [--no-trace]\n"
+                 "       %s open N FILE | make_trace N FILE\n"
                  "workloads: spawn_gather sleep_gather semaphore timeout_cancel chain render\n"
                  "           gui_lag virtual_executor runner_restart\n",
-                 argv0);
+                 argv0, argv0);
     return 2;
 }
 
@@ -171,6 +173,16 @@ int run(int argc, char **argv)
     if (end == argv[2] || *end != '\0' || nValue < 1 || nValue > 1e8)
         return usage(argv[0]);
     const int n = int(nValue);
+    if ((name == "open" || name == "make_trace") && argc == 4) {
+#ifdef LOOPSCOPE_BENCH_HAS_UI
+        if (name == "make_trace")
+            return runMakeTrace(argc, argv, n, argv[3]);
+        return runOpen(argc, argv, n, argv[3]);
+#else
+        std::fprintf(stderr, "open: this build has no timeline painter (LOOPSCOPE_BUILD_UI=OFF)\n");
+        return 2;
+#endif
+    }
     bool tracing = true;
     for (int i = 3; i < argc; ++i) {
         if (std::strcmp(argv[i], "--no-trace") == 0)

@@ -35,12 +35,8 @@ double medianOf(std::vector<double> v)
 }
 } // namespace
 
-int runRender(int argc, char **argv, int n)
+TraceData stressTrace(int n)
 {
-    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
-
     const Scenario *stress = ScenarioRegistry::find(QStringLiteral("stress"));
     ScenarioParams params = stress->defaults();
     params.set(QStringLiteral("tasks"), n);
@@ -54,8 +50,19 @@ int runRender(int argc, char **argv, int n)
     TraceData data = builder.take();
     data.info.scenario = stress->id;
     data.info.params = params.values();
+    data.info.clock = QStringLiteral("virtual");
     data.info.totalNs = data.endNs();
     data.info.finished = true;
+    return data;
+}
+
+int runRender(int argc, char **argv, int n)
+{
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+
+    const TraceData data = stressTrace(n);
 
     const TimelineStyle style = TimelineStyle::light();
     QElapsedTimer timer;

@@ -2,9 +2,10 @@
 # Loopscope against CPython asyncio and Node: the same five workloads, one JSON line per run.
 #
 #   tests/bench/run.sh [--no-build] [--smoke] [--reps K] [--sizes "1e4 1e5 1e6"]
-#                      [--with-no-trace] [--out FILE]
+#                      [--open-sizes "1e5 1e6"] [--with-no-trace] [--out FILE]
 #
-# --sizes "" runs only the painter (render) and the GUI lag measurements.
+# --sizes "" runs only the painter (render), the open and the GUI lag measurements;
+# --open-sizes "" leaves out the open workload (a 1e6 stress trace is 750 MB in $TMPDIR).
 #
 # Default: builds the release preset's loopscope-bench, then for each size runs every workload
 # as loopscope, asyncio, node, loopscope, asyncio, node, ... (interleaved, so a busy machine
@@ -25,6 +26,7 @@ build=1
 smoke=0
 reps=3
 sizes="1e4 1e5 1e6"
+open_sizes="1e5 1e6"
 notrace=0
 out=""
 while [[ $# -gt 0 ]]; do
@@ -33,9 +35,10 @@ while [[ $# -gt 0 ]]; do
         --smoke) smoke=1 ;;
         --reps) reps="$2"; shift ;;
         --sizes) sizes="$2"; shift ;;
+        --open-sizes) open_sizes="$2"; shift ;;
         --with-no-trace) notrace=1 ;;
         --out) out="$2"; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -129,6 +132,35 @@ for ((rep = 1; rep <= reps; ++rep)); do
         echo "run.sh: render 1e5 failed" >&2
     fi
 done
+# Open: File > Open Trace of the stress trace of N tasks (read, laid out, drawn once) against
+# Node's JSON.parse and CPython's json.load of the same file, interleaved; peak RSS over the
+# file's size. The trace is made once per N (not timed) and removed afterwards.
+open_out="${out%.jsonl}.open.jsonl"
+: >"$open_out"
+for n in $open_sizes; do
+    trace="$(mktemp -u "${TMPDIR:-/tmp}/loopscope-open-$n.XXXXXX.json")"
+    if ! timeout "$RUN_TIMEOUT" "$BENCH" make_trace "$n" "$trace"; then
+        failures=$((failures + 1))
+        echo "run.sh: make_trace $n failed" >&2
+        continue
+    fi
+    for ((rep = 1; rep <= reps; ++rep)); do
+        for p in loopscope node asyncio; do
+            case "$p" in
+                loopscope) cmd=("$BENCH" open "$n" "$trace") ;;
+                node) cmd=("$NODE" "$HERE/peers/node_open.mjs" "$n" "$trace") ;;
+                asyncio) cmd=("$PYTHON" "$HERE/peers/python_open.py" "$n" "$trace") ;;
+            esac
+            if line="$(timeout "$RUN_TIMEOUT" "${cmd[@]}")"; then
+                echo "$line" | tee -a "$open_out"
+            else
+                failures=$((failures + 1))
+                echo "run.sh: open $p $n failed" >&2
+            fi
+        done
+    done
+    rm -f "$trace"
+done
 # The window: GUI thread lag while the stress scenario (1e4 tasks) runs live (needs a display
 # platform; offscreen is used when none is set).
 lag_out="${out%.jsonl}.guilag.jsonl"
@@ -154,6 +186,31 @@ if rows:
     for key in [k for k in rows[0] if k.startswith(("frame_ms", "layout_ms", "png_s", "trace_json_s"))]:
         v = [r[key] for r in rows]
         print("  %-22s %9.3f [%.3f-%.3f]" % (key, statistics.median(v), min(v), max(v)))
+PY
+"$PYTHON" - "$open_out" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+if rows:
+    print("\nopen: ours = read + layout + one frame; node/python = parse only (median of 3 [min-max])")
+    print("| N | file MB | loopscope s | node s | python s | node/ours | ours RSS/file | node | python |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for n in sorted({r["n"] for r in rows}):
+        def med(peer, key):
+            v = [r[key] for r in rows if r["n"] == n and r["peer"] == peer and key in r]
+            return (statistics.median(v), min(v), max(v)) if v else None
+        cells, secs = [], {}
+        for peer in ("loopscope", "node", "asyncio"):
+            m = med(peer, "open_s")
+            secs[peer] = m[0] if m else None
+            errors = {r["error"] for r in rows if r["n"] == n and r["peer"] == peer and "error" in r}
+            cells.append("%.3f [%.3f-%.3f]" % m if m else
+                         ("fails: " + ", ".join(sorted(errors)) if errors else "-"))
+        ratio = "%.2fx" % (secs["node"] / secs["loopscope"]) if secs["node"] and secs["loopscope"] else "-"
+        rss = [("%.2fx" % med(p, "rss_over_file")[0]) if med(p, "rss_over_file") else "-"
+               for p in ("loopscope", "node", "asyncio")]
+        size = med("loopscope", "file_mb") or med("node", "file_mb")
+        print("| %s | %.0f | %s | %s | %s | %s | %s | %s | %s |" % (
+            ("%.0e" % n).replace("e+0", "e"), size[0] if size else 0, cells[0], cells[1], cells[2], ratio, rss[0], rss[1], rss[2]))
 PY
 "$PYTHON" - "$lag_out" <<'PY'
 import json, statistics, sys

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "atomicfile.h"
 #include "codepanel.h"
 #include "eventloopchecker.h"
 #include "mainwindow.h"
@@ -15,6 +16,7 @@
 #include "timelineplayer.h"
 #include "timelineview.h"
 #include "tracejsonreader.h"
+#include "tracejsonwriter.h"
 
 #include <QAbstractSpinBox>
 #include <QAction>
@@ -28,6 +30,7 @@
 #include <QMenuBar>
 #include <QPainter>
 #include <QPlainTextEdit>
+#include <QProgressDialog>
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QSlider>
@@ -755,4 +758,60 @@ TEST_CASE("MainWindow: an opened foreign trace says what it skipped and replays"
     f.window.timelineView()->player()->stepForward();
     CHECK(f.window.timelineView()->cursorNs() > callback);
     CHECK(f.window.momentPanel()->groupCount(QStringLiteral("running")) < 3);
+}
+
+TEST_CASE("MainWindow: a trace opened in the background shows, or its cancel changes nothing",
+          "[mainwindow][open]")
+{
+    WindowFixture f;
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    QString error;
+    const QString foreign = Test::sourcePath(QStringLiteral("tests/trace/foreign_node_timers.json"));
+    REQUIRE(f.window.openTrace(foreign, &error));
+    const std::size_t foreignUnits = f.window.traceData()->units.size();
+    const QString title = f.window.windowTitle();
+
+    // A trace of ours with two units, gzip-compressed by its name.
+    TraceData data;
+    data.info.finished = true;
+    data.info.totalNs = 1'000'000;
+    for (quint32 id = 1; id <= 2; ++id) {
+        UnitRecord u;
+        u.id = id;
+        u.kind = id == 1 ? UnitKind::Main : UnitKind::Task;
+        u.parent = id - 1;
+        u.label = QStringLiteral("unit %1").arg(id);
+        u.startNs = 0;
+        u.endNs = 1'000'000;
+        u.outcome = Outcome::Completed;
+        u.intervals.push_back({ 0, 1'000'000, UnitState::Running, 0, 0 });
+        data.units.push_back(u);
+    }
+    REQUIRE(data.units.size() != foreignUnits);
+    const QString gz = dir.filePath(QStringLiteral("sample.json.gz"));
+    REQUIRE(writeFileAtomically(gz, TraceJsonWriter::toJson(data), &error));
+    QSignalSpy finished(&f.window, &MainWindow::openFinished);
+
+    SECTION("cancelled: the previous trace stays")
+    {
+        f.window.openTraceInBackground(gz);
+        REQUIRE(f.window.openProgress());
+        f.window.openProgress()->cancel();
+        REQUIRE(QTest::qWaitFor([&] { return finished.count() == 1; }, RunTimeoutMs));
+        CHECK(finished.at(0).at(1).toBool() == false);
+        CHECK(f.window.traceData()->units.size() == foreignUnits);
+        CHECK(f.window.windowTitle() == title);
+        CHECK_FALSE(f.window.openProgress());
+    }
+    SECTION("not cancelled: it shows, with the dialog gone")
+    {
+        f.window.openTraceInBackground(gz);
+        REQUIRE(QTest::qWaitFor([&] { return finished.count() == 1; }, RunTimeoutMs));
+        CHECK(finished.at(0).at(1).toBool() == true);
+        REQUIRE(f.window.isShowingFile());
+        CHECK(f.window.traceData()->units.size() == data.units.size());
+        CHECK(f.window.windowTitle() != title);
+        CHECK_FALSE(f.window.openProgress());
+    }
 }

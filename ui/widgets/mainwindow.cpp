@@ -40,11 +40,14 @@
 #include <QFileDialog>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
 #include <QFileInfo>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressDialog>
 #include <QPainter>
 #include <QScrollArea>
 #include <QSettings>
@@ -718,7 +721,8 @@ void MainWindow::dragEnterEvent(QDragEnterEvent *event)
     const QList<QUrl> urls = event->mimeData()->urls();
     if (urls.size() == 1 && urls.first().isLocalFile()
         && (urls.first().path().endsWith(QLatin1String(".py"))
-            || urls.first().path().endsWith(QLatin1String(".json"))))
+            || urls.first().path().endsWith(QLatin1String(".json"))
+            || urls.first().path().endsWith(QLatin1String(".json.gz"))))
         event->acceptProposedAction();
 }
 
@@ -726,11 +730,13 @@ void MainWindow::dropEvent(QDropEvent *event)
 {
     const QString path = event->mimeData()->urls().value(0).toLocalFile();
     QString error;
-    const bool ok = path.endsWith(QLatin1String(".py")) ? selectProgram(path, {}, {}, true, &error)
-                                                        : openTrace(path, &error);
-    if (!ok)
-        showError(QStringLiteral("Cannot open %1").arg(QFileInfo(path).fileName()), error);
     event->acceptProposedAction();
+    if (!path.endsWith(QLatin1String(".py"))) {
+        openTraceInBackground(path);
+        return;
+    }
+    if (!selectProgram(path, {}, {}, true, &error))
+        showError(QStringLiteral("Cannot open %1").arg(QFileInfo(path).fileName()), error);
 }
 
 void MainWindow::setParams(const ScenarioParams &params) { m_params->setParams(params); }
@@ -1097,7 +1103,9 @@ void MainWindow::exportWithDialog(ExportRequest::Format format)
     const QString path = QFileDialog::getSaveFileName(
         this, QStringLiteral("Export %1").arg(ExportRequest::formatName(format)),
         base + QLatin1Char('.') + suffix,
-        QStringLiteral("%1 (*.%2)").arg(ExportRequest::formatName(format), suffix));
+        format == ExportRequest::Format::TraceJson
+            ? QStringLiteral("%1 (*.json *.json.gz)").arg(ExportRequest::formatName(format))
+            : QStringLiteral("%1 (*.%2)").arg(ExportRequest::formatName(format), suffix));
     if (path.isEmpty())
         return;
     QString error;
@@ -1111,31 +1119,84 @@ void MainWindow::openWithDialog()
 {
     const QString path = QFileDialog::getOpenFileName(
         this, QStringLiteral("Open Trace"), QString(),
-        QStringLiteral("Trace JSON (*.json);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    // A large trace takes seconds to parse: read it on a pool thread, keep the window alive.
+        QStringLiteral("Trace JSON (*.json *.json.gz);;All files (*)"));
+    if (!path.isEmpty())
+        openTraceInBackground(path);
+}
+
+QProgressDialog *MainWindow::openProgress() const
+{
+    return m_openProgress;
+}
+
+void MainWindow::openTraceInBackground(const QString &path)
+{
+    if (m_openProgress)
+        m_openProgress->cancel(); // the newer open replaces it
     struct Loaded
     {
         std::optional<TraceData> data;
         QString error;
         TraceImportReport report;
     };
-    auto *watcher = new QFutureWatcher<Loaded>(this);
-    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, path] {
-        Loaded loaded = watcher->result();
-        watcher->deleteLater();
-        QApplication::restoreOverrideCursor();
-        if (!loaded.data)
-            showError(QStringLiteral("Cannot open trace"), loaded.error);
+    // Shared with the reading thread: how far it is (per mille) and whether to stop.
+    struct Shared
+    {
+        std::atomic<int> permille { 0 };
+        std::atomic<bool> cancelled { false };
+    };
+    auto shared = std::make_shared<Shared>();
+    auto *progress = new QProgressDialog(
+        QStringLiteral("Reading %1\u2026").arg(QFileInfo(path).fileName()),
+        QStringLiteral("Cancel"), 0, 1000, this);
+    progress->setWindowTitle(QStringLiteral("Open Trace"));
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    progress->setMinimumDuration(300); // a small file opens without a flash of dialog
+    progress->setValue(0);
+    m_openProgress = progress;
+    connect(progress, &QProgressDialog::canceled, this, [shared] { shared->cancelled = true; });
+    // The reader calls back on its thread; the dialog is polled on ours.
+    auto *poll = new QTimer(progress);
+    connect(poll, &QTimer::timeout, progress, [progress, shared] {
+        if (progress->wasCanceled())
+            shared->cancelled = true; // cancel() called directly emits no canceled()
         else
-            showTrace(std::move(*loaded.data), path, loaded.report);
+            progress->setValue(shared->permille.load());
     });
-    QApplication::setOverrideCursor(Qt::BusyCursor);
+    poll->start(50);
+
+    auto *watcher = new QFutureWatcher<Loaded>(this);
+    connect(watcher, &QFutureWatcher<Loaded>::finished, this,
+            [this, watcher, path, shared, progress = QPointer<QProgressDialog>(progress)] {
+                Loaded loaded = watcher->result();
+                watcher->deleteLater();
+                const bool cancelled
+                    = shared->cancelled.load() || (progress && progress->wasCanceled());
+                if (progress) {
+                    progress->disconnect(this);
+                    progress->close();
+                }
+                bool shown = false;
+                if (cancelled)
+                    m_statusLabel->setText(QStringLiteral("Open of %1 cancelled")
+                                               .arg(QFileInfo(path).fileName()));
+                else if (!loaded.data)
+                    showError(QStringLiteral("Cannot open trace"), loaded.error);
+                else {
+                    showTrace(std::move(*loaded.data), path, loaded.report);
+                    shown = true;
+                }
+                Q_EMIT openFinished(path, shown);
+            });
     m_statusLabel->setText(QStringLiteral("Reading %1\u2026").arg(QFileInfo(path).fileName()));
-    watcher->setFuture(QtConcurrent::run([path] {
+    watcher->setFuture(QtConcurrent::run([path, shared] {
         Loaded loaded;
-        loaded.data = TraceJsonReader::fromFile(path, &loaded.error, &loaded.report);
+        loaded.data = TraceJsonReader::fromFile(
+            path, &loaded.error, &loaded.report, [shared](qint64 done, qint64 total) {
+                if (total > 0)
+                    shared->permille = int(std::min<qint64>(1000, done * 1000 / total));
+                return !shared->cancelled.load();
+            });
         return loaded;
     }));
 }

@@ -13,6 +13,10 @@
 
 #include <memory>
 
+QT_BEGIN_NAMESPACE
+class QProgressDialog;
+QT_END_NAMESPACE
+
 class QAction;
 class QActionGroup;
 class QComboBox;
@@ -100,6 +104,12 @@ public:
     //! Shows a saved trace JSON, read-only (stops a run going on). False with a one-line error
     //! for a file that cannot be read or is not a trace.
     bool openTrace(const QString &path, QString *error = nullptr);
+    //! The same, read on a pool thread (what File > Open Trace and a drop do): a progress dialog
+    //! shows the bytes read and its Cancel drops the read, leaving the view as it was; the
+    //! window stays responsive. Ends with openFinished (after showing the trace or the error).
+    void openTraceInBackground(const QString &path);
+    //! The progress dialog of the open going on, if any (tests cancel through it).
+    QProgressDialog *openProgress() const;
     //! The timeline as the screen shows it, at the screen's pixel ratio.
     QImage timelineImage() const;
 
@@ -125,6 +135,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     //! A run of ours ended and the view shows all of it.
     void runFinished();
+    //! An openTraceInBackground ended: shown (the view shows path), or not (cancelled or
+    //! failed; the view is untouched).
+    void openFinished(const QString &path, bool shown);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -222,6 +235,7 @@ private:
 
     TraceData m_fileData;
     bool m_showingFile = false;
+    QPointer<QProgressDialog> m_openProgress;
     QString m_filePath;
     QTimer m_rerunTimer;
     qint64 m_lastStatsMs = 0;
