@@ -651,7 +651,9 @@ def _run_once(self):
                 handle = _heappop(scheduled)
                 handle._scheduled = False
             if scheduled:
-                jump = int(scheduled[0]._when * 1e9) - _virtual_ns()
+                # Up, never down: a clock a nanosecond short of the timer leaves it not due, and
+                # the loop would turn forever on a zero jump and a nanosecond select.
+                jump = -int(-scheduled[0]._when * 1e9 // 1) - _virtual_ns()
                 if jump > 0:
                     _virtual_advance(jump)
     return _orig_run_once(self)
