@@ -164,8 +164,8 @@ def _layout(code):
 def _frame_label(code, frame):
     """func(args) from a coroutine frame that has not run yet (its locals are the arguments)."""
     name, names, star, starstar = _layouts.get(code) or _layout(code)
-    if frame is None:
-        return _esc(name + "()")
+    if frame is None or not (names or star or starstar):
+        return _esc(name + "()")  # without arguments, the frame's locals are not needed
     try:
         local = frame.f_locals
     except Exception:
@@ -360,11 +360,11 @@ def _foreign_done(task):
 
 
 def _set_task_name(task, name):
+    if name is None:
+        return  # as the original does (create_task calls it twice per task)
     _orig_set_task_name(task, name)
     u = _tunits.get(task)
     if u is None:
-        return
-    if name is None:
         return
     if u.cev is not None:
         # create_task(name=...) names the task just after the factory made it: one C, no R.
@@ -403,9 +403,11 @@ def _is_cut(u, t):
 
 def _finish_task(u, t):
     task = u.task
-    _emit_created(u)
+    if u.cev is not None:
+        _emit_created(u)
     outcome, error = _outcome(u, task, t)
-    _resolve_pending(u, t)
+    if u.pending:
+        _resolve_pending(u, t)
     while u.stack:
         inner = u.stack.pop()
         _frame_units.pop(inner.frame, None)
@@ -413,8 +415,9 @@ def _finish_task(u, t):
         if cause is not None:
             _ev(f"K\t{t}\t{inner.id}\t{cause[0]}\t{cause[1]}\n")
         _ev(f"F\t{t}\t{inner.id}\t{outcome}\t{error}\n")
-    _check_rename(u, t)
-    cause = _cause_of(u, outcome)
+    if task.get_name() is not u.name:
+        _check_rename(u, t)
+    cause = _cause_of(u, outcome) if outcome != "completed" else None
     if cause is not None:
         _ev(f"K\t{t}\t{u.id}\t{cause[0]}\t{cause[1]}\n")
     _ev(f"F\t{t}\t{u.id}\t{outcome}\t{error}\n")
@@ -504,10 +507,11 @@ def _handle_run(self):
         _emit_created(u)
     leaf = u.stack[-1] if u.stack else u
     r = u.ready
-    if r and t - r > 1_000_000:
-        _ev(f"S\t{r}\t{leaf.id}\tready\t0\n")
     u.ready = 0
-    _ev(f"S\t{t}\t{leaf.id}\trunning\t0\n")
+    if r and t - r > 1_000_000:
+        _ev(f"S\t{r}\t{leaf.id}\tready\t0\nS\t{t}\t{leaf.id}\trunning\t0\n")
+    else:
+        _ev(f"S\t{t}\t{leaf.id}\trunning\t0\n")
     prev = _cur
     _cur = u
     # The profile hook only while a step runs: a program's coroutine starts, suspends and ends
@@ -552,12 +556,20 @@ def _handle_run(self):
 
 
 def _call_soon(self, callback, args, context):
-    handle = _orig_call_soon(self, callback, args, context)
-    u = _tunits.get(getattr(callback, "__self__", None))
-    if u is not None and u.cev is None:
-        u.ready = _origin if _origin is not None else _now()
-        if args and u.cause is None and u.task.cancelling():
-            _cancel_wakeup(u, args[0])
+    # A step schedules its task's next one from inside: the profile hook need not see that.
+    hooked = _getprofile() is _profile
+    if hooked:
+        _setprofile(None)
+    try:
+        handle = _orig_call_soon(self, callback, args, context)
+        u = _tunits.get(getattr(callback, "__self__", None))
+        if u is not None and u.cev is None:
+            u.ready = _origin if _origin is not None else _now()
+            if args and u.cause is None and u.task.cancelling():
+                _cancel_wakeup(u, args[0])
+    finally:
+        if hooked:
+            _setprofile(_profile)
     return handle
 
 
@@ -952,8 +964,16 @@ def _sem_acquire(self):
 
 
 def _sem_release(self):
-    _orig_sem_release(self)
-    _sample_semaphore(self)
+    # Waking the next waiter scans the waiters already woken: nothing the profile hook needs.
+    hooked = _getprofile() is _profile
+    if hooked:
+        _setprofile(None)
+    try:
+        _orig_sem_release(self)
+        _sample_semaphore(self)
+    finally:
+        if hooked:
+            _setprofile(_profile)
 
 
 def _lock_acquire(self):
@@ -961,8 +981,15 @@ def _lock_acquire(self):
 
 
 def _lock_release(self):
-    _orig_lock_release(self)
-    _sample_lock(self)
+    hooked = _getprofile() is _profile
+    if hooked:
+        _setprofile(None)
+    try:
+        _orig_lock_release(self)
+        _sample_lock(self)
+    finally:
+        if hooked:
+            _setprofile(_profile)
 
 
 async def _cond_wait(self):
@@ -1069,13 +1096,15 @@ def _inline_started(frame, code, tu, kind="coroutine", label=None):
     u = _Unit(_new_id())
     u.owner = tu
     u.frame = frame
-    _emit_created(tu)
-    _ev(f"C\t{t}\t{u.id}\t{kind}\t{parent.id}\t{label or _frame_label(code, frame)}\n")
+    if tu.cev is not None:
+        _emit_created(tu)
     info = _code_info.get(back.f_code) if back is not None else False
     if info is None:
         info = _classify(back.f_code)
-    _ev(f"S\t{t}\t{parent.id}\twaiting\t0\t{_place(back) if info else 0}\n")
-    _ev(f"S\t{t}\t{u.id}\trunning\t0\n")
+    uid = u.id
+    _ev(f"C\t{t}\t{uid}\t{kind}\t{parent.id}\t{label or _frame_label(code, frame)}\n"
+        f"S\t{t}\t{parent.id}\twaiting\t0\t{_place(back) if info else 0}\n"
+        f"S\t{t}\t{uid}\trunning\t0\n")
     stack.append(u)
     _frame_units[frame] = u
 
@@ -1093,6 +1122,15 @@ def _on_stack(target, frame):
 def _inline_ended(u, completed):
     tu = u.owner
     stack = tu.stack
+    if completed and stack and stack[-1] is u:
+        # The common end: the innermost unit returned.
+        stack.pop()
+        _frame_units.pop(u.frame, None)
+        u.frame = None
+        t = _now()
+        parent = stack[-1] if stack else tu
+        _ev(f"F\t{t}\t{u.id}\tcompleted\t\nS\t{t}\t{parent.id}\trunning\t0\n")
+        return
     if u not in stack:
         return
     t = _now()
