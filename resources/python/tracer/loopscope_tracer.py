@@ -963,17 +963,21 @@ def _sem_acquire(self):
     return _acquire(self, _orig_sem_acquire, _sample_semaphore)
 
 
-def _sem_release(self):
+def _release(self, release, sample):
     # Waking the next waiter scans the waiters already woken: nothing the profile hook needs.
     hooked = _getprofile() is _profile
     if hooked:
         _setprofile(None)
     try:
-        _orig_sem_release(self)
-        _sample_semaphore(self)
+        release(self)
+        sample(self)
     finally:
         if hooked:
             _setprofile(_profile)
+
+
+def _sem_release(self):
+    _release(self, _orig_sem_release, _sample_semaphore)
 
 
 def _lock_acquire(self):
@@ -981,15 +985,7 @@ def _lock_acquire(self):
 
 
 def _lock_release(self):
-    hooked = _getprofile() is _profile
-    if hooked:
-        _setprofile(None)
-    try:
-        _orig_lock_release(self)
-        _sample_lock(self)
-    finally:
-        if hooked:
-            _setprofile(_profile)
+    _release(self, _orig_lock_release, _sample_lock)
 
 
 async def _cond_wait(self):
