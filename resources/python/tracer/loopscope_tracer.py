@@ -40,8 +40,8 @@ TRACER_VERSION = 1
 _OUR_FILE = sys._getframe().f_code.co_filename  # as our frames name it, however we were started
 
 # --- the channel -------------------------------------------------------------------------------
-# Hooks only append tuples to _buf (GIL-atomic); a background thread formats and writes them,
-# so the per-step cost stays a tuple and an append.
+# Hooks only append lines or tuples to _buf (GIL-atomic); a background thread formats and writes
+# them, so the per-step cost stays a string or a tuple and an append.
 
 _buf = []
 _ev = _buf.append
@@ -90,7 +90,9 @@ def _flush():
         items = _buf[:n]
         del _buf[:n]
         f = _FORMATS
-        data = "".join([f[len(e)] % (e if type(e) is tuple else tuple(e))
+        # The hot paths append their lines ready-made (an f-string costs less than a tuple
+        # formatted here); the others append tuples, and a unit's C is a list until emitted.
+        data = "".join([e if type(e) is str else f[len(e)] % tuple(e)
                         for e in items]).encode("utf-8", "replace")
         try:
             _write(data)
@@ -162,8 +164,8 @@ def _layout(code):
 def _frame_label(code, frame):
     """func(args) from a coroutine frame that has not run yet (its locals are the arguments)."""
     name, names, star, starstar = _layouts.get(code) or _layout(code)
-    if frame is None:
-        return _esc(name + "()")
+    if frame is None or not (names or star or starstar):
+        return _esc(name + "()")  # without arguments, the frame's locals are not needed
     try:
         local = frame.f_locals
     except Exception:
@@ -267,18 +269,27 @@ def _emit_created(u):
 
 def _task_factory(loop, coro, context=None):
     user = getattr(loop, "_loopscope_user_factory", None)
-    if user is None:
-        task = _Task(coro, loop=loop, context=context)
-        if task._source_traceback:
-            del task._source_traceback[-1]
-    elif context is None:
-        task = user(loop, coro)
-    else:
-        task = user(loop, coro, context=context)
+    # Inside a step our profile hook is on: none of this (asyncio's and ours) needs it. Someone
+    # else's profiler (the program's) is left alone.
+    hooked = _getprofile() is _profile
     try:
-        _track_task(loop, task, coro)
-    except Exception:
-        pass
+        if user is None:
+            if hooked:
+                _setprofile(None)
+            task = _Task(coro, loop=loop, context=context)
+            if task._source_traceback:
+                del task._source_traceback[-1]
+        else:
+            task = user(loop, coro) if context is None else user(loop, coro, context=context)
+            if hooked:
+                _setprofile(None)
+        try:
+            _track_task(loop, task, coro)
+        except Exception:
+            pass
+    finally:
+        if hooked:
+            _setprofile(_profile)
     return task
 
 
@@ -347,11 +358,11 @@ def _foreign_done(task):
 
 
 def _set_task_name(task, name):
+    if name is None:
+        return  # as the original does (create_task calls it twice per task)
     _orig_set_task_name(task, name)
     u = _tunits.get(task)
     if u is None:
-        return
-    if name is None:
         return
     if u.cev is not None:
         # create_task(name=...) names the task just after the factory made it: one C, no R.
@@ -390,21 +401,24 @@ def _is_cut(u, t):
 
 def _finish_task(u, t):
     task = u.task
-    _emit_created(u)
+    if u.cev is not None:
+        _emit_created(u)
     outcome, error = _outcome(u, task, t)
-    _resolve_pending(u, t)
+    if u.pending:
+        _resolve_pending(u, t)
     while u.stack:
         inner = u.stack.pop()
         _frame_units.pop(inner.frame, None)
         cause = _cause_of(u, outcome)
         if cause is not None:
-            _ev(("K", t, inner.id, cause[0], cause[1]))
-        _ev(("F", t, inner.id, outcome, error))
-    _check_rename(u, t)
-    cause = _cause_of(u, outcome)
+            _ev(f"K\t{t}\t{inner.id}\t{cause[0]}\t{cause[1]}\n")
+        _ev(f"F\t{t}\t{inner.id}\t{outcome}\t{error}\n")
+    if task.get_name() is not u.name:
+        _check_rename(u, t)
+    cause = _cause_of(u, outcome) if outcome != "completed" else None
     if cause is not None:
-        _ev(("K", t, u.id, cause[0], cause[1]))
-    _ev(("F", t, u.id, outcome, error))
+        _ev(f"K\t{t}\t{u.id}\t{cause[0]}\t{cause[1]}\n")
+    _ev(f"F\t{t}\t{u.id}\t{outcome}\t{error}\n")
     _tunits.pop(task, None)
     if outcome == "failed":
         _failed_units[task] = u.id  # a TaskGroup learns of it on a later turn
@@ -459,7 +473,7 @@ def _link(tu, t):
     child = _tunits.get(fw)
     if child is not None:
         _emit_created(child)
-        _ev(("L", t, src, child.id))
+        _ev(f"L\t{t}\t{src}\t{child.id}\n")
         return
     if getattr(fw, "_children", None):
         try:
@@ -470,7 +484,7 @@ def _link(tu, t):
         child = _tunits.get(c)
         if child is not None:
             _emit_created(child)
-            _ev(("L", t, src, child.id))
+            _ev(f"L\t{t}\t{src}\t{child.id}\n")
 
 
 def _handle_run(self):
@@ -491,22 +505,32 @@ def _handle_run(self):
         _emit_created(u)
     leaf = u.stack[-1] if u.stack else u
     r = u.ready
-    if r and t - r > 1_000_000:
-        _ev(("S", r, leaf.id, "ready", 0))
     u.ready = 0
-    _ev(("S", t, leaf.id, "running", 0))
+    if r and t - r > 1_000_000:
+        _ev(f"S\t{r}\t{leaf.id}\tready\t0\nS\t{t}\t{leaf.id}\trunning\t0\n")
+    else:
+        _ev(f"S\t{t}\t{leaf.id}\trunning\t0\n")
     prev = _cur
     _cur = u
+    # The profile hook only while a step runs: a program's coroutine starts, suspends and ends
+    # only inside one, and the loop's own machinery (and ours) between steps goes unhooked.
+    hooked = _INLINE and _getprofile() is None
+    if hooked:
+        _setprofile(_profile)
     try:
         # Handle._run without its frame: a task step never raises but SystemExit and
         # KeyboardInterrupt, which Handle._run lets through too.
         self._context.run(self._callback, *self._args)
     except BaseException:
         # SystemExit / KeyboardInterrupt out of a step: the task ended with it.
+        if hooked:
+            _setprofile(None)
         _cur = prev
         if u.task.done():
             _finish_task(u, _now())
         raise
+    if hooked:
+        _setprofile(None)
     _cur = prev
     t = _now()
     task = u.task
@@ -519,8 +543,8 @@ def _handle_run(self):
     # The program's innermost frame: an inline unit's, else the task's own (without inline
     # units, a coroutine it awaits inline goes unseen: the task's await names the place).
     frame = leaf.frame if u.stack else (u.wframe or _awaiting_frame(u.coro))
-    _ev(("S", t, leaf.id, "queued" if leaf.queued else "waiting", 0,
-         _place(frame) if frame is not None else 0))
+    _ev(f"S\t{t}\t{leaf.id}\t{'queued' if leaf.queued else 'waiting'}\t0\t"
+        f"{_place(frame) if frame is not None else 0}\n")
     if task._fut_waiter is not u.awaiting:
         _link(u, t)
     if task.get_name() is not u.name:
@@ -530,12 +554,20 @@ def _handle_run(self):
 
 
 def _call_soon(self, callback, args, context):
-    handle = _orig_call_soon(self, callback, args, context)
-    u = _tunits.get(getattr(callback, "__self__", None))
-    if u is not None and u.cev is None:
-        u.ready = _origin if _origin is not None else _now()
-        if args and u.cause is None and u.task.cancelling():
-            _cancel_wakeup(u, args[0])
+    # A step schedules its task's next one from inside: the profile hook need not see that.
+    hooked = _getprofile() is _profile
+    if hooked:
+        _setprofile(None)
+    try:
+        handle = _orig_call_soon(self, callback, args, context)
+        u = _tunits.get(getattr(callback, "__self__", None))
+        if u is not None and u.cev is None:
+            u.ready = _origin if _origin is not None else _now()
+            if args and u.cause is None and u.task.cancelling():
+                _cancel_wakeup(u, args[0])
+    finally:
+        if hooked:
+            _setprofile(_profile)
     return handle
 
 
@@ -679,14 +711,7 @@ _running = []       # the loops running now, in any thread (append and remove ar
 def _run_forever(self):
     _running.append(self)
     try:
-        previous = sys.getprofile()
-        if not _INLINE or previous is _profile:
-            return _orig_run_forever(self)
-        sys.setprofile(_profile)
-        try:
-            return _orig_run_forever(self)
-        finally:
-            sys.setprofile(previous)
+        return _orig_run_forever(self)
     finally:
         _running.remove(self)
 
@@ -1002,20 +1027,20 @@ def _sample_semaphore(sem):
     initial = getattr(sem, "_loopscope_initial", None)
     if initial is None:
         return
-    _ev(("N", _now(), _counter(sem, "%s(%d)" % (type(sem).__name__, initial), "in use"),
-         initial - sem._value))
+    name = _counter(sem, "%s(%d)" % (type(sem).__name__, initial), "in use")
+    _ev(f"N\t{_now()}\t{name}\t{initial - sem._value}\n")
 
 
 def _sample_lock(lock):
     t = _now()
     name = _counter(lock, "Lock", "held")
-    _ev(("N", t, name, 1 if lock._locked else 0))
+    _ev(f"N\t{t}\t{name}\t{1 if lock._locked else 0}\n")
     # Sampled in the acquiring task's step (after acquire) or at release: _cur is the holder.
     _ev(("W", t, name[:-len(" held")], _cur.id if lock._locked and _cur is not None else 0))
 
 
 def _sample_queue(queue):
-    _ev(("N", _now(), _counter(queue, type(queue).__name__, "items"), queue.qsize()))
+    _ev(f"N\t{_now()}\t{_counter(queue, type(queue).__name__, 'items')}\t{queue.qsize()}\n")
 
 
 async def _queued(leaf, awaitable):
@@ -1050,9 +1075,21 @@ def _sem_acquire(self):
     return _acquire(self, _orig_sem_acquire, _sample_semaphore)
 
 
+def _release(self, release, sample):
+    # Waking the next waiter scans the waiters already woken: nothing the profile hook needs.
+    hooked = _getprofile() is _profile
+    if hooked:
+        _setprofile(None)
+    try:
+        release(self)
+        sample(self)
+    finally:
+        if hooked:
+            _setprofile(_profile)
+
+
 def _sem_release(self):
-    _orig_sem_release(self)
-    _sample_semaphore(self)
+    _release(self, _orig_sem_release, _sample_semaphore)
 
 
 def _lock_acquire(self):
@@ -1060,8 +1097,7 @@ def _lock_acquire(self):
 
 
 def _lock_release(self):
-    _orig_lock_release(self)
-    _sample_lock(self)
+    _release(self, _orig_lock_release, _sample_lock)
 
 
 async def _cond_wait(self):
@@ -1168,13 +1204,15 @@ def _inline_started(frame, code, tu, kind="coroutine", label=None):
     u = _Unit(_new_id())
     u.owner = tu
     u.frame = frame
-    _emit_created(tu)
-    _ev(("C", t, u.id, kind, parent.id, label or _frame_label(code, frame)))
+    if tu.cev is not None:
+        _emit_created(tu)
     info = _code_info.get(back.f_code) if back is not None else False
     if info is None:
         info = _classify(back.f_code)
-    _ev(("S", t, parent.id, "waiting", 0, _place(back) if info else 0))
-    _ev(("S", t, u.id, "running", 0))
+    uid = u.id
+    _ev(f"C\t{t}\t{uid}\t{kind}\t{parent.id}\t{label or _frame_label(code, frame)}\n"
+        f"S\t{t}\t{parent.id}\twaiting\t0\t{_place(back) if info else 0}\n"
+        f"S\t{t}\t{uid}\trunning\t0\n")
     stack.append(u)
     _frame_units[frame] = u
 
@@ -1192,6 +1230,15 @@ def _on_stack(target, frame):
 def _inline_ended(u, completed):
     tu = u.owner
     stack = tu.stack
+    if completed and stack and stack[-1] is u:
+        # The common end: the innermost unit returned.
+        stack.pop()
+        _frame_units.pop(u.frame, None)
+        u.frame = None
+        t = _now()
+        parent = stack[-1] if stack else tu
+        _ev(f"F\t{t}\t{u.id}\tcompleted\t\nS\t{t}\t{parent.id}\trunning\t0\n")
+        return
     if u not in stack:
         return
     t = _now()
@@ -1200,7 +1247,7 @@ def _inline_ended(u, completed):
     if stack:
         _inline_finish(tu, u, t, completed)
     parent = stack[-1] if stack else tu
-    _ev(("S", t, parent.id, "running", 0))
+    _ev(f"S\t{t}\t{parent.id}\trunning\t0\n")
 
 
 def _inline_finish(tu, u, t, completed):
@@ -1208,13 +1255,13 @@ def _inline_finish(tu, u, t, completed):
     _frame_units.pop(u.frame, None)
     u.frame = None
     if completed:
-        _ev(("F", t, u.id, "completed", ""))
+        _ev(f"F\t{t}\t{u.id}\tcompleted\t\n")
     elif tu.task.cancelling():
         outcome = "timed_out" if tu.expired or _is_cut(tu, t) else "cancelled"
         cause = _cause_of(tu, outcome)
         if cause is not None:
-            _ev(("K", t, u.id, cause[0], cause[1]))
-        _ev(("F", t, u.id, outcome, ""))
+            _ev(f"K\t{t}\t{u.id}\t{cause[0]}\t{cause[1]}\n")
+        _ev(f"F\t{t}\t{u.id}\t{outcome}\t\n")
     else:
         # The exception is not visible from the profiler: name it at the end of the step.
         if tu.pending is None:
@@ -1481,6 +1528,7 @@ def _install(loop_hooks):
     import warnings
     g = globals()
     g.update(_Task=tasks.Task, _TimerHandle=events.TimerHandle, _all_tasks=tasks.all_tasks,
+             _getprofile=sys.getprofile, _setprofile=sys.setprofile,
              _get_running_loop=events._get_running_loop, _Coroutine=types.CoroutineType,
              _place_ids=itertools.count(1), _failed_units=weakref.WeakKeyDictionary(),
              _BaseEventLoop=base_events.BaseEventLoop, _heappop=heapq.heappop,
