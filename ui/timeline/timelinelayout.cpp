@@ -8,6 +8,7 @@
 #include <QPointF>
 
 #include <algorithm>
+#include <limits>
 
 namespace Loopscope {
 
@@ -61,11 +62,20 @@ void TimelineLayout::build(const TraceData &data, const TraceData *pinned,
             addRow({TimelineRow::Kind::Worker, 0, lane, 0, false, false, 0, h});
     }
     m_counterMax.reserve(data.counters.size());
+    m_counterBlockMax.reserve(data.counters.size());
     for (int i = 0; i < int(data.counters.size()); ++i) {
+        const auto &samples = data.counters[std::size_t(i)].samples;
+        // Full blocks only: a live run appends samples, and a block that was partial here would
+        // miss the later ones.
+        std::vector<qint64> blocks(samples.size() / PeakBlock, std::numeric_limits<qint64>::min());
         qint64 max = 1;
-        for (const CounterSample &s : data.counters[std::size_t(i)].samples)
-            max = std::max(max, s.value);
+        for (std::size_t k = 0; k < samples.size(); ++k) {
+            max = std::max(max, samples[k].value);
+            if (k / PeakBlock < blocks.size())
+                blocks[k / PeakBlock] = std::max(blocks[k / PeakBlock], samples[k].value);
+        }
         m_counterMax.push_back(max);
+        m_counterBlockMax.push_back(std::move(blocks));
         addRow({TimelineRow::Kind::Counter, 0, i, 0, false, false, 0, h + h / 2});
     }
     for (int i = 0; i < int(data.holders.size()); ++i)
@@ -81,6 +91,7 @@ void TimelineLayout::build(const TraceData &data, const TraceData *pinned,
     for (const UnitRecord &u : data.units) {
         if (u.id == 0 || u.label.isEmpty())
             continue; // a hole: an id that was never created
+        m_unitCount += u.kind != UnitKind::Main;
         if (u.parent >= 1 && u.parent < u.id && u.parent <= n)
             children[u.parent].push_back(u.id);
         else
@@ -182,6 +193,32 @@ qint64 TimelineLayout::counterMax(int counterIndex) const
     return counterIndex >= 0 && counterIndex < int(m_counterMax.size())
         ? m_counterMax[std::size_t(counterIndex)]
         : 1;
+}
+
+qint64 TimelineLayout::counterPeak(int counterIndex, const std::vector<CounterSample> &samples,
+                                   std::size_t first, std::size_t last) const
+{
+    last = std::min(last, samples.size());
+    if (first >= last)
+        return 0;
+    qint64 peak = std::numeric_limits<qint64>::min();
+    const std::vector<qint64> *blocks = counterIndex >= 0
+            && counterIndex < int(m_counterBlockMax.size())
+        ? &m_counterBlockMax[std::size_t(counterIndex)]
+        : nullptr;
+    std::size_t k = first;
+    while (k < last) {
+        // Whole blocks from their maxima (those the layout was built with), the rest one by one.
+        if (blocks && k % PeakBlock == 0 && k + PeakBlock <= last
+            && k / PeakBlock < blocks->size()) {
+            peak = std::max(peak, (*blocks)[k / PeakBlock]);
+            k += PeakBlock;
+        } else {
+            peak = std::max(peak, samples[k].value);
+            ++k;
+        }
+    }
+    return peak;
 }
 
 TimelineHit TimelineLayout::itemAt(const QPointF &pos, const TraceData &data,
