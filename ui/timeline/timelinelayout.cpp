@@ -166,6 +166,27 @@ int TimelineLayout::rowOfFinding(const Finding &finding) const
     return rowOfUnit(finding.unit);
 }
 
+int TimelineLayout::firstRowAt(const TraceData &data, qint64 timeNs, int state) const
+{
+    const qint64 liveEnd = data.endNs();
+    for (std::size_t r = 0; r < m_rows.size(); ++r) {
+        const UnitRecord *u =
+            m_rows[r].kind == TimelineRow::Kind::Unit ? data.unit(m_rows[r].unitId) : nullptr;
+        if (!u || u->kind == UnitKind::Main)
+            continue;
+        const auto &ivs = u->intervals;
+        auto it = std::upper_bound(ivs.begin(), ivs.end(), timeNs,
+                                   [](qint64 t, const StateInterval &i) { return t < i.startNs; });
+        if (it == ivs.begin())
+            continue;
+        --it;
+        const qint64 end = it->endNs < 0 ? liveEnd : it->endNs;
+        if (timeNs < end && (state < 0 || int(it->state) == state))
+            return int(r);
+    }
+    return -1;
+}
+
 int TimelineLayout::rowAt(double y) const
 {
     if (m_rows.empty() || y < 0)

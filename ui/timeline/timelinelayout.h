@@ -97,6 +97,9 @@ public:
     //! Counted once here, so that the title does not walk a million units per frame.
     int unitCount() const { return m_unitCount; }
 
+    //! The first unit row (in row order) whose unit is in state at timeNs (state < 0: in any
+    //! state, i.e. alive then), -1 if none. O(rows x log intervals): for a click, not per frame.
+    int firstRowAt(const TraceData &data, qint64 timeNs, int state) const;
     //! Index of the row at content y, -1 if none.
     int rowAt(double y) const;
     //! First and last row index intersecting content [top, bottom]; first > last if none.

@@ -8,6 +8,7 @@
 #include "wording.h"
 
 #include <QFontMetrics>
+#include <QImage>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -466,6 +467,57 @@ void paintTitle(QPainter &p, const Frame &f)
     p.drawText(line.adjusted(0, 0, -rightWidth - 16, 0), Qt::AlignLeft | Qt::AlignVCenter,
                fm.elidedText(TimelinePainter::title(f.data.info), Qt::ElideRight,
                              line.width() - rightWidth - 16));
+}
+
+// The overview of all lanes: a heat strip per state over the whole run, each at its own scale
+// (a state of ten units among a million shows too), and the part the rows show framed. Read from
+// the analysis' buckets, a column at a time: its cost follows the strip's width, not the units.
+void paintOverview(QPainter &p, const Frame &f)
+{
+    const QRect r = f.geo.overview;
+    const StateDensity &d = f.layout.analysis().density();
+    if (r.isEmpty() || d.isEmpty())
+        return;
+    const TimelineStyle &s = f.style;
+    const int width = r.width();
+    QImage strips(width, StateCount, QImage::Format_ARGB32_Premultiplied);
+    for (int k = 0; k < StateCount; ++k) {
+        const auto state = UnitState(k);
+        const QColor full = s.stateColor(state), none = s.alternateRow;
+        const double peak = d.peak(state);
+        for (int x = 0; x < width; ++x) {
+            const int b0 = int(qint64(x) * d.bucketCount() / width);
+            const int b1 = std::max(b0 + 1, int(qint64(x + 1) * d.bucketCount() / width));
+            double c = 0;
+            for (int b = b0; b < b1; ++b)
+                c = std::max(c, d.count(b, state));
+            // A square root, so that a few units beside a peak of thousands still show.
+            const double a = peak > 0 && c > 0 ? std::max(0.15, std::sqrt(c / peak)) : 0.0;
+            auto mix = [a](float from, float to) { return float(from + (to - from) * a); };
+            strips.setPixelColor(x, k,
+                                 QColor::fromRgbF(mix(none.redF(), full.redF()),
+                                                  mix(none.greenF(), full.greenF()),
+                                                  mix(none.blueF(), full.blueF())));
+        }
+        p.drawImage(f.geo.overviewStrip(state), strips, QRectF(0, k, width, 1));
+    }
+    // The time the rows show, on the run's axis.
+    const double x0 = f.geo.overviewX(f.vp.startNs(), d.endNs());
+    const double x1 = std::max(x0 + 3, f.geo.overviewX(f.vp.endNs(), d.endNs()));
+    const QRectF window = QRectF(QPointF(x0, r.top()), QPointF(x1, r.bottom() + 1))
+                              .intersected(QRectF(r).adjusted(-1, 0, 1, 1));
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.setPen(QPen(s.text, 1));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(window.adjusted(0.5, 0.5, -0.5, -0.5));
+
+    const QFontMetrics fm(s.smallFont);
+    p.setFont(s.smallFont);
+    p.setPen(s.mutedText);
+    const QRectF label(f.geo.title.left(), r.top(), r.left() - 10 - f.geo.title.left(), r.height());
+    p.drawText(label, Qt::AlignLeft | Qt::AlignVCenter,
+               fm.elidedText(QStringLiteral("all %1 lanes, by state").arg(f.layout.unitCount()),
+                             Qt::ElideRight, int(label.width())));
 }
 
 void paintRuler(QPainter &p, const Frame &f, bool grid)
@@ -1029,6 +1081,7 @@ void TimelinePainter::paint(QPainter &painter, const TraceData &data, const Time
 
     if (options.title)
         paintTitle(painter, f);
+    paintOverview(painter, f);
     paintRuler(painter, f, false);
 
     painter.save();
