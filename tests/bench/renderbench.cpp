@@ -81,7 +81,9 @@ int runRender(int argc, char **argv, int n)
 
     QImage image(1920, 1080, QImage::Format_ARGB32_Premultiplied);
     const QRect target = image.rect();
-    const TimelineGeometry geo = TimelineGeometry::compute(style, target);
+    // With the lanes' height, so that the overview is drawn as the window draws it.
+    const TimelineGeometry geo =
+        TimelineGeometry::compute(style, target, 0, layout.contentHeight());
     const QRect area = geo.timeArea;
     const qint64 total = data.info.totalNs;
     struct Zoom {

@@ -23,8 +23,9 @@ class TimelineLayout;
 //! (overviewHeight), ruler (rulerHeight), rows, legend (legendHeight), margin. Left to right:
 //! margin, label column (labelWidth), time area, rightMargin (room for outcome markers), margin.
 //! The overview spans the time area's x range but maps the whole run onto it, one strip per
-//! state (UnitState order, top to bottom). Rows are laid out in content coordinates (TimelineRow::y, 0 = top
-//! of the first row); scrollY moves them up inside rows(). A plain value; any thread.
+//! state (UnitState order, top to bottom). Rows are laid out in content coordinates
+//! (TimelineRow::y, 0 = top of the first row); scrollY moves them up inside rows(). A plain
+//! value; any thread.
 struct TimelineGeometry
 {
     QRect target;

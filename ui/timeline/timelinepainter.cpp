@@ -825,16 +825,18 @@ void paintMarkersAndNotes(QPainter &p, const Frame &f, const TimelineDrawList &l
     p.setOpacity(1.0);
 }
 
-void paintFlows(QPainter &p, const Frame &f, quint32 selected)
+void paintFlows(QPainter &p, const Frame &f, const TimelineDrawList &list, quint32 selected)
 {
     if (!selected)
         return;
     p.setRenderHint(QPainter::Antialiasing, true);
+    auto visible = [&](int row) { return row >= list.firstRow && row <= list.lastRow; };
     for (const FlowLink &link : f.data.flows) {
         if (link.from != selected && link.to != selected)
             continue;
         const int rf = f.layout.rowOfUnit(link.from), rt = f.layout.rowOfUnit(link.to);
-        if (rf < 0 || rt < 0 || rf == rt)
+        // A selected main awaits a million tasks: only links with an end on screen are drawn.
+        if (rf < 0 || rt < 0 || rf == rt || (!visible(rf) && !visible(rt)))
             continue;
         const TimelineRow &a = f.layout.row(rf), &b = f.layout.row(rt);
         const UnitRecord *to = f.data.unit(link.to);
@@ -1099,7 +1101,7 @@ void TimelinePainter::paint(QPainter &painter, const TraceData &data, const Time
     paintHolds(painter, f, list);
     paintBarLabels(painter, f, list);
     paintDeadlines(painter, f, list);
-    paintFlows(painter, f, options.selectedUnit);
+    paintFlows(painter, f, list, options.selectedUnit);
     paintCauseArrows(painter, f, list);
     paintMarkersAndNotes(painter, f, list);
     paintFindingMarkers(painter, f, list);
