@@ -46,6 +46,7 @@ RunAnalysis RunAnalysis::compute(const TraceData &data, qint64 nowNs)
     a.findSpans(data, liveEnd);
     a.computeStats(data, liveEnd);
     a.m_findings = FindingDetector::find(data, liveEnd);
+    a.m_density = StateDensity::compute(data, liveEnd);
     return a;
 }
 

@@ -3,6 +3,7 @@
 #include "finding.h"
 #include "lanespan.h"
 #include "runstats.h"
+#include "statedensity.h"
 
 #include <vector>
 
@@ -11,8 +12,9 @@ namespace Loopscope {
 struct TraceData;
 
 //! What a run's trace says beyond its intervals: where the event loop was busy and blocked,
-//! which job ran on each executor worker lane, the run's figures (RunStats) and its findings
-//! (FindingDetector: what is worth a look, in plain language). The one owner
+//! which job ran on each executor worker lane, the run's figures (RunStats), its findings
+//! (FindingDetector: what is worth a look, in plain language) and how many units were in each
+//! state over time (StateDensity: the timeline's overview of all lanes). The one owner
 //! of these: the timeline layout, the Stats panel and the summary writer all read it.
 //!
 //! - Busy: the Running intervals on the loop (lane 0), merged where they overlap or touch.
@@ -55,6 +57,8 @@ public:
     const RunStats &stats() const { return m_stats; }
     //! What is worth a look (FindingDetector::find), sorted by time.
     const std::vector<Finding> &findings() const { return m_findings; }
+    //! Units per state over the run, in StateDensity::DefaultBuckets buckets.
+    const StateDensity &density() const { return m_density; }
 
 private:
     void findSpans(const TraceData &data, qint64 liveEnd);
@@ -74,6 +78,7 @@ private:
     std::vector<std::vector<LaneSpan>> m_workerSpans; //!< index = lane
     RunStats m_stats;
     std::vector<Finding> m_findings;
+    StateDensity m_density;
 };
 
 } // namespace Loopscope

@@ -22,6 +22,10 @@ struct ParamSpec {
     double step = 1;
     double defaultValue = 0;
     QString help = {}; //!< one sentence for the tooltip
+    //! The slider moves in equal ratios, not equal steps: for counts that span decades (stress's
+    //! 1 to 1 000 000 tasks), so that 10, 1000 and 100 000 each get a usable stretch of it. The
+    //! spin box beside it takes every value either way.
+    bool logSlider = false;
     //! True when the value is a whole number (step is a whole number).
     bool isInteger() const;
 };

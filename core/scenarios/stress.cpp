@@ -43,12 +43,12 @@ Scenario makeStressScenario()
     return {QStringLiteral("stress"),
             QStringLiteral("Many tasks"),
             QStringLiteral("Scale"),
-            QStringLiteral("Up to 100 000 tasks with random delays on one thread, traced in full. "
-                           "The run lasts about as long as the longest delay; with a limit, a "
-                           "semaphore turns it into a queue and the lanes fill up in waves."),
+            QStringLiteral("Up to 1 000 000 tasks with random delays on one thread, traced in "
+                           "full. The run lasts about as long as the longest delay; with a limit, "
+                           "a semaphore turns it into a queue and the lanes fill up in waves."),
             {{.name = QStringLiteral("tasks"), .label = QStringLiteral("Tasks"),
-              .min = 1, .max = 100000, .step = 1, .defaultValue = 1000,
-              .help = QStringLiteral("How many tasks are created.")},
+              .min = 1, .max = 1000000, .step = 1, .defaultValue = 1000,
+              .help = QStringLiteral("How many tasks are created."), .logSlider = true},
              {.name = QStringLiteral("min_delay"), .label = QStringLiteral("Shortest delay"),
               .unit = QStringLiteral("s"), .min = 0, .max = 10, .step = 0.1, .defaultValue = 0.1,
               .help = QStringLiteral("Delays are drawn uniformly from this...")},

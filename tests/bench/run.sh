@@ -121,16 +121,20 @@ for n in $sizes; do
         done
     done
 done
-# The painter: the stress scenario's timeline at N=1e5 (ours only; the peers draw nothing).
+# The painter: the stress scenario's timeline at N=1e5 and 1e6 (ours only; the peers draw
+# nothing). RENDER_SIZES overrides the sizes.
 render_out="${out%.jsonl}.render.jsonl"
 : >"$render_out"
-for ((rep = 1; rep <= reps; ++rep)); do
-    if line="$(timeout "$RUN_TIMEOUT" "$BENCH" render 1e5)"; then
-        echo "$line" | tee -a "$render_out"
-    else
-        failures=$((failures + 1))
-        echo "run.sh: render 1e5 failed" >&2
-    fi
+render_sizes="${RENDER_SIZES:-1e5 1e6}"
+for n in $render_sizes; do
+    for ((rep = 1; rep <= reps; ++rep)); do
+        if line="$(timeout "$RUN_TIMEOUT" "$BENCH" render "$n")"; then
+            echo "$line" | tee -a "$render_out"
+        else
+            failures=$((failures + 1))
+            echo "run.sh: render $n failed" >&2
+        fi
+    done
 done
 # Open: File > Open Trace of the stress trace of N tasks (read, laid out, drawn once) against
 # Node's JSON.parse and CPython's json.load of the same file, interleaved; peak RSS over the
@@ -180,10 +184,12 @@ if [[ -s $out ]]; then
 fi
 "$PYTHON" - "$render_out" <<'PY'
 import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-if rows:
-    print("\nrender N=%d (1920x1080, median of %d runs [min-max])" % (rows[0]["n"], len(rows)))
-    for key in [k for k in rows[0] if k.startswith(("frame_ms", "layout_ms", "png_s", "trace_json_s"))]:
+all_rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+for n in sorted({r["n"] for r in all_rows}):
+    rows = [r for r in all_rows if r["n"] == n]
+    print("\nrender N=%d (1920x1080, median of %d runs [min-max])" % (n, len(rows)))
+    keys = ("frame_ms", "frame_cpu_ms", "layout_ms", "analysis_ms", "png_s", "trace_json_s")
+    for key in [k for k in rows[0] if k.startswith(keys)]:
         v = [r[key] for r in rows]
         print("  %-22s %9.3f [%.3f-%.3f]" % (key, statistics.median(v), min(v), max(v)))
 PY

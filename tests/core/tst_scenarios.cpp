@@ -361,6 +361,19 @@ TEST_CASE("Stress takes 100 000 tasks", "[scenarios][stress]")
     CHECK(countOutcome(data, Outcome::Completed) == 100000);
 }
 
+TEST_CASE("Stress takes up to a million tasks", "[scenarios][stress]")
+{
+    // Only resolved here: the 1e6 run itself is the render benchmark's (loopscope-bench render).
+    const Scenario *stress = ScenarioRegistry::find(QStringLiteral("stress"));
+    REQUIRE(stress);
+    ScenarioParams params;
+    QString error;
+    REQUIRE(stress->resolve(QStringList{QStringLiteral("tasks=1000000")}, &params, &error));
+    CHECK(params.integer(QStringLiteral("tasks")) == 1000000);
+    CHECK_FALSE(stress->resolve(QStringList{QStringLiteral("tasks=1000001")}, &params, &error));
+    CHECK(error.contains(QStringLiteral("1000000")));
+}
+
 TEST_CASE("The runner stops a run mid-way and starts the next at once", "[scenarios][runner]")
 {
     RunController runner;

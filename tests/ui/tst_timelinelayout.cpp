@@ -64,6 +64,44 @@ TEST_CASE("TimelineLayout puts children under their parent in creation order",
     }
 }
 
+TEST_CASE("TimelineLayout counts the run's units for the title: not main, not the pinned run",
+          "[timeline][layout]")
+{
+    const TraceData data = treeTrace(); // main and five units under it
+    const TimelineStyle style = TimelineStyle::light();
+    CHECK(TimelineLayout(data, style).unitCount() == 5);
+    // Collapsed units are still units of the run.
+    CHECK(TimelineLayout(data, style, {idOf(data, QStringLiteral("parent"))}).unitCount() == 5);
+    // Compared with a pinned run of ten requests, the count stays the run's own.
+    const TimelineLayout compared(data, semaphoreTrace(), style);
+    CHECK(compared.rowCount() > TimelineLayout(data, style).rowCount());
+    CHECK(compared.unitCount() == 5);
+}
+
+TEST_CASE("TimelineLayout finds a counter's peak in any range of its samples",
+          "[timeline][layout]")
+{
+    // 1000 samples of 1..10 with one 99 at index 500: ranges by block maxima and one by one.
+    TraceData data = treeTrace();
+    CounterSeries series{QStringLiteral("in use"), {}};
+    for (int k = 0; k < 1000; ++k)
+        series.samples.push_back({qint64(k) * Ms, k == 500 ? 99 : 1 + k % 10});
+    data.counters.push_back(series);
+    const TimelineLayout layout(data, TimelineStyle::light());
+    const auto &samples = data.counters[0].samples;
+    CHECK(layout.counterPeak(0, samples, 0, 1000) == 99);
+    CHECK(layout.counterPeak(0, samples, 500, 501) == 99);
+    CHECK(layout.counterPeak(0, samples, 0, 500) == 10);
+    CHECK(layout.counterPeak(0, samples, 501, 1000) == 10);
+    CHECK(layout.counterPeak(0, samples, 3, 5) == 5); // values 4 and 5
+    CHECK(layout.counterPeak(0, samples, 7, 7) == 0);
+    // A live run appends samples after the layout was built: they count too, also where they
+    // complete a block that was partial when it was built (960..1023).
+    for (int k = 1000; k < 1024; ++k)
+        data.counters[0].samples.push_back({qint64(k) * Ms, k == 1010 ? 500 : 1});
+    CHECK(layout.counterPeak(0, data.counters[0].samples, 960, 1024) == 500);
+}
+
 TEST_CASE("TimelineLayout adds loop, worker and counter rows where the run has them",
           "[timeline][layout]")
 {

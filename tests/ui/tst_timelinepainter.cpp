@@ -170,6 +170,24 @@ TEST_CASE("TimelinePainter folds tiny intervals into a bounded draw list", "[tim
             REQUIRE(zoomed.visitedIntervals <= 2 * 22); // this row + the loop row's spans
             REQUIRE(zoomed.foldedIntervals == 0);
         }
+
+        SECTION("squeezed into 100 px, the visits follow the pixels, not the intervals")
+        {
+            // The run ends 100 px into a view 15x as long: ~1000 intervals per pixel column.
+            const double pixels = 100;
+            vp.setRange(0, qint64(double(u.endNs) * area.width() / pixels));
+            REQUIRE(vp.mapTimeToX(u.endNs) - vp.mapTimeToX(0) == Approx(pixels).margin(1));
+            const TimelineDrawList squeezed =
+                TimelinePainter::buildDrawList(data, layout, vp, style, geo, {});
+            // At most two visits per pixel column for each of the two rows (this one and the
+            // loop row's busy spans); the rest is found by binary search.
+            CHECK(squeezed.visitedIntervals <= qint64(2 * 2 * (pixels + 2)));
+            qint64 squeezedCovered = 0;
+            for (const auto &b : squeezed.bars)
+                squeezedCovered += b.role == TimelineDrawList::Role::State ? b.count : 0;
+            CHECK(squeezedCovered == N); // still every interval in some bar
+            CHECK(squeezed.foldedIntervals >= N);
+        }
     }
 
     SECTION("100 000 units visit only the visible rows")

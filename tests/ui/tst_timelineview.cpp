@@ -275,3 +275,115 @@ TEST_CASE("TimelineView reports the time under the mouse", "[timelineview]")
     const qint64 t = cursor.last().at(0).toLongLong();
     REQUIRE(std::abs(t - 1500 * Ms) <= qint64(f.view.timelineViewport().nsPerPixel()));
 }
+
+namespace {
+
+//! n tasks queued from 0; task i waits from i ms and ends at i + 10 ms: at t ms the tasks
+//! t - 9 .. t wait and the tasks after t queue.
+TraceData queueWaves(int n)
+{
+    TraceScript s;
+    const quint32 main = s.create(0, QStringLiteral("main"), 0, UnitKind::Main);
+    s.state(0, main, UnitState::Waiting);
+    std::vector<quint32> ids;
+    for (int i = 1; i <= n; ++i) {
+        ids.push_back(s.create(0, QStringLiteral("task %1").arg(i), main));
+        s.state(0, ids.back(), UnitState::Queued);
+    }
+    for (int t = 1; t <= n + 10; ++t) {
+        if (t > 10)
+            s.finish(t * Ms, ids[std::size_t(t - 11)], Outcome::Completed);
+        if (t <= n)
+            s.state(t * Ms, ids[std::size_t(t - 1)], UnitState::Waiting);
+    }
+    s.finish((n + 10) * Ms, main, Outcome::Completed);
+    TraceData data = s.build();
+    data.info.totalNs = (n + 10) * Ms;
+    data.info.finished = true;
+    return data;
+}
+
+//! The state of a unit at t, -1 if it is not alive then.
+int stateAt(const TraceData &data, quint32 unit, qint64 t)
+{
+    for (const StateInterval &iv : data.unit(unit)->intervals) {
+        if (iv.startNs <= t && (iv.endNs < 0 || t < iv.endNs))
+            return int(iv.state);
+    }
+    return -1;
+}
+
+} // namespace
+
+TEST_CASE("TimelineView: with more lanes than fit, an overview shows them all by state",
+          "[timelineview][overview]")
+{
+    SECTION("lanes that fit get no overview")
+    {
+        ViewFixture f(treeTrace());
+        CHECK(f.view.geometry().overview.isEmpty());
+        CHECK(f.view.geometry().rows.top() == f.view.style().headerHeight());
+    }
+
+    ViewFixture f(queueWaves(2000));
+    const TimelineGeometry &geo = f.view.geometry();
+    REQUIRE_FALSE(geo.overview.isEmpty());
+    CHECK(geo.rows.top() == f.view.style().headerHeight() + f.view.style().overviewHeight());
+    CHECK(geo.overview.bottom() < geo.ruler.top());
+    const StateDensity &density = f.view.layout().analysis().density();
+    const qint64 endNs = density.endNs();
+    REQUIRE(endNs == 2010 * Ms);
+
+    SECTION("drawn as a strip per state at the state's own scale")
+    {
+        const QImage image = f.vp()->grab().toImage();
+        auto pixel = [&](qint64 t, UnitState state) {
+            return image.pixelColor(int(geo.overviewX(t, endNs)) + 1,
+                                    int(geo.overviewStrip(state).center().y()));
+        };
+        const TimelineStyle &style = f.view.style();
+        // Ten wait from 10 ms to 2000 ms, their peak: the full colour.
+        CHECK(pixel(1000 * Ms, UnitState::Waiting) == style.stateColor(UnitState::Waiting));
+        // Nobody queues at the end, nobody is ever pending.
+        CHECK(pixel(2005 * Ms, UnitState::Queued) == style.alternateRow);
+        CHECK(pixel(1000 * Ms, UnitState::Pending) == style.alternateRow);
+        // The queue empties as time goes on: paler later.
+        CHECK(pixel(100 * Ms, UnitState::Queued) != pixel(1900 * Ms, UnitState::Queued));
+    }
+
+    SECTION("a click on a state's strip scrolls to the first lane in that state then")
+    {
+        QSignalSpy selection(&f.view, &TimelineView::selectionChanged);
+        for (const UnitState state : {UnitState::Waiting, UnitState::Queued}) {
+            INFO("state " << int(state));
+            const QRectF strip = geo.overviewStrip(state);
+            const QPoint at(int(geo.overviewX(1200 * Ms, endNs)), int(strip.center().y()));
+            QTest::mouseClick(f.vp(), Qt::LeftButton, Qt::NoModifier, at);
+            const qint64 t = geo.overviewTimeAt(at.x(), endNs);
+            const quint32 unit = f.view.selectedUnit();
+            REQUIRE(unit != 0);
+            CHECK(stateAt(f.data, unit, t) == int(state));
+            const int row = f.view.layout().rowOfUnit(unit);
+            for (int r = 0; r < row; ++r) {
+                const TimelineRow &before = f.view.layout().row(r);
+                if (before.kind == TimelineRow::Kind::Unit && before.unitId != 1)
+                    CHECK(stateAt(f.data, before.unitId, t) != int(state));
+            }
+            // Its lane is at the top of the rows, far below where the view was.
+            CHECK(f.view.timelineViewport().scrollY() == f.view.layout().row(row).y);
+            CHECK(f.view.timelineViewport().isVisible(t, t));
+        }
+        CHECK(selection.count() == 2);
+    }
+
+    SECTION("a click at a time outside the rows' view brings it into view")
+    {
+        f.view.setVisibleRange(0, 100 * Ms);
+        const QPoint at(int(geo.overviewX(1500 * Ms, endNs)),
+                        int(geo.overviewStrip(UnitState::Waiting).center().y()));
+        QTest::mouseClick(f.vp(), Qt::LeftButton, Qt::NoModifier, at);
+        const qint64 t = geo.overviewTimeAt(at.x(), endNs);
+        CHECK(f.view.timelineViewport().isVisible(t, t));
+        CHECK(f.view.timelineViewport().durationNs() == 100 * Ms);
+    }
+}

@@ -49,7 +49,8 @@ struct Picture
         const int labelWidth = options.labelWidth > 0
             ? options.labelWidth
             : TimelineGeometry::fitLabelWidth(data, layout, options.style, size.width());
-        geometry = TimelineGeometry::compute(options.style, QRect(QPoint(0, 0), size), labelWidth);
+        geometry = TimelineGeometry::compute(options.style, QRect(QPoint(0, 0), size), labelWidth,
+                                             layout.contentHeight());
         viewport.setTimeArea(geometry.timeArea.left(), geometry.timeArea.width());
         if (options.endNs < 0)
             viewport.fit(std::max(data.info.totalNs, data.endNs()));

@@ -7,6 +7,7 @@
 #include <QFontMetrics>
 
 #include <algorithm>
+#include <cmath>
 
 namespace Loopscope {
 
@@ -14,10 +15,11 @@ namespace {
 // The fold triangle sits this far into a row's indent; the label text starts after it.
 constexpr double ExpanderOffset = 5;
 constexpr double LabelTextOffset = 14;
+constexpr int OverviewStrips = 5; // one per UnitState
 } // namespace
 
 TimelineGeometry TimelineGeometry::compute(const TimelineStyle &style, const QRect &target,
-                                           int labelWidth)
+                                           int labelWidth, int contentHeight)
 {
     TimelineGeometry g;
     g.target = target;
@@ -29,11 +31,16 @@ TimelineGeometry TimelineGeometry::compute(const TimelineStyle &style, const QRe
     const int top = target.top() + style.margin;
     const int bottom = target.bottom() + 1; // exclusive
     g.title = QRect(left, top, std::max(0, right - left), style.titleHeight);
-    const int rulerTop = top + style.titleHeight;
-    const int rowsTop = target.top() + style.headerHeight();
+    const int room = bottom - style.footerHeight() - (target.top() + style.headerHeight());
+    const int overview = contentHeight > room ? style.overviewHeight() : 0;
+    const int rulerTop = top + style.titleHeight + overview;
+    const int rowsTop = target.top() + style.headerHeight() + overview;
     const int rowsBottom = std::max(rowsTop, bottom - style.footerHeight());
     const int timeLeft = left + g.labelWidth;
     const int timeRight = right - style.rightMargin;
+    if (overview > 0)
+        g.overview = QRect(timeLeft, top + style.titleHeight, std::max(1, timeRight - timeLeft),
+                           overview - style.groupGap);
     g.ruler = QRect(timeLeft, rulerTop, std::max(1, right - timeLeft), style.rulerHeight);
     g.rows = QRect(target.left(), rowsTop, target.width(), rowsBottom - rowsTop);
     g.timeArea = QRect(timeLeft, rulerTop, std::max(1, timeRight - timeLeft),
@@ -103,6 +110,31 @@ QRectF TimelineGeometry::findingMarkerRect(const TimelineRow &row, double x, int
 {
     const double size = std::max(8, row.height - 4);
     return QRectF(x - size - 1, rowTop(row, scrollY) + (row.height - size) / 2, size, size);
+}
+
+QRectF TimelineGeometry::overviewStrip(UnitState state) const
+{
+    const double h = (overview.height() - 4) / double(OverviewStrips);
+    return QRectF(overview.left(), overview.top() + 2 + int(state) * h, overview.width(), h - 1);
+}
+
+int TimelineGeometry::overviewStateAt(double y) const
+{
+    if (overview.isEmpty() || y < overview.top() || y >= overview.top() + overview.height())
+        return -1;
+    const double h = (overview.height() - 4) / double(OverviewStrips);
+    return std::clamp(int((y - overview.top() - 2) / h), 0, OverviewStrips - 1);
+}
+
+double TimelineGeometry::overviewX(qint64 ns, qint64 endNs) const
+{
+    return overview.left() + double(ns) * overview.width() / double(std::max<qint64>(1, endNs));
+}
+
+qint64 TimelineGeometry::overviewTimeAt(double x, qint64 endNs) const
+{
+    const double fraction = (x - overview.left()) / std::max(1, overview.width());
+    return std::clamp(qint64(std::llround(fraction * double(endNs))), qint64(0), endNs);
 }
 
 double TimelineGeometry::labelTextLeft(const TimelineRow &row) const

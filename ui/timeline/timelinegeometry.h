@@ -1,5 +1,7 @@
 #pragma once
 
+#include "traceevent.h"
+
 #include <QPointF>
 #include <QRect>
 #include <QRectF>
@@ -17,10 +19,13 @@ class TimelineLayout;
 //! painter (to draw), the view (to hit test), the exporters and the tests, so nothing re-derives
 //! a position by hand and an exported picture has exactly the screen's geometry.
 //!
-//! Top to bottom: margin, title (titleHeight), ruler (rulerHeight), rows, legend (legendHeight),
-//! margin. Left to right: margin, label column (labelWidth), time area, rightMargin (room for
-//! outcome markers), margin. Rows are laid out in content coordinates (TimelineRow::y, 0 = top
-//! of the first row); scrollY moves them up inside rows(). A plain value; any thread.
+//! Top to bottom: margin, title (titleHeight), the overview when the rows do not fit
+//! (overviewHeight), ruler (rulerHeight), rows, legend (legendHeight), margin. Left to right:
+//! margin, label column (labelWidth), time area, rightMargin (room for outcome markers), margin.
+//! The overview spans the time area's x range but maps the whole run onto it, one strip per
+//! state (UnitState order, top to bottom). Rows are laid out in content coordinates
+//! (TimelineRow::y, 0 = top of the first row); scrollY moves them up inside rows(). A plain
+//! value; any thread.
 struct TimelineGeometry
 {
     QRect target;
@@ -29,13 +34,17 @@ struct TimelineGeometry
     QRect rows;     //!< where rows are drawn: full width, between the ruler and the legend
     QRect timeArea; //!< the time axis: x range of the viewport, from the ruler's top down
     QRect legend;   //!< the legend line
+    //! All lanes at once as density (StateDensity), over the whole run; empty when every row
+    //! fits into rows.
+    QRect overview;
     int labelWidth = 0;
     int margin = 0;
     int indent = 0;
 
-    //! The geometry of target for style with a label column of labelWidth (<= 0: the style's).
+    //! The geometry of target for style with a label column of labelWidth (<= 0: the style's),
+    //! for rows of contentHeight (TimelineLayout::contentHeight): more than fit gets an overview.
     static TimelineGeometry compute(const TimelineStyle &style, const QRect &target,
-                                    int labelWidth = 0);
+                                    int labelWidth = 0, int contentHeight = 0);
     //! The label column that fits the labels of data in layout (bold, at their depth, with their
     //! kind hint), at least the style's labelWidth and at most 35% of targetWidth. The view fits
     //! its column with this and the exporters reuse the result, so both show the same column.
@@ -57,6 +66,14 @@ struct TimelineGeometry
     //! ending at x, so it points at what starts there and leaves what is drawn after x (a bar's
     //! label, an outcome marker) readable. The painter draws it there, the view hit tests it.
     QRectF findingMarkerRect(const TimelineRow &row, double x, int scrollY) const;
+    //! The strip of a state in the overview.
+    QRectF overviewStrip(UnitState state) const;
+    //! The state whose strip is at target y in the overview, -1 if none (or no overview).
+    int overviewStateAt(double y) const;
+    //! x in the overview of a time of a run that lasts endNs, and the time at an x (clamped to
+    //! the run).
+    double overviewX(qint64 ns, qint64 endNs) const;
+    qint64 overviewTimeAt(double x, qint64 endNs) const;
     //! Where the row's label text starts (after the indent and the expander).
     double labelTextLeft(const TimelineRow &row) const;
     //! Content y (TimelineRow::y units) of a target y.

@@ -8,6 +8,7 @@
 #include <QPointF>
 
 #include <algorithm>
+#include <limits>
 
 namespace Loopscope {
 
@@ -63,11 +64,20 @@ void TimelineLayout::build(const TraceData &data, const TraceData *pinned,
             addRow({TimelineRow::Kind::Worker, 0, lane, 0, false, false, 0, h});
     }
     m_counterMax.reserve(data.counters.size());
+    m_counterBlockMax.reserve(data.counters.size());
     for (int i = 0; i < int(data.counters.size()); ++i) {
+        const auto &samples = data.counters[std::size_t(i)].samples;
+        // Full blocks only: a live run appends samples, and a block that was partial here would
+        // miss the later ones.
+        std::vector<qint64> blocks(samples.size() / PeakBlock, std::numeric_limits<qint64>::min());
         qint64 max = 1;
-        for (const CounterSample &s : data.counters[std::size_t(i)].samples)
-            max = std::max(max, s.value);
+        for (std::size_t k = 0; k < samples.size(); ++k) {
+            max = std::max(max, samples[k].value);
+            if (k / PeakBlock < blocks.size())
+                blocks[k / PeakBlock] = std::max(blocks[k / PeakBlock], samples[k].value);
+        }
         m_counterMax.push_back(max);
+        m_counterBlockMax.push_back(std::move(blocks));
         addRow({TimelineRow::Kind::Counter, 0, i, 0, false, false, 0, h + h / 2});
     }
     for (int i = 0; i < int(data.holders.size()); ++i)
@@ -84,6 +94,7 @@ void TimelineLayout::build(const TraceData &data, const TraceData *pinned,
     for (const UnitRecord &u : data.units) {
         if (u.id == 0 || u.label.isEmpty())
             continue; // a hole: an id that was never created
+        m_unitCount += u.kind != UnitKind::Main;
         if (u.parent >= 1 && u.parent < u.id && u.parent <= n)
             children[u.parent].push_back(u.id);
         else
@@ -175,6 +186,27 @@ int TimelineLayout::rowOfFinding(const Finding &finding) const
     return rowOfUnit(finding.unit);
 }
 
+int TimelineLayout::firstRowAt(const TraceData &data, qint64 timeNs, int state) const
+{
+    const qint64 liveEnd = data.endNs();
+    for (std::size_t r = 0; r < m_rows.size(); ++r) {
+        const UnitRecord *u =
+            m_rows[r].kind == TimelineRow::Kind::Unit ? data.unit(m_rows[r].unitId) : nullptr;
+        if (!u || u->kind == UnitKind::Main)
+            continue;
+        const auto &ivs = u->intervals;
+        auto it = std::upper_bound(ivs.begin(), ivs.end(), timeNs,
+                                   [](qint64 t, const StateInterval &i) { return t < i.startNs; });
+        if (it == ivs.begin())
+            continue;
+        --it;
+        const qint64 end = it->endNs < 0 ? liveEnd : it->endNs;
+        if (timeNs < end && (state < 0 || int(it->state) == state))
+            return int(r);
+    }
+    return -1;
+}
+
 int TimelineLayout::rowAt(double y) const
 {
     if (m_rows.empty() || y < 0)
@@ -202,6 +234,32 @@ qint64 TimelineLayout::counterMax(int counterIndex) const
     return counterIndex >= 0 && counterIndex < int(m_counterMax.size())
         ? m_counterMax[std::size_t(counterIndex)]
         : 1;
+}
+
+qint64 TimelineLayout::counterPeak(int counterIndex, const std::vector<CounterSample> &samples,
+                                   std::size_t first, std::size_t last) const
+{
+    last = std::min(last, samples.size());
+    if (first >= last)
+        return 0;
+    qint64 peak = std::numeric_limits<qint64>::min();
+    const std::vector<qint64> *blocks = counterIndex >= 0
+            && counterIndex < int(m_counterBlockMax.size())
+        ? &m_counterBlockMax[std::size_t(counterIndex)]
+        : nullptr;
+    std::size_t k = first;
+    while (k < last) {
+        // Whole blocks from their maxima (those the layout was built with), the rest one by one.
+        if (blocks && k % PeakBlock == 0 && k + PeakBlock <= last
+            && k / PeakBlock < blocks->size()) {
+            peak = std::max(peak, (*blocks)[k / PeakBlock]);
+            k += PeakBlock;
+        } else {
+            peak = std::max(peak, samples[k].value);
+            ++k;
+        }
+    }
+    return peak;
 }
 
 TimelineHit TimelineLayout::itemAt(const QPointF &pos, const TraceData &data,

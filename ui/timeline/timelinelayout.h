@@ -95,7 +95,13 @@ public:
 
     //! Height of all rows together.
     int contentHeight() const { return m_contentHeight; }
+    //! The data's units without its driver (main), shown or collapsed; in a comparison B's only.
+    //! Counted once here, so that the title does not walk a million units per frame.
+    int unitCount() const { return m_unitCount; }
 
+    //! The first unit row (in row order) whose unit is in state at timeNs (state < 0: in any
+    //! state, i.e. alive then), -1 if none. O(rows x log intervals): for a click, not per frame.
+    int firstRowAt(const TraceData &data, qint64 timeNs, int state) const;
     //! Index of the row at content y, -1 if none.
     int rowAt(double y) const;
     //! First and last row index intersecting content [top, bottom]; first > last if none.
@@ -127,6 +133,13 @@ public:
     const RunAnalysis &analysis() const { return m_analysis; }
     //! Highest value of a counter series (at least 1).
     qint64 counterMax(int counterIndex) const;
+    //! Highest value among samples[first, last) of counter series counterIndex (its samples now:
+    //! the ones the layout was built with, and any appended since); 0 for an empty range.
+    //! O(PeakBlock + (last - first) / PeakBlock) by block maxima kept here, so that the painter
+    //! finds a pixel column's peak among a million samples without visiting them.
+    qint64 counterPeak(int counterIndex, const std::vector<CounterSample> &samples,
+                       std::size_t first, std::size_t last) const;
+    static constexpr std::size_t PeakBlock = 64;
 
 private:
     void build(const TraceData &data, const TraceData *pinned, const TimelineStyle &style,
@@ -142,7 +155,9 @@ private:
     std::vector<TimelineRow> m_rows;
     std::vector<int> m_unitRow; //!< index = unit id
     std::vector<qint64> m_counterMax;
+    std::vector<std::vector<qint64>> m_counterBlockMax; //!< per series: max of each PeakBlock
     int m_contentHeight = 0;
+    int m_unitCount = 0;
 };
 
 } // namespace Loopscope

@@ -8,6 +8,7 @@
 #include "wording.h"
 
 #include <QFontMetrics>
+#include <QImage>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -42,10 +43,12 @@ public:
     }
     ~Folder() { flush(); }
 
-    void add(double x0, double x1, UnitState state, qint64 durationNs, quint32 unit)
+    //! One item from x0 to x1, or (count > 1) a narrow item and count - 1 items after it that
+    //! were counted, not visited, reaching to x1; durationNs weighs state in the fold's colour.
+    void add(double x0, double x1, UnitState state, qint64 durationNs, quint32 unit, int count = 1)
     {
         ++m_list.visitedIntervals;
-        if (x1 - x0 >= m_foldWidth) {
+        if (count == 1 && x1 - x0 >= m_foldWidth) {
             flush();
             push(x0, std::max(x1, x0 + m_minWidth), state, 1, unit);
             return;
@@ -59,7 +62,7 @@ public:
         }
         m_x1 = std::max(m_x1, x1);
         m_durations[std::size_t(state)] += std::max<qint64>(durationNs, 1);
-        ++m_count;
+        m_count += count;
         if (m_x1 - m_x0 >= m_foldWidth)
             flush();
     }
@@ -278,6 +281,42 @@ Frame makeFrame(const TraceData &data, const TimelineLayout &layout, const Timel
                  vp.timeRight() + 4};
 }
 
+// Feeds the items of one row that are in view to folder: sorted, not overlapping, with startNs
+// and endNs (a unit's intervals, a lane's spans, a lock's holds); describe(item) gives its state
+// and unit. Tracy's habit: once an item narrower than a pixel column is drawn, the items that
+// start in the rest of that column are found by binary search and counted into the fold, not
+// visited, so a row costs O(pixels x log items) however many items are in view.
+template<typename Item, typename Describe>
+void foldItems(const Frame &f, Folder &folder, const std::vector<Item> &items, Describe describe)
+{
+    // Sorted and not overlapping, so their ends are sorted too.
+    auto it = std::lower_bound(items.begin(), items.end(), f.vp.startNs(),
+                               [&](const Item &i, qint64 v) { return f.end(i.endNs) < v; });
+    while (it != items.end() && it->startNs <= f.vp.endNs()) {
+        const qint64 start = it->startNs, end = f.end(it->endNs);
+        const double x0 = f.clampX(f.x(start));
+        double x1 = f.clampX(f.x(end));
+        const auto [state, unit] = describe(*it);
+        ++it;
+        auto last = it;
+        if (x1 - x0 < 1.0 && it != items.end()) {
+            // The first item starting at the next pixel boundary, then back to the one before
+            // it: that one may reach past the boundary, so it is visited, the others are not.
+            const qint64 boundary = f.vp.mapXToTime(std::floor(x1) + 1.0);
+            last = std::lower_bound(it, items.end(), boundary,
+                                    [](const Item &i, qint64 v) { return i.startNs < v; });
+            if (last != it)
+                --last;
+        }
+        const int skipped = int(last - it);
+        if (skipped > 0)
+            x1 = std::max(x1, f.clampX(f.x(last->startNs)));
+        // Skipped items take the colour of the one seen: a sample per pixel column.
+        folder.add(x0, x1, state, (skipped > 0 ? last->startNs : end) - start, unit, 1 + skipped);
+        it = last;
+    }
+}
+
 void buildUnitRow(const Frame &f, TimelineDrawList &list, int rowIndex, const TimelineRow &row)
 {
     const UnitRecord *u = f.data.unit(row.unitId);
@@ -285,19 +324,10 @@ void buildUnitRow(const Frame &f, TimelineDrawList &list, int rowIndex, const Ti
         return;
     const double top = f.rowY(row) + f.style.barInset;
     const double height = row.height - 2 * f.style.barInset;
-    const qint64 t0 = f.vp.startNs(), t1 = f.vp.endNs();
     {
         Folder folder(list, f.style, top, height, rowIndex, Role::State);
-        const auto &ivs = u->intervals;
-        // Intervals are consecutive, so their ends are sorted too.
-        auto it = std::lower_bound(ivs.begin(), ivs.end(), t0, [&](const StateInterval &i, qint64 v) {
-            return f.end(i.endNs) < v;
-        });
-        for (; it != ivs.end() && it->startNs <= t1; ++it) {
-            const qint64 e = f.end(it->endNs);
-            const double x0 = f.clampX(f.x(it->startNs)), x1 = f.clampX(f.x(e));
-            folder.add(x0, x1, it->state, e - it->startNs, u->id);
-        }
+        foldItems(f, folder, u->intervals,
+                  [u](const StateInterval &i) { return std::pair(i.state, u->id); });
     }
     const double cy = f.rowY(row) + row.height / 2.0;
     if (u->outcome == Outcome::NeverAwaited) {
@@ -316,13 +346,8 @@ void buildSpanRow(const Frame &f, TimelineDrawList &list, int rowIndex, const Ti
     const double top = f.rowY(row) + inset;
     const double height = row.height - 2 * inset;
     Folder folder(list, f.style, top, height, rowIndex, role);
-    auto it = std::lower_bound(spans.begin(), spans.end(), f.vp.startNs(),
-                               [&](const TimelineSpan &s, qint64 v) { return f.end(s.endNs) < v; });
-    for (; it != spans.end() && it->startNs <= f.vp.endNs(); ++it) {
-        const qint64 e = f.end(it->endNs);
-        folder.add(f.clampX(f.x(it->startNs)), f.clampX(f.x(e)), UnitState::Running,
-                   e - it->startNs, it->unitId);
-    }
+    foldItems(f, folder, spans,
+              [](const TimelineSpan &s) { return std::pair(UnitState::Running, s.unitId); });
 }
 
 // The findings pinned on visible rows (a run has few: each is looked at).
@@ -376,14 +401,8 @@ void buildHolderRow(const Frame &f, TimelineDrawList &list, int rowIndex, const 
     {
         Folder folder(folded, f.style, f.rowY(row) + f.style.barInset - 1,
                       row.height - 2 * (f.style.barInset - 1), rowIndex, Role::State);
-        auto it = std::lower_bound(
-            holds.begin(), holds.end(), f.vp.startNs(),
-            [&](const HolderInterval &h, qint64 v) { return f.end(h.endNs) < v; });
-        for (; it != holds.end() && it->startNs <= f.vp.endNs(); ++it) {
-            const qint64 e = f.end(it->endNs);
-            folder.add(f.clampX(f.x(it->startNs)), f.clampX(f.x(e)), UnitState::Running,
-                       e - it->startNs, it->unit);
-        }
+        foldItems(f, folder, holds,
+                  [](const HolderInterval &h) { return std::pair(UnitState::Running, h.unit); });
     }
     list.holds.insert(list.holds.end(), folded.bars.begin(), folded.bars.end());
     list.visitedIntervals += folded.visitedIntervals;
@@ -428,14 +447,8 @@ void paintTitle(QPainter &p, const Frame &f)
 {
     const TimelineStyle &s = f.style;
     const QRect line = f.geo.title;
-    int units = 0;
-    for (const UnitRecord &u : f.data.units)
-        units += !u.label.isEmpty() && u.kind != UnitKind::Main;
-    // A pinned run's units are a comparison, not more work of this run.
-    for (const TimelineRow &row : f.layout.rows()) {
-        const UnitRecord *u = row.faint ? f.data.unit(row.unitId) : nullptr;
-        units -= u && u->kind != UnitKind::Main;
-    }
+    // A pinned run's units are a comparison, not more work of this run: the layout counts B's.
+    const int units = f.layout.unitCount();
     const qint64 total = f.data.info.totalNs > 0 ? f.data.info.totalNs : f.nowNs;
     QString right = QStringLiteral("%1 %2  ·  ").arg(units).arg(units == 1 ? QStringLiteral("unit")
                                                                             : QStringLiteral("units"));
@@ -454,6 +467,57 @@ void paintTitle(QPainter &p, const Frame &f)
     p.drawText(line.adjusted(0, 0, -rightWidth - 16, 0), Qt::AlignLeft | Qt::AlignVCenter,
                fm.elidedText(TimelinePainter::title(f.data.info), Qt::ElideRight,
                              line.width() - rightWidth - 16));
+}
+
+// The overview of all lanes: a heat strip per state over the whole run, each at its own scale
+// (a state of ten units among a million shows too), and the part the rows show framed. Read from
+// the analysis' buckets, a column at a time: its cost follows the strip's width, not the units.
+void paintOverview(QPainter &p, const Frame &f)
+{
+    const QRect r = f.geo.overview;
+    const StateDensity &d = f.layout.analysis().density();
+    if (r.isEmpty() || d.isEmpty())
+        return;
+    const TimelineStyle &s = f.style;
+    const int width = r.width();
+    QImage strips(width, StateCount, QImage::Format_ARGB32_Premultiplied);
+    for (int k = 0; k < StateCount; ++k) {
+        const auto state = UnitState(k);
+        const QColor full = s.stateColor(state), none = s.alternateRow;
+        const double peak = d.peak(state);
+        for (int x = 0; x < width; ++x) {
+            const int b0 = int(qint64(x) * d.bucketCount() / width);
+            const int b1 = std::max(b0 + 1, int(qint64(x + 1) * d.bucketCount() / width));
+            double c = 0;
+            for (int b = b0; b < b1; ++b)
+                c = std::max(c, d.count(b, state));
+            // A square root, so that a few units beside a peak of thousands still show.
+            const double a = peak > 0 && c > 0 ? std::max(0.15, std::sqrt(c / peak)) : 0.0;
+            auto mix = [a](float from, float to) { return float(from + (to - from) * a); };
+            strips.setPixelColor(x, k,
+                                 QColor::fromRgbF(mix(none.redF(), full.redF()),
+                                                  mix(none.greenF(), full.greenF()),
+                                                  mix(none.blueF(), full.blueF())));
+        }
+        p.drawImage(f.geo.overviewStrip(state), strips, QRectF(0, k, width, 1));
+    }
+    // The time the rows show, on the run's axis.
+    const double x0 = f.geo.overviewX(f.vp.startNs(), d.endNs());
+    const double x1 = std::max(x0 + 3, f.geo.overviewX(f.vp.endNs(), d.endNs()));
+    const QRectF window = QRectF(QPointF(x0, r.top()), QPointF(x1, r.bottom() + 1))
+                              .intersected(QRectF(r).adjusted(-1, 0, 1, 1));
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.setPen(QPen(s.text, 1));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(window.adjusted(0.5, 0.5, -0.5, -0.5));
+
+    const QFontMetrics fm(s.smallFont);
+    p.setFont(s.smallFont);
+    p.setPen(s.mutedText);
+    const QRectF label(f.geo.title.left(), r.top(), r.left() - 10 - f.geo.title.left(), r.height());
+    p.drawText(label, Qt::AlignLeft | Qt::AlignVCenter,
+               fm.elidedText(QStringLiteral("all %1 lanes, by state").arg(f.layout.unitCount()),
+                             Qt::ElideRight, int(label.width())));
 }
 
 void paintRuler(QPainter &p, const Frame &f, bool grid)
@@ -652,17 +716,28 @@ void paintCounters(QPainter &p, const Frame &f, const TimelineDrawList &list)
         QPolygonF line;
         line << QPointF(x, y(value));
         std::vector<std::pair<double, qint64>> levels{{x, value}}; // where each level starts
-        // One pixel column may hold many samples: draw its peak, then where it settles.
+        // One pixel column may hold many samples: draw its peak, then where it settles. The
+        // column's samples are found by binary search and their peak from the layout's block
+        // maxima, so a million samples in view cost O(pixels x log), not a visit each.
         while (it != samples.end() && it->timeNs <= f.vp.endNs()) {
             const double sx = f.clampX(f.x(it->timeNs));
-            const double column = std::floor(sx);
-            qint64 peak = value;
-            while (it != samples.end() && std::floor(f.clampX(f.x(it->timeNs))) == column) {
-                peak = std::max(peak, it->value);
-                value = it->value;
-                ++it;
-            }
-            line << QPointF(sx, line.back().y()) << QPointF(sx, y(peak)) << QPointF(sx, y(value));
+            const qint64 nextColumnNs = f.vp.mapXToTime(std::floor(sx) + 1.0);
+            auto columnEnd = std::lower_bound(
+                it, samples.end(), nextColumnNs,
+                [](const CounterSample &c, qint64 v) { return c.timeNs < v; });
+            if (columnEnd == it)
+                ++columnEnd;
+            const qint64 before = value;
+            const qint64 peak = std::max(
+                value, f.layout.counterPeak(row.index, samples, std::size_t(it - samples.begin()),
+                                            std::size_t(columnEnd - samples.begin())));
+            value = std::prev(columnEnd)->value;
+            it = columnEnd;
+            // A column that neither peaks above its level nor leaves it adds no points: a
+            // semaphore kept full by a million tasks is one flat line, not 1920 steps to stroke.
+            if (peak != before || value != before)
+                line << QPointF(sx, line.back().y()) << QPointF(sx, y(peak))
+                     << QPointF(sx, y(value));
             if (levels.back().second != value)
                 levels.push_back({sx, value});
             x = sx;
@@ -685,8 +760,13 @@ void paintCounters(QPainter &p, const Frame &f, const TimelineDrawList &list)
         p.setFont(s.smallFont);
         p.setPen(s.text);
         const double half = f.layout.counterMax(row.index) / 2.0;
+        // No number is narrower than one digit: most levels of a busy counter are a pixel or
+        // two wide, and are passed over without shaping their text.
+        const int narrowest = fm.horizontalAdvance(QLatin1Char('1')) + 8;
         for (std::size_t k = 0; k + 1 < levels.size(); ++k) {
             const auto [lx, v] = levels[k];
+            if (levels[k + 1].first - lx < narrowest)
+                continue;
             const QString text = QString::number(v);
             if (levels[k + 1].first - lx < fm.horizontalAdvance(text) + 8)
                 continue;
@@ -745,16 +825,18 @@ void paintMarkersAndNotes(QPainter &p, const Frame &f, const TimelineDrawList &l
     p.setOpacity(1.0);
 }
 
-void paintFlows(QPainter &p, const Frame &f, quint32 selected)
+void paintFlows(QPainter &p, const Frame &f, const TimelineDrawList &list, quint32 selected)
 {
     if (!selected)
         return;
     p.setRenderHint(QPainter::Antialiasing, true);
+    auto visible = [&](int row) { return row >= list.firstRow && row <= list.lastRow; };
     for (const FlowLink &link : f.data.flows) {
         if (link.from != selected && link.to != selected)
             continue;
         const int rf = f.layout.rowOfUnit(link.from), rt = f.layout.rowOfUnit(link.to);
-        if (rf < 0 || rt < 0 || rf == rt)
+        // A selected main awaits a million tasks: only links with an end on screen are drawn.
+        if (rf < 0 || rt < 0 || rf == rt || (!visible(rf) && !visible(rt)))
             continue;
         const TimelineRow &a = f.layout.row(rf), &b = f.layout.row(rt);
         const UnitRecord *to = f.data.unit(link.to);
@@ -1003,6 +1085,7 @@ void TimelinePainter::paint(QPainter &painter, const TraceData &data, const Time
 
     if (options.title)
         paintTitle(painter, f);
+    paintOverview(painter, f);
     paintRuler(painter, f, false);
 
     painter.save();
@@ -1020,7 +1103,7 @@ void TimelinePainter::paint(QPainter &painter, const TraceData &data, const Time
     paintHolds(painter, f, list);
     paintBarLabels(painter, f, list);
     paintDeadlines(painter, f, list);
-    paintFlows(painter, f, options.selectedUnit);
+    paintFlows(painter, f, list, options.selectedUnit);
     paintCauseArrows(painter, f, list);
     paintMarkersAndNotes(painter, f, list);
     paintFindingMarkers(painter, f, list);

@@ -60,6 +60,7 @@ struct TimelineStyle
     int indent = 14;        //!< per nesting level in the label column
     int rightMargin = 28;   //!< room for outcome markers after the last time
     int groupGap = 8;       //!< space between the loop/worker/counter rows and the unit rows
+    int overviewLaneHeight = 10; //!< one state's strip in the overview of all lanes
     double barRadius = 3.0; //!< corner radius of bars wide enough to show it
     double foldWidth = 3.0; //!< intervals narrower than this are folded into one bar
     double minBarWidth = 4.0; //!< no bar is drawn narrower (a 10 ms job in a 2 s run shows)
@@ -73,6 +74,9 @@ struct TimelineStyle
     int headerHeight() const { return margin + titleHeight + rulerHeight; }
     //! Height of everything below the last row (legend, margin).
     int footerHeight() const { return legendHeight + margin; }
+    //! Height of the overview of all lanes (a strip per state and the gap under it), shown
+    //! between the title and the ruler when the rows do not fit (TimelineGeometry::overview).
+    int overviewHeight() const { return 5 * overviewLaneHeight + 4 + groupGap; }
 
     static TimelineStyle light();
     static TimelineStyle dark();

@@ -65,8 +65,8 @@ void ParameterPanel::setScenario(const Scenario *scenario, const ScenarioParams 
         const QString suffix = spec.unit.isEmpty() ? QString() : QLatin1Char(' ') + spec.unit;
         const QString tip = QStringLiteral("%1 (%2: %3 to %4%5)")
                                 .arg(spec.help.isEmpty() ? spec.label : spec.help, spec.name)
-                                .arg(spec.min)
-                                .arg(spec.max)
+                                .arg(spec.min, 0, 'f', decimalsFor(spec.step))
+                                .arg(spec.max, 0, 'f', decimalsFor(spec.step))
                                 .arg(suffix);
         if (spec.isInteger()) {
             auto *spin = new QSpinBox(m_rowsWidget);
@@ -210,13 +210,19 @@ int ParameterPanel::sliderPosition(const Row &row, double value) const
     const double span = row.spec.max - row.spec.min;
     if (span <= 0)
         return 0;
-    return int(std::lround((value - row.spec.min) / span * row.slider->maximum()));
+    // A log slider measures from min + 1, so that a spec starting at 0 works too.
+    const double fraction = row.spec.logSlider
+        ? std::log1p(std::max(0.0, value - row.spec.min)) / std::log1p(span)
+        : (value - row.spec.min) / span;
+    return int(std::lround(fraction * row.slider->maximum()));
 }
 
 double ParameterPanel::sliderValue(const Row &row, int position) const
 {
     const double span = row.spec.max - row.spec.min;
-    double v = row.spec.min + span * position / std::max(1, row.slider->maximum());
+    const double fraction = double(position) / std::max(1, row.slider->maximum());
+    double v = row.spec.min
+        + (row.spec.logSlider ? std::expm1(fraction * std::log1p(span)) : span * fraction);
     if (row.spec.step > 0)
         v = row.spec.min + std::round((v - row.spec.min) / row.spec.step) * row.spec.step;
     return std::clamp(v, row.spec.min, row.spec.max);

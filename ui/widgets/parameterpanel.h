@@ -15,6 +15,8 @@ namespace Loopscope {
 
 //! The parameters of one scenario as rows of slider + spin box (QSpinBox for whole-number
 //! specs, QDoubleSpinBox otherwise, the spec's unit as suffix), generated from its ParamSpecs.
+//! The slider is linear in the value, or logarithmic for a spec with logSlider; the spin box
+//! takes the spec's whole range either way.
 //!
 //! Slider and spin box stay in sync; a change by the user emits paramsEdited() once the values
 //! have been still for debounceMs (250 ms), so dragging a slider re-runs once, not per pixel.

@@ -140,7 +140,7 @@ void TimelineView::updateGeometry()
     // While live the column only grows, so the time axis does not jump back and forth.
     if (m_zoom->isLive())
         labelWidth = std::max(labelWidth, m_geometry.labelWidth);
-    m_geometry = TimelineGeometry::compute(m_style, target, labelWidth);
+    m_geometry = TimelineGeometry::compute(m_style, target, labelWidth, m_layout.contentHeight());
     m_zoom->setTimeArea(m_geometry.timeArea.left(), m_geometry.timeArea.width());
 }
 
@@ -501,6 +501,11 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
     }
     m_pressPos = m_lastPos = event->position();
     m_moved = false;
+    if (m_geometry.overview.contains(m_pressPos.toPoint())) {
+        showOverviewAt(m_pressPos);
+        event->accept();
+        return;
+    }
     const bool ruler = m_geometry.inRuler(m_pressPos);
     m_drag = !ruler ? Drag::Pan
                     : event->modifiers() & Qt::ShiftModifier ? Drag::RulerRange : Drag::Scrub;
@@ -508,6 +513,25 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
     if (m_drag == Drag::Scrub)
         setCursorTime(m_rangeStartNs);
     event->accept();
+}
+
+void TimelineView::showOverviewAt(const QPointF &pos)
+{
+    if (!drawn())
+        return;
+    const qint64 t = m_geometry.overviewTimeAt(pos.x(), m_layout.analysis().density().endNs());
+    // The lanes in the state clicked (its strip), else any lane alive then.
+    int row = m_layout.firstRowAt(*drawn(), t, m_geometry.overviewStateAt(pos.y()));
+    if (row < 0)
+        row = m_layout.firstRowAt(*drawn(), t, -1);
+    const TimelineViewport &vp = m_zoom->viewport();
+    if (!vp.isVisible(t, t))
+        setVisibleRange(t - vp.durationNs() / 2, t + vp.durationNs() / 2);
+    if (row < 0)
+        return;
+    m_zoom->setScrollY(m_layout.row(row).y);
+    updateScrollBars();
+    setSelectedUnit(m_layout.row(row).unitId);
 }
 
 void TimelineView::mouseMoveEvent(QMouseEvent *event)

@@ -37,7 +37,10 @@ struct TraceData;
 //! drag on the ruler scrubs the time cursor, a Shift+drag there zooms to the dragged range;
 //! Space plays or pauses a replay of a finished run, Left/Right step to the previous or next
 //! state change, Home/End go to its start or end; a click selects a task (its flow links show);
-//! a click on a finding's marker emits findingClicked;
+//! a click on a finding's marker emits findingClicked; with more lanes than fit, a click on the
+//! overview strip (all lanes by state over the whole run) scrolls to the first lane in the
+//! clicked state at the clicked time (any lane alive then if none is), selects it, and brings
+//! that time into view;
 //! a click on a parent's triangle collapses or expands its children; 0 fits. GUI thread only.
 class TimelineView : public QAbstractScrollArea
 {
@@ -140,6 +143,8 @@ private:
     void updateEnd();
     void setHover(quint32 unitId, qint64 cursorNs);
     bool onExpander(const QPointF &pos, int *row) const;
+    //! A click on the overview at pos: scroll to and select the lane it points at.
+    void showOverviewAt(const QPointF &pos);
     TimelinePainter::PaintOptions paintOptions() const;
     //! What paintEvent() draws now (markers and arrows are hit tested against it).
     TimelineDrawList drawList() const;
