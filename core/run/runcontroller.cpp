@@ -3,6 +3,9 @@
 #include "tracebuilder.h"
 #include "tracerecorder.h"
 
+#include <QElapsedTimer>
+#include <QPointer>
+
 #include <algorithm>
 
 namespace Loopscope {
@@ -12,8 +15,21 @@ RunController::RunController(QObject *parent)
 {
     m_frameTimer.setInterval(16);
     connect(&m_frameTimer, &QTimer::timeout, this, [this] {
-        if (update())
+        const bool changed = update(Amount::Frame);
+        const bool shown = changed || m_changedSinceFrame;
+        m_changedSinceFrame = false;
+        if (m_ending && !m_holds && !changed)
+            completeEnd(); // emits updated() itself
+        else if (shown)
             Q_EMIT updated();
+    });
+    // Behind (a burst, or events held back meanwhile): more slices between the frames, each an
+    // event of its own so that input and painting go on in between; shown at the next frame.
+    m_catchUp.setSingleShot(true);
+    m_catchUp.setInterval(0);
+    connect(&m_catchUp, &QTimer::timeout, this, [this] {
+        if (m_behind && m_frameTimer.isActive())
+            m_changedSinceFrame |= update(Amount::Frame);
     });
 }
 
@@ -46,11 +62,13 @@ bool RunController::start(std::unique_ptr<RunSource> source, QString *error)
         retire(std::move(m_source));
     m_source = std::move(source);
     m_recorder = std::move(recorder);
-    m_builder = std::make_unique<TraceBuilder>(m_recorder.get());
+    m_builder = std::make_shared<TraceBuilder>(m_recorder.get());
     m_builder->data().info = m_source->describe();
     m_builder->data().info.finished = false;
     m_builder->data().info.totalNs = 0;
     m_running = true;
+    m_holds = 0; // holds of the run before still keep its data, they freeze nothing now
+    m_ending = false;
     m_error.clear();
     if (m_frameTimer.interval() > 0)
         m_frameTimer.start();
@@ -76,13 +94,23 @@ void RunController::onEnded(RunSource *source, qint64 endNs, const QString &erro
         }
         return;
     }
+    m_ending = true;
+    m_endNs = endNs;
+    m_error = error;
+    // With a frame pump, the last events are applied a frame's worth at a time like the rest.
+    if (!m_frameTimer.isActive() && !m_holds)
+        completeEnd();
+}
+
+void RunController::completeEnd()
+{
     m_frameTimer.stop();
+    m_ending = false;
     m_running = false;
     m_builder->update();
     RunInfo &info = m_builder->data().info;
-    info.totalNs = std::max(endNs, 0LL);
+    info.totalNs = std::max(m_endNs, 0LL);
     info.finished = true;
-    m_error = error;
     Q_EMIT updated();
     Q_EMIT finished();
 }
@@ -119,13 +147,62 @@ qint64 RunController::liveEdgeNs() const
 void RunController::setFrameInterval(int ms)
 {
     m_frameTimer.setInterval(std::max(0, ms));
-    if (ms <= 0)
-        m_frameTimer.stop();
-    else if (m_running)
+    if (ms > 0 && m_running) {
         m_frameTimer.start();
+    } else {
+        m_frameTimer.stop();
+        if (m_ending && !m_holds)
+            completeEnd();
+    }
 }
 
-bool RunController::update() { return m_builder && m_builder->update(); }
+bool RunController::update(Amount amount)
+{
+    if (!m_builder || m_holds)
+        return false;
+    if (amount == Amount::All)
+        return m_builder->update();
+    // Slices small enough to check the clock often, large enough not to check it per event.
+    constexpr std::size_t Slice = 4096;
+    QElapsedTimer spent;
+    spent.start();
+    bool changed = false;
+    m_behind = false;
+    while (m_builder->update(Slice)) {
+        changed = true;
+        if (spent.elapsed() >= FrameBudgetMs) {
+            m_behind = true;
+            m_catchUp.start();
+            break;
+        }
+    }
+    return changed;
+}
+
+RunController::DataHold RunController::holdData()
+{
+    if (!m_builder)
+        return nullptr;
+    struct Hold {
+        QPointer<RunController> controller;
+        std::shared_ptr<TraceBuilder> builder;
+    };
+    ++m_holds;
+    auto hold = std::shared_ptr<Hold>(new Hold{this, m_builder}, [](Hold *h) {
+        if (h->controller)
+            h->controller->release(h->builder.get());
+        delete h;
+    });
+    return DataHold(hold, &hold->builder->data());
+}
+
+void RunController::release(const TraceBuilder *builder)
+{
+    if (builder != m_builder.get() || m_holds == 0)
+        return;
+    if (--m_holds == 0 && m_ending && !m_frameTimer.isActive())
+        completeEnd();
+}
 
 void RunController::addBookmark(qint64 timeNs, const QString &note)
 {

@@ -22,11 +22,24 @@ class TraceRecorder;
 //! start() replaces the run on screen at once: a run still going is told to stop and left to end
 //! on its own (never waited for: a scenario may block its loop on purpose); its signals are
 //! dropped. data() stays valid until the next start() (the view keeps a pointer to it).
+//!
+//! Each frame applies at most FrameBudgetMs worth of new events; a burst (a million tasks
+//! created in one loop turn) spreads over frames, and finished() comes once every event is
+//! applied. A DataHold (holdData()) freezes data() so that another thread may read it.
 //! Lives on the thread that creates it (the GUI thread, or the CLI's main thread).
 class RunController : public QObject
 {
     Q_OBJECT
 public:
+    //! How long a frame may spend applying new events (real ms, on this thread).
+    static constexpr int FrameBudgetMs = 6;
+    //! data() frozen and kept alive for a reader on another thread: while any hold of the
+    //! current run is kept, no new event is applied (they wait in the recorder) and the run's
+    //! end waits; addBookmark() is the one change still made. Made and destroyed on this
+    //! thread; it keeps its run's data alive across start() (only holds of the current run
+    //! freeze anything).
+    using DataHold = std::shared_ptr<const TraceData>;
+
     explicit RunController(QObject *parent = nullptr);
     //! Stops every run and waits for them.
     ~RunController() override;
@@ -66,8 +79,13 @@ public:
     //! How often the frame pump reads new events while running (default 16 ms; 0: never, only
     //! at the end and on update()).
     void setFrameInterval(int ms);
-    //! Reads what is new now; true if anything changed.
-    bool update();
+    //! Reads what is new now (Frame: at most FrameBudgetMs of it, the rest at the next frame);
+    //! true if anything changed. Nothing while the data is held.
+    enum class Amount { All, Frame };
+    bool update(Amount amount = Amount::All);
+    //! Freezes data() for a reader on another thread (see DataHold); null if there is no run.
+    DataHold holdData();
+    bool isHeld() const { return m_holds > 0; }
 
 Q_SIGNALS:
     void started();
@@ -82,17 +100,26 @@ Q_SIGNALS:
 
 private:
     void onEnded(RunSource *source, qint64 endNs, const QString &error);
+    //! The run's end, once every event is applied and nothing holds the data.
+    void completeEnd();
+    void release(const TraceBuilder *builder);
     void retire(std::unique_ptr<RunSource> source);
 
     std::unique_ptr<RunSource> m_source;
     std::vector<std::unique_ptr<RunSource>> m_retiring; //!< replaced runs still ending
     std::shared_ptr<TraceRecorder> m_recorder;
-    std::unique_ptr<TraceBuilder> m_builder;
+    std::shared_ptr<TraceBuilder> m_builder; //!< shared with the holds of its data
     TraceData m_empty;
     std::unique_ptr<TraceData> m_pinned;
     QTimer m_frameTimer;
+    QTimer m_catchUp;               //!< another frame's worth at once, while behind
+    bool m_behind = false;          //!< the last update left events for the next
+    bool m_changedSinceFrame = false; //!< the catch-up applied events not shown yet
     QString m_error;
     bool m_running = false;
+    int m_holds = 0;       //!< holds of m_builder's data kept
+    bool m_ending = false; //!< the source ended; the end completes once all is applied
+    qint64 m_endNs = 0;
 };
 
 } // namespace Loopscope

@@ -9,12 +9,12 @@ TraceBuilder::TraceBuilder(const TraceRecorder *recorder)
 {
 }
 
-bool TraceBuilder::update()
+bool TraceBuilder::update(std::size_t maxEvents)
 {
-    if (!m_recorder)
+    if (!m_recorder || maxEvents == 0)
         return false;
     m_buffer.clear();
-    m_recorder->readNew(m_cursor, m_buffer);
+    m_recorder->readNew(m_cursor, m_buffer, maxEvents);
     if (m_buffer.empty())
         return false;
     apply(m_buffer, *m_recorder);
@@ -100,10 +100,12 @@ void TraceBuilder::setHolder(quint32 name, qint64 t, quint32 unit, const TraceRe
         holds.push_back({unit, t, -1});
 }
 
-void TraceBuilder::apply(const std::vector<TraceEvent> &events, const TraceRecorder &strings)
+void TraceBuilder::apply(const TraceEvent *begin, const TraceEvent *end,
+                         const TraceRecorder &strings)
 {
     qint64 &last = m_data.lastEventNs;
-    for (const TraceEvent &e : events) {
+    for (const TraceEvent *p = begin; p != end; ++p) {
+        const TraceEvent &e = *p;
         switch (e.type) {
         case EventType::Created: {
             UnitRecord &u = unit(e.unit);

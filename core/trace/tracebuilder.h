@@ -5,21 +5,31 @@
 
 #include <QHash>
 
+#include <limits>
+
 namespace Loopscope {
 
 //! Turns TraceEvents into TraceData, incrementally: call update() as often as you like (the GUI
-//! does at display rate while a run goes on); each call reads only what is new.
+//! does at display rate while a run goes on); each call reads only what is new. A bounded
+//! update applies at most so many events and keeps the rest for the next call, so that a burst
+//! of a big run (a million tasks created in one loop turn) spreads over several frames.
 //! Not thread-safe itself: one builder per reading thread.
 class TraceBuilder
 {
 public:
     explicit TraceBuilder(const TraceRecorder *recorder = nullptr);
 
-    //! Reads new events from the recorder given at construction. Returns true if anything changed.
-    bool update();
+    //! Reads new events from the recorder given at construction, at most about maxEvents of them
+    //! (what is left waits in the recorder for the next call). Returns true if anything changed;
+    //! false: the builder has caught up with the recorder.
+    bool update(std::size_t maxEvents = std::numeric_limits<std::size_t>::max());
     //! Applies events directly (from a recorder's readNew, or a test). The one decoder of what
     //! TraceWriter encodes; it keeps TraceData::lastEventNs as it goes.
-    void apply(const std::vector<TraceEvent> &events, const TraceRecorder &strings);
+    void apply(const std::vector<TraceEvent> &events, const TraceRecorder &strings)
+    {
+        apply(events.data(), events.data() + events.size(), strings);
+    }
+    void apply(const TraceEvent *begin, const TraceEvent *end, const TraceRecorder &strings);
 
     const TraceData &data() const { return m_data; }
     TraceData &data() { return m_data; }

@@ -36,7 +36,7 @@ TraceRecorder::Slot *TraceRecorder::Stream::allocate(quint64 c)
     return p;
 }
 
-void TraceRecorder::Stream::copy(quint64 from, quint64 to, std::vector<TraceEvent> &out) const
+quint64 TraceRecorder::Stream::copy(quint64 from, quint64 to, std::vector<TraceEvent> &out) const
 {
     out.reserve(out.size() + (to - from));
     while (from < to) {
@@ -55,6 +55,7 @@ void TraceRecorder::Stream::copy(quint64 from, quint64 to, std::vector<TraceEven
         }
         out.push_back(e);
     }
+    return from;
 }
 
 TraceRecorder::TraceRecorder()
@@ -98,16 +99,21 @@ void TraceRecorder::appendShared(TraceEvent event, const Clock &clock)
     m_shared.write(event);
 }
 
-void TraceRecorder::readNew(Cursor &cursor, std::vector<TraceEvent> &out) const
+void TraceRecorder::readNew(Cursor &cursor, std::vector<TraceEvent> &out, quint64 maxSlots) const
 {
     // Shared first, then loop: every shared event read now has its unit's Created in the loop
-    // stream at or before what the second read sees. Loop events are returned first.
+    // stream at or before what the second read sees. Loop events are returned first. So the
+    // shared stream is read only when the loop stream was read to its end.
     const quint64 sharedEnd = m_shared.count.load(std::memory_order_acquire);
     const quint64 loopEnd = m_loop.count.load(std::memory_order_acquire);
-    m_loop.copy(cursor.loop, loopEnd, out);
-    m_shared.copy(cursor.shared, sharedEnd, out);
-    cursor.loop = loopEnd;
-    cursor.shared = sharedEnd;
+    const quint64 loopFrom = cursor.loop;
+    const quint64 loopTo = loopEnd - loopFrom > maxSlots ? loopFrom + maxSlots : loopEnd;
+    cursor.loop = m_loop.copy(loopFrom, loopTo, out);
+    const quint64 left = maxSlots - std::min(maxSlots, cursor.loop - loopFrom);
+    if (cursor.loop < loopEnd || left == 0)
+        return;
+    const quint64 sharedTo = sharedEnd - cursor.shared > left ? cursor.shared + left : sharedEnd;
+    cursor.shared = m_shared.copy(cursor.shared, sharedTo, out);
 }
 
 quint64 TraceRecorder::memoryBytes() const

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -53,8 +54,11 @@ public:
     //! All strings interned so far (index = id).
     QStringList strings() const;
 
-    //! Appends everything new since cursor to out and advances it. Any thread.
-    void readNew(Cursor &cursor, std::vector<TraceEvent> &out) const;
+    //! Appends what is new since cursor to out and advances it: everything, or the events of
+    //! about maxSlots stored slots (a reader that applies a frame's worth at a time; the shared
+    //! stream is read once the loop stream's backlog is). Any thread.
+    void readNew(Cursor &cursor, std::vector<TraceEvent> &out,
+                 quint64 maxSlots = std::numeric_limits<quint64>::max()) const;
     //! Bytes held by events and strings (for the benchmark's bytes per task).
     quint64 memoryBytes() const;
 
@@ -115,7 +119,9 @@ private:
             count.store(n + 1 + quint64(extended), std::memory_order_release);
         }
         Slot *allocate(quint64 c);
-        void copy(quint64 from, quint64 to, std::vector<TraceEvent> &out) const;
+        //! The events stored from slot from on, up to slot to (an event's second slot may go one
+        //! past it); returns the slot after the last one read.
+        quint64 copy(quint64 from, quint64 to, std::vector<TraceEvent> &out) const;
     };
 
     Stream m_loop;

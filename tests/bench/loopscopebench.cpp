@@ -156,7 +156,7 @@ int usage(const char *argv0)
                  "usage: %s WORKLOAD N [--no-trace]\n"
                  "       %s open N FILE | make_trace N FILE\n"
                  "workloads: spawn_gather sleep_gather semaphore timeout_cancel chain render\n"
-                 "           gui_lag virtual_executor runner_restart\n",
+                 "           gui_lag gui_lag_program virtual_executor runner_restart\n",
                  argv0, argv0);
     return 2;
 }
@@ -194,11 +194,11 @@ int run(int argc, char **argv)
         return runVirtualExecutor(argc, argv, n);
     if (name == "runner_restart")
         return runRunnerRestart(argc, argv, n);
-    if (name == "gui_lag") {
+    if (name == "gui_lag" || name == "gui_lag_program") {
 #ifdef LOOPSCOPE_BENCH_HAS_UI
-        return runGuiLag(argc, argv, n);
+        return name == "gui_lag" ? runGuiLag(argc, argv, n) : runGuiLagProgram(argc, argv, n);
 #else
-        std::fprintf(stderr, "gui_lag: this build has no GUI (LOOPSCOPE_BUILD_UI=OFF)\n");
+        std::fprintf(stderr, "%s: this build has no GUI (LOOPSCOPE_BUILD_UI=OFF)\n", name.c_str());
         return 2;
 #endif
     }

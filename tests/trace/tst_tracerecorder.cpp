@@ -107,6 +107,64 @@ TEST_CASE("TraceRecorder gives back every field of every event as written", "[tr
     CHECK(read.back().timeNs > qint64(1) << 53);
 }
 
+TEST_CASE("TraceRecorder reads a bounded amount at a time and loses nothing", "[trace]")
+{
+    TraceRecorder recorder;
+    Clock clock(Clock::Mode::Virtual, 1.0);
+    // Units with labels (two-slot events) and plain states (one slot) on the loop stream, a
+    // counter on the shared stream, past a chunk's end.
+    for (quint32 id = 1; id <= 3000; ++id) {
+        const TraceWriter at(&recorder, qint64(id) * 1000);
+        at.created(id, UnitKind::Task, 0, recorder.intern(QStringLiteral("task %1").arg(id)));
+        at.stateChanged(id, UnitState::Running);
+        at.stateChanged(id, UnitState::Waiting, 0, recorder.intern(QStringLiteral("x.py:3")));
+        at.finished(id, Outcome::Completed);
+        TraceWriter(&recorder, clock).counter(recorder.intern(QStringLiteral("in use")), id);
+    }
+    std::vector<TraceEvent> all;
+    TraceRecorder::Cursor whole;
+    recorder.readNew(whole, all);
+    REQUIRE(all.size() == 5 * 3000);
+
+    constexpr quint64 Max = 7;
+    std::vector<TraceEvent> pieces;
+    TraceRecorder::Cursor cursor;
+    for (;;) {
+        std::vector<TraceEvent> piece;
+        recorder.readNew(cursor, piece, Max);
+        if (piece.empty())
+            break;
+        REQUIRE(piece.size() <= Max);
+        pieces.insert(pieces.end(), piece.begin(), piece.end());
+    }
+    REQUIRE(pieces.size() == all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        INFO("event " << i);
+        REQUIRE(pieces[i].type == all[i].type);
+        REQUIRE(pieces[i].unit == all[i].unit);
+        REQUIRE(pieces[i].timeNs == all[i].timeNs);
+        REQUIRE(pieces[i].b == all[i].b);
+    }
+
+    // A builder fed a few events per update builds the same data as one fed all at once.
+    TraceBuilder bounded(&recorder), once(&recorder);
+    int updates = 0;
+    while (bounded.update(5))
+        ++updates;
+    REQUIRE(once.update());
+    CHECK(updates >= int(all.size()) / 5);
+    REQUIRE(bounded.data().units.size() == 3000);
+    for (std::size_t i = 0; i < 3000; ++i) {
+        const UnitRecord &a = bounded.data().units[i], &b = once.data().units[i];
+        REQUIRE(a.label == b.label);
+        REQUIRE(a.outcome == Outcome::Completed);
+        REQUIRE(a.intervals.size() == b.intervals.size());
+        REQUIRE(a.intervals.back().endNs == b.intervals.back().endNs);
+    }
+    REQUIRE(bounded.data().counters.size() == 1);
+    CHECK(bounded.data().counters[0].samples.size() == once.data().counters[0].samples.size());
+}
+
 TEST_CASE("TraceRecorder interns strings once", "[trace]")
 {
     TraceRecorder recorder;

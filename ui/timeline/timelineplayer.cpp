@@ -19,7 +19,14 @@ void TimelinePlayer::setData(const TraceData *data)
 {
     pause();
     m_data = data;
-    m_times = data ? RunEventTimes(*data) : RunEventTimes();
+    m_times.reset(); // indexed at the first step: a big run's end is not the moment
+}
+
+const RunEventTimes &TimelinePlayer::times()
+{
+    if (!m_times)
+        m_times = std::make_unique<RunEventTimes>(*m_data);
+    return *m_times;
 }
 
 bool TimelinePlayer::canMove() const { return m_data && !m_zoom->isLive(); }
@@ -64,7 +71,7 @@ void TimelinePlayer::stepForward()
     if (!canMove())
         return;
     pause();
-    const qint64 next = m_times.next(m_zoom->cursorNs());
+    const qint64 next = times().next(m_zoom->cursorNs());
     if (next >= 0)
         m_zoom->setCursorNs(next);
 }
@@ -75,7 +82,7 @@ void TimelinePlayer::stepBack()
         return;
     pause();
     const qint64 cursor = m_zoom->cursorNs() < 0 ? m_zoom->endNs() + 1 : m_zoom->cursorNs();
-    const qint64 previous = m_times.previous(cursor);
+    const qint64 previous = times().previous(cursor);
     if (previous >= 0)
         m_zoom->setCursorNs(previous);
 }

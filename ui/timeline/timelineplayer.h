@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
+
 namespace Loopscope {
 
 struct TraceData;
@@ -21,7 +23,7 @@ class TimelinePlayer : public QObject
 public:
     explicit TimelinePlayer(TimelineZoomControl *zoom, QObject *parent = nullptr);
 
-    //! The run to replay (nullptr: none); its state changes are indexed once here.
+    //! The run to replay (nullptr: none); its state changes are indexed once, at the first step.
     void setData(const TraceData *data);
     //! Scenario seconds per real second (1: as it happened; 4: four times faster).
     void setSpeed(double speed) { m_speed = speed > 0 ? speed : 1.0; }
@@ -44,10 +46,12 @@ Q_SIGNALS:
 private:
     void tick();
     bool canMove() const;
+    //! m_data's state changes, indexed on first use.
+    const RunEventTimes &times();
 
     TimelineZoomControl *m_zoom;
     const TraceData *m_data = nullptr;
-    RunEventTimes m_times;
+    std::unique_ptr<RunEventTimes> m_times;
     QTimer m_timer;
     QElapsedTimer m_clock;
     qint64 m_fromNs = 0;

@@ -129,8 +129,17 @@ MainWindow::MainWindow(Persistence persistence, QWidget *parent)
     connect(m_run, &RunController::updated, this, &MainWindow::onFrame);
     // Lines arrive through the trace too; a line is the moment to show it, not the next frame.
     connect(m_run, &RunController::outputLine, this, [this] {
-        if (!m_showingFile && m_run->update())
+        if (!m_showingFile && m_run->update(RunController::Amount::Frame))
             onFrame();
+    });
+    // Big layouts are built on a pool thread over the run's data, frozen meanwhile; an opened
+    // trace is not the run's and is laid out here.
+    m_view->setDataHold([this] {
+        return m_showingFile ? RunController::DataHold() : m_run->holdData();
+    });
+    connect(m_view, &TimelineView::layoutChanged, this, [this] {
+        if (m_finishing && !m_view->isLayoutPending())
+            showFinished();
     });
     connect(m_browser, &ScenarioBrowser::scenarioActivated, this,
             &MainWindow::onScenarioActivated);
@@ -836,6 +845,7 @@ void MainWindow::onStarted()
     m_findings->clear();
     m_runClock.start();
     m_lastStatsMs = -1000;
+    m_finishing = false;
     const RunInfo &info = m_run->data().info;
     m_statusLabel->setText(QStringLiteral("Running %1 (%2 clock)\u2026")
                                .arg(info.scenario, info.clock));
@@ -868,6 +878,15 @@ void MainWindow::onFinished()
         return; // a run we had already left (a trace was opened meanwhile)
     m_view->finishLive();
     m_output->setLines(m_run->data().output);
+    // The panels read the final layout's analysis: a big one is still being built.
+    m_finishing = m_view->isLayoutPending();
+    if (!m_finishing)
+        showFinished();
+}
+
+void MainWindow::showFinished()
+{
+    m_finishing = false;
     refreshPanels(true);
     m_statusLabel->setText(QStringLiteral("Finished \u2014 ")
                            + SummaryWriter::resultLine(m_run->data()));
@@ -1050,6 +1069,7 @@ void MainWindow::showTrace(TraceData data, const QString &path, const TraceImpor
     m_fileData = std::move(data);
     m_fileData.info.finished = true;
     m_showingFile = true;
+    m_finishing = false;
     m_filePath = path;
     m_view->setLive(false);
     m_view->setData(&m_fileData);

@@ -156,6 +156,8 @@ private:
     void onScenarioActivated(const QString &id);
     void onStarted();
     void onFinished();
+    //! The end of a run, shown once the view has its final layout: panels, status, runFinished.
+    void showFinished();
     void onFrame();
     void refreshPanels(bool finished);
     void refreshCompare();
@@ -240,6 +242,7 @@ private:
     QTimer m_rerunTimer;
     qint64 m_lastStatsMs = 0;
     QElapsedTimer m_runClock;
+    bool m_finishing = false; //!< the run ended; showFinished() waits for the view's layout
 };
 
 } // namespace Loopscope

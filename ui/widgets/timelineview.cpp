@@ -13,6 +13,7 @@
 #include <QScrollBar>
 #include <QToolTip>
 #include <QWheelEvent>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -59,10 +60,19 @@ TimelineView::TimelineView(QWidget *parent)
     });
     connect(m_zoom, &TimelineZoomControl::cursorChanged, this,
             [this](qint64 ns) { setHover(m_hover, ns); });
+    connect(&m_layoutJob, &QFutureWatcher<BuiltLayout>::finished, this,
+            &TimelineView::onBackgroundLayout);
     updateGeometry();
 }
 
-TimelineView::~TimelineView() = default;
+TimelineView::~TimelineView()
+{
+    // The pool thread reads the held data: it is done before the hold is let go.
+    if (isLayoutPending())
+        m_layoutJob.waitForFinished();
+}
+
+void TimelineView::setDataHold(std::function<DataHold()> hold) { m_hold = std::move(hold); }
 
 void TimelineView::setData(const TraceData *data, bool keepState)
 {
@@ -100,10 +110,9 @@ void TimelineView::dataChanged()
 {
     if (!m_data)
         return;
-    if (!m_sinceLayout.isValid() || m_sinceLayout.elapsed() >= m_layoutIntervalMs)
-        relayout();
-    else
-        m_layoutDirty = true;
+    if (!isLayoutPending()
+        && (!m_sinceLayout.isValid() || m_sinceLayout.elapsed() >= m_layoutIntervalMs))
+        rebuildLayout();
     updateEnd();
     updateScrollBars();
     viewport()->update();
@@ -113,20 +122,101 @@ void TimelineView::relayout()
 {
     QElapsedTimer timer;
     timer.start();
+    m_relayoutAfterJob = false;
+    ++m_layoutGeneration; // a layout still being built on the pool is of older data now
+    TimelineLayout layout;
     if (m_data && m_pinned) {
         // The overlay's A ids follow B's unit count: rebuilt with the layout, never apart.
         m_overlay = RunComparison::overlay(*m_pinned, *m_data);
-        m_layout = TimelineLayout(*m_data, *m_pinned, m_style, m_collapsed);
+        layout = TimelineLayout(*m_data, *m_pinned, m_style, m_collapsed);
     } else {
         m_overlay = TraceData();
-        m_layout = m_data ? TimelineLayout(*m_data, m_style, m_collapsed) : TimelineLayout();
+        if (m_data)
+            layout = TimelineLayout(*m_data, m_style, m_collapsed);
     }
+    // Fitted here, so that the time it takes counts in the build's (2000 labels measured).
+    const int width = paintTarget().width();
+    const int labelWidth = m_data
+        ? TimelineGeometry::fitLabelWidth(*drawn(), layout, m_style, width)
+        : m_style.labelWidth;
+    adoptLayout({std::move(layout), width, labelWidth}, m_data ? m_data->units.size() : 0,
+                timer.elapsed());
+    Q_EMIT layoutChanged();
+}
+
+void TimelineView::rebuildLayout()
+{
+    if (isLayoutPending()) {
+        m_relayoutAfterJob = true;
+        return;
+    }
+    // Builds grow with the units: predict this one from the last, and from what a unit costs at
+    // least (a run grows from nothing to 100k units within a few frames).
+    constexpr double MinMsPerUnit = 1e-3;
+    const double units = m_data ? double(m_data->units.size()) : 0;
+    const double predictedMs = std::max(
+        m_lastBuildUnits > 0 ? double(m_lastBuildMs) * units / double(m_lastBuildUnits) : 0,
+        units * MinMsPerUnit);
+    if (m_hold && !m_pinned && predictedMs >= double(BackgroundLayoutMs)) {
+        DataHold hold = m_hold();
+        if (hold && hold.get() == m_data) {
+            startBackgroundLayout(std::move(hold));
+            return;
+        }
+    }
+    relayout();
+}
+
+void TimelineView::startBackgroundLayout(DataHold hold)
+{
+    m_layoutHold = std::move(hold);
+    m_jobGeneration = m_layoutGeneration;
+    m_jobUnits = m_layoutHold->units.size();
+    m_jobClock.start();
+    // The pool thread gets the data by pointer only: the hold stays here, on this thread. The
+    // label column is fitted there too (QFontMetrics may be used on any thread).
+    m_layoutJob.setFuture(QtConcurrent::run([data = m_layoutHold.get(), style = m_style,
+                                             collapsed = m_collapsed,
+                                             width = paintTarget().width()] {
+        BuiltLayout built{TimelineLayout(*data, style, collapsed), width, 0};
+        built.labelWidth = TimelineGeometry::fitLabelWidth(*data, built.layout, style, width);
+        return built;
+    }));
+}
+
+void TimelineView::onBackgroundLayout()
+{
+    BuiltLayout built = m_layoutJob.future().takeResult();
+    const qint64 ms = m_jobClock.elapsed();
+    const bool current = m_jobGeneration == m_layoutGeneration;
+    m_layoutHold.reset(); // the data may change again
+    if (current)
+        adoptLayout(std::move(built), m_jobUnits, ms);
+    if (m_relayoutAfterJob) {
+        m_relayoutAfterJob = false;
+        rebuildLayout(); // layoutChanged() follows that one
+    } else if (current) {
+        Q_EMIT layoutChanged();
+    }
+}
+
+void TimelineView::adoptLayout(BuiltLayout built, std::size_t units, qint64 buildMs)
+{
+    std::swap(m_layout, built.layout);
+    if (units >= BigLayoutUnits) {
+        // Freeing a million rows' arrays takes a frame's time: not on this thread.
+        (void)QtConcurrent::run([old = std::move(built.layout)] {});
+    }
+    m_fittedTargetWidth = built.targetWidth;
+    m_fittedLabelWidth = built.labelWidth;
+    m_lastBuildMs = buildMs;
+    m_lastBuildUnits = units;
     updateGeometry();
     // Rebuilding costs ~50 ms for 100k units: space rebuilds so they take at most a fifth of
-    // the time (small runs rebuild every frame).
-    m_layoutIntervalMs = std::min<qint64>(timer.elapsed() * 4, 1000);
+    // the time (small runs rebuild every frame), or on the pool hold the data that share of the
+    // time, but come at least every few seconds.
+    m_layoutIntervalMs = std::min<qint64>(buildMs * 4, 3000);
     m_sinceLayout.start();
-    m_layoutDirty = false;
     updateScrollBars();
     viewport()->update();
 }
@@ -134,9 +224,13 @@ void TimelineView::relayout()
 void TimelineView::updateGeometry()
 {
     const QRect target = paintTarget();
-    int labelWidth = drawn() ? TimelineGeometry::fitLabelWidth(*drawn(), m_layout, m_style,
-                                                              target.width())
-                            : m_style.labelWidth;
+    if (m_fittedTargetWidth != target.width()) {
+        m_fittedTargetWidth = target.width();
+        m_fittedLabelWidth = drawn() ? TimelineGeometry::fitLabelWidth(*drawn(), m_layout, m_style,
+                                                                       target.width())
+                                     : m_style.labelWidth;
+    }
+    int labelWidth = m_fittedLabelWidth;
     // While live the column only grows, so the time axis does not jump back and forth.
     if (m_zoom->isLive())
         labelWidth = std::max(labelWidth, m_geometry.labelWidth);
@@ -169,7 +263,7 @@ void TimelineView::updateEnd()
 
 void TimelineView::finishLive()
 {
-    relayout();
+    rebuildLayout();
     updateEnd();
     m_zoom->finishLive(m_zoom->endNs());
     m_player->setData(m_data);

@@ -11,7 +11,11 @@
 
 #include <QAbstractScrollArea>
 #include <QElapsedTimer>
+#include <QFutureWatcher>
 #include <QSet>
+
+#include <functional>
+#include <memory>
 
 namespace Loopscope {
 
@@ -23,7 +27,10 @@ struct TraceData;
 //! The view does not own the data: setData() takes a pointer that must stay valid until the next
 //! setData() (the main window keeps it in its TraceBuilder or its opened trace). After changing
 //! the data in place (a live update), call dataChanged(); the row layout is rebuilt at most as
-//! often as it is affordable (small runs every frame, 100k units a few times a second).
+//! often as it is affordable (small runs every frame, 100k units a few times a second). With a
+//! data hold (setDataHold()), a layout that would take BackgroundLayoutMs or more is built on a
+//! pool thread over the held (frozen) data and put in place when done (layoutChanged()); until
+//! then the previous layout is drawn over the live data.
 //!
 //! What is visible, followed, selected and pinned lives in its TimelineZoomControl
 //! (zoomControl()); where things are drawn in its TimelineGeometry (geometry()), which the
@@ -64,6 +71,19 @@ public:
     void dataChanged();
     //! Rebuilds the layout now (tests, end of run).
     void relayout();
+
+    //! A build predicted to take this long (real ms, from the last one) goes to a pool thread.
+    static constexpr qint64 BackgroundLayoutMs = 8;
+    //! A layout replaced with this many units or more is freed on a pool thread.
+    static constexpr std::size_t BigLayoutUnits = 100'000;
+    //! The shown data frozen and kept alive while another thread reads it (RunController::
+    //! holdData()); null, or other data than the shown, when it cannot be held.
+    using DataHold = std::shared_ptr<const TraceData>;
+    //! Lets big layouts be built on a pool thread over what hold() returns (see the class
+    //! comment). Without one (the default) every layout is built on this thread.
+    void setDataHold(std::function<DataHold()> hold);
+    //! A layout for the current data is being built on a pool thread (layoutChanged() follows).
+    bool isLayoutPending() const { return m_layoutHold != nullptr; }
 
     void setLive(bool live);
     bool isLive() const { return m_zoom->isLive(); }
@@ -119,6 +139,8 @@ Q_SIGNALS:
     void cursorTimeChanged(qint64 ns);
     //! The marker of finding `index` (into layout().analysis().findings()) was clicked.
     void findingClicked(int index);
+    //! A new layout is in place (rows, analysis()): rebuilt here or on a pool thread.
+    void layoutChanged();
 
 protected:
     bool viewportEvent(QEvent *event) override;
@@ -139,6 +161,20 @@ private:
     //! Recomputes the geometry (label column fitted to the labels) and gives the zoom control
     //! the new time area.
     void updateGeometry();
+    //! A rebuild of the layout now: on a pool thread if it is due to be slow and the data can be
+    //! held, else here.
+    void rebuildLayout();
+    //! A layout and the label column fitted to it for a paint target targetWidth wide (-1: not
+    //! fitted yet).
+    struct BuiltLayout {
+        TimelineLayout layout;
+        int targetWidth = -1;
+        int labelWidth = 0;
+    };
+    void startBackgroundLayout(DataHold hold);
+    void onBackgroundLayout();
+    //! Puts a layout built for the current data (units of it, in buildMs) in place.
+    void adoptLayout(BuiltLayout built, std::size_t units, qint64 buildMs);
     void updateScrollBars();
     void updateEnd();
     void setHover(quint32 unitId, qint64 cursorNs);
@@ -166,7 +202,19 @@ private:
     // Layout rebuilds: at most every m_layoutIntervalMs while live (grows with the build time).
     QElapsedTimer m_sinceLayout;
     qint64 m_layoutIntervalMs = 0;
-    bool m_layoutDirty = false;
+    qint64 m_lastBuildMs = 0;
+    std::size_t m_lastBuildUnits = 0;
+    std::function<DataHold()> m_hold;
+    DataHold m_layoutHold; //!< the data the pool thread reads, frozen until it is done
+    QFutureWatcher<BuiltLayout> m_layoutJob;
+    // The label column fitted to m_layout for a target that wide (-1: to be fitted).
+    int m_fittedTargetWidth = -1;
+    int m_fittedLabelWidth = 0;
+    QElapsedTimer m_jobClock;
+    quint64 m_layoutGeneration = 0; //!< counts layouts built here, and data set
+    quint64 m_jobGeneration = 0;    //!< m_layoutGeneration when the pool's build started
+    std::size_t m_jobUnits = 0;
+    bool m_relayoutAfterJob = false; //!< rebuild once the pool's build is done (end of a run)
 
     Drag m_drag = Drag::None;
     QPointF m_pressPos;
