@@ -258,6 +258,9 @@ std::optional<TraceData> ChromeTraceImporter::finish(QString *error)
             return a->sortIndex < b->sortIndex;
         return a->slices.front().startNs < b->slices.front().startNs;
     });
+    // process() may add to m_processes: make every one first, then point at them.
+    for (const Lane *l : used)
+        process(l->pid);
     std::vector<Process *> processes;
     for (const Lane *l : used) {
         Process &p = process(l->pid);

@@ -181,7 +181,9 @@ void TimelineZoomControl::setSelectedUnits(const QList<quint32> &unitIds)
 {
     QList<quint32> selected = unitIds;
     selected.removeAll(0);
-    if (selected == m_selected)
+    // Not QList's ==: Qt 6.4 compares two empty lists with memcmp(nullptr, nullptr, 0), which
+    // UBSan rightly reports.
+    if (std::equal(selected.cbegin(), selected.cend(), m_selected.cbegin(), m_selected.cend()))
         return;
     m_selected = selected;
     Q_EMIT selectionChanged(selectedUnit());
