@@ -121,6 +121,19 @@ for n in $sizes; do
         done
     done
 done
+# One measured run: SECONDS OUT WHAT COMMAND...: its JSON line printed and appended to OUT, or a
+# failure counted and named (QUIET=1: the command's stderr is dropped).
+measure() {
+    local limit=$1 into=$2 what=$3 line
+    shift 3
+    if line="$(if [[ ${QUIET:-0} == 1 ]]; then timeout "$limit" "$@" 2>/dev/null
+               else timeout "$limit" "$@"; fi)"; then
+        echo "$line" | tee -a "$into"
+    else
+        failures=$((failures + 1))
+        echo "run.sh: $what failed" >&2
+    fi
+}
 # The painter: the stress scenario's timeline at N=1e5 and 1e6 (ours only; the peers draw
 # nothing). RENDER_SIZES overrides the sizes.
 render_out="${out%.jsonl}.render.jsonl"
@@ -128,12 +141,7 @@ render_out="${out%.jsonl}.render.jsonl"
 render_sizes="${RENDER_SIZES:-1e5 1e6}"
 for n in $render_sizes; do
     for ((rep = 1; rep <= reps; ++rep)); do
-        if line="$(timeout "$RUN_TIMEOUT" "$BENCH" render "$n")"; then
-            echo "$line" | tee -a "$render_out"
-        else
-            failures=$((failures + 1))
-            echo "run.sh: render $n failed" >&2
-        fi
+        measure "$RUN_TIMEOUT" "$render_out" "render $n" "$BENCH" render "$n"
     done
 done
 # Open: File > Open Trace of the stress trace of N tasks (read, laid out, drawn once) against
@@ -155,12 +163,7 @@ for n in $open_sizes; do
                 node) cmd=("$NODE" "$HERE/peers/node_open.mjs" "$n" "$trace") ;;
                 asyncio) cmd=("$PYTHON" "$HERE/peers/python_open.py" "$n" "$trace") ;;
             esac
-            if line="$(timeout "$RUN_TIMEOUT" "${cmd[@]}")"; then
-                echo "$line" | tee -a "$open_out"
-            else
-                failures=$((failures + 1))
-                echo "run.sh: open $p $n failed" >&2
-            fi
+            measure "$RUN_TIMEOUT" "$open_out" "open $p $n" "${cmd[@]}"
         done
     done
     rm -f "$trace"
@@ -173,12 +176,7 @@ lag_out="${out%.jsonl}.guilag.jsonl"
 for lag in "gui_lag 1e5" "gui_lag 1e6" "gui_lag_program 1e5"; do
     for ((rep = 1; rep <= reps; ++rep)); do
         # shellcheck disable=SC2086 # "workload N" splits on purpose
-        if line="$(timeout "$((RUN_TIMEOUT * 2))" "$BENCH" $lag 2>/dev/null)"; then
-            echo "$line" | tee -a "$lag_out"
-        else
-            failures=$((failures + 1))
-            echo "run.sh: $lag failed" >&2
-        fi
+        QUIET=1 measure "$((RUN_TIMEOUT * 2))" "$lag_out" "$lag" "$BENCH" $lag
     done
 done
 echo "results: $out ($((SECONDS - start)) s)"
