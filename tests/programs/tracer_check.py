@@ -221,7 +221,7 @@ def run_untraced(python, program):
     return p.stdout, p.stderr, p.returncode
 
 
-def run_traced(python, tracer, program, env_extra):
+def run_traced(python, tracer, program, env_extra, timeout=30):
     r, w = os.pipe()
     env = dict(os.environ, LOOPSCOPE_TRACE_FD=str(w), **env_extra)
     chunks = []
@@ -237,7 +237,7 @@ def run_traced(python, tracer, program, env_extra):
     began = time.monotonic()
     try:
         p = subprocess.run([python, tracer, program], cwd=HERE, env=env, pass_fds=(w,),
-                           capture_output=True, timeout=30)
+                           capture_output=True, timeout=timeout)
         result = p.stdout, p.stderr, p.returncode
     except subprocess.TimeoutExpired as e:  # killed: a failure of every check that follows
         result = e.stdout or b"", (e.stderr or b"") + b"\n[tracer_check: timed out]", -9
@@ -341,6 +341,20 @@ def check_gather(c, delay=0.1, tol=None):
 def check_gather_virtual(c):
     c.tol = 0.0005
     check_gather(c, delay=1.0)
+
+
+def truncating_virtual_base(delay):
+    """A start of the virtual clock (ns) from which a timer `delay` seconds ahead, at float loop
+    time, is missed when the jump to it truncates to the nanosecond: the clock lands a
+    nanosecond short, the timer is never due and the loop turns forever (a bug once: about one
+    run in four hung). Found by scanning, so the case does not depend on one lucky number."""
+    for k in range(1, 10**6):
+        base = 10**14 + k * 1_000_003_001
+        when = base / 1e9 + delay
+        ns = int(when * 1e9)
+        if ns > base and not when < ns / 1e9 + 1e-9:
+            return base
+    return None
 
 
 def check_wait_for(c):
@@ -786,6 +800,26 @@ def main():
             report("gather DELAY=1 [virtual] " + check_name, ok, "" if ok else detail)
         report("gather DELAY=1 [virtual] 3 s of trace in under 1.5 s of wall time", wall < 1.5,
                "%.2f s" % wall)
+    # The jump to the next timer rounds up: from a clock start where truncating would land short
+    # of sequential.py's first timer (0.1 s), the run still ends, at exactly 0.3 s.
+    if not opts.names or "sequential" in opts.names:
+        base = truncating_virtual_base(0.1)
+        where = "sequential [virtual from %d ns]" % base
+        out, err, rc, data, wall = run_traced(opts.python, tracer, "sequential.py",
+                                              {"LOOPSCOPE_CLOCK": "virtual",
+                                               "LOOPSCOPE_VIRTUAL_BASE_NS": str(base)}, timeout=10)
+        tr = Trace(data)
+        tr.program = "sequential.py"
+        report(where + " ends", rc == 0 and b"timed out" not in err, repr(err[-200:]))
+        report(where + " starts there", tr.t0 is not None and abs(tr.t0 - base) < 10**6,
+               "t0 %r" % tr.t0)
+        c = Checker(tr, "virtual", 0.0005, opts.tolerance)
+        try:
+            check_sequential(c)
+        except Exception as e:
+            c.check("checks ran", False, "%s: %s" % (type(e).__name__, e))
+        for check_name, ok, detail, _ in c.results:
+            report("%s %s" % (where, check_name), ok, "" if ok else detail)
     print("%d checks, %d failed" % (total, failures))
     if retried and not failures:
         print("passed, %d case(s) only on a second run (timing): %s" % (len(retried),

@@ -10,6 +10,8 @@ Environment (set by Loopscope; removed before the program runs, so it never sees
                                and no I/O or executor work is pending.
   LOOPSCOPE_TASKS_ONLY=1       no inline coroutine units (no sys.setprofile: the cheapest mode).
   LOOPSCOPE_INTERNALS=1        also asyncio's own tasks.
+  LOOPSCOPE_VIRTUAL_BASE_NS=<n> the virtual clock starts at this CLOCK_MONOTONIC value instead
+                               of the real one (for tests: loop times whose floats round badly).
   LOOPSCOPE_SET=N=V;N=V        run with these values of the marked constants
                                (`LIMIT = 3  # loopscope: 1..20`); the file is never written.
 
@@ -633,7 +635,7 @@ def _adopt_loop(loop):
     loop._loopscope_id = _loop_count
     if _VIRTUAL and _loop_count == 1:
         _virtual_run(False)
-        globals()["_vstate"] = (_real_ns(), None)
+        globals()["_vstate"] = (_real_ns() if _VIRTUAL_BASE is None else _VIRTUAL_BASE, None)
     _ev(("X", _now(), _loop_count))
     if isinstance(loop, _BaseEventLoop):
         loop._task_factory = _task_factory
@@ -1609,6 +1611,7 @@ def _install(loop_hooks):
 # would otherwise wait; time.sleep on a loop thread moves it on without sleeping (the blocked
 # loop still shows). One tuple, so other threads read base and anchor together.
 _vstate = (0, None)     # (virtual ns at the anchor, real ns of the anchor or None: stopped)
+_VIRTUAL_BASE = None    # where the first loop's virtual clock starts (None: the real clock's now)
 
 
 def _virtual_ns():
@@ -1674,7 +1677,8 @@ def _install_virtual_clock():
 
 
 def _main():
-    global _fd, _exit_status, _INLINE, _INTERNALS, _VIRTUAL, _PROGRAM_DIR, _STDLIB_DIRS
+    global _fd, _exit_status, _INLINE, _INTERNALS, _VIRTUAL, _VIRTUAL_BASE, _PROGRAM_DIR
+    global _STDLIB_DIRS
     global _wlock, _real_sleep, _real_ns, _now, _get_ident
     import _thread
     import atexit
@@ -1692,6 +1696,10 @@ def _main():
     _VIRTUAL = env.pop("LOOPSCOPE_CLOCK", "real") == "virtual"
     _INLINE = env.pop("LOOPSCOPE_TASKS_ONLY", "") != "1"
     _INTERNALS = env.pop("LOOPSCOPE_INTERNALS", "") == "1"
+    try:
+        _VIRTUAL_BASE = int(env.pop("LOOPSCOPE_VIRTUAL_BASE_NS"))
+    except (KeyError, ValueError):
+        pass
     settings = {}
     for item in env.pop("LOOPSCOPE_SET", "").split(";"):
         name, sep, value = item.partition("=")
