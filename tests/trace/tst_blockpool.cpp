@@ -4,6 +4,9 @@
 
 #include <QtGlobal>
 
+#include <atomic>
+#include <mutex>
+
 #include <cstdint>
 #include <cstring>
 #include <set>
@@ -95,4 +98,135 @@ TEST_CASE("PoolAllocator keeps a growing container's contents", "[trace][blockpo
     v.clear();
     v.shrink_to_fit();
     CHECK(v.capacity() == 0);
+}
+
+namespace {
+
+// A live block carries its serial in its first, middle and last eight bytes: a block handed out
+// twice, or overlapping another, shows as a serial that is not its own.
+struct Stamped {
+    void *p;
+    std::size_t size;
+    quint64 serial;
+};
+
+void stamp(const Stamped &b)
+{
+    auto *bytes = static_cast<unsigned char *>(b.p);
+    for (std::size_t at : {std::size_t(0), (b.size / 2) & ~std::size_t(7), b.size - 8})
+        std::memcpy(bytes + at, &b.serial, 8);
+}
+
+bool intact(const Stamped &b)
+{
+    const auto *bytes = static_cast<const unsigned char *>(b.p);
+    for (std::size_t at : {std::size_t(0), (b.size / 2) & ~std::size_t(7), b.size - 8}) {
+        quint64 s;
+        std::memcpy(&s, bytes + at, 8);
+        if (s != b.serial)
+            return false;
+    }
+    return true;
+}
+
+// Frees what it holds when its thread exits, after the thread's pool cache is gone (it was
+// made first, so it is destroyed last): the exiting-thread path of the pool.
+struct FreedAtExit {
+    std::vector<Stamped> blocks;
+    std::atomic<int> *broken = nullptr;
+    ~FreedAtExit()
+    {
+        for (const Stamped &b : blocks) {
+            if (!intact(b))
+                broken->fetch_add(1);
+            BlockPool::deallocate(b.p, b.size);
+        }
+        // And made after it: served from the shared depot.
+        void *p = BlockPool::allocate(64);
+        std::memset(p, 0x5a, 64);
+        BlockPool::deallocate(p, 64);
+    }
+};
+thread_local FreedAtExit t_freedAtExit;
+
+} // namespace
+
+TEST_CASE("BlockPool never hands out a live block across threads", "[trace][blockpool]")
+{
+    // Threads that come and go (as runs do), allocate and free at random, pass blocks to each
+    // other to free (a trace dropped by the GUI thread), and free some after their own cache is
+    // gone; with the surplus hand-back and the refills from the depot that this forces.
+    std::mutex exchangeMutex;
+    std::vector<Stamped> exchange;
+    std::atomic<quint64> serials{1};
+    std::atomic<int> broken{0};
+    constexpr std::size_t Sizes[] = {16, 40, 48, 96, 160, 208, 1000, 1100, 5000, 70000};
+    auto worker = [&](unsigned seed) {
+        t_freedAtExit.broken = &broken; // made before the thread's first pool call
+        std::uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
+        auto next = [&x] {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            return x;
+        };
+        std::vector<Stamped> live;
+        for (int i = 0; i < 60000; ++i) {
+            const std::uint64_t r = next();
+            if (live.size() < 3000 && (r & 3) != 0) {
+                const std::size_t size = Sizes[(r >> 8) % std::size(Sizes)];
+                Stamped b{BlockPool::allocate(size), size, serials.fetch_add(1)};
+                stamp(b);
+                live.push_back(b);
+            } else if (!live.empty()) {
+                const std::size_t k = (r >> 16) % live.size();
+                Stamped b = live[k];
+                live[k] = live.back();
+                live.pop_back();
+                if (!intact(b))
+                    broken.fetch_add(1);
+                if ((r >> 40) % 4 == 0) {
+                    std::lock_guard lock(exchangeMutex);
+                    exchange.push_back(b);
+                } else {
+                    BlockPool::deallocate(b.p, b.size);
+                }
+            }
+            if ((r >> 48) % 64 == 0) {
+                std::vector<Stamped> taken;
+                {
+                    std::lock_guard lock(exchangeMutex);
+                    taken.swap(exchange);
+                }
+                for (const Stamped &b : taken) {
+                    if (!intact(b))
+                        broken.fetch_add(1);
+                    BlockPool::deallocate(b.p, b.size);
+                }
+            }
+        }
+        // Some outlive the thread's cache, the rest are freed now.
+        for (std::size_t k = 0; k < live.size(); ++k) {
+            if (k % 8 == 0) {
+                t_freedAtExit.blocks.push_back(live[k]);
+                continue;
+            }
+            if (!intact(live[k]))
+                broken.fetch_add(1);
+            BlockPool::deallocate(live[k].p, live[k].size);
+        }
+    };
+    for (int round = 0; round < 4; ++round) {
+        std::vector<std::thread> threads;
+        for (unsigned t = 0; t < 4; ++t)
+            threads.emplace_back(worker, unsigned(round * 4 + t + 1));
+        for (std::thread &t : threads)
+            t.join();
+    }
+    for (const Stamped &b : exchange) {
+        if (!intact(b))
+            broken.fetch_add(1);
+        BlockPool::deallocate(b.p, b.size);
+    }
+    CHECK(broken.load() == 0);
 }
