@@ -133,9 +133,14 @@ void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &l
     promise.reportStarted();
     QFuture<void> future = promise.future();
     auto runnable = std::make_unique<JobRunnable>([this, job] { execute(*job); }, promise);
-    LOOPSCOPE_HAPPENS_BEFORE(runnable.get());
-    m_pool->start(runnable.get());
+    JobRunnable *raw = runnable.get();
+    // The watcher first, the worker second: completeWhenDone then always suspends, and the job
+    // ends on a later turn of the loop. The other way round, a worker that was awake could end
+    // the job before completeWhenDone looked, which then finished and released the job's task
+    // inside submit(), before run() had taken the caller's reference to it.
     completeWhenDone(future, std::move(runnable), job);
+    LOOPSCOPE_HAPPENS_BEFORE(raw);
+    m_pool->start(raw);
 }
 
 void Executor::execute(detail::ExecutorJob &job)
