@@ -2,6 +2,13 @@
 
 namespace Loopscope {
 
+const std::exception_ptr &cancelledError()
+{
+    // Per thread: a loop's tasks share it, and its reference count stays with that thread.
+    thread_local const std::exception_ptr error = std::make_exception_ptr(CancelledError());
+    return error;
+}
+
 QString errorText(const std::exception_ptr &error)
 {
     if (!error)

@@ -75,4 +75,9 @@ private:
 //! "ValueError: Failed to process item 5", "CancelledError", "TimeoutError", ...
 QString errorText(const std::exception_ptr &error);
 
+//! The runtime's own CancelledError (no message), made once per thread, for the ends it records
+//! without a throw (a task cancelled before it ran, a withdrawn executor job, a shield): the
+//! tasks it ends share one exception object instead of making and holding one each.
+const std::exception_ptr &cancelledError();
+
 } // namespace Loopscope

@@ -98,8 +98,16 @@ void EventLoop::resumeTask(void *p)
     EventLoop *loop = task->m_loop;
     task->scheduled = false;
     loop->m_current = task;
+    const qint64 outerStep = loop->m_stepNs;
+    loop->m_stepNs = loop->m_clock.nowNs();
     task->ref();
-    task->resumePoint.resume();
+    const bool first = !task->m_stepped;
+    task->m_stepped = true;
+    if (first && task->mustCancel)
+        task->finishUnstarted();
+    else
+        task->resumePoint.resume();
+    loop->m_stepNs = outerStep;
     loop->m_current = nullptr;
     task->deref();
 }
@@ -287,6 +295,7 @@ void EventLoop::blockLoop(Seconds duration)
         m_clock.advance(ns);
     else
         std::this_thread::sleep_for(std::chrono::nanoseconds(m_clock.toRealNs(ns)));
+    stepClockNs();
 }
 
 TaskCore *EventLoop::createExternalCore(quint32 unit)

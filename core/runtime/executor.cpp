@@ -49,7 +49,7 @@ QCoro::Task<> completeWhenDone(QFuture<void> future, std::unique_ptr<JobRunnable
     EventLoop *loop = job->loop;
     TaskCore *core = job->core;
     if (!core->isDone())
-        core->finish(job->phase.load() == 2 ? std::make_exception_ptr(CancelledError())
+        core->finish(job->phase.load() == 2 ? cancelledError()
                                             : job->error,
                      job->phase.load() == 2);
     core->deref();
@@ -118,7 +118,7 @@ void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &l
                                    // Withdrawn before a worker took it.
                                    j->core->traceCancelled(j->unit);
                                    j->loop->trace().finished(j->unit, Outcome::Cancelled);
-                                   j->core->finish(std::make_exception_ptr(CancelledError()), true);
+                                   j->core->finish(cancelledError(), true);
                                }
                                return true;
                            },

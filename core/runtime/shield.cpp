@@ -34,7 +34,7 @@ TaskCore *shieldCore(TaskCore *inner)
     outer->withdraw = {[](void *ctx) {
                            auto *s = static_cast<ShieldState *>(ctx);
                            s->inner->removeDoneCallback(s);
-                           s->outer->finish(std::make_exception_ptr(CancelledError()), true);
+                           s->outer->finish(cancelledError(), true);
                            return true;
                        },
                        state.get()};

@@ -69,9 +69,15 @@ bool currentExceptionIsCancelled() noexcept;
 //! What every Co<T> promise shares: which task drives it, which unit its awaits record for.
 struct PromiseBase {
     TaskCore *task = nullptr;
-    std::coroutine_handle<> continuation;
+    // Never both: a coroutine awaited inline has started, and only one not started yet needs
+    // its creation time. Eight bytes less in every frame (a run of tasks holds one each).
+    union {
+        //! Awaited inline (or a generator's step): the coroutine to resume when it ends.
+        std::coroutine_handle<> continuation{};
+        //! Named and not started yet: when it was made (reportNeverAwaited()).
+        qint64 createdNs;
+    };
     std::exception_ptr exception;
-    qint64 createdNs = 0;
     quint32 unit = 0;       // the unit its awaits record states for (own, or the parent's)
     // A frame of each coroutine holds this: the two share their four bytes, as no coroutine
     // needs both (anonymousInline() tells which one is meant).
@@ -107,10 +113,7 @@ struct PromiseBase {
             TaskCore *t = p->task;
             t->currentUnit = p->unit;
             t->loop()->trace().stateChanged(p->unit, UnitState::Running);
-            if (t->mustCancel) {
-                t->mustCancel = false;
-                throw CancelledError();
-            }
+            // A task cancelled before this step never gets here (TaskCore::finishUnstarted).
         }
     };
 
@@ -149,6 +152,7 @@ struct PromiseBase {
             TaskCore *t = p->task;
             t->resumePoint = h;
             suspended = true;
+            t->loop()->stepClockNs();
             t->loop()->trace().stateChanged(p->unit, waitStateOf<AwaiterOf<A>>(), 0, at);
             inner.suspend(t, p->unit);
         }

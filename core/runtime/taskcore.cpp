@@ -86,6 +86,14 @@ void TaskCore::removeDoneCallback(DoneCallback *cb)
     cb->prev = cb->next = nullptr;
 }
 
+void TaskCore::finishUnstarted()
+{
+    mustCancel = false;
+    currentUnit = m_unit;
+    m_loop->trace().stateChanged(m_unit, UnitState::Running);
+    finish(cancelledError(), true);
+}
+
 void TaskCore::finish(std::exception_ptr error, bool cancelled)
 {
     m_done = true;

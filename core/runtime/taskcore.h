@@ -125,6 +125,12 @@ public:
     void finish(std::exception_ptr error, bool cancelled);
 
 private:
+    //! The first step of a task cancelled before it ran: it ends cancelled without its coroutine
+    //! being resumed (no code of it could have caught the CancelledError, so none is thrown).
+    //! Records what a resumed first step would: Running, then the end.
+    void finishUnstarted();
+
+private:
     friend class EventLoop;
     EventLoop *m_loop;
     std::coroutine_handle<> m_root;
@@ -137,6 +143,7 @@ private:
     quint32 m_causeUnit = 0;
     quint16 m_cancelRequests = 0;
     Outcome m_outcome = Outcome::None;
+    bool m_stepped = false; // its coroutine was resumed at least once
 };
 
 } // namespace Loopscope

@@ -56,15 +56,6 @@ void WaitForBase::suspend(TaskCore *task, quint32 unit)
                       this};
 }
 
-void WaitForBase::check() const
-{
-    if (m_waiterCancelled)
-        throw CancelledError();
-    if (m_timedOut && (m_inner->outcome() == Outcome::TimedOut
-                       || m_inner->outcome() == Outcome::Cancelled))
-        throw TimeoutError();
-}
-
 TimeoutHandle::TimeoutHandle(TaskCore *task, qint64 deadlineNs)
     : m_task(task)
 {

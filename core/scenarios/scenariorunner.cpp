@@ -33,7 +33,7 @@ public:
     qint64 nowNs() const
     {
         std::lock_guard lock(m_loopMutex);
-        return m_loop ? m_loop->nowNs() : m_endNs;
+        return m_loop ? m_loop->clock().nowNs() : m_endNs; // not the loop's thread
     }
     qint64 endNs() const
     {

@@ -2,6 +2,7 @@
 
 #include "runtimetest.h"
 
+#include <algorithm>
 #include <thread>
 
 using namespace Loopscope;
@@ -275,6 +276,72 @@ TEST_CASE("A cancelled task runs its cleanup and its sleep is withdrawn", "[runt
           == QStringList({QStringLiteral("Task was cancelled, cleaning up..."),
                           QStringLiteral("main: task cancelled")}));
     CHECK(seconds(data.info.totalNs) == Approx(1.0));
+}
+
+TEST_CASE("A task cancelled before it ran ends cancelled without running its code", "[runtime]")
+{
+    bool ran = false;
+    std::exception_ptr error;
+    const TraceData data = runTraced([&] {
+        return [](bool *ran, std::exception_ptr *error) -> Co<void> {
+            auto early = createTask(
+                [](bool *ran) -> Co<void> {
+                    *ran = true;
+                    co_await sleep(1);
+                }(ran),
+                QStringLiteral("early"));
+            early.cancel();
+            try {
+                co_await early;
+            } catch (const CancelledError &) {
+                print(QStringLiteral("main: early cancelled"));
+            }
+            *error = early.error();
+        }(&ran, &error);
+    });
+    CHECK_FALSE(ran);
+    const auto *early = unitByLabel(data, QStringLiteral("early"));
+    REQUIRE(early);
+    CHECK(early->outcome == Outcome::Cancelled);
+    CHECK(early->cancelCause == CancelCause::Explicit);
+    CHECK(early->cancelledBy == unitByLabel(data, QStringLiteral("main"))->id);
+    CHECK(early->startNs == 0);
+    CHECK(early->endNs == 0);
+    CHECK(outputTexts(data) == QStringList{QStringLiteral("main: early cancelled")});
+    // Its end was recorded without a throw: it holds the loop's shared CancelledError.
+    CHECK(error == cancelledError());
+}
+
+TEST_CASE("A step's events share one clock read and a suspension reads the clock again",
+          "[runtime][timing]")
+{
+    const TraceData data = runTraced(
+        [] {
+            return []() -> Co<void> {
+                auto a = createTask([]() -> Co<void> { co_await sleep(0); }(),
+                                    QStringLiteral("a"));
+                auto b = createTask([]() -> Co<void> { co_await sleep(0); }(),
+                                    QStringLiteral("b"));
+                // Real time passes in this step (no sleep: until the clock has moved).
+                EventLoop *loop = EventLoop::current();
+                const qint64 stepNs = loop->nowNs();
+                while (loop->clock().nowNs() <= stepNs) { }
+                std::vector<Task<void>> both{a, b};
+                co_await gather(both);
+            }();
+        },
+        Clock::Mode::Real);
+    CHECK(unitByLabel(data, QStringLiteral("a"))->createdNs
+          == unitByLabel(data, QStringLiteral("b"))->createdNs);
+    const auto *main = unitByLabel(data, QStringLiteral("main"));
+    REQUIRE(main);
+    // main's wait in gather began after the busy loop: its suspension read the clock again.
+    const auto wait = std::find_if(main->intervals.begin(), main->intervals.end(),
+                                   [](const StateInterval &i) {
+                                       return i.state == UnitState::Waiting;
+                                   });
+    REQUIRE(wait != main->intervals.end());
+    CHECK(wait->startNs > unitByLabel(data, QStringLiteral("a"))->createdNs);
 }
 
 TEST_CASE("Semaphore admits waves in FIFO order and shows the wait as queued", "[runtime]")
