@@ -275,3 +275,35 @@ TEST_CASE("Cause arrows and deadlines say why in their tooltip",
         CHECK(tip.contains(Wording::cancelledBy(data, *u)));
     }
 }
+
+TEST_CASE("Findings panel: a refresh mid-run keeps the selected finding and says nothing new",
+          "[findings]")
+{
+    // A live run hands the panel its findings again every 250 ms: the row the user selected
+    // stays selected (found again by kind and unit when the list changed), and no refresh
+    // announces a selection the user did not make (the cursor would jump back).
+    FindingsPanel panel;
+    QSignalSpy activated(&panel, &FindingsPanel::findingActivated);
+    std::vector<Finding> findings{
+        {FindingKind::BlockedLoop, 3, 500'000'000, QStringLiteral("Task 3 held the loop.")},
+        {FindingKind::NeverAwaited, 5, 700'000'000, QStringLiteral("fetch() was never awaited.")},
+    };
+    panel.setFindings(findings);
+    panel.selectFinding(1);
+    REQUIRE(activated.count() == 1);
+    panel.setFindings(findings);
+    CHECK(panel.selectedFinding() == 1);
+    // One more finding before it, and its own sentence grew: still the same finding.
+    findings.insert(findings.begin(), Finding{FindingKind::SequentialAwaits, 1, 100'000'000,
+                                              QStringLiteral("main awaited one at a time.")});
+    findings[2].text = QStringLiteral("fetch() was never awaited (2 times).");
+    panel.setFindings(findings);
+    CHECK(panel.count() == 3);
+    CHECK(panel.selectedFinding() == 2);
+    CHECK(activated.count() == 1);
+    // Gone: nothing is selected.
+    findings.pop_back();
+    panel.setFindings(findings);
+    CHECK(panel.selectedFinding() == -1);
+    CHECK(activated.count() == 1);
+}

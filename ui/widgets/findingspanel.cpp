@@ -4,6 +4,7 @@
 
 #include <QLabel>
 #include <QListWidget>
+#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
 
@@ -12,6 +13,7 @@ namespace Loopscope {
 namespace {
 constexpr int UnitRole = Qt::UserRole;
 constexpr int TimeRole = Qt::UserRole + 1;
+constexpr int KindRole = Qt::UserRole + 2;
 
 // "blocked_loop" -> "blocked loop": the summary's name, read as words.
 QString kindTag(FindingKind kind)
@@ -70,17 +72,41 @@ void FindingsPanel::setFindings(const std::vector<Finding> &findings)
         showEmpty(QStringLiteral("No findings in this run."));
         return;
     }
+    QStringList rows;
+    rows.reserve(qsizetype(findings.size()));
+    for (const Finding &f : findings)
+        rows.append(QStringLiteral("%1 \u00b7 at %2\n%3")
+                        .arg(kindTag(f.kind), Wording::moment(f.timeNs), f.text));
+    // A live run hands the same findings in again every refresh: nothing to redo, and the
+    // selection and the scroll position stay as the user left them.
+    bool same = m_empty->text().isEmpty() && m_list->count() == rows.size();
+    for (int i = 0; same && i < rows.size(); ++i)
+        same = m_list->item(i)->text() == rows.at(i);
+    if (same)
+        return;
+    // Changed: the selected finding is found again by what it is about (its kind and unit; the
+    // time and the sentence may have moved on), without announcing it as a new selection.
+    const QListWidgetItem *current = m_list->currentItem();
+    const bool hadCurrent = current != nullptr;
+    const int kind = hadCurrent ? current->data(KindRole).toInt() : -1;
+    const quint32 unit = hadCurrent ? current->data(UnitRole).toUInt() : 0;
+    const int scroll = m_list->verticalScrollBar()->value();
     showEmpty(QString());
     const QSignalBlocker blocker(m_list);
-    for (const Finding &f : findings) {
-        auto *item = new QListWidgetItem(QStringLiteral("%1 \u00b7 at %2\n%3")
-                                             .arg(kindTag(f.kind), Wording::moment(f.timeNs),
-                                                  f.text),
-                                         m_list);
+    int keep = -1;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const Finding &f = findings[i];
+        auto *item = new QListWidgetItem(rows.at(qsizetype(i)), m_list);
         item->setData(UnitRole, f.unit);
         item->setData(TimeRole, f.timeNs);
+        item->setData(KindRole, int(f.kind));
         item->setToolTip(f.text);
+        if (keep < 0 && hadCurrent && int(f.kind) == kind && f.unit == unit)
+            keep = int(i);
     }
+    if (keep >= 0)
+        m_list->setCurrentRow(keep);
+    m_list->verticalScrollBar()->setValue(scroll);
 }
 
 int FindingsPanel::count() const { return m_list->count(); }

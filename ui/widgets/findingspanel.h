@@ -23,7 +23,9 @@ class FindingsPanel : public QWidget
 public:
     explicit FindingsPanel(QWidget *parent = nullptr);
 
-    //! Shows findings in their order (row k = findings[k]); keeps no reference to them.
+    //! Shows findings in their order (row k = findings[k]); keeps no reference to them. The
+    //! same findings again change nothing; changed ones keep the selected finding selected
+    //! (same kind and unit) without emitting findingActivated.
     void setFindings(const std::vector<Finding> &findings);
     //! Nothing to show (no run yet).
     void clear();
