@@ -149,3 +149,31 @@ TEST_CASE("ImageExporter fails on an unwritable path with a one-line error and n
                 == QStringList{QStringLiteral("keep.png")});
     }
 }
+
+TEST_CASE("ImageExporter highlights every selected row, as the screen does", "[export]")
+{
+    // Several rows are selected when a line of code is clicked (the tasks waiting there): the
+    // file shows them all, not only the first.
+    const TraceData data = semaphoreTrace();
+    ImageExporter::ExportOptions options;
+    auto selectionPixels = [&](const QList<quint32> &selected) {
+        options.selected = selected;
+        const QImage image = ImageExporter::renderImage(data, QSize(900, 0), 1.0, options)
+                                 .convertToFormat(QImage::Format_RGB32);
+        const QRgb selection = options.style.selection.rgb();
+        int n = 0;
+        for (int y = 0; y < image.height(); ++y) {
+            const auto *line = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+            for (int x = 0; x < image.width(); ++x)
+                n += (line[x] & 0xffffff) == (selection & 0xffffff);
+        }
+        return n;
+    };
+    const quint32 req1 = data.units[1].id;
+    const quint32 req2 = data.units[2].id;
+    const quint32 req3 = data.units[3].id;
+    REQUIRE(selectionPixels({}) == 0);
+    const int one = selectionPixels({req1});
+    REQUIRE(one > 0);
+    CHECK(selectionPixels({req1, req2, req3}) > 2 * one);
+}

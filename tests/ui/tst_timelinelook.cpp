@@ -27,7 +27,7 @@ TEST_CASE("Render pictures to look at", "[.look]")
         : QDir::tempPath();
     const TraceData data = semaphoreTrace();
     ImageExporter::ExportOptions options;
-    options.selectedUnit = 1;
+    options.selected = {1};
     QString error;
     REQUIRE(ImageExporter::exportPng(data, dir + QStringLiteral("/look.png"), QSize(1600, 900),
                                      1.0, options, &error));
@@ -49,7 +49,7 @@ TEST_CASE("Render pictures to look at", "[.look]")
         .copy(1700, 100, 1300, 1100)
         .save(dir + QStringLiteral("/look-crop.png"));
     options.style = TimelineStyle::dark();
-    options.selectedUnit = 0;
+    options.selected.clear();
     REQUIRE(ImageExporter::exportPng(data, dir + QStringLiteral("/look-dark.png"),
                                      QSize(1600, 0), 1.0, options, &error));
 

@@ -64,7 +64,7 @@ void paintTimeline(QPainter &painter, const TraceData &data, const QSize &size,
 {
     const Picture picture(data, size, options);
     TimelinePainter::PaintOptions paintOptions;
-    paintOptions.selectedUnit = options.selectedUnit;
+    paintOptions.select(options.selected);
     paintOptions.title = options.title;
     paintOptions.legend = options.legend;
     TimelinePainter::paint(painter, picture.data, picture.layout, picture.viewport, options.style,

@@ -3,6 +3,7 @@
 #include "timelinestyle.h"
 
 #include <QImage>
+#include <QList>
 #include <QSet>
 #include <QSize>
 #include <QString>
@@ -28,7 +29,7 @@ public:
         TimelineStyle style = TimelineStyle::light();
         qint64 startNs = 0;  //!< visible range; endNs < 0: the whole run
         qint64 endNs = -1;
-        quint32 selectedUnit = 0;
+        QList<quint32> selected; //!< highlighted rows (TimelineZoomControl::selectedUnits())
         QSet<quint32> collapsed;
         //! The label column (the screen's, TimelineView::geometry().labelWidth, so the file shows
         //! exactly its column); <= 0: fitted to the labels at the picture's width.

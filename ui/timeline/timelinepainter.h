@@ -2,9 +2,11 @@
 
 #include "timelinedrawlist.h"
 
+#include <QList>
 #include <QRect>
 #include <QString>
 
+#include <algorithm>
 #include <vector>
 
 class QPainter;
@@ -37,6 +39,14 @@ public:
         quint32 selectedUnit = 0; //!< highlighted row; its flow links are drawn
         //! more highlighted rows (the tasks waiting at a line of code), sorted
         std::vector<quint32> alsoSelected;
+        //! The selection as TimelineZoomControl keeps it (the first is selectedUnit, the rest
+        //! alsoSelected): the one translation, for the view and every export alike.
+        void select(const QList<quint32> &units)
+        {
+            selectedUnit = units.isEmpty() ? 0 : units.front();
+            alsoSelected.assign(units.begin() + (units.isEmpty() ? 0 : 1), units.end());
+            std::sort(alsoSelected.begin(), alsoSelected.end());
+        }
         quint32 hoverUnit = 0;    //!< lightly highlighted row
         qint64 cursorNs = -1;     //!< a vertical time cursor, < 0: none
         qint64 nowNs = -1;        //!< live runs: open intervals end here; < 0: data.endNs()

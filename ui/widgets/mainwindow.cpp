@@ -1025,7 +1025,7 @@ bool MainWindow::exportTo(const QString &path, const ExportRequest &request, QSt
         options.startNs = m_view->timelineViewport().startNs();
         options.endNs = m_view->timelineViewport().endNs();
     }
-    options.selectedUnit = m_view->selectedUnit();
+    options.selected = m_view->zoomControl()->selectedUnits();
     options.collapsed = m_view->collapsed();
     options.pinned = m_run->pinned(); // the view compares with it too
     switch (request.format) {
@@ -1097,7 +1097,7 @@ QImage MainWindow::timelineImage() const
     if (const TraceData *data = m_view->drawn()) {
         QPainter p(&image);
         TimelinePainter::PaintOptions options;
-        options.selectedUnit = m_view->selectedUnit();
+        options.select(m_view->zoomControl()->selectedUnits());
         options.cursorNs = m_view->cursorNs();
         TimelinePainter::paint(p, *data, m_view->layout(), m_view->timelineViewport(), m_view->style(),
                                m_view->geometry(), options);

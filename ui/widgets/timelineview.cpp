@@ -374,10 +374,7 @@ bool TimelineView::onExpander(const QPointF &pos, int *rowIndex) const
 TimelinePainter::PaintOptions TimelineView::paintOptions() const
 {
     TimelinePainter::PaintOptions options;
-    options.selectedUnit = m_zoom->selectedUnit();
-    options.alsoSelected.assign(m_zoom->selectedUnits().begin() + (options.selectedUnit != 0),
-                                m_zoom->selectedUnits().end());
-    std::sort(options.alsoSelected.begin(), options.alsoSelected.end());
+    options.select(m_zoom->selectedUnits());
     options.hoverUnit = m_hover;
     options.cursorNs = m_cursorNs;
     options.nowNs = m_zoom->endNs();
