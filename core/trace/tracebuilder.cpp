@@ -24,6 +24,13 @@ bool TraceBuilder::update(std::size_t maxEvents)
 UnitRecord &TraceBuilder::unit(quint32 id)
 {
     if (id > m_data.units.size()) {
+        if (id > m_data.units.capacity()) {
+            // Room for every unit made so far at once: a burst of creations is read over many
+            // frames, and each doubling would move every record (a million take a frame's time
+            // many times over to move, and more to fault in).
+            const std::size_t issued = m_recorder ? m_recorder->unitIdsIssued() : 0;
+            m_data.units.reserve(std::max({std::size_t(id), issued, 2 * m_data.units.capacity()}));
+        }
         const auto old = m_data.units.size();
         m_data.units.resize(id);
         for (auto i = old; i < m_data.units.size(); ++i)

@@ -47,6 +47,8 @@ public:
 
     //! A fresh unit id (ids start at 1; 0 means none). Any thread.
     quint32 newUnitId() { return m_nextUnit.fetch_add(1, std::memory_order_relaxed); }
+    //! How many unit ids were handed out so far (the highest id). Any thread.
+    quint32 unitIdsIssued() const { return m_nextUnit.load(std::memory_order_relaxed) - 1; }
     //! Interns text; 0 is reserved for the empty string. Any thread.
     quint32 intern(const QString &text);
     //! The text of an interned string id. Any thread.
