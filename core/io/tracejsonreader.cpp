@@ -6,7 +6,6 @@
 
 #include <QFile>
 #include <QHash>
-#include <QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -63,11 +62,10 @@ bool toNs(const Node &v, double unit, qint64 *out)
 // matches (the names of "none").
 template <typename E> bool parseName(const Node &v, int count, const char *(*name)(E), E *out)
 {
-    const std::string_view text = v.utf8();
-    if (text.empty())
+    if (v.utf8().empty())
         return false;
     for (int i = 0; i < count; ++i) {
-        if (text == name(E(i))) {
+        if (v.is(name(E(i)))) {
             *out = E(i);
             return true;
         }
@@ -130,6 +128,37 @@ private:
     std::size_t m_count = 0;
 };
 
+// Texts that repeat (places, error messages) by their UTF-8 bytes, each held once: looking up one
+// seen before makes no QString.
+class TextIndex
+{
+public:
+    std::size_t size() const { return std::size_t(m_index.size()); }
+    //! The text's number (1, 2, ... in the order first seen) into *number, and the one QString
+    //! held for it.
+    QString intern(std::string_view utf8, quint32 *number = nullptr)
+    {
+        const QByteArray key = QByteArray::fromRawData(utf8.data(), qsizetype(utf8.size()));
+        auto it = m_index.constFind(key);
+        if (it == m_index.cend()) {
+            const Entry entry { quint32(m_index.size() + 1),
+                QString::fromUtf8(utf8.data(), qsizetype(utf8.size())) };
+            it = m_index.insert(QByteArray(utf8.data(), qsizetype(utf8.size())), entry);
+        }
+        if (number)
+            *number = it->number;
+        return it->text;
+    }
+
+private:
+    struct Entry
+    {
+        quint32 number = 0;
+        QString text;
+    };
+    QHash<QByteArray, Entry> m_index;
+};
+
 // Reads one JSON document into TraceData as TraceJsonParser streams it; the first problem found
 // ends it (a document that is not JSON is reported as such whatever else is wrong).
 class Reader : public TraceJsonParser::Sink
@@ -181,6 +210,8 @@ private:
         bool required = true);
     bool nsField(const Node &o, std::string_view key, double unit, qint64 *out);
     bool stringField(const Node &o, std::string_view key, QString *out, bool required);
+    //! The same check, keeping the string's node (no QString made).
+    bool stringField(const Node &o, std::string_view key, Node *out, bool required);
 
     TraceData m_data;
     QString m_error;
@@ -219,10 +250,10 @@ private:
         quint32 byUnit = 0;
     };
     std::vector<Cause> m_causes; // from the outcome instants' args.cancelled_by
-    QHash<QString, quint32> m_placeIndex;
+    TextIndex m_places; // to 1 + the index in m_data.places
     QHash<QString, std::size_t> m_holderIndex;
     QHash<QString, std::size_t> m_counterIndex;
-    QSet<QString> m_errors;
+    TextIndex m_errors;
 };
 
 bool Reader::intField(
@@ -253,9 +284,19 @@ bool Reader::nsField(const Node &o, std::string_view key, double unit, qint64 *o
 
 bool Reader::stringField(const Node &o, std::string_view key, QString *out, bool required)
 {
+    Node v;
+    if (!stringField(o, key, &v, required))
+        return false;
+    if (v.isString())
+        *out = v.toString();
+    return true;
+}
+
+bool Reader::stringField(const Node &o, std::string_view key, Node *out, bool required)
+{
     const Node v = o.value(key);
     if (v.isString()) {
-        *out = v.toString();
+        *out = v;
         return true;
     }
     if (v.isUndefined() && !required)
@@ -493,28 +534,24 @@ bool Reader::readUnitRecord(const Node &u, qint64 tid)
     p.tid = tid;
     UnitRecord &r = p.record;
     qint64 id = 0, parent = 0, loop = 1;
-    QString kind;
+    Node error;
+    Node kind;
     if (!intField(u, "id", 1, MaxU32, &id) || !intField(u, "parent", 0, MaxU32, &parent)
         || !intField(u, "loop", 1, 0x10000, &loop, false)
         || !stringField(u, "kind", &kind, true) || !stringField(u, "label", &r.label, true)
         || !intField(u, "created_ns", -MaxNs, MaxNs, &r.createdNs)
         || !intField(u, "start_ns", -MaxNs, MaxNs, &r.startNs)
         || !intField(u, "end_ns", -MaxNs, MaxNs, &r.endNs)
-        || !stringField(u, "error", &r.error, false))
+        || !stringField(u, "error", &error, false))
         return false;
     r.id = quint32(id);
     r.parent = quint32(parent);
     r.loop = quint16(loop - 1);
     // Many units fail or time out with the same text: share one copy.
-    if (!r.error.isEmpty()) {
-        const auto known = m_errors.constFind(r.error);
-        if (known != m_errors.cend())
-            r.error = *known;
-        else
-            m_errors.insert(r.error);
-    }
-    if (!parseUnitKind(kind, &r.kind))
-        return failEvent(QStringLiteral("unknown unit kind %1").arg(quoted(kind)));
+    if (!error.utf8().empty())
+        r.error = m_errors.intern(error.utf8());
+    if (!parseName(kind, 5, unitKindName, &r.kind))
+        return failEvent(QStringLiteral("unknown unit kind %1").arg(quoted(kind.toString())));
     const Node o = u.value("outcome");
     if (o.isString()) {
         if (!parseName(o, 6, outcomeName, &r.outcome))
@@ -606,13 +643,10 @@ bool Reader::readLoopscopeEvent(const Node &e)
         if (const Node at = args.value("at"); !at.isUndefined()) {
             if (!at.isString() || at.utf8().empty())
                 return failEvent(QStringLiteral("args.at is not a place (\"FILE:LINE\")"));
-            const QString text = at.toString();
-            auto place = m_placeIndex.constFind(text);
-            if (place == m_placeIndex.cend()) {
-                m_data.places.push_back(text);
-                place = m_placeIndex.insert(text, quint32(m_data.places.size()));
-            }
-            iv.at = place.value();
+            const std::size_t before = m_places.size();
+            const QString place = m_places.intern(at.utf8(), &iv.at);
+            if (m_places.size() > before)
+                m_data.places.push_back(place);
         }
         const std::size_t *slot = m_tidSlot.find(tid);
         if (!slot) {
