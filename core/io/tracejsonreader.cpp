@@ -226,13 +226,9 @@ private:
     Node m_other; // valid while the parse runs (TraceJsonParser::Sink)
     std::unique_ptr<ChromeTraceImporter> m_importer;
 
-    // Loopscope files: what the events said, assembled at the end.
-    struct PendingUnit
-    {
-        UnitRecord record;
-        qint64 tid = 0;
-    };
-    std::vector<PendingUnit> m_units;
+    // Loopscope files: what the events said, assembled at the end. Units go to m_data.units
+    // in file order (put in id order at the end), their tids beside them.
+    std::vector<qint64> m_unitTids;
     std::vector<std::pair<qint64, std::vector<StateInterval>>> m_intervalsByTid;
     IdMap<std::size_t> m_tidSlot;
     struct FlowEnd
@@ -530,9 +526,7 @@ void Reader::beginLoopscope()
 
 bool Reader::readUnitRecord(const Node &u, qint64 tid)
 {
-    PendingUnit p;
-    p.tid = tid;
-    UnitRecord &r = p.record;
+    UnitRecord r;
     qint64 id = 0, parent = 0, loop = 1;
     Node error;
     Node kind;
@@ -559,7 +553,8 @@ bool Reader::readUnitRecord(const Node &u, qint64 tid)
     } else if (!o.isNull() && !o.isUndefined()) {
         return failEvent(QStringLiteral("outcome is not a string"));
     }
-    m_units.push_back(std::move(p));
+    m_data.units.push_back(std::move(r));
+    m_unitTids.push_back(tid);
     return true;
 }
 
@@ -734,27 +729,32 @@ bool Reader::readLoopscopeEvent(const Node &e)
 bool Reader::finishLoopscope()
 {
     // Units are stored densely by id, so the ids must be exactly 1..N.
-    const std::size_t count = m_units.size();
+    std::vector<UnitRecord> &units = m_data.units;
+    const std::size_t count = units.size();
     auto failUnits = [this](const QString &what) {
         return fail(QStringLiteral("not a valid Loopscope trace: %1").arg(what));
     };
-    m_data.units.resize(count);
     std::vector<bool> seen(count, false);
     IdMap<quint32> unitByTid;
-    for (PendingUnit &p : m_units) {
-        const quint32 id = p.record.id;
+    for (std::size_t i = 0; i < count; ++i) {
+        const quint32 id = units[i].id;
         if (id > count)
             return failUnits(QStringLiteral("unit id %1 is out of range (the trace has %2 units)")
                                  .arg(id)
                                  .arg(count));
         if (seen[id - 1])
             return failUnits(QStringLiteral("unit id %1 appears twice").arg(id));
-        if (!unitByTid.insert(p.tid, id))
-            return failUnits(QStringLiteral("tid %1 names two units").arg(p.tid));
+        if (!unitByTid.insert(m_unitTids[i], id))
+            return failUnits(QStringLiteral("tid %1 names two units").arg(m_unitTids[i]));
         seen[id - 1] = true;
-        m_data.units[id - 1] = std::move(p.record);
     }
-    m_units = {};
+    m_unitTids = {};
+    // The ids are 1..count: each swap puts one unit in its place (none when the file had them in
+    // order, as TraceJsonWriter writes them), in place, so the units never exist twice.
+    for (std::size_t i = 0; i < count; ++i) {
+        while (units[i].id != i + 1)
+            std::swap(units[i], units[units[i].id - 1]);
+    }
     for (auto &[tid, intervals] : m_intervalsByTid) {
         const quint32 *id = unitByTid.find(tid);
         if (!id)
