@@ -531,8 +531,8 @@ bool Reader::readUnitRecord(const Node &u, qint64 tid)
     Node error;
     Node kind;
     if (!intField(u, "id", 1, MaxU32, &id) || !intField(u, "parent", 0, MaxU32, &parent)
-        || !intField(u, "loop", 1, 0x10000, &loop, false)
-        || !stringField(u, "kind", &kind, true) || !stringField(u, "label", &r.label, true)
+        || !intField(u, "loop", 1, 0x10000, &loop, false) || !stringField(u, "kind", &kind, true)
+        || !stringField(u, "label", &r.label, true)
         || !intField(u, "created_ns", -MaxNs, MaxNs, &r.createdNs)
         || !intField(u, "start_ns", -MaxNs, MaxNs, &r.startNs)
         || !intField(u, "end_ns", -MaxNs, MaxNs, &r.endNs)

@@ -138,8 +138,8 @@ inline TraceData twoLoopTrace()
 }
 
 //! Whether unit u of a and unit v of b are equal in every field, their intervals too.
-inline bool sameUnit(const TraceData &a, const UnitRecord &u, const TraceData &b,
-    const UnitRecord &v)
+inline bool sameUnit(
+    const TraceData &a, const UnitRecord &u, const TraceData &b, const UnitRecord &v)
 {
     if (!(u.id == v.id && u.parent == v.parent && u.kind == v.kind && u.label == v.label
             && u.createdNs == v.createdNs && u.startNs == v.startNs && u.endNs == v.endNs
@@ -150,8 +150,8 @@ inline bool sameUnit(const TraceData &a, const UnitRecord &u, const TraceData &b
     for (std::size_t k = 0; k < u.intervals.size(); ++k) {
         const StateInterval &x = u.intervals[k];
         const StateInterval &y = v.intervals[k];
-        if (!(x.startNs == y.startNs && x.endNs == y.endNs && x.state == y.state
-                && x.lane == y.lane && a.placeOf(x) == b.placeOf(y)))
+        if (!(x.startNs == y.startNs && x.endNs == y.endNs && x.state == y.state && x.lane == y.lane
+                && a.placeOf(x) == b.placeOf(y)))
             return false;
     }
     return true;
