@@ -49,7 +49,7 @@ public:
         std::string_view utf8() const;
         QString toString() const;
         //! Whether this is the string `text` (no QString made).
-        bool is(std::string_view text) const { return isString() && utf8() == text; }
+        inline bool is(std::string_view text) const;
 
         //! The member named key (the last one if there are two); undefined if none or not an
         //! object.
@@ -174,6 +174,22 @@ JsonTree::Node JsonTree::Node::nextSibling() const
         return {};
     const qint32 next = m_tree->m_nodes[m_index].next;
     return next < 0 ? Node() : Node(m_tree, next);
+}
+
+bool JsonTree::Node::is(std::string_view text) const
+{
+    if (type() != Type::String)
+        return false;
+    const Entry &e = m_tree->m_nodes[m_index];
+    if (e.text.length != text.size())
+        return false;
+    // Byte by byte: the names compared are short, and a memcmp call costs more than they do.
+    const char *s = m_tree->m_text.data() + e.text.offset;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (s[i] != text[i])
+            return false;
+    }
+    return true;
 }
 
 std::string_view JsonTree::Node::key() const

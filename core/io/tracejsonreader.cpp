@@ -6,7 +6,6 @@
 
 #include <QFile>
 #include <QHash>
-#include <QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -63,11 +62,10 @@ bool toNs(const Node &v, double unit, qint64 *out)
 // matches (the names of "none").
 template <typename E> bool parseName(const Node &v, int count, const char *(*name)(E), E *out)
 {
-    const std::string_view text = v.utf8();
-    if (text.empty())
+    if (v.utf8().empty())
         return false;
     for (int i = 0; i < count; ++i) {
-        if (text == name(E(i))) {
+        if (v.is(name(E(i)))) {
             *out = E(i);
             return true;
         }
@@ -130,6 +128,37 @@ private:
     std::size_t m_count = 0;
 };
 
+// Texts that repeat (places, error messages) by their UTF-8 bytes, each held once: looking up one
+// seen before makes no QString.
+class TextIndex
+{
+public:
+    std::size_t size() const { return std::size_t(m_index.size()); }
+    //! The text's number (1, 2, ... in the order first seen) into *number, and the one QString
+    //! held for it.
+    QString intern(std::string_view utf8, quint32 *number = nullptr)
+    {
+        const QByteArray key = QByteArray::fromRawData(utf8.data(), qsizetype(utf8.size()));
+        auto it = m_index.constFind(key);
+        if (it == m_index.cend()) {
+            const Entry entry { quint32(m_index.size() + 1),
+                QString::fromUtf8(utf8.data(), qsizetype(utf8.size())) };
+            it = m_index.insert(QByteArray(utf8.data(), qsizetype(utf8.size())), entry);
+        }
+        if (number)
+            *number = it->number;
+        return it->text;
+    }
+
+private:
+    struct Entry
+    {
+        quint32 number = 0;
+        QString text;
+    };
+    QHash<QByteArray, Entry> m_index;
+};
+
 // Reads one JSON document into TraceData as TraceJsonParser streams it; the first problem found
 // ends it (a document that is not JSON is reported as such whatever else is wrong).
 class Reader : public TraceJsonParser::Sink
@@ -181,6 +210,8 @@ private:
         bool required = true);
     bool nsField(const Node &o, std::string_view key, double unit, qint64 *out);
     bool stringField(const Node &o, std::string_view key, QString *out, bool required);
+    //! The same check, keeping the string's node (no QString made).
+    bool stringField(const Node &o, std::string_view key, Node *out, bool required);
 
     TraceData m_data;
     QString m_error;
@@ -195,13 +226,9 @@ private:
     Node m_other; // valid while the parse runs (TraceJsonParser::Sink)
     std::unique_ptr<ChromeTraceImporter> m_importer;
 
-    // Loopscope files: what the events said, assembled at the end.
-    struct PendingUnit
-    {
-        UnitRecord record;
-        qint64 tid = 0;
-    };
-    std::vector<PendingUnit> m_units;
+    // Loopscope files: what the events said, assembled at the end. Units go to m_data.units
+    // in file order (put in id order at the end), their tids beside them.
+    std::vector<qint64> m_unitTids;
     std::vector<std::pair<qint64, std::vector<StateInterval>>> m_intervalsByTid;
     IdMap<std::size_t> m_tidSlot;
     struct FlowEnd
@@ -219,10 +246,10 @@ private:
         quint32 byUnit = 0;
     };
     std::vector<Cause> m_causes; // from the outcome instants' args.cancelled_by
-    QHash<QString, quint32> m_placeIndex;
+    TextIndex m_places; // to 1 + the index in m_data.places
     QHash<QString, std::size_t> m_holderIndex;
     QHash<QString, std::size_t> m_counterIndex;
-    QSet<QString> m_errors;
+    TextIndex m_errors;
 };
 
 bool Reader::intField(
@@ -253,9 +280,19 @@ bool Reader::nsField(const Node &o, std::string_view key, double unit, qint64 *o
 
 bool Reader::stringField(const Node &o, std::string_view key, QString *out, bool required)
 {
+    Node v;
+    if (!stringField(o, key, &v, required))
+        return false;
+    if (v.isString())
+        *out = v.toString();
+    return true;
+}
+
+bool Reader::stringField(const Node &o, std::string_view key, Node *out, bool required)
+{
     const Node v = o.value(key);
     if (v.isString()) {
-        *out = v.toString();
+        *out = v;
         return true;
     }
     if (v.isUndefined() && !required)
@@ -489,32 +526,26 @@ void Reader::beginLoopscope()
 
 bool Reader::readUnitRecord(const Node &u, qint64 tid)
 {
-    PendingUnit p;
-    p.tid = tid;
-    UnitRecord &r = p.record;
+    UnitRecord r;
     qint64 id = 0, parent = 0, loop = 1;
-    QString kind;
+    Node error;
+    Node kind;
     if (!intField(u, "id", 1, MaxU32, &id) || !intField(u, "parent", 0, MaxU32, &parent)
-        || !intField(u, "loop", 1, 0x10000, &loop, false)
-        || !stringField(u, "kind", &kind, true) || !stringField(u, "label", &r.label, true)
+        || !intField(u, "loop", 1, 0x10000, &loop, false) || !stringField(u, "kind", &kind, true)
+        || !stringField(u, "label", &r.label, true)
         || !intField(u, "created_ns", -MaxNs, MaxNs, &r.createdNs)
         || !intField(u, "start_ns", -MaxNs, MaxNs, &r.startNs)
         || !intField(u, "end_ns", -MaxNs, MaxNs, &r.endNs)
-        || !stringField(u, "error", &r.error, false))
+        || !stringField(u, "error", &error, false))
         return false;
     r.id = quint32(id);
     r.parent = quint32(parent);
     r.loop = quint16(loop - 1);
     // Many units fail or time out with the same text: share one copy.
-    if (!r.error.isEmpty()) {
-        const auto known = m_errors.constFind(r.error);
-        if (known != m_errors.cend())
-            r.error = *known;
-        else
-            m_errors.insert(r.error);
-    }
-    if (!parseUnitKind(kind, &r.kind))
-        return failEvent(QStringLiteral("unknown unit kind %1").arg(quoted(kind)));
+    if (!error.utf8().empty())
+        r.error = m_errors.intern(error.utf8());
+    if (!parseName(kind, 5, unitKindName, &r.kind))
+        return failEvent(QStringLiteral("unknown unit kind %1").arg(quoted(kind.toString())));
     const Node o = u.value("outcome");
     if (o.isString()) {
         if (!parseName(o, 6, outcomeName, &r.outcome))
@@ -522,7 +553,8 @@ bool Reader::readUnitRecord(const Node &u, qint64 tid)
     } else if (!o.isNull() && !o.isUndefined()) {
         return failEvent(QStringLiteral("outcome is not a string"));
     }
-    m_units.push_back(std::move(p));
+    m_data.units.push_back(std::move(r));
+    m_unitTids.push_back(tid);
     return true;
 }
 
@@ -606,13 +638,10 @@ bool Reader::readLoopscopeEvent(const Node &e)
         if (const Node at = args.value("at"); !at.isUndefined()) {
             if (!at.isString() || at.utf8().empty())
                 return failEvent(QStringLiteral("args.at is not a place (\"FILE:LINE\")"));
-            const QString text = at.toString();
-            auto place = m_placeIndex.constFind(text);
-            if (place == m_placeIndex.cend()) {
-                m_data.places.push_back(text);
-                place = m_placeIndex.insert(text, quint32(m_data.places.size()));
-            }
-            iv.at = place.value();
+            const std::size_t before = m_places.size();
+            const QString place = m_places.intern(at.utf8(), &iv.at);
+            if (m_places.size() > before)
+                m_data.places.push_back(place);
         }
         const std::size_t *slot = m_tidSlot.find(tid);
         if (!slot) {
@@ -700,27 +729,32 @@ bool Reader::readLoopscopeEvent(const Node &e)
 bool Reader::finishLoopscope()
 {
     // Units are stored densely by id, so the ids must be exactly 1..N.
-    const std::size_t count = m_units.size();
+    std::vector<UnitRecord> &units = m_data.units;
+    const std::size_t count = units.size();
     auto failUnits = [this](const QString &what) {
         return fail(QStringLiteral("not a valid Loopscope trace: %1").arg(what));
     };
-    m_data.units.resize(count);
     std::vector<bool> seen(count, false);
     IdMap<quint32> unitByTid;
-    for (PendingUnit &p : m_units) {
-        const quint32 id = p.record.id;
+    for (std::size_t i = 0; i < count; ++i) {
+        const quint32 id = units[i].id;
         if (id > count)
             return failUnits(QStringLiteral("unit id %1 is out of range (the trace has %2 units)")
                                  .arg(id)
                                  .arg(count));
         if (seen[id - 1])
             return failUnits(QStringLiteral("unit id %1 appears twice").arg(id));
-        if (!unitByTid.insert(p.tid, id))
-            return failUnits(QStringLiteral("tid %1 names two units").arg(p.tid));
+        if (!unitByTid.insert(m_unitTids[i], id))
+            return failUnits(QStringLiteral("tid %1 names two units").arg(m_unitTids[i]));
         seen[id - 1] = true;
-        m_data.units[id - 1] = std::move(p.record);
     }
-    m_units = {};
+    m_unitTids = {};
+    // The ids are 1..count: each swap puts one unit in its place (none when the file had them in
+    // order, as TraceJsonWriter writes them), in place, so the units never exist twice.
+    for (std::size_t i = 0; i < count; ++i) {
+        while (units[i].id != i + 1)
+            std::swap(units[i], units[units[i].id - 1]);
+    }
     for (auto &[tid, intervals] : m_intervalsByTid) {
         const quint32 *id = unitByTid.find(tid);
         if (!id)

@@ -101,7 +101,33 @@ TEST_CASE("Trace JSON reads back into the same TraceData", "[io][reader]")
         data.deadlines.push_back({ 0, 9 });
         data.info.params.push_back({ QStringLiteral("tiny"), 1e-300 });
         data.info.timeScale = 1.0 / 3.0;
+        data.recomputeLastEventNs(); // the edits moved the end of unit 2
         const auto back = TraceJsonReader::fromJson(TraceJsonWriter::toJson(data));
+        REQUIRE(back.has_value());
+        Test::requireSameTrace(data, *back);
+    }
+    SECTION("units in any order in the file: stored by id")
+    {
+        const TraceData data = Test::sampleTrace();
+        const QByteArray shuffled = editedTrace([&data](QJsonObject &root) {
+            // The thread_name events (each unit's record) reversed, everything else in place.
+            QJsonArray events = root.value(QLatin1String("traceEvents")).toArray();
+            std::vector<qsizetype> at;
+            for (qsizetype i = 0; i < events.size(); ++i) {
+                const QJsonObject e = events.at(i).toObject();
+                if (e.value(QLatin1String("name")) == QLatin1String("thread_name")
+                    && e.value(QLatin1String("args")).toObject().contains(QLatin1String("unit")))
+                    at.push_back(i);
+            }
+            REQUIRE(at.size() == data.units.size());
+            const QJsonArray before = events;
+            for (std::size_t k = 0; k < at.size(); ++k)
+                events.replace(at[k], before.at(at[at.size() - 1 - k]));
+            root.insert(QLatin1String("traceEvents"), events);
+        });
+        QString error;
+        const auto back = TraceJsonReader::fromJson(shuffled, &error);
+        INFO(error.toStdString());
         REQUIRE(back.has_value());
         Test::requireSameTrace(data, *back);
     }

@@ -13,7 +13,10 @@ using namespace Loopscope;
 namespace {
 
 //! A stress-like run of `tasks` tasks under main: each waits (at a place), then runs on lane 0
-//! and completes; main awaits each (a flow); every 100th fails with an error.
+//! and completes; main awaits each (a flow); every 100th fails with an error. Every 1000th is
+//! cancelled instead (its cause and canceller known, a deadline on it), runs on worker lane 3 and
+//! belongs to a second loop; a semaphore counter, a lock's holds, loop lag, output on both
+//! streams and bookmarks every 1000 tasks too: a bit of every kind of event, at scale.
 TraceData bigTrace(int tasks)
 {
     TraceData data;
@@ -34,6 +37,8 @@ TraceData bigTrace(int tasks)
     main.outcome = Outcome::Completed;
     main.intervals.push_back({ 0, endNs, UnitState::Waiting, 0, 1 });
     data.units.push_back(main);
+    data.counters.push_back({ QStringLiteral("semaphore in use"), {} });
+    data.holders.push_back({ QStringLiteral("lock"), {} });
     for (int i = 1; i <= tasks; ++i) {
         UnitRecord u;
         u.id = quint32(i + 1);
@@ -49,6 +54,21 @@ TraceData bigTrace(int tasks)
         u.outcome = i % 100 == 0 ? Outcome::Failed : Outcome::Completed;
         if (u.outcome == Outcome::Failed)
             u.error = QStringLiteral("ValueError: boom");
+        if (i % 1000 == 0) {
+            u.outcome = Outcome::Cancelled;
+            u.error.clear();
+            u.cancelCause = CancelCause::Explicit;
+            u.cancelledBy = 1;
+            u.loop = 1;
+            u.intervals.back().lane = 3;
+            data.deadlines.push_back({ u.id, u.endNs });
+            data.counters[0].samples.push_back({ wakeNs, i / 1000 });
+            data.holders[0].intervals.push_back({ u.id, wakeNs, u.endNs });
+            data.loopLag.push_back({ wakeNs, 1000 + i, 1 });
+            data.output.push_back({ u.endNs, QStringLiteral("task %1 \"cancelled\"").arg(i),
+                i % 2000 == 0 ? OutputStream::Stderr : OutputStream::Stdout });
+            data.bookmarks.push_back({ u.endNs, QStringLiteral("mark %1").arg(i) });
+        }
         data.units.push_back(std::move(u));
         data.flows.push_back({ 1, quint32(i + 1), i + 1 });
     }
@@ -95,6 +115,31 @@ TEST_CASE("A big trace keeps every event through write and read", "[io][reader][
     // The same error text is held once.
     CHECK(back->units[100].error.constData() == back->units[200].error.constData());
 }
+
+// A million units (3 million intervals, 700 MB of JSON, about 2.2 GB at the peak): 15-20 s in the
+// dev build, too slow and too big under the sanitizers, which the 1e5 trace above covers.
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+TEST_CASE("A trace of a million units keeps every event through write and read",
+    "[io][reader][big][million]")
+{
+    TraceData back;
+    {
+        const TraceData data = bigTrace(1'000'000);
+        {
+            QString error;
+            std::optional<TraceData> read
+                = TraceJsonReader::fromJson(TraceJsonWriter::toJson(data), &error);
+            INFO(error.toStdString());
+            REQUIRE(read.has_value());
+            back = std::move(*read);
+        }
+        REQUIRE(back.units.size() == 1'000'001);
+        REQUIRE(back.flows.size() == 1'000'000);
+        Test::requireSameTrace(data, back);
+    }
+    CHECK(back.units.back().label == QStringLiteral("task 1000000"));
+}
+#endif
 
 TEST_CASE("Trace reader reads a Loopscope trace whose otherData comes last", "[io][reader]")
 {
