@@ -66,6 +66,7 @@ def _disable():
     global _ev, _fd, _broken
     _broken = True
     _ev = _noop
+    _stop_monitoring()
     del _buf[:]
     if _fd >= 0:
         try:
@@ -267,7 +268,17 @@ def _emit_created(u):
 
 # --- tasks -------------------------------------------------------------------------------------
 
-def _task_factory(loop, coro, context=None):
+def _create_task(self, coro, *, name=None, context=None):
+    """BaseEventLoop.create_task from 3.13 on, which names the factory's task with set_name(name)
+    even when name is None (the task would be called "None"): without a factory of the
+    program's, the task is made here with its name, as without a factory."""
+    if getattr(self, "_loopscope_user_factory", None) is not None:
+        return _orig_create_task(self, coro, name=name, context=context)
+    self._check_closed()
+    return _task_factory(self, coro, context, name)
+
+
+def _task_factory(loop, coro, context=None, name=None):
     user = getattr(loop, "_loopscope_user_factory", None)
     # Inside a step our profile hook is on: none of this (asyncio's and ours) needs it. Someone
     # else's profiler (the program's) is left alone.
@@ -276,7 +287,7 @@ def _task_factory(loop, coro, context=None):
         if user is None:
             if hooked:
                 _setprofile(None)
-            task = _Task(coro, loop=loop, context=context)
+            task = _Task(coro, loop=loop, name=name, context=context)
             if task._source_traceback:
                 del task._source_traceback[-1]
         else:
@@ -285,6 +296,8 @@ def _task_factory(loop, coro, context=None):
                 _setprofile(None)
         try:
             _track_task(loop, task, coro)
+            if name is not None:
+                _named(task)
         except Exception:
             pass
     finally:
@@ -361,13 +374,17 @@ def _set_task_name(task, name):
     if name is None:
         return  # as the original does (create_task calls it twice per task)
     _orig_set_task_name(task, name)
+    _named(task)
+
+
+def _named(task):
     u = _tunits.get(task)
     if u is None:
         return
     if u.cev is not None:
         # create_task(name=...) names the task just after the factory made it: one C, no R.
-        u.cev[5] = _esc(name)
         u.name = task.get_name()
+        u.cev[5] = _esc(u.name)
         _emit_created(u)
     else:
         _check_rename(u, _now())
@@ -514,7 +531,7 @@ def _handle_run(self):
     _cur = u
     # The profile hook only while a step runs: a program's coroutine starts, suspends and ends
     # only inside one, and the loop's own machinery (and ours) between steps goes unhooked.
-    hooked = _INLINE and _getprofile() is None
+    hooked = _STEP_PROFILE and _getprofile() is None
     if hooked:
         _setprofile(_profile)
     try:
@@ -692,7 +709,7 @@ def _run_once(self):
 
 
 def _idle(loop):
-    if _inflight:
+    if _inflight or getattr(loop, "_loopscope_joining", False):
         return False
     selector = getattr(loop, "_selector", None)
     if selector is None:
@@ -703,6 +720,21 @@ def _idle(loop):
         return False
     own = 1 if getattr(loop, "_ssock", None) is not None else 0
     return fds <= own
+
+
+def _shutdown_default_executor(self, *args, **kwargs):
+    # Virtual clock: 3.13 bounds the join of the executor's threads (in a thread of its own) by
+    # a timeout, which must not be jumped to while they finish.
+    if self._default_executor is not None and not self._executor_shutdown_called:
+        self._loopscope_joining = True
+    return _orig_shutdown_default_executor(self, *args, **kwargs)
+
+
+def _do_shutdown(self, future):
+    try:
+        return _orig_do_shutdown(self, future)
+    finally:
+        self._loopscope_joining = False
 
 
 _running = []       # the loops running now, in any thread (append and remove are atomic)
@@ -784,7 +816,7 @@ def _foreign_profile(frame, event, arg):
                 _foreign_step_started(u)
             else:
                 _foreign_step_ended(u, frame)
-        elif _INLINE:
+        elif _STEP_PROFILE:
             _profile(frame, event, arg)
 
 
@@ -1161,6 +1193,8 @@ def _classify(code):
             elif ins.opname in ("RETURN_VALUE", "RETURN_CONST"):
                 returns.add(ins.offset)
         info = (frozenset(yields), frozenset(returns))
+        if _MON_TOOL is not None and code.co_flags & 0x80:
+            _monitoring.set_local_events(_MON_TOOL, code, _MON_COROUTINE_EVENTS)
     _code_info[code] = info
     return info
 
@@ -1206,12 +1240,23 @@ def _inline_started(frame, code, tu, kind="coroutine", label=None):
     u.frame = frame
     if tu.cev is not None:
         _emit_created(tu)
-    info = _code_info.get(back.f_code) if back is not None else False
-    if info is None:
-        info = _classify(back.f_code)
+    # The parent waits where the program's own code awaits: its caller, or the nearest above a
+    # library coroutine in between (3.12's wait_for awaits the program's coroutine itself).
+    where = back
+    for _ in range(4):
+        if where is None:
+            break
+        info = _code_info.get(where.f_code)
+        if info is None:
+            info = _classify(where.f_code)
+        if info:
+            break
+        where = where.f_back
+    else:
+        where = None
     uid = u.id
     _ev(f"C\t{t}\t{uid}\t{kind}\t{parent.id}\t{label or _frame_label(code, frame)}\n"
-        f"S\t{t}\t{parent.id}\twaiting\t0\t{_place(back) if info else 0}\n"
+        f"S\t{t}\t{parent.id}\twaiting\t0\t{_place(where) if where is not None else 0}\n"
         f"S\t{t}\t{uid}\trunning\t0\n")
     stack.append(u)
     _frame_units[frame] = u
@@ -1227,7 +1272,7 @@ def _on_stack(target, frame):
     return False
 
 
-def _inline_ended(u, completed):
+def _inline_ended(u, completed, exc=None):
     tu = u.owner
     stack = tu.stack
     if completed and stack and stack[-1] is u:
@@ -1245,12 +1290,12 @@ def _inline_ended(u, completed):
     while stack and stack[-1] is not u:
         _inline_finish(tu, stack[-1], t, False)
     if stack:
-        _inline_finish(tu, u, t, completed)
+        _inline_finish(tu, u, t, completed, exc)
     parent = stack[-1] if stack else tu
     _ev(f"S\t{t}\t{parent.id}\trunning\t0\n")
 
 
-def _inline_finish(tu, u, t, completed):
+def _inline_finish(tu, u, t, completed, exc=None):
     tu.stack.remove(u)
     _frame_units.pop(u.frame, None)
     u.frame = None
@@ -1266,7 +1311,7 @@ def _inline_finish(tu, u, t, completed):
         # The exception is not visible from the profiler: name it at the end of the step.
         if tu.pending is None:
             tu.pending = []
-        tu.pending.append((t, u.id, sys.exc_info()[1]))
+        tu.pending.append((t, u.id, exc if exc is not None else sys.exc_info()[1]))
 
 
 def _resolve_pending(tu, t):
@@ -1308,6 +1353,8 @@ def _classify_generator(code):
                 returns.add(ins.offset)
             previous = ins
         info = (frozenset(awaits), frozenset(yields), frozenset(returns))
+        if _MON_TOOL is not None:
+            _monitoring.set_local_events(_MON_TOOL, code, _MON_GENERATOR_EVENTS)
     _gen_info[code] = info
     return info
 
@@ -1338,14 +1385,143 @@ def _generator_suspended(frame, code, value):
     # A yield hands out its wrapped value, never None: None at a yield is an exception thrown
     # in there (aclose(), athrow()) that ends the generator.
     yielded = lasti in yields and value is not None
-    ended = lasti in returns or (lasti in yields and not yielded)
+    _generator_left(frame, yielded, lasti in returns or (lasti in yields and not yielded))
+
+
+def _generator_left(frame, yielded, ended, exc=None):
+    """The program's async generator frame left a step: at a yield, at its end (returned, or
+    closed at a yield) or by an exception (neither)."""
     steps = None if yielded else _gen_steps.pop(id(frame), None)
     u = _frame_units.get(frame)
     if u is None or u.task is not None:
         return
     if steps is not None and ended:
         _ev(("R", _now(), u.id, "%s end" % steps[1]))
-    _inline_ended(u, yielded or ended)
+    _inline_ended(u, yielded or ended, exc)
+
+
+# --- inline coroutines and generator steps (sys.monitoring, CPython 3.12+) ---------------------
+# The same units as the profile hook, from events of the program's own code only: PY_START is
+# global but answers DISABLE for every other code object (one call each, then nothing), and
+# _classify / _classify_generator switch on the local events of the program's coroutines
+# (PY_RETURN) and async generators (PY_RESUME, PY_YIELD, PY_RETURN) as they classify them.
+# PY_UNWIND (an exception leaving a frame) and PY_THROW (one thrown in: aclose() resumes a
+# generator so) cannot be local: their callbacks look at the code's flags and return. The events fire in every thread; _cur says whether a task step runs.
+
+_MON_TOOL = None        # our sys.monitoring tool id, None: the profile hook (3.11, or none free)
+_STEP_PROFILE = False   # the profile hook is set while a task step runs (_INLINE without _MON)
+_monitoring = None
+_MON_DISABLE = None
+_getframe = sys._getframe
+_MON_COROUTINE_EVENTS = _MON_GENERATOR_EVENTS = 0
+# Free ids in this order: PROFILER_ID is cProfile's on 3.12+, COVERAGE_ID coverage.py's and
+# DEBUGGER_ID pdb's, so a program that uses one of those still can.
+_MON_TOOL_IDS = (4, 3, 2, 0, 1)
+
+
+def _install_monitoring():
+    """Starts the sys.monitoring path if the interpreter has one and a tool id is free; returns
+    whether it did (else the profile hook is used)."""
+    global _MON_TOOL, _monitoring, _MON_DISABLE, _MON_COROUTINE_EVENTS, _MON_GENERATOR_EVENTS
+    mon = getattr(sys, "monitoring", None)
+    if mon is None:
+        return False
+    tool = next((i for i in _MON_TOOL_IDS if mon.get_tool(i) is None), None)
+    if tool is None:
+        sys.stderr.write("loopscope: no sys.monitoring tool id is free: inline coroutines are "
+                         "traced with sys.setprofile (slower)\n")
+        return False
+    mon.use_tool_id(tool, "loopscope")
+    ev = mon.events
+    _monitoring = mon
+    _MON_DISABLE = mon.DISABLE
+    _MON_COROUTINE_EVENTS = ev.PY_RETURN
+    _MON_GENERATOR_EVENTS = ev.PY_RESUME | ev.PY_YIELD | ev.PY_RETURN
+    for event, callback in ((ev.PY_START, _mon_start), (ev.PY_RESUME, _mon_resume),
+                            (ev.PY_YIELD, _mon_yield), (ev.PY_RETURN, _mon_return),
+                            (ev.PY_UNWIND, _mon_unwind), (ev.PY_THROW, _mon_throw)):
+        mon.register_callback(tool, event, callback)
+    _MON_TOOL = tool
+    mon.set_events(tool, ev.PY_START | ev.PY_UNWIND | ev.PY_THROW)
+    return True
+
+
+def _stop_monitoring():
+    if _MON_TOOL is not None:
+        _monitoring.set_events(_MON_TOOL, 0)
+        for event in (_monitoring.events.PY_START, _monitoring.events.PY_RESUME,
+                      _monitoring.events.PY_YIELD, _monitoring.events.PY_RETURN,
+                      _monitoring.events.PY_UNWIND, _monitoring.events.PY_THROW):
+            _monitoring.register_callback(_MON_TOOL, event, None)
+
+
+def _mon_start(code, offset):
+    flags = code.co_flags
+    if flags & 0x80:
+        info = _code_info.get(code)
+        if info is None:
+            info = _classify(code)
+        if not info:
+            return _MON_DISABLE
+        if _cur is not None:
+            frame = _getframe(1)
+            if frame not in _frame_units:  # not a task's root coroutine
+                _inline_started(frame, code, _cur)
+    elif flags & 0x200:
+        return _mon_step(code, _getframe(1))
+    else:
+        return _MON_DISABLE
+
+
+def _mon_resume(code, offset):
+    # Local to the program's async generators.
+    return _mon_step(code, _getframe(1))
+
+
+def _mon_throw(code, offset, exc):
+    if code.co_flags & 0x200:
+        _mon_step(code, _getframe(1))
+
+
+def _mon_step(code, frame):
+    info = _gen_info.get(code)
+    if info is None:
+        info = _classify_generator(code)
+    if not info:
+        return _MON_DISABLE
+    if _cur is not None:
+        _generator_resumed(frame, code, _cur)
+
+
+def _mon_yield(code, offset, value):
+    # Local to the program's async generators: an await inside a step leaves it open.
+    if offset not in _gen_info[code][0]:
+        _generator_left(_getframe(1), True, False)
+
+
+def _mon_return(code, offset, value):
+    frame = _getframe(1)
+    u = _frame_units.get(frame)
+    if u is None or u.task is not None:
+        return
+    if code.co_flags & 0x200:
+        _generator_left(frame, False, True)
+    else:
+        _inline_ended(u, True)
+
+
+def _mon_unwind(code, offset, exc):
+    if not code.co_flags & 0x280:
+        return
+    frame = _getframe(1)
+    u = _frame_units.get(frame)
+    if u is None or u.task is not None:
+        return
+    if code.co_flags & 0x200:
+        # Closed at a yield (aclose(): GeneratorExit) is its end, as the profile hook sees it.
+        _generator_left(frame, False, type(exc) is GeneratorExit, exc)
+    else:
+        _inline_ended(u, False, exc)
 
 
 # --- never-awaited coroutines ------------------------------------------------------------------
@@ -1554,7 +1730,6 @@ def _install(loop_hooks):
         (B, "run_forever", "_orig_run_forever", _run_forever),
         (B, "run_in_executor", "_orig_run_in_executor", _run_in_executor),
         (events.Handle, "_run", "_orig_handle_run", _handle_run),
-        (tasks, "_set_task_name", "_orig_set_task_name", _set_task_name),
         (tasks, "ensure_future", "_orig_ensure_future", _ensure_future),
         (timeouts.Timeout, "reschedule", "_orig_reschedule", _timeout_reschedule),
         (timeouts.Timeout, "_on_timeout", "_orig_on_timeout", _timeout_fired),
@@ -1575,6 +1750,16 @@ def _install(loop_hooks):
         (tasks._GatheringFuture, "cancel", "_orig_gather_cancel", _gather_cancel),
         (runners, "_cancel_all_tasks", "_orig_cancel_all_tasks", _cancel_all_tasks),
     ]
+    if _VIRTUAL:
+        patches += [
+            (B, "shutdown_default_executor", "_orig_shutdown_default_executor",
+             _shutdown_default_executor),
+            (B, "_do_shutdown", "_orig_do_shutdown", _do_shutdown),
+        ]
+    if hasattr(tasks, "_set_task_name"):
+        patches.append((tasks, "_set_task_name", "_orig_set_task_name", _set_task_name))
+    else:
+        patches.append((B, "create_task", "_orig_create_task", _create_task))
     for owner, attr, keep, replacement in patches:
         original = getattr(owner, attr)
         if keep:
@@ -1744,6 +1929,9 @@ def _main():
         if _VIRTUAL:
             _install_virtual_clock()
         _install(True)
+        if _INLINE and not _install_monitoring():
+            global _STEP_PROFILE
+            _STEP_PROFILE = True
         sys.stdout = _Watched(sys.stdout, 1)
         sys.stderr = _Watched(sys.stderr, 2)
         atexit.register(_at_exit)
