@@ -9,12 +9,15 @@ the protocol (H first, E last with the exit status, a unit's C first, per-unit t
 known kinds/states/outcomes), and the times and outcomes the program's code implies.
 Times are seconds since the first main task was created; the real clock gets a tolerance.
 
-    tracer_check.py [--python PY] [--tracer PATH] [--tolerance S] [NAME...]
+    tracer_check.py [--python PY | --python-version X.Y] [--tracer PATH] [--tolerance S] [NAME...]
 
-Prints one line per check (PASS/FAIL) and exits 1 if any failed.
+--python-version looks for that CPython (pythonX.Y on PATH, /usr/local/bin, pyenv's versions)
+and exits 3 (ctest's "skipped") when there is none. Prints one line per check (PASS/FAIL) and
+exits 1 if any failed.
 """
 
 import argparse
+import glob
 import os
 import re
 import subprocess
@@ -694,14 +697,39 @@ CASES = [
 ]
 
 
+def find_python(version):
+    """A command of CPython `version` ("3.12") that runs, or None."""
+    name = "python" + version
+    candidates = [name, "/usr/local/bin/" + name, "/usr/bin/" + name]
+    candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/%s.*/bin/%s"
+                                                      % (version, name))), reverse=True)
+    for command in candidates:
+        try:
+            p = subprocess.run([command, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                               capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if p.returncode == 0 and p.stdout.strip() == version:
+            return command
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--python-version", metavar="X.Y",
+                    help="find CPython X.Y and use it (none: exit 3, skipped)")
     ap.add_argument("--tracer", default=TRACER)
     ap.add_argument("--tolerance", type=float, default=0.04,
                     help="seconds allowed on the real clock (default 0.04)")
     ap.add_argument("names", nargs="*")
     opts = ap.parse_args()
+    if opts.python_version:
+        opts.python = find_python(opts.python_version)
+        if opts.python is None:
+            print("SKIP: no CPython %s found" % opts.python_version)
+            return 3
+        print("python: %s" % opts.python)
     # Relative, as a user may start it: the tracer must hide its frames however it is named.
     tracer = os.path.relpath(opts.tracer, HERE)
     failures = total = 0
