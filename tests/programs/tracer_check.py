@@ -38,7 +38,7 @@ STATES = {"pending", "running", "waiting", "queued", "ready"}
 OUTCOMES = {"completed", "failed", "cancelled", "timed_out", "never_awaited"}
 FIELDS = {"H": (4,), "P": (6,), "X": (3,), "C": (6, 7), "S": (5, 6), "F": (5,), "L": (4,),
           "N": (4,), "G": (3, 4), "R": (4,), "D": (4,), "O": (4,), "W": (4,), "E": (3,), "A": (3,),
-          "K": (5,)}
+          "K": (5,), "I": (7,), "J": (4,)}
 CAUSES = {"taskgroup", "timeout", "cancel", "gather", "shutdown"}
 ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
@@ -46,6 +46,23 @@ ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 def unescape(text):
     return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}.get(m.group(1),
                                                                           m.group(1)), text)
+
+
+def expand(lines):
+    """The lines with each I and J written out as the events they stand for."""
+    out = []
+    for line in lines:
+        f = line.split("\t")
+        if f[0] == "I" and len(f) == 7:
+            out += ["\t".join(("C", f[1], f[2], f[3], f[4], f[5])),
+                    "\t".join(("S", f[1], f[4], "waiting", "0", f[6])),
+                    "\t".join(("S", f[1], f[2], "running", "0"))]
+        elif f[0] == "J" and len(f) == 4:
+            out += ["\t".join(("F", f[1], f[2], "completed", "")),
+                    "\t".join(("S", f[1], f[3], "running", "0"))]
+        else:
+            out.append(line)
+    return out
 
 
 class Unit:
@@ -88,6 +105,7 @@ class Trace:
             self.lines.pop()
         else:
             self.problems.append("the stream does not end with a newline")
+        self.lines = expand(self.lines)
         self.units, self.params, self.counters, self.lags = {}, {}, [], []
         self.holders = []  # (t, lock name, unit id or 0)
         self.links, self.deadlines, self.loops, self.renames = [], [], [], []

@@ -18,7 +18,7 @@ monotonic plus the time skipped so far); text fields escape \\ \t \n \r.
   H version python pid | P name value min max unit | X t loop | C t id kind parent label |
   S t id state lane [place] | F t id outcome error | L t from to | N t name value | G t lag |
   R t id label | D t id deadline | O t stream text | W t name id | E t exit_status |
-  A place text | K t id reason by
+  A place text | K t id reason by | I t id kind parent label place | J t id parent
 C and G end with the loop's number (its X) once the program has made more than one loop: a C
 without it runs on its parent's loop (the first loop without a parent), a G without it is the
 first loop's.
@@ -30,13 +30,16 @@ gather or shutdown, by the unit that caused it (0: none).
 O is a line the program wrote to sys.stdout (stream 1) or sys.stderr (2), without its newline;
 the output itself still goes where it would (the streams are only watched, not replaced).
 W: the lock called name is held by task unit id from t on (0: free).
+I is a unit awaited inline starting (a coroutine, a generator step), short for its C, the
+parent's S waiting at the place and its S running; J is one returning, short for its F
+completed and the parent's S running.
 A unit is pending from its C until its first S. Standard library only, CPython 3.11+.
 """
 
 import os
 import sys
 
-TRACER_VERSION = 1
+TRACER_VERSION = 2
 _OUR_FILE = sys._getframe().f_code.co_filename  # as our frames name it, however we were started
 
 # --- the channel -------------------------------------------------------------------------------
@@ -143,7 +146,8 @@ def _call_label(name, args, kwargs=None):
     return _esc("%s(%s)" % (name, ", ".join(parts)))
 
 
-_layouts = {}        # code -> (name, argument names shown, *args name, **kwargs name)
+_layouts = {}        # code -> (name, argument names shown, *args name, **kwargs name, the
+                    # label if it has no arguments)
 
 
 def _layout(code):
@@ -158,15 +162,18 @@ def _layout(code):
         k += 1
     if code.co_flags & 0x08:
         starstar = code.co_varnames[k]
-    layout = _layouts[code] = (code.co_name, names, star, starstar)
+    bare = None if names or star or starstar else _esc(code.co_name + "()")
+    layout = _layouts[code] = (code.co_name, names, star, starstar, bare)
     return layout
 
 
 def _frame_label(code, frame):
     """func(args) from a coroutine frame that has not run yet (its locals are the arguments)."""
-    name, names, star, starstar = _layouts.get(code) or _layout(code)
-    if frame is None or not (names or star or starstar):
-        return _esc(name + "()")  # without arguments, the frame's locals are not needed
+    name, names, star, starstar, bare = _layouts.get(code) or _layout(code)
+    if bare is not None:
+        return bare  # without arguments, the frame's locals are not needed
+    if frame is None:
+        return _esc(name + "()")
     try:
         local = frame.f_locals
     except Exception:
@@ -241,6 +248,20 @@ class _Unit:
         self.cause = None   # (reason, by unit id): what cancelled it; the first cause wins
 
 
+class _Inline:
+    """A coroutine awaited inline or a generator step: the fields of a _Unit it has (created
+    per await: the fewer, the cheaper)."""
+    __slots__ = ("id", "owner", "frame", "queued")
+    task = root = deadline = None
+    cut = False
+
+    def __init__(self, uid, owner, frame):
+        self.id = uid
+        self.owner = owner    # the task unit it runs in
+        self.frame = frame
+        self.queued = False
+
+
 _next_id = 0
 _tunits = {}        # Task -> its unit (until it finishes)
 _frame_units = {}   # coroutine frame -> unit (task roots and inline coroutines)
@@ -282,7 +303,7 @@ def _task_factory(loop, coro, context=None, name=None):
     user = getattr(loop, "_loopscope_user_factory", None)
     # Inside a step our profile hook is on: none of this (asyncio's and ours) needs it. Someone
     # else's profiler (the program's) is left alone.
-    hooked = _getprofile() is _profile
+    hooked = _STEP_PROFILE and _getprofile() is _profile
     try:
         if user is None:
             if hooked:
@@ -572,7 +593,7 @@ def _handle_run(self):
 
 def _call_soon(self, callback, args, context):
     # A step schedules its task's next one from inside: the profile hook need not see that.
-    hooked = _getprofile() is _profile
+    hooked = _STEP_PROFILE and _getprofile() is _profile
     if hooked:
         _setprofile(None)
     try:
@@ -1059,7 +1080,8 @@ def _sample_semaphore(sem):
     initial = getattr(sem, "_loopscope_initial", None)
     if initial is None:
         return
-    name = _counter(sem, "%s(%d)" % (type(sem).__name__, initial), "in use")
+    name = getattr(sem, "_loopscope_counter", None) or _counter(
+        sem, "%s(%d)" % (type(sem).__name__, initial), "in use")
     _ev(f"N\t{_now()}\t{name}\t{initial - sem._value}\n")
 
 
@@ -1094,9 +1116,14 @@ def _sem_init(self, value=1):
 
 
 async def _acquire(self, acquire, sample):
-    leaf = _current_leaf()
-    if leaf is not None and self.locked():
-        result = await _queued(leaf, acquire(self))
+    if _cur is not None and self.locked():
+        leaf = _leaf(_cur)
+        previous = leaf.queued
+        leaf.queued = True
+        try:
+            result = await acquire(self)
+        finally:
+            leaf.queued = previous
     else:
         result = await acquire(self)
     sample(self)
@@ -1109,7 +1136,7 @@ def _sem_acquire(self):
 
 def _release(self, release, sample):
     # Waking the next waiter scans the waiters already woken: nothing the profile hook needs.
-    hooked = _getprofile() is _profile
+    hooked = _STEP_PROFILE and _getprofile() is _profile
     if hooked:
         _setprofile(None)
     try:
@@ -1235,9 +1262,7 @@ def _inline_started(frame, code, tu, kind="coroutine", label=None):
     while stack and stack[-1].frame is not back and not _on_stack(stack[-1].frame, back):
         _inline_finish(tu, stack[-1], t, False)
     parent = stack[-1] if stack else tu
-    u = _Unit(_new_id())
-    u.owner = tu
-    u.frame = frame
+    u = _Inline(_new_id(), tu, frame)
     if tu.cev is not None:
         _emit_created(tu)
     # The parent waits where the program's own code awaits: its caller, or the nearest above a
@@ -1254,10 +1279,8 @@ def _inline_started(frame, code, tu, kind="coroutine", label=None):
         where = where.f_back
     else:
         where = None
-    uid = u.id
-    _ev(f"C\t{t}\t{uid}\t{kind}\t{parent.id}\t{label or _frame_label(code, frame)}\n"
-        f"S\t{t}\t{parent.id}\twaiting\t0\t{_place(where) if where is not None else 0}\n"
-        f"S\t{t}\t{uid}\trunning\t0\n")
+    _ev(f"I\t{t}\t{u.id}\t{kind}\t{parent.id}\t{label or _frame_label(code, frame)}\t"
+        f"{_place(where) if where is not None else 0}\n")
     stack.append(u)
     _frame_units[frame] = u
 
@@ -1280,9 +1303,7 @@ def _inline_ended(u, completed, exc=None):
         stack.pop()
         _frame_units.pop(u.frame, None)
         u.frame = None
-        t = _now()
-        parent = stack[-1] if stack else tu
-        _ev(f"F\t{t}\t{u.id}\tcompleted\t\nS\t{t}\t{parent.id}\trunning\t0\n")
+        _ev(f"J\t{_now()}\t{u.id}\t{(stack[-1] if stack else tu).id}\n")
         return
     if u not in stack:
         return
