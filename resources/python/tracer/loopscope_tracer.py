@@ -1135,16 +1135,17 @@ def _sem_acquire(self):
 
 
 def _release(self, release, sample):
+    if not (_STEP_PROFILE and _getprofile() is _profile):
+        release(self)
+        sample(self)
+        return
     # Waking the next waiter scans the waiters already woken: nothing the profile hook needs.
-    hooked = _STEP_PROFILE and _getprofile() is _profile
-    if hooked:
-        _setprofile(None)
+    _setprofile(None)
     try:
         release(self)
         sample(self)
     finally:
-        if hooked:
-            _setprofile(_profile)
+        _setprofile(_profile)
 
 
 def _sem_release(self):
