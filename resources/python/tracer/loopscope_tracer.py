@@ -36,6 +36,7 @@ completed and the parent's S running.
 A unit is pending from its C until its first S. Standard library only, CPython 3.11+.
 """
 
+import itertools
 import os
 import sys
 
@@ -262,19 +263,13 @@ class _Inline:
         self.queued = False
 
 
-_next_id = 0
+_new_id = itertools.count(1).__next__  # a unit's id (atomic: executor threads number jobs too)
 _tunits = {}        # Task -> its unit (until it finishes)
 _frame_units = {}   # coroutine frame -> unit (task roots and inline coroutines)
 _cur = None         # the task unit whose step runs now on the loop thread
 _origin = None      # while a timer callback runs: its due time (ready time of what it wakes)
 _main_unit = None
 _inflight = 0       # executor jobs not yet delivered to their loop
-
-
-def _new_id():
-    global _next_id
-    _next_id += 1
-    return _next_id
 
 
 def _leaf(tu):
@@ -1269,17 +1264,18 @@ def _inline_started(frame, code, tu, kind="coroutine", label=None):
     # The parent waits where the program's own code awaits: its caller, or the nearest above a
     # library coroutine in between (3.12's wait_for awaits the program's coroutine itself).
     where = back
-    for _ in range(4):
-        if where is None:
-            break
-        info = _code_info.get(where.f_code)
-        if info is None:
-            info = _classify(where.f_code)
-        if info:
-            break
-        where = where.f_back
-    else:
-        where = None
+    if where is not None and not _code_info.get(where.f_code):
+        for _ in range(4):
+            if where is None:
+                break
+            info = _code_info.get(where.f_code)
+            if info is None:
+                info = _classify(where.f_code)
+            if info:
+                break
+            where = where.f_back
+        else:
+            where = None
     _ev(f"I\t{t}\t{u.id}\t{kind}\t{parent.id}\t{label or _frame_label(code, frame)}\t"
         f"{_place(where) if where is not None else 0}\n")
     stack.append(u)
