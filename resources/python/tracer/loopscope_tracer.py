@@ -1196,6 +1196,9 @@ def _queue_put_nowait(self, item):
 # --- inline coroutines (sys.setprofile) --------------------------------------------------------
 
 _code_info = {}     # code -> (yield offsets, return offsets) for the program's coroutines, or False
+# A frame suspended at a yield: its f_lasti is the YIELD_VALUE's offset (sys.monitoring says
+# that one too), from 3.13 on the instruction's after it; the offset sets hold both.
+_YIELD_LASTI = 2 if sys.version_info >= (3, 13) else 0
 
 
 def _is_program_code(code):
@@ -1212,7 +1215,7 @@ def _classify(code):
         yields, returns = set(), set()
         for ins in dis.get_instructions(code):
             if ins.opname == "YIELD_VALUE":
-                yields.add(ins.offset)
+                yields.update((ins.offset, ins.offset + _YIELD_LASTI))
             elif ins.opname in ("RETURN_VALUE", "RETURN_CONST"):
                 returns.add(ins.offset)
         info = (frozenset(yields), frozenset(returns))
@@ -1265,21 +1268,25 @@ def _inline_started(frame, code, tu, kind="coroutine", label=None):
     # library coroutine in between (3.12's wait_for awaits the program's coroutine itself).
     where = back
     if where is not None and not _code_info.get(where.f_code):
-        for _ in range(4):
-            if where is None:
-                break
-            info = _code_info.get(where.f_code)
-            if info is None:
-                info = _classify(where.f_code)
-            if info:
-                break
-            where = where.f_back
-        else:
-            where = None
+        where = _own_caller(where)
     _ev(f"I\t{t}\t{u.id}\t{kind}\t{parent.id}\t{label or _frame_label(code, frame)}\t"
         f"{_place(where) if where is not None else 0}\n")
     stack.append(u)
     _frame_units[frame] = u
+
+
+def _own_caller(frame):
+    """frame, or the nearest of its callers (three at most) that is the program's code."""
+    for _ in range(4):
+        if frame is None:
+            return None
+        info = _code_info.get(frame.f_code)
+        if info is None:
+            info = _classify(frame.f_code)
+        if info:
+            return frame
+        frame = frame.f_back
+    return None
 
 
 def _on_stack(target, frame):
@@ -1366,7 +1373,7 @@ def _classify_generator(code):
                 # `yield x` wraps its value first (3.11: ASYNC_GEN_WRAP, 3.12: an intrinsic).
                 wrapped = previous is not None and "ASYNC_GEN_WRAP" in (
                     previous.opname + previous.argrepr)
-                (yields if wrapped else awaits).add(ins.offset)
+                (yields if wrapped else awaits).update((ins.offset, ins.offset + _YIELD_LASTI))
             elif ins.opname in ("RETURN_VALUE", "RETURN_CONST"):
                 returns.add(ins.offset)
             previous = ins
