@@ -1484,10 +1484,8 @@ def _mon_start(code, offset):
     flags = code.co_flags
     if flags & 0x80:
         info = _code_info.get(code)
-        if info is None:
-            info = _classify(code)
-        if not info:
-            return _MON_DISABLE
+        if not (info or info is None and _classify(code)):
+            return _MON_DISABLE  # not the program's coroutine: never again
         if _cur is not None:
             frame = _getframe(1)
             if frame not in _frame_units:  # not a task's root coroutine
