@@ -147,6 +147,30 @@ qint64 TracerDecoder::runNs(qint64 tracerNs) const
     return origin == Unset ? 0 : std::max<qint64>(0, tracerNs - origin);
 }
 
+bool TracerDecoder::created(const TraceWriter &w, qint64 id, UnitKind kind, qint64 parent,
+                            std::string_view label, qint64 loop)
+{
+    const quint32 unit = unitFor(id);
+    if (!unit)
+        return false;
+    const quint16 parentLoop = parent > 0 && parent < qint64(m_loops.size())
+                                   ? m_loops[std::size_t(parent)]
+                                   : 0;
+    const quint16 onLoop = loop > 0 ? quint16(loop - 1) : parentLoop;
+    if (std::size_t(id) >= m_loops.size())
+        m_loops.resize(std::size_t(id) + 1, 0);
+    m_loops[std::size_t(id)] = onLoop;
+    w.created(unit, kind, parent > 0 ? unitFor(parent) : 0, m_recorder->intern(unescape(label)),
+              onLoop);
+    m_unitCount.fetch_add(1, std::memory_order_relaxed);
+    return true;
+}
+
+quint32 TracerDecoder::placeText(qint64 place) const
+{
+    return place > 0 && std::size_t(place) < m_places.size() ? m_places[std::size_t(place)] : 0;
+}
+
 void TracerDecoder::bad(std::string_view line, const char *why)
 {
     if (m_firstError.isEmpty())
@@ -194,23 +218,35 @@ void TracerDecoder::decode(std::string_view line)
         UnitKind kind;
         if (n < 6 || !number(f[2], &a) || !kindOf(f[3], &kind) || !number(f[4], &b))
             return bad(line, "not C t id kind parent label");
-        const quint32 unit = unitFor(a);
-        if (!unit)
-            return bad(line, "bad id");
         // The tracer numbers loops from 1 and names one only once there are several; without,
         // the unit runs on its parent's.
         qint64 loop = 0;
         if (n >= 7 && (!number(f[6], &loop) || loop < 1 || loop > 0xffff))
             return bad(line, "bad loop");
-        const quint16 parentLoop = b > 0 && b < qint64(m_loops.size()) ? m_loops[std::size_t(b)] : 0;
-        const quint16 onLoop = n >= 7 ? quint16(loop - 1) : parentLoop;
-        if (std::size_t(a) >= m_loops.size())
-            m_loops.resize(std::size_t(a) + 1, 0);
-        m_loops[std::size_t(a)] = onLoop;
-        w.created(unit, kind, b > 0 ? unitFor(b) : 0, m_recorder->intern(unescape(f[5])), onLoop);
-        m_unitCount.fetch_add(1, std::memory_order_relaxed);
+        if (!created(w, a, kind, b, f[5], loop))
+            return bad(line, "bad id");
         break;
     }
+    case 'I': {
+        // An inline unit starts: its C, its parent waiting at the place, the unit running.
+        UnitKind kind;
+        qint64 place = 0;
+        if (n < 7 || !number(f[2], &a) || !kindOf(f[3], &kind) || !number(f[4], &b)
+            || !number(f[6], &place))
+            return bad(line, "not I t id kind parent label place");
+        if (!created(w, a, kind, b, f[5], 0))
+            return bad(line, "bad id");
+        w.stateChanged(unitFor(b), UnitState::Waiting, 0, placeText(place));
+        w.stateChanged(unitFor(a), UnitState::Running, 0, 0);
+        break;
+    }
+    case 'J':
+        // An inline unit returned: it completed, its parent runs again.
+        if (n < 4 || !number(f[2], &a) || !number(f[3], &b))
+            return bad(line, "not J t id parent");
+        w.finished(unitFor(a), Outcome::Completed, 0);
+        w.stateChanged(unitFor(b), UnitState::Running, 0, 0);
+        break;
     case 'S': {
         UnitState state;
         qint64 lane = 0, place = 0;
@@ -218,9 +254,7 @@ void TracerDecoder::decode(std::string_view line)
             || (n >= 5 && !number(f[4], &lane)) || (n >= 6 && !number(f[5], &place)))
             return bad(line, "not S t id state lane [place]");
         w.stateChanged(unitFor(a), state, quint16(std::clamp<qint64>(lane, 0, 0xffff)),
-                       place > 0 && std::size_t(place) < m_places.size()
-                           ? m_places[std::size_t(place)]
-                           : 0);
+                       placeText(place));
         break;
     }
     case 'F': {

@@ -13,6 +13,7 @@
 namespace Loopscope {
 
 class TraceRecorder;
+class TraceWriter;
 
 //! Turns the event lines of our Python tracer (resources/python/tracer/loopscope_tracer.py)
 //! into trace events, through TraceWriter: the one decoder of the tracer's protocol.
@@ -58,6 +59,12 @@ public:
 private:
     void decode(std::string_view line);
     quint32 unitFor(qint64 tracerId);
+    //! A C or I: unit `id` of `kind` under `parent`, on loop `loop` (from 1; 0: its parent's).
+    //! False for an id out of range.
+    bool created(const TraceWriter &w, qint64 id, UnitKind kind, qint64 parent,
+                 std::string_view label, qint64 loop);
+    //! The interned text of place `place` (its A), 0 if none.
+    quint32 placeText(qint64 place) const;
     qint64 runNs(qint64 tracerNs) const;
     void bad(std::string_view line, const char *why);
 

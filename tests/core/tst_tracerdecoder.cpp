@@ -103,3 +103,39 @@ TEST_CASE("TracerDecoder: a unit's loop is its C's, else its parent's", "[progra
     CHECK(data.loopLag[1].loop == 1);
     CHECK(data.loopLag[1].lagNs == 8 * Ms);
 }
+
+TEST_CASE("TracerDecoder: I and J are an inline unit's C, S, S and F, S", "[programs][decoder]")
+{
+    const std::string head = "C\t0\t1\tmain\t0\tmain()\n"
+                             "S\t0\t1\trunning\t0\n"
+                             "A\t1\tprog.py:7\n";
+    const TraceData longForm = decode(head
+                                      + "C\t1000\t2\tcoroutine\t1\tvalue_of(1)\n"
+                                        "S\t1000\t1\twaiting\t0\t1\n"
+                                        "S\t1000\t2\trunning\t0\n"
+                                        "F\t3000\t2\tcompleted\t\n"
+                                        "S\t3000\t1\trunning\t0\n"
+                                        "F\t4000\t1\tcompleted\t\n");
+    const TraceData shortForm = decode(head
+                                       + "I\t1000\t2\tcoroutine\t1\tvalue_of(1)\t1\n"
+                                         "J\t3000\t2\t1\n"
+                                         "F\t4000\t1\tcompleted\t\n");
+    for (quint32 id : {1u, 2u}) {
+        const UnitRecord &a = unit(longForm, id);
+        const UnitRecord &b = unit(shortForm, id);
+        CHECK(b.kind == a.kind);
+        CHECK(b.parent == a.parent);
+        CHECK(b.label == a.label);
+        CHECK(b.outcome == a.outcome);
+        REQUIRE(b.intervals.size() == a.intervals.size());
+        for (std::size_t i = 0; i < a.intervals.size(); ++i) {
+            CHECK(b.intervals[i].state == a.intervals[i].state);
+            CHECK(b.intervals[i].startNs == a.intervals[i].startNs);
+            CHECK(b.intervals[i].endNs == a.intervals[i].endNs);
+            CHECK(shortForm.placeOf(b.intervals[i]) == longForm.placeOf(a.intervals[i]));
+        }
+    }
+    CHECK(unit(shortForm, 2).outcome == Outcome::Completed);
+    CHECK(unit(shortForm, 1).intervals.size() == 3); // running, waiting at prog.py:7, running
+    CHECK(shortForm.placeOf(unit(shortForm, 1).intervals[1]) == QStringLiteral("prog.py:7"));
+}

@@ -9,12 +9,15 @@ the protocol (H first, E last with the exit status, a unit's C first, per-unit t
 known kinds/states/outcomes), and the times and outcomes the program's code implies.
 Times are seconds since the first main task was created; the real clock gets a tolerance.
 
-    tracer_check.py [--python PY] [--tracer PATH] [--tolerance S] [NAME...]
+    tracer_check.py [--python PY | --python-version X.Y] [--tracer PATH] [--tolerance S] [NAME...]
 
-Prints one line per check (PASS/FAIL) and exits 1 if any failed.
+--python-version looks for that CPython (pythonX.Y on PATH, /usr/local/bin, pyenv's versions)
+and exits 3 (ctest's "skipped") when there is none. Prints one line per check (PASS/FAIL) and
+exits 1 if any failed.
 """
 
 import argparse
+import glob
 import os
 import re
 import subprocess
@@ -35,7 +38,7 @@ STATES = {"pending", "running", "waiting", "queued", "ready"}
 OUTCOMES = {"completed", "failed", "cancelled", "timed_out", "never_awaited"}
 FIELDS = {"H": (4,), "P": (6,), "X": (3,), "C": (6, 7), "S": (5, 6), "F": (5,), "L": (4,),
           "N": (4,), "G": (3, 4), "R": (4,), "D": (4,), "O": (4,), "W": (4,), "E": (3,), "A": (3,),
-          "K": (5,)}
+          "K": (5,), "I": (7,), "J": (4,)}
 CAUSES = {"taskgroup", "timeout", "cancel", "gather", "shutdown"}
 ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
@@ -43,6 +46,23 @@ ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 def unescape(text):
     return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}.get(m.group(1),
                                                                           m.group(1)), text)
+
+
+def expand(lines):
+    """The lines with each I and J written out as the events they stand for."""
+    out = []
+    for line in lines:
+        f = line.split("\t")
+        if f[0] == "I" and len(f) == 7:
+            out += ["\t".join(("C", f[1], f[2], f[3], f[4], f[5])),
+                    "\t".join(("S", f[1], f[4], "waiting", "0", f[6])),
+                    "\t".join(("S", f[1], f[2], "running", "0"))]
+        elif f[0] == "J" and len(f) == 4:
+            out += ["\t".join(("F", f[1], f[2], "completed", "")),
+                    "\t".join(("S", f[1], f[3], "running", "0"))]
+        else:
+            out.append(line)
+    return out
 
 
 class Unit:
@@ -85,6 +105,7 @@ class Trace:
             self.lines.pop()
         else:
             self.problems.append("the stream does not end with a newline")
+        self.lines = expand(self.lines)
         self.units, self.params, self.counters, self.lags = {}, {}, [], []
         self.holders = []  # (t, lock name, unit id or 0)
         self.links, self.deadlines, self.loops, self.renames = [], [], [], []
@@ -259,6 +280,11 @@ class Checker:
     def inline(self):
         return self.mode != "tasks-only"
 
+    @property
+    def python(self):
+        """The traced interpreter's version, from H: (3, 12), ..."""
+        return tuple(int(x) for x in self.tr.header[1].split(".")[:2])
+
     def check(self, name, ok, detail="", timing=False):
         self.results.append((name, bool(ok), detail, timing))
 
@@ -359,6 +385,16 @@ def truncating_virtual_base(delay):
 
 def check_wait_for(c):
     c.ends("main()", "completed", 0.1, "main")
+    if c.python >= (3, 12):
+        # wait_for is a timeout scope around `await eternity()`: an inline coroutine, no task.
+        if c.inline:
+            u = c.ends("eternity()", "timed_out", 0.1, "coroutine")
+            c.cause(u, "timeout")
+            c.at(u, "waiting", [6])
+        c.at(c.tr.main(), "waiting", [12])
+        c.check("no task", not any(u.kind == "task" for u in c.tr.units.values()))
+        c.check("one D", len(c.tr.deadlines) == 1, repr(c.tr.deadlines))
+        return
     u = c.ends("eternity()", "timed_out", 0.1, "task")
     c.cause(u, "timeout")
     c.at(u, "waiting", [6])
@@ -693,14 +729,39 @@ CASES = [
 ]
 
 
+def find_python(version):
+    """A command of CPython `version` ("3.12") that runs, or None."""
+    name = "python" + version
+    candidates = [name, "/usr/local/bin/" + name, "/usr/bin/" + name]
+    candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/%s.*/bin/%s"
+                                                      % (version, name))), reverse=True)
+    for command in candidates:
+        try:
+            p = subprocess.run([command, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                               capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if p.returncode == 0 and p.stdout.strip() == version:
+            return command
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--python-version", metavar="X.Y",
+                    help="find CPython X.Y and use it (none: exit 3, skipped)")
     ap.add_argument("--tracer", default=TRACER)
     ap.add_argument("--tolerance", type=float, default=0.04,
                     help="seconds allowed on the real clock (default 0.04)")
     ap.add_argument("names", nargs="*")
     opts = ap.parse_args()
+    if opts.python_version:
+        opts.python = find_python(opts.python_version)
+        if opts.python is None:
+            print("SKIP: no CPython %s found" % opts.python_version)
+            return 3
+        print("python: %s" % opts.python)
     # Relative, as a user may start it: the tracer must hide its frames however it is named.
     tracer = os.path.relpath(opts.tracer, HERE)
     failures = total = 0

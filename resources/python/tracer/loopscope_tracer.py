@@ -20,7 +20,7 @@ monotonic plus the time skipped so far); text fields escape \\ \t \n \r.
   H version python pid | P name value min max unit | X t loop | C t id kind parent label |
   S t id state lane [place] | F t id outcome error | L t from to | N t name value | G t lag |
   R t id label | D t id deadline | O t stream text | W t name id | E t exit_status |
-  A place text | K t id reason by
+  A place text | K t id reason by | I t id kind parent label place | J t id parent
 C and G end with the loop's number (its X) once the program has made more than one loop: a C
 without it runs on its parent's loop (the first loop without a parent), a G without it is the
 first loop's.
@@ -32,13 +32,17 @@ gather or shutdown, by the unit that caused it (0: none).
 O is a line the program wrote to sys.stdout (stream 1) or sys.stderr (2), without its newline;
 the output itself still goes where it would (the streams are only watched, not replaced).
 W: the lock called name is held by task unit id from t on (0: free).
+I is a unit awaited inline starting (a coroutine, a generator step), short for its C, the
+parent's S waiting at the place and its S running; J is one returning, short for its F
+completed and the parent's S running.
 A unit is pending from its C until its first S. Standard library only, CPython 3.11+.
 """
 
+import itertools
 import os
 import sys
 
-TRACER_VERSION = 1
+TRACER_VERSION = 2
 _OUR_FILE = sys._getframe().f_code.co_filename  # as our frames name it, however we were started
 
 # --- the channel -------------------------------------------------------------------------------
@@ -68,6 +72,7 @@ def _disable():
     global _ev, _fd, _broken
     _broken = True
     _ev = _noop
+    _stop_monitoring()
     del _buf[:]
     if _fd >= 0:
         try:
@@ -144,7 +149,8 @@ def _call_label(name, args, kwargs=None):
     return _esc("%s(%s)" % (name, ", ".join(parts)))
 
 
-_layouts = {}        # code -> (name, argument names shown, *args name, **kwargs name)
+_layouts = {}        # code -> (name, argument names shown, *args name, **kwargs name, the
+                    # label if it has no arguments)
 
 
 def _layout(code):
@@ -159,15 +165,18 @@ def _layout(code):
         k += 1
     if code.co_flags & 0x08:
         starstar = code.co_varnames[k]
-    layout = _layouts[code] = (code.co_name, names, star, starstar)
+    bare = None if names or star or starstar else _esc(code.co_name + "()")
+    layout = _layouts[code] = (code.co_name, names, star, starstar, bare)
     return layout
 
 
 def _frame_label(code, frame):
     """func(args) from a coroutine frame that has not run yet (its locals are the arguments)."""
-    name, names, star, starstar = _layouts.get(code) or _layout(code)
-    if frame is None or not (names or star or starstar):
-        return _esc(name + "()")  # without arguments, the frame's locals are not needed
+    name, names, star, starstar, bare = _layouts.get(code) or _layout(code)
+    if bare is not None:
+        return bare  # without arguments, the frame's locals are not needed
+    if frame is None:
+        return _esc(name + "()")
     try:
         local = frame.f_locals
     except Exception:
@@ -242,19 +251,27 @@ class _Unit:
         self.cause = None   # (reason, by unit id): what cancelled it; the first cause wins
 
 
-_next_id = 0
+class _Inline:
+    """A coroutine awaited inline or a generator step: the fields of a _Unit it has (created
+    per await: the fewer, the cheaper)."""
+    __slots__ = ("id", "owner", "frame", "queued")
+    task = root = deadline = None
+    cut = False
+
+    def __init__(self, uid, owner, frame):
+        self.id = uid
+        self.owner = owner    # the task unit it runs in
+        self.frame = frame
+        self.queued = False
+
+
+_new_id = itertools.count(1).__next__  # a unit's id (atomic: executor threads number jobs too)
 _tunits = {}        # Task -> its unit (until it finishes)
 _frame_units = {}   # coroutine frame -> unit (task roots and inline coroutines)
 _cur = None         # the task unit whose step runs now on the loop thread
 _origin = None      # while a timer callback runs: its due time (ready time of what it wakes)
 _main_unit = None
 _inflight = 0       # executor jobs not yet delivered to their loop
-
-
-def _new_id():
-    global _next_id
-    _next_id += 1
-    return _next_id
 
 
 def _leaf(tu):
@@ -269,16 +286,26 @@ def _emit_created(u):
 
 # --- tasks -------------------------------------------------------------------------------------
 
-def _task_factory(loop, coro, context=None):
+def _create_task(self, coro, *, name=None, context=None):
+    """BaseEventLoop.create_task from 3.13 on, which names the factory's task with set_name(name)
+    even when name is None (the task would be called "None"): without a factory of the
+    program's, the task is made here with its name, as without a factory."""
+    if getattr(self, "_loopscope_user_factory", None) is not None:
+        return _orig_create_task(self, coro, name=name, context=context)
+    self._check_closed()
+    return _task_factory(self, coro, context, name)
+
+
+def _task_factory(loop, coro, context=None, name=None):
     user = getattr(loop, "_loopscope_user_factory", None)
     # Inside a step our profile hook is on: none of this (asyncio's and ours) needs it. Someone
     # else's profiler (the program's) is left alone.
-    hooked = _getprofile() is _profile
+    hooked = _STEP_PROFILE and _getprofile() is _profile
     try:
         if user is None:
             if hooked:
                 _setprofile(None)
-            task = _Task(coro, loop=loop, context=context)
+            task = _Task(coro, loop=loop, name=name, context=context)
             if task._source_traceback:
                 del task._source_traceback[-1]
         else:
@@ -287,6 +314,8 @@ def _task_factory(loop, coro, context=None):
                 _setprofile(None)
         try:
             _track_task(loop, task, coro)
+            if name is not None:
+                _named(task)
         except Exception:
             pass
     finally:
@@ -363,13 +392,17 @@ def _set_task_name(task, name):
     if name is None:
         return  # as the original does (create_task calls it twice per task)
     _orig_set_task_name(task, name)
+    _named(task)
+
+
+def _named(task):
     u = _tunits.get(task)
     if u is None:
         return
     if u.cev is not None:
         # create_task(name=...) names the task just after the factory made it: one C, no R.
-        u.cev[5] = _esc(name)
         u.name = task.get_name()
+        u.cev[5] = _esc(u.name)
         _emit_created(u)
     else:
         _check_rename(u, _now())
@@ -516,7 +549,7 @@ def _handle_run(self):
     _cur = u
     # The profile hook only while a step runs: a program's coroutine starts, suspends and ends
     # only inside one, and the loop's own machinery (and ours) between steps goes unhooked.
-    hooked = _INLINE and _getprofile() is None
+    hooked = _STEP_PROFILE and _getprofile() is None
     if hooked:
         _setprofile(_profile)
     try:
@@ -557,7 +590,7 @@ def _handle_run(self):
 
 def _call_soon(self, callback, args, context):
     # A step schedules its task's next one from inside: the profile hook need not see that.
-    hooked = _getprofile() is _profile
+    hooked = _STEP_PROFILE and _getprofile() is _profile
     if hooked:
         _setprofile(None)
     try:
@@ -694,7 +727,7 @@ def _run_once(self):
 
 
 def _idle(loop):
-    if _inflight:
+    if _inflight or getattr(loop, "_loopscope_joining", False):
         return False
     selector = getattr(loop, "_selector", None)
     if selector is None:
@@ -705,6 +738,21 @@ def _idle(loop):
         return False
     own = 1 if getattr(loop, "_ssock", None) is not None else 0
     return fds <= own
+
+
+def _shutdown_default_executor(self, *args, **kwargs):
+    # Virtual clock: 3.13 bounds the join of the executor's threads (in a thread of its own) by
+    # a timeout, which must not be jumped to while they finish.
+    if self._default_executor is not None and not self._executor_shutdown_called:
+        self._loopscope_joining = True
+    return _orig_shutdown_default_executor(self, *args, **kwargs)
+
+
+def _do_shutdown(self, future):
+    try:
+        return _orig_do_shutdown(self, future)
+    finally:
+        self._loopscope_joining = False
 
 
 _running = []       # the loops running now, in any thread (append and remove are atomic)
@@ -786,7 +834,7 @@ def _foreign_profile(frame, event, arg):
                 _foreign_step_started(u)
             else:
                 _foreign_step_ended(u, frame)
-        elif _INLINE:
+        elif _STEP_PROFILE:
             _profile(frame, event, arg)
 
 
@@ -1029,7 +1077,8 @@ def _sample_semaphore(sem):
     initial = getattr(sem, "_loopscope_initial", None)
     if initial is None:
         return
-    name = _counter(sem, "%s(%d)" % (type(sem).__name__, initial), "in use")
+    name = getattr(sem, "_loopscope_counter", None) or _counter(
+        sem, "%s(%d)" % (type(sem).__name__, initial), "in use")
     _ev(f"N\t{_now()}\t{name}\t{initial - sem._value}\n")
 
 
@@ -1064,9 +1113,14 @@ def _sem_init(self, value=1):
 
 
 async def _acquire(self, acquire, sample):
-    leaf = _current_leaf()
-    if leaf is not None and self.locked():
-        result = await _queued(leaf, acquire(self))
+    if _cur is not None and self.locked():
+        leaf = _leaf(_cur)
+        previous = leaf.queued
+        leaf.queued = True
+        try:
+            result = await acquire(self)
+        finally:
+            leaf.queued = previous
     else:
         result = await acquire(self)
     sample(self)
@@ -1078,16 +1132,17 @@ def _sem_acquire(self):
 
 
 def _release(self, release, sample):
+    if not (_STEP_PROFILE and _getprofile() is _profile):
+        release(self)
+        sample(self)
+        return
     # Waking the next waiter scans the waiters already woken: nothing the profile hook needs.
-    hooked = _getprofile() is _profile
-    if hooked:
-        _setprofile(None)
+    _setprofile(None)
     try:
         release(self)
         sample(self)
     finally:
-        if hooked:
-            _setprofile(_profile)
+        _setprofile(_profile)
 
 
 def _sem_release(self):
@@ -1143,6 +1198,9 @@ def _queue_put_nowait(self, item):
 # --- inline coroutines (sys.setprofile) --------------------------------------------------------
 
 _code_info = {}     # code -> (yield offsets, return offsets) for the program's coroutines, or False
+# A frame suspended at a yield: its f_lasti is the YIELD_VALUE's offset (sys.monitoring says
+# that one too), from 3.13 on the instruction's after it; the offset sets hold both.
+_YIELD_LASTI = 2 if sys.version_info >= (3, 13) else 0
 
 
 def _is_program_code(code):
@@ -1159,10 +1217,12 @@ def _classify(code):
         yields, returns = set(), set()
         for ins in dis.get_instructions(code):
             if ins.opname == "YIELD_VALUE":
-                yields.add(ins.offset)
+                yields.update((ins.offset, ins.offset + _YIELD_LASTI))
             elif ins.opname in ("RETURN_VALUE", "RETURN_CONST"):
                 returns.add(ins.offset)
         info = (frozenset(yields), frozenset(returns))
+        if _MON_TOOL is not None and code.co_flags & 0x80:
+            _monitoring.set_local_events(_MON_TOOL, code, _MON_COROUTINE_EVENTS)
     _code_info[code] = info
     return info
 
@@ -1203,20 +1263,32 @@ def _inline_started(frame, code, tu, kind="coroutine", label=None):
     while stack and stack[-1].frame is not back and not _on_stack(stack[-1].frame, back):
         _inline_finish(tu, stack[-1], t, False)
     parent = stack[-1] if stack else tu
-    u = _Unit(_new_id())
-    u.owner = tu
-    u.frame = frame
+    u = _Inline(_new_id(), tu, frame)
     if tu.cev is not None:
         _emit_created(tu)
-    info = _code_info.get(back.f_code) if back is not None else False
-    if info is None:
-        info = _classify(back.f_code)
-    uid = u.id
-    _ev(f"C\t{t}\t{uid}\t{kind}\t{parent.id}\t{label or _frame_label(code, frame)}\n"
-        f"S\t{t}\t{parent.id}\twaiting\t0\t{_place(back) if info else 0}\n"
-        f"S\t{t}\t{uid}\trunning\t0\n")
+    # The parent waits where the program's own code awaits: its caller, or the nearest above a
+    # library coroutine in between (3.12's wait_for awaits the program's coroutine itself).
+    where = back
+    if where is not None and not _code_info.get(where.f_code):
+        where = _own_caller(where)
+    _ev(f"I\t{t}\t{u.id}\t{kind}\t{parent.id}\t{label or _frame_label(code, frame)}\t"
+        f"{_place(where) if where is not None else 0}\n")
     stack.append(u)
     _frame_units[frame] = u
+
+
+def _own_caller(frame):
+    """frame, or the nearest of its callers (three at most) that is the program's code."""
+    for _ in range(4):
+        if frame is None:
+            return None
+        info = _code_info.get(frame.f_code)
+        if info is None:
+            info = _classify(frame.f_code)
+        if info:
+            return frame
+        frame = frame.f_back
+    return None
 
 
 def _on_stack(target, frame):
@@ -1229,7 +1301,7 @@ def _on_stack(target, frame):
     return False
 
 
-def _inline_ended(u, completed):
+def _inline_ended(u, completed, exc=None):
     tu = u.owner
     stack = tu.stack
     if completed and stack and stack[-1] is u:
@@ -1237,9 +1309,7 @@ def _inline_ended(u, completed):
         stack.pop()
         _frame_units.pop(u.frame, None)
         u.frame = None
-        t = _now()
-        parent = stack[-1] if stack else tu
-        _ev(f"F\t{t}\t{u.id}\tcompleted\t\nS\t{t}\t{parent.id}\trunning\t0\n")
+        _ev(f"J\t{_now()}\t{u.id}\t{(stack[-1] if stack else tu).id}\n")
         return
     if u not in stack:
         return
@@ -1247,12 +1317,12 @@ def _inline_ended(u, completed):
     while stack and stack[-1] is not u:
         _inline_finish(tu, stack[-1], t, False)
     if stack:
-        _inline_finish(tu, u, t, completed)
+        _inline_finish(tu, u, t, completed, exc)
     parent = stack[-1] if stack else tu
     _ev(f"S\t{t}\t{parent.id}\trunning\t0\n")
 
 
-def _inline_finish(tu, u, t, completed):
+def _inline_finish(tu, u, t, completed, exc=None):
     tu.stack.remove(u)
     _frame_units.pop(u.frame, None)
     u.frame = None
@@ -1268,7 +1338,7 @@ def _inline_finish(tu, u, t, completed):
         # The exception is not visible from the profiler: name it at the end of the step.
         if tu.pending is None:
             tu.pending = []
-        tu.pending.append((t, u.id, sys.exc_info()[1]))
+        tu.pending.append((t, u.id, exc if exc is not None else sys.exc_info()[1]))
 
 
 def _resolve_pending(tu, t):
@@ -1305,11 +1375,13 @@ def _classify_generator(code):
                 # `yield x` wraps its value first (3.11: ASYNC_GEN_WRAP, 3.12: an intrinsic).
                 wrapped = previous is not None and "ASYNC_GEN_WRAP" in (
                     previous.opname + previous.argrepr)
-                (yields if wrapped else awaits).add(ins.offset)
+                (yields if wrapped else awaits).update((ins.offset, ins.offset + _YIELD_LASTI))
             elif ins.opname in ("RETURN_VALUE", "RETURN_CONST"):
                 returns.add(ins.offset)
             previous = ins
         info = (frozenset(awaits), frozenset(yields), frozenset(returns))
+        if _MON_TOOL is not None:
+            _monitoring.set_local_events(_MON_TOOL, code, _MON_GENERATOR_EVENTS)
     _gen_info[code] = info
     return info
 
@@ -1340,14 +1412,141 @@ def _generator_suspended(frame, code, value):
     # A yield hands out its wrapped value, never None: None at a yield is an exception thrown
     # in there (aclose(), athrow()) that ends the generator.
     yielded = lasti in yields and value is not None
-    ended = lasti in returns or (lasti in yields and not yielded)
+    _generator_left(frame, yielded, lasti in returns or (lasti in yields and not yielded))
+
+
+def _generator_left(frame, yielded, ended, exc=None):
+    """The program's async generator frame left a step: at a yield, at its end (returned, or
+    closed at a yield) or by an exception (neither)."""
     steps = None if yielded else _gen_steps.pop(id(frame), None)
     u = _frame_units.get(frame)
     if u is None or u.task is not None:
         return
     if steps is not None and ended:
         _ev(("R", _now(), u.id, "%s end" % steps[1]))
-    _inline_ended(u, yielded or ended)
+    _inline_ended(u, yielded or ended, exc)
+
+
+# --- inline coroutines and generator steps (sys.monitoring, CPython 3.12+) ---------------------
+# The same units as the profile hook, from events of the program's own code only: PY_START is
+# global but answers DISABLE for every other code object (one call each, then nothing), and
+# _classify / _classify_generator switch on the local events of the program's coroutines
+# (PY_RETURN) and async generators (PY_RESUME, PY_YIELD, PY_RETURN) as they classify them.
+# PY_UNWIND (an exception leaving a frame) and PY_THROW (one thrown in: aclose() resumes a
+# generator so) cannot be local: their callbacks look at the code's flags and return. The events fire in every thread; _cur says whether a task step runs.
+
+_MON_TOOL = None        # our sys.monitoring tool id, None: the profile hook (3.11, or none free)
+_STEP_PROFILE = False   # the profile hook is set while a task step runs (_INLINE without _MON)
+_monitoring = None
+_MON_DISABLE = None
+_getframe = sys._getframe
+_MON_COROUTINE_EVENTS = _MON_GENERATOR_EVENTS = 0
+# Free ids in this order: PROFILER_ID is cProfile's on 3.12+, COVERAGE_ID coverage.py's and
+# DEBUGGER_ID pdb's, so a program that uses one of those still can.
+_MON_TOOL_IDS = (4, 3, 2, 0, 1)
+
+
+def _install_monitoring():
+    """Starts the sys.monitoring path if the interpreter has one and a tool id is free; returns
+    whether it did (else the profile hook is used)."""
+    global _MON_TOOL, _monitoring, _MON_DISABLE, _MON_COROUTINE_EVENTS, _MON_GENERATOR_EVENTS
+    mon = getattr(sys, "monitoring", None)
+    if mon is None:
+        return False
+    tool = next((i for i in _MON_TOOL_IDS if mon.get_tool(i) is None), None)
+    if tool is None:
+        sys.stderr.write("loopscope: no sys.monitoring tool id is free: inline coroutines are "
+                         "traced with sys.setprofile (slower)\n")
+        return False
+    mon.use_tool_id(tool, "loopscope")
+    ev = mon.events
+    _monitoring = mon
+    _MON_DISABLE = mon.DISABLE
+    _MON_COROUTINE_EVENTS = ev.PY_RETURN
+    _MON_GENERATOR_EVENTS = ev.PY_RESUME | ev.PY_YIELD | ev.PY_RETURN
+    for event, callback in ((ev.PY_START, _mon_start), (ev.PY_RESUME, _mon_resume),
+                            (ev.PY_YIELD, _mon_yield), (ev.PY_RETURN, _mon_return),
+                            (ev.PY_UNWIND, _mon_unwind), (ev.PY_THROW, _mon_throw)):
+        mon.register_callback(tool, event, callback)
+    _MON_TOOL = tool
+    mon.set_events(tool, ev.PY_START | ev.PY_UNWIND | ev.PY_THROW)
+    return True
+
+
+def _stop_monitoring():
+    if _MON_TOOL is not None:
+        _monitoring.set_events(_MON_TOOL, 0)
+        for event in (_monitoring.events.PY_START, _monitoring.events.PY_RESUME,
+                      _monitoring.events.PY_YIELD, _monitoring.events.PY_RETURN,
+                      _monitoring.events.PY_UNWIND, _monitoring.events.PY_THROW):
+            _monitoring.register_callback(_MON_TOOL, event, None)
+
+
+def _mon_start(code, offset):
+    flags = code.co_flags
+    if flags & 0x80:
+        info = _code_info.get(code)
+        if not (info or info is None and _classify(code)):
+            return _MON_DISABLE  # not the program's coroutine: never again
+        if _cur is not None:
+            frame = _getframe(1)
+            if frame not in _frame_units:  # not a task's root coroutine
+                _inline_started(frame, code, _cur)
+    elif flags & 0x200:
+        return _mon_step(code, _getframe(1))
+    else:
+        return _MON_DISABLE
+
+
+def _mon_resume(code, offset):
+    # Local to the program's async generators.
+    return _mon_step(code, _getframe(1))
+
+
+def _mon_throw(code, offset, exc):
+    if code.co_flags & 0x200:
+        _mon_step(code, _getframe(1))
+
+
+def _mon_step(code, frame):
+    info = _gen_info.get(code)
+    if info is None:
+        info = _classify_generator(code)
+    if not info:
+        return _MON_DISABLE
+    if _cur is not None:
+        _generator_resumed(frame, code, _cur)
+
+
+def _mon_yield(code, offset, value):
+    # Local to the program's async generators: an await inside a step leaves it open.
+    if offset not in _gen_info[code][0]:
+        _generator_left(_getframe(1), True, False)
+
+
+def _mon_return(code, offset, value):
+    frame = _getframe(1)
+    u = _frame_units.get(frame)
+    if u is None or u.task is not None:
+        return
+    if code.co_flags & 0x200:
+        _generator_left(frame, False, True)
+    else:
+        _inline_ended(u, True)
+
+
+def _mon_unwind(code, offset, exc):
+    if not code.co_flags & 0x280:
+        return
+    frame = _getframe(1)
+    u = _frame_units.get(frame)
+    if u is None or u.task is not None:
+        return
+    if code.co_flags & 0x200:
+        # Closed at a yield (aclose(): GeneratorExit) is its end, as the profile hook sees it.
+        _generator_left(frame, False, type(exc) is GeneratorExit, exc)
+    else:
+        _inline_ended(u, False, exc)
 
 
 # --- never-awaited coroutines ------------------------------------------------------------------
@@ -1556,7 +1755,6 @@ def _install(loop_hooks):
         (B, "run_forever", "_orig_run_forever", _run_forever),
         (B, "run_in_executor", "_orig_run_in_executor", _run_in_executor),
         (events.Handle, "_run", "_orig_handle_run", _handle_run),
-        (tasks, "_set_task_name", "_orig_set_task_name", _set_task_name),
         (tasks, "ensure_future", "_orig_ensure_future", _ensure_future),
         (timeouts.Timeout, "reschedule", "_orig_reschedule", _timeout_reschedule),
         (timeouts.Timeout, "_on_timeout", "_orig_on_timeout", _timeout_fired),
@@ -1577,6 +1775,16 @@ def _install(loop_hooks):
         (tasks._GatheringFuture, "cancel", "_orig_gather_cancel", _gather_cancel),
         (runners, "_cancel_all_tasks", "_orig_cancel_all_tasks", _cancel_all_tasks),
     ]
+    if _VIRTUAL:
+        patches += [
+            (B, "shutdown_default_executor", "_orig_shutdown_default_executor",
+             _shutdown_default_executor),
+            (B, "_do_shutdown", "_orig_do_shutdown", _do_shutdown),
+        ]
+    if hasattr(tasks, "_set_task_name"):
+        patches.append((tasks, "_set_task_name", "_orig_set_task_name", _set_task_name))
+    else:
+        patches.append((B, "create_task", "_orig_create_task", _create_task))
     for owner, attr, keep, replacement in patches:
         original = getattr(owner, attr)
         if keep:
@@ -1752,6 +1960,9 @@ def _main():
         if _VIRTUAL:
             _install_virtual_clock()
         _install(True)
+        if _INLINE and not _install_monitoring():
+            global _STEP_PROFILE
+            _STEP_PROFILE = True
         sys.stdout = _Watched(sys.stdout, 1)
         sys.stderr = _Watched(sys.stderr, 2)
         atexit.register(_at_exit)
