@@ -568,6 +568,47 @@ def check_threads(c):
                                                                 main.loop))
 
 
+def check_threads_busy(c):
+    """Each thread's steps, interleaved with the other's: a task's children, its inline
+    coroutine and its waits belong to the task whose code made them, on its own loop."""
+    c.check("two loops (X)", sorted(c.tr.loops) == [1, 2], repr(c.tr.loops))
+    mains = [u for u in c.tr.units.values() if u.kind == "main"]
+    c.check("two mains", len(mains) == 2, repr([u.label for u in mains]))
+    for side in ("left", "right"):
+        for k in range(2):
+            name = "%s.%d" % (side, k)
+            task = c.ends(name, "completed", None, "task")
+            leaf = c.ends(name + " leaf", "completed", None, "task")
+            if task is None:
+                continue
+            main = c.tr.units.get(task.parent)
+            c.check("%s: a main's child, on its loop" % name, main is not None
+                    and main.kind == "main" and main.loop == task.loop,
+                    "parent %r" % (main.label if main else task.parent))
+            if main is not None:
+                c.check("%s: its main is %s's" % (name, side), main.label.startswith(
+                    "main('%s')" % side), main.label)
+            c.at(task, "waiting", [32, 33])
+            if leaf:
+                c.check("%s leaf: %s's child, on its loop" % (name, name),
+                        leaf.parent == task.id and leaf.loop == task.loop,
+                        "parent %d loop %d" % (leaf.parent, leaf.loop))
+                c.at(leaf, "waiting", [18])
+            mine = [u for u in c.tr.units.values() if u.kind == "coroutine"
+                    and u.parent == task.id]
+            if c.inline:
+                c.check("%s: one inline inner(), its own" % name,
+                        [u.label for u in mine] == ["inner()"], repr([u.label for u in mine]))
+                if len(mine) == 1:
+                    c.check("%s inner() completed" % name, mine[0].outcome == "completed")
+                    c.at(mine[0], "waiting", [23])
+            else:
+                c.check("tasks-only: no coroutine units of %s" % name, not mine)
+    inner = [u for u in c.tr.units.values() if u.kind == "coroutine"]
+    c.check("four inline inner() in all" if c.inline else "tasks-only: no coroutine units",
+            len(inner) == (4 if c.inline else 0), repr([(u.label, u.parent) for u in inner]))
+
+
 def check_uvloop(c):
     if c.mode == "virtual":
         c.tol = c.real_tol  # libuv keeps its own time: the run falls back to the real clock
@@ -671,6 +712,7 @@ CASES = [
     ("echo_server internals", "echo_server.py", {"LOOPSCOPE_INTERNALS": "1"},
      check_echo_server_internals),
     ("threads", "threads.py", {}, check_threads),
+    ("threads_busy", "threads_busy.py", {}, check_threads_busy),
     ("uvloop", "uvloop_tasks.py", {}, check_uvloop),
     ("exit3", "exit3.py", {}, check_exit3),
     ("semaphore", "semaphore.py", {}, check_semaphore),

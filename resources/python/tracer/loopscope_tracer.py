@@ -33,6 +33,7 @@ W: the lock called name is held by task unit id from t on (0: free).
 A unit is pending from its C until its first S. Standard library only, CPython 3.11+.
 """
 
+import _thread
 import os
 import sys
 
@@ -243,8 +244,19 @@ class _Unit:
 _next_id = 0
 _tunits = {}        # Task -> its unit (until it finishes)
 _frame_units = {}   # coroutine frame -> unit (task roots and inline coroutines)
-_cur = None         # the task unit whose step runs now on the loop thread
-_origin = None      # while a timer callback runs: its due time (ready time of what it wakes)
+
+
+class _PerThread(_thread._local):
+    """What the hooks keep per thread: each thread may run a loop of its own, and the
+    interpreter switches threads in the middle of a step."""
+    cur = None              # the task unit whose step runs now on this thread's loop
+    origin = None           # while a timer callback runs: its due time (ready time of what
+                            # it wakes)
+    pending_deadline = None  # wait_for's deadline until its ensure_future: (ns, awaiter unit)
+    failed_child = None     # while a TaskGroup learns that a child failed: that child
+
+
+_here = _PerThread()
 _main_unit = None
 _inflight = 0       # executor jobs not yet delivered to their loop
 
@@ -324,8 +336,9 @@ def _track_task(loop, task, coro):
         _main_unit = u
     else:
         kind = "task"
-        if _cur is not None:
-            parent = _cur.id
+        cur = _here.cur
+        if cur is not None:
+            parent = cur.id
         else:
             main = getattr(loop, "_loopscope_main", None) or _main_unit
             parent = main.id if main is not None else 0
@@ -459,7 +472,8 @@ def _cancel_wakeup(u, fut):
     if inner is not None:
         u.cause = inner.cause
     else:
-        u.cause = ("cancel", _leaf(_cur).id if _cur is not None else 0)
+        cur = _here.cur
+        u.cause = ("cancel", _leaf(cur).id if cur is not None else 0)
 
 
 def _link(tu, t):
@@ -488,17 +502,17 @@ def _link(tu, t):
 
 
 def _handle_run(self):
-    global _cur, _origin
     u = _tunits.get(getattr(self._callback, "__self__", None))
+    here = _here
     if u is None:
         if type(self) is _TimerHandle:
             # A timer that fires late (blocked loop): what it wakes was ready when it was due.
             due = int(self._when * 1e9)
-            _origin = due if _now() - due > 5_000_000 else None
+            here.origin = due if _now() - due > 5_000_000 else None
             try:
                 return _orig_handle_run(self)
             finally:
-                _origin = None
+                here.origin = None
         return _orig_handle_run(self)
     t = _now()
     if u.cev is not None:
@@ -510,8 +524,8 @@ def _handle_run(self):
         _ev(f"S\t{r}\t{leaf.id}\tready\t0\nS\t{t}\t{leaf.id}\trunning\t0\n")
     else:
         _ev(f"S\t{t}\t{leaf.id}\trunning\t0\n")
-    prev = _cur
-    _cur = u
+    prev = here.cur
+    here.cur = u
     # The profile hook only while a step runs: a program's coroutine starts, suspends and ends
     # only inside one, and the loop's own machinery (and ours) between steps goes unhooked.
     hooked = _INLINE and _getprofile() is None
@@ -525,13 +539,13 @@ def _handle_run(self):
         # SystemExit / KeyboardInterrupt out of a step: the task ended with it.
         if hooked:
             _setprofile(None)
-        _cur = prev
+        here.cur = prev
         if u.task.done():
             _finish_task(u, _now())
         raise
     if hooked:
         _setprofile(None)
-    _cur = prev
+    here.cur = prev
     t = _now()
     task = u.task
     if task.done():
@@ -562,7 +576,8 @@ def _call_soon(self, callback, args, context):
         handle = _orig_call_soon(self, callback, args, context)
         u = _tunits.get(getattr(callback, "__self__", None))
         if u is not None and u.cev is None:
-            u.ready = _origin if _origin is not None else _now()
+            origin = _here.origin
+            u.ready = origin if origin is not None else _now()
             if args and u.cause is None and u.task.cancelling():
                 _cancel_wakeup(u, args[0])
     finally:
@@ -789,16 +804,14 @@ def _foreign_profile(frame, event, arg):
 
 
 def _foreign_step_started(u):
-    global _cur
-    _cur = u
+    _here.cur = u
     if u.cev is not None:
         _emit_created(u)
     _ev(("S", _now(), _leaf(u).id, "running", 0))
 
 
 def _foreign_step_ended(u, frame):
-    global _cur
-    _cur = None
+    _here.cur = None
     code = frame.f_code
     yields = _yield_offsets.get(code)
     if yields is None:
@@ -836,24 +849,21 @@ def _virtual_clock_unavailable(name):
 
 # --- deadlines: wait_for and timeout -----------------------------------------------------------
 
-_pending_deadline = None
-
-
 def _call_later(self, delay, callback, *args, context=None):
-    global _pending_deadline
     handle = _orig_call_later(self, delay, callback, *args, context=context)
     if callback is _release_waiter and delay is not None:
         # wait_for: the next ensure_future is the awaitable this deadline cuts.
-        _pending_deadline = (int(handle._when * 1e9), _cur)
+        here = _here
+        here.pending_deadline = (int(handle._when * 1e9), here.cur)
     return handle
 
 
 def _ensure_future(coro_or_future, *, loop=None):
-    global _pending_deadline
     fut = _orig_ensure_future(coro_or_future, loop=loop)
-    if _pending_deadline is not None:
-        deadline, awaiter = _pending_deadline
-        _pending_deadline = None
+    here = _here
+    if here.pending_deadline is not None:
+        deadline, awaiter = here.pending_deadline
+        here.pending_deadline = None
         u = _tunits.get(fut)
         if u is not None:
             t = _now()
@@ -906,22 +916,21 @@ def _timeout_exit(self, exc_type, exc_val, exc_tb):
 
 # --- cancel causes: TaskGroup, gather, asyncio.run's end --------------------------------------
 
-_failed_child = None  # while a TaskGroup learns that a child failed: that child
 _failed_units = None  # weakref.WeakKeyDictionary: a failed task -> its unit id
 
 
 def _tg_on_task_done(self, task):
-    global _failed_child
-    previous = _failed_child
-    _failed_child = task
+    here = _here
+    previous = here.failed_child
+    here.failed_child = task
     try:
         return _orig_tg_on_task_done(self, task)
     finally:
-        _failed_child = previous
+        here.failed_child = previous
 
 
 def _tg_abort(self):
-    failed = _failed_child
+    failed = _here.failed_child
     if failed is not None and not failed.cancelled() and failed._exception is not None:
         cause = ("taskgroup", _failed_units.get(failed, 0))
     else:
@@ -940,7 +949,8 @@ def _gather_cancel(self, msg=None):
         by = _leaf(awaiter).id if awaiter is not None else 0
         if awaiter is not None and awaiter.cause is None and awaiter.task.cancelling():
             # The awaiter's cancel() reaches the gather first; its wake-up comes much later.
-            awaiter.cause = ("cancel", _leaf(_cur).id if _cur is not None else 0)
+            cur = _here.cur
+            awaiter.cause = ("cancel", _leaf(cur).id if cur is not None else 0)
         for child in self._children:
             _note_cause(child, "gather", by)
     return _orig_gather_cancel(self, msg)
@@ -972,7 +982,7 @@ def _lane():
 def _run_in_executor(self, executor, func, *args):
     global _inflight
     uid = _new_id()
-    parent = _leaf(_cur).id if _cur is not None else (_main_unit.id if _main_unit else 0)
+    parent = _parent_here(self)
     t = _now()
     _ev(("C", t, uid, "executor", parent, _func_label(func, args)))
     _ev(("S", t, uid, "queued", 0))
@@ -1035,8 +1045,9 @@ def _sample_lock(lock):
     t = _now()
     name = _counter(lock, "Lock", "held")
     _ev(f"N\t{t}\t{name}\t{1 if lock._locked else 0}\n")
-    # Sampled in the acquiring task's step (after acquire) or at release: _cur is the holder.
-    _ev(("W", t, name[:-len(" held")], _cur.id if lock._locked and _cur is not None else 0))
+    # Sampled in the acquiring task's step (after acquire) or at release: cur is the holder.
+    cur = _here.cur
+    _ev(("W", t, name[:-len(" held")], cur.id if lock._locked and cur is not None else 0))
 
 
 def _sample_queue(queue):
@@ -1052,8 +1063,19 @@ async def _queued(leaf, awaitable):
         leaf.queued = previous
 
 
+def _parent_here(loop):
+    """The unit a thing made now by this thread's code belongs to: the innermost unit of the
+    step running here, else the main task of the loop (if it is running here), else main's."""
+    cur = _here.cur
+    if cur is not None:
+        return _leaf(cur).id
+    main = getattr(loop, "_loopscope_main", None) or _main_unit
+    return main.id if main is not None else 0
+
+
 def _current_leaf():
-    return _leaf(_cur) if _cur is not None else None
+    cur = _here.cur
+    return _leaf(cur) if cur is not None else None
 
 
 def _sem_init(self, value=1):
@@ -1169,14 +1191,18 @@ def _profile(frame, event, arg):
     if event == "call":
         code = frame.f_code
         if not code.co_flags & 0x80 or frame in _frame_units:
-            if code.co_flags & 0x200 and _cur is not None:
-                _generator_resumed(frame, code, _cur)
+            if code.co_flags & 0x200:
+                cur = _here.cur
+                if cur is not None:
+                    _generator_resumed(frame, code, cur)
             return
         info = _code_info.get(code)
         if info is None:
             info = _classify(code)
-        if info and _cur is not None:
-            _inline_started(frame, code, _cur)
+        if info:
+            cur = _here.cur
+            if cur is not None:
+                _inline_started(frame, code, cur)
     elif event == "return":
         code = frame.f_code
         if not code.co_flags & 0x80:
@@ -1361,7 +1387,7 @@ def _unawaited(coro):
         if info:
             t = _now()
             uid = _new_id()
-            parent = _leaf(_cur).id if _cur is not None else (_main_unit.id if _main_unit else 0)
+            parent = _parent_here(_get_running_loop())
             _ev(("C", t, uid, "coroutine", parent, _frame_label(code, coro.cr_frame)))
             _ev(("F", t, uid, "never_awaited",
                  _esc("RuntimeWarning: coroutine '%s' was never awaited" % coro.__qualname__)))
