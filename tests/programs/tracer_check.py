@@ -649,6 +649,17 @@ def check_uvloop(c):
     c.check("uvloop's own shutdown tasks are hidden", not own, repr(own))
 
 
+def on_uvloop(check):
+    """check, for the program run on uvloop (uvloop_NAME.py runs NAME.py): libuv keeps its own
+    time, so the virtual clock falls back to the real one."""
+    def checks(c):
+        if c.mode == "virtual":
+            c.tol = c.real_tol
+        c.tr.program = c.tr.program[len("uvloop_"):]  # the places are NAME.py's
+        check(c)
+    return checks
+
+
 UVLOOP_NO_VIRTUAL = (b"loopscope: the virtual clock is not available with uvloop: this run uses "
                      b"the real clock\n")
 
@@ -714,6 +725,13 @@ CASES = [
     ("threads", "threads.py", {}, check_threads),
     ("threads_busy", "threads_busy.py", {}, check_threads_busy),
     ("uvloop", "uvloop_tasks.py", {}, check_uvloop),
+    ("uvloop blocking", "uvloop_blocking.py", {}, on_uvloop(check_blocking)),
+    ("uvloop to_thread", "uvloop_to_thread.py", {}, on_uvloop(check_to_thread)),
+    ("uvloop cancel_causes", "uvloop_cancel_causes.py", {}, on_uvloop(check_cancel_causes)),
+    ("uvloop wait_for", "uvloop_wait_for.py", {}, on_uvloop(check_wait_for)),
+    ("uvloop create_task", "uvloop_create_task.py", {}, on_uvloop(check_create_task)),
+    ("uvloop queue_workers", "uvloop_queue_workers.py", {}, on_uvloop(check_queue_workers)),
+    ("uvloop timeout", "uvloop_timeout.py", {}, on_uvloop(check_timeout)),
     ("exit3", "exit3.py", {}, check_exit3),
     ("semaphore", "semaphore.py", {}, check_semaphore),
     ("lock", "lock.py", {}, check_lock),
@@ -744,9 +762,9 @@ def main():
     for name, program, env, checks in CASES:
         if opts.names and name not in opts.names and program[:-3] not in opts.names:
             continue
-        if name == "uvloop" and subprocess.run([opts.python, "-c", "import uvloop"],
+        if name.startswith("uvloop") and subprocess.run([opts.python, "-c", "import uvloop"],
                                                capture_output=True).returncode != 0:
-            print("SKIP uvloop: python3-uvloop is not installed for %s" % opts.python)
+            print("SKIP %s: python3-uvloop is not installed for %s" % (name, opts.python))
             continue
         key = (program, env.get("LOOPSCOPE_SET"))
         if key not in untraced_cache:
@@ -767,7 +785,7 @@ def main():
                                                       {**env, **mode_env})
                 tr = Trace(data)
                 tr.program = program
-                if name == "uvloop" and mode == "virtual":
+                if name.startswith("uvloop") and mode == "virtual":
                     collect(where + " says once on stderr that the virtual clock is not available",
                             err.count(UVLOOP_NO_VIRTUAL) == 1, repr(err[-300:]))
                     err = err.replace(UVLOOP_NO_VIRTUAL, b"", 1)

@@ -254,6 +254,8 @@ class _PerThread(_thread._local):
                             # it wakes)
     pending_deadline = None  # wait_for's deadline until its ensure_future: (ns, awaiter unit)
     failed_child = None     # while a TaskGroup learns that a child failed: that child
+    unlinked = None         # (unit, ns): a step on a foreign loop (uvloop) just ended, and
+                            # the future it awaits is known only once the Task took it
 
 
 _here = _PerThread()
@@ -567,6 +569,17 @@ def _handle_run(self):
         u.cause = None  # uncancel()ed (a timeout or TaskGroup that handled it): forgotten
 
 
+def _scheduled(callback, args):
+    """A callback was scheduled: if it is a task's step or wake-up, the task is ready now (or
+    since its timer was due), and a wake-up during its cancellation names who cancelled it."""
+    u = _tunits.get(getattr(callback, "__self__", None))
+    if u is not None and u.cev is None:
+        origin = _here.origin
+        u.ready = origin if origin is not None else _now()
+        if args and u.cause is None and u.task.cancelling():
+            _cancel_wakeup(u, args[0])
+
+
 def _call_soon(self, callback, args, context):
     # A step schedules its task's next one from inside: the profile hook need not see that.
     hooked = _getprofile() is _profile
@@ -574,12 +587,7 @@ def _call_soon(self, callback, args, context):
         _setprofile(None)
     try:
         handle = _orig_call_soon(self, callback, args, context)
-        u = _tunits.get(getattr(callback, "__self__", None))
-        if u is not None and u.cev is None:
-            origin = _here.origin
-            u.ready = origin if origin is not None else _now()
-            if args and u.cause is None and u.task.cancelling():
-                _cancel_wakeup(u, args[0])
+        _scheduled(callback, args)
     finally:
         if hooked:
             _setprofile(_profile)
@@ -681,13 +689,7 @@ def _run_once(self):
         if u is not None and u.ready and (due is None or u.ready < due):
             due = u.ready
     if due is not None and t - due > 5_000_000:
-        # Lags of consecutive turns overlap (the late timer's wake-ups run a turn later):
-        # each G covers only time the previous one did not.
-        start = max(due, getattr(self, "_loopscope_lag_end", 0))
-        if t - start > 5_000_000:
-            loop_id = self._loopscope_id
-            _ev(("G", t, t - start) if loop_id == 1 else ("G", t, t - start, loop_id))
-        self._loopscope_lag_end = t
+        _lag(self, due, t)
     if _VIRTUAL:
         # Loops running in other threads are work in flight too: no jumps while they run.
         idle = len(_running) == 1 and _idle(self)
@@ -704,6 +706,17 @@ def _run_once(self):
                 if jump > 0:
                     _virtual_advance(jump)
     return _orig_run_once(self)
+
+
+def _lag(loop, due, t):
+    """The loop runs at t what was due at due (more than 5 ms late): a G for the lag."""
+    # Lags of consecutive turns overlap (the late timer's wake-ups run a turn later): each G
+    # covers only time the previous one did not.
+    start = max(due, getattr(loop, "_loopscope_lag_end", 0))
+    if t - start > 5_000_000:
+        loop_id = loop._loopscope_id
+        _ev(("G", t, t - start) if loop_id == 1 else ("G", t, t - start, loop_id))
+    loop._loopscope_lag_end = t
 
 
 def _idle(loop):
@@ -732,11 +745,17 @@ def _run_forever(self):
 
 
 # --- loops of their own (uvloop) ---------------------------------------------------------------
-# uvloop's Loop is a C class: none of the BaseEventLoop hooks above run (no turns, no callback
-# scheduling, libuv's own clock). Its tasks are still asyncio's Task, so the task factory names
-# them and sys.setprofile sees their steps: a step starts when the task's root coroutine frame is
-# entered and ends when that frame leaves at a yield. Not seen: ready (when a wake-up was
-# scheduled), loop lag, run_in_executor jobs; the virtual clock cannot move libuv's time.
+# uvloop's Loop is a C class: none of the BaseEventLoop hooks above run (no turns, libuv's own
+# clock and timer queue). Its tasks are still asyncio's Task, so the task factory names them and
+# sys.setprofile sees their steps: a step starts when the task's root coroutine frame is entered
+# and ends when that frame leaves at a yield. asyncio's Task and Future schedule every wake-up
+# with loop.call_soon, looked up by name, and asyncio's timers and to_thread go through
+# call_later / call_at / run_in_executor: those methods of the loop's Python class are wrapped,
+# which gives ready (from the wake-up or the due time of a late timer), the lag (a timer or a
+# step that starts more than 5 ms after it was due), executor jobs, wait_for deadlines and who
+# cancelled. Not seen: the loop's turns (a blocked loop shows only through what was due while it
+# was blocked, not through I/O that became ready), callbacks uvloop schedules inside its C code
+# (its own I/O and server callbacks); the virtual clock cannot move libuv's time.
 
 _foreign_types = set()      # loop classes whose run_forever installs _foreign_profile
 _foreign_packages = set()   # their top-level packages ("uvloop")
@@ -759,19 +778,88 @@ def _adopt_foreign_loop(loop):
         return
     _foreign_types.add(cls)
     _foreign_packages.add(cls.__module__.partition(".")[0])
-    original = cls.run_forever
+    run_forever, call_soon = cls.run_forever, cls.call_soon
+    call_later, call_at, run_in_executor = cls.call_later, cls.call_at, cls.run_in_executor
 
-    def run_forever(self):
+    def run_forever_(self):
         previous = sys.getprofile()
         sys.setprofile(_foreign_profile)
         try:
-            return original(self)
+            return run_forever(self)
         finally:
             sys.setprofile(previous)
+            _foreign_link()
+
+    def call_soon_(self, callback, *args, context=None):
+        handle = call_soon(self, callback, *args, context=context)
+        _scheduled(callback, args)
+        return handle
+
+    def call_later_(self, delay, callback, *args, context=None):
+        if not _is_asyncio_callback(callback):
+            return call_later(self, delay, callback, *args, context=context)
+        due = _now() + int(delay * 1e9)
+        _note_deadline(callback, due)
+        return call_later(self, delay, _foreign_timer, self, due, callback, *args,
+                          context=context)
+
+    def call_at_(self, when, callback, *args, context=None):
+        if not _is_asyncio_callback(callback):
+            return call_at(self, when, callback, *args, context=context)
+        due = _now() + int((when - self.time()) * 1e9)
+        _note_deadline(callback, due)
+        return call_at(self, when, _foreign_timer, self, due, callback, *args, context=context)
+
+    def run_in_executor_(self, executor, func, *args):
+        return _executor_job(self, run_in_executor, executor, func, args)
+
+    # uvloop.Loop is a Python subclass of the C loop: its methods can be replaced. A C class
+    # cannot: its tasks are still created and finished, their steps go unseen.
+    for name, method in (("run_forever", run_forever_), ("call_soon", call_soon_),
+                         ("call_later", call_later_), ("call_at", call_at_),
+                         ("run_in_executor", run_in_executor_)):
+        original = getattr(cls, name)
+        method.__name__, method.__qualname__ = original.__name__, original.__qualname__
+        method.__doc__ = original.__doc__
+        try:
+            setattr(cls, name, method)
+        except (AttributeError, TypeError):
+            return
+
+
+def _is_asyncio_callback(callback):
+    """asyncio's own timer callbacks (sleep's, wait_for's, timeout's): they never raise, so
+    running them through _foreign_timer changes nothing the program could see; the program's
+    own are left as they are (an error in one names it in the loop's message)."""
+    module = getattr(callback, "__module__", None)
+    return isinstance(module, str) and module.startswith("asyncio.")
+
+
+def _foreign_timer(loop, due, callback, *args):
+    t = _now()
+    if t - due <= 5_000_000:
+        return callback(*args)
+    # A late timer (blocked loop): what it wakes was ready when it was due.
+    _foreign_link()
+    _lag(loop, due, t)
+    here = _here
+    here.origin = due
     try:
-        cls.run_forever = run_forever  # uvloop.Loop is a Python subclass of the C loop
-    except (AttributeError, TypeError):
-        pass  # a C class: tasks are still created and finished, their steps go unseen
+        return callback(*args)
+    finally:
+        here.origin = None
+
+
+def _foreign_link():
+    """The link of the step that ended last on this thread, now that its Task holds the future
+    it awaits."""
+    here = _here
+    pending = here.unlinked
+    if pending is not None:
+        here.unlinked = None
+        u, t = pending
+        if u.task._fut_waiter is not u.awaiting:
+            _link(u, t)
 
 
 def _foreign_own(coro):
@@ -804,10 +892,22 @@ def _foreign_profile(frame, event, arg):
 
 
 def _foreign_step_started(u):
-    _here.cur = u
+    here = _here
+    if here.unlinked is not None:
+        _foreign_link()
+    here.cur = u
     if u.cev is not None:
         _emit_created(u)
-    _ev(("S", _now(), _leaf(u).id, "running", 0))
+    t = _now()
+    leaf = _leaf(u).id
+    r = u.ready
+    u.ready = 0
+    if r and t - r > 1_000_000:
+        _ev(f"S\t{r}\t{leaf}\tready\t0\nS\t{t}\t{leaf}\trunning\t0\n")
+        if t - r > 5_000_000:
+            _lag(u.task.get_loop(), r, t)
+    else:
+        _ev(f"S\t{t}\t{leaf}\trunning\t0\n")
 
 
 def _foreign_step_ended(u, frame):
@@ -827,8 +927,7 @@ def _foreign_step_ended(u, frame):
     where = leaf.frame if u.stack else (u.wframe or _awaiting_frame(u.coro))
     _ev(("S", t, leaf.id, "queued" if leaf.queued else "waiting", 0,
          _place(where) if where is not None else 0))
-    if u.task._fut_waiter is not u.awaiting:
-        _link(u, t)
+    _here.unlinked = (u, t)  # the Task sets its _fut_waiter after this frame returned
 
 
 def _virtual_clock_unavailable(name):
@@ -851,11 +950,16 @@ def _virtual_clock_unavailable(name):
 
 def _call_later(self, delay, callback, *args, context=None):
     handle = _orig_call_later(self, delay, callback, *args, context=context)
-    if callback is _release_waiter and delay is not None:
+    if delay is not None:
+        _note_deadline(callback, int(handle._when * 1e9))
+    return handle
+
+
+def _note_deadline(callback, due):
+    if callback is _release_waiter:
         # wait_for: the next ensure_future is the awaitable this deadline cuts.
         here = _here
-        here.pending_deadline = (int(handle._when * 1e9), here.cur)
-    return handle
+        here.pending_deadline = (due, here.cur)
 
 
 def _ensure_future(coro_or_future, *, loop=None):
@@ -980,6 +1084,12 @@ def _lane():
 
 
 def _run_in_executor(self, executor, func, *args):
+    return _executor_job(self, _orig_run_in_executor, executor, func, args)
+
+
+def _executor_job(self, run_in_executor, executor, func, args):
+    """loop.run_in_executor through run_in_executor (the loop class's own), as a unit of kind
+    executor: queued until a worker takes it, running on the worker's lane."""
     global _inflight
     uid = _new_id()
     parent = _parent_here(self)
@@ -1001,7 +1111,7 @@ def _run_in_executor(self, executor, func, *args):
 
     if _VIRTUAL:
         _virtual_run(True)  # from now on, not from the next turn: the job's time is real
-    fut = _orig_run_in_executor(self, executor, job, *args)
+    fut = run_in_executor(self, executor, job, *args)
     _inflight += 1
 
     def delivered(f):
