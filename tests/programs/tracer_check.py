@@ -254,6 +254,7 @@ class Checker:
     def __init__(self, trace, mode, tolerance, real_tolerance):
         self.tr, self.mode, self.tol, self.real_tol = trace, mode, tolerance, real_tolerance
         self.results = []
+        self.uvloop = False  # the program runs on uvloop (on_uvloop)
 
     @property
     def inline(self):
@@ -444,6 +445,20 @@ def check_blocking(c):
     if job2:
         longest = max((b - a for a, b in job2.intervals("running")), default=0) / 1e9
         c.near("job 2 holds the loop 0.2 s", longest, 0.2)
+    if c.uvloop:
+        # Its turns go unseen: the lag is how late the steps start (job 3's, from 0.05 s).
+        c.near("the lag covers the block (0.05 to 0.25 s)", lag, 0.2)
+    else:
+        # Per turn: the block is within one, and the next starts 0.1 s after the late timers.
+        c.near("the lag is the late timers' (0.15 to 0.25 s)", lag, 0.1)
+    job1 = c.tr.units.get(job2.id - 1) if job2 else None
+    if job1 and job1.label == "job 1":
+        # Its 0.1 s sleep was due at 0.15 s: ready from then, not from when the late timer ran.
+        ready = [r for r in job1.intervals("ready") if r[1] - r[0] > 10_000_000]
+        c.check("job 1 ready once", len(ready) == 1, repr(ready))
+        if len(ready) == 1:
+            c.near("job 1 ready from its timer's due time", c.tr.s(ready[0][0]), 0.15)
+            c.near("job 1 ready until", c.tr.s(ready[0][1]), 0.25)
     if job3:
         # The longest: a loaded machine may add a short one of its own.
         ready = sorted(job3.intervals("ready"), key=lambda r: r[0] - r[1])
@@ -656,6 +671,7 @@ def on_uvloop(check):
         if c.mode == "virtual":
             c.tol = c.real_tol
         c.tr.program = c.tr.program[len("uvloop_"):]  # the places are NAME.py's
+        c.uvloop = True
         check(c)
     return checks
 

@@ -800,7 +800,7 @@ def _adopt_foreign_loop(loop):
             return call_later(self, delay, callback, *args, context=context)
         due = _now() + int(delay * 1e9)
         _note_deadline(callback, due)
-        return call_later(self, delay, _foreign_timer, self, due, callback, *args,
+        return call_later(self, delay, _foreign_timer, due, callback, *args,
                           context=context)
 
     def call_at_(self, when, callback, *args, context=None):
@@ -808,7 +808,7 @@ def _adopt_foreign_loop(loop):
             return call_at(self, when, callback, *args, context=context)
         due = _now() + int((when - self.time()) * 1e9)
         _note_deadline(callback, due)
-        return call_at(self, when, _foreign_timer, self, due, callback, *args, context=context)
+        return call_at(self, when, _foreign_timer, due, callback, *args, context=context)
 
     def run_in_executor_(self, executor, func, *args):
         return _executor_job(self, run_in_executor, executor, func, args)
@@ -835,14 +835,14 @@ def _is_asyncio_callback(callback):
     return isinstance(module, str) and module.startswith("asyncio.")
 
 
-def _foreign_timer(loop, due, callback, *args):
-    t = _now()
-    if t - due <= 5_000_000:
-        return callback(*args)
-    # A late timer (blocked loop): what it wakes was ready when it was due.
-    _foreign_link()
-    _lag(loop, due, t)
+def _foreign_timer(due, callback, *args):
     here = _here
+    if here.unlinked is not None:
+        _foreign_link()  # the callback may cancel what the last step awaits
+    if _now() - due <= 5_000_000:
+        return callback(*args)
+    # A late timer (blocked loop): what it wakes was ready when it was due, and its step's
+    # start tells the lag from then on.
     here.origin = due
     try:
         return callback(*args)
