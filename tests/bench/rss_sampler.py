@@ -43,20 +43,10 @@ def comm(pid):
         return ""
 
 
-def status_kb(pid, key):
+def proc_field(pid, name, key):
+    """The number after `key:` in /proc/PID/name (status: kB; io: bytes), or None."""
     try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-def io_field(pid, key):
-    try:
-        with open("/proc/%d/io" % pid) as f:
+        with open("/proc/%d/%s" % (pid, name)) as f:
             for line in f:
                 if line.startswith(key + ":"):
                     return int(line.split()[1])
@@ -89,10 +79,10 @@ def main():
         py = next((p for p in tree if comm(p).startswith("python")), None)
         if ls is not None and (py is not None or done):
             rows.append({"t_s": round(time.monotonic() - start, 1),
-                         "loopscope_rss_kb": status_kb(ls, "VmRSS"),
-                         "loopscope_hwm_kb": status_kb(ls, "VmHWM"),
-                         "python_rss_kb": status_kb(py, "VmRSS") if py else None,
-                         "loopscope_rchar": io_field(ls, "rchar"),
+                         "loopscope_rss_kb": proc_field(ls, "status", "VmRSS"),
+                         "loopscope_hwm_kb": proc_field(ls, "status", "VmHWM"),
+                         "python_rss_kb": proc_field(py, "status", "VmRSS") if py else None,
+                         "loopscope_rchar": proc_field(ls, "io", "rchar"),
                          "loopscope_cpu_ticks": cpu_ticks(ls)})
             write(opts.csv, rows)
         if done:

@@ -9,12 +9,16 @@ import sys
 DURATION = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
 
 
-async def handle_echo(reader, writer):
-    while line := await reader.readline():
-        writer.write(line)
-        await writer.drain()
+async def hang_up(writer):
     writer.close()
     await writer.wait_closed()
+
+
+async def handle_echo(reader, writer):
+    async for line in reader:
+        writer.write(line)
+        await writer.drain()
+    await hang_up(writer)
 
 
 async def chatty_client(port, stop):
@@ -27,8 +31,7 @@ async def chatty_client(port, stop):
         await reader.readline()
         echoes += 1
         await asyncio.sleep(rng.uniform(0.05, 0.1))
-    writer.close()
-    await writer.wait_closed()
+    await hang_up(writer)
     return echoes
 
 
@@ -37,8 +40,7 @@ async def short_client(port, n):
     writer.write(b'hello %d\n' % n)
     await writer.drain()
     await reader.readline()
-    writer.close()
-    await writer.wait_closed()
+    await hang_up(writer)
 
 
 async def report(stop):
