@@ -796,17 +796,17 @@ def _adopt_foreign_loop(loop):
         return handle
 
     def call_later_(self, delay, callback, *args, context=None):
-        if not _is_asyncio_callback(callback):
+        due = _due(callback, delay)
+        if due is None:
             return call_later(self, delay, callback, *args, context=context)
-        due = _now() + int(delay * 1e9)
         _note_deadline(callback, due)
         return call_later(self, delay, _foreign_timer, due, callback, *args,
                           context=context)
 
     def call_at_(self, when, callback, *args, context=None):
-        if not _is_asyncio_callback(callback):
+        due = _due(callback, when - self.time() if isinstance(when, (int, float)) else None)
+        if due is None:
             return call_at(self, when, callback, *args, context=context)
-        due = _now() + int((when - self.time()) * 1e9)
         _note_deadline(callback, due)
         return call_at(self, when, _foreign_timer, due, callback, *args, context=context)
 
@@ -827,12 +827,18 @@ def _adopt_foreign_loop(loop):
             return
 
 
-def _is_asyncio_callback(callback):
-    """asyncio's own timer callbacks (sleep's, wait_for's, timeout's): they never raise, so
-    running them through _foreign_timer changes nothing the program could see; the program's
-    own are left as they are (an error in one names it in the loop's message)."""
+def _due(callback, delay):
+    """When a timer of asyncio's own (sleep's, wait_for's, timeout's) is due, in our clock; None
+    for the program's own timers, left as they are (an error in one names it in the loop's
+    message, and asyncio's never raise), and for a delay that is not a finite number (the loop
+    says what is wrong with it)."""
     module = getattr(callback, "__module__", None)
-    return isinstance(module, str) and module.startswith("asyncio.")
+    if not (isinstance(module, str) and module.startswith("asyncio.")):
+        return None
+    try:
+        return _now() + int(delay * 1e9)
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _foreign_timer(due, callback, *args):
