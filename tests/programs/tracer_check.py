@@ -633,7 +633,7 @@ def check_uvloop(c):
     hello = c.ends("hello", "completed", 0.1, "task")
     world = c.ends("world", "completed", 0.2, "task")
     broken = c.ends("broken(0.05)", "failed", 0.05, "task", "ValueError: no luck")
-    idle = c.ends("sleep(10, None)", "cancelled", 0.1, "task")
+    idle = c.ends("sleep(inf, None)", "cancelled", 0.1, "task")
     if main:
         for u in (spawner, hello, world, broken, idle):
             if u:
