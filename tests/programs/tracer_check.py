@@ -748,6 +748,7 @@ CASES = [
     ("uvloop create_task", "uvloop_create_task.py", {}, on_uvloop(check_create_task)),
     ("uvloop queue_workers", "uvloop_queue_workers.py", {}, on_uvloop(check_queue_workers)),
     ("uvloop timeout", "uvloop_timeout.py", {}, on_uvloop(check_timeout)),
+    ("uvloop threads_busy", "uvloop_threads_busy.py", {}, on_uvloop(check_threads_busy)),
     ("exit3", "exit3.py", {}, check_exit3),
     ("semaphore", "semaphore.py", {}, check_semaphore),
     ("lock", "lock.py", {}, check_lock),
