@@ -624,6 +624,18 @@ def check_threads_busy(c):
             len(inner) == (4 if c.inline else 0), repr([(u.label, u.parent) for u in inner]))
 
 
+def check_threads_late(c):
+    """The second loop starts 0.05 s after the first: both run on real time, even under the
+    virtual clock (it may jump only when one thread is left that could make time pass)."""
+    if c.mode == "virtual":
+        c.tol = c.real_tol
+    c.check("two loops (X)", sorted(c.tr.loops) == [1, 2], repr(c.tr.loops))
+    c.ends("tick('early', 0.2)", "completed", 0.2, "main")
+    late = c.ends("tick('late', 0.05)", "completed", 0.1, "main")
+    if late:
+        c.near("the late loop's main is made at", c.tr.s(late.created), 0.05)
+
+
 def check_uvloop(c):
     if c.mode == "virtual":
         c.tol = c.real_tol  # libuv keeps its own time: the run falls back to the real clock
@@ -740,6 +752,7 @@ CASES = [
      check_echo_server_internals),
     ("threads", "threads.py", {}, check_threads),
     ("threads_busy", "threads_busy.py", {}, check_threads_busy),
+    ("threads_late", "threads_late.py", {}, check_threads_late),
     ("uvloop", "uvloop_tasks.py", {}, check_uvloop),
     ("uvloop blocking", "uvloop_blocking.py", {}, on_uvloop(check_blocking)),
     ("uvloop to_thread", "uvloop_to_thread.py", {}, on_uvloop(check_to_thread)),

@@ -6,8 +6,9 @@ streams what its asyncio event loops do to the Loopscope process that started it
 Environment (set by Loopscope; removed before the program runs, so it never sees them):
   LOOPSCOPE_TRACE_FD=<n>       inherited fd open for writing: the events go there. Unset, or
                                the reader gone: the program runs untraced, silently.
-  LOOPSCOPE_CLOCK=real|virtual virtual: loop time jumps to the next timer when nothing is ready
-                               and no I/O or executor work is pending.
+  LOOPSCOPE_CLOCK=real|virtual virtual: loop time jumps to the next timer when nothing is ready,
+                               no I/O or executor work is pending and no other thread (but
+                               idle executor workers) is alive.
   LOOPSCOPE_TASKS_ONLY=1       no inline coroutine units (no sys.setprofile: the cheapest mode).
   LOOPSCOPE_INTERNALS=1        also asyncio's own tasks.
   LOOPSCOPE_SET=N=V;N=V        run with these values of the marked constants
@@ -691,8 +692,9 @@ def _run_once(self):
     if due is not None and t - due > 5_000_000:
         _lag(self, due, t)
     if _VIRTUAL:
-        # Loops running in other threads are work in flight too: no jumps while they run.
-        idle = len(_running) == 1 and _idle(self)
+        # Loops running in other threads are work in flight too: no jumps while they run, nor
+        # while another thread is alive that may yet start one (or work of its own).
+        idle = len(_running) == 1 and _idle(self) and _alone()
         _virtual_run(not idle)
         if idle and not ready and not self._stopping:
             while scheduled and scheduled[0]._cancelled:
@@ -734,6 +736,17 @@ def _idle(loop):
 
 
 _running = []       # the loops running now, in any thread (append and remove are atomic)
+_POOL_THREADS = ("ThreadPoolExecutor-", "asyncio_")  # names of idle-able executor workers
+
+
+def _alone():
+    """Whether this is the program's only thread that could make time pass: idle executor
+    workers aside (their jobs count in _inflight)."""
+    me = _get_ident()
+    for ident, thread in list(_threads.items()):
+        if ident != me and not thread.name.startswith(_POOL_THREADS):
+            return False
+    return True
 
 
 def _run_forever(self):
@@ -1667,6 +1680,7 @@ def _install(loop_hooks):
     import types
     import weakref
     import heapq
+    import threading
     import warnings
     g = globals()
     g.update(_Task=tasks.Task, _TimerHandle=events.TimerHandle, _all_tasks=tasks.all_tasks,
@@ -1674,6 +1688,7 @@ def _install(loop_hooks):
              _get_running_loop=events._get_running_loop, _Coroutine=types.CoroutineType,
              _place_ids=itertools.count(1), _failed_units=weakref.WeakKeyDictionary(),
              _BaseEventLoop=base_events.BaseEventLoop, _heappop=heapq.heappop,
+             _threads=threading._active,
              _release_waiter=tasks._release_waiter,
              _ASYNCIO_DIR=os.path.dirname(asyncio.__file__) + os.sep,
              # The loop's own machinery (shutdown_asyncgens, a server accepting a connection);
