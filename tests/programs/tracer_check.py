@@ -275,6 +275,7 @@ class Checker:
     def __init__(self, trace, mode, tolerance, real_tolerance):
         self.tr, self.mode, self.tol, self.real_tol = trace, mode, tolerance, real_tolerance
         self.results = []
+        self.uvloop = False  # the program runs on uvloop (on_uvloop)
 
     @property
     def inline(self):
@@ -494,6 +495,20 @@ def check_blocking(c):
     if job2:
         longest = max((b - a for a, b in job2.intervals("running")), default=0) / 1e9
         c.near("job 2 holds the loop 0.2 s", longest, 0.2)
+    if c.uvloop:
+        # Its turns go unseen: the lag is how late the steps start (job 3's, from 0.05 s).
+        c.near("the lag covers the block (0.05 to 0.25 s)", lag, 0.2)
+    else:
+        # Per turn: the block is within one, and the next starts 0.1 s after the late timers.
+        c.near("the lag is the late timers' (0.15 to 0.25 s)", lag, 0.1)
+    job1 = c.tr.units.get(job2.id - 1) if job2 else None
+    if job1 and job1.label == "job 1":
+        # Its 0.1 s sleep was due at 0.15 s: ready from then, not from when the late timer ran.
+        ready = [r for r in job1.intervals("ready") if r[1] - r[0] > 10_000_000]
+        c.check("job 1 ready once", len(ready) == 1, repr(ready))
+        if len(ready) == 1:
+            c.near("job 1 ready from its timer's due time", c.tr.s(ready[0][0]), 0.15)
+            c.near("job 1 ready until", c.tr.s(ready[0][1]), 0.25)
     if job3:
         # The longest: a loaded machine may add a short one of its own.
         ready = sorted(job3.intervals("ready"), key=lambda r: r[0] - r[1])
@@ -618,6 +633,59 @@ def check_threads(c):
                                                                 main.loop))
 
 
+def check_threads_busy(c):
+    """Each thread's steps, interleaved with the other's: a task's children, its inline
+    coroutine and its waits belong to the task whose code made them, on its own loop."""
+    c.check("two loops (X)", sorted(c.tr.loops) == [1, 2], repr(c.tr.loops))
+    mains = [u for u in c.tr.units.values() if u.kind == "main"]
+    c.check("two mains", len(mains) == 2, repr([u.label for u in mains]))
+    for side in ("left", "right"):
+        for k in range(2):
+            name = "%s.%d" % (side, k)
+            task = c.ends(name, "completed", None, "task")
+            leaf = c.ends(name + " leaf", "completed", None, "task")
+            if task is None:
+                continue
+            main = c.tr.units.get(task.parent)
+            c.check("%s: a main's child, on its loop" % name, main is not None
+                    and main.kind == "main" and main.loop == task.loop,
+                    "parent %r" % (main.label if main else task.parent))
+            if main is not None:
+                c.check("%s: its main is %s's" % (name, side), main.label.startswith(
+                    "main('%s')" % side), main.label)
+            c.at(task, "waiting", [32, 33])
+            if leaf:
+                c.check("%s leaf: %s's child, on its loop" % (name, name),
+                        leaf.parent == task.id and leaf.loop == task.loop,
+                        "parent %d loop %d" % (leaf.parent, leaf.loop))
+                c.at(leaf, "waiting", [18])
+            mine = [u for u in c.tr.units.values() if u.kind == "coroutine"
+                    and u.parent == task.id]
+            if c.inline:
+                c.check("%s: one inline inner(), its own" % name,
+                        [u.label for u in mine] == ["inner()"], repr([u.label for u in mine]))
+                if len(mine) == 1:
+                    c.check("%s inner() completed" % name, mine[0].outcome == "completed")
+                    c.at(mine[0], "waiting", [23])
+            else:
+                c.check("tasks-only: no coroutine units of %s" % name, not mine)
+    inner = [u for u in c.tr.units.values() if u.kind == "coroutine"]
+    c.check("four inline inner() in all" if c.inline else "tasks-only: no coroutine units",
+            len(inner) == (4 if c.inline else 0), repr([(u.label, u.parent) for u in inner]))
+
+
+def check_threads_late(c):
+    """The second loop starts 0.05 s after the first: both run on real time, even under the
+    virtual clock (it may jump only when one thread is left that could make time pass)."""
+    if c.mode == "virtual":
+        c.tol = c.real_tol
+    c.check("two loops (X)", sorted(c.tr.loops) == [1, 2], repr(c.tr.loops))
+    c.ends("tick('early', 0.2)", "completed", 0.2, "main")
+    late = c.ends("tick('late', 0.05)", "completed", 0.1, "main")
+    if late:
+        c.near("the late loop's main is made at", c.tr.s(late.created), 0.05)
+
+
 def check_uvloop(c):
     if c.mode == "virtual":
         c.tol = c.real_tol  # libuv keeps its own time: the run falls back to the real clock
@@ -627,7 +695,7 @@ def check_uvloop(c):
     hello = c.ends("hello", "completed", 0.1, "task")
     world = c.ends("world", "completed", 0.2, "task")
     broken = c.ends("broken(0.05)", "failed", 0.05, "task", "ValueError: no luck")
-    idle = c.ends("sleep(10, None)", "cancelled", 0.1, "task")
+    idle = c.ends("sleep(inf, None)", "cancelled", 0.1, "task")
     if main:
         for u in (spawner, hello, world, broken, idle):
             if u:
@@ -656,6 +724,18 @@ def check_uvloop(c):
     c.check("named by create_task(name=): one C, no R", not c.tr.renames, repr(c.tr.renames))
     own = [u.label for u in c.tr.units.values() if u.label.startswith("Loop.")]
     c.check("uvloop's own shutdown tasks are hidden", not own, repr(own))
+
+
+def on_uvloop(check):
+    """check, for the program run on uvloop (uvloop_NAME.py runs NAME.py): libuv keeps its own
+    time, so the virtual clock falls back to the real one."""
+    def checks(c):
+        if c.mode == "virtual":
+            c.tol = c.real_tol
+        c.tr.program = c.tr.program[len("uvloop_"):]  # the places are NAME.py's
+        c.uvloop = True
+        check(c)
+    return checks
 
 
 UVLOOP_NO_VIRTUAL = (b"loopscope: the virtual clock is not available with uvloop: this run uses "
@@ -721,7 +801,17 @@ CASES = [
     ("echo_server internals", "echo_server.py", {"LOOPSCOPE_INTERNALS": "1"},
      check_echo_server_internals),
     ("threads", "threads.py", {}, check_threads),
+    ("threads_busy", "threads_busy.py", {}, check_threads_busy),
+    ("threads_late", "threads_late.py", {}, check_threads_late),
     ("uvloop", "uvloop_tasks.py", {}, check_uvloop),
+    ("uvloop blocking", "uvloop_blocking.py", {}, on_uvloop(check_blocking)),
+    ("uvloop to_thread", "uvloop_to_thread.py", {}, on_uvloop(check_to_thread)),
+    ("uvloop cancel_causes", "uvloop_cancel_causes.py", {}, on_uvloop(check_cancel_causes)),
+    ("uvloop wait_for", "uvloop_wait_for.py", {}, on_uvloop(check_wait_for)),
+    ("uvloop create_task", "uvloop_create_task.py", {}, on_uvloop(check_create_task)),
+    ("uvloop queue_workers", "uvloop_queue_workers.py", {}, on_uvloop(check_queue_workers)),
+    ("uvloop timeout", "uvloop_timeout.py", {}, on_uvloop(check_timeout)),
+    ("uvloop threads_busy", "uvloop_threads_busy.py", {}, on_uvloop(check_threads_busy)),
     ("exit3", "exit3.py", {}, check_exit3),
     ("semaphore", "semaphore.py", {}, check_semaphore),
     ("lock", "lock.py", {}, check_lock),
@@ -777,9 +867,9 @@ def main():
     for name, program, env, checks in CASES:
         if opts.names and name not in opts.names and program[:-3] not in opts.names:
             continue
-        if name == "uvloop" and subprocess.run([opts.python, "-c", "import uvloop"],
+        if name.startswith("uvloop") and subprocess.run([opts.python, "-c", "import uvloop"],
                                                capture_output=True).returncode != 0:
-            print("SKIP uvloop: python3-uvloop is not installed for %s" % opts.python)
+            print("SKIP %s: python3-uvloop is not installed for %s" % (name, opts.python))
             continue
         key = (program, env.get("LOOPSCOPE_SET"))
         if key not in untraced_cache:
@@ -800,7 +890,7 @@ def main():
                                                       {**env, **mode_env})
                 tr = Trace(data)
                 tr.program = program
-                if name == "uvloop" and mode == "virtual":
+                if name.startswith("uvloop") and mode == "virtual":
                     collect(where + " says once on stderr that the virtual clock is not available",
                             err.count(UVLOOP_NO_VIRTUAL) == 1, repr(err[-300:]))
                     err = err.replace(UVLOOP_NO_VIRTUAL, b"", 1)

@@ -25,7 +25,7 @@ async def main():
     hello = asyncio.create_task(say_after(0.1, 'hello'), name='hello')
     world = asyncio.create_task(say_after(0.2, 'world'), name='world')
     oops = asyncio.create_task(broken(0.05))
-    idle = asyncio.create_task(asyncio.sleep(10))
+    idle = asyncio.create_task(asyncio.sleep(float("inf")))  # never due
     await asyncio.create_task(spawner())
     await hello
     idle.cancel()

@@ -6,8 +6,9 @@ streams what its asyncio event loops do to the Loopscope process that started it
 Environment (set by Loopscope; removed before the program runs, so it never sees them):
   LOOPSCOPE_TRACE_FD=<n>       inherited fd open for writing: the events go there. Unset, or
                                the reader gone: the program runs untraced, silently.
-  LOOPSCOPE_CLOCK=real|virtual virtual: loop time jumps to the next timer when nothing is ready
-                               and no I/O or executor work is pending.
+  LOOPSCOPE_CLOCK=real|virtual virtual: loop time jumps to the next timer when nothing is ready,
+                               no I/O or executor work is pending and no other thread (but
+                               idle executor workers) is alive.
   LOOPSCOPE_TASKS_ONLY=1       no inline coroutine units (no sys.setprofile: the cheapest mode).
   LOOPSCOPE_INTERNALS=1        also asyncio's own tasks.
   LOOPSCOPE_VIRTUAL_BASE_NS=<n> the virtual clock starts at this CLOCK_MONOTONIC value instead
@@ -38,6 +39,7 @@ completed and the parent's S running.
 A unit is pending from its C until its first S. Standard library only, CPython 3.11+.
 """
 
+import _thread
 import itertools
 import os
 import sys
@@ -268,8 +270,21 @@ class _Inline:
 _new_id = itertools.count(1).__next__  # a unit's id (atomic: executor threads number jobs too)
 _tunits = {}        # Task -> its unit (until it finishes)
 _frame_units = {}   # coroutine frame -> unit (task roots and inline coroutines)
-_cur = None         # the task unit whose step runs now on the loop thread
-_origin = None      # while a timer callback runs: its due time (ready time of what it wakes)
+
+
+class _PerThread(_thread._local):
+    """What the hooks keep per thread: each thread may run a loop of its own, and the
+    interpreter switches threads in the middle of a step."""
+    cur = None              # the task unit whose step runs now on this thread's loop
+    origin = None           # while a timer callback runs: its due time (ready time of what
+                            # it wakes)
+    pending_deadline = None  # wait_for's deadline until its ensure_future: (ns, awaiter unit)
+    failed_child = None     # while a TaskGroup learns that a child failed: that child
+    unlinked = None         # (unit, ns): a step on a foreign loop (uvloop) just ended, and
+                            # the future it awaits is known only once the Task took it
+
+
+_here = _PerThread()
 _main_unit = None
 _inflight = 0       # executor jobs not yet delivered to their loop
 
@@ -355,8 +370,9 @@ def _track_task(loop, task, coro):
         _main_unit = u
     else:
         kind = "task"
-        if _cur is not None:
-            parent = _cur.id
+        cur = _here.cur
+        if cur is not None:
+            parent = cur.id
         else:
             main = getattr(loop, "_loopscope_main", None) or _main_unit
             parent = main.id if main is not None else 0
@@ -494,7 +510,8 @@ def _cancel_wakeup(u, fut):
     if inner is not None:
         u.cause = inner.cause
     else:
-        u.cause = ("cancel", _leaf(_cur).id if _cur is not None else 0)
+        cur = _here.cur
+        u.cause = ("cancel", _leaf(cur).id if cur is not None else 0)
 
 
 def _link(tu, t):
@@ -523,17 +540,17 @@ def _link(tu, t):
 
 
 def _handle_run(self):
-    global _cur, _origin
     u = _tunits.get(getattr(self._callback, "__self__", None))
+    here = _here
     if u is None:
         if type(self) is _TimerHandle:
             # A timer that fires late (blocked loop): what it wakes was ready when it was due.
             due = int(self._when * 1e9)
-            _origin = due if _now() - due > 5_000_000 else None
+            here.origin = due if _now() - due > 5_000_000 else None
             try:
                 return _orig_handle_run(self)
             finally:
-                _origin = None
+                here.origin = None
         return _orig_handle_run(self)
     t = _now()
     if u.cev is not None:
@@ -545,8 +562,8 @@ def _handle_run(self):
         _ev(f"S\t{r}\t{leaf.id}\tready\t0\nS\t{t}\t{leaf.id}\trunning\t0\n")
     else:
         _ev(f"S\t{t}\t{leaf.id}\trunning\t0\n")
-    prev = _cur
-    _cur = u
+    prev = here.cur
+    here.cur = u
     # The profile hook only while a step runs: a program's coroutine starts, suspends and ends
     # only inside one, and the loop's own machinery (and ours) between steps goes unhooked.
     hooked = _STEP_PROFILE and _getprofile() is None
@@ -560,13 +577,13 @@ def _handle_run(self):
         # SystemExit / KeyboardInterrupt out of a step: the task ended with it.
         if hooked:
             _setprofile(None)
-        _cur = prev
+        here.cur = prev
         if u.task.done():
             _finish_task(u, _now())
         raise
     if hooked:
         _setprofile(None)
-    _cur = prev
+    here.cur = prev
     t = _now()
     task = u.task
     if task.done():
@@ -588,6 +605,17 @@ def _handle_run(self):
         u.cause = None  # uncancel()ed (a timeout or TaskGroup that handled it): forgotten
 
 
+def _scheduled(callback, args):
+    """A callback was scheduled: if it is a task's step or wake-up, the task is ready now (or
+    since its timer was due), and a wake-up during its cancellation names who cancelled it."""
+    u = _tunits.get(getattr(callback, "__self__", None))
+    if u is not None and u.cev is None:
+        origin = _here.origin
+        u.ready = origin if origin is not None else _now()
+        if args and u.cause is None and u.task.cancelling():
+            _cancel_wakeup(u, args[0])
+
+
 def _call_soon(self, callback, args, context):
     # A step schedules its task's next one from inside: the profile hook need not see that.
     hooked = _STEP_PROFILE and _getprofile() is _profile
@@ -595,11 +623,7 @@ def _call_soon(self, callback, args, context):
         _setprofile(None)
     try:
         handle = _orig_call_soon(self, callback, args, context)
-        u = _tunits.get(getattr(callback, "__self__", None))
-        if u is not None and u.cev is None:
-            u.ready = _origin if _origin is not None else _now()
-            if args and u.cause is None and u.task.cancelling():
-                _cancel_wakeup(u, args[0])
+        _scheduled(callback, args)
     finally:
         if hooked:
             _setprofile(_profile)
@@ -701,16 +725,11 @@ def _run_once(self):
         if u is not None and u.ready and (due is None or u.ready < due):
             due = u.ready
     if due is not None and t - due > 5_000_000:
-        # Lags of consecutive turns overlap (the late timer's wake-ups run a turn later):
-        # each G covers only time the previous one did not.
-        start = max(due, getattr(self, "_loopscope_lag_end", 0))
-        if t - start > 5_000_000:
-            loop_id = self._loopscope_id
-            _ev(("G", t, t - start) if loop_id == 1 else ("G", t, t - start, loop_id))
-        self._loopscope_lag_end = t
+        _lag(self, due, t)
     if _VIRTUAL:
-        # Loops running in other threads are work in flight too: no jumps while they run.
-        idle = len(_running) == 1 and _idle(self)
+        # Loops running in other threads are work in flight too: no jumps while they run, nor
+        # while another thread is alive that may yet start one (or work of its own).
+        idle = len(_running) == 1 and _idle(self) and _alone()
         _virtual_run(not idle)
         if idle and not ready and not self._stopping:
             while scheduled and scheduled[0]._cancelled:
@@ -724,6 +743,17 @@ def _run_once(self):
                 if jump > 0:
                     _virtual_advance(jump)
     return _orig_run_once(self)
+
+
+def _lag(loop, due, t):
+    """The loop runs at t what was due at due (more than 5 ms late): a G for the lag."""
+    # Lags of consecutive turns overlap (the late timer's wake-ups run a turn later): each G
+    # covers only time the previous one did not.
+    start = max(due, getattr(loop, "_loopscope_lag_end", 0))
+    if t - start > 5_000_000:
+        loop_id = loop._loopscope_id
+        _ev(("G", t, t - start) if loop_id == 1 else ("G", t, t - start, loop_id))
+    loop._loopscope_lag_end = t
 
 
 def _idle(loop):
@@ -756,6 +786,17 @@ def _do_shutdown(self, future):
 
 
 _running = []       # the loops running now, in any thread (append and remove are atomic)
+_POOL_THREADS = ("ThreadPoolExecutor-", "asyncio_")  # names of idle-able executor workers
+
+
+def _alone():
+    """Whether this is the program's only thread that could make time pass: idle executor
+    workers aside (their jobs count in _inflight)."""
+    me = _get_ident()
+    for ident, thread in list(_threads.items()):
+        if ident != me and not thread.name.startswith(_POOL_THREADS):
+            return False
+    return True
 
 
 def _run_forever(self):
@@ -767,11 +808,17 @@ def _run_forever(self):
 
 
 # --- loops of their own (uvloop) ---------------------------------------------------------------
-# uvloop's Loop is a C class: none of the BaseEventLoop hooks above run (no turns, no callback
-# scheduling, libuv's own clock). Its tasks are still asyncio's Task, so the task factory names
-# them and sys.setprofile sees their steps: a step starts when the task's root coroutine frame is
-# entered and ends when that frame leaves at a yield. Not seen: ready (when a wake-up was
-# scheduled), loop lag, run_in_executor jobs; the virtual clock cannot move libuv's time.
+# uvloop's Loop is a C class: none of the BaseEventLoop hooks above run (no turns, libuv's own
+# clock and timer queue). Its tasks are still asyncio's Task, so the task factory names them and
+# sys.setprofile sees their steps: a step starts when the task's root coroutine frame is entered
+# and ends when that frame leaves at a yield. asyncio's Task and Future schedule every wake-up
+# with loop.call_soon, looked up by name, and asyncio's timers and to_thread go through
+# call_later / call_at / run_in_executor: those methods of the loop's Python class are wrapped,
+# which gives ready (from the wake-up or the due time of a late timer), the lag (a timer or a
+# step that starts more than 5 ms after it was due), executor jobs, wait_for deadlines and who
+# cancelled. Not seen: the loop's turns (a blocked loop shows only through what was due while it
+# was blocked, not through I/O that became ready), callbacks uvloop schedules inside its C code
+# (its own I/O and server callbacks); the virtual clock cannot move libuv's time.
 
 _foreign_types = set()      # loop classes whose run_forever installs _foreign_profile
 _foreign_packages = set()   # their top-level packages ("uvloop")
@@ -794,19 +841,94 @@ def _adopt_foreign_loop(loop):
         return
     _foreign_types.add(cls)
     _foreign_packages.add(cls.__module__.partition(".")[0])
-    original = cls.run_forever
+    run_forever, call_soon = cls.run_forever, cls.call_soon
+    call_later, call_at, run_in_executor = cls.call_later, cls.call_at, cls.run_in_executor
 
-    def run_forever(self):
+    def run_forever_(self):
         previous = sys.getprofile()
         sys.setprofile(_foreign_profile)
         try:
-            return original(self)
+            return run_forever(self)
         finally:
             sys.setprofile(previous)
+            _foreign_link()
+
+    def call_soon_(self, callback, *args, context=None):
+        handle = call_soon(self, callback, *args, context=context)
+        _scheduled(callback, args)
+        return handle
+
+    def call_later_(self, delay, callback, *args, context=None):
+        due = _due(callback, delay)
+        if due is None:
+            return call_later(self, delay, callback, *args, context=context)
+        _note_deadline(callback, due)
+        return call_later(self, delay, _foreign_timer, due, callback, *args,
+                          context=context)
+
+    def call_at_(self, when, callback, *args, context=None):
+        due = _due(callback, when - self.time() if isinstance(when, (int, float)) else None)
+        if due is None:
+            return call_at(self, when, callback, *args, context=context)
+        _note_deadline(callback, due)
+        return call_at(self, when, _foreign_timer, due, callback, *args, context=context)
+
+    def run_in_executor_(self, executor, func, *args):
+        return _executor_job(self, run_in_executor, executor, func, args)
+
+    # uvloop.Loop is a Python subclass of the C loop: its methods can be replaced. A C class
+    # cannot: its tasks are still created and finished, their steps go unseen.
+    for name, method in (("run_forever", run_forever_), ("call_soon", call_soon_),
+                         ("call_later", call_later_), ("call_at", call_at_),
+                         ("run_in_executor", run_in_executor_)):
+        original = getattr(cls, name)
+        method.__name__, method.__qualname__ = original.__name__, original.__qualname__
+        method.__doc__ = original.__doc__
+        try:
+            setattr(cls, name, method)
+        except (AttributeError, TypeError):
+            return
+
+
+def _due(callback, delay):
+    """When a timer of asyncio's own (sleep's, wait_for's, timeout's) is due, in our clock; None
+    for the program's own timers, left as they are (an error in one names it in the loop's
+    message, and asyncio's never raise), and for a delay that is not a finite number (the loop
+    says what is wrong with it)."""
+    module = getattr(callback, "__module__", None)
+    if not (isinstance(module, str) and module.startswith("asyncio.")):
+        return None
     try:
-        cls.run_forever = run_forever  # uvloop.Loop is a Python subclass of the C loop
-    except (AttributeError, TypeError):
-        pass  # a C class: tasks are still created and finished, their steps go unseen
+        return _now() + int(delay * 1e9)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _foreign_timer(due, callback, *args):
+    here = _here
+    if here.unlinked is not None:
+        _foreign_link()  # the callback may cancel what the last step awaits
+    if _now() - due <= 5_000_000:
+        return callback(*args)
+    # A late timer (blocked loop): what it wakes was ready when it was due, and its step's
+    # start tells the lag from then on.
+    here.origin = due
+    try:
+        return callback(*args)
+    finally:
+        here.origin = None
+
+
+def _foreign_link():
+    """The link of the step that ended last on this thread, now that its Task holds the future
+    it awaits."""
+    here = _here
+    pending = here.unlinked
+    if pending is not None:
+        here.unlinked = None
+        u, t = pending
+        if u.task._fut_waiter is not u.awaiting:
+            _link(u, t)
 
 
 def _foreign_own(coro):
@@ -839,16 +961,26 @@ def _foreign_profile(frame, event, arg):
 
 
 def _foreign_step_started(u):
-    global _cur
-    _cur = u
+    here = _here
+    if here.unlinked is not None:
+        _foreign_link()
+    here.cur = u
     if u.cev is not None:
         _emit_created(u)
-    _ev(("S", _now(), _leaf(u).id, "running", 0))
+    t = _now()
+    leaf = _leaf(u).id
+    r = u.ready
+    u.ready = 0
+    if r and t - r > 1_000_000:
+        _ev(f"S\t{r}\t{leaf}\tready\t0\nS\t{t}\t{leaf}\trunning\t0\n")
+        if t - r > 5_000_000:
+            _lag(u.task.get_loop(), r, t)
+    else:
+        _ev(f"S\t{t}\t{leaf}\trunning\t0\n")
 
 
 def _foreign_step_ended(u, frame):
-    global _cur
-    _cur = None
+    _here.cur = None
     code = frame.f_code
     yields = _yield_offsets.get(code)
     if yields is None:
@@ -864,8 +996,7 @@ def _foreign_step_ended(u, frame):
     where = leaf.frame if u.stack else (u.wframe or _awaiting_frame(u.coro))
     _ev(("S", t, leaf.id, "queued" if leaf.queued else "waiting", 0,
          _place(where) if where is not None else 0))
-    if u.task._fut_waiter is not u.awaiting:
-        _link(u, t)
+    _here.unlinked = (u, t)  # the Task sets its _fut_waiter after this frame returned
 
 
 def _virtual_clock_unavailable(name):
@@ -886,24 +1017,26 @@ def _virtual_clock_unavailable(name):
 
 # --- deadlines: wait_for and timeout -----------------------------------------------------------
 
-_pending_deadline = None
-
-
 def _call_later(self, delay, callback, *args, context=None):
-    global _pending_deadline
     handle = _orig_call_later(self, delay, callback, *args, context=context)
-    if callback is _release_waiter and delay is not None:
-        # wait_for: the next ensure_future is the awaitable this deadline cuts.
-        _pending_deadline = (int(handle._when * 1e9), _cur)
+    if delay is not None:
+        _note_deadline(callback, int(handle._when * 1e9))
     return handle
 
 
+def _note_deadline(callback, due):
+    if callback is _release_waiter:
+        # wait_for: the next ensure_future is the awaitable this deadline cuts.
+        here = _here
+        here.pending_deadline = (due, here.cur)
+
+
 def _ensure_future(coro_or_future, *, loop=None):
-    global _pending_deadline
     fut = _orig_ensure_future(coro_or_future, loop=loop)
-    if _pending_deadline is not None:
-        deadline, awaiter = _pending_deadline
-        _pending_deadline = None
+    here = _here
+    if here.pending_deadline is not None:
+        deadline, awaiter = here.pending_deadline
+        here.pending_deadline = None
         u = _tunits.get(fut)
         if u is not None:
             t = _now()
@@ -956,22 +1089,21 @@ def _timeout_exit(self, exc_type, exc_val, exc_tb):
 
 # --- cancel causes: TaskGroup, gather, asyncio.run's end --------------------------------------
 
-_failed_child = None  # while a TaskGroup learns that a child failed: that child
 _failed_units = None  # weakref.WeakKeyDictionary: a failed task -> its unit id
 
 
 def _tg_on_task_done(self, task):
-    global _failed_child
-    previous = _failed_child
-    _failed_child = task
+    here = _here
+    previous = here.failed_child
+    here.failed_child = task
     try:
         return _orig_tg_on_task_done(self, task)
     finally:
-        _failed_child = previous
+        here.failed_child = previous
 
 
 def _tg_abort(self):
-    failed = _failed_child
+    failed = _here.failed_child
     if failed is not None and not failed.cancelled() and failed._exception is not None:
         cause = ("taskgroup", _failed_units.get(failed, 0))
     else:
@@ -990,7 +1122,8 @@ def _gather_cancel(self, msg=None):
         by = _leaf(awaiter).id if awaiter is not None else 0
         if awaiter is not None and awaiter.cause is None and awaiter.task.cancelling():
             # The awaiter's cancel() reaches the gather first; its wake-up comes much later.
-            awaiter.cause = ("cancel", _leaf(_cur).id if _cur is not None else 0)
+            cur = _here.cur
+            awaiter.cause = ("cancel", _leaf(cur).id if cur is not None else 0)
         for child in self._children:
             _note_cause(child, "gather", by)
     return _orig_gather_cancel(self, msg)
@@ -1020,9 +1153,15 @@ def _lane():
 
 
 def _run_in_executor(self, executor, func, *args):
+    return _executor_job(self, _orig_run_in_executor, executor, func, args)
+
+
+def _executor_job(self, run_in_executor, executor, func, args):
+    """loop.run_in_executor through run_in_executor (the loop class's own), as a unit of kind
+    executor: queued until a worker takes it, running on the worker's lane."""
     global _inflight
     uid = _new_id()
-    parent = _leaf(_cur).id if _cur is not None else (_main_unit.id if _main_unit else 0)
+    parent = _parent_here(self)
     t = _now()
     _ev(("C", t, uid, "executor", parent, _func_label(func, args)))
     _ev(("S", t, uid, "queued", 0))
@@ -1041,7 +1180,7 @@ def _run_in_executor(self, executor, func, *args):
 
     if _VIRTUAL:
         _virtual_run(True)  # from now on, not from the next turn: the job's time is real
-    fut = _orig_run_in_executor(self, executor, job, *args)
+    fut = run_in_executor(self, executor, job, *args)
     _inflight += 1
 
     def delivered(f):
@@ -1086,8 +1225,9 @@ def _sample_lock(lock):
     t = _now()
     name = _counter(lock, "Lock", "held")
     _ev(f"N\t{t}\t{name}\t{1 if lock._locked else 0}\n")
-    # Sampled in the acquiring task's step (after acquire) or at release: _cur is the holder.
-    _ev(("W", t, name[:-len(" held")], _cur.id if lock._locked and _cur is not None else 0))
+    # Sampled in the acquiring task's step (after acquire) or at release: cur is the holder.
+    cur = _here.cur
+    _ev(("W", t, name[:-len(" held")], cur.id if lock._locked and cur is not None else 0))
 
 
 def _sample_queue(queue):
@@ -1103,8 +1243,19 @@ async def _queued(leaf, awaitable):
         leaf.queued = previous
 
 
+def _parent_here(loop):
+    """The unit a thing made now by this thread's code belongs to: the innermost unit of the
+    step running here, else the main task of the loop (if it is running here), else main's."""
+    cur = _here.cur
+    if cur is not None:
+        return _leaf(cur).id
+    main = getattr(loop, "_loopscope_main", None) or _main_unit
+    return main.id if main is not None else 0
+
+
 def _current_leaf():
-    return _leaf(_cur) if _cur is not None else None
+    cur = _here.cur
+    return _leaf(cur) if cur is not None else None
 
 
 def _sem_init(self, value=1):
@@ -1113,8 +1264,9 @@ def _sem_init(self, value=1):
 
 
 async def _acquire(self, acquire, sample):
-    if _cur is not None and self.locked():
-        leaf = _leaf(_cur)
+    cur = _here.cur
+    if cur is not None and self.locked():
+        leaf = _leaf(cur)
         previous = leaf.queued
         leaf.queued = True
         try:
@@ -1231,14 +1383,18 @@ def _profile(frame, event, arg):
     if event == "call":
         code = frame.f_code
         if not code.co_flags & 0x80 or frame in _frame_units:
-            if code.co_flags & 0x200 and _cur is not None:
-                _generator_resumed(frame, code, _cur)
+            if code.co_flags & 0x200:
+                cur = _here.cur
+                if cur is not None:
+                    _generator_resumed(frame, code, cur)
             return
         info = _code_info.get(code)
         if info is None:
             info = _classify(code)
-        if info and _cur is not None:
-            _inline_started(frame, code, _cur)
+        if info:
+            cur = _here.cur
+            if cur is not None:
+                _inline_started(frame, code, cur)
     elif event == "return":
         code = frame.f_code
         if not code.co_flags & 0x80:
@@ -1433,7 +1589,8 @@ def _generator_left(frame, yielded, ended, exc=None):
 # _classify / _classify_generator switch on the local events of the program's coroutines
 # (PY_RETURN) and async generators (PY_RESUME, PY_YIELD, PY_RETURN) as they classify them.
 # PY_UNWIND (an exception leaving a frame) and PY_THROW (one thrown in: aclose() resumes a
-# generator so) cannot be local: their callbacks look at the code's flags and return. The events fire in every thread; _cur says whether a task step runs.
+# generator so) cannot be local: their callbacks look at the code's flags and return. The
+# events fire in every thread; the thread's _here.cur says whether a task step runs there.
 
 _MON_TOOL = None        # our sys.monitoring tool id, None: the profile hook (3.11, or none free)
 _STEP_PROFILE = False   # the profile hook is set while a task step runs (_INLINE without _MON)
@@ -1488,10 +1645,11 @@ def _mon_start(code, offset):
         info = _code_info.get(code)
         if not (info or info is None and _classify(code)):
             return _MON_DISABLE  # not the program's coroutine: never again
-        if _cur is not None:
+        cur = _here.cur
+        if cur is not None:
             frame = _getframe(1)
             if frame not in _frame_units:  # not a task's root coroutine
-                _inline_started(frame, code, _cur)
+                _inline_started(frame, code, cur)
     elif flags & 0x200:
         return _mon_step(code, _getframe(1))
     else:
@@ -1514,8 +1672,9 @@ def _mon_step(code, frame):
         info = _classify_generator(code)
     if not info:
         return _MON_DISABLE
-    if _cur is not None:
-        _generator_resumed(frame, code, _cur)
+    cur = _here.cur
+    if cur is not None:
+        _generator_resumed(frame, code, cur)
 
 
 def _mon_yield(code, offset, value):
@@ -1562,7 +1721,7 @@ def _unawaited(coro):
         if info:
             t = _now()
             uid = _new_id()
-            parent = _leaf(_cur).id if _cur is not None else (_main_unit.id if _main_unit else 0)
+            parent = _parent_here(_get_running_loop())
             _ev(("C", t, uid, "coroutine", parent, _frame_label(code, coro.cr_frame)))
             _ev(("F", t, uid, "never_awaited",
                  _esc("RuntimeWarning: coroutine '%s' was never awaited" % coro.__qualname__)))
@@ -1726,6 +1885,7 @@ def _install(loop_hooks):
     import types
     import weakref
     import heapq
+    import threading
     import warnings
     g = globals()
     g.update(_Task=tasks.Task, _TimerHandle=events.TimerHandle, _all_tasks=tasks.all_tasks,
@@ -1733,6 +1893,7 @@ def _install(loop_hooks):
              _get_running_loop=events._get_running_loop, _Coroutine=types.CoroutineType,
              _place_ids=itertools.count(1), _failed_units=weakref.WeakKeyDictionary(),
              _BaseEventLoop=base_events.BaseEventLoop, _heappop=heapq.heappop,
+             _threads=threading._active,
              _release_waiter=tasks._release_waiter,
              _ASYNCIO_DIR=os.path.dirname(asyncio.__file__) + os.sep,
              # The loop's own machinery (shutdown_asyncgens, a server accepting a connection);

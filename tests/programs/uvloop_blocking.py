@@ -1,0 +1,2 @@
+# blocking.py on uvloop
+import uvloop_run  # noqa: F401

@@ -1,0 +1,2 @@
+# cancel_causes.py on uvloop
+import uvloop_run  # noqa: F401

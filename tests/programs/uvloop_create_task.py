@@ -1,0 +1,2 @@
+# create_task.py on uvloop
+import uvloop_run  # noqa: F401

@@ -1,0 +1,2 @@
+# queue_workers.py on uvloop
+import uvloop_run  # noqa: F401

@@ -1,0 +1,2 @@
+# threads_busy.py on uvloop
+import uvloop_run  # noqa: F401

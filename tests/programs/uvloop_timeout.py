@@ -1,0 +1,2 @@
+# timeout.py on uvloop
+import uvloop_run  # noqa: F401

@@ -1,0 +1,2 @@
+# to_thread.py on uvloop
+import uvloop_run  # noqa: F401
