@@ -56,6 +56,7 @@ _ev = _buf.append
 _fd = -1
 _broken = False
 _stopped = False
+_flusher_gone = None    # a lock held while the flusher thread runs (None: it does not)
 
 
 def _noop(_event):
@@ -113,9 +114,18 @@ _FORMATS = {n: "\t".join(["%s"] * n) + "\n" for n in range(1, 8)}
 
 
 def _flusher():
-    while not _stopped and not _broken:
-        _real_sleep(0.02)
-        _flush()
+    try:
+        while not _stopped and not _broken:
+            _real_sleep(0.02)
+            _flush()
+    finally:
+        _flusher_gone.release()
+
+
+def _forked_child():
+    global _flusher_gone
+    _flusher_gone = None  # threads do not survive a fork: there is none to wait for
+    _disable()
 
 
 # --- labels ------------------------------------------------------------------------------------
@@ -1868,6 +1878,10 @@ def _at_exit():
         _ev(("E", _now(), _exit_status))
         _flush()
         _disable()
+    # The flusher leaves before the interpreter is torn down (a thread waking in the middle of
+    # finalization can crash it): a traced program must exit as it would untraced.
+    if _flusher_gone is not None:
+        _flusher_gone.acquire(timeout=1)
 
 
 def _install(loop_hooks):
@@ -2047,7 +2061,7 @@ def _install_virtual_clock():
 
 def _main():
     global _fd, _exit_status, _INLINE, _INTERNALS, _VIRTUAL, _VIRTUAL_BASE, _PROGRAM_DIR
-    global _STDLIB_DIRS
+    global _STDLIB_DIRS, _flusher_gone
     global _wlock, _real_sleep, _real_ns, _now, _get_ident
     import _thread
     import atexit
@@ -2127,7 +2141,9 @@ def _main():
         sys.stdout = _Watched(sys.stdout, 1)
         sys.stderr = _Watched(sys.stderr, 2)
         atexit.register(_at_exit)
-        os.register_at_fork(after_in_child=_disable)
+        os.register_at_fork(after_in_child=_forked_child)
+        _flusher_gone = _thread.allocate_lock()
+        _flusher_gone.acquire()
         _thread.start_new_thread(_flusher, ())
 
     main = types.ModuleType("__main__")
