@@ -42,9 +42,18 @@ void GatherWait::suspend(TaskCore *task, quint32 unit)
     EventLoop *loop = task->loop();
     const qint64 now = loop->nowNs(); // one instant for all the links
     const TraceWriter trace = loop->traceAt(now);
+    // Children made one after another have consecutive units: their links go in runs.
+    for (std::size_t i = 0, run = 0; i < m_children.size(); ++i) {
+        const quint32 first = m_children[run]->unit();
+        const bool runEnds = i + 1 == m_children.size()
+            || m_children[i + 1]->unit() != first + quint32(i + 1 - run);
+        if (runEnds) {
+            trace.linkedRun(unit, first, quint32(i + 1 - run));
+            run = i + 1;
+        }
+    }
     for (std::size_t i = 0; i < m_children.size(); ++i) {
         TaskCore *c = m_children[i];
-        trace.linked(unit, c->unit());
         if (c->isDone())
             continue;
         ++m_remaining;
