@@ -567,3 +567,30 @@ TEST_CASE("A hanging coroutine test is stopped by its watchdog, which names the 
         "watchdog: 'A hanging coroutine test is stopped by its watchdog, which names the test' "
         "still running after 100 ms")));
 }
+
+TEST_CASE("The ready queue stays FIFO while it grows with its items wrapped around", "[runtime]")
+{
+    // A turn pops from the front while its items push to the back: the ring wraps, and it grows
+    // while wrapped. Every item must come out in the order it went in.
+    ReadyQueue queue;
+    std::vector<int> out;
+    int next = 0;
+    auto push = [&](int n) {
+        for (int i = 0; i < n; ++i)
+            queue.push({nullptr, reinterpret_cast<void *>(quintptr(next++))});
+    };
+    auto pop = [&](int n) {
+        for (int i = 0; i < n; ++i)
+            out.push_back(int(quintptr(queue.pop().ctx)));
+    };
+    push(50);
+    for (int round = 0; round < 40; ++round) {
+        pop(30);
+        push(30 + round * 7); // grows past 64, 128, ... with the head anywhere
+    }
+    pop(int(queue.size()));
+    REQUIRE(queue.empty());
+    REQUIRE(int(out.size()) == next);
+    for (int i = 0; i < next; ++i)
+        REQUIRE(out[std::size_t(i)] == i);
+}
