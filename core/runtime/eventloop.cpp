@@ -91,9 +91,8 @@ quint32 EventLoop::placeSlow(const char *file, quint32 line, PlaceEntry &entry)
     return entry.id;
 }
 
-void EventLoop::resumeTask(void *p)
+void EventLoop::resumeTask(TaskCore *task)
 {
-    auto *task = static_cast<TaskCore *>(p);
     EventLoop *loop = task->m_loop;
     task->scheduled = false;
     loop->m_current = task;
@@ -374,7 +373,10 @@ bool EventLoop::runOnce()
     // Exactly the items ready at the start of the turn; what they schedule waits for the next.
     for (std::size_t n = m_ready.size(); n > 0; --n) {
         const ReadyItem item = m_ready.pop();
-        item.fn(item.ctx);
+        if (TaskCore *task = item.task())
+            resumeTask(task);
+        else
+            item.node()->run(item.node());
     }
     return true;
 }

@@ -103,14 +103,10 @@ public:
         task->scheduled = true;
         task->readyNs = readyNs;
         task->withdraw = {};
-        pushReady({&EventLoop::resumeTask, task});
+        push(ReadyItem::step(task));
     }
-    void pushReady(ReadyItem item)
-    {
-        m_ready.push(item);
-        if (!m_pumping)
-            requestPump();
-    }
+    //! Runs node->run(node) in a later loop turn, after what is ready now (FIFO with the tasks).
+    void pushReady(ReadyNode *node) { push(ReadyItem::node(node)); }
     TaskCore *currentTask() const { return m_current; }
     void addTimer(TimerNode *node, qint64 deadlineNs);
     void removeTimer(TimerNode *node);
@@ -159,7 +155,13 @@ public:
     qint64 readyThresholdNs() const { return m_readyThresholdNs; }
 
 private:
-    static void resumeTask(void *task);
+    void push(ReadyItem item)
+    {
+        m_ready.push(item);
+        if (!m_pumping)
+            requestPump();
+    }
+    static void resumeTask(TaskCore *task);
     struct PlaceEntry {
         const char *file = nullptr;
         quint32 line = 0;

@@ -42,7 +42,7 @@ public:
 private:
     void grow()
     {
-        static_assert(std::is_trivially_copyable_v<ReadyItem>);
+        static_assert(std::is_trivially_copyable_v<ReadyItem> && sizeof(ReadyItem) == 8);
         const std::size_t capacity = m_capacity ? 2 * m_capacity : 64;
         auto *items = static_cast<ReadyItem *>(BlockPool::allocate(capacity * sizeof(ReadyItem)));
         // Unwrapped: the oldest item goes to index 0.

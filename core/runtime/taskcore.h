@@ -14,10 +14,28 @@ namespace Loopscope {
 class EventLoop;
 class TaskCore;
 
-//! Something queued on the loop's ready queue: fn(ctx) runs in a later loop turn.
-struct ReadyItem {
-    void (*fn)(void *);
-    void *ctx;
+//! Something other than a task's step queued on the loop's ready queue (EventLoop::pushReady):
+//! run(this) runs in a later loop turn. Lives in whoever queues it, until it has run.
+struct ReadyNode {
+    void (*run)(ReadyNode *) = nullptr;
+};
+
+//! An entry of the loop's ready queue, 8 bytes (a turn of a big run holds a million): a task
+//! whose next step runs, or a ReadyNode (told apart by the pointer's low bit).
+class ReadyItem
+{
+public:
+    static ReadyItem step(TaskCore *task) { return ReadyItem(quintptr(task)); }
+    static ReadyItem node(ReadyNode *node) { return ReadyItem(quintptr(node) | 1u); }
+    TaskCore *task() const { return m_word & 1u ? nullptr : reinterpret_cast<TaskCore *>(m_word); }
+    ReadyNode *node() const { return reinterpret_cast<ReadyNode *>(m_word & ~quintptr(1)); }
+
+private:
+    explicit ReadyItem(quintptr word)
+        : m_word(word)
+    {
+    }
+    quintptr m_word;
 };
 
 //! An entry of the loop's timer heap. Lives inside the awaiter that waits on it, so a sleep

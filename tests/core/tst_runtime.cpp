@@ -575,13 +575,14 @@ TEST_CASE("The ready queue stays FIFO while it grows with its items wrapped arou
     ReadyQueue queue;
     std::vector<int> out;
     int next = 0;
+    // Items are fake task pointers (even numbers): the queue only stores them.
     auto push = [&](int n) {
         for (int i = 0; i < n; ++i)
-            queue.push({nullptr, reinterpret_cast<void *>(quintptr(next++))});
+            queue.push(ReadyItem::step(reinterpret_cast<TaskCore *>(quintptr(2 * next++))));
     };
     auto pop = [&](int n) {
         for (int i = 0; i < n; ++i)
-            out.push_back(int(quintptr(queue.pop().ctx)));
+            out.push_back(int(quintptr(queue.pop().task()) / 2));
     };
     push(50);
     for (int round = 0; round < 40; ++round) {
