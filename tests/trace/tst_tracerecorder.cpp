@@ -17,6 +17,19 @@ struct RawTraceAccess {
 
 using namespace Loopscope;
 
+namespace {
+void requireSameEvent(const TraceEvent &got, const TraceEvent &want)
+{
+    REQUIRE(got.timeNs == want.timeNs);
+    REQUIRE(got.unit == want.unit);
+    REQUIRE(got.type == want.type);
+    REQUIRE(got.code == want.code);
+    REQUIRE(got.lane == want.lane);
+    REQUIRE(got.a == want.a);
+    REQUIRE(got.b == want.b);
+}
+} // namespace
+
 TEST_CASE("TraceRecorder keeps every event across chunks and threads", "[trace]")
 {
     TraceRecorder recorder;
@@ -96,13 +109,7 @@ TEST_CASE("TraceRecorder gives back every field of every event as written", "[tr
     REQUIRE(read.size() == written.size() + 1);
     for (std::size_t i = 0; i < written.size(); ++i) {
         INFO("event " << i);
-        REQUIRE(read[i].timeNs == written[i].timeNs);
-        REQUIRE(read[i].unit == written[i].unit);
-        REQUIRE(read[i].type == written[i].type);
-        REQUIRE(read[i].code == written[i].code);
-        REQUIRE(read[i].lane == written[i].lane);
-        REQUIRE(read[i].a == written[i].a);
-        REQUIRE(read[i].b == written[i].b);
+        requireSameEvent(read[i], written[i]);
     }
     CHECK(read.back().timeNs > qint64(1) << 53);
 }
@@ -194,13 +201,7 @@ TEST_CASE("TraceRecorder shares slots for a Ready with its Running and for runs 
     REQUIRE(got.size() == want.size());
     for (std::size_t i = 0; i < want.size(); ++i) {
         INFO("event " << i);
-        REQUIRE(got[i].timeNs == want[i].timeNs);
-        REQUIRE(got[i].unit == want[i].unit);
-        REQUIRE(got[i].type == want[i].type);
-        REQUIRE(got[i].code == want[i].code);
-        REQUIRE(got[i].lane == want[i].lane);
-        REQUIRE(got[i].a == want[i].a);
-        REQUIRE(got[i].b == want[i].b);
+        requireSameEvent(got[i], want[i]);
     }
     // Slots: delays in 32 bits take one (3), the others two each (2 x 2); links: 1 + 2 + 3 x 2.
     CHECK(sharedCursor.loop == 3 + 4 + 1 + 2 + 6);
