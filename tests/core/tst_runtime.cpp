@@ -595,3 +595,44 @@ TEST_CASE("The ready queue stays FIFO while it grows with its items wrapped arou
     for (int i = 0; i < next; ++i)
         REQUIRE(out[std::size_t(i)] == i);
 }
+
+namespace {
+Co<void> napFor(double seconds)
+{
+    co_await sleep(seconds);
+}
+
+Task<void> napTask(const QString &label)
+{
+    return createTask(napFor(0.5), label);
+}
+
+Co<void> gatherInRuns()
+{
+    Task<void> a1 = napTask(QStringLiteral("a1"));
+    Task<void> a2 = napTask(QStringLiteral("a2"));
+    Task<void> a3 = napTask(QStringLiteral("a3"));
+    Task<void> other = napTask(QStringLiteral("other")); // between the runs, not gathered
+    Task<void> b1 = napTask(QStringLiteral("b1"));
+    Task<void> b2 = napTask(QStringLiteral("b2"));
+    std::vector<Task<void>> children{a1, a2, a3, b1, b2, a1};
+    co_await gather(std::move(children));
+    co_await other;
+}
+} // namespace
+
+TEST_CASE("gather links its waiter to every child in order, in runs or not", "[runtime]")
+{
+    // Links to consecutive units are stored in runs (TraceRecorder): what is read must still
+    // be one flow per child, in the children's order, all when the gather starts waiting.
+    const TraceData data = runTraced([] { return gatherInRuns(); });
+    QStringList targets;
+    for (const FlowLink &f : data.flows) {
+        if (f.from != data.info.mainId || f.timeNs != 0)
+            continue;
+        const UnitRecord *u = data.unit(f.to);
+        REQUIRE(u);
+        targets << u->label;
+    }
+    CHECK(targets.join(QLatin1Char(' ')) == QStringLiteral("a1 a2 a3 b1 b2 a1"));
+}
