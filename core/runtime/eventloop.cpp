@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 namespace Loopscope {
 
@@ -77,38 +78,43 @@ void EventLoop::print(const QString &line)
         m_outputSink(now, line);
 }
 
-quint32 EventLoop::placeSlow(const std::source_location &where, PlaceEntry &entry)
+quint32 EventLoop::placeSlow(const char *file, quint32 line, PlaceEntry &entry)
 {
     if (!m_recorder)
         return 0;
     // The recorder interns each text once; the cache only spares building the text again.
-    const char *file = where.file_name();
     const char *slash = std::strrchr(file, '/');
-    entry.id = intern(QStringLiteral("%1:%2")
-                          .arg(QString::fromUtf8(slash ? slash + 1 : file))
-                          .arg(where.line()));
+    entry.id =
+        intern(QStringLiteral("%1:%2").arg(QString::fromUtf8(slash ? slash + 1 : file)).arg(line));
     entry.file = file;
-    entry.line = where.line();
+    entry.line = line;
     return entry.id;
 }
 
-void EventLoop::resumeTask(void *p)
+void EventLoop::resumeTask(TaskCore *task)
 {
-    auto *task = static_cast<TaskCore *>(p);
     EventLoop *loop = task->m_loop;
     task->scheduled = false;
     loop->m_current = task;
+    TaskCore *const outerTask = std::exchange(t_runningTask, task);
     const qint64 outerStep = loop->m_stepNs;
     loop->m_stepNs = loop->m_clock.nowNs();
     task->ref();
     const bool first = !task->m_stepped;
     task->m_stepped = true;
-    if (first && task->mustCancel)
+    if (first && task->mustCancel) {
         task->finishUnstarted();
-    else
+    } else {
+        if (first) {
+            // The root coroutine's first step (its initial suspend keeps no state for this).
+            task->currentUnit = task->m_unit;
+            loop->trace().stateChanged(task->m_unit, UnitState::Running);
+        }
         task->resumePoint.resume();
+    }
     loop->m_stepNs = outerStep;
     loop->m_current = nullptr;
+    t_runningTask = outerTask;
     task->deref();
 }
 
@@ -298,9 +304,9 @@ void EventLoop::blockLoop(Seconds duration)
     stepClockNs();
 }
 
-TaskCore *EventLoop::createExternalCore(quint32 unit)
+TaskCore *EventLoop::createExternalCore(quint32 unit, std::shared_ptr<void> owned)
 {
-    auto *task = new TaskCore(this, unit, nullptr);
+    TaskCore *task = TaskCore::createExternal(this, unit, std::move(owned));
     task->m_nextLive = m_live;
     if (m_live)
         m_live->m_prevLive = task;
@@ -364,10 +370,14 @@ bool EventLoop::runOnce()
         traceAt(now).loopLag(lag);
     if (m_ready.empty())
         return false;
-    m_running.swap(m_ready);
-    for (const ReadyItem &item : m_running)
-        item.fn(item.ctx);
-    m_running.clear();
+    // Exactly the items ready at the start of the turn; what they schedule waits for the next.
+    for (std::size_t n = m_ready.size(); n > 0; --n) {
+        const ReadyItem item = m_ready.pop();
+        if (TaskCore *task = item.task())
+            resumeTask(task);
+        else
+            item.node()->run(item.node());
+    }
     return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include "blockpool.h"
 #include "clock.h"
+#include "readyqueue.h"
 #include "taskcore.h"
 #include "tracerecorder.h"
 #include "tracewriter.h"
@@ -15,7 +16,6 @@
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <source_location>
 #include <vector>
 
 class QTimer;
@@ -47,6 +47,10 @@ public:
 
     //! The loop running on this thread (set while run() is active), or null.
     static EventLoop *current();
+    //! The task whose step runs on this thread now (the loop's currentTask()), or null. Inline
+    //! and thread-local: the runtime's awaiters ask it at every await instead of keeping a
+    //! pointer to their task in every frame.
+    static TaskCore *runningTask() { return t_runningTask; }
 
     TraceRecorder *recorder() const { return m_recorder; }
     const Clock &clock() const { return m_clock; }
@@ -69,13 +73,13 @@ public:
     //! The interned "FILE:LINE" (file name without its folder) of a place in the code, as
     //! TraceWriter::stateChanged's `at` takes it; 0 without a recorder. A run's awaits come from
     //! a few places, many times over: a small cache answers with two compares.
-    quint32 place(const std::source_location &where)
+    //! file and line are what __builtin_FILE() and __builtin_LINE() (or a source_location) say.
+    quint32 place(const char *file, quint32 line)
     {
-        const char *file = where.file_name();
-        PlaceEntry &e = m_places[(where.line() * 31u + quint32(quintptr(file) >> 3)) % PlaceSlots];
-        if (e.line == where.line() && e.file == file)
+        PlaceEntry &e = m_places[(line * 31u + quint32(quintptr(file) >> 3)) % PlaceSlots];
+        if (e.line == line && e.file == file)
             return e.id;
-        return placeSlow(where, e);
+        return placeSlow(file, line, e);
     }
     //! Records on the loop stream at now (loop thread): loop->trace().stateChanged(unit, state).
     TraceWriter trace() const { return {m_recorder, m_recorder ? nowNs() : 0}; }
@@ -99,14 +103,10 @@ public:
         task->scheduled = true;
         task->readyNs = readyNs;
         task->withdraw = {};
-        pushReady({&EventLoop::resumeTask, task});
+        push(ReadyItem::step(task));
     }
-    void pushReady(ReadyItem item)
-    {
-        m_ready.push_back(item);
-        if (!m_pumping)
-            requestPump();
-    }
+    //! Runs node->run(node) in a later loop turn, after what is ready now (FIFO with the tasks).
+    void pushReady(ReadyNode *node) { push(ReadyItem::node(node)); }
     TaskCore *currentTask() const { return m_current; }
     void addTimer(TimerNode *node, qint64 deadlineNs);
     void removeTimer(TimerNode *node);
@@ -128,8 +128,9 @@ public:
     //! Registers a new task for root (a lazy coroutine) and schedules its first step.
     TaskCore *createTaskCore(std::coroutine_handle<> root, quint32 unit);
     //! Registers a core without a coroutine (an executor job); it is not scheduled. Its owner
-    //! traces its unit, Finished included (TaskCore::finish records none for it).
-    TaskCore *createExternalCore(quint32 unit);
+    //! traces its unit, Finished included (TaskCore::finish records none for it). The core
+    //! keeps owned alive (what its resultStorage points into) until it is freed.
+    TaskCore *createExternalCore(quint32 unit, std::shared_ptr<void> owned);
     void taskFinished(TaskCore *task);
     //! Cancels every task that is not done (asyncio.run's shutdown, or a Stop), as byUnit did.
     void cancelAll(CancelCause cause, quint32 byUnit = 0);
@@ -154,14 +155,21 @@ public:
     qint64 readyThresholdNs() const { return m_readyThresholdNs; }
 
 private:
-    static void resumeTask(void *task);
+    void push(ReadyItem item)
+    {
+        m_ready.push(item);
+        if (!m_pumping)
+            requestPump();
+    }
+    static void resumeTask(TaskCore *task);
     struct PlaceEntry {
         const char *file = nullptr;
         quint32 line = 0;
         quint32 id = 0;
     };
     static constexpr quint32 PlaceSlots = 64;
-    quint32 placeSlow(const std::source_location &where, PlaceEntry &entry);
+    quint32 placeSlow(const char *file, quint32 line, PlaceEntry &entry);
+    static inline thread_local TaskCore *t_runningTask = nullptr;
     void requestPump();
     void pump();
     bool runOnce();
@@ -170,19 +178,18 @@ private:
     void heapSwap(int a, int b);
     bool timerLess(const TimerNode *a, const TimerNode *b) const
     {
+        // Wrapping: timers with one deadline are armed far less than 2^31 apart.
         return a->deadlineNs < b->deadlineNs
-            || (a->deadlineNs == b->deadlineNs && a->seq < b->seq);
+            || (a->deadlineNs == b->deadlineNs && qint32(a->seq - b->seq) < 0);
     }
 
     static constexpr qint64 NoStep = std::numeric_limits<qint64>::min();
     Clock m_clock;
     qint64 m_stepNs = NoStep; // the running step's time (nowNs()); NoStep outside a step
     TraceRecorder *m_recorder;
-    // A turn of a big run holds a million items: pool memory (huge pages), kept between turns.
-    std::vector<ReadyItem, PoolAllocator<ReadyItem>> m_ready;
-    std::vector<ReadyItem, PoolAllocator<ReadyItem>> m_running;
+    ReadyQueue m_ready;
     std::vector<TimerNode *, PoolAllocator<TimerNode *>> m_heap;
-    quint64 m_timerSeq = 0;
+    quint32 m_timerSeq = 0;
     QTimer *m_timer;
     bool m_pumping = false;
     bool m_pumpPosted = false;

@@ -107,9 +107,8 @@ void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &l
     loop->trace().created(job->unit, UnitKind::Executor, creator ? creator->currentUnit : 0,
                           loop->intern(label));
     loop->trace().stateChanged(job->unit, UnitState::Queued);
-    job->core = loop->createExternalCore(job->unit);
+    job->core = loop->createExternalCore(job->unit, job);
     job->core->resultStorage = result;
-    job->core->owned = job;
     job->core->ref(); // held by completeWhenDone
     job->core->withdraw = {[](void *ctx) {
                                auto *j = static_cast<detail::ExecutorJob *>(ctx);

@@ -2,33 +2,27 @@
 
 namespace Loopscope::detail {
 
-GatherWait::GatherWait(Children children, bool failFast)
-    : m_children(std::move(children))
-    , m_failFast(failFast)
-{
-    for (TaskCore *c : m_children)
-        c->ref();
-}
-
+// Moved only before it waits (no nodes linked yet).
 GatherWait::GatherWait(GatherWait &&o) noexcept
-    : m_children(std::move(o.m_children))
+    : m_tasks(o.m_tasks)
+    , m_coreAt(o.m_coreAt)
+    , m_count(o.m_count)
     , m_failFast(o.m_failFast)
 {
 }
 
 GatherWait::~GatherWait()
 {
-    for (std::size_t i = 0; i < m_children.size(); ++i) {
-        if (!m_nodes.empty())
-            m_children[i]->removeDoneCallback(&m_nodes[i]);
-        m_children[i]->deref();
-    }
+    if (m_nodes.empty())
+        return;
+    for (std::size_t i = 0; i < m_count; ++i)
+        child(i)->removeDoneCallback(&m_nodes[i]);
 }
 
 bool GatherWait::ready() const
 {
-    for (TaskCore *c : m_children) {
-        if (!c->isDone())
+    for (std::size_t i = 0; i < m_count; ++i) {
+        if (!child(i)->isDone())
             return false;
     }
     return true;
@@ -38,13 +32,22 @@ void GatherWait::suspend(TaskCore *task, quint32 unit)
 {
     m_waiter = task;
     m_waiterUnit = unit;
-    m_nodes.resize(m_children.size());
+    m_nodes.resize(m_count);
     EventLoop *loop = task->loop();
     const qint64 now = loop->nowNs(); // one instant for all the links
     const TraceWriter trace = loop->traceAt(now);
-    for (std::size_t i = 0; i < m_children.size(); ++i) {
-        TaskCore *c = m_children[i];
-        trace.linked(unit, c->unit());
+    // Children made one after another have consecutive units: their links go in runs.
+    for (std::size_t i = 0, run = 0; i < m_count; ++i) {
+        const quint32 first = child(run)->unit();
+        const bool runEnds =
+            i + 1 == m_count || child(i + 1)->unit() != first + quint32(i + 1 - run);
+        if (runEnds) {
+            trace.linkedRun(unit, first, quint32(i + 1 - run));
+            run = i + 1;
+        }
+    }
+    for (std::size_t i = 0; i < m_count; ++i) {
+        TaskCore *c = child(i);
         if (c->isDone())
             continue;
         ++m_remaining;
@@ -57,7 +60,8 @@ void GatherWait::suspend(TaskCore *task, quint32 unit)
     }
     // A child that already failed wakes a fail-fast gather at once.
     if (m_failFast) {
-        for (TaskCore *c : m_children) {
+        for (std::size_t i = 0; i < m_count; ++i) {
+            TaskCore *c = child(i);
             if (c->isDone() && c->error()) {
                 m_firstError = c->error();
                 m_woken = true;
@@ -70,8 +74,10 @@ void GatherWait::suspend(TaskCore *task, quint32 unit)
                           auto *self = static_cast<GatherWait *>(ctx);
                           self->m_cancelRequested = true;
                           bool any = false;
-                          for (TaskCore *c : self->m_children)
-                              any = c->cancel(CancelCause::Gather, self->m_waiterUnit) || any;
+                          for (std::size_t i = 0; i < self->m_count; ++i) {
+                              any = self->child(i)->cancel(CancelCause::Gather, self->m_waiterUnit)
+                                  || any;
+                          }
                           // Nothing left to cancel: wake with CancelledError now.
                           return any;
                       },
@@ -99,9 +105,9 @@ void GatherWait::resume()
     if (m_cancelRequested && m_remaining == 0)
         throw CancelledError();
     if (m_failFast && !m_firstError) {
-        for (TaskCore *c : m_children) {
-            if (c->error()) {
-                m_firstError = c->error();
+        for (std::size_t i = 0; i < m_count; ++i) {
+            if (child(i)->error()) {
+                m_firstError = child(i)->error();
                 break;
             }
         }

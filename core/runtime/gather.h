@@ -15,11 +15,22 @@ namespace detail {
 //! Waits for a set of tasks: all of them, or (fail-fast) until the first one fails.
 //! Cancelling the waiter cancels every child still running (cause: gather, by the waiting unit)
 //! and waits for them, then raises CancelledError (asyncio's _GatheringFuture).
+//! It reads the children from the caller's vector of Task handles, which must outlive it
+//! unchanged (gather's own parameter): no copy of a million pointers beside it.
 class GatherWait
 {
 public:
     using Children = std::vector<TaskCore *, PoolAllocator<TaskCore *>>;
-    GatherWait(Children children, bool failFast);
+    template<typename T>
+    GatherWait(const std::vector<Task<T>> &tasks, bool failFast)
+        : m_tasks(&tasks)
+        , m_coreAt([](const void *v, std::size_t i) {
+            return (*static_cast<const std::vector<Task<T>> *>(v))[i].core();
+        })
+        , m_count(tasks.size())
+        , m_failFast(failFast)
+    {
+    }
     GatherWait(GatherWait &&) noexcept;
     ~GatherWait();
 
@@ -32,8 +43,11 @@ private:
         GatherWait *owner = nullptr;
     };
     void childDone(TaskCore *child);
+    TaskCore *child(std::size_t i) const { return m_coreAt(m_tasks, i); }
 
-    Children m_children;
+    const void *m_tasks;
+    TaskCore *(*m_coreAt)(const void *, std::size_t);
+    std::size_t m_count;
     std::vector<Node, PoolAllocator<Node>> m_nodes; // made in suspend(); never moves after
     TaskCore *m_waiter = nullptr;
     std::exception_ptr m_firstError;
@@ -61,7 +75,7 @@ GatherWait::Children coresOf(const std::vector<Task<T>> &tasks)
 template<typename T>
 Co<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::vector<Task<T>> tasks)
 {
-    co_await detail::GatherWait(detail::coresOf(tasks), true);
+    co_await detail::GatherWait(tasks, true);
     if constexpr (std::is_void_v<T>) {
         for (auto &t : tasks)
             t.result();
@@ -78,7 +92,7 @@ Co<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::vect
 template<typename T>
 Co<std::vector<Result<T>>> gatherResults(std::vector<Task<T>> tasks)
 {
-    co_await detail::GatherWait(detail::coresOf(tasks), false);
+    co_await detail::GatherWait(tasks, false);
     std::vector<Result<T>> out;
     out.reserve(tasks.size());
     for (auto &t : tasks) {

@@ -19,10 +19,10 @@ TaskCore *shieldCore(TaskCore *inner)
     auto state = std::make_shared<ShieldState>();
     inner->ref();
     state->inner = inner;
-    TaskCore *outer = inner->loop()->createExternalCore(inner->unit());
+    // The state lives as long as the outer core.
+    TaskCore *outer = inner->loop()->createExternalCore(inner->unit(), state);
     state->outer = outer;
     outer->resultStorage = inner->resultStorage;
-    outer->owned = state; // the state lives as long as the outer core
     state->fn = [](DoneCallback *cb, TaskCore *done) {
         TaskCore *outer = static_cast<ShieldState *>(cb)->outer;
         const bool cancelled =

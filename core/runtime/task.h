@@ -11,7 +11,6 @@
 #include <coroutine>
 #include <exception>
 #include <optional>
-#include <source_location>
 #include <type_traits>
 #include <utility>
 
@@ -102,20 +101,6 @@ struct PromiseBase {
         BlockPool::deallocate(p, size);
     }
 
-    struct InitialAwaiter {
-        PromiseBase *p;
-        bool await_ready() const noexcept { return false; }
-        void await_suspend(std::coroutine_handle<>) const noexcept { }
-        void await_resume() const
-        {
-            if (!p->isRoot)
-                return;
-            TaskCore *t = p->task;
-            t->currentUnit = p->unit;
-            t->loop()->trace().stateChanged(p->unit, UnitState::Running);
-            // A task cancelled before this step never gets here (TaskCore::finishUnstarted).
-        }
-    };
 
     struct FinalAwaiter {
         bool await_ready() const noexcept { return false; }
@@ -127,7 +112,9 @@ struct PromiseBase {
         void await_resume() const noexcept { }
     };
 
-    InitialAwaiter initial_suspend() noexcept { return {this}; }
+    //! Empty, so that it takes no room in the frame: a task's first Running is recorded by the
+    //! loop's step (EventLoop::resumeTask), an inline coroutine's by enterChild.
+    std::suspend_always initial_suspend() noexcept { return {}; }
     FinalAwaiter final_suspend() noexcept { return {}; }
     void unhandled_exception() noexcept
     {
@@ -139,33 +126,45 @@ struct PromiseBase {
     //! The coroutine was destroyed without ever running: report it like CPython's warning.
     void reportNeverAwaited() noexcept;
 
+    //! The awaiter of a runtime awaitable: traces the wait around inner. It lives in the frame
+    //! of every coroutine that waits (a run of tasks holds one each), so it keeps no promise
+    //! pointer: the task is the one the loop runs (EventLoop::runningTask()).
     template<typename A>
     struct Traced {
         AwaiterOf<A> inner;
-        PromiseBase *p;
-        quint32 at = 0; //!< the co_await's place (EventLoop::place), recorded with the wait
-        bool suspended = false;
+        quint32 unit; //!< the unit its states are recorded for (the promise's)
+        quint32 at : 31; //!< the co_await's place (EventLoop::place), recorded with the wait
+        quint32 suspended : 1;
 
-        bool await_ready() { return p->task->mustCancel || inner.ready(); }
+        Traced(A a, quint32 u, quint32 place)
+            : inner(std::move(a))
+            , unit(u)
+            , at(place & 0x7fffffffu)
+            , suspended(0)
+        {
+        }
+
+        bool await_ready() { return EventLoop::runningTask()->mustCancel || inner.ready(); }
         void await_suspend(std::coroutine_handle<> h)
         {
-            TaskCore *t = p->task;
+            TaskCore *t = EventLoop::runningTask();
             t->resumePoint = h;
-            suspended = true;
+            suspended = 1;
             t->loop()->stepClockNs();
-            t->loop()->trace().stateChanged(p->unit, waitStateOf<AwaiterOf<A>>(), 0, at);
-            inner.suspend(t, p->unit);
+            t->loop()->trace().stateChanged(unit, waitStateOf<AwaiterOf<A>>(), 0, at);
+            inner.suspend(t, unit);
         }
         decltype(auto) await_resume()
         {
-            TaskCore *t = p->task;
-            t->currentUnit = p->unit;
+            TaskCore *t = EventLoop::runningTask();
+            t->currentUnit = unit;
             if (suspended) {
                 EventLoop *loop = t->loop();
                 const qint64 now = loop->nowNs();
                 if (now - t->readyNs > loop->readyThresholdNs())
-                    loop->traceAt(t->readyNs).stateChanged(p->unit, UnitState::Ready);
-                loop->traceAt(now).stateChanged(p->unit, UnitState::Running);
+                    loop->traceAt(now).readyThenRunning(unit, t->readyNs);
+                else
+                    loop->traceAt(now).stateChanged(unit, UnitState::Running);
             }
             if (t->mustCancel) {
                 t->mustCancel = false;
@@ -177,16 +176,20 @@ struct PromiseBase {
         }
     };
 
+    // The co_await's place comes in as two scalars (file, line) of default arguments, which
+    // are evaluated where co_await calls: a std::source_location would be a temporary that the
+    // frame keeps across the suspension, eight bytes in every waiting frame.
     template<typename U>
-    auto await_transform(Co<U> &&co, std::source_location where = std::source_location::current());
+    auto await_transform(Co<U> &&co, const char *file = __builtin_FILE(),
+                         unsigned line = __builtin_LINE());
     template<typename U>
-    auto await_transform(Task<U> &task,
-                         std::source_location where = std::source_location::current());
+    auto await_transform(Task<U> &task, const char *file = __builtin_FILE(),
+                         unsigned line = __builtin_LINE());
     template<typename U>
-    auto await_transform(Task<U> &&task,
-                         std::source_location where = std::source_location::current())
+    auto await_transform(Task<U> &&task, const char *file = __builtin_FILE(),
+                         unsigned line = __builtin_LINE())
     {
-        return await_transform(task, where);
+        return await_transform(task, file, line);
     }
     //! Awaiters that run code inline in the task (a generator's next()) pass through.
     template<typename A>
@@ -196,16 +199,17 @@ struct PromiseBase {
         return std::forward<A>(a);
     }
     //! By value, so that A is the awaitable's own type (never a reference) for AwaiterOf.
-    //! where: the co_await's own place (a default argument is evaluated where co_await calls).
+    //! file, line: the co_await's own place.
     template<RuntimeAwaitable A>
-    Traced<A> await_transform(A a, std::source_location where = std::source_location::current())
+    Traced<A> await_transform(A a, const char *file = __builtin_FILE(),
+                              unsigned line = __builtin_LINE())
     {
-        return {std::move(a), this, placeOf(where)};
+        return Traced<A>(std::move(a), unit, placeOf(file, line));
     }
-    //! The place a wait at where records: where's, or the caller's for an anonymous child.
-    quint32 placeOf(const std::source_location &where) const
+    //! The place a wait at file:line records: its own, or the caller's for an anonymous child.
+    quint32 placeOf(const char *file, unsigned line) const
     {
-        return anonymousInline() && callerPlace ? callerPlace : task->loop()->place(where);
+        return anonymousInline() && callerPlace ? callerPlace : task->loop()->place(file, line);
     }
     //! Started inline without a label: it has no unit of its own (callerPlace is meant).
     bool anonymousInline() const { return started && !isRoot && !label; }
@@ -338,9 +342,9 @@ inline Co<void> Promise<void>::get_return_object() noexcept
 }
 
 template<typename U>
-auto PromiseBase::await_transform(Co<U> &&co, std::source_location where)
+auto PromiseBase::await_transform(Co<U> &&co, const char *file, unsigned line)
 {
-    return typename Co<U>::Awaiter{co.release(), placeOf(where)};
+    return typename Co<U>::Awaiter{co.release(), placeOf(file, line)};
 }
 
 //! The result of a done task (copied; a task's result may be read more than once).
@@ -391,9 +395,9 @@ public:
 };
 
 template<typename U>
-auto PromiseBase::await_transform(Task<U> &task, std::source_location where)
+auto PromiseBase::await_transform(Task<U> &task, const char *file, unsigned line)
 {
-    return Traced<TaskJoin<U>>{TaskJoin<U>(task.core()), this, placeOf(where)};
+    return Traced<TaskJoin<U>>(TaskJoin<U>(task.core()), unit, placeOf(file, line));
 }
 
 //! Wraps co in a new task (kind, label) under the current unit and schedules it.

@@ -14,19 +14,38 @@ namespace Loopscope {
 class EventLoop;
 class TaskCore;
 
-//! Something queued on the loop's ready queue: fn(ctx) runs in a later loop turn.
-struct ReadyItem {
-    void (*fn)(void *);
-    void *ctx;
+//! Something other than a task's step queued on the loop's ready queue (EventLoop::pushReady):
+//! run(this) runs in a later loop turn. Lives in whoever queues it, until it has run.
+struct ReadyNode {
+    void (*run)(ReadyNode *) = nullptr;
+};
+
+//! An entry of the loop's ready queue, 8 bytes (a turn of a big run holds a million): a task
+//! whose next step runs, or a ReadyNode (told apart by the pointer's low bit).
+class ReadyItem
+{
+public:
+    static ReadyItem step(TaskCore *task) { return ReadyItem(quintptr(task)); }
+    static ReadyItem node(ReadyNode *node) { return ReadyItem(quintptr(node) | 1u); }
+    TaskCore *task() const { return m_word & 1u ? nullptr : reinterpret_cast<TaskCore *>(m_word); }
+    ReadyNode *node() const { return reinterpret_cast<ReadyNode *>(m_word & ~quintptr(1)); }
+
+private:
+    explicit ReadyItem(quintptr word)
+        : m_word(word)
+    {
+    }
+    quintptr m_word;
 };
 
 //! An entry of the loop's timer heap. Lives inside the awaiter that waits on it, so a sleep
-//! costs no allocation and cancelling it is removing the entry.
+//! costs no allocation and cancelling it is removing the entry. 24 bytes: seq (the FIFO order
+//! among equal deadlines) is 32 bits and compared modulo 2^32 (EventLoop::timerLess).
 struct TimerNode {
     qint64 deadlineNs = 0;
-    quint64 seq = 0;
-    int heapIndex = -1;
     void (*fire)(TimerNode *) = nullptr;
+    quint32 seq = 0;
+    int heapIndex = -1;
 };
 
 //! Called synchronously when a task finishes. Nodes live in whoever waits (intrusive list).
@@ -52,6 +71,9 @@ class TaskCore
 {
 public:
     TaskCore(EventLoop *loop, quint32 unit, std::coroutine_handle<> root);
+    //! A core without a coroutine (an executor job, a shield) that keeps owned alive as long
+    //! as it lives (what resultStorage points into). EventLoop::createExternalCore registers it.
+    static TaskCore *createExternal(EventLoop *loop, quint32 unit, std::shared_ptr<void> owned);
     ~TaskCore();
     TaskCore(const TaskCore &) = delete;
     TaskCore &operator=(const TaskCore &) = delete;
@@ -65,7 +87,7 @@ public:
     void deref()
     {
         if (--m_refs == 0)
-            delete this;
+            destroy();
     }
 
     EventLoop *loop() const { return m_loop; }
@@ -104,15 +126,13 @@ public:
     Withdraw withdraw;
     qint64 readyNs = 0;
     void *resultStorage = nullptr; //!< a std::optional<T> holding the result (null for void)
-    //! Keeps what resultStorage points into alive as long as this core (executor jobs).
-    std::shared_ptr<void> owned;
     quint32 currentUnit = 0; //!< the innermost traced unit running in this task
     bool mustCancel = false;
     bool scheduled = false;
 
 private:
-    // Here rather than below: they fill the padding after the flags, so that a run's 100 000
-    // cores stay at 128 bytes each.
+    // Here rather than below: they fill the padding after the flags, so that a run's cores
+    // stay at 112 bytes each.
     CancelCause m_cause = CancelCause::None;
     bool m_done = false;
 
@@ -132,6 +152,8 @@ private:
 
 private:
     friend class EventLoop;
+    void destroy();
+
     EventLoop *m_loop;
     std::coroutine_handle<> m_root;
     std::exception_ptr m_error;

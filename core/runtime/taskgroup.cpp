@@ -3,7 +3,7 @@
 namespace Loopscope {
 
 struct TaskGroup::State {
-    struct Child : DoneCallback {
+    struct Child : DoneCallback, ReadyNode {
         State *state = nullptr;
         TaskCore *task = nullptr;
     };
@@ -47,9 +47,9 @@ struct TaskGroup::State {
         }
     }
     // asyncio's _on_task_done runs one loop turn after the child ends (a call_soon callback).
-    static void childDoneLater(void *ctx)
+    static void childDoneLater(ReadyNode *node)
     {
-        auto *c = static_cast<Child *>(ctx);
+        auto *c = static_cast<Child *>(node);
         State *s = c->state;
         --s->pending;
         TaskCore *t = c->task;
@@ -113,7 +113,8 @@ void TaskGroup::add(TaskCore *child)
     c->fn = [](DoneCallback *cb, TaskCore *t) {
         auto *node = static_cast<State::Child *>(cb);
         node->state->ref();
-        t->loop()->pushReady({&State::childDoneLater, node});
+        node->run = &State::childDoneLater;
+        t->loop()->pushReady(node);
     };
     child->addDoneCallback(c);
     m_state->children.push_back(c);

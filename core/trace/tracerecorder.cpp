@@ -30,7 +30,8 @@ TraceRecorder::Slot *TraceRecorder::Stream::allocate(quint64 c)
     static_assert(ChunkBytes <= BlockPool::MaxBlock, "chunks come from the pool");
     // Raw memory: a slot is written before it is read.
     static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 16);
-    static_assert(int(EventType::Holder) < 16, "an event type takes 4 bits of a slot");
+    static_assert(int(EventType::Holder) < LinkRunSlot,
+                  "an event type takes 4 bits of a slot, below the slot-only types");
     auto *p = static_cast<Slot *>(BlockPool::allocate(ChunkBytes));
     chunks[c].store(p, std::memory_order_release);
     return p;
@@ -43,7 +44,8 @@ quint64 TraceRecorder::Stream::copy(quint64 from, quint64 to, std::vector<TraceE
         const Slot &s = readAt(from++);
         TraceEvent e;
         e.timeNs = qint64(s.word) >> 9;
-        e.type = EventType((s.word >> 4) & 15);
+        const auto type = quint8((s.word >> 4) & 15);
+        e.type = EventType(type);
         e.code = quint8(s.word & 15);
         e.unit = s.unit;
         e.a = s.a;
@@ -52,6 +54,20 @@ quint64 TraceRecorder::Stream::copy(quint64 from, quint64 to, std::vector<TraceE
             e.b = quint32(x);
             e.lane = quint16(x >> 32);
             e.code = quint8(x >> 48);
+        }
+        if (type == ReadyRunningSlot) {
+            e.type = EventType::State;
+            e.code = quint8(UnitState::Ready);
+            e.a = 0;
+            out.push_back(e);
+            e.timeNs += qint64(s.a);
+            e.code = quint8(UnitState::Running);
+        } else if (type == LinkRunSlot) {
+            e.type = EventType::Link;
+            const quint32 n = e.b;
+            e.b = 0;
+            for (quint32 i = 1; i < n; ++i, ++e.a)
+                out.push_back(e);
         }
         out.push_back(e);
     }
@@ -97,6 +113,31 @@ void TraceRecorder::appendShared(TraceEvent event, const Clock &clock)
     std::lock_guard lock(m_sharedMutex);
     event.timeNs = clock.nowNs();
     m_shared.write(event);
+}
+
+void TraceRecorder::appendReadyRunning(quint32 unit, qint64 readyNs, qint64 runningNs)
+{
+    const qint64 delay = runningNs - readyNs;
+    if (delay >= 0 && delay <= qint64(0xffffffff)) {
+        m_loop.writeSlots(readyNs, ReadyRunningSlot, 0, unit, quint32(delay), false);
+        return;
+    }
+    append({readyNs, unit, EventType::State, quint8(UnitState::Ready), 0, 0, 0});
+    append({runningNs, unit, EventType::State, quint8(UnitState::Running), 0, 0, 0});
+}
+
+void TraceRecorder::appendLinkRun(qint64 timeNs, quint32 awaiter, quint32 firstAwaited,
+                                  quint32 count)
+{
+    while (count > 0) {
+        const quint32 n = std::min(count, MaxLinkRun);
+        if (n == 1)
+            append({timeNs, awaiter, EventType::Link, 0, 0, firstAwaited, 0});
+        else
+            m_loop.writeSlots(timeNs, LinkRunSlot, 0, awaiter, firstAwaited, true, 0, n);
+        firstAwaited += n;
+        count -= n;
+    }
 }
 
 void TraceRecorder::readNew(Cursor &cursor, std::vector<TraceEvent> &out, quint64 maxSlots) const

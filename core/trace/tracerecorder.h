@@ -31,7 +31,9 @@ class Clock;
 //! Stored, an event takes one 16-byte slot (time, type, code, unit, a); one that carries a lane,
 //! a b (label, error) or a large code takes a second slot for them. Most events of a task
 //! (states, links, a plain finish) fit one slot, which halves what the trace of a big run weighs
-//! against 24-byte TraceEvents. readNew() hands out whole TraceEvents.
+//! against 24-byte TraceEvents. Events written together can share slots: a task's Ready and the
+//! Running after it (one slot), a gather's links to consecutive units (two slots per run).
+//! readNew() hands out whole TraceEvents, one per event written.
 class TraceRecorder
 {
 public:
@@ -72,9 +74,23 @@ private:
 
     //! Loop stream: only the loop thread calls this.
     void append(const TraceEvent &event) { m_loop.write(event); }
+    //! Loop stream: unit was Ready from readyNs and Running from runningNs (lane 0, no place):
+    //! one slot when the two are less than 4.3 s apart.
+    void appendReadyRunning(quint32 unit, qint64 readyNs, qint64 runningNs);
+    //! Loop stream: Links at timeNs from awaiter to count units from firstAwaited on, in order:
+    //! two slots per run of up to MaxLinkRun.
+    void appendLinkRun(qint64 timeNs, quint32 awaiter, quint32 firstAwaited, quint32 count);
     //! Shared stream: any thread. The time is read from clock under the lock, so the shared
     //! stream stays ordered by time.
     void appendShared(TraceEvent event, const Clock &clock);
+
+    // Slot types beyond EventType's: what a slot holds for several events written at once.
+    // ReadyRunning: time, unit and a = the Running's delay after the Ready (ns). LinkRun
+    // (extended): time, unit = awaiter, a = first awaited, b = how many.
+    static constexpr quint8 ReadyRunningSlot = 15;
+    static constexpr quint8 LinkRunSlot = 14;
+    //! Events a LinkRun slot holds at most, so that a slot read stays a bounded amount of work.
+    static constexpr quint32 MaxLinkRun = 1024;
 
     //! A stored event, or the extension slot after one (see the class comment).
     struct Slot {
@@ -108,16 +124,24 @@ private:
         //! One writer at a time: both slots are written before the count publishes them.
         void write(const TraceEvent &event)
         {
-            const quint64 n = count.load(std::memory_order_relaxed);
             const bool extended = event.b != 0 || event.lane != 0 || event.code > 15;
+            writeSlots(event.timeNs, quint8(event.type), event.code, event.unit, event.a,
+                       extended, event.lane, event.b);
+        }
+        //! The slot of (timeNs, type, code, unit, a) and, if extended, the one of (code, lane,
+        //! b) after it.
+        void writeSlots(qint64 timeNs, quint8 type, quint8 code, quint32 unit, quint32 a,
+                        bool extended, quint16 lane = 0, quint32 b = 0)
+        {
+            const quint64 n = count.load(std::memory_order_relaxed);
             // 55 bits of time: +-208 days of scenario time; anything beyond is pinned there.
             constexpr qint64 Limit = (qint64(1) << 54) - 1;
-            const qint64 time = std::clamp(event.timeNs, -Limit, Limit);
-            at(n) = {quint64(time) << 9 | quint64(extended) << 8
-                         | quint64(event.type) << 4 | (event.code & 15u),
-                     event.unit, event.a};
+            const qint64 time = std::clamp(timeNs, -Limit, Limit);
+            at(n) = {quint64(time) << 9 | quint64(extended) << 8 | quint64(type) << 4
+                         | (code & 15u),
+                     unit, a};
             if (extended)
-                at(n + 1) = {quint64(event.code) << 48 | quint64(event.lane) << 32 | event.b, 0, 0};
+                at(n + 1) = {quint64(code) << 48 | quint64(lane) << 32 | b, 0, 0};
             count.store(n + 1 + quint64(extended), std::memory_order_release);
         }
         Slot *allocate(quint64 c);

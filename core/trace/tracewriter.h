@@ -61,6 +61,20 @@ public:
     {
         write({0, awaiter, EventType::Link, 0, 0, awaited, 0});
     }
+    //! Loop stream: stateChanged(unit, Ready) at readyNs, then stateChanged(unit, Running) at
+    //! this writer's time (a task that waited for the loop; the two share a slot).
+    void readyThenRunning(quint32 unit, qint64 readyNs) const
+    {
+        if (m_recorder && !m_clock)
+            m_recorder->appendReadyRunning(unit, readyNs, m_timeNs);
+    }
+    //! Loop stream: linked(awaiter, firstAwaited + i) for i in [0, count), in order (a gather's
+    //! children made one after another: their runs share slots).
+    void linkedRun(quint32 awaiter, quint32 firstAwaited, quint32 count) const
+    {
+        if (m_recorder && !m_clock)
+            m_recorder->appendLinkRun(m_timeNs, awaiter, firstAwaited, count);
+    }
     //! Counter: the series called name ("semaphore in use") has value from now on (32 bits).
     void counter(quint32 name, qint64 value) const
     {

@@ -567,3 +567,72 @@ TEST_CASE("A hanging coroutine test is stopped by its watchdog, which names the 
         "watchdog: 'A hanging coroutine test is stopped by its watchdog, which names the test' "
         "still running after 100 ms")));
 }
+
+TEST_CASE("The ready queue stays FIFO while it grows with its items wrapped around", "[runtime]")
+{
+    // A turn pops from the front while its items push to the back: the ring wraps, and it grows
+    // while wrapped. Every item must come out in the order it went in.
+    ReadyQueue queue;
+    std::vector<int> out;
+    int next = 0;
+    // Items are fake task pointers (even numbers): the queue only stores them.
+    auto push = [&](int n) {
+        for (int i = 0; i < n; ++i)
+            queue.push(ReadyItem::step(reinterpret_cast<TaskCore *>(quintptr(2 * next++))));
+    };
+    auto pop = [&](int n) {
+        for (int i = 0; i < n; ++i)
+            out.push_back(int(quintptr(queue.pop().task()) / 2));
+    };
+    push(50);
+    for (int round = 0; round < 40; ++round) {
+        pop(30);
+        push(30 + round * 7); // grows past 64, 128, ... with the head anywhere
+    }
+    pop(int(queue.size()));
+    REQUIRE(queue.empty());
+    REQUIRE(int(out.size()) == next);
+    for (int i = 0; i < next; ++i)
+        REQUIRE(out[std::size_t(i)] == i);
+}
+
+namespace {
+Co<void> napFor(double seconds)
+{
+    co_await sleep(seconds);
+}
+
+Task<void> napTask(const QString &label)
+{
+    return createTask(napFor(0.5), label);
+}
+
+Co<void> gatherInRuns()
+{
+    Task<void> a1 = napTask(QStringLiteral("a1"));
+    Task<void> a2 = napTask(QStringLiteral("a2"));
+    Task<void> a3 = napTask(QStringLiteral("a3"));
+    Task<void> other = napTask(QStringLiteral("other")); // between the runs, not gathered
+    Task<void> b1 = napTask(QStringLiteral("b1"));
+    Task<void> b2 = napTask(QStringLiteral("b2"));
+    std::vector<Task<void>> children{a1, a2, a3, b1, b2, a1};
+    co_await gather(std::move(children));
+    co_await other;
+}
+} // namespace
+
+TEST_CASE("gather links its waiter to every child in order, in runs or not", "[runtime]")
+{
+    // Links to consecutive units are stored in runs (TraceRecorder): what is read must still
+    // be one flow per child, in the children's order, all when the gather starts waiting.
+    const TraceData data = runTraced([] { return gatherInRuns(); });
+    QStringList targets;
+    for (const FlowLink &f : data.flows) {
+        if (f.from != data.info.mainId || f.timeNs != 0)
+            continue;
+        const UnitRecord *u = data.unit(f.to);
+        REQUIRE(u);
+        targets << u->label;
+    }
+    CHECK(targets.join(QLatin1Char(' ')) == QStringLiteral("a1 a2 a3 b1 b2 a1"));
+}

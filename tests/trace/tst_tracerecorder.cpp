@@ -17,6 +17,19 @@ struct RawTraceAccess {
 
 using namespace Loopscope;
 
+namespace {
+void requireSameEvent(const TraceEvent &got, const TraceEvent &want)
+{
+    REQUIRE(got.timeNs == want.timeNs);
+    REQUIRE(got.unit == want.unit);
+    REQUIRE(got.type == want.type);
+    REQUIRE(got.code == want.code);
+    REQUIRE(got.lane == want.lane);
+    REQUIRE(got.a == want.a);
+    REQUIRE(got.b == want.b);
+}
+} // namespace
+
 TEST_CASE("TraceRecorder keeps every event across chunks and threads", "[trace]")
 {
     TraceRecorder recorder;
@@ -96,13 +109,7 @@ TEST_CASE("TraceRecorder gives back every field of every event as written", "[tr
     REQUIRE(read.size() == written.size() + 1);
     for (std::size_t i = 0; i < written.size(); ++i) {
         INFO("event " << i);
-        REQUIRE(read[i].timeNs == written[i].timeNs);
-        REQUIRE(read[i].unit == written[i].unit);
-        REQUIRE(read[i].type == written[i].type);
-        REQUIRE(read[i].code == written[i].code);
-        REQUIRE(read[i].lane == written[i].lane);
-        REQUIRE(read[i].a == written[i].a);
-        REQUIRE(read[i].b == written[i].b);
+        requireSameEvent(read[i], written[i]);
     }
     CHECK(read.back().timeNs > qint64(1) << 53);
 }
@@ -163,6 +170,55 @@ TEST_CASE("TraceRecorder reads a bounded amount at a time and loses nothing", "[
     }
     REQUIRE(bounded.data().counters.size() == 1);
     CHECK(bounded.data().counters[0].samples.size() == once.data().counters[0].samples.size());
+}
+
+TEST_CASE("TraceRecorder shares slots for a Ready with its Running and for runs of links",
+          "[trace]")
+{
+    // Each shared form against the same events written one by one: the same events come back,
+    // in the same order, from fewer slots.
+    TraceRecorder shared, single;
+    const qint64 delays[] = {0, 5, 0xffffffffLL, 0x100000000LL, -3};
+    qint64 t = 1000;
+    for (const qint64 delay : delays) {
+        TraceWriter(&shared, t + delay).readyThenRunning(7, t);
+        TraceWriter(&single, t).stateChanged(7, UnitState::Ready);
+        TraceWriter(&single, t + delay).stateChanged(7, UnitState::Running);
+        t += 10'000'000'000LL;
+    }
+    const quint32 counts[] = {1, 3, 2500}; // 2500: more than a slot's run holds
+    quint32 first = 100;
+    for (const quint32 count : counts) {
+        TraceWriter(&shared, t).linkedRun(2, first, count);
+        for (quint32 i = 0; i < count; ++i)
+            TraceWriter(&single, t).linked(2, first + i);
+        first += count + 10;
+    }
+    std::vector<TraceEvent> got, want;
+    TraceRecorder::Cursor sharedCursor, singleCursor;
+    shared.readNew(sharedCursor, got);
+    single.readNew(singleCursor, want);
+    REQUIRE(got.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        INFO("event " << i);
+        requireSameEvent(got[i], want[i]);
+    }
+    // Slots: delays in 32 bits take one (3), the others two each (2 x 2); links: 1 + 2 + 3 x 2.
+    CHECK(sharedCursor.loop == 3 + 4 + 1 + 2 + 6);
+    CHECK(singleCursor.loop == 2 * 5 + 1 + 3 + 2500);
+
+    // Read a slot at a time, a run's links still come back whole and in order.
+    std::vector<TraceEvent> pieces;
+    TraceRecorder::Cursor cursor;
+    for (;;) {
+        const std::size_t before = pieces.size();
+        shared.readNew(cursor, pieces, 1);
+        if (pieces.size() == before)
+            break;
+    }
+    REQUIRE(pieces.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i)
+        REQUIRE(pieces[i].a == want[i].a);
 }
 
 TEST_CASE("TraceRecorder interns strings once", "[trace]")
