@@ -27,7 +27,8 @@ namespace Loopscope::Bench {
 namespace {
 
 //! With LOOPSCOPE_LAG_EVENTS set, names on stderr every event the GUI thread took 10 ms or more
-//! to handle (what the lag is made of).
+//! to handle (what the lag is made of); with LOOPSCOPE_LAG_TRACE set, prints every lag sample
+//! over 12 ms with its time since the start (when in the run the lag comes).
 class TimedApplication : public QApplication
 {
 public:
@@ -78,6 +79,8 @@ int measure(int argc, char **argv, int n, const char *workload,
     QObject::connect(&ticker, &QTimer::timeout, [&] {
         const qint64 now = clock.nsecsElapsed();
         lagsMs.push_back(std::max<double>(0, double(now - expected) / 1e6));
+        if (qEnvironmentVariableIsSet("LOOPSCOPE_LAG_TRACE") && lagsMs.back() > 12)
+            std::fprintf(stderr, "lag %.1f ms at %.3f s\n", lagsMs.back(), double(now) / 1e9);
         expected = now + TickMs * 1'000'000;
     });
     bool finished = false;

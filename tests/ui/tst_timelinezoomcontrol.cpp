@@ -140,4 +140,13 @@ TEST_CASE("TimelineGeometry places the label column, time area and rows once",
     wide.units[1].label = QString(200, QLatin1Char('w'));
     const TimelineLayout wideLayout(wide, style);
     CHECK(TimelineGeometry::fitLabelWidth(wide, wideLayout, style, 1200) == int(1200 * 0.35));
+
+    // The live view keeps what it measured: the same column, and the next fit reads the widths
+    // it knows instead of measuring (a known width is taken as it is).
+    TimelineGeometry::LabelWidths known;
+    CHECK(TimelineGeometry::fitLabelWidth(data, layout, style, 1200, &known) == fitted);
+    CHECK(known.contains(data.units[1].label));
+    CHECK(TimelineGeometry::fitLabelWidth(data, layout, style, 1200, &known) == fitted);
+    known[data.units[1].label] = 5000;
+    CHECK(TimelineGeometry::fitLabelWidth(data, layout, style, 1200, &known) == int(1200 * 0.35));
 }

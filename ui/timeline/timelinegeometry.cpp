@@ -7,6 +7,7 @@
 #include <QFontMetrics>
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 
 namespace Loopscope {
@@ -50,11 +51,33 @@ TimelineGeometry TimelineGeometry::compute(const TimelineStyle &style, const QRe
 }
 
 int TimelineGeometry::fitLabelWidth(const TraceData &data, const TimelineLayout &layout,
-                                    const TimelineStyle &style, int targetWidth)
+                                    const TimelineStyle &style, int targetWidth,
+                                    LabelWidths *known)
 {
     QFont bold = style.font;
     bold.setBold(true);
     const QFontMetrics fm(bold), small(style.smallFont);
+    // Enough for every label a run shows in its first rows, not for a million distinct ones.
+    constexpr qsizetype MaxKnown = 20000;
+    auto labelWidth = [&](const QString &label) {
+        if (!known)
+            return fm.horizontalAdvance(label);
+        const auto it = known->constFind(label);
+        if (it != known->cend())
+            return it.value();
+        const int w = fm.horizontalAdvance(label);
+        if (known->size() < MaxKnown)
+            known->insert(label, w);
+        return w;
+    };
+    int kindWidths[16];
+    std::fill(std::begin(kindWidths), std::end(kindWidths), -1);
+    auto kindWidth = [&](UnitKind kind) {
+        int &w = kindWidths[std::size_t(kind) & 15];
+        if (w < 0)
+            w = small.horizontalAdvance(QString::fromLatin1(unitKindName(kind)));
+        return w;
+    };
     int wanted = style.labelWidth;
     // Enough rows to see the label shapes; a stress run's labels all look alike.
     const int rows = std::min(layout.rowCount(), 2000);
@@ -65,8 +88,8 @@ int TimelineGeometry::fitLabelWidth(const TraceData &data, const TimelineLayout 
         const UnitRecord *u = data.unit(r.unitId);
         if (!u)
             continue;
-        const int w = r.depth * style.indent + int(LabelTextOffset) + fm.horizontalAdvance(u->label)
-            + 8 + small.horizontalAdvance(QString::fromLatin1(unitKindName(u->kind))) + 14;
+        const int w = r.depth * style.indent + int(LabelTextOffset) + labelWidth(u->label) + 8
+            + kindWidth(u->kind) + 14;
         wanted = std::max(wanted, w);
     }
     return std::min(wanted, std::max(style.labelWidth, int(targetWidth * 0.35)));

@@ -2,9 +2,11 @@
 
 #include "traceevent.h"
 
+#include <QHash>
 #include <QPointF>
 #include <QRect>
 #include <QRectF>
+#include <QString>
 
 namespace Loopscope {
 
@@ -48,8 +50,13 @@ struct TimelineGeometry
     //! The label column that fits the labels of data in layout (bold, at their depth, with their
     //! kind hint), at least the style's labelWidth and at most 35% of targetWidth. The view fits
     //! its column with this and the exporters reuse the result, so both show the same column.
+    //! known: labels measured before in this style's bold font (text -> width), kept by a caller
+    //! that fits the column again and again (the live view): only labels not in it are measured
+    //! and added (shaping one costs microseconds, and a fit looks at up to 2000 rows).
+    using LabelWidths = QHash<QString, int>;
     static int fitLabelWidth(const TraceData &data, const TimelineLayout &layout,
-                             const TimelineStyle &style, int targetWidth);
+                             const TimelineStyle &style, int targetWidth,
+                             LabelWidths *known = nullptr);
     //! A picture height in which every row of layout fits.
     static int preferredHeight(const TimelineStyle &style, const TimelineLayout &layout);
 

@@ -137,10 +137,10 @@ void TimelineView::relayout()
     // Fitted here, so that the time it takes counts in the build's (2000 labels measured).
     const int width = paintTarget().width();
     const int labelWidth = m_data
-        ? TimelineGeometry::fitLabelWidth(*drawn(), layout, m_style, width)
+        ? TimelineGeometry::fitLabelWidth(*drawn(), layout, m_style, width, &m_labelWidths)
         : m_style.labelWidth;
-    adoptLayout({std::move(layout), width, labelWidth}, m_data ? m_data->units.size() : 0,
-                timer.elapsed());
+    adoptLayout({std::move(layout), width, labelWidth, m_labelWidths},
+                m_data ? m_data->units.size() : 0, timer.elapsed());
     Q_EMIT layoutChanged();
 }
 
@@ -177,9 +177,11 @@ void TimelineView::startBackgroundLayout(DataHold hold)
     // label column is fitted there too (QFontMetrics may be used on any thread).
     m_layoutJob.setFuture(QtConcurrent::run([data = m_layoutHold.get(), style = m_style,
                                              collapsed = m_collapsed,
-                                             width = paintTarget().width()] {
-        BuiltLayout built{TimelineLayout(*data, style, collapsed), width, 0};
-        built.labelWidth = TimelineGeometry::fitLabelWidth(*data, built.layout, style, width);
+                                             width = paintTarget().width(),
+                                             known = m_labelWidths] {
+        BuiltLayout built{TimelineLayout(*data, style, collapsed), width, 0, known};
+        built.labelWidth = TimelineGeometry::fitLabelWidth(*data, built.layout, style, width,
+                                                           &built.labelWidths);
         return built;
     }));
 }
@@ -209,6 +211,7 @@ void TimelineView::adoptLayout(BuiltLayout built, std::size_t units, qint64 buil
     }
     m_fittedTargetWidth = built.targetWidth;
     m_fittedLabelWidth = built.labelWidth;
+    m_labelWidths = std::move(built.labelWidths);
     m_lastBuildMs = buildMs;
     m_lastBuildUnits = units;
     updateGeometry();
@@ -227,7 +230,8 @@ void TimelineView::updateGeometry()
     if (m_fittedTargetWidth != target.width()) {
         m_fittedTargetWidth = target.width();
         m_fittedLabelWidth = drawn() ? TimelineGeometry::fitLabelWidth(*drawn(), m_layout, m_style,
-                                                                       target.width())
+                                                                       target.width(),
+                                                                       &m_labelWidths)
                                      : m_style.labelWidth;
     }
     int labelWidth = m_fittedLabelWidth;
@@ -274,6 +278,7 @@ void TimelineView::setVisibleRange(qint64 startNs, qint64 endNs) { m_zoom->setRa
 void TimelineView::setStyle(const TimelineStyle &style)
 {
     m_style = style;
+    m_labelWidths.clear(); // measured in the old style's font
     relayout();
     QPalette pal = viewport()->palette();
     pal.setColor(QPalette::Window, m_style.background);

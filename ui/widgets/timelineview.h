@@ -170,6 +170,7 @@ private:
         TimelineLayout layout;
         int targetWidth = -1;
         int labelWidth = 0;
+        TimelineGeometry::LabelWidths labelWidths; //!< what the fit knows afterwards
     };
     void startBackgroundLayout(DataHold hold);
     void onBackgroundLayout();
@@ -210,6 +211,9 @@ private:
     // The label column fitted to m_layout for a target that wide (-1: to be fitted).
     int m_fittedTargetWidth = -1;
     int m_fittedLabelWidth = 0;
+    //! Labels measured for the column so far (in m_style's font): a live run fits it at every
+    //! layout build, and measuring 2000 labels each time was a fifth of a core for a long run.
+    TimelineGeometry::LabelWidths m_labelWidths;
     QElapsedTimer m_jobClock;
     quint64 m_layoutGeneration = 0; //!< counts layouts built here, and data set
     quint64 m_jobGeneration = 0;    //!< m_layoutGeneration when the pool's build started
