@@ -277,6 +277,39 @@ TEST_CASE("TimelineLayout hit testing finds the row and the interval", "[timelin
     }
 }
 
+TEST_CASE("A lock's holder lane sits right under that lock's own counters",
+          "[timeline][layout][holder]")
+{
+    // A semaphore, then a lock, then an executor: the lock's "held by" row belongs with "lock
+    // queue" and "lock held", not after the executor's counters.
+    TraceScript s;
+    const quint32 t1 = s.create(0, QStringLiteral("task 1"));
+    s.state(0, t1, UnitState::Running);
+    s.counter(0, QStringLiteral("semaphore in use"), 1);
+    s.counter(0, QStringLiteral("lock queue"), 0);
+    s.counter(0, QStringLiteral("lock held"), 1);
+    s.counter(0, QStringLiteral("executor in use"), 0);
+    s.holder(0, QStringLiteral("lock"), t1);
+    s.holder(0, QStringLiteral("other"), t1); // no counters of its own: after all of them
+    s.holder(100 * Ms, QStringLiteral("lock"), 0);
+    s.holder(100 * Ms, QStringLiteral("other"), 0);
+    s.finish(100 * Ms, t1, Outcome::Completed);
+    const TraceData data = s.build();
+    const TimelineLayout layout(data, TimelineStyle::light());
+    QStringList rows;
+    for (int i = 0; i < layout.rowCount(); ++i) {
+        const TimelineRow &r = layout.row(i);
+        if (r.kind == TimelineRow::Kind::Counter)
+            rows << data.counters[std::size_t(r.index)].name;
+        else if (r.kind == TimelineRow::Kind::Holder)
+            rows << QStringLiteral("held by: ") + data.holders[std::size_t(r.index)].name;
+    }
+    CHECK(rows
+          == QStringList{QStringLiteral("semaphore in use"), QStringLiteral("lock queue"),
+                         QStringLiteral("lock held"), QStringLiteral("held by: lock"),
+                         QStringLiteral("executor in use"), QStringLiteral("held by: other")});
+}
+
 TEST_CASE("A lock lane shows who holds it: a row of holds, each named by its holder",
           "[timeline][layout][holder]")
 {

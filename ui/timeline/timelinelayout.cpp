@@ -63,6 +63,19 @@ void TimelineLayout::build(const TraceData &data, const TraceData *pinned,
         if (!workerSpans(lane).empty())
             addRow({TimelineRow::Kind::Worker, 0, lane, 0, false, false, 0, h});
     }
+    // A lock's holder lane goes right under its own counters ("lock queue", "lock held"), not
+    // after everyone's; a holder without counters of its own comes after all of them.
+    std::vector<std::vector<int>> holdersAfter(data.counters.size());
+    std::vector<int> holdersLast;
+    for (int k = 0; k < int(data.holders.size()); ++k) {
+        const QString prefix = data.holders[std::size_t(k)].name + QLatin1Char(' ');
+        int after = -1;
+        for (int i = 0; i < int(data.counters.size()); ++i) {
+            if (data.counters[std::size_t(i)].name.startsWith(prefix))
+                after = i;
+        }
+        (after >= 0 ? holdersAfter[std::size_t(after)] : holdersLast).push_back(k);
+    }
     m_counterMax.reserve(data.counters.size());
     m_counterBlockMax.reserve(data.counters.size());
     for (int i = 0; i < int(data.counters.size()); ++i) {
@@ -79,9 +92,11 @@ void TimelineLayout::build(const TraceData &data, const TraceData *pinned,
         m_counterMax.push_back(max);
         m_counterBlockMax.push_back(std::move(blocks));
         addRow({TimelineRow::Kind::Counter, 0, i, 0, false, false, 0, h + h / 2});
+        for (int k : holdersAfter[std::size_t(i)])
+            addRow({TimelineRow::Kind::Holder, 0, k, 0, false, false, 0, h});
     }
-    for (int i = 0; i < int(data.holders.size()); ++i)
-        addRow({TimelineRow::Kind::Holder, 0, i, 0, false, false, 0, h});
+    for (int k : holdersLast)
+        addRow({TimelineRow::Kind::Holder, 0, k, 0, false, false, 0, h});
     if (!m_rows.empty())
         m_contentHeight += style.groupGap;
 
