@@ -645,6 +645,7 @@ def _call_soon(self, callback, args, context):
 _places = {}        # (code, instruction offset) -> place id
 _lines = {}         # (code, line) -> place id (its A was written)
 _place_ids = None   # itertools.count(1)
+_place_lock = _thread.allocate_lock()  # taken only to number a place for the first time
 
 
 def _place(frame):
@@ -655,10 +656,14 @@ def _place(frame):
         line = frame.f_lineno
         p = _lines.get((key[0], line))
         if p is None:
-            new = next(_place_ids)
-            p = _lines.setdefault((key[0], line), new)  # loops in two threads: one A per place
-            if p == new:
-                _ev(("A", p, _esc("%s:%d" % (os.path.basename(key[0].co_filename), line))))
+            # Loops in two threads: one A per place, written before the place's number is
+            # published, so that a thread that finds the number finds its A already sent.
+            with _place_lock:
+                p = _lines.get((key[0], line))
+                if p is None:
+                    p = next(_place_ids)
+                    _ev(("A", p, _esc("%s:%d" % (os.path.basename(key[0].co_filename), line))))
+                    _lines[(key[0], line)] = p
         _places[key] = p
     return p
 
