@@ -139,7 +139,7 @@ void TimelineView::relayout()
     const int labelWidth = m_data
         ? TimelineGeometry::fitLabelWidth(*drawn(), layout, m_style, width, &m_labelWidths)
         : m_style.labelWidth;
-    adoptLayout({std::move(layout), width, labelWidth, m_labelWidths},
+    adoptLayout({std::move(layout), width, labelWidth, std::move(m_labelWidths)},
                 m_data ? m_data->units.size() : 0, timer.elapsed());
     Q_EMIT layoutChanged();
 }
