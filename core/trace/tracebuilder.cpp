@@ -39,6 +39,23 @@ UnitRecord &TraceBuilder::unit(quint32 id)
     return m_data.units[id - 1];
 }
 
+const QString &TraceBuilder::text(const TraceRecorder &strings, quint32 id)
+{
+    if (id >= m_strings.size()) {
+        if (m_stringSource != &strings) {
+            m_strings.clear();
+            m_stringSource = &strings;
+        }
+        // Everything interned by now: the strings of the rest of this batch come with it.
+        strings.readStrings(m_strings);
+        if (id >= m_strings.size()) {
+            static const QString none;
+            return none;
+        }
+    }
+    return m_strings[id];
+}
+
 quint32 TraceBuilder::place(quint32 stringId, const TraceRecorder &strings)
 {
     if (!stringId)
@@ -46,7 +63,7 @@ quint32 TraceBuilder::place(quint32 stringId, const TraceRecorder &strings)
     auto it = m_placeIndex.constFind(stringId);
     if (it != m_placeIndex.cend())
         return it.value();
-    m_data.places.push_back(strings.string(stringId));
+    m_data.places.push_back(text(strings, stringId));
     const auto index = quint32(m_data.places.size());
     m_placeIndex.insert(stringId, index);
     return index;
@@ -91,7 +108,7 @@ void TraceBuilder::setHolder(quint32 name, qint64 t, quint32 unit, const TraceRe
     auto it = m_holderIndex.constFind(name);
     if (it == m_holderIndex.cend()) {
         it = m_holderIndex.insert(name, int(m_data.holders.size()));
-        m_data.holders.push_back({strings.string(name), {}});
+        m_data.holders.push_back({text(strings, name), {}});
     }
     auto &holds = m_data.holders[it.value()].intervals;
     if (!holds.empty() && holds.back().endNs < 0) {
@@ -120,12 +137,17 @@ void TraceBuilder::apply(const TraceEvent *begin, const TraceEvent *end,
             u.parent = e.a;
             u.loop = e.lane;
             u.createdNs = e.timeNs;
-            u.label = e.b ? strings.string(e.b)
+            u.label = e.b ? text(strings, e.b)
                           : QStringLiteral("task %1").arg(e.unit);
             if (u.kind == UnitKind::Main && !m_data.info.mainId)
                 m_data.info.mainId = e.unit;
-            if (u.intervals.empty())
+            if (u.intervals.empty()) {
+                // A task goes pending, running, waiting, ready, running: room for four at once
+                // rather than growing 1, 2, 4 (a burst of a million creations allocated three
+                // times per task on the GUI thread).
+                u.intervals.reserve(4);
                 u.intervals.push_back({e.timeNs, -1, UnitState::Pending, 0});
+            }
             last = std::max(last, u.latestNs());
             break;
         }
@@ -152,7 +174,7 @@ void TraceBuilder::apply(const TraceEvent *begin, const TraceEvent *end,
                 u.endNs = -1;
             }
             if (e.b)
-                u.error = strings.string(e.b);
+                u.error = text(strings, e.b);
             last = std::max(last, u.latestNs());
             break;
         }
@@ -165,7 +187,7 @@ void TraceBuilder::apply(const TraceEvent *begin, const TraceEvent *end,
             if (it == m_counterIndex.cend()) {
                 index = int(m_data.counters.size());
                 m_counterIndex.insert(e.unit, index);
-                m_data.counters.push_back({strings.string(e.unit), {}});
+                m_data.counters.push_back({text(strings, e.unit), {}});
             } else {
                 index = it.value();
             }
@@ -177,8 +199,8 @@ void TraceBuilder::apply(const TraceEvent *begin, const TraceEvent *end,
             break;
         }
         case EventType::Output:
-            m_data.output.push_back(
-                {e.timeNs, strings.string(e.a), e.code ? OutputStream::Stderr : OutputStream::Stdout});
+            m_data.output.push_back({e.timeNs, text(strings, e.a),
+                                     e.code ? OutputStream::Stderr : OutputStream::Stdout});
             last = std::max(last, e.timeNs);
             break;
         case EventType::Deadline:
@@ -188,7 +210,7 @@ void TraceBuilder::apply(const TraceEvent *begin, const TraceEvent *end,
             m_data.loopLag.push_back({e.timeNs, qint64(e.a) * 1000, e.lane});
             break;
         case EventType::Label:
-            unit(e.unit).label = strings.string(e.b);
+            unit(e.unit).label = text(strings, e.b);
             break;
         case EventType::CancelledBy: {
             UnitRecord &u = unit(e.unit);

@@ -5,6 +5,8 @@
 
 #include <QHash>
 
+#include <deque>
+
 #include <limits>
 
 namespace Loopscope {
@@ -40,6 +42,8 @@ private:
     void setState(UnitRecord &u, qint64 t, UnitState state, quint16 lane, quint32 at);
     //! Resource name's holder changes from t on to unit (0: free).
     void setHolder(quint32 name, qint64 t, quint32 unit, const TraceRecorder &strings);
+    //! The text of a recorder string id, from m_strings (filled a batch at a time).
+    const QString &text(const TraceRecorder &strings, quint32 id);
     //! The TraceData::places index for a recorder string id (0 for 0).
     quint32 place(quint32 stringId, const TraceRecorder &strings);
 
@@ -50,6 +54,9 @@ private:
     QHash<quint32, int> m_counterIndex;
     QHash<quint32, int> m_holderIndex;
     QHash<quint32, quint32> m_placeIndex;
+    //! The strings of m_stringSource read so far (index = id): one lock for a batch of labels.
+    std::deque<QString> m_strings;
+    const TraceRecorder *m_stringSource = nullptr;
 };
 
 } // namespace Loopscope

@@ -102,6 +102,14 @@ QString TraceRecorder::string(quint32 id) const
     return id < quint32(m_strings.size()) ? m_strings.at(id) : QString();
 }
 
+void TraceRecorder::readStrings(std::deque<QString> &out) const
+{
+    std::lock_guard lock(m_stringMutex);
+    const auto n = std::size_t(m_strings.size());
+    for (std::size_t i = out.size(); i < n; ++i)
+        out.push_back(m_strings.at(qsizetype(i)));
+}
+
 QStringList TraceRecorder::strings() const
 {
     std::lock_guard lock(m_stringMutex);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,10 @@ public:
     quint32 intern(const QString &text);
     //! The text of an interned string id. Any thread.
     QString string(quint32 id) const;
+    //! Appends the texts of ids out.size(), out.size() + 1, ... interned so far to out, under
+    //! one lock (a reader resolving a million labels one string() at a time contended with the
+    //! loop interning them, a lock each). Any thread.
+    void readStrings(std::deque<QString> &out) const;
     //! All strings interned so far (index = id).
     QStringList strings() const;
 
