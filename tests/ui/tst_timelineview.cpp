@@ -387,3 +387,60 @@ TEST_CASE("TimelineView: with more lanes than fit, an overview shows them all by
         CHECK(f.view.timelineViewport().durationNs() == 100 * Ms);
     }
 }
+
+TEST_CASE("TimelineView: a live run repaints when its edge moves a pixel or a visible state "
+          "changes, not for a stretch with nothing new",
+          "[timelineview][live]")
+{
+    TraceRecorder recorder;
+    TraceBuilder builder(&recorder);
+    auto at = [&](qint64 t) { return TraceWriter(&recorder, t); };
+    const quint32 main = recorder.newUnitId();
+    at(0).created(main, UnitKind::Main, 0, recorder.intern(QStringLiteral("main")));
+    at(0).stateChanged(main, UnitState::Running);
+    const quint32 task = recorder.newUnitId();
+    at(Ms).created(task, UnitKind::Task, main, recorder.intern(QStringLiteral("worker")));
+    at(2 * Ms).stateChanged(task, UnitState::Running);
+    at(3 * Ms).stateChanged(task, UnitState::Waiting);
+    at(3 * Ms).stateChanged(main, UnitState::Waiting);
+    builder.update();
+
+    TimelineView view;
+    view.resize(1200, 700);
+    view.setLive(true);
+    view.setData(&builder.data());
+    view.setNowNs(Sec);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    view.relayout();
+    auto frames = [&] {
+        QCoreApplication::processEvents();
+        return view.paintCount();
+    };
+    const quint64 shown = frames();
+    REQUIRE(shown > 0);
+    REQUIRE(frames() == shown);
+    const double nsPerPixel = view.timelineViewport().nsPerPixel();
+    REQUIRE(nsPerPixel > 1000);
+
+    // The live frames of an idle stretch: the clock moves by less than a pixel, nothing new.
+    qint64 now = Sec;
+    for (int frame = 0; frame < 20; ++frame) {
+        now += qint64(nsPerPixel / 50);
+        view.setNowNs(now);
+        view.dataChanged();
+        REQUIRE(frames() == shown);
+    }
+    // The edge moves by a few pixels: a paint.
+    now += qint64(nsPerPixel * 3);
+    view.setNowNs(now);
+    view.dataChanged();
+    const quint64 moved = frames();
+    REQUIRE(moved > shown);
+
+    // A visible unit changes state without the edge moving a pixel: a paint.
+    at(now).stateChanged(task, UnitState::Running);
+    REQUIRE(builder.update());
+    view.dataChanged();
+    REQUIRE(frames() > moved);
+}

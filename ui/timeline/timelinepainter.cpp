@@ -1070,6 +1070,99 @@ TimelineDrawList TimelinePainter::buildDrawList(const TraceData &data, const Tim
     return buildList(makeFrame(data, layout, viewport, style, geometry, options));
 }
 
+bool TimelinePainter::FrameKey::looksLike(const FrameKey &other) const
+{
+    if (endNs < startNs || other.endNs < other.startNs || digest != other.digest
+        || scrollY != other.scrollY || timeWidth != other.timeWidth)
+        return false;
+    const double nsPerPixel = double(endNs - startNs) / timeWidth;
+    auto within = [nsPerPixel](qint64 a, qint64 b) { return double(std::abs(a - b)) < nsPerPixel; };
+    // Every time in the range moves by less than its ends do; the edge is drawn where it is in
+    // the range, and past it clipped.
+    auto edge = [](const FrameKey &k) { return std::clamp(k.nowNs, k.startNs, k.endNs); };
+    return within(startNs, other.startNs) && within(endNs, other.endNs)
+        && within(edge(*this), edge(other));
+}
+
+TimelinePainter::FrameKey TimelinePainter::frameKey(const TraceData &data,
+                                                    const TimelineLayout &layout,
+                                                    const TimelineViewport &viewport,
+                                                    const TimelineGeometry &geometry,
+                                                    const PaintOptions &options)
+{
+    quint64 h = 0;
+    auto mix = [&h](quint64 v) { h = (h ^ v) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull; };
+    mix(quint64(geometry.target.width()) << 32 | quint32(geometry.target.height()));
+    mix(quint64(geometry.timeArea.left()) << 32 | quint32(geometry.timeArea.width()));
+    mix(quint64(layout.rowCount()) << 32 | quint32(layout.contentHeight()));
+    mix(quint64(layout.unitCount()));
+    mix(options.selectedUnit);
+    for (quint32 u : options.alsoSelected)
+        mix(u);
+    mix(options.hoverUnit);
+    mix(quint64(options.cursorNs));
+    mix(quint64(options.liveEdge) << 2 | quint64(options.title) << 1 | quint64(options.legend));
+    mix(quint64(data.info.finished));
+    mix(quint64(data.info.totalNs));
+    mix(data.flows.size());
+    mix(data.deadlines.size());
+    mix(data.bookmarks.size());
+    // What the layout's analysis adds: its findings, the overview (the whole run so far), the
+    // loop and worker rows' spans below.
+    auto spans = [&mix](const std::vector<TimelineSpan> &list) {
+        mix(list.size());
+        if (!list.empty())
+            mix(quint64(list.back().endNs));
+    };
+    const RunAnalysis &analysis = layout.analysis();
+    mix(analysis.findings().size());
+    if (!geometry.overview.isEmpty())
+        mix(quint64(analysis.density().endNs()) ^ quint64(analysis.density().bucketCount()) << 48);
+    const auto [first, last] = layout.rowsIn(viewport.scrollY(),
+                                             viewport.scrollY() + geometry.rows.height());
+    for (int r = first; r <= last; ++r) {
+        const TimelineRow &row = layout.row(r);
+        mix(quint64(row.unitId) << 8 | quint64(row.kind));
+        switch (row.kind) {
+        case TimelineRow::Kind::Unit:
+            if (const UnitRecord *u = data.unit(row.unitId)) {
+                mix(u->intervals.size());
+                if (!u->intervals.empty()) {
+                    const StateInterval &iv = u->intervals.back();
+                    mix(quint64(iv.state) << 32 | quint64(iv.lane) << 16 | quint64(iv.endNs < 0));
+                }
+                mix(quint64(u->outcome) << 32 | quint64(u->endNs >= 0));
+                mix(qHash(u->label));
+            }
+            break;
+        case TimelineRow::Kind::Counter: {
+            const auto &samples = data.counters[std::size_t(row.index)].samples;
+            mix(samples.size());
+            if (!samples.empty())
+                mix(quint64(quint32(samples.back().value)));
+            break;
+        }
+        case TimelineRow::Kind::Holder: {
+            const auto &holds = data.holders[std::size_t(row.index)].intervals;
+            mix(holds.size());
+            if (!holds.empty())
+                mix(quint64(holds.back().unit) << 1 | quint64(holds.back().endNs < 0));
+            break;
+        }
+        case TimelineRow::Kind::Loop:
+            mix(data.loopLag.size());
+            spans(layout.loopBusy(row));
+            spans(layout.loopBlocked(row));
+            break;
+        case TimelineRow::Kind::Worker:
+            spans(layout.workerSpans(row.index));
+            break;
+        }
+    }
+    return {viewport.startNs(), viewport.endNs(), nowOf(data, options), viewport.scrollY(),
+            viewport.timeWidth(), h};
+}
+
 void TimelinePainter::paint(QPainter &painter, const TraceData &data, const TimelineLayout &layout,
                             const TimelineViewport &viewport, const TimelineStyle &style,
                             const TimelineGeometry &geometry, const PaintOptions &options)

@@ -68,6 +68,31 @@ public:
                                           const TimelineGeometry &geometry,
                                           const PaintOptions &options);
 
+    //! What a paint() shows, to tell whether a new frame would look different: where the
+    //! viewport's range and the live edge (options.nowNs, clamped to the range) are, and a digest
+    //! of the rest that paint() reads (the visible rows with their units' latest states, counter
+    //! and lock samples, the loop's lag and spans, worker spans, flows, deadlines, bookmarks,
+    //! findings, the overview's extent, the run's end, the options, the geometry and the
+    //! layout's size). A live title's time is not in it: it is
+    //! drawn as of the last frame painted (at most a pixel's worth of time behind).
+    struct FrameKey
+    {
+        qint64 startNs = 0;
+        qint64 endNs = -1;
+        qint64 nowNs = -1;
+        int scrollY = 0;
+        double timeWidth = 1;
+        quint64 digest = 0;
+        //! True if a paint for this key looks like one for other: the same digest and scroll,
+        //! and the range's ends and the live edge less than a pixel apart. A default key looks
+        //! like none.
+        bool looksLike(const FrameKey &other) const;
+    };
+    //! The key of what paint() with these arguments would draw. O(visible rows).
+    static FrameKey frameKey(const TraceData &data, const TimelineLayout &layout,
+                             const TimelineViewport &viewport, const TimelineGeometry &geometry,
+                             const PaintOptions &options);
+
     //! "semaphore — requests=10, limit=3, delay=1".
     static QString title(const RunInfo &info);
     //! A ruler step of 1, 2 or 5 x 10^k ns giving ticks at least minPixels apart.

@@ -49,7 +49,10 @@ TimelineView::TimelineView(QWidget *parent)
     setToolTip(QString()); // tooltips are computed per point (viewportEvent)
     auto repaint = [this] {
         updateScrollBars();
-        viewport()->update();
+        // A live frame's range follows the edge: the frame decides whether that shows. Other
+        // changes come from the user, or while the data is being replaced (not to be read).
+        if (!m_liveFrame)
+            viewport()->update();
     };
     connect(m_zoom, &TimelineZoomControl::rangeChanged, this, repaint);
     connect(m_zoom, &TimelineZoomControl::scrollChanged, this, repaint);
@@ -113,9 +116,20 @@ void TimelineView::dataChanged()
     if (!isLayoutPending()
         && (!m_sinceLayout.isValid() || m_sinceLayout.elapsed() >= m_layoutIntervalMs))
         rebuildLayout();
+    m_liveFrame = true;
     updateEnd();
+    m_liveFrame = false;
     updateScrollBars();
-    viewport()->update();
+    updateIfChanged();
+}
+
+void TimelineView::updateIfChanged()
+{
+    if (!drawn() || drawn()->units.empty()
+        || !TimelinePainter::frameKey(*drawn(), m_layout, m_zoom->viewport(), m_geometry,
+                                      paintOptions())
+                .looksLike(m_paintedKey))
+        viewport()->update();
 }
 
 void TimelineView::relayout()
@@ -221,7 +235,7 @@ void TimelineView::adoptLayout(BuiltLayout built, std::size_t units, qint64 buil
     m_layoutIntervalMs = std::min<qint64>(buildMs * 4, 3000);
     m_sinceLayout.start();
     updateScrollBars();
-    viewport()->update();
+    updateIfChanged(); // a live run's small layouts are rebuilt every frame, mostly the same
 }
 
 void TimelineView::updateGeometry()
@@ -252,8 +266,10 @@ void TimelineView::setLive(bool live)
 void TimelineView::setNowNs(qint64 nowNs)
 {
     m_nowNs = std::max<qint64>(0, nowNs);
+    m_liveFrame = true;
     updateEnd();
-    viewport()->update();
+    m_liveFrame = false;
+    updateIfChanged();
 }
 
 void TimelineView::updateEnd()
@@ -280,6 +296,7 @@ void TimelineView::setStyle(const TimelineStyle &style)
     m_style = style;
     m_labelWidths.clear(); // measured in the old style's font
     relayout();
+    viewport()->update();
     QPalette pal = viewport()->palette();
     pal.setColor(QPalette::Window, m_style.background);
     viewport()->setPalette(pal);
@@ -294,6 +311,7 @@ void TimelineView::setCollapsed(quint32 unitId, bool collapsed)
     else
         m_collapsed.remove(unitId);
     relayout();
+    viewport()->update();
 }
 
 void TimelineView::setPlaceholderText(const QString &text)
@@ -558,9 +576,11 @@ bool TimelineView::viewportEvent(QEvent *event)
 
 void TimelineView::paintEvent(QPaintEvent *)
 {
+    ++m_paints;
     QPainter p(viewport());
     const QRect target = paintTarget();
     if (!drawn() || drawn()->units.empty()) {
+        m_paintedKey = {};
         p.fillRect(target, m_style.background);
         p.setPen(m_style.mutedText);
         p.setFont(m_style.font);
@@ -569,7 +589,9 @@ void TimelineView::paintEvent(QPaintEvent *)
         return;
     }
     const TimelineViewport &vp = m_zoom->viewport();
-    TimelinePainter::paint(p, *drawn(), m_layout, vp, m_style, m_geometry, paintOptions());
+    const TimelinePainter::PaintOptions options = paintOptions();
+    m_paintedKey = TimelinePainter::frameKey(*drawn(), m_layout, vp, m_geometry, options);
+    TimelinePainter::paint(p, *drawn(), m_layout, vp, m_style, m_geometry, options);
 
     if (m_drag == Drag::RulerRange && m_moved) {
         const double x0 = std::clamp(m_pressPos.x(), vp.timeLeft(), vp.timeRight());

@@ -67,7 +67,8 @@ public:
     const TraceData *pinned() const { return m_pinned; }
     //! What is drawn: the data, or its overlay with the pinned run; nullptr if no data.
     const TraceData *drawn() const;
-    //! The data changed in place: rebuild the layout when due and repaint.
+    //! The data changed in place: rebuild the layout when due, and repaint if what is visible
+    //! changed (see setNowNs()).
     void dataChanged();
     //! Rebuilds the layout now (tests, end of run).
     void relayout();
@@ -87,8 +88,13 @@ public:
 
     void setLive(bool live);
     bool isLive() const { return m_zoom->isLive(); }
-    //! The live edge (scenario ns).
+    //! The live edge (scenario ns). Live frames (this, dataChanged(), the range following the
+    //! edge) repaint only when the picture would change: the range or the edge moved by a pixel
+    //! or more, or the visible rows or their states changed (TimelinePainter::FrameKey); a
+    //! stretch of a run with nothing new costs no paint.
     void setNowNs(qint64 nowNs);
+    //! How many times the timeline was painted so far (tests count repaints with it).
+    quint64 paintCount() const { return m_paints; }
     //! The run ended: stop following, show it all.
     void finishLive();
     bool isFollowingLive() const { return m_zoom->isFollowing(); }
@@ -178,6 +184,8 @@ private:
     void adoptLayout(BuiltLayout built, std::size_t units, qint64 buildMs);
     void updateScrollBars();
     void updateEnd();
+    //! Schedules a paint if one now would not look like the last (m_paintedKey).
+    void updateIfChanged();
     void setHover(quint32 unitId, qint64 cursorNs);
     bool onExpander(const QPointF &pos, int *row) const;
     //! A click on the overview at pos: scroll to and select the lane it points at.
@@ -199,6 +207,9 @@ private:
     qint64 m_cursorNs = -1;
     qint64 m_nowNs = 0;
     QString m_placeholder;
+    TimelinePainter::FrameKey m_paintedKey; //!< what the last paint showed
+    quint64 m_paints = 0;
+    bool m_liveFrame = false; //!< in setNowNs() or dataChanged(): they repaint if it shows
 
     // Layout rebuilds: at most every m_layoutIntervalMs while live (grows with the build time).
     QElapsedTimer m_sinceLayout;
