@@ -389,7 +389,7 @@ TEST_CASE("TimelineView: with more lanes than fit, an overview shows them all by
 }
 
 TEST_CASE("TimelineView: a live run repaints when its edge moves a pixel or a visible state "
-          "changes, not for a stretch with nothing new",
+          "changes before it, not for a stretch with nothing new",
           "[timelineview][live]")
 {
     TraceRecorder recorder;
@@ -438,9 +438,79 @@ TEST_CASE("TimelineView: a live run repaints when its edge moves a pixel or a vi
     const quint64 moved = frames();
     REQUIRE(moved > shown);
 
-    // A visible unit changes state without the edge moving a pixel: a paint.
+    // A visible unit changes state at the edge: that shows when the edge moves on a pixel.
     at(now).stateChanged(task, UnitState::Running);
     REQUIRE(builder.update());
     view.dataChanged();
-    REQUIRE(frames() > moved);
+    REQUIRE(frames() == moved);
+    now += qint64(nsPerPixel * 1.5);
+    view.setNowNs(now);
+    view.dataChanged();
+    const quint64 edgeMoved = frames();
+    REQUIRE(edgeMoved > moved);
+
+    // Another visible unit's state changed longer than a pixel ago (an event read late): a
+    // paint without the edge moving.
+    at(now - qint64(nsPerPixel * 3)).stateChanged(main, UnitState::Running);
+    REQUIRE(builder.update());
+    view.dataChanged();
+    REQUIRE(frames() > edgeMoved);
+}
+
+TEST_CASE("TimelineView: a live run's new rows are laid out at the next frame, its state changes "
+          "once the edge moved a few pixels",
+          "[timelineview][live]")
+{
+    TraceRecorder recorder;
+    TraceBuilder builder(&recorder);
+    auto at = [&](qint64 t) { return TraceWriter(&recorder, t); };
+    const quint32 main = recorder.newUnitId();
+    at(0).created(main, UnitKind::Main, 0, recorder.intern(QStringLiteral("main")));
+    at(0).stateChanged(main, UnitState::Running);
+    at(Ms).stateChanged(main, UnitState::Waiting);
+    builder.update();
+
+    TimelineView view;
+    view.resize(1200, 700);
+    view.setLive(true);
+    view.setData(&builder.data());
+    view.setNowNs(Sec);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    view.relayout(); // at the edge now
+    QSignalSpy layouts(&view, &TimelineView::layoutChanged);
+    const int rows = view.layout().rowCount();
+    const double nsPerPixel = view.timelineViewport().nsPerPixel();
+    qint64 now = Sec;
+
+    // Only a state changed, the edge moved less than a pixel: the layout stays.
+    now += qint64(nsPerPixel / 2);
+    at(now).stateChanged(main, UnitState::Running);
+    REQUIRE(builder.update());
+    view.setNowNs(now);
+    view.dataChanged();
+    REQUIRE(layouts.count() == 0);
+
+    // A task is created: its row is there at this frame.
+    const quint32 task = recorder.newUnitId();
+    at(now).created(task, UnitKind::Task, main, recorder.intern(QStringLiteral("worker")));
+    REQUIRE(builder.update());
+    view.dataChanged();
+    REQUIRE(layouts.count() == 1);
+    REQUIRE(view.layout().rowCount() == rows + 1);
+    REQUIRE(view.layout().rowOfUnit(task) >= 0);
+
+    // States change as the edge moves on by a few pixels: a new layout then.
+    now += qint64(nsPerPixel / 2);
+    at(now).stateChanged(task, UnitState::Running);
+    REQUIRE(builder.update());
+    view.setNowNs(now);
+    view.dataChanged();
+    REQUIRE(layouts.count() == 1);
+    now += qint64(nsPerPixel * 3);
+    at(now).stateChanged(task, UnitState::Waiting);
+    REQUIRE(builder.update());
+    view.setNowNs(now);
+    view.dataChanged();
+    REQUIRE(layouts.count() == 2);
 }

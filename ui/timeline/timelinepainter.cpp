@@ -1118,6 +1118,20 @@ TimelinePainter::FrameKey TimelinePainter::frameKey(const TraceData &data,
     mix(analysis.findings().size());
     if (!geometry.overview.isEmpty())
         mix(quint64(analysis.density().endNs()) ^ quint64(analysis.density().bucketCount()) << 48);
+    // What happened within the live edge's last pixel column is left to the paint the edge's
+    // next pixel brings (a traced server's every echo flips a row's state there); what is older
+    // than that counts: an item's start at or before the cutoff.
+    const qint64 nowNs = nowOf(data, options);
+    const qint64 cutoff =
+        std::min(nowNs - qint64(std::ceil(viewport.nsPerPixel())), viewport.endNs());
+    auto countUpTo = [cutoff](const auto &items, auto timeOf) {
+        std::size_t n = items.size();
+        while (n > 0 && timeOf(items[n - 1]) > cutoff)
+            --n;
+        return quint64(n);
+    };
+    auto start = [](const auto &item) { return item.startNs; };
+    auto time = [](const auto &item) { return item.timeNs; };
     const auto [first, last] = layout.rowsIn(viewport.scrollY(),
                                              viewport.scrollY() + geometry.rows.height());
     for (int r = first; r <= last; ++r) {
@@ -1126,31 +1140,30 @@ TimelinePainter::FrameKey TimelinePainter::frameKey(const TraceData &data,
         switch (row.kind) {
         case TimelineRow::Kind::Unit:
             if (const UnitRecord *u = data.unit(row.unitId)) {
-                mix(u->intervals.size());
-                if (!u->intervals.empty()) {
-                    const StateInterval &iv = u->intervals.back();
-                    mix(quint64(iv.state) << 32 | quint64(iv.lane) << 16 | quint64(iv.endNs < 0));
-                }
-                mix(quint64(u->outcome) << 32 | quint64(u->endNs >= 0));
+                const quint64 n = countUpTo(u->intervals, start);
+                mix(n);
+                if (n > 0 && n == u->intervals.size() && u->intervals.back().endNs >= 0
+                    && u->intervals.back().endNs <= cutoff)
+                    mix(quint64(u->intervals.back().endNs)); // a last bar that ended
+                if (u->endNs >= 0 && u->endNs <= cutoff)
+                    mix(quint64(u->outcome) << 32 | 1);
                 mix(qHash(u->label));
             }
             break;
-        case TimelineRow::Kind::Counter: {
-            const auto &samples = data.counters[std::size_t(row.index)].samples;
-            mix(samples.size());
-            if (!samples.empty())
-                mix(quint64(quint32(samples.back().value)));
+        case TimelineRow::Kind::Counter:
+            mix(countUpTo(data.counters[std::size_t(row.index)].samples, time));
             break;
-        }
         case TimelineRow::Kind::Holder: {
             const auto &holds = data.holders[std::size_t(row.index)].intervals;
-            mix(holds.size());
-            if (!holds.empty())
-                mix(quint64(holds.back().unit) << 1 | quint64(holds.back().endNs < 0));
+            const quint64 n = countUpTo(holds, start);
+            mix(n);
+            if (n > 0 && n == holds.size() && holds.back().endNs >= 0
+                && holds.back().endNs <= cutoff)
+                mix(quint64(holds.back().endNs));
             break;
         }
         case TimelineRow::Kind::Loop:
-            mix(data.loopLag.size());
+            mix(countUpTo(data.loopLag, time));
             spans(layout.loopBusy(row));
             spans(layout.loopBlocked(row));
             break;
@@ -1159,8 +1172,8 @@ TimelinePainter::FrameKey TimelinePainter::frameKey(const TraceData &data,
             break;
         }
     }
-    return {viewport.startNs(), viewport.endNs(), nowOf(data, options), viewport.scrollY(),
-            viewport.timeWidth(), h};
+    return {viewport.startNs(), viewport.endNs(), nowNs, viewport.scrollY(), viewport.timeWidth(),
+            h};
 }
 
 void TimelinePainter::paint(QPainter &painter, const TraceData &data, const TimelineLayout &layout,

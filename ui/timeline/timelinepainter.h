@@ -70,10 +70,11 @@ public:
 
     //! What a paint() shows, to tell whether a new frame would look different: where the
     //! viewport's range and the live edge (options.nowNs, clamped to the range) are, and a digest
-    //! of the rest that paint() reads (the visible rows with their units' latest states, counter
-    //! and lock samples, the loop's lag and spans, worker spans, flows, deadlines, bookmarks,
-    //! findings, the overview's extent, the run's end, the options, the geometry and the
-    //! layout's size). A live title's time is not in it: it is
+    //! of the rest that paint() reads: the visible rows' bars, counter and lock samples and the
+    //! loop's lag up to a pixel before the edge (what happens within the edge's last pixel shows
+    //! when the edge moves on by one), their units' outcomes and labels, the loop's and workers'
+    //! spans, flows, deadlines, bookmarks, findings, the overview's extent, the run's end, the
+    //! options, the geometry and the layout's size. A live title's time is not in it: it is
     //! drawn as of the last frame painted (at most a pixel's worth of time behind).
     struct FrameKey
     {

@@ -113,8 +113,7 @@ void TimelineView::dataChanged()
 {
     if (!m_data)
         return;
-    if (!isLayoutPending()
-        && (!m_sinceLayout.isValid() || m_sinceLayout.elapsed() >= m_layoutIntervalMs))
+    if (!isLayoutPending() && isLayoutDue())
         rebuildLayout();
     m_liveFrame = true;
     updateEnd();
@@ -132,11 +131,40 @@ void TimelineView::updateIfChanged()
         viewport()->update();
 }
 
+TimelineView::BuiltFrom TimelineView::builtFrom(const TraceData *data) const
+{
+    if (!data)
+        return {};
+    return {data->units.size(), data->counters.size(), data->holders.size(), m_zoom->endNs()};
+}
+
+bool TimelineView::isLayoutDue() const
+{
+    if (!m_sinceLayout.isValid())
+        return true;
+    const qint64 since = m_sinceLayout.elapsed();
+    if (since < m_layoutIntervalMs)
+        return false;
+    const BuiltFrom now = builtFrom(m_data);
+    if (now.units != m_builtFrom.units || now.counters != m_builtFrom.counters
+        || now.holders != m_builtFrom.holders)
+        return true; // rows to add
+    // Only states changed: what the layout adds to them (the loop's and workers' spans, the
+    // overview, findings) changes at the live edge, so a new one shows once the edge moved a few
+    // pixels. Over a long run seen whole that is seconds of it, not every batch of events.
+    constexpr double EdgePixels = 2;
+    constexpr qint64 MaxStaleMs = 3000;
+    return double(now.edgeNs - m_builtFrom.edgeNs)
+        >= EdgePixels * m_zoom->viewport().nsPerPixel()
+        || since >= MaxStaleMs;
+}
+
 void TimelineView::relayout()
 {
     QElapsedTimer timer;
     timer.start();
     m_relayoutAfterJob = false;
+    m_builtFrom = builtFrom(m_data);
     ++m_layoutGeneration; // a layout still being built on the pool is of older data now
     TimelineLayout layout;
     if (m_data && m_pinned) {
@@ -184,6 +212,7 @@ void TimelineView::rebuildLayout()
 void TimelineView::startBackgroundLayout(DataHold hold)
 {
     m_layoutHold = std::move(hold);
+    m_builtFrom = builtFrom(m_layoutHold.get());
     m_jobGeneration = m_layoutGeneration;
     m_jobUnits = m_layoutHold->units.size();
     m_jobClock.start();

@@ -68,7 +68,9 @@ public:
     //! What is drawn: the data, or its overlay with the pinned run; nullptr if no data.
     const TraceData *drawn() const;
     //! The data changed in place: rebuild the layout when due, and repaint if what is visible
-    //! changed (see setNowNs()).
+    //! changed (see setNowNs()). Due: new units, counters or locks (rows to add) at the next
+    //! call; only states changed, once the live edge moved two pixels since the last build (or
+    //! 3 s passed); never more often than a fifth of the time goes to building.
     void dataChanged();
     //! Rebuilds the layout now (tests, end of run).
     void relayout();
@@ -167,6 +169,17 @@ private:
     //! Recomputes the geometry (label column fitted to the labels) and gives the zoom control
     //! the new time area.
     void updateGeometry();
+    //! What a layout was built from: the data's row sources and the live edge then.
+    struct BuiltFrom {
+        std::size_t units = 0;
+        std::size_t counters = 0;
+        std::size_t holders = 0;
+        qint64 edgeNs = 0;
+    };
+    BuiltFrom builtFrom(const TraceData *data) const;
+    //! While live: rows were added since the last build, or the live edge moved a few pixels
+    //! (see dataChanged()), and the last build is far enough back (m_layoutIntervalMs).
+    bool isLayoutDue() const;
     //! A rebuild of the layout now: on a pool thread if it is due to be slow and the data can be
     //! held, else here.
     void rebuildLayout();
@@ -216,6 +229,7 @@ private:
     qint64 m_layoutIntervalMs = 0;
     qint64 m_lastBuildMs = 0;
     std::size_t m_lastBuildUnits = 0;
+    BuiltFrom m_builtFrom; //!< of the layout shown, or being built on the pool
     std::function<DataHold()> m_hold;
     DataHold m_layoutHold; //!< the data the pool thread reads, frozen until it is done
     QFutureWatcher<BuiltLayout> m_layoutJob;
