@@ -388,72 +388,87 @@ TEST_CASE("TimelineView: with more lanes than fit, an overview shows them all by
     }
 }
 
+// A live run fed event by event: a recorder, the builder reading it, and the view showing it
+// live at the edge (1 s), laid out there. main runs from 0.
+struct LiveFixture
+{
+    LiveFixture() { at(0).stateChanged(main, UnitState::Running); }
+    TraceWriter at(qint64 t) { return TraceWriter(&recorder, t); }
+    quint32 create(qint64 t, UnitKind kind, quint32 parent, const char *label)
+    {
+        const quint32 id = recorder.newUnitId();
+        at(t).created(id, kind, parent, recorder.intern(QString::fromLatin1(label)));
+        return id;
+    }
+    void show()
+    {
+        builder.update();
+        view.resize(1200, 700);
+        view.setLive(true);
+        view.setData(&builder.data());
+        view.setNowNs(Sec);
+        view.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&view));
+        view.relayout();
+    }
+
+    TraceRecorder recorder;
+    TraceBuilder builder{&recorder};
+    TimelineView view;
+    const quint32 main = create(0, UnitKind::Main, 0, "main");
+};
+
 TEST_CASE("TimelineView: a live run repaints when its edge moves a pixel or a visible state "
           "changes before it, not for a stretch with nothing new",
           "[timelineview][live]")
 {
-    TraceRecorder recorder;
-    TraceBuilder builder(&recorder);
-    auto at = [&](qint64 t) { return TraceWriter(&recorder, t); };
-    const quint32 main = recorder.newUnitId();
-    at(0).created(main, UnitKind::Main, 0, recorder.intern(QStringLiteral("main")));
-    at(0).stateChanged(main, UnitState::Running);
-    const quint32 task = recorder.newUnitId();
-    at(Ms).created(task, UnitKind::Task, main, recorder.intern(QStringLiteral("worker")));
-    at(2 * Ms).stateChanged(task, UnitState::Running);
-    at(3 * Ms).stateChanged(task, UnitState::Waiting);
-    at(3 * Ms).stateChanged(main, UnitState::Waiting);
-    builder.update();
-
-    TimelineView view;
-    view.resize(1200, 700);
-    view.setLive(true);
-    view.setData(&builder.data());
-    view.setNowNs(Sec);
-    view.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&view));
-    view.relayout();
+    LiveFixture f;
+    const quint32 task = f.create(Ms, UnitKind::Task, f.main, "worker");
+    f.at(2 * Ms).stateChanged(task, UnitState::Running);
+    f.at(3 * Ms).stateChanged(task, UnitState::Waiting);
+    f.at(3 * Ms).stateChanged(f.main, UnitState::Waiting);
+    f.show();
     auto frames = [&] {
         QCoreApplication::processEvents();
-        return view.paintCount();
+        return f.view.paintCount();
     };
     const quint64 shown = frames();
     REQUIRE(shown > 0);
     REQUIRE(frames() == shown);
-    const double nsPerPixel = view.timelineViewport().nsPerPixel();
+    const double nsPerPixel = f.view.timelineViewport().nsPerPixel();
     REQUIRE(nsPerPixel > 1000);
 
     // The live frames of an idle stretch: the clock moves by less than a pixel, nothing new.
     qint64 now = Sec;
     for (int frame = 0; frame < 20; ++frame) {
         now += qint64(nsPerPixel / 50);
-        view.setNowNs(now);
-        view.dataChanged();
+        f.view.setNowNs(now);
+        f.view.dataChanged();
         REQUIRE(frames() == shown);
     }
     // The edge moves by a few pixels: a paint.
     now += qint64(nsPerPixel * 3);
-    view.setNowNs(now);
-    view.dataChanged();
+    f.view.setNowNs(now);
+    f.view.dataChanged();
     const quint64 moved = frames();
     REQUIRE(moved > shown);
 
     // A visible unit changes state at the edge: that shows when the edge moves on a pixel.
-    at(now).stateChanged(task, UnitState::Running);
-    REQUIRE(builder.update());
-    view.dataChanged();
+    f.at(now).stateChanged(task, UnitState::Running);
+    REQUIRE(f.builder.update());
+    f.view.dataChanged();
     REQUIRE(frames() == moved);
     now += qint64(nsPerPixel * 1.5);
-    view.setNowNs(now);
-    view.dataChanged();
+    f.view.setNowNs(now);
+    f.view.dataChanged();
     const quint64 edgeMoved = frames();
     REQUIRE(edgeMoved > moved);
 
     // Another visible unit's state changed longer than a pixel ago (an event read late): a
     // paint without the edge moving.
-    at(now - qint64(nsPerPixel * 3)).stateChanged(main, UnitState::Running);
-    REQUIRE(builder.update());
-    view.dataChanged();
+    f.at(now - qint64(nsPerPixel * 3)).stateChanged(f.main, UnitState::Running);
+    REQUIRE(f.builder.update());
+    f.view.dataChanged();
     REQUIRE(frames() > edgeMoved);
 }
 
@@ -461,56 +476,41 @@ TEST_CASE("TimelineView: a live run's new rows are laid out at the next frame, i
           "once the edge moved a few pixels",
           "[timelineview][live]")
 {
-    TraceRecorder recorder;
-    TraceBuilder builder(&recorder);
-    auto at = [&](qint64 t) { return TraceWriter(&recorder, t); };
-    const quint32 main = recorder.newUnitId();
-    at(0).created(main, UnitKind::Main, 0, recorder.intern(QStringLiteral("main")));
-    at(0).stateChanged(main, UnitState::Running);
-    at(Ms).stateChanged(main, UnitState::Waiting);
-    builder.update();
-
-    TimelineView view;
-    view.resize(1200, 700);
-    view.setLive(true);
-    view.setData(&builder.data());
-    view.setNowNs(Sec);
-    view.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&view));
-    view.relayout(); // at the edge now
-    QSignalSpy layouts(&view, &TimelineView::layoutChanged);
-    const int rows = view.layout().rowCount();
-    const double nsPerPixel = view.timelineViewport().nsPerPixel();
+    LiveFixture f;
+    f.at(Ms).stateChanged(f.main, UnitState::Waiting);
+    f.show();
+    QSignalSpy layouts(&f.view, &TimelineView::layoutChanged);
+    const int rows = f.view.layout().rowCount();
+    const double nsPerPixel = f.view.timelineViewport().nsPerPixel();
     qint64 now = Sec;
 
     // Only a state changed, the edge moved less than a pixel: the layout stays.
     now += qint64(nsPerPixel / 2);
-    at(now).stateChanged(main, UnitState::Running);
-    REQUIRE(builder.update());
-    view.setNowNs(now);
-    view.dataChanged();
+    f.at(now).stateChanged(f.main, UnitState::Running);
+    REQUIRE(f.builder.update());
+    f.view.setNowNs(now);
+    f.view.dataChanged();
     REQUIRE(layouts.count() == 0);
 
     // A task is created: its row is there at this frame.
-    const quint32 task = recorder.newUnitId();
-    at(now).created(task, UnitKind::Task, main, recorder.intern(QStringLiteral("worker")));
-    REQUIRE(builder.update());
-    view.dataChanged();
+    const quint32 task = f.create(now, UnitKind::Task, f.main, "worker");
+    REQUIRE(f.builder.update());
+    f.view.dataChanged();
     REQUIRE(layouts.count() == 1);
-    REQUIRE(view.layout().rowCount() == rows + 1);
-    REQUIRE(view.layout().rowOfUnit(task) >= 0);
+    REQUIRE(f.view.layout().rowCount() == rows + 1);
+    REQUIRE(f.view.layout().rowOfUnit(task) >= 0);
 
     // States change as the edge moves on by a few pixels: a new layout then.
     now += qint64(nsPerPixel / 2);
-    at(now).stateChanged(task, UnitState::Running);
-    REQUIRE(builder.update());
-    view.setNowNs(now);
-    view.dataChanged();
+    f.at(now).stateChanged(task, UnitState::Running);
+    REQUIRE(f.builder.update());
+    f.view.setNowNs(now);
+    f.view.dataChanged();
     REQUIRE(layouts.count() == 1);
     now += qint64(nsPerPixel * 3);
-    at(now).stateChanged(task, UnitState::Waiting);
-    REQUIRE(builder.update());
-    view.setNowNs(now);
-    view.dataChanged();
+    f.at(now).stateChanged(task, UnitState::Waiting);
+    REQUIRE(f.builder.update());
+    f.view.setNowNs(now);
+    f.view.dataChanged();
     REQUIRE(layouts.count() == 2);
 }
