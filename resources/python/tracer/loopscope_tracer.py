@@ -15,6 +15,9 @@ Environment (set by Loopscope; removed before the program runs, so it never sees
                                of the real one (for tests: loop times whose floats round badly).
   LOOPSCOPE_SET=N=V;N=V        run with these values of the marked constants
                                (`LIMIT = 3  # loopscope: 1..20`); the file is never written.
+  LOOPSCOPE_CTRACER=<path>|0   the C hot paths (_loopscope_ctracer, CPython 3.11) when there
+                               is none beside this file; 0: pure Python.
+  LOOPSCOPE_DEBUG=1            one line on stderr saying whether the C hot paths are used.
 
 Events: one per line, UTF-8, fields separated by TAB; times are CLOCK_MONOTONIC ns (virtual:
 monotonic plus the time skipped so far); text fields escape \\ \t \n \r.
@@ -2064,6 +2067,45 @@ def _install_virtual_clock():
     globals()["_now"] = _virtual_ns
 
 
+def _load_ctracer(setting):
+    """The C hot paths (resources/python/ctracer) when built for this interpreter: beside this
+    file (installed), else at the path `setting` names; None: pure Python. Loaded by path under a
+    private name: the program's sys.path and sys.modules never show it."""
+    if setting == "0" or sys.version_info[:2] != (3, 11) or sys.implementation.name != "cpython":
+        return None, "pure Python (%s)" % ("forced" if setting == "0" else "not CPython 3.11")
+    from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
+    from importlib.util import module_from_spec, spec_from_loader
+    here = os.path.dirname(os.path.abspath(__file__))
+    # The ABI tag is in the file's name: only an interpreter that can load it looks for it.
+    candidates = [os.path.join(here, "_loopscope_ctracer" + EXTENSION_SUFFIXES[0])]
+    if setting and os.path.basename(setting).endswith(EXTENSION_SUFFIXES[0]):
+        candidates.append(setting)
+    for path in candidates:
+        if not os.path.isfile(path):
+            continue
+        name = "_loopscope_ctracer"
+        try:
+            loader = ExtensionFileLoader(name, path)
+            module = module_from_spec(spec_from_loader(name, loader))
+            loader.exec_module(module)
+        except Exception as e:
+            return None, "pure Python (%s: %s)" % (path, e)
+        finally:
+            sys.modules.pop(name, None)
+        if module.PY_VERSION_HEX >> 16 != sys.hexversion >> 16:
+            return None, "pure Python (%s is for another Python)" % path
+        return module, "C hot paths from " + path
+    return None, "pure Python (no C module for this Python)"
+
+
+def _use_ctracer(module):
+    """The profile hook in C: _setprofile installs it for _profile; inline units are its type."""
+    global _setprofile, _Inline
+    module.install(globals())
+    _setprofile = module.setprofile
+    _Inline = module.Inline
+
+
 def _main():
     global _fd, _exit_status, _INLINE, _INTERNALS, _VIRTUAL, _VIRTUAL_BASE, _PROGRAM_DIR
     global _STDLIB_DIRS, _flusher_gone
@@ -2088,6 +2130,7 @@ def _main():
         _VIRTUAL_BASE = int(env.pop("LOOPSCOPE_VIRTUAL_BASE_NS"))
     except (KeyError, ValueError):
         pass
+    ctracer_setting = env.pop("LOOPSCOPE_CTRACER", "")
     settings = {}
     for item in env.pop("LOOPSCOPE_SET", "").split(";"):
         name, sep, value = item.partition("=")
@@ -2143,6 +2186,11 @@ def _main():
         if _INLINE and not _install_monitoring():
             global _STEP_PROFILE
             _STEP_PROFILE = True
+            ctracer, how = _load_ctracer(ctracer_setting)
+            if ctracer is not None:
+                _use_ctracer(ctracer)
+            if env.get("LOOPSCOPE_DEBUG") == "1":
+                sys.stderr.write("loopscope: tracer: %s\n" % how)
         sys.stdout = _Watched(sys.stdout, 1)
         sys.stderr = _Watched(sys.stderr, 2)
         atexit.register(_at_exit)

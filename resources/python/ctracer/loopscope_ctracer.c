@@ -1,0 +1,734 @@
+/* The hot paths of Loopscope's tracer (resources/python/tracer/loopscope_tracer.py) in C, for
+ * CPython 3.11, where inline coroutine units come from a profile hook that sees every call and
+ * return inside a task step.
+ *
+ * Contract: setprofile(_profile) installs a C profile function whose profile object is the
+ * tracer's Python _profile (sys.getprofile() still returns it, so the tracer's
+ * `_getprofile() is _profile` checks hold). It ignores C calls, drops calls that are not the
+ * program's coroutines, and does the common inline-unit start (an I line) and end (a J line)
+ * itself, with the same objects the Python side uses (its globals: _frame_units, _code_info,
+ * _layouts, _places, _here, _ev, _now, _new_id). Everything else, and every state it does not
+ * expect, is handed to the Python _profile with the same event, so the lines are the ones the
+ * Python hook would write, byte for byte. Inline is the tracer's _Inline as a C type.
+ * Thread: the profile function runs per thread, under the GIL, like the Python hook.
+ * Loaded only under a private name by the tracer (never in sys.modules), by path. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <frameobject.h>
+#include <structmember.h>
+
+#include <assert.h>
+
+/* --- Inline: the tracer's _Inline (a coroutine awaited inline, or a generator step) -------- */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *id;
+    PyObject *owner; /* the task unit it runs in */
+    PyObject *frame;
+    PyObject *queued;
+} Inline;
+
+static int inline_traverse(Inline *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->id);
+    Py_VISIT(self->owner);
+    Py_VISIT(self->frame);
+    Py_VISIT(self->queued);
+    return 0;
+}
+
+static int inline_clear(Inline *self)
+{
+    Py_CLEAR(self->id);
+    Py_CLEAR(self->owner);
+    Py_CLEAR(self->frame);
+    Py_CLEAR(self->queued);
+    return 0;
+}
+
+static void inline_dealloc(Inline *self)
+{
+    PyObject_GC_UnTrack(self);
+    inline_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject InlineType;
+
+static Inline *inline_make(PyObject *uid, PyObject *owner, PyObject *frame)
+{
+    Inline *self = PyObject_GC_New(Inline, &InlineType);
+    if (self == NULL)
+        return NULL;
+    self->id = Py_NewRef(uid);
+    self->owner = Py_NewRef(owner);
+    self->frame = Py_NewRef(frame);
+    self->queued = Py_NewRef(Py_False);
+    PyObject_GC_Track(self);
+    return self;
+}
+
+static PyObject *inline_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    PyObject *uid, *owner, *frame;
+    static char *names[] = { "uid", "owner", "frame", NULL };
+    if (type != &InlineType) {
+        PyErr_SetString(PyExc_TypeError, "Inline cannot be subclassed");
+        return NULL;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO:Inline", names, &uid, &owner, &frame))
+        return NULL;
+    return (PyObject *)inline_make(uid, owner, frame);
+}
+
+static PyObject *inline_none(PyObject *self, void *closure)
+{
+    (void)self;
+    (void)closure;
+    Py_RETURN_NONE;
+}
+
+static PyObject *inline_false(PyObject *self, void *closure)
+{
+    (void)self;
+    (void)closure;
+    Py_RETURN_FALSE;
+}
+
+static PyMemberDef inline_members[] = {
+    { "id", T_OBJECT, offsetof(Inline, id), 0, NULL },
+    { "owner", T_OBJECT, offsetof(Inline, owner), 0, NULL },
+    { "frame", T_OBJECT, offsetof(Inline, frame), 0, NULL },
+    { "queued", T_OBJECT, offsetof(Inline, queued), 0, NULL },
+    { NULL, 0, 0, 0, NULL },
+};
+
+/* The class attributes of _Inline: what a task unit has and an inline unit never has. */
+static PyGetSetDef inline_getset[] = {
+    { "task", inline_none, NULL, NULL, NULL },
+    { "root", inline_none, NULL, NULL, NULL },
+    { "deadline", inline_none, NULL, NULL, NULL },
+    { "cut", inline_false, NULL, NULL, NULL },
+    { NULL, NULL, NULL, NULL, NULL },
+};
+
+static PyTypeObject InlineType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_loopscope_ctracer.Inline",
+    .tp_basicsize = sizeof(Inline),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_new = inline_new,
+    .tp_dealloc = (destructor)inline_dealloc,
+    .tp_traverse = (traverseproc)inline_traverse,
+    .tp_clear = (inquiry)inline_clear,
+    .tp_members = inline_members,
+    .tp_getset = inline_getset,
+};
+
+/* --- the tracer's state -------------------------------------------------------------------- */
+
+/* The tracer's module globals and the containers that are never rebound (set by install()). */
+static PyObject *g_globals;
+static PyObject *g_frame_units;
+static PyObject *g_code_info;
+static PyObject *g_gen_info;
+static PyObject *g_layouts;
+static PyObject *g_places;
+static PyObject *g_here;
+static PyObject *g_profile; /* the Python _profile: the profile object, and the fallback */
+static PyObject *g_sys_setprofile;
+
+static PyObject *s_cur, *s_stack, *s_cev, *s_id, *s_frame, *s_task, *s_f_locals, *s_ev, *s_now,
+    *s_new_id, *s_emit_created, *s_own_caller, *s_place, *s_layout, *s_frame_label,
+    *s_short_repr, *s_esc, *s_inline_ended, *s_call, *s_return, *s_comma, *s_dots;
+
+/* Test switch (set_label_fault): a wrong label, to prove the C/Python comparison can fail. */
+static int g_label_fault;
+
+static PyObject *global(PyObject *name)
+{
+    PyObject *value = PyDict_GetItemWithError(g_globals, name);
+    if (value == NULL && !PyErr_Occurred())
+        PyErr_Format(PyExc_RuntimeError, "loopscope tracer: no global %U", name);
+    return value; /* borrowed */
+}
+
+static PyObject *call_global(PyObject *name, PyObject *const *args, size_t n)
+{
+    PyObject *f = global(name);
+    return f == NULL ? NULL : PyObject_Vectorcall(f, args, n, NULL);
+}
+
+static PyObject *call_global1(PyObject *name, PyObject *a)
+{
+    return call_global(name, &a, 1);
+}
+
+/* The whole event through the Python hook: for everything but the common cases. */
+static int python_profile(PyFrameObject *frame, int what, PyObject *arg)
+{
+    PyObject *args[3] = { (PyObject *)frame, what == PyTrace_CALL ? s_call : s_return,
+        arg != NULL ? arg : Py_None };
+    PyObject *r = PyObject_Vectorcall(g_profile, args, 3, NULL);
+    if (r == NULL)
+        return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+static int truthy_in(PyObject *dict, PyObject *key, int *found)
+{
+    PyObject *v = PyDict_GetItemWithError(dict, key);
+    *found = v != NULL;
+    if (v == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    return PyObject_IsTrue(v);
+}
+
+/* --- labels: _frame_label / _short_repr ----------------------------------------------------- */
+
+static PyObject *short_repr(PyObject *value)
+{
+    PyTypeObject *kind = Py_TYPE(value);
+    if (kind == &PyLong_Type || kind == &PyFloat_Type || kind == &PyBool_Type)
+        return PyObject_Repr(value);
+    if (kind != &PyUnicode_Type && value != Py_None)
+        return call_global1(s_short_repr, value);
+    PyObject *text = PyObject_Repr(value); /* a str's or None's: never "<...>" */
+    if (text == NULL || PyUnicode_GET_LENGTH(text) <= 40)
+        return text;
+    PyObject *head = PyUnicode_Substring(text, 0, 37);
+    Py_DECREF(text);
+    if (head == NULL)
+        return NULL;
+    PyObject *cut = PyUnicode_Concat(head, s_dots);
+    Py_DECREF(head);
+    return cut;
+}
+
+static int needs_escape(PyObject *text)
+{
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < n; ++i) {
+        const Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '\\' || c == '\t' || c == '\n' || c == '\r')
+            return 1;
+    }
+    return 0;
+}
+
+/* _frame_label(code, frame) for a frame that has not run yet; new reference. */
+static PyObject *frame_label(PyObject *code, PyFrameObject *frame)
+{
+    PyObject *layout = PyDict_GetItemWithError(g_layouts, code);
+    if (layout == NULL) {
+        if (PyErr_Occurred())
+            return NULL;
+        layout = call_global1(s_layout, code);
+        if (layout == NULL)
+            return NULL;
+    } else {
+        Py_INCREF(layout);
+    }
+    PyObject *label = NULL, *local = NULL, *parts = NULL, *joined = NULL;
+    if (!PyTuple_CheckExact(layout) || PyTuple_GET_SIZE(layout) != 5)
+        goto python;
+    PyObject *bare = PyTuple_GET_ITEM(layout, 4);
+    if (bare != Py_None) {
+        label = Py_NewRef(bare);
+        goto done;
+    }
+    PyObject *name = PyTuple_GET_ITEM(layout, 0);
+    PyObject *names = PyTuple_GET_ITEM(layout, 1);
+    if (PyTuple_GET_ITEM(layout, 2) != Py_None || PyTuple_GET_ITEM(layout, 3) != Py_None
+        || !PyList_CheckExact(names) || !PyUnicode_CheckExact(name))
+        goto python;
+    local = PyObject_GetAttr((PyObject *)frame, s_f_locals);
+    if (local == NULL) {
+        PyErr_Clear();
+        goto python;
+    }
+    if (!PyDict_CheckExact(local))
+        goto python;
+    parts = PyList_New(0);
+    if (parts == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(names); ++i) {
+        PyObject *value = PyDict_GetItemWithError(local, PyList_GET_ITEM(names, i));
+        if (value == NULL) {
+            if (PyErr_Occurred())
+                goto done;
+            continue;
+        }
+        Py_INCREF(value); /* a repr may run the program's code, which may change the locals */
+        PyObject *text = short_repr(value);
+        Py_DECREF(value);
+        if (text == NULL)
+            goto done;
+        const int failed = !PyUnicode_CheckExact(text) || PyList_Append(parts, text) < 0;
+        Py_DECREF(text);
+        if (failed) {
+            if (!PyErr_Occurred())
+                goto python;
+            goto done;
+        }
+    }
+    joined = PyUnicode_Join(s_comma, parts);
+    if (joined == NULL)
+        goto done;
+    label = PyUnicode_FromFormat(g_label_fault ? "%U[%U]" : "%U(%U)", name, joined);
+    if (label != NULL && needs_escape(label)) {
+        PyObject *escaped = call_global1(s_esc, label);
+        Py_SETREF(label, escaped);
+    }
+    goto done;
+python:
+    label = call_global(s_frame_label, (PyObject *[]){ code, (PyObject *)frame }, 2);
+done:
+    Py_XDECREF(joined);
+    Py_XDECREF(parts);
+    Py_XDECREF(local);
+    Py_DECREF(layout);
+    return label;
+}
+
+/* --- places: _place ------------------------------------------------------------------------- */
+
+static PyObject *place_of(PyFrameObject *frame)
+{
+    PyObject *code = (PyObject *)PyFrame_GetCode(frame);
+    PyObject *lasti = PyLong_FromLong(PyFrame_GetLasti(frame));
+    PyObject *key = lasti == NULL ? NULL : PyTuple_Pack(2, code, lasti);
+    Py_DECREF(code);
+    Py_XDECREF(lasti);
+    if (key == NULL)
+        return NULL;
+    PyObject *p = PyDict_GetItemWithError(g_places, key);
+    Py_DECREF(key);
+    if (p != NULL)
+        return Py_NewRef(p);
+    if (PyErr_Occurred())
+        return NULL;
+    return call_global1(s_place, (PyObject *)frame);
+}
+
+/* The frame the parent waits at: back if it is the program's code, else _own_caller(back). */
+static PyObject *waiting_place(PyFrameObject *back)
+{
+    if (back == NULL)
+        return PyLong_FromLong(0);
+    PyObject *code = (PyObject *)PyFrame_GetCode(back);
+    int found;
+    const int own = truthy_in(g_code_info, code, &found);
+    Py_DECREF(code);
+    if (own < 0)
+        return NULL;
+    if (own)
+        return place_of(back);
+    PyObject *where = call_global1(s_own_caller, (PyObject *)back);
+    if (where == NULL)
+        return NULL;
+    PyObject *place
+        = where == Py_None ? PyLong_FromLong(0) : PyFrame_Check(where)
+        ? place_of((PyFrameObject *)where)
+        : call_global1(s_place, where);
+    Py_DECREF(where);
+    return place;
+}
+
+/* --- the hook ------------------------------------------------------------------------------- */
+
+static PyObject *unit_id(PyObject *unit)
+{
+    if (Py_IS_TYPE(unit, &InlineType))
+        return Py_NewRef(((Inline *)unit)->id);
+    return PyObject_GetAttr(unit, s_id);
+}
+
+static PyObject *unit_frame(PyObject *unit)
+{
+    if (Py_IS_TYPE(unit, &InlineType))
+        return Py_NewRef(((Inline *)unit)->frame);
+    return PyObject_GetAttr(unit, s_frame);
+}
+
+static int append_line(PyObject *line)
+{
+    PyObject *r = call_global1(s_ev, line);
+    if (r == NULL)
+        return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+/* _inline_started(frame, code, tu) when its stack's innermost unit is the caller's (or it is
+ * empty): 1 done, 0 not the common case (nothing done), -1 error. */
+static int inline_started(PyFrameObject *frame, PyObject *code, PyObject *tu)
+{
+    int result = -1;
+    PyObject *stack = PyObject_GetAttr(tu, s_stack);
+    PyFrameObject *back = PyFrame_GetBack(frame);
+    PyObject *top_frame = NULL, *t = NULL, *uid = NULL, *parent_id = NULL, *cev = NULL,
+             *label = NULL, *place = NULL, *line = NULL;
+    Inline *u = NULL;
+    if (stack == NULL)
+        goto done;
+    if (!PyList_CheckExact(stack)) {
+        result = 0;
+        goto done;
+    }
+    const Py_ssize_t depth = PyList_GET_SIZE(stack);
+    PyObject *parent = depth ? PyList_GET_ITEM(stack, depth - 1) : tu;
+    if (depth) {
+        top_frame = unit_frame(parent);
+        if (top_frame == NULL)
+            goto done;
+        if (top_frame != (PyObject *)back) {
+            result = 0; /* units that ended unseen: the Python side closes them */
+            goto done;
+        }
+    }
+    Py_INCREF(parent);
+    t = PyObject_CallNoArgs(global(s_now));
+    if (t == NULL)
+        goto parent_done;
+    uid = PyObject_CallNoArgs(global(s_new_id));
+    if (uid == NULL)
+        goto parent_done;
+    u = inline_make(uid, tu, (PyObject *)frame);
+    if (u == NULL)
+        goto parent_done;
+    cev = PyObject_GetAttr(tu, s_cev);
+    if (cev == NULL)
+        goto parent_done;
+    if (cev != Py_None) {
+        PyObject *r = call_global1(s_emit_created, tu);
+        if (r == NULL)
+            goto parent_done;
+        Py_DECREF(r);
+    }
+    parent_id = unit_id(parent);
+    if (parent_id == NULL)
+        goto parent_done;
+    label = frame_label(code, frame);
+    if (label == NULL)
+        goto parent_done;
+    place = waiting_place(back);
+    if (place == NULL)
+        goto parent_done;
+    line = PyUnicode_FromFormat("I\t%S\t%S\tcoroutine\t%S\t%S\t%S\n", t, uid, parent_id, label,
+                                place);
+    if (line == NULL || append_line(line) < 0 || PyList_Append(stack, (PyObject *)u) < 0
+        || PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0)
+        goto parent_done;
+    result = 1;
+parent_done:
+    Py_DECREF(parent);
+done:
+    Py_XDECREF(line);
+    Py_XDECREF(place);
+    Py_XDECREF(label);
+    Py_XDECREF(parent_id);
+    Py_XDECREF(cev);
+    Py_XDECREF((PyObject *)u);
+    Py_XDECREF(uid);
+    Py_XDECREF(t);
+    Py_XDECREF(top_frame);
+    Py_XDECREF((PyObject *)back);
+    Py_XDECREF(stack);
+    return result;
+}
+
+static int on_call(PyFrameObject *frame)
+{
+    PyCodeObject *code = PyFrame_GetCode(frame);
+    const int flags = code->co_flags;
+    int result = 0, found;
+    if (!(flags & CO_COROUTINE)) {
+        if (flags & CO_ASYNC_GENERATOR) {
+            const int own = truthy_in(g_gen_info, (PyObject *)code, &found);
+            if (own < 0)
+                result = -1;
+            else if (own || !found)
+                result = python_profile(frame, PyTrace_CALL, NULL);
+        }
+        goto done;
+    }
+    const int known = PyDict_Contains(g_frame_units, (PyObject *)frame);
+    if (known)
+        goto done; /* a task's root or an inline unit resuming; -1: the error goes on */
+    const int own = truthy_in(g_code_info, (PyObject *)code, &found);
+    if (own < 0) {
+        result = -1;
+        goto done;
+    }
+    if (!found) { /* not classified yet: the Python side does it */
+        result = python_profile(frame, PyTrace_CALL, NULL);
+        goto done;
+    }
+    if (!own)
+        goto done;
+    PyObject *cur = PyObject_GetAttr(g_here, s_cur);
+    if (cur == NULL) {
+        result = -1;
+        goto done;
+    }
+    if (cur != Py_None) {
+        const int started = inline_started(frame, (PyObject *)code, cur);
+        result = started < 0 ? -1 : started ? 0 : python_profile(frame, PyTrace_CALL, NULL);
+    }
+    Py_DECREF(cur);
+done:
+    Py_DECREF(code);
+    return result;
+}
+
+static int set_contains_long(PyObject *set, long value)
+{
+    if (!PyFrozenSet_CheckExact(set) && !PySet_CheckExact(set))
+        return -2;
+    PyObject *key = PyLong_FromLong(value);
+    if (key == NULL)
+        return -1;
+    const int in = PySet_Contains(set, key);
+    Py_DECREF(key);
+    return in;
+}
+
+/* _inline_ended(u, True) when u is its task's innermost unit: 1 done, 0 not that case. */
+static int inline_returned(Inline *u)
+{
+    PyObject *tu = u->owner;
+    PyObject *stack = PyObject_GetAttr(tu, s_stack);
+    if (stack == NULL)
+        return -1;
+    int result = 0;
+    Py_ssize_t depth;
+    if (!PyList_CheckExact(stack) || (depth = PyList_GET_SIZE(stack)) == 0
+        || PyList_GET_ITEM(stack, depth - 1) != (PyObject *)u) {
+        Py_DECREF(stack);
+        return 0;
+    }
+    Py_INCREF(u);
+    PyObject *t = NULL, *parent_id = NULL, *line = NULL;
+    result = -1;
+    if (PyList_SetSlice(stack, depth - 1, depth, NULL) < 0)
+        goto done;
+    if (u->frame != NULL && PyDict_DelItem(g_frame_units, u->frame) < 0) {
+        if (!PyErr_ExceptionMatches(PyExc_KeyError))
+            goto done;
+        PyErr_Clear();
+    }
+    Py_CLEAR(u->frame);
+    u->frame = Py_NewRef(Py_None);
+    t = PyObject_CallNoArgs(global(s_now));
+    if (t == NULL)
+        goto done;
+    parent_id = unit_id(depth > 1 ? PyList_GET_ITEM(stack, depth - 2) : tu);
+    if (parent_id == NULL)
+        goto done;
+    line = PyUnicode_FromFormat("J\t%S\t%S\t%S\n", t, u->id, parent_id);
+    if (line == NULL || append_line(line) < 0)
+        goto done;
+    result = 1;
+done:
+    Py_XDECREF(line);
+    Py_XDECREF(parent_id);
+    Py_XDECREF(t);
+    Py_DECREF(u);
+    Py_DECREF(stack);
+    return result;
+}
+
+static int on_return(PyFrameObject *frame, PyObject *arg)
+{
+    PyCodeObject *code = PyFrame_GetCode(frame);
+    const int flags = code->co_flags;
+    int result = 0, found;
+    if (!(flags & CO_COROUTINE)) {
+        if (flags & CO_ASYNC_GENERATOR) {
+            const int own = truthy_in(g_gen_info, (PyObject *)code, &found);
+            result = own < 0 ? -1 : own ? python_profile(frame, PyTrace_RETURN, arg) : 0;
+        }
+        goto done;
+    }
+    PyObject *u = PyDict_GetItemWithError(g_frame_units, (PyObject *)frame);
+    if (u == NULL) {
+        result = PyErr_Occurred() ? -1 : 0;
+        goto done;
+    }
+    if (!Py_IS_TYPE(u, &InlineType)) {
+        /* A task's root frame leaving a step: nothing to do. */
+        PyObject *task = PyObject_GetAttr(u, s_task);
+        if (task == NULL)
+            result = -1;
+        else if (task == Py_None)
+            result = python_profile(frame, PyTrace_RETURN, arg);
+        Py_XDECREF(task);
+        goto done;
+    }
+    PyObject *info = PyDict_GetItemWithError(g_code_info, (PyObject *)code);
+    if (info == NULL || !PyTuple_CheckExact(info) || PyTuple_GET_SIZE(info) != 2) {
+        result = PyErr_Occurred() ? -1 : python_profile(frame, PyTrace_RETURN, arg);
+        goto done;
+    }
+    const int lasti = PyFrame_GetLasti(frame);
+    const int yielded = set_contains_long(PyTuple_GET_ITEM(info, 0), lasti);
+    if (yielded != 0) {
+        result = yielded == -1 ? -1 : yielded == 1 ? 0 : python_profile(frame, PyTrace_RETURN, arg);
+        goto done;
+    }
+    const int returned = set_contains_long(PyTuple_GET_ITEM(info, 1), lasti);
+    if (returned != 1) {
+        result = returned == -1 ? -1 : python_profile(frame, PyTrace_RETURN, arg);
+        goto done;
+    }
+    Py_INCREF(u);
+    const int ended = inline_returned((Inline *)u);
+    Py_DECREF(u);
+    result = ended < 0 ? -1 : ended ? 0 : python_profile(frame, PyTrace_RETURN, arg);
+done:
+    Py_DECREF(code);
+    return result;
+}
+
+static int profile_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
+{
+    (void)obj;
+    int result = 0;
+    if (what == PyTrace_CALL)
+        result = on_call(frame);
+    else if (what == PyTrace_RETURN)
+        result = on_return(frame, arg);
+    if (result < 0) {
+        /* As sys.setprofile's own trampoline: the hook goes, the error goes to the program. */
+        PyEval_SetProfile(NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- the module ----------------------------------------------------------------------------- */
+
+static PyObject *ctracer_install(PyObject *module, PyObject *globals)
+{
+    (void)module;
+    if (!PyDict_Check(globals)) {
+        PyErr_SetString(PyExc_TypeError, "install() takes the tracer's globals");
+        return NULL;
+    }
+    struct {
+        PyObject **slot;
+        const char *name;
+        int dict;
+    } wanted[] = {
+        { &g_frame_units, "_frame_units", 1 },
+        { &g_code_info, "_code_info", 1 },
+        { &g_gen_info, "_gen_info", 1 },
+        { &g_layouts, "_layouts", 1 },
+        { &g_places, "_places", 1 },
+        { &g_here, "_here", 0 },
+        { &g_profile, "_profile", 0 },
+    };
+    for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; ++i) {
+        PyObject *value = PyDict_GetItemString(globals, wanted[i].name);
+        if (value == NULL || (wanted[i].dict && !PyDict_CheckExact(value))) {
+            PyErr_Format(PyExc_RuntimeError, "loopscope tracer: unexpected %s", wanted[i].name);
+            return NULL;
+        }
+        Py_XSETREF(*wanted[i].slot, Py_NewRef(value));
+    }
+    Py_XSETREF(g_globals, Py_NewRef(globals));
+    Py_RETURN_NONE;
+}
+
+static PyObject *ctracer_setprofile(PyObject *module, PyObject *func)
+{
+    (void)module;
+    if (func == Py_None) {
+        PyEval_SetProfile(NULL, NULL);
+        Py_RETURN_NONE;
+    }
+    if (g_profile != NULL && func == g_profile) {
+        PyEval_SetProfile(profile_hook, func);
+        Py_RETURN_NONE;
+    }
+    return PyObject_CallOneArg(g_sys_setprofile, func); /* anyone else's: as sys.setprofile */
+}
+
+static PyObject *ctracer_set_label_fault(PyObject *module, PyObject *on)
+{
+    (void)module;
+    g_label_fault = PyObject_IsTrue(on) == 1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef ctracer_methods[] = {
+    { "install", ctracer_install, METH_O, "install(globals): the tracer's state" },
+    { "setprofile", ctracer_setprofile, METH_O,
+      "setprofile(func): the C hook for the tracer's _profile, else sys.setprofile(func)" },
+    { "set_label_fault", ctracer_set_label_fault, METH_O,
+      "tests only: labels written wrong, to see the comparison fail" },
+    { NULL, NULL, 0, NULL },
+};
+
+static int ctracer_exec(PyObject *module)
+{
+    struct {
+        PyObject **slot;
+        const char *text;
+    } strings[] = {
+        { &s_cur, "cur" }, { &s_stack, "stack" }, { &s_cev, "cev" }, { &s_id, "id" },
+        { &s_frame, "frame" }, { &s_task, "task" }, { &s_f_locals, "f_locals" },
+        { &s_ev, "_ev" }, { &s_now, "_now" }, { &s_new_id, "_new_id" },
+        { &s_emit_created, "_emit_created" }, { &s_own_caller, "_own_caller" },
+        { &s_place, "_place" }, { &s_layout, "_layout" }, { &s_frame_label, "_frame_label" },
+        { &s_short_repr, "_short_repr" }, { &s_esc, "_esc" },
+        { &s_inline_ended, "_inline_ended" }, { &s_call, "call" }, { &s_return, "return" },
+        { &s_comma, ", " }, { &s_dots, "..." },
+    };
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; ++i) {
+        if (*strings[i].slot == NULL) {
+            *strings[i].slot = PyUnicode_InternFromString(strings[i].text);
+            if (*strings[i].slot == NULL)
+                return -1;
+        }
+    }
+    if (g_sys_setprofile == NULL) {
+        g_sys_setprofile = PySys_GetObject("setprofile");
+        if (g_sys_setprofile == NULL) {
+            PyErr_SetString(PyExc_RuntimeError, "no sys.setprofile");
+            return -1;
+        }
+        Py_INCREF(g_sys_setprofile);
+    }
+    if (PyType_Ready(&InlineType) < 0)
+        return -1;
+    if (PyModule_AddObjectRef(module, "Inline", (PyObject *)&InlineType) < 0)
+        return -1;
+    /* The interpreter it was built for: the tracer uses it only on the same minor version. */
+    return PyModule_AddIntConstant(module, "PY_VERSION_HEX", PY_VERSION_HEX);
+}
+
+static PyModuleDef_Slot ctracer_slots[] = {
+    { Py_mod_exec, ctracer_exec },
+    { 0, NULL },
+};
+
+static struct PyModuleDef ctracer_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_loopscope_ctracer",
+    .m_doc = "The hot paths of Loopscope's tracer for CPython 3.11 (private).",
+    .m_size = 0,
+    .m_methods = ctracer_methods,
+    .m_slots = ctracer_slots,
+};
+
+PyMODINIT_FUNC PyInit__loopscope_ctracer(void)
+{
+    return PyModuleDef_Init(&ctracer_module);
+}
