@@ -142,7 +142,7 @@ static PyObject *g_sys_setprofile;
 
 static PyObject *s_cur, *s_stack, *s_cev, *s_id, *s_frame, *s_task, *s_f_locals, *s_ev, *s_now,
     *s_new_id, *s_emit_created, *s_own_caller, *s_place, *s_layout, *s_frame_label,
-    *s_short_repr, *s_esc, *s_inline_ended, *s_call, *s_return, *s_comma, *s_dots;
+    *s_short_repr, *s_esc, *s_inline_ended, *s_call, *s_return, *s_comma, *s_dots, *s_open, *s_close;
 
 /* Test switch (set_label_fault): a wrong label, to prove the C/Python comparison can fail. */
 static int g_label_fault;
@@ -185,6 +185,88 @@ static int truthy_in(PyObject *dict, PyObject *key, int *found)
     if (v == NULL)
         return PyErr_Occurred() ? -1 : 0;
     return PyObject_IsTrue(v);
+}
+
+/* --- lines: f-strings of ints and text, without PyUnicode_FromFormat's parsing -------------- */
+
+/* The decimal digits of an exact int into p (as str(int)): the end, or NULL if it is none. */
+static char *put_int(char *p, PyObject *value)
+{
+    if (!PyLong_CheckExact(value))
+        return NULL;
+    int overflow;
+    const long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow || (v == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        return NULL;
+    }
+    char digits[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *p++ = '-';
+    while (n)
+        *p++ = digits[--n];
+    return p;
+}
+
+static char *put_text(char *p, const char *text)
+{
+    while (*text)
+        *p++ = *text++;
+    return p;
+}
+
+/* The str pieces one after the other; new reference. */
+static PyObject *concat(PyObject *const *pieces, int n)
+{
+    Py_ssize_t length = 0;
+    Py_UCS4 maxchar = 127;
+    for (int i = 0; i < n; ++i) {
+        length += PyUnicode_GET_LENGTH(pieces[i]);
+        if (PyUnicode_MAX_CHAR_VALUE(pieces[i]) > maxchar)
+            maxchar = PyUnicode_MAX_CHAR_VALUE(pieces[i]);
+    }
+    PyObject *text = PyUnicode_New(length, maxchar);
+    if (text == NULL)
+        return NULL;
+    Py_ssize_t at = 0;
+    for (int i = 0; i < n; ++i) {
+        const Py_ssize_t k = PyUnicode_GET_LENGTH(pieces[i]);
+        if (PyUnicode_CopyCharacters(text, at, pieces[i], 0, k) < 0) {
+            Py_DECREF(text);
+            return NULL;
+        }
+        at += k;
+    }
+    return text;
+}
+
+/* head + text + tail, head and tail ASCII; new reference. */
+static PyObject *joined_line(const char *head, size_t nhead, PyObject *text, const char *tail,
+                             size_t ntail)
+{
+    const Py_ssize_t ntext = PyUnicode_GET_LENGTH(text);
+    Py_UCS4 maxchar = PyUnicode_MAX_CHAR_VALUE(text);
+    PyObject *line = PyUnicode_New((Py_ssize_t)(nhead + ntail) + ntext, maxchar < 127 ? 127 : maxchar);
+    if (line == NULL)
+        return NULL;
+    const int kind = PyUnicode_KIND(line);
+    void *data = PyUnicode_DATA(line);
+    for (size_t i = 0; i < nhead; ++i)
+        PyUnicode_WRITE(kind, data, i, (Py_UCS4)(unsigned char)head[i]);
+    if (PyUnicode_CopyCharacters(line, (Py_ssize_t)nhead, text, 0, ntext) < 0) {
+        Py_DECREF(line);
+        return NULL;
+    }
+    for (size_t i = 0; i < ntail; ++i)
+        PyUnicode_WRITE(kind, data, (Py_ssize_t)nhead + ntext + (Py_ssize_t)i,
+                        (Py_UCS4)(unsigned char)tail[i]);
+    return line;
 }
 
 /* --- labels: _frame_label / _short_repr ----------------------------------------------------- */
@@ -280,7 +362,8 @@ static PyObject *frame_label(PyObject *code, PyFrameObject *frame)
     joined = PyUnicode_Join(s_comma, parts);
     if (joined == NULL)
         goto done;
-    label = PyUnicode_FromFormat(g_label_fault ? "%U[%U]" : "%U(%U)", name, joined);
+    label = g_label_fault ? PyUnicode_FromFormat("%U[%U]", name, joined)
+                          : concat((PyObject *[]){ name, s_open, joined, s_close }, 4);
     if (label != NULL && needs_escape(label)) {
         PyObject *escaped = call_global1(s_esc, label);
         Py_SETREF(label, escaped);
@@ -420,8 +503,20 @@ static int inline_started(PyFrameObject *frame, PyObject *code, PyObject *tu)
     place = waiting_place(back);
     if (place == NULL)
         goto parent_done;
-    line = PyUnicode_FromFormat("I\t%S\t%S\tcoroutine\t%S\t%S\t%S\n", t, uid, parent_id, label,
-                                place);
+    char head[128], tail[32], *h = head, *e = tail;
+    h = put_text(h, "I\t");
+    if (h && (h = put_int(h, t)))
+        h = put_text(h, "\t");
+    if (h && (h = put_int(h, uid)))
+        h = put_text(h, "\tcoroutine\t");
+    if (h && (h = put_int(h, parent_id)))
+        h = put_text(h, "\t");
+    e = put_text(e, "\t");
+    if ((e = put_int(e, place)))
+        e = put_text(e, "\n");
+    line = h && e ? joined_line(head, (size_t)(h - head), label, tail, (size_t)(e - tail))
+                  : PyUnicode_FromFormat("I\t%S\t%S\tcoroutine\t%S\t%S\t%S\n", t, uid,
+                                         parent_id, label, place);
     if (line == NULL || append_line(line) < 0 || PyList_Append(stack, (PyObject *)u) < 0
         || PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0)
         goto parent_done;
@@ -531,7 +626,15 @@ static int inline_returned(Inline *u)
     parent_id = unit_id(depth > 1 ? PyList_GET_ITEM(stack, depth - 2) : tu);
     if (parent_id == NULL)
         goto done;
-    line = PyUnicode_FromFormat("J\t%S\t%S\t%S\n", t, u->id, parent_id);
+    char text[96], *p = put_text(text, "J\t");
+    if (p && (p = put_int(p, t)))
+        p = put_text(p, "\t");
+    if (p && (p = put_int(p, u->id)))
+        p = put_text(p, "\t");
+    if (p && (p = put_int(p, parent_id)))
+        p = put_text(p, "\n");
+    line = p ? PyUnicode_FromStringAndSize(text, p - text)
+             : PyUnicode_FromFormat("J\t%S\t%S\t%S\n", t, u->id, parent_id);
     if (line == NULL || append_line(line) < 0)
         goto done;
     result = 1;
@@ -689,7 +792,8 @@ static int ctracer_exec(PyObject *module)
         { &s_place, "_place" }, { &s_layout, "_layout" }, { &s_frame_label, "_frame_label" },
         { &s_short_repr, "_short_repr" }, { &s_esc, "_esc" },
         { &s_inline_ended, "_inline_ended" }, { &s_call, "call" }, { &s_return, "return" },
-        { &s_comma, ", " }, { &s_dots, "..." },
+        { &s_comma, ", " }, { &s_dots, "..." }, { &s_open, "(" },
+        { &s_close, ")" },
     };
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; ++i) {
         if (*strings[i].slot == NULL) {
