@@ -187,6 +187,89 @@ static int truthy_in(PyObject *dict, PyObject *key, int *found)
     return PyObject_IsTrue(v);
 }
 
+/* --- task units: _Unit's slots read in place -------------------------------------------------- */
+
+static PyTypeObject *g_unit_type; /* _Unit, if its slots are where install() found them */
+static Py_ssize_t g_off_stack, g_off_cev, g_off_id;
+
+static Py_ssize_t slot_offset(PyTypeObject *type, const char *name)
+{
+    PyObject *d = PyDict_GetItemString(type->tp_dict, name);
+    if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type))
+        return -1;
+    PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
+    return m->type == T_OBJECT_EX && !(m->flags & READONLY) ? m->offset : -1;
+}
+
+/* unit.name for a _Unit slot (new reference), else by getattr. */
+static PyObject *unit_attr(PyObject *unit, Py_ssize_t offset, PyObject *name)
+{
+    if (Py_TYPE(unit) == g_unit_type && offset > 0) {
+        PyObject *value = *(PyObject **)((char *)unit + offset);
+        if (value != NULL)
+            return Py_NewRef(value);
+    }
+    return PyObject_GetAttr(unit, name);
+}
+
+/* --- caches: what the Python side files under a code object, by its address ---------------- */
+/* A code object's hash is computed anew on every dict lookup (3.11 does not cache it), and its
+ * entries in _code_info, _layouts and _places never change once made: they are cached here by
+ * address, each entry holding the code object, so that the address cannot be reused while
+ * cached. */
+
+#define CODE_CACHE_SIZE 512
+#define PLACE_CACHE_SIZE 1024
+
+typedef struct {
+    PyObject *code;
+    PyObject *info;   /* its _code_info value */
+    PyObject *layout; /* its _layouts value, NULL until known */
+} CodeEntry;
+
+typedef struct {
+    PyObject *code;
+    int lasti;
+    PyObject *place;
+} PlaceEntry;
+
+static CodeEntry g_codes[CODE_CACHE_SIZE];
+static PlaceEntry g_place_cache[PLACE_CACHE_SIZE];
+
+static size_t slot_of(const void *p, size_t size)
+{
+    const uintptr_t a = (uintptr_t)p;
+    return (size_t)((a >> 4) ^ (a >> 13)) & (size - 1);
+}
+
+static void clear_caches(void)
+{
+    for (size_t i = 0; i < CODE_CACHE_SIZE; ++i) {
+        Py_CLEAR(g_codes[i].code);
+        Py_CLEAR(g_codes[i].info);
+        Py_CLEAR(g_codes[i].layout);
+    }
+    for (size_t i = 0; i < PLACE_CACHE_SIZE; ++i) {
+        Py_CLEAR(g_place_cache[i].code);
+        Py_CLEAR(g_place_cache[i].place);
+    }
+}
+
+/* The cache entry of a classified code object; NULL: not classified yet (or an error). */
+static CodeEntry *code_entry(PyObject *code)
+{
+    CodeEntry *e = &g_codes[slot_of(code, CODE_CACHE_SIZE)];
+    if (e->code == code)
+        return e;
+    PyObject *info = PyDict_GetItemWithError(g_code_info, code);
+    if (info == NULL)
+        return NULL;
+    Py_CLEAR(e->layout);
+    Py_XSETREF(e->info, Py_NewRef(info));
+    Py_XSETREF(e->code, Py_NewRef(code));
+    return e;
+}
+
 /* --- lines: f-strings of ints and text, without PyUnicode_FromFormat's parsing -------------- */
 
 /* The decimal digits of an exact int into p (as str(int)): the end, or NULL if it is none. */
@@ -304,17 +387,24 @@ static int needs_escape(PyObject *text)
 }
 
 /* _frame_label(code, frame) for a frame that has not run yet; new reference. */
-static PyObject *frame_label(PyObject *code, PyFrameObject *frame)
+static PyObject *frame_label(PyObject *code, PyFrameObject *frame, CodeEntry *entry)
 {
-    PyObject *layout = PyDict_GetItemWithError(g_layouts, code);
-    if (layout == NULL) {
-        if (PyErr_Occurred())
-            return NULL;
-        layout = call_global1(s_layout, code);
-        if (layout == NULL)
-            return NULL;
-    } else {
+    PyObject *layout = entry->layout;
+    if (layout != NULL) {
         Py_INCREF(layout);
+    } else {
+        layout = PyDict_GetItemWithError(g_layouts, code);
+        if (layout == NULL) {
+            if (PyErr_Occurred())
+                return NULL;
+            layout = call_global1(s_layout, code);
+            if (layout == NULL)
+                return NULL;
+        } else {
+            Py_INCREF(layout);
+        }
+        if (entry->code == code) /* the call above may have run code that reused the entry */
+            entry->layout = Py_NewRef(layout);
     }
     PyObject *label = NULL, *local = NULL, *parts = NULL, *joined = NULL;
     if (!PyTuple_CheckExact(layout) || PyTuple_GET_SIZE(layout) != 5)
@@ -384,19 +474,25 @@ done:
 static PyObject *place_of(PyFrameObject *frame)
 {
     PyObject *code = (PyObject *)PyFrame_GetCode(frame);
-    PyObject *lasti = PyLong_FromLong(PyFrame_GetLasti(frame));
+    const int offset = PyFrame_GetLasti(frame);
+    PlaceEntry *e = &g_place_cache[slot_of((const char *)code + offset, PLACE_CACHE_SIZE)];
+    if (e->code == code && e->lasti == offset) {
+        Py_DECREF(code);
+        return Py_NewRef(e->place);
+    }
+    PyObject *lasti = PyLong_FromLong(offset);
     PyObject *key = lasti == NULL ? NULL : PyTuple_Pack(2, code, lasti);
-    Py_DECREF(code);
     Py_XDECREF(lasti);
-    if (key == NULL)
-        return NULL;
-    PyObject *p = PyDict_GetItemWithError(g_places, key);
-    Py_DECREF(key);
-    if (p != NULL)
-        return Py_NewRef(p);
-    if (PyErr_Occurred())
-        return NULL;
-    return call_global1(s_place, (PyObject *)frame);
+    PyObject *p = key == NULL ? NULL : PyDict_GetItemWithError(g_places, key);
+    Py_XDECREF(key);
+    if (p == NULL) {
+        Py_DECREF(code);
+        return PyErr_Occurred() ? NULL : call_global1(s_place, (PyObject *)frame);
+    }
+    Py_XSETREF(e->place, Py_NewRef(p));
+    Py_XSETREF(e->code, code); /* the reference PyFrame_GetCode gave */
+    e->lasti = offset;
+    return Py_NewRef(p);
 }
 
 /* The frame the parent waits at: back if it is the program's code, else _own_caller(back). */
@@ -405,9 +501,11 @@ static PyObject *waiting_place(PyFrameObject *back)
     if (back == NULL)
         return PyLong_FromLong(0);
     PyObject *code = (PyObject *)PyFrame_GetCode(back);
-    int found;
-    const int own = truthy_in(g_code_info, code, &found);
+    CodeEntry *entry = code_entry(code);
     Py_DECREF(code);
+    if (entry == NULL && PyErr_Occurred())
+        return NULL;
+    const int own = entry == NULL ? 0 : PyObject_IsTrue(entry->info);
     if (own < 0)
         return NULL;
     if (own)
@@ -429,7 +527,7 @@ static PyObject *unit_id(PyObject *unit)
 {
     if (Py_IS_TYPE(unit, &InlineType))
         return Py_NewRef(((Inline *)unit)->id);
-    return PyObject_GetAttr(unit, s_id);
+    return unit_attr(unit, g_off_id, s_id);
 }
 
 static PyObject *unit_frame(PyObject *unit)
@@ -450,10 +548,10 @@ static int append_line(PyObject *line)
 
 /* _inline_started(frame, code, tu) when its stack's innermost unit is the caller's (or it is
  * empty): 1 done, 0 not the common case (nothing done), -1 error. */
-static int inline_started(PyFrameObject *frame, PyObject *code, PyObject *tu)
+static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry, PyObject *tu)
 {
     int result = -1;
-    PyObject *stack = PyObject_GetAttr(tu, s_stack);
+    PyObject *stack = unit_attr(tu, g_off_stack, s_stack);
     PyFrameObject *back = PyFrame_GetBack(frame);
     PyObject *top_frame = NULL, *t = NULL, *uid = NULL, *parent_id = NULL, *cev = NULL,
              *label = NULL, *place = NULL, *line = NULL;
@@ -485,7 +583,7 @@ static int inline_started(PyFrameObject *frame, PyObject *code, PyObject *tu)
     u = inline_make(uid, tu, (PyObject *)frame);
     if (u == NULL)
         goto parent_done;
-    cev = PyObject_GetAttr(tu, s_cev);
+    cev = unit_attr(tu, g_off_cev, s_cev);
     if (cev == NULL)
         goto parent_done;
     if (cev != Py_None) {
@@ -497,7 +595,7 @@ static int inline_started(PyFrameObject *frame, PyObject *code, PyObject *tu)
     parent_id = unit_id(parent);
     if (parent_id == NULL)
         goto parent_done;
-    label = frame_label(code, frame);
+    label = frame_label(code, frame, entry);
     if (label == NULL)
         goto parent_done;
     place = waiting_place(back);
@@ -556,24 +654,23 @@ static int on_call(PyFrameObject *frame)
     const int known = PyDict_Contains(g_frame_units, (PyObject *)frame);
     if (known)
         goto done; /* a task's root or an inline unit resuming; -1: the error goes on */
-    const int own = truthy_in(g_code_info, (PyObject *)code, &found);
-    if (own < 0) {
-        result = -1;
+    CodeEntry *entry = code_entry((PyObject *)code);
+    if (entry == NULL) { /* not classified yet: the Python side does it */
+        result = PyErr_Occurred() ? -1 : python_profile(frame, PyTrace_CALL, NULL);
         goto done;
     }
-    if (!found) { /* not classified yet: the Python side does it */
-        result = python_profile(frame, PyTrace_CALL, NULL);
+    const int own = PyObject_IsTrue(entry->info);
+    if (own <= 0) {
+        result = own;
         goto done;
     }
-    if (!own)
-        goto done;
     PyObject *cur = PyObject_GetAttr(g_here, s_cur);
     if (cur == NULL) {
         result = -1;
         goto done;
     }
     if (cur != Py_None) {
-        const int started = inline_started(frame, (PyObject *)code, cur);
+        const int started = inline_started(frame, (PyObject *)code, entry, cur);
         result = started < 0 ? -1 : started ? 0 : python_profile(frame, PyTrace_CALL, NULL);
     }
     Py_DECREF(cur);
@@ -598,7 +695,7 @@ static int set_contains_long(PyObject *set, long value)
 static int inline_returned(Inline *u)
 {
     PyObject *tu = u->owner;
-    PyObject *stack = PyObject_GetAttr(tu, s_stack);
+    PyObject *stack = unit_attr(tu, g_off_stack, s_stack);
     if (stack == NULL)
         return -1;
     int result = 0;
@@ -674,7 +771,8 @@ static int on_return(PyFrameObject *frame, PyObject *arg)
         Py_XDECREF(task);
         goto done;
     }
-    PyObject *info = PyDict_GetItemWithError(g_code_info, (PyObject *)code);
+    CodeEntry *entry = code_entry((PyObject *)code);
+    PyObject *info = entry == NULL ? NULL : entry->info;
     if (info == NULL || !PyTuple_CheckExact(info) || PyTuple_GET_SIZE(info) != 2) {
         result = PyErr_Occurred() ? -1 : python_profile(frame, PyTrace_RETURN, arg);
         goto done;
@@ -745,7 +843,17 @@ static PyObject *ctracer_install(PyObject *module, PyObject *globals)
         }
         Py_XSETREF(*wanted[i].slot, Py_NewRef(value));
     }
+    PyObject *unit = PyDict_GetItemString(globals, "_Unit");
+    Py_CLEAR(g_unit_type);
+    if (unit != NULL && PyType_Check(unit)) {
+        PyTypeObject *type = (PyTypeObject *)unit;
+        g_off_stack = slot_offset(type, "stack");
+        g_off_cev = slot_offset(type, "cev");
+        g_off_id = slot_offset(type, "id");
+        g_unit_type = (PyTypeObject *)Py_NewRef(unit);
+    }
     Py_XSETREF(g_globals, Py_NewRef(globals));
+    clear_caches();
     Py_RETURN_NONE;
 }
 
