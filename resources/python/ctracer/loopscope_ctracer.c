@@ -19,6 +19,8 @@
 #include <structmember.h>
 
 #include <assert.h>
+#include <stdlib.h>
+#include <time.h>
 
 /* --- Inline: the tracer's _Inline (a coroutine awaited inline, or a generator step) -------- */
 
@@ -139,12 +141,14 @@ static PyObject *g_places;
 static PyObject *g_here;
 static PyObject *g_profile; /* the Python _profile: the profile object, and the fallback */
 static PyObject *g_sys_setprofile;
+static PyObject *g_real_ns; /* time.monotonic_ns: _now on the real clock */
 
 static PyObject *s_cur, *s_stack, *s_cev, *s_id, *s_frame, *s_task, *s_f_locals, *s_ev, *s_now,
     *s_new_id, *s_emit_created, *s_own_caller, *s_place, *s_layout, *s_frame_label,
     *s_short_repr, *s_esc, *s_inline_ended, *s_call, *s_return, *s_comma, *s_dots, *s_open, *s_close;
 
-/* Test switch (set_label_fault): a wrong label, to prove the C/Python comparison can fail. */
+/* Tests only (LOOPSCOPE_CTRACER_LABEL_FAULT=1): labels written wrong, func[args], to see the
+ * comparison of the C and the Python traces fail (tests/programs/ctracer_compare.py). */
 static int g_label_fault;
 
 static PyObject *global(PyObject *name)
@@ -164,6 +168,20 @@ static PyObject *call_global(PyObject *name, PyObject *const *args, size_t n)
 static PyObject *call_global1(PyObject *name, PyObject *a)
 {
     return call_global(name, &a, 1);
+}
+
+/* _now(): on the real clock (time.monotonic_ns, as _real_ns) read here, as time does it. */
+static PyObject *now(void)
+{
+    PyObject *clock = global(s_now);
+    if (clock == NULL)
+        return NULL;
+    if (clock == g_real_ns) {
+        struct timespec ts;
+        if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
+            return PyLong_FromLongLong((long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+    }
+    return PyObject_CallNoArgs(clock);
 }
 
 /* The whole event through the Python hook: for everything but the common cases. */
@@ -190,7 +208,15 @@ static int truthy_in(PyObject *dict, PyObject *key, int *found)
 /* --- task units: _Unit's slots read in place -------------------------------------------------- */
 
 static PyTypeObject *g_unit_type; /* _Unit, if its slots are where install() found them */
-static Py_ssize_t g_off_stack, g_off_cev, g_off_id;
+
+enum {
+    U_ID, U_STACK, U_CEV, U_READY, U_TASK, U_WFRAME, U_CORO, U_PENDING, U_AWAITING, U_NAME,
+    U_CAUSE, U_QUEUED, U_COUNT
+};
+static const char *const g_slot_names[U_COUNT] = { "id", "stack", "cev", "ready", "task",
+    "wframe", "coro", "pending", "awaiting", "name", "cause", "queued" };
+static PyObject *g_slot_strs[U_COUNT];
+static Py_ssize_t g_slot_off[U_COUNT];
 
 static Py_ssize_t slot_offset(PyTypeObject *type, const char *name)
 {
@@ -201,15 +227,26 @@ static Py_ssize_t slot_offset(PyTypeObject *type, const char *name)
     return m->type == T_OBJECT_EX && !(m->flags & READONLY) ? m->offset : -1;
 }
 
-/* unit.name for a _Unit slot (new reference), else by getattr. */
-static PyObject *unit_attr(PyObject *unit, Py_ssize_t offset, PyObject *name)
+/* unit.<slot> of a _Unit read in place (new reference), else by getattr. */
+static PyObject *unit_get(PyObject *unit, int slot)
 {
-    if (Py_TYPE(unit) == g_unit_type && offset > 0) {
-        PyObject *value = *(PyObject **)((char *)unit + offset);
+    if (Py_TYPE(unit) == g_unit_type && g_slot_off[slot] > 0) {
+        PyObject *value = *(PyObject **)((char *)unit + g_slot_off[slot]);
         if (value != NULL)
             return Py_NewRef(value);
     }
-    return PyObject_GetAttr(unit, name);
+    return PyObject_GetAttr(unit, g_slot_strs[slot]);
+}
+
+/* unit.<slot> = value (a new reference is taken). */
+static int unit_set(PyObject *unit, int slot, PyObject *value)
+{
+    if (Py_TYPE(unit) == g_unit_type && g_slot_off[slot] > 0) {
+        PyObject **where = (PyObject **)((char *)unit + g_slot_off[slot]);
+        Py_XSETREF(*where, Py_NewRef(value));
+        return 0;
+    }
+    return PyObject_SetAttr(unit, g_slot_strs[slot], value);
 }
 
 /* --- caches: what the Python side files under a code object, by its address ---------------- */
@@ -527,7 +564,7 @@ static PyObject *unit_id(PyObject *unit)
 {
     if (Py_IS_TYPE(unit, &InlineType))
         return Py_NewRef(((Inline *)unit)->id);
-    return unit_attr(unit, g_off_id, s_id);
+    return unit_get(unit, U_ID);
 }
 
 static PyObject *unit_frame(PyObject *unit)
@@ -551,7 +588,7 @@ static int append_line(PyObject *line)
 static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry, PyObject *tu)
 {
     int result = -1;
-    PyObject *stack = unit_attr(tu, g_off_stack, s_stack);
+    PyObject *stack = unit_get(tu, U_STACK);
     PyFrameObject *back = PyFrame_GetBack(frame);
     PyObject *top_frame = NULL, *t = NULL, *uid = NULL, *parent_id = NULL, *cev = NULL,
              *label = NULL, *place = NULL, *line = NULL;
@@ -574,7 +611,7 @@ static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry
         }
     }
     Py_INCREF(parent);
-    t = PyObject_CallNoArgs(global(s_now));
+    t = now();
     if (t == NULL)
         goto parent_done;
     uid = PyObject_CallNoArgs(global(s_new_id));
@@ -583,7 +620,7 @@ static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry
     u = inline_make(uid, tu, (PyObject *)frame);
     if (u == NULL)
         goto parent_done;
-    cev = unit_attr(tu, g_off_cev, s_cev);
+    cev = unit_get(tu, U_CEV);
     if (cev == NULL)
         goto parent_done;
     if (cev != Py_None) {
@@ -695,7 +732,7 @@ static int set_contains_long(PyObject *set, long value)
 static int inline_returned(Inline *u)
 {
     PyObject *tu = u->owner;
-    PyObject *stack = unit_attr(tu, g_off_stack, s_stack);
+    PyObject *stack = unit_get(tu, U_STACK);
     if (stack == NULL)
         return -1;
     int result = 0;
@@ -717,7 +754,7 @@ static int inline_returned(Inline *u)
     }
     Py_CLEAR(u->frame);
     u->frame = Py_NewRef(Py_None);
-    t = PyObject_CallNoArgs(global(s_now));
+    t = now();
     if (t == NULL)
         goto done;
     parent_id = unit_id(depth > 1 ? PyList_GET_ITEM(stack, depth - 2) : tu);
@@ -813,6 +850,339 @@ static int profile_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject 
     return 0;
 }
 
+/* --- task steps: _handle_run --------------------------------------------------------------- */
+
+static PyObject *g_tunits;
+
+static PyObject *s_callback, *s_self, *s_context, *s_args, *s_run, *s_done, *s_get_name,
+    *s_cancelling, *s_fut_waiter, *s_children, *s_step_profile, *s_timer_handle,
+    *s_orig_handle_run, *s_handle_run, *s_finish_task, *s_resolve_pending, *s_awaiting_frame,
+    *s_link, *s_check_rename;
+
+static PyObject *call_global2(PyObject *name, PyObject *a, PyObject *b)
+{
+    return call_global(name, (PyObject *[]){ a, b }, 2);
+}
+
+static int call_done(PyObject *r)
+{
+    if (r == NULL)
+        return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+/* Whether the method `name` of obj returns a true value: 1, 0, or -1 (error). */
+static int method_true(PyObject *obj, PyObject *name)
+{
+    PyObject *r = PyObject_VectorcallMethod(name, &obj, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    if (r == NULL)
+        return -1;
+    const int truth = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return truth;
+}
+
+static PyObject *leaf_of(PyObject *u, PyObject *stack)
+{
+    const Py_ssize_t n = PyList_GET_SIZE(stack);
+    return Py_NewRef(n ? PyList_GET_ITEM(stack, n - 1) : u);
+}
+
+/* An S line: "S\t{t}\t{id}\t{state}\t0", "\t{place}" if place is not NULL, "\n". */
+static PyObject *state_line(PyObject *t, PyObject *id, const char *state, PyObject *place)
+{
+    char text[160], *p = put_text(text, "S\t");
+    if ((p = put_int(p, t)) != NULL)
+        p = put_text(p, "\t");
+    if (p != NULL && (p = put_int(p, id)) != NULL) {
+        p = put_text(p, "\t");
+        p = put_text(p, state);
+        p = put_text(p, "\t0");
+    }
+    if (p != NULL && place != NULL) {
+        p = put_text(p, "\t");
+        p = put_int(p, place);
+    }
+    if (p == NULL)
+        return place == NULL ? PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\n", t, id, state)
+                             : PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\t%S\n", t, id, state,
+                                                    place);
+    p = put_text(p, "\n");
+    return PyUnicode_FromStringAndSize(text, p - text);
+}
+
+/* The profile hook is on while a program's task step runs (the tracer's _STEP_PROFILE). */
+static int step_profile_wanted(void)
+{
+    PyObject *flag = global(s_step_profile);
+    return flag == NULL ? -1 : PyObject_IsTrue(flag);
+}
+
+/* The part of _handle_run after the step (the task unit u of the task `task`). */
+static int step_ended(PyObject *u, PyObject *task)
+{
+    int result = -1;
+    PyObject *t = now(), *stack = NULL, *leaf = NULL, *frame = NULL, *place = NULL,
+             *line = NULL, *fw = NULL, *awaiting = NULL, *name = NULL, *uname = NULL,
+             *cause = NULL, *pending = NULL;
+    if (t == NULL)
+        goto done;
+    const int finished = method_true(task, s_done);
+    if (finished != 0) {
+        if (finished > 0)
+            result = call_done(call_global2(s_finish_task, u, t));
+        goto done;
+    }
+    pending = unit_get(u, U_PENDING);
+    if (pending == NULL)
+        goto done;
+    const int has_pending = PyObject_IsTrue(pending);
+    if (has_pending < 0 || (has_pending && call_done(call_global2(s_resolve_pending, u, t)) < 0))
+        goto done;
+    stack = unit_get(u, U_STACK);
+    if (stack == NULL)
+        goto done;
+    if (!PyList_CheckExact(stack)) {
+        PyErr_SetString(PyExc_TypeError, "loopscope tracer: a unit's stack is not a list");
+        goto done;
+    }
+    leaf = leaf_of(u, stack);
+    if (PyList_GET_SIZE(stack)) {
+        frame = unit_frame(leaf);
+    } else {
+        frame = unit_get(u, U_WFRAME);
+        if (frame != NULL && !PyObject_IsTrue(frame)) {
+            PyObject *coro = unit_get(u, U_CORO);
+            Py_SETREF(frame, coro == NULL ? NULL : call_global1(s_awaiting_frame, coro));
+            Py_XDECREF(coro);
+        }
+    }
+    if (frame == NULL)
+        goto done;
+    place = frame == Py_None ? PyLong_FromLong(0)
+        : PyFrame_Check(frame) ? place_of((PyFrameObject *)frame)
+                               : call_global1(s_place, frame);
+    if (place == NULL)
+        goto done;
+    PyObject *queued = Py_IS_TYPE(leaf, &InlineType) ? Py_NewRef(((Inline *)leaf)->queued)
+                                                     : unit_get(leaf, U_QUEUED);
+    if (queued == NULL)
+        goto done;
+    const int is_queued = PyObject_IsTrue(queued);
+    Py_DECREF(queued);
+    if (is_queued < 0)
+        goto done;
+    PyObject *id = unit_id(leaf);
+    if (id == NULL)
+        goto done;
+    line = state_line(t, id, is_queued ? "queued" : "waiting", place);
+    Py_DECREF(id);
+    if (line == NULL || append_line(line) < 0)
+        goto done;
+    /* _link's common cases here: no future awaited, or a plain one (no task, no gather). */
+    fw = PyObject_GetAttr(task, s_fut_waiter);
+    awaiting = fw == NULL ? NULL : unit_get(u, U_AWAITING);
+    if (awaiting == NULL)
+        goto done;
+    if (fw != awaiting) {
+        int plain = fw == Py_None;
+        if (!plain) {
+            PyObject *unit = PyDict_GetItemWithError(g_tunits, fw);
+            if (unit == NULL && PyErr_Occurred())
+                goto done;
+            PyObject *children = NULL;
+            if (unit == NULL && _PyObject_LookupAttr(fw, s_children, &children) < 0)
+                goto done;
+            plain = unit == NULL && (children == NULL || children == Py_None);
+            if (children != NULL && !plain && PyObject_IsTrue(children) == 0)
+                plain = unit == NULL; /* an empty _children: nothing linked */
+            Py_XDECREF(children);
+        }
+        if (plain ? unit_set(u, U_AWAITING, fw) < 0
+                  : call_done(call_global2(s_link, u, t)) < 0)
+            goto done;
+    }
+    name = PyObject_VectorcallMethod(s_get_name, &task, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    uname = name == NULL ? NULL : unit_get(u, U_NAME);
+    if (uname == NULL)
+        goto done;
+    if (name != uname && call_done(call_global2(s_check_rename, u, t)) < 0)
+        goto done;
+    cause = unit_get(u, U_CAUSE);
+    if (cause == NULL)
+        goto done;
+    if (cause != Py_None) {
+        const int cancelling = method_true(task, s_cancelling);
+        if (cancelling < 0 || (!cancelling && unit_set(u, U_CAUSE, Py_None) < 0))
+            goto done;
+    }
+    result = 0;
+done:
+    Py_XDECREF(pending);
+    Py_XDECREF(cause);
+    Py_XDECREF(uname);
+    Py_XDECREF(name);
+    Py_XDECREF(awaiting);
+    Py_XDECREF(fw);
+    Py_XDECREF(line);
+    Py_XDECREF(place);
+    Py_XDECREF(frame);
+    Py_XDECREF(leaf);
+    Py_XDECREF(stack);
+    Py_XDECREF(t);
+    return result;
+}
+
+/* events.Handle._run under the tracer: a task's step between its running and waiting lines. The
+ * common case here, the rest (timers, a task made but not yet announced, anything unexpected
+ * before the step runs) by the Python _handle_run. */
+static PyObject *handle_run(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    PyObject *callback = PyObject_GetAttr(self, s_callback);
+    if (callback == NULL)
+        return NULL;
+    PyObject *owner = NULL;
+    if (_PyObject_LookupAttr(callback, s_self, &owner) < 0) {
+        Py_DECREF(callback);
+        return NULL;
+    }
+    PyObject *u = owner == NULL ? NULL : PyDict_GetItemWithError(g_tunits, owner);
+    Py_XDECREF(owner);
+    if (u == NULL) {
+        Py_DECREF(callback);
+        if (PyErr_Occurred())
+            return NULL;
+        PyObject *timer = global(s_timer_handle);
+        if (timer == NULL)
+            return NULL;
+        return call_global1((PyObject *)Py_TYPE(self) == timer ? s_handle_run : s_orig_handle_run,
+                            self);
+    }
+    Py_INCREF(u);
+    PyObject *result = NULL, *context = NULL, *args = NULL, *cev = NULL, *stack = NULL,
+             *leaf = NULL, *ready = NULL, *t = NULL, *prev = NULL, *task = NULL, *id = NULL,
+             *line = NULL;
+    int hooked = 0, ran = 0;
+    cev = unit_get(u, U_CEV);
+    stack = cev == NULL ? NULL : unit_get(u, U_STACK);
+    ready = stack == NULL ? NULL : unit_get(u, U_READY);
+    context = ready == NULL ? NULL : PyObject_GetAttr(self, s_context);
+    args = context == NULL ? NULL : PyObject_GetAttr(self, s_args);
+    if (args == NULL)
+        goto done;
+    if (cev != Py_None || !PyList_CheckExact(stack) || !PyLong_CheckExact(ready)
+        || !PyTuple_CheckExact(args) || PyTuple_GET_SIZE(args) > 6) {
+        result = call_global1(s_handle_run, self);
+        goto done;
+    }
+    t = now();
+    if (t == NULL)
+        goto done;
+    leaf = leaf_of(u, stack);
+    id = unit_id(leaf);
+    if (id == NULL)
+        goto done;
+    int overflow = 0;
+    const long long r = PyLong_AsLongLongAndOverflow(ready, &overflow);
+    const long long tn = PyLong_AsLongLongAndOverflow(t, &overflow);
+    if (overflow || PyErr_Occurred()) {
+        PyErr_Clear();
+        result = call_global1(s_handle_run, self);
+        goto done;
+    }
+    PyObject *zero = PyLong_FromLong(0);
+    if (zero == NULL || unit_set(u, U_READY, zero) < 0) {
+        Py_XDECREF(zero);
+        goto done;
+    }
+    Py_DECREF(zero);
+    if (r && tn - r > 1000000) {
+        PyObject *first = state_line(ready, id, "ready", NULL);
+        PyObject *second = first == NULL ? NULL : state_line(t, id, "running", NULL);
+        line = second == NULL ? NULL : PyUnicode_Concat(first, second);
+        Py_XDECREF(first);
+        Py_XDECREF(second);
+    } else {
+        line = state_line(t, id, "running", NULL);
+    }
+    if (line == NULL || append_line(line) < 0)
+        goto done;
+    prev = PyObject_GetAttr(g_here, s_cur);
+    if (prev == NULL || PyObject_SetAttr(g_here, s_cur, u) < 0)
+        goto done;
+    const int wanted = step_profile_wanted();
+    if (wanted < 0)
+        goto restore;
+    hooked = wanted && PyThreadState_Get()->c_profileobj == NULL;
+    if (hooked)
+        PyEval_SetProfile(profile_hook, g_profile);
+    {
+        /* Handle._run without its frame: self._context.run(self._callback, *self._args). */
+        PyObject *call[8] = { context, callback };
+        const Py_ssize_t n = PyTuple_GET_SIZE(args);
+        for (Py_ssize_t i = 0; i < n; ++i)
+            call[2 + i] = PyTuple_GET_ITEM(args, i);
+        PyObject *r2 = PyObject_VectorcallMethod(s_run, call, (size_t)(2 + n), NULL);
+        ran = r2 != NULL;
+        Py_XDECREF(r2);
+    }
+restore:
+    if (hooked)
+        PyEval_SetProfile(NULL, NULL);
+    if (!ran) {
+        /* SystemExit / KeyboardInterrupt out of a step (or our error): the task may have ended. */
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        if (PyObject_SetAttr(g_here, s_cur, prev) == 0 && (task = unit_get(u, U_TASK)) != NULL) {
+            const int finished = method_true(task, s_done);
+            PyObject *when = finished > 0 ? now() : NULL;
+            if (when != NULL) {
+                call_done(call_global2(s_finish_task, u, when));
+                Py_DECREF(when);
+            }
+        }
+        PyErr_Clear();
+        PyErr_Restore(type, value, tb);
+        goto done;
+    }
+    if (PyObject_SetAttr(g_here, s_cur, prev) < 0)
+        goto done;
+    task = unit_get(u, U_TASK);
+    if (task == NULL || step_ended(u, task) < 0)
+        goto done;
+    result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(line);
+    Py_XDECREF(id);
+    Py_XDECREF(task);
+    Py_XDECREF(prev);
+    Py_XDECREF(t);
+    Py_XDECREF(leaf);
+    Py_XDECREF(args);
+    Py_XDECREF(context);
+    Py_XDECREF(ready);
+    Py_XDECREF(stack);
+    Py_XDECREF(cev);
+    Py_DECREF(u);
+    Py_DECREF(callback);
+    return result;
+}
+
+static PyMethodDef handle_run_def = { "_run", handle_run, METH_NOARGS,
+    "Handle._run under Loopscope's tracer" };
+
+static PyObject *ctracer_handle_run(PyObject *module, PyObject *type)
+{
+    (void)module;
+    if (!PyType_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "handle_run() takes asyncio.events.Handle");
+        return NULL;
+    }
+    return PyDescr_NewMethod((PyTypeObject *)type, &handle_run_def);
+}
+
 /* --- the module ----------------------------------------------------------------------------- */
 
 static PyObject *ctracer_install(PyObject *module, PyObject *globals)
@@ -834,6 +1204,8 @@ static PyObject *ctracer_install(PyObject *module, PyObject *globals)
         { &g_places, "_places", 1 },
         { &g_here, "_here", 0 },
         { &g_profile, "_profile", 0 },
+        { &g_tunits, "_tunits", 1 },
+        { &g_real_ns, "_real_ns", 0 },
     };
     for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; ++i) {
         PyObject *value = PyDict_GetItemString(globals, wanted[i].name);
@@ -847,9 +1219,8 @@ static PyObject *ctracer_install(PyObject *module, PyObject *globals)
     Py_CLEAR(g_unit_type);
     if (unit != NULL && PyType_Check(unit)) {
         PyTypeObject *type = (PyTypeObject *)unit;
-        g_off_stack = slot_offset(type, "stack");
-        g_off_cev = slot_offset(type, "cev");
-        g_off_id = slot_offset(type, "id");
+        for (int i = 0; i < U_COUNT; ++i)
+            g_slot_off[i] = slot_offset(type, g_slot_names[i]);
         g_unit_type = (PyTypeObject *)Py_NewRef(unit);
     }
     Py_XSETREF(g_globals, Py_NewRef(globals));
@@ -871,19 +1242,13 @@ static PyObject *ctracer_setprofile(PyObject *module, PyObject *func)
     return PyObject_CallOneArg(g_sys_setprofile, func); /* anyone else's: as sys.setprofile */
 }
 
-static PyObject *ctracer_set_label_fault(PyObject *module, PyObject *on)
-{
-    (void)module;
-    g_label_fault = PyObject_IsTrue(on) == 1;
-    Py_RETURN_NONE;
-}
-
 static PyMethodDef ctracer_methods[] = {
     { "install", ctracer_install, METH_O, "install(globals): the tracer's state" },
     { "setprofile", ctracer_setprofile, METH_O,
       "setprofile(func): the C hook for the tracer's _profile, else sys.setprofile(func)" },
-    { "set_label_fault", ctracer_set_label_fault, METH_O,
-      "tests only: labels written wrong, to see the comparison fail" },
+    { "handle_run", ctracer_handle_run, METH_O,
+      "handle_run(Handle): a method for Handle._run that runs a task's step (the tracer's "
+      "_handle_run in C)" },
     { NULL, NULL, 0, NULL },
 };
 
@@ -901,7 +1266,15 @@ static int ctracer_exec(PyObject *module)
         { &s_short_repr, "_short_repr" }, { &s_esc, "_esc" },
         { &s_inline_ended, "_inline_ended" }, { &s_call, "call" }, { &s_return, "return" },
         { &s_comma, ", " }, { &s_dots, "..." }, { &s_open, "(" },
-        { &s_close, ")" },
+        { &s_close, ")" }, { &s_callback, "_callback" }, { &s_self, "__self__" },
+        { &s_context, "_context" }, { &s_args, "_args" }, { &s_run, "run" }, { &s_done, "done" },
+        { &s_get_name, "get_name" }, { &s_cancelling, "cancelling" },
+        { &s_fut_waiter, "_fut_waiter" }, { &s_children, "_children" },
+        { &s_step_profile, "_STEP_PROFILE" }, { &s_timer_handle, "_TimerHandle" },
+        { &s_orig_handle_run, "_orig_handle_run" }, { &s_handle_run, "_handle_run" },
+        { &s_finish_task, "_finish_task" }, { &s_resolve_pending, "_resolve_pending" },
+        { &s_awaiting_frame, "_awaiting_frame" }, { &s_link, "_link" },
+        { &s_check_rename, "_check_rename" },
     };
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; ++i) {
         if (*strings[i].slot == NULL) {
@@ -909,6 +1282,10 @@ static int ctracer_exec(PyObject *module)
             if (*strings[i].slot == NULL)
                 return -1;
         }
+    }
+    for (int i = 0; i < U_COUNT; ++i) {
+        if (g_slot_strs[i] == NULL && (g_slot_strs[i] = PyUnicode_InternFromString(g_slot_names[i])) == NULL)
+            return -1;
     }
     if (g_sys_setprofile == NULL) {
         g_sys_setprofile = PySys_GetObject("setprofile");
@@ -918,6 +1295,8 @@ static int ctracer_exec(PyObject *module)
         }
         Py_INCREF(g_sys_setprofile);
     }
+    const char *fault = getenv("LOOPSCOPE_CTRACER_LABEL_FAULT");
+    g_label_fault = fault != NULL && fault[0] == '1';
     if (PyType_Ready(&InlineType) < 0)
         return -1;
     if (PyModule_AddObjectRef(module, "Inline", (PyObject *)&InlineType) < 0)

@@ -2099,11 +2099,15 @@ def _load_ctracer(setting):
 
 
 def _use_ctracer(module):
-    """The profile hook in C: _setprofile installs it for _profile; inline units are its type."""
+    """A task's step (Handle._run) in C and, with inline units, the profile hook in C:
+    _setprofile installs it for _profile; inline units are its type."""
     global _setprofile, _Inline
+    import asyncio.events as events
     module.install(globals())
-    _setprofile = module.setprofile
-    _Inline = module.Inline
+    if _STEP_PROFILE:
+        _setprofile = module.setprofile
+        _Inline = module.Inline
+    events.Handle._run = module.handle_run(events.Handle)
 
 
 def _main():
@@ -2186,11 +2190,11 @@ def _main():
         if _INLINE and not _install_monitoring():
             global _STEP_PROFILE
             _STEP_PROFILE = True
-            ctracer, how = _load_ctracer(ctracer_setting)
-            if ctracer is not None:
-                _use_ctracer(ctracer)
-            if env.get("LOOPSCOPE_DEBUG") == "1":
-                sys.stderr.write("loopscope: tracer: %s\n" % how)
+        ctracer, how = _load_ctracer(ctracer_setting)
+        if ctracer is not None:
+            _use_ctracer(ctracer)
+        if env.get("LOOPSCOPE_DEBUG") == "1":
+            sys.stderr.write("loopscope: tracer: %s\n" % how)
         sys.stdout = _Watched(sys.stdout, 1)
         sys.stderr = _Watched(sys.stderr, 2)
         atexit.register(_at_exit)
