@@ -8,7 +8,10 @@ as a multiset of lines (threads order them as they run), and skipped if even tha
 
     ctracer_compare.py --ctracer PATH [--python PY] [NAME...]
 
-Exits 0 when all compared traces are equal, 1 otherwise, 3 (ctest's "skipped") when the module
+Also: the C module keeps no reference per await or per step (ctracer_leak.py: the blocks
+Python has allocated grow as they do untraced).
+
+Exits 0 when all compared traces are equal and nothing leaks, 1 otherwise, 3 (ctest's "skipped") when the module
 cannot be used by this Python.
 """
 
@@ -85,6 +88,31 @@ def compare(opts, name, mode, mode_env):
     return ok
 
 
+def blocks_grown(python, env=None):
+    if env is None:
+        out = tracer_check.run_untraced(python, "ctracer_leak.py")[0]
+    else:
+        out = tracer_check.run_traced(python, tracer_check.TRACER, "ctracer_leak.py", env,
+                                      timeout=120)[0]
+    m = re.search(rb"blocks grew by (-?\d+)", out)
+    return int(m.group(1)) if m else None
+
+
+def check_leak(opts):
+    """No reference kept per await or per step: the traced program's allocated blocks grow as
+    the untraced one's do, give or take a thousand (a leak per await would be 20 000)."""
+    plain = blocks_grown(opts.python)
+    ok = plain is not None
+    details = ["untraced %s" % plain]
+    for mode, mode_env in MODES.items():
+        grown = blocks_grown(opts.python, {"LOOPSCOPE_CTRACER": opts.ctracer, **mode_env})
+        details.append("%s %s" % (mode, grown))
+        ok = ok and grown is not None and abs(grown - plain) < 1000
+    print("%s ctracer_leak: blocks grow as untraced (%s)" % ("PASS" if ok else "FAIL",
+                                                              ", ".join(details)))
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--python", default=sys.executable)
@@ -106,6 +134,10 @@ def main():
                 continue
             compared += 1
             failures += not ok
+    if not opts.names or "ctracer_leak" in opts.names:
+        ok = check_leak(opts)
+        compared += 1
+        failures += not ok
     missing = [n for n in STRICT if n not in programs and not opts.names]
     for name in missing:
         print("FAIL %s: no such program" % name)

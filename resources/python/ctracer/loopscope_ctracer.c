@@ -20,6 +20,7 @@
 
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* --- Inline: the tracer's _Inline (a coroutine awaited inline, or a generator step) -------- */
@@ -139,6 +140,7 @@ static PyObject *g_gen_info;
 static PyObject *g_layouts;
 static PyObject *g_places;
 static PyObject *g_here;
+static PyObject *g_buf; /* the write buffer (a list) */
 static PyObject *g_profile; /* the Python _profile: the profile object, and the fallback */
 static PyObject *g_sys_setprofile;
 static PyObject *g_real_ns; /* time.monotonic_ns: _now on the real clock */
@@ -320,18 +322,29 @@ static char *put_int(char *p, PyObject *value)
         PyErr_Clear();
         return NULL;
     }
-    char digits[24];
-    int n = 0;
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                "31323334353637383940414243444546474849505152535455565758596061"
+                                "6263646566676869707172737475767778798081828384858687888990919293"
+                                "949596979899";
+    char digits[24], *d = digits + sizeof digits;
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        digits[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {
+        const unsigned k = (unsigned)(u % 100) * 2;
+        u /= 100;
+        *--d = pairs[k + 1];
+        *--d = pairs[k];
+    }
+    if (u >= 10) {
+        *--d = pairs[u * 2 + 1];
+        *--d = pairs[u * 2];
+    } else {
+        *--d = (char)('0' + u);
+    }
     if (v < 0)
         *p++ = '-';
-    while (n)
-        *p++ = digits[--n];
-    return p;
+    const size_t n = (size_t)(digits + sizeof digits - d);
+    memcpy(p, d, n);
+    return p + n;
 }
 
 static char *put_text(char *p, const char *text)
@@ -377,6 +390,13 @@ static PyObject *joined_line(const char *head, size_t nhead, PyObject *text, con
         return NULL;
     const int kind = PyUnicode_KIND(line);
     void *data = PyUnicode_DATA(line);
+    if (kind == PyUnicode_1BYTE_KIND && PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND) {
+        Py_UCS1 *out = PyUnicode_1BYTE_DATA(line);
+        memcpy(out, head, nhead);
+        memcpy(out + nhead, PyUnicode_1BYTE_DATA(text), (size_t)ntext);
+        memcpy(out + nhead + ntext, tail, ntail);
+        return line;
+    }
     for (size_t i = 0; i < nhead; ++i)
         PyUnicode_WRITE(kind, data, i, (Py_UCS4)(unsigned char)head[i]);
     if (PyUnicode_CopyCharacters(line, (Py_ssize_t)nhead, text, 0, ntext) < 0) {
@@ -576,7 +596,13 @@ static PyObject *unit_frame(PyObject *unit)
 
 static int append_line(PyObject *line)
 {
-    PyObject *r = call_global1(s_ev, line);
+    PyObject *ev = global(s_ev);
+    if (ev == NULL)
+        return -1;
+    /* _ev is _buf.append until the channel breaks (then _noop): the append without the call. */
+    if (PyCFunction_Check(ev) && PyCFunction_GET_SELF(ev) == g_buf && PyList_CheckExact(g_buf))
+        return PyList_Append(g_buf, line);
+    PyObject *r = PyObject_Vectorcall(ev, &line, 1, NULL);
     if (r == NULL)
         return -1;
     Py_DECREF(r);
@@ -1035,8 +1061,8 @@ done:
 }
 
 /* events.Handle._run under the tracer: a task's step between its running and waiting lines. The
- * common case here, the rest (timers, a task made but not yet announced, anything unexpected
- * before the step runs) by the Python _handle_run. */
+ * common case here, the rest (timers, anything unexpected before the step runs) by the Python
+ * _handle_run. */
 static PyObject *handle_run(PyObject *self, PyObject *unused)
 {
     (void)unused;
@@ -1072,13 +1098,13 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
     args = context == NULL ? NULL : PyObject_GetAttr(self, s_args);
     if (args == NULL)
         goto done;
-    if (cev != Py_None || !PyList_CheckExact(stack) || !PyLong_CheckExact(ready)
+    if (!PyList_CheckExact(stack) || !PyLong_CheckExact(ready)
         || !PyTuple_CheckExact(args) || PyTuple_GET_SIZE(args) > 6) {
         result = call_global1(s_handle_run, self);
         goto done;
     }
     t = now();
-    if (t == NULL)
+    if (t == NULL || (cev != Py_None && call_done(call_global1(s_emit_created, u)) < 0))
         goto done;
     leaf = leaf_of(u, stack);
     id = unit_id(leaf);
@@ -1205,6 +1231,7 @@ static PyObject *ctracer_install(PyObject *module, PyObject *globals)
         { &g_here, "_here", 0 },
         { &g_profile, "_profile", 0 },
         { &g_tunits, "_tunits", 1 },
+        { &g_buf, "_buf", 0 },
         { &g_real_ns, "_real_ns", 0 },
     };
     for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; ++i) {
