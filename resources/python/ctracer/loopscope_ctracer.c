@@ -132,6 +132,10 @@ static PyTypeObject InlineType = {
 
 /* --- the tracer's state -------------------------------------------------------------------- */
 
+/* The task unit whose step handle_run runs on this thread now (borrowed; NULL: none, or a step
+ * the Python side runs): _here.cur without the thread-local lookup. */
+static _Thread_local PyObject *t_step_unit;
+
 /* The tracer's module globals and the containers that are never rebound (set by install()). */
 static PyObject *g_globals;
 static PyObject *g_frame_units;
@@ -414,6 +418,11 @@ static PyObject *joined_line(const char *head, size_t nhead, PyObject *text, con
 static PyObject *short_repr(PyObject *value)
 {
     PyTypeObject *kind = Py_TYPE(value);
+    if (kind == &PyLong_Type) {
+        char digits[32], *end = put_int(digits, value);
+        if (end != NULL)
+            return PyUnicode_FromStringAndSize(digits, end - digits);
+    }
     if (kind == &PyLong_Type || kind == &PyFloat_Type || kind == &PyBool_Type)
         return PyObject_Repr(value);
     if (kind != &PyUnicode_Type && value != Py_None)
@@ -681,6 +690,7 @@ static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry
     if (line == NULL || append_line(line) < 0 || PyList_Append(stack, (PyObject *)u) < 0
         || PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0)
         goto parent_done;
+    assert(Py_REFCNT(u) == 3); /* ours, the stack's and _frame_units' */
     result = 1;
 parent_done:
     Py_DECREF(parent);
@@ -727,7 +737,7 @@ static int on_call(PyFrameObject *frame)
         result = own;
         goto done;
     }
-    PyObject *cur = PyObject_GetAttr(g_here, s_cur);
+    PyObject *cur = t_step_unit != NULL ? Py_NewRef(t_step_unit) : PyObject_GetAttr(g_here, s_cur);
     if (cur == NULL) {
         result = -1;
         goto done;
@@ -769,6 +779,7 @@ static int inline_returned(Inline *u)
         return 0;
     }
     Py_INCREF(u);
+    assert(Py_REFCNT(u) >= 3); /* ours, the stack's and _frame_units' */
     PyObject *t = NULL, *parent_id = NULL, *line = NULL;
     result = -1;
     if (PyList_SetSlice(stack, depth - 1, depth, NULL) < 0)
@@ -863,6 +874,8 @@ done:
 static int profile_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 {
     (void)obj;
+    assert(PyGILState_Check());
+    assert(g_globals != NULL && obj == g_profile);
     int result = 0;
     if (what == PyTrace_CALL)
         result = on_call(frame);
@@ -1074,6 +1087,7 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
         Py_DECREF(callback);
         return NULL;
     }
+    assert(PyGILState_Check());
     PyObject *u = owner == NULL ? NULL : PyDict_GetItemWithError(g_tunits, owner);
     Py_XDECREF(owner);
     if (u == NULL) {
@@ -1144,6 +1158,8 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
     hooked = wanted && PyThreadState_Get()->c_profileobj == NULL;
     if (hooked)
         PyEval_SetProfile(profile_hook, g_profile);
+    PyObject *const outer_step = t_step_unit;
+    t_step_unit = u;
     {
         /* Handle._run without its frame: self._context.run(self._callback, *self._args). */
         PyObject *call[8] = { context, callback };
@@ -1154,6 +1170,7 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
         ran = r2 != NULL;
         Py_XDECREF(r2);
     }
+    t_step_unit = outer_step;
 restore:
     if (hooked)
         PyEval_SetProfile(NULL, NULL);
