@@ -33,21 +33,20 @@ typedef struct {
     PyObject *queued;
 } Inline;
 
+/* Every object field of Inline, for the garbage collector's two passes. */
+#define INLINE_FIELDS(apply) apply(id) apply(owner) apply(frame) apply(queued)
+#define INLINE_VISIT(field) Py_VISIT(self->field);
+#define INLINE_CLEAR(field) Py_CLEAR(self->field);
+
 static int inline_traverse(Inline *self, visitproc visit, void *arg)
 {
-    Py_VISIT(self->id);
-    Py_VISIT(self->owner);
-    Py_VISIT(self->frame);
-    Py_VISIT(self->queued);
+    INLINE_FIELDS(INLINE_VISIT)
     return 0;
 }
 
 static int inline_clear(Inline *self)
 {
-    Py_CLEAR(self->id);
-    Py_CLEAR(self->owner);
-    Py_CLEAR(self->frame);
-    Py_CLEAR(self->queued);
+    INLINE_FIELDS(INLINE_CLEAR)
     return 0;
 }
 
@@ -709,19 +708,25 @@ done:
     return result;
 }
 
+/* A call or return of a frame that is not a coroutine's: the program's async generators are
+ * the Python side's (as is classifying one at its first call), anything else is nothing. */
+static int generator_event(PyFrameObject *frame, PyCodeObject *code, int what, PyObject *arg)
+{
+    if (!(code->co_flags & CO_ASYNC_GENERATOR))
+        return 0;
+    int found;
+    const int own = truthy_in(g_gen_info, (PyObject *)code, &found);
+    if (own < 0)
+        return -1;
+    return own || (!found && what == PyTrace_CALL) ? python_profile(frame, what, arg) : 0;
+}
+
 static int on_call(PyFrameObject *frame)
 {
     PyCodeObject *code = PyFrame_GetCode(frame);
-    const int flags = code->co_flags;
-    int result = 0, found;
-    if (!(flags & CO_COROUTINE)) {
-        if (flags & CO_ASYNC_GENERATOR) {
-            const int own = truthy_in(g_gen_info, (PyObject *)code, &found);
-            if (own < 0)
-                result = -1;
-            else if (own || !found)
-                result = python_profile(frame, PyTrace_CALL, NULL);
-        }
+    int result = 0;
+    if (!(code->co_flags & CO_COROUTINE)) {
+        result = generator_event(frame, code, PyTrace_CALL, NULL);
         goto done;
     }
     const int known = PyDict_Contains(g_frame_units, (PyObject *)frame);
@@ -821,13 +826,9 @@ done:
 static int on_return(PyFrameObject *frame, PyObject *arg)
 {
     PyCodeObject *code = PyFrame_GetCode(frame);
-    const int flags = code->co_flags;
-    int result = 0, found;
-    if (!(flags & CO_COROUTINE)) {
-        if (flags & CO_ASYNC_GENERATOR) {
-            const int own = truthy_in(g_gen_info, (PyObject *)code, &found);
-            result = own < 0 ? -1 : own ? python_profile(frame, PyTrace_RETURN, arg) : 0;
-        }
+    int result = 0;
+    if (!(code->co_flags & CO_COROUTINE)) {
+        result = generator_event(frame, code, PyTrace_RETURN, arg);
         goto done;
     }
     PyObject *u = PyDict_GetItemWithError(g_frame_units, (PyObject *)frame);
