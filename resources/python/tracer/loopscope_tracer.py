@@ -2073,8 +2073,9 @@ def _load_ctracer(setting):
     private name: the program's sys.path and sys.modules never show it."""
     if setting == "0" or sys.version_info[:2] != (3, 11) or sys.implementation.name != "cpython":
         return None, "pure Python (%s)" % ("forced" if setting == "0" else "not CPython 3.11")
-    from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
-    from importlib.util import module_from_spec, spec_from_loader
+    # Not importlib.util: the program would find it imported (machinery is, for its __main__).
+    from importlib._bootstrap import module_from_spec
+    from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader, ModuleSpec
     here = os.path.dirname(os.path.abspath(__file__))
     # The ABI tag is in the file's name: only an interpreter that can load it looks for it.
     candidates = [os.path.join(here, "_loopscope_ctracer" + EXTENSION_SUFFIXES[0])]
@@ -2086,7 +2087,7 @@ def _load_ctracer(setting):
         name = "_loopscope_ctracer"
         try:
             loader = ExtensionFileLoader(name, path)
-            module = module_from_spec(spec_from_loader(name, loader))
+            module = module_from_spec(ModuleSpec(name, loader, origin=path))
             loader.exec_module(module)
         except Exception as e:
             return None, "pure Python (%s: %s)" % (path, e)
@@ -2192,7 +2193,10 @@ def _main():
             _STEP_PROFILE = True
         ctracer, how = _load_ctracer(ctracer_setting)
         if ctracer is not None:
-            _use_ctracer(ctracer)
+            try:
+                _use_ctracer(ctracer)
+            except Exception as e:  # our state is not what the module expects: stay in Python
+                how = "pure Python (%s: %s)" % (type(e).__name__, e)
         if env.get("LOOPSCOPE_DEBUG") == "1":
             sys.stderr.write("loopscope: tracer: %s\n" % how)
         sys.stdout = _Watched(sys.stdout, 1)
