@@ -2,17 +2,18 @@
 """The tracer's C hot paths (_loopscope_ctracer, CPython 3.11) write the trace its pure Python
 writes: each program of this folder traced on the virtual clock from the same start, in full and
 with --tasks-only, once with the C module and once without (LOOPSCOPE_CTRACER=0), must give the
-same event stream, byte for byte (the pid in H aside). A program whose pure-Python trace differs between two runs (threads,
-I/O: the virtual clock runs with real time while they work) is compared with its times masked,
-as a multiset of lines (threads order them as they run), and skipped if even that differs; the programs in STRICT must be compared exactly.
+same event stream, byte for byte (the pid in H aside). A program whose pure-Python trace differs
+between two runs (threads, I/O: the virtual clock runs with real time while they work) is
+compared with its times masked, as a multiset of lines (threads order them as they run), and
+skipped if even that differs; the programs in STRICT must be compared exactly.
 
     ctracer_compare.py --ctracer PATH [--python PY] [NAME...]
 
 Also: the C module keeps no reference per await or per step (ctracer_leak.py: the blocks
 Python has allocated grow as they do untraced).
 
-Exits 0 when all compared traces are equal and nothing leaks, 1 otherwise, 3 (ctest's "skipped") when the module
-cannot be used by this Python.
+Exits 0 when all compared traces are equal and nothing leaks, 1 otherwise, 3 (ctest's
+"skipped") when the module cannot be used by this Python.
 """
 
 import argparse
@@ -28,7 +29,7 @@ import tracer_check  # noqa: E402  (run_traced, the tracer's path)
 # Programs whose virtual-clock trace is deterministic: compared with their times.
 STRICT = ["sequential", "create_task", "gather", "wait_for", "timeout", "taskgroup",
           "never_awaited", "async_for", "raises", "lock", "semaphore", "event", "queue_workers",
-          "cancel_causes", "exit3", "run_twice"]
+          "cancel_causes", "exit3", "run_twice", "unhashable_callback"]
 BASE_NS = 1_000_000_000_000
 TIME = re.compile(r"^([A-Z])\t(\d+)")
 

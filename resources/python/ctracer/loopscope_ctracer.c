@@ -25,13 +25,15 @@
 
 /* --- Inline: the tracer's _Inline (a coroutine awaited inline, or a generator step) -------- */
 
-typedef struct {
-    PyObject_HEAD
-    PyObject *id;
+/* clang-format off: PyObject_HEAD and PyVarObject_HEAD_INIT are not statements */
+typedef struct
+{
+    PyObject_HEAD PyObject *id;
     PyObject *owner; /* the task unit it runs in */
     PyObject *frame;
     PyObject *queued;
 } Inline;
+/* clang-format on */
 
 /* Every object field of Inline, for the garbage collector's two passes. */
 #define INLINE_FIELDS(apply) apply(id) apply(owner) apply(frame) apply(queued)
@@ -116,6 +118,7 @@ static PyGetSetDef inline_getset[] = {
     { NULL, NULL, NULL, NULL, NULL },
 };
 
+/* clang-format off */
 static PyTypeObject InlineType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "_loopscope_ctracer.Inline",
@@ -128,6 +131,7 @@ static PyTypeObject InlineType = {
     .tp_members = inline_members,
     .tp_getset = inline_getset,
 };
+/* clang-format on */
 
 /* --- the tracer's state -------------------------------------------------------------------- */
 
@@ -149,8 +153,8 @@ static PyObject *g_sys_setprofile;
 static PyObject *g_real_ns; /* time.monotonic_ns: _now on the real clock */
 
 static PyObject *s_cur, *s_stack, *s_cev, *s_id, *s_frame, *s_task, *s_f_locals, *s_ev, *s_now,
-    *s_new_id, *s_emit_created, *s_own_caller, *s_place, *s_layout, *s_frame_label,
-    *s_short_repr, *s_esc, *s_inline_ended, *s_call, *s_return, *s_comma, *s_dots, *s_open, *s_close;
+    *s_new_id, *s_emit_created, *s_own_caller, *s_place, *s_layout, *s_frame_label, *s_short_repr,
+    *s_esc, *s_inline_ended, *s_call, *s_return, *s_comma, *s_dots, *s_open, *s_close;
 
 /* Tests only (LOOPSCOPE_CTRACER_LABEL_FAULT=1): labels written wrong, func[args], to see the
  * comparison of the C and the Python traces fail (tests/programs/ctracer_compare.py). */
@@ -215,11 +219,22 @@ static int truthy_in(PyObject *dict, PyObject *key, int *found)
 static PyTypeObject *g_unit_type; /* _Unit, if its slots are where install() found them */
 
 enum {
-    U_ID, U_STACK, U_CEV, U_READY, U_TASK, U_WFRAME, U_CORO, U_PENDING, U_AWAITING, U_NAME,
-    U_CAUSE, U_QUEUED, U_COUNT
+    U_ID,
+    U_STACK,
+    U_CEV,
+    U_READY,
+    U_TASK,
+    U_WFRAME,
+    U_CORO,
+    U_PENDING,
+    U_AWAITING,
+    U_NAME,
+    U_CAUSE,
+    U_QUEUED,
+    U_COUNT
 };
-static const char *const g_slot_names[U_COUNT] = { "id", "stack", "cev", "ready", "task",
-    "wframe", "coro", "pending", "awaiting", "name", "cause", "queued" };
+static const char *const g_slot_names[U_COUNT] = { "id", "stack", "cev", "ready", "task", "wframe",
+    "coro", "pending", "awaiting", "name", "cause", "queued" };
 static PyObject *g_slot_strs[U_COUNT];
 static Py_ssize_t g_slot_off[U_COUNT];
 
@@ -263,13 +278,15 @@ static int unit_set(PyObject *unit, int slot, PyObject *value)
 #define CODE_CACHE_SIZE 512
 #define PLACE_CACHE_SIZE 1024
 
-typedef struct {
+typedef struct
+{
     PyObject *code;
-    PyObject *info;   /* its _code_info value */
+    PyObject *info; /* its _code_info value */
     PyObject *layout; /* its _layouts value, NULL until known */
 } CodeEntry;
 
-typedef struct {
+typedef struct
+{
     PyObject *code;
     int lasti;
     PyObject *place;
@@ -383,12 +400,13 @@ static PyObject *concat(PyObject *const *pieces, int n)
 }
 
 /* head + text + tail, head and tail ASCII; new reference. */
-static PyObject *joined_line(const char *head, size_t nhead, PyObject *text, const char *tail,
-                             size_t ntail)
+static PyObject *joined_line(
+    const char *head, size_t nhead, PyObject *text, const char *tail, size_t ntail)
 {
     const Py_ssize_t ntext = PyUnicode_GET_LENGTH(text);
     Py_UCS4 maxchar = PyUnicode_MAX_CHAR_VALUE(text);
-    PyObject *line = PyUnicode_New((Py_ssize_t)(nhead + ntail) + ntext, maxchar < 127 ? 127 : maxchar);
+    PyObject *line
+        = PyUnicode_New((Py_ssize_t)(nhead + ntail) + ntext, maxchar < 127 ? 127 : maxchar);
     if (line == NULL)
         return NULL;
     const int kind = PyUnicode_KIND(line);
@@ -407,8 +425,8 @@ static PyObject *joined_line(const char *head, size_t nhead, PyObject *text, con
         return NULL;
     }
     for (size_t i = 0; i < ntail; ++i)
-        PyUnicode_WRITE(kind, data, (Py_ssize_t)nhead + ntext + (Py_ssize_t)i,
-                        (Py_UCS4)(unsigned char)tail[i]);
+        PyUnicode_WRITE(
+            kind, data, (Py_ssize_t)nhead + ntext + (Py_ssize_t)i, (Py_UCS4)(unsigned char)tail[i]);
     return line;
 }
 
@@ -518,14 +536,14 @@ static PyObject *frame_label(PyObject *code, PyFrameObject *frame, CodeEntry *en
     if (joined == NULL)
         goto done;
     label = g_label_fault ? PyUnicode_FromFormat("%U[%U]", name, joined)
-                          : concat((PyObject *[]){ name, s_open, joined, s_close }, 4);
+                          : concat((PyObject *[]) { name, s_open, joined, s_close }, 4);
     if (label != NULL && needs_escape(label)) {
         PyObject *escaped = call_global1(s_esc, label);
         Py_SETREF(label, escaped);
     }
     goto done;
 python:
-    label = call_global(s_frame_label, (PyObject *[]){ code, (PyObject *)frame }, 2);
+    label = call_global(s_frame_label, (PyObject *[]) { code, (PyObject *)frame }, 2);
 done:
     Py_XDECREF(joined);
     Py_XDECREF(parts);
@@ -578,10 +596,9 @@ static PyObject *waiting_place(PyFrameObject *back)
     PyObject *where = call_global1(s_own_caller, (PyObject *)back);
     if (where == NULL)
         return NULL;
-    PyObject *place
-        = where == Py_None ? PyLong_FromLong(0) : PyFrame_Check(where)
-        ? place_of((PyFrameObject *)where)
-        : call_global1(s_place, where);
+    PyObject *place = where == Py_None ? PyLong_FromLong(0)
+        : PyFrame_Check(where)         ? place_of((PyFrameObject *)where)
+                                       : call_global1(s_place, where);
     Py_DECREF(where);
     return place;
 }
@@ -684,8 +701,8 @@ static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry
     if ((e = put_int(e, place)))
         e = put_text(e, "\n");
     line = h && e ? joined_line(head, (size_t)(h - head), label, tail, (size_t)(e - tail))
-                  : PyUnicode_FromFormat("I\t%S\t%S\tcoroutine\t%S\t%S\t%S\n", t, uid,
-                                         parent_id, label, place);
+                  : PyUnicode_FromFormat(
+                      "I\t%S\t%S\tcoroutine\t%S\t%S\t%S\n", t, uid, parent_id, label, place);
     if (line == NULL || append_line(line) < 0 || PyList_Append(stack, (PyObject *)u) < 0
         || PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0)
         goto parent_done;
@@ -895,13 +912,12 @@ static int profile_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject 
 static PyObject *g_tunits;
 
 static PyObject *s_callback, *s_self, *s_context, *s_args, *s_run, *s_done, *s_get_name,
-    *s_cancelling, *s_fut_waiter, *s_children, *s_step_profile, *s_timer_handle,
-    *s_orig_handle_run, *s_handle_run, *s_finish_task, *s_resolve_pending, *s_awaiting_frame,
-    *s_link, *s_check_rename;
+    *s_cancelling, *s_fut_waiter, *s_children, *s_step_profile, *s_timer_handle, *s_orig_handle_run,
+    *s_handle_run, *s_finish_task, *s_resolve_pending, *s_awaiting_frame, *s_link, *s_check_rename;
 
 static PyObject *call_global2(PyObject *name, PyObject *a, PyObject *b)
 {
-    return call_global(name, (PyObject *[]){ a, b }, 2);
+    return call_global(name, (PyObject *[]) { a, b }, 2);
 }
 
 static int call_done(PyObject *r)
@@ -946,8 +962,7 @@ static PyObject *state_line(PyObject *t, PyObject *id, const char *state, PyObje
     }
     if (p == NULL)
         return place == NULL ? PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\n", t, id, state)
-                             : PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\t%S\n", t, id, state,
-                                                    place);
+                             : PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\t%S\n", t, id, state, place);
     p = put_text(p, "\n");
     return PyUnicode_FromStringAndSize(text, p - text);
 }
@@ -963,9 +978,9 @@ static int step_profile_wanted(void)
 static int step_ended(PyObject *u, PyObject *task)
 {
     int result = -1;
-    PyObject *t = now(), *stack = NULL, *leaf = NULL, *frame = NULL, *place = NULL,
-             *line = NULL, *fw = NULL, *awaiting = NULL, *name = NULL, *uname = NULL,
-             *cause = NULL, *pending = NULL;
+    PyObject *t = now(), *stack = NULL, *leaf = NULL, *frame = NULL, *place = NULL, *line = NULL,
+             *fw = NULL, *awaiting = NULL, *name = NULL, *uname = NULL, *cause = NULL,
+             *pending = NULL;
     if (t == NULL)
         goto done;
     const int finished = method_true(task, s_done);
@@ -1000,7 +1015,7 @@ static int step_ended(PyObject *u, PyObject *task)
     }
     if (frame == NULL)
         goto done;
-    place = frame == Py_None ? PyLong_FromLong(0)
+    place = frame == Py_None   ? PyLong_FromLong(0)
         : PyFrame_Check(frame) ? place_of((PyFrameObject *)frame)
                                : call_global1(s_place, frame);
     if (place == NULL)
@@ -1039,8 +1054,7 @@ static int step_ended(PyObject *u, PyObject *task)
                 plain = unit == NULL; /* an empty _children: nothing linked */
             Py_XDECREF(children);
         }
-        if (plain ? unit_set(u, U_AWAITING, fw) < 0
-                  : call_done(call_global2(s_link, u, t)) < 0)
+        if (plain ? unit_set(u, U_AWAITING, fw) < 0 : call_done(call_global2(s_link, u, t)) < 0)
             goto done;
     }
     name = PyObject_VectorcallMethod(s_get_name, &task, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
@@ -1093,13 +1107,16 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
     Py_XDECREF(owner);
     if (u == NULL) {
         Py_DECREF(callback);
-        if (PyErr_Occurred())
-            return NULL;
+        if (PyErr_Occurred()) {
+            if (!PyErr_ExceptionMatches(PyExc_TypeError))
+                return NULL;
+            PyErr_Clear(); /* an unhashable owner (call_soon(a_list.append, x)) is no task */
+        }
         PyObject *timer = global(s_timer_handle);
         if (timer == NULL)
             return NULL;
-        return call_global1((PyObject *)Py_TYPE(self) == timer ? s_handle_run : s_orig_handle_run,
-                            self);
+        return call_global1(
+            (PyObject *)Py_TYPE(self) == timer ? s_handle_run : s_orig_handle_run, self);
     }
     Py_INCREF(u);
     PyObject *result = NULL, *context = NULL, *args = NULL, *cev = NULL, *stack = NULL,
@@ -1113,8 +1130,8 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
     args = context == NULL ? NULL : PyObject_GetAttr(self, s_args);
     if (args == NULL)
         goto done;
-    if (!PyList_CheckExact(stack) || !PyLong_CheckExact(ready)
-        || !PyTuple_CheckExact(args) || PyTuple_GET_SIZE(args) > 6) {
+    if (!PyList_CheckExact(stack) || !PyLong_CheckExact(ready) || !PyTuple_CheckExact(args)
+        || PyTuple_GET_SIZE(args) > 6) {
         result = call_global1(s_handle_run, self);
         goto done;
     }
@@ -1214,8 +1231,8 @@ done:
     return result;
 }
 
-static PyMethodDef handle_run_def = { "_run", handle_run, METH_NOARGS,
-    "Handle._run under Loopscope's tracer" };
+static PyMethodDef handle_run_def
+    = { "_run", handle_run, METH_NOARGS, "Handle._run under Loopscope's tracer" };
 
 static PyObject *ctracer_handle_run(PyObject *module, PyObject *type)
 {
@@ -1236,7 +1253,8 @@ static PyObject *ctracer_install(PyObject *module, PyObject *globals)
         PyErr_SetString(PyExc_TypeError, "install() takes the tracer's globals");
         return NULL;
     }
-    struct {
+    struct
+    {
         PyObject **slot;
         const char *name;
         int dict;
@@ -1290,35 +1308,62 @@ static PyObject *ctracer_setprofile(PyObject *module, PyObject *func)
 static PyMethodDef ctracer_methods[] = {
     { "install", ctracer_install, METH_O, "install(globals): the tracer's state" },
     { "setprofile", ctracer_setprofile, METH_O,
-      "setprofile(func): the C hook for the tracer's _profile, else sys.setprofile(func)" },
+        "setprofile(func): the C hook for the tracer's _profile, else sys.setprofile(func)" },
     { "handle_run", ctracer_handle_run, METH_O,
-      "handle_run(Handle): a method for Handle._run that runs a task's step (the tracer's "
-      "_handle_run in C)" },
+        "handle_run(Handle): a method for Handle._run that runs a task's step (the tracer's "
+        "_handle_run in C)" },
     { NULL, NULL, 0, NULL },
 };
 
 static int ctracer_exec(PyObject *module)
 {
-    struct {
+    struct
+    {
         PyObject **slot;
         const char *text;
     } strings[] = {
-        { &s_cur, "cur" }, { &s_stack, "stack" }, { &s_cev, "cev" }, { &s_id, "id" },
-        { &s_frame, "frame" }, { &s_task, "task" }, { &s_f_locals, "f_locals" },
-        { &s_ev, "_ev" }, { &s_now, "_now" }, { &s_new_id, "_new_id" },
-        { &s_emit_created, "_emit_created" }, { &s_own_caller, "_own_caller" },
-        { &s_place, "_place" }, { &s_layout, "_layout" }, { &s_frame_label, "_frame_label" },
-        { &s_short_repr, "_short_repr" }, { &s_esc, "_esc" },
-        { &s_inline_ended, "_inline_ended" }, { &s_call, "call" }, { &s_return, "return" },
-        { &s_comma, ", " }, { &s_dots, "..." }, { &s_open, "(" },
-        { &s_close, ")" }, { &s_callback, "_callback" }, { &s_self, "__self__" },
-        { &s_context, "_context" }, { &s_args, "_args" }, { &s_run, "run" }, { &s_done, "done" },
-        { &s_get_name, "get_name" }, { &s_cancelling, "cancelling" },
-        { &s_fut_waiter, "_fut_waiter" }, { &s_children, "_children" },
-        { &s_step_profile, "_STEP_PROFILE" }, { &s_timer_handle, "_TimerHandle" },
-        { &s_orig_handle_run, "_orig_handle_run" }, { &s_handle_run, "_handle_run" },
-        { &s_finish_task, "_finish_task" }, { &s_resolve_pending, "_resolve_pending" },
-        { &s_awaiting_frame, "_awaiting_frame" }, { &s_link, "_link" },
+        { &s_cur, "cur" },
+        { &s_stack, "stack" },
+        { &s_cev, "cev" },
+        { &s_id, "id" },
+        { &s_frame, "frame" },
+        { &s_task, "task" },
+        { &s_f_locals, "f_locals" },
+        { &s_ev, "_ev" },
+        { &s_now, "_now" },
+        { &s_new_id, "_new_id" },
+        { &s_emit_created, "_emit_created" },
+        { &s_own_caller, "_own_caller" },
+        { &s_place, "_place" },
+        { &s_layout, "_layout" },
+        { &s_frame_label, "_frame_label" },
+        { &s_short_repr, "_short_repr" },
+        { &s_esc, "_esc" },
+        { &s_inline_ended, "_inline_ended" },
+        { &s_call, "call" },
+        { &s_return, "return" },
+        { &s_comma, ", " },
+        { &s_dots, "..." },
+        { &s_open, "(" },
+        { &s_close, ")" },
+        { &s_callback, "_callback" },
+        { &s_self, "__self__" },
+        { &s_context, "_context" },
+        { &s_args, "_args" },
+        { &s_run, "run" },
+        { &s_done, "done" },
+        { &s_get_name, "get_name" },
+        { &s_cancelling, "cancelling" },
+        { &s_fut_waiter, "_fut_waiter" },
+        { &s_children, "_children" },
+        { &s_step_profile, "_STEP_PROFILE" },
+        { &s_timer_handle, "_TimerHandle" },
+        { &s_orig_handle_run, "_orig_handle_run" },
+        { &s_handle_run, "_handle_run" },
+        { &s_finish_task, "_finish_task" },
+        { &s_resolve_pending, "_resolve_pending" },
+        { &s_awaiting_frame, "_awaiting_frame" },
+        { &s_link, "_link" },
         { &s_check_rename, "_check_rename" },
     };
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; ++i) {
@@ -1329,7 +1374,8 @@ static int ctracer_exec(PyObject *module)
         }
     }
     for (int i = 0; i < U_COUNT; ++i) {
-        if (g_slot_strs[i] == NULL && (g_slot_strs[i] = PyUnicode_InternFromString(g_slot_names[i])) == NULL)
+        if (g_slot_strs[i] == NULL
+            && (g_slot_strs[i] = PyUnicode_InternFromString(g_slot_names[i])) == NULL)
             return -1;
     }
     if (g_sys_setprofile == NULL) {

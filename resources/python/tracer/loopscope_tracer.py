@@ -306,6 +306,14 @@ def _leaf(tu):
     return tu.stack[-1] if tu.stack else tu
 
 
+def _callback_unit(callback):
+    """The task unit whose step or wake-up callback is (None: not a task's)."""
+    try:
+        return _tunits.get(getattr(callback, "__self__", None))
+    except TypeError:
+        return None  # an unhashable owner (call_soon(a_list.append, x)) is no task
+
+
 def _emit_created(u):
     if u.cev is not None:
         _ev(u.cev)
@@ -553,7 +561,7 @@ def _link(tu, t):
 
 
 def _handle_run(self):
-    u = _tunits.get(getattr(self._callback, "__self__", None))
+    u = _callback_unit(self._callback)
     here = _here
     if u is None:
         if type(self) is _TimerHandle:
@@ -621,7 +629,7 @@ def _handle_run(self):
 def _scheduled(callback, args):
     """A callback was scheduled: if it is a task's step or wake-up, the task is ready now (or
     since its timer was due), and a wake-up during its cancellation names who cancelled it."""
-    u = _tunits.get(getattr(callback, "__self__", None))
+    u = _callback_unit(callback)
     if u is not None and u.cev is None:
         origin = _here.origin
         u.ready = origin if origin is not None else _now()
@@ -739,7 +747,7 @@ def _run_once(self):
         if not head._cancelled:
             due = int(head._when * 1e9)
     if ready:
-        u = _tunits.get(getattr(ready[0]._callback, "__self__", None))
+        u = _callback_unit(ready[0]._callback)
         if u is not None and u.ready and (due is None or u.ready < due):
             due = u.ready
     if due is not None and t - due > 5_000_000:
