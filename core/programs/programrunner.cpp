@@ -194,6 +194,13 @@ bool ProgramRunner::start(std::shared_ptr<TraceRecorder> recorder, QString *erro
         env.insert(QStringLiteral("LOOPSCOPE_TASKS_ONLY"), QStringLiteral("1"));
     if (m_options.internals)
         env.insert(QStringLiteral("LOOPSCOPE_INTERNALS"), QStringLiteral("1"));
+#ifdef LOOPSCOPE_BUILD_CTRACER
+    // The tracer prefers a module beside itself (installed); a build tree's is here. One set
+    // already (a test forcing pure Python with 0) is left as it is.
+    const QString ctracer = QStringLiteral(LOOPSCOPE_BUILD_CTRACER);
+    if (!env.contains(QStringLiteral("LOOPSCOPE_CTRACER")) && QFileInfo::exists(ctracer))
+        env.insert(QStringLiteral("LOOPSCOPE_CTRACER"), ctracer);
+#endif
     QStringList sets;
     for (const auto &[name, value] : m_options.params.values())
         sets << name + QLatin1Char('=') + QString::number(value, 'g', 17);

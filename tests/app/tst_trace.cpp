@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QTemporaryDir>
 
 // `loopscope trace PROGRAM.py`: the user's own asyncio program under the tracer, end to end
@@ -20,9 +21,11 @@ struct Result {
     qint64 wallMs = 0;
 };
 
-Result run(const QString &program, const QStringList &args, const QString &workingDir = {})
+Result run(const QString &program, const QStringList &args, const QString &workingDir = {},
+           const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
+    p.setProcessEnvironment(env);
     if (!workingDir.isEmpty())
         p.setWorkingDirectory(workingDir);
     QElapsedTimer wall;
@@ -120,6 +123,40 @@ TEST_CASE("trace runs a program as python3 would and records its tasks", "[cli][
     CHECK(s.value(QLatin1String("stats")).toObject().value(QLatin1String("max_concurrency")).toInt()
           == 2);
 }
+
+#ifdef LOOPSCOPE_HAS_CTRACER
+TEST_CASE("trace uses the tracer's C hot paths on CPython 3.11 unless told not to",
+          "[cli][trace]")
+{
+    const Result version = run(QStringLiteral("python3"),
+        {QStringLiteral("-c"), QStringLiteral("import sys; print(sys.version_info[:2])")});
+    if (!version.out.startsWith(QStringLiteral("(3, 11)"))) {
+        WARN("python3 is not CPython 3.11: the C module is for 3.11 only");
+        return;
+    }
+    Programs p;
+    const QString program = p.write(QStringLiteral("gather.py"), Gather);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("LOOPSCOPE_DEBUG"), QStringLiteral("1"));
+    env.remove(QStringLiteral("LOOPSCOPE_CTRACER"));
+    const QStringList args{QStringLiteral("trace"), QStringLiteral("--clock"),
+        QStringLiteral("virtual"), QStringLiteral("--summary"),
+        p.dir.filePath(QStringLiteral("s.json")), program};
+    const Result c = run(QStringLiteral(LOOPSCOPE_BINARY), args, {}, env);
+    INFO(c.err.toStdString());
+    REQUIRE(c.exitCode == 0);
+    CHECK(c.err.contains(QStringLiteral("loopscope: tracer: C hot paths from")));
+    const QJsonObject withC = p.summary(QStringLiteral("s.json"));
+
+    env.insert(QStringLiteral("LOOPSCOPE_CTRACER"), QStringLiteral("0"));
+    const Result py = run(QStringLiteral(LOOPSCOPE_BINARY), args, {}, env);
+    INFO(py.err.toStdString());
+    REQUIRE(py.exitCode == 0);
+    CHECK(py.err.contains(QStringLiteral("loopscope: tracer: pure Python (forced)")));
+    CHECK(p.summary(QStringLiteral("s.json")).value(QLatin1String("tasks"))
+          == withC.value(QLatin1String("tasks")));
+}
+#endif
 
 TEST_CASE("trace on the virtual clock is instant and exact", "[cli][trace]")
 {

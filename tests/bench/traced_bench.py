@@ -5,7 +5,9 @@ prints medians [min-max] of the time per task the program itself measures, and t
 untraced run (targets of "Your own asyncio program, live": at most 2x with --tasks-only, 4x in
 full).
 
-    tests/bench/traced_bench.py [--loopscope PATH] [--sizes "1e4 1e5"] [--reps K]
+    tests/bench/traced_bench.py [--loopscope PATH] [--sizes "1e4 1e5"] [--reps K] [--pure-python]
+
+--pure-python adds the tracer without its C hot paths (CPython 3.11) to the interleaving.
 """
 import argparse
 import json
@@ -20,8 +22,9 @@ PROGRAM = os.path.join(HERE, "peers", "asyncio_bench.py")
 WORKLOADS = ["spawn_gather", "sleep_gather", "semaphore", "timeout_cancel", "chain"]
 
 
-def run(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+def run(cmd, env=None):
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, **(env or {})))
     if p.returncode != 0:
         raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), p.returncode, p.stderr[-300:]))
     for line in p.stdout.splitlines():
@@ -37,28 +40,34 @@ def main():
     ap.add_argument("--python", default="python3")
     ap.add_argument("--sizes", default="1e4 1e5")
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--pure-python", action="store_true",
+                    help="also the tracer without its C hot paths (LOOPSCOPE_CTRACER=0), "
+                         "interleaved with the others")
     opts = ap.parse_args()
-    modes = {
-        "untraced": [opts.python, PROGRAM],
-        "tasks-only": [opts.loopscope, "trace", "--tasks-only", "--python",
-                       opts.python, PROGRAM],
-        "full": [opts.loopscope, "trace", "--python", opts.python, PROGRAM],
-    }
+    tasks_only = [opts.loopscope, "trace", "--tasks-only", "--python", opts.python, PROGRAM]
+    full = [opts.loopscope, "trace", "--python", opts.python, PROGRAM]
+    modes = {"untraced": ([opts.python, PROGRAM], None), "tasks-only": (tasks_only, None),
+             "full": (full, None)}
+    if opts.pure_python:
+        pure = {"LOOPSCOPE_CTRACER": "0"}
+        modes.update({"tasks-only py": (tasks_only, pure), "full py": (full, pure)})
+    extra = [m for m in modes if m.endswith(" py")]
     print("| workload | N | untraced us/task | --tasks-only | full | tasks-only/untraced "
-          "| full/untraced |")
-    print("|---|---|---|---|---|---|---|")
+          "| full/untraced |" + "".join(" %s/untraced |" % m for m in extra))
+    print("|---|---|---|---|---|---|---|" + "---|" * len(extra))
     for size in opts.sizes.split():
         n = str(int(float(size)))
         for workload in WORKLOADS:
             times = {mode: [] for mode in modes}
             for _ in range(opts.reps):
-                for mode, cmd in modes.items():
-                    times[mode].append(run(cmd + [workload, n]))
+                for mode, (cmd, env) in modes.items():
+                    times[mode].append(run(cmd + [workload, n], env))
             med = {m: statistics.median(v) for m, v in times.items()}
             cell = {m: "%.2f [%.2f-%.2f]" % (med[m], min(v), max(v)) for m, v in times.items()}
             print("| %s | %s | %s | %s | %s | %.2fx | %.2fx |" % (
                 workload, size, cell["untraced"], cell["tasks-only"], cell["full"],
-                med["tasks-only"] / med["untraced"], med["full"] / med["untraced"]))
+                med["tasks-only"] / med["untraced"], med["full"] / med["untraced"])
+                + "".join(" %.2fx |" % (med[m] / med["untraced"]) for m in extra))
             sys.stdout.flush()
 
 

@@ -746,6 +746,10 @@ def check_exit3(c):
     c.ends("main()", "failed", 0.05, "main", "SystemExit: 3")
 
 
+def check_unhashable_callback(c):
+    c.ends("main()", "completed", 0.1, "main")
+
+
 def check_semaphore(c, limit=2):
     waves = -(-5 // limit)
     c.ends("main()", "completed", 0.1 * waves, "main")
@@ -813,6 +817,7 @@ CASES = [
     ("uvloop timeout", "uvloop_timeout.py", {}, on_uvloop(check_timeout)),
     ("uvloop threads_busy", "uvloop_threads_busy.py", {}, on_uvloop(check_threads_busy)),
     ("exit3", "exit3.py", {}, check_exit3),
+    ("unhashable_callback", "unhashable_callback.py", {}, check_unhashable_callback),
     ("semaphore", "semaphore.py", {}, check_semaphore),
     ("lock", "lock.py", {}, check_lock),
     ("semaphore LIMIT=5", "semaphore.py", {"LOOPSCOPE_SET": "LIMIT=5"}, check_semaphore_5),

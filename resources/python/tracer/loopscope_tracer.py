@@ -15,6 +15,9 @@ Environment (set by Loopscope; removed before the program runs, so it never sees
                                of the real one (for tests: loop times whose floats round badly).
   LOOPSCOPE_SET=N=V;N=V        run with these values of the marked constants
                                (`LIMIT = 3  # loopscope: 1..20`); the file is never written.
+  LOOPSCOPE_CTRACER=<path>|0   the C hot paths (_loopscope_ctracer, CPython 3.11) when there
+                               is none beside this file; 0: pure Python.
+  LOOPSCOPE_DEBUG=1            one line on stderr saying whether the C hot paths are used.
 
 Events: one per line, UTF-8, fields separated by TAB; times are CLOCK_MONOTONIC ns (virtual:
 monotonic plus the time skipped so far); text fields escape \\ \t \n \r.
@@ -303,6 +306,14 @@ def _leaf(tu):
     return tu.stack[-1] if tu.stack else tu
 
 
+def _callback_unit(callback):
+    """The task unit whose step or wake-up callback is (None: not a task's)."""
+    try:
+        return _tunits.get(getattr(callback, "__self__", None))
+    except TypeError:
+        return None  # an unhashable owner (call_soon(a_list.append, x)) is no task
+
+
 def _emit_created(u):
     if u.cev is not None:
         _ev(u.cev)
@@ -550,7 +561,7 @@ def _link(tu, t):
 
 
 def _handle_run(self):
-    u = _tunits.get(getattr(self._callback, "__self__", None))
+    u = _callback_unit(self._callback)
     here = _here
     if u is None:
         if type(self) is _TimerHandle:
@@ -618,7 +629,7 @@ def _handle_run(self):
 def _scheduled(callback, args):
     """A callback was scheduled: if it is a task's step or wake-up, the task is ready now (or
     since its timer was due), and a wake-up during its cancellation names who cancelled it."""
-    u = _tunits.get(getattr(callback, "__self__", None))
+    u = _callback_unit(callback)
     if u is not None and u.cev is None:
         origin = _here.origin
         u.ready = origin if origin is not None else _now()
@@ -736,7 +747,7 @@ def _run_once(self):
         if not head._cancelled:
             due = int(head._when * 1e9)
     if ready:
-        u = _tunits.get(getattr(ready[0]._callback, "__self__", None))
+        u = _callback_unit(ready[0]._callback)
         if u is not None and u.ready and (due is None or u.ready < due):
             due = u.ready
     if due is not None and t - due > 5_000_000:
@@ -2064,6 +2075,50 @@ def _install_virtual_clock():
     globals()["_now"] = _virtual_ns
 
 
+def _load_ctracer(setting):
+    """The C hot paths (resources/python/ctracer) when built for this interpreter: beside this
+    file (installed), else at the path `setting` names; None: pure Python. Loaded by path under a
+    private name: the program's sys.path and sys.modules never show it."""
+    if setting == "0" or sys.version_info[:2] != (3, 11) or sys.implementation.name != "cpython":
+        return None, "pure Python (%s)" % ("forced" if setting == "0" else "not CPython 3.11")
+    # Not importlib.util: the program would find it imported (machinery is, for its __main__).
+    from importlib._bootstrap import module_from_spec
+    from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader, ModuleSpec
+    here = os.path.dirname(os.path.abspath(__file__))
+    # The ABI tag is in the file's name: only an interpreter that can load it looks for it.
+    candidates = [os.path.join(here, "_loopscope_ctracer" + EXTENSION_SUFFIXES[0])]
+    if setting and os.path.basename(setting).endswith(EXTENSION_SUFFIXES[0]):
+        candidates.append(setting)
+    for path in candidates:
+        if not os.path.isfile(path):
+            continue
+        name = "_loopscope_ctracer"
+        try:
+            loader = ExtensionFileLoader(name, path)
+            module = module_from_spec(ModuleSpec(name, loader, origin=path))
+            loader.exec_module(module)
+        except Exception as e:
+            return None, "pure Python (%s: %s)" % (path, e)
+        finally:
+            sys.modules.pop(name, None)
+        if module.PY_VERSION_HEX >> 16 != sys.hexversion >> 16:
+            return None, "pure Python (%s is for another Python)" % path
+        return module, "C hot paths from " + path
+    return None, "pure Python (no C module for this Python)"
+
+
+def _use_ctracer(module):
+    """A task's step (Handle._run) in C and, with inline units, the profile hook in C:
+    _setprofile installs it for _profile; inline units are its type."""
+    global _setprofile, _Inline
+    import asyncio.events as events
+    module.install(globals())
+    if _STEP_PROFILE:
+        _setprofile = module.setprofile
+        _Inline = module.Inline
+    events.Handle._run = module.handle_run(events.Handle)
+
+
 def _main():
     global _fd, _exit_status, _INLINE, _INTERNALS, _VIRTUAL, _VIRTUAL_BASE, _PROGRAM_DIR
     global _STDLIB_DIRS, _flusher_gone
@@ -2088,6 +2143,7 @@ def _main():
         _VIRTUAL_BASE = int(env.pop("LOOPSCOPE_VIRTUAL_BASE_NS"))
     except (KeyError, ValueError):
         pass
+    ctracer_setting = env.pop("LOOPSCOPE_CTRACER", "")
     settings = {}
     for item in env.pop("LOOPSCOPE_SET", "").split(";"):
         name, sep, value = item.partition("=")
@@ -2143,6 +2199,14 @@ def _main():
         if _INLINE and not _install_monitoring():
             global _STEP_PROFILE
             _STEP_PROFILE = True
+        ctracer, how = _load_ctracer(ctracer_setting)
+        if ctracer is not None:
+            try:
+                _use_ctracer(ctracer)
+            except Exception as e:  # our state is not what the module expects: stay in Python
+                how = "pure Python (%s: %s)" % (type(e).__name__, e)
+        if env.get("LOOPSCOPE_DEBUG") == "1":
+            sys.stderr.write("loopscope: tracer: %s\n" % how)
         sys.stdout = _Watched(sys.stdout, 1)
         sys.stderr = _Watched(sys.stderr, 2)
         atexit.register(_at_exit)

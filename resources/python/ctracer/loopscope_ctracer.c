@@ -1,0 +1,1416 @@
+/* The hot paths of Loopscope's tracer (resources/python/tracer/loopscope_tracer.py) in C, for
+ * CPython 3.11, where inline coroutine units come from a profile hook that sees every call and
+ * return inside a task step.
+ *
+ * Contract: setprofile(_profile) installs a C profile function whose profile object is the
+ * tracer's Python _profile (sys.getprofile() still returns it, so the tracer's
+ * `_getprofile() is _profile` checks hold). It ignores C calls, drops calls that are not the
+ * program's coroutines, and does the common inline-unit start (an I line) and end (a J line)
+ * itself, with the same objects the Python side uses (its globals: _frame_units, _code_info,
+ * _layouts, _places, _here, _ev, _now, _new_id). Everything else, and every state it does not
+ * expect, is handed to the Python _profile with the same event, so the lines are the ones the
+ * Python hook would write, byte for byte. Inline is the tracer's _Inline as a C type.
+ * Thread: the profile function runs per thread, under the GIL, like the Python hook.
+ * Loaded only under a private name by the tracer (never in sys.modules), by path. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <frameobject.h>
+#include <structmember.h>
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* --- Inline: the tracer's _Inline (a coroutine awaited inline, or a generator step) -------- */
+
+/* clang-format off: PyObject_HEAD and PyVarObject_HEAD_INIT are not statements */
+typedef struct
+{
+    PyObject_HEAD PyObject *id;
+    PyObject *owner; /* the task unit it runs in */
+    PyObject *frame;
+    PyObject *queued;
+} Inline;
+/* clang-format on */
+
+/* Every object field of Inline, for the garbage collector's two passes. */
+#define INLINE_FIELDS(apply) apply(id) apply(owner) apply(frame) apply(queued)
+#define INLINE_VISIT(field) Py_VISIT(self->field);
+#define INLINE_CLEAR(field) Py_CLEAR(self->field);
+
+static int inline_traverse(Inline *self, visitproc visit, void *arg)
+{
+    INLINE_FIELDS(INLINE_VISIT)
+    return 0;
+}
+
+static int inline_clear(Inline *self)
+{
+    INLINE_FIELDS(INLINE_CLEAR)
+    return 0;
+}
+
+static void inline_dealloc(Inline *self)
+{
+    PyObject_GC_UnTrack(self);
+    inline_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject InlineType;
+
+static Inline *inline_make(PyObject *uid, PyObject *owner, PyObject *frame)
+{
+    Inline *self = PyObject_GC_New(Inline, &InlineType);
+    if (self == NULL)
+        return NULL;
+    self->id = Py_NewRef(uid);
+    self->owner = Py_NewRef(owner);
+    self->frame = Py_NewRef(frame);
+    self->queued = Py_NewRef(Py_False);
+    PyObject_GC_Track(self);
+    return self;
+}
+
+static PyObject *inline_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    PyObject *uid, *owner, *frame;
+    static char *names[] = { "uid", "owner", "frame", NULL };
+    if (type != &InlineType) {
+        PyErr_SetString(PyExc_TypeError, "Inline cannot be subclassed");
+        return NULL;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO:Inline", names, &uid, &owner, &frame))
+        return NULL;
+    return (PyObject *)inline_make(uid, owner, frame);
+}
+
+static PyObject *inline_none(PyObject *self, void *closure)
+{
+    (void)self;
+    (void)closure;
+    Py_RETURN_NONE;
+}
+
+static PyObject *inline_false(PyObject *self, void *closure)
+{
+    (void)self;
+    (void)closure;
+    Py_RETURN_FALSE;
+}
+
+static PyMemberDef inline_members[] = {
+    { "id", T_OBJECT, offsetof(Inline, id), 0, NULL },
+    { "owner", T_OBJECT, offsetof(Inline, owner), 0, NULL },
+    { "frame", T_OBJECT, offsetof(Inline, frame), 0, NULL },
+    { "queued", T_OBJECT, offsetof(Inline, queued), 0, NULL },
+    { NULL, 0, 0, 0, NULL },
+};
+
+/* The class attributes of _Inline: what a task unit has and an inline unit never has. */
+static PyGetSetDef inline_getset[] = {
+    { "task", inline_none, NULL, NULL, NULL },
+    { "root", inline_none, NULL, NULL, NULL },
+    { "deadline", inline_none, NULL, NULL, NULL },
+    { "cut", inline_false, NULL, NULL, NULL },
+    { NULL, NULL, NULL, NULL, NULL },
+};
+
+/* clang-format off */
+static PyTypeObject InlineType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_loopscope_ctracer.Inline",
+    .tp_basicsize = sizeof(Inline),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_new = inline_new,
+    .tp_dealloc = (destructor)inline_dealloc,
+    .tp_traverse = (traverseproc)inline_traverse,
+    .tp_clear = (inquiry)inline_clear,
+    .tp_members = inline_members,
+    .tp_getset = inline_getset,
+};
+/* clang-format on */
+
+/* --- the tracer's state -------------------------------------------------------------------- */
+
+/* The task unit whose step handle_run runs on this thread now (borrowed; NULL: none, or a step
+ * the Python side runs): _here.cur without the thread-local lookup. */
+static _Thread_local PyObject *t_step_unit;
+
+/* The tracer's module globals and the containers that are never rebound (set by install()). */
+static PyObject *g_globals;
+static PyObject *g_frame_units;
+static PyObject *g_code_info;
+static PyObject *g_gen_info;
+static PyObject *g_layouts;
+static PyObject *g_places;
+static PyObject *g_here;
+static PyObject *g_buf; /* the write buffer (a list) */
+static PyObject *g_profile; /* the Python _profile: the profile object, and the fallback */
+static PyObject *g_sys_setprofile;
+static PyObject *g_real_ns; /* time.monotonic_ns: _now on the real clock */
+
+static PyObject *s_cur, *s_stack, *s_cev, *s_id, *s_frame, *s_task, *s_f_locals, *s_ev, *s_now,
+    *s_new_id, *s_emit_created, *s_own_caller, *s_place, *s_layout, *s_frame_label, *s_short_repr,
+    *s_esc, *s_inline_ended, *s_call, *s_return, *s_comma, *s_dots, *s_open, *s_close;
+
+/* Tests only (LOOPSCOPE_CTRACER_LABEL_FAULT=1): labels written wrong, func[args], to see the
+ * comparison of the C and the Python traces fail (tests/programs/ctracer_compare.py). */
+static int g_label_fault;
+
+static PyObject *global(PyObject *name)
+{
+    PyObject *value = PyDict_GetItemWithError(g_globals, name);
+    if (value == NULL && !PyErr_Occurred())
+        PyErr_Format(PyExc_RuntimeError, "loopscope tracer: no global %U", name);
+    return value; /* borrowed */
+}
+
+static PyObject *call_global(PyObject *name, PyObject *const *args, size_t n)
+{
+    PyObject *f = global(name);
+    return f == NULL ? NULL : PyObject_Vectorcall(f, args, n, NULL);
+}
+
+static PyObject *call_global1(PyObject *name, PyObject *a)
+{
+    return call_global(name, &a, 1);
+}
+
+/* _now(): on the real clock (time.monotonic_ns, as _real_ns) read here, as time does it. */
+static PyObject *now(void)
+{
+    PyObject *clock = global(s_now);
+    if (clock == NULL)
+        return NULL;
+    if (clock == g_real_ns) {
+        struct timespec ts;
+        if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
+            return PyLong_FromLongLong((long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+    }
+    return PyObject_CallNoArgs(clock);
+}
+
+/* The whole event through the Python hook: for everything but the common cases. */
+static int python_profile(PyFrameObject *frame, int what, PyObject *arg)
+{
+    PyObject *args[3] = { (PyObject *)frame, what == PyTrace_CALL ? s_call : s_return,
+        arg != NULL ? arg : Py_None };
+    PyObject *r = PyObject_Vectorcall(g_profile, args, 3, NULL);
+    if (r == NULL)
+        return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+static int truthy_in(PyObject *dict, PyObject *key, int *found)
+{
+    PyObject *v = PyDict_GetItemWithError(dict, key);
+    *found = v != NULL;
+    if (v == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    return PyObject_IsTrue(v);
+}
+
+/* --- task units: _Unit's slots read in place -------------------------------------------------- */
+
+static PyTypeObject *g_unit_type; /* _Unit, if its slots are where install() found them */
+
+enum {
+    U_ID,
+    U_STACK,
+    U_CEV,
+    U_READY,
+    U_TASK,
+    U_WFRAME,
+    U_CORO,
+    U_PENDING,
+    U_AWAITING,
+    U_NAME,
+    U_CAUSE,
+    U_QUEUED,
+    U_COUNT
+};
+static const char *const g_slot_names[U_COUNT] = { "id", "stack", "cev", "ready", "task", "wframe",
+    "coro", "pending", "awaiting", "name", "cause", "queued" };
+static PyObject *g_slot_strs[U_COUNT];
+static Py_ssize_t g_slot_off[U_COUNT];
+
+static Py_ssize_t slot_offset(PyTypeObject *type, const char *name)
+{
+    PyObject *d = PyDict_GetItemString(type->tp_dict, name);
+    if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type))
+        return -1;
+    PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
+    return m->type == T_OBJECT_EX && !(m->flags & READONLY) ? m->offset : -1;
+}
+
+/* unit.<slot> of a _Unit read in place (new reference), else by getattr. */
+static PyObject *unit_get(PyObject *unit, int slot)
+{
+    if (Py_TYPE(unit) == g_unit_type && g_slot_off[slot] > 0) {
+        PyObject *value = *(PyObject **)((char *)unit + g_slot_off[slot]);
+        if (value != NULL)
+            return Py_NewRef(value);
+    }
+    return PyObject_GetAttr(unit, g_slot_strs[slot]);
+}
+
+/* unit.<slot> = value (a new reference is taken). */
+static int unit_set(PyObject *unit, int slot, PyObject *value)
+{
+    if (Py_TYPE(unit) == g_unit_type && g_slot_off[slot] > 0) {
+        PyObject **where = (PyObject **)((char *)unit + g_slot_off[slot]);
+        Py_XSETREF(*where, Py_NewRef(value));
+        return 0;
+    }
+    return PyObject_SetAttr(unit, g_slot_strs[slot], value);
+}
+
+/* --- caches: what the Python side files under a code object, by its address ---------------- */
+/* A code object's hash is computed anew on every dict lookup (3.11 does not cache it), and its
+ * entries in _code_info, _layouts and _places never change once made: they are cached here by
+ * address, each entry holding the code object, so that the address cannot be reused while
+ * cached. */
+
+#define CODE_CACHE_SIZE 512
+#define PLACE_CACHE_SIZE 1024
+
+typedef struct
+{
+    PyObject *code;
+    PyObject *info; /* its _code_info value */
+    PyObject *layout; /* its _layouts value, NULL until known */
+} CodeEntry;
+
+typedef struct
+{
+    PyObject *code;
+    int lasti;
+    PyObject *place;
+} PlaceEntry;
+
+static CodeEntry g_codes[CODE_CACHE_SIZE];
+static PlaceEntry g_place_cache[PLACE_CACHE_SIZE];
+
+static size_t slot_of(const void *p, size_t size)
+{
+    const uintptr_t a = (uintptr_t)p;
+    return (size_t)((a >> 4) ^ (a >> 13)) & (size - 1);
+}
+
+static void clear_caches(void)
+{
+    for (size_t i = 0; i < CODE_CACHE_SIZE; ++i) {
+        Py_CLEAR(g_codes[i].code);
+        Py_CLEAR(g_codes[i].info);
+        Py_CLEAR(g_codes[i].layout);
+    }
+    for (size_t i = 0; i < PLACE_CACHE_SIZE; ++i) {
+        Py_CLEAR(g_place_cache[i].code);
+        Py_CLEAR(g_place_cache[i].place);
+    }
+}
+
+/* The cache entry of a classified code object; NULL: not classified yet (or an error). */
+static CodeEntry *code_entry(PyObject *code)
+{
+    CodeEntry *e = &g_codes[slot_of(code, CODE_CACHE_SIZE)];
+    if (e->code == code)
+        return e;
+    PyObject *info = PyDict_GetItemWithError(g_code_info, code);
+    if (info == NULL)
+        return NULL;
+    Py_CLEAR(e->layout);
+    Py_XSETREF(e->info, Py_NewRef(info));
+    Py_XSETREF(e->code, Py_NewRef(code));
+    return e;
+}
+
+/* --- lines: f-strings of ints and text, without PyUnicode_FromFormat's parsing -------------- */
+
+/* The decimal digits of an exact int into p (as str(int)): the end, or NULL if it is none. */
+static char *put_int(char *p, PyObject *value)
+{
+    if (!PyLong_CheckExact(value))
+        return NULL;
+    int overflow;
+    const long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow || (v == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        return NULL;
+    }
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                "31323334353637383940414243444546474849505152535455565758596061"
+                                "6263646566676869707172737475767778798081828384858687888990919293"
+                                "949596979899";
+    char digits[24], *d = digits + sizeof digits;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    while (u >= 100) {
+        const unsigned k = (unsigned)(u % 100) * 2;
+        u /= 100;
+        *--d = pairs[k + 1];
+        *--d = pairs[k];
+    }
+    if (u >= 10) {
+        *--d = pairs[u * 2 + 1];
+        *--d = pairs[u * 2];
+    } else {
+        *--d = (char)('0' + u);
+    }
+    if (v < 0)
+        *p++ = '-';
+    const size_t n = (size_t)(digits + sizeof digits - d);
+    memcpy(p, d, n);
+    return p + n;
+}
+
+static char *put_text(char *p, const char *text)
+{
+    while (*text)
+        *p++ = *text++;
+    return p;
+}
+
+/* The str pieces one after the other; new reference. */
+static PyObject *concat(PyObject *const *pieces, int n)
+{
+    Py_ssize_t length = 0;
+    Py_UCS4 maxchar = 127;
+    for (int i = 0; i < n; ++i) {
+        length += PyUnicode_GET_LENGTH(pieces[i]);
+        if (PyUnicode_MAX_CHAR_VALUE(pieces[i]) > maxchar)
+            maxchar = PyUnicode_MAX_CHAR_VALUE(pieces[i]);
+    }
+    PyObject *text = PyUnicode_New(length, maxchar);
+    if (text == NULL)
+        return NULL;
+    Py_ssize_t at = 0;
+    for (int i = 0; i < n; ++i) {
+        const Py_ssize_t k = PyUnicode_GET_LENGTH(pieces[i]);
+        if (PyUnicode_CopyCharacters(text, at, pieces[i], 0, k) < 0) {
+            Py_DECREF(text);
+            return NULL;
+        }
+        at += k;
+    }
+    return text;
+}
+
+/* head + text + tail, head and tail ASCII; new reference. */
+static PyObject *joined_line(
+    const char *head, size_t nhead, PyObject *text, const char *tail, size_t ntail)
+{
+    const Py_ssize_t ntext = PyUnicode_GET_LENGTH(text);
+    Py_UCS4 maxchar = PyUnicode_MAX_CHAR_VALUE(text);
+    PyObject *line
+        = PyUnicode_New((Py_ssize_t)(nhead + ntail) + ntext, maxchar < 127 ? 127 : maxchar);
+    if (line == NULL)
+        return NULL;
+    const int kind = PyUnicode_KIND(line);
+    void *data = PyUnicode_DATA(line);
+    if (kind == PyUnicode_1BYTE_KIND && PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND) {
+        Py_UCS1 *out = PyUnicode_1BYTE_DATA(line);
+        memcpy(out, head, nhead);
+        memcpy(out + nhead, PyUnicode_1BYTE_DATA(text), (size_t)ntext);
+        memcpy(out + nhead + ntext, tail, ntail);
+        return line;
+    }
+    for (size_t i = 0; i < nhead; ++i)
+        PyUnicode_WRITE(kind, data, i, (Py_UCS4)(unsigned char)head[i]);
+    if (PyUnicode_CopyCharacters(line, (Py_ssize_t)nhead, text, 0, ntext) < 0) {
+        Py_DECREF(line);
+        return NULL;
+    }
+    for (size_t i = 0; i < ntail; ++i)
+        PyUnicode_WRITE(
+            kind, data, (Py_ssize_t)nhead + ntext + (Py_ssize_t)i, (Py_UCS4)(unsigned char)tail[i]);
+    return line;
+}
+
+/* --- labels: _frame_label / _short_repr ----------------------------------------------------- */
+
+static PyObject *short_repr(PyObject *value)
+{
+    PyTypeObject *kind = Py_TYPE(value);
+    if (kind == &PyLong_Type) {
+        char digits[32], *end = put_int(digits, value);
+        if (end != NULL)
+            return PyUnicode_FromStringAndSize(digits, end - digits);
+    }
+    if (kind == &PyLong_Type || kind == &PyFloat_Type || kind == &PyBool_Type)
+        return PyObject_Repr(value);
+    if (kind != &PyUnicode_Type && value != Py_None)
+        return call_global1(s_short_repr, value);
+    PyObject *text = PyObject_Repr(value); /* a str's or None's: never "<...>" */
+    if (text == NULL || PyUnicode_GET_LENGTH(text) <= 40)
+        return text;
+    PyObject *head = PyUnicode_Substring(text, 0, 37);
+    Py_DECREF(text);
+    if (head == NULL)
+        return NULL;
+    PyObject *cut = PyUnicode_Concat(head, s_dots);
+    Py_DECREF(head);
+    return cut;
+}
+
+static int needs_escape(PyObject *text)
+{
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < n; ++i) {
+        const Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '\\' || c == '\t' || c == '\n' || c == '\r')
+            return 1;
+    }
+    return 0;
+}
+
+/* _frame_label(code, frame) for a frame that has not run yet; new reference. */
+static PyObject *frame_label(PyObject *code, PyFrameObject *frame, CodeEntry *entry)
+{
+    PyObject *layout = entry->layout;
+    if (layout != NULL) {
+        Py_INCREF(layout);
+    } else {
+        layout = PyDict_GetItemWithError(g_layouts, code);
+        if (layout == NULL) {
+            if (PyErr_Occurred())
+                return NULL;
+            layout = call_global1(s_layout, code);
+            if (layout == NULL)
+                return NULL;
+        } else {
+            Py_INCREF(layout);
+        }
+        if (entry->code == code) /* the call above may have run code that reused the entry */
+            entry->layout = Py_NewRef(layout);
+    }
+    PyObject *label = NULL, *local = NULL, *parts = NULL, *joined = NULL;
+    if (!PyTuple_CheckExact(layout) || PyTuple_GET_SIZE(layout) != 5)
+        goto python;
+    PyObject *bare = PyTuple_GET_ITEM(layout, 4);
+    if (bare != Py_None) {
+        label = Py_NewRef(bare);
+        goto done;
+    }
+    PyObject *name = PyTuple_GET_ITEM(layout, 0);
+    PyObject *names = PyTuple_GET_ITEM(layout, 1);
+    if (PyTuple_GET_ITEM(layout, 2) != Py_None || PyTuple_GET_ITEM(layout, 3) != Py_None
+        || !PyList_CheckExact(names) || !PyUnicode_CheckExact(name))
+        goto python;
+    local = PyObject_GetAttr((PyObject *)frame, s_f_locals);
+    if (local == NULL) {
+        PyErr_Clear();
+        goto python;
+    }
+    if (!PyDict_CheckExact(local))
+        goto python;
+    parts = PyList_New(0);
+    if (parts == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(names); ++i) {
+        PyObject *value = PyDict_GetItemWithError(local, PyList_GET_ITEM(names, i));
+        if (value == NULL) {
+            if (PyErr_Occurred())
+                goto done;
+            continue;
+        }
+        Py_INCREF(value); /* a repr may run the program's code, which may change the locals */
+        PyObject *text = short_repr(value);
+        Py_DECREF(value);
+        if (text == NULL)
+            goto done;
+        const int failed = !PyUnicode_CheckExact(text) || PyList_Append(parts, text) < 0;
+        Py_DECREF(text);
+        if (failed) {
+            if (!PyErr_Occurred())
+                goto python;
+            goto done;
+        }
+    }
+    joined = PyUnicode_Join(s_comma, parts);
+    if (joined == NULL)
+        goto done;
+    label = g_label_fault ? PyUnicode_FromFormat("%U[%U]", name, joined)
+                          : concat((PyObject *[]) { name, s_open, joined, s_close }, 4);
+    if (label != NULL && needs_escape(label)) {
+        PyObject *escaped = call_global1(s_esc, label);
+        Py_SETREF(label, escaped);
+    }
+    goto done;
+python:
+    label = call_global(s_frame_label, (PyObject *[]) { code, (PyObject *)frame }, 2);
+done:
+    Py_XDECREF(joined);
+    Py_XDECREF(parts);
+    Py_XDECREF(local);
+    Py_DECREF(layout);
+    return label;
+}
+
+/* --- places: _place ------------------------------------------------------------------------- */
+
+static PyObject *place_of(PyFrameObject *frame)
+{
+    PyObject *code = (PyObject *)PyFrame_GetCode(frame);
+    const int offset = PyFrame_GetLasti(frame);
+    PlaceEntry *e = &g_place_cache[slot_of((const char *)code + offset, PLACE_CACHE_SIZE)];
+    if (e->code == code && e->lasti == offset) {
+        Py_DECREF(code);
+        return Py_NewRef(e->place);
+    }
+    PyObject *lasti = PyLong_FromLong(offset);
+    PyObject *key = lasti == NULL ? NULL : PyTuple_Pack(2, code, lasti);
+    Py_XDECREF(lasti);
+    PyObject *p = key == NULL ? NULL : PyDict_GetItemWithError(g_places, key);
+    Py_XDECREF(key);
+    if (p == NULL) {
+        Py_DECREF(code);
+        return PyErr_Occurred() ? NULL : call_global1(s_place, (PyObject *)frame);
+    }
+    Py_XSETREF(e->place, Py_NewRef(p));
+    Py_XSETREF(e->code, code); /* the reference PyFrame_GetCode gave */
+    e->lasti = offset;
+    return Py_NewRef(p);
+}
+
+/* The frame the parent waits at: back if it is the program's code, else _own_caller(back). */
+static PyObject *waiting_place(PyFrameObject *back)
+{
+    if (back == NULL)
+        return PyLong_FromLong(0);
+    PyObject *code = (PyObject *)PyFrame_GetCode(back);
+    CodeEntry *entry = code_entry(code);
+    Py_DECREF(code);
+    if (entry == NULL && PyErr_Occurred())
+        return NULL;
+    const int own = entry == NULL ? 0 : PyObject_IsTrue(entry->info);
+    if (own < 0)
+        return NULL;
+    if (own)
+        return place_of(back);
+    PyObject *where = call_global1(s_own_caller, (PyObject *)back);
+    if (where == NULL)
+        return NULL;
+    PyObject *place = where == Py_None ? PyLong_FromLong(0)
+        : PyFrame_Check(where)         ? place_of((PyFrameObject *)where)
+                                       : call_global1(s_place, where);
+    Py_DECREF(where);
+    return place;
+}
+
+/* --- the hook ------------------------------------------------------------------------------- */
+
+static PyObject *unit_id(PyObject *unit)
+{
+    if (Py_IS_TYPE(unit, &InlineType))
+        return Py_NewRef(((Inline *)unit)->id);
+    return unit_get(unit, U_ID);
+}
+
+static PyObject *unit_frame(PyObject *unit)
+{
+    if (Py_IS_TYPE(unit, &InlineType))
+        return Py_NewRef(((Inline *)unit)->frame);
+    return PyObject_GetAttr(unit, s_frame);
+}
+
+static int append_line(PyObject *line)
+{
+    PyObject *ev = global(s_ev);
+    if (ev == NULL)
+        return -1;
+    /* _ev is _buf.append until the channel breaks (then _noop): the append without the call. */
+    if (PyCFunction_Check(ev) && PyCFunction_GET_SELF(ev) == g_buf && PyList_CheckExact(g_buf))
+        return PyList_Append(g_buf, line);
+    PyObject *r = PyObject_Vectorcall(ev, &line, 1, NULL);
+    if (r == NULL)
+        return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+/* _inline_started(frame, code, tu) when its stack's innermost unit is the caller's (or it is
+ * empty): 1 done, 0 not the common case (nothing done), -1 error. */
+static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry, PyObject *tu)
+{
+    int result = -1;
+    PyObject *stack = unit_get(tu, U_STACK);
+    PyFrameObject *back = PyFrame_GetBack(frame);
+    PyObject *top_frame = NULL, *t = NULL, *uid = NULL, *parent_id = NULL, *cev = NULL,
+             *label = NULL, *place = NULL, *line = NULL;
+    Inline *u = NULL;
+    if (stack == NULL)
+        goto done;
+    if (!PyList_CheckExact(stack)) {
+        result = 0;
+        goto done;
+    }
+    const Py_ssize_t depth = PyList_GET_SIZE(stack);
+    PyObject *parent = depth ? PyList_GET_ITEM(stack, depth - 1) : tu;
+    if (depth) {
+        top_frame = unit_frame(parent);
+        if (top_frame == NULL)
+            goto done;
+        if (top_frame != (PyObject *)back) {
+            result = 0; /* units that ended unseen: the Python side closes them */
+            goto done;
+        }
+    }
+    Py_INCREF(parent);
+    t = now();
+    if (t == NULL)
+        goto parent_done;
+    uid = PyObject_CallNoArgs(global(s_new_id));
+    if (uid == NULL)
+        goto parent_done;
+    u = inline_make(uid, tu, (PyObject *)frame);
+    if (u == NULL)
+        goto parent_done;
+    cev = unit_get(tu, U_CEV);
+    if (cev == NULL)
+        goto parent_done;
+    if (cev != Py_None) {
+        PyObject *r = call_global1(s_emit_created, tu);
+        if (r == NULL)
+            goto parent_done;
+        Py_DECREF(r);
+    }
+    parent_id = unit_id(parent);
+    if (parent_id == NULL)
+        goto parent_done;
+    label = frame_label(code, frame, entry);
+    if (label == NULL)
+        goto parent_done;
+    place = waiting_place(back);
+    if (place == NULL)
+        goto parent_done;
+    char head[128], tail[32], *h = head, *e = tail;
+    h = put_text(h, "I\t");
+    if (h && (h = put_int(h, t)))
+        h = put_text(h, "\t");
+    if (h && (h = put_int(h, uid)))
+        h = put_text(h, "\tcoroutine\t");
+    if (h && (h = put_int(h, parent_id)))
+        h = put_text(h, "\t");
+    e = put_text(e, "\t");
+    if ((e = put_int(e, place)))
+        e = put_text(e, "\n");
+    line = h && e ? joined_line(head, (size_t)(h - head), label, tail, (size_t)(e - tail))
+                  : PyUnicode_FromFormat(
+                      "I\t%S\t%S\tcoroutine\t%S\t%S\t%S\n", t, uid, parent_id, label, place);
+    if (line == NULL || append_line(line) < 0 || PyList_Append(stack, (PyObject *)u) < 0
+        || PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0)
+        goto parent_done;
+    assert(Py_REFCNT(u) == 3); /* ours, the stack's and _frame_units' */
+    result = 1;
+parent_done:
+    Py_DECREF(parent);
+done:
+    Py_XDECREF(line);
+    Py_XDECREF(place);
+    Py_XDECREF(label);
+    Py_XDECREF(parent_id);
+    Py_XDECREF(cev);
+    Py_XDECREF((PyObject *)u);
+    Py_XDECREF(uid);
+    Py_XDECREF(t);
+    Py_XDECREF(top_frame);
+    Py_XDECREF((PyObject *)back);
+    Py_XDECREF(stack);
+    return result;
+}
+
+/* A call or return of a frame that is not a coroutine's: the program's async generators are
+ * the Python side's (as is classifying one at its first call), anything else is nothing. */
+static int generator_event(PyFrameObject *frame, PyCodeObject *code, int what, PyObject *arg)
+{
+    if (!(code->co_flags & CO_ASYNC_GENERATOR))
+        return 0;
+    int found;
+    const int own = truthy_in(g_gen_info, (PyObject *)code, &found);
+    if (own < 0)
+        return -1;
+    return own || (!found && what == PyTrace_CALL) ? python_profile(frame, what, arg) : 0;
+}
+
+static int on_call(PyFrameObject *frame)
+{
+    PyCodeObject *code = PyFrame_GetCode(frame);
+    int result = 0;
+    if (!(code->co_flags & CO_COROUTINE)) {
+        result = generator_event(frame, code, PyTrace_CALL, NULL);
+        goto done;
+    }
+    const int known = PyDict_Contains(g_frame_units, (PyObject *)frame);
+    if (known)
+        goto done; /* a task's root or an inline unit resuming; -1: the error goes on */
+    CodeEntry *entry = code_entry((PyObject *)code);
+    if (entry == NULL) { /* not classified yet: the Python side does it */
+        result = PyErr_Occurred() ? -1 : python_profile(frame, PyTrace_CALL, NULL);
+        goto done;
+    }
+    const int own = PyObject_IsTrue(entry->info);
+    if (own <= 0) {
+        result = own;
+        goto done;
+    }
+    PyObject *cur = t_step_unit != NULL ? Py_NewRef(t_step_unit) : PyObject_GetAttr(g_here, s_cur);
+    if (cur == NULL) {
+        result = -1;
+        goto done;
+    }
+    if (cur != Py_None) {
+        const int started = inline_started(frame, (PyObject *)code, entry, cur);
+        result = started < 0 ? -1 : started ? 0 : python_profile(frame, PyTrace_CALL, NULL);
+    }
+    Py_DECREF(cur);
+done:
+    Py_DECREF(code);
+    return result;
+}
+
+static int set_contains_long(PyObject *set, long value)
+{
+    if (!PyFrozenSet_CheckExact(set) && !PySet_CheckExact(set))
+        return -2;
+    PyObject *key = PyLong_FromLong(value);
+    if (key == NULL)
+        return -1;
+    const int in = PySet_Contains(set, key);
+    Py_DECREF(key);
+    return in;
+}
+
+/* _inline_ended(u, True) when u is its task's innermost unit: 1 done, 0 not that case. */
+static int inline_returned(Inline *u)
+{
+    PyObject *tu = u->owner;
+    PyObject *stack = unit_get(tu, U_STACK);
+    if (stack == NULL)
+        return -1;
+    int result = 0;
+    Py_ssize_t depth;
+    if (!PyList_CheckExact(stack) || (depth = PyList_GET_SIZE(stack)) == 0
+        || PyList_GET_ITEM(stack, depth - 1) != (PyObject *)u) {
+        Py_DECREF(stack);
+        return 0;
+    }
+    Py_INCREF(u);
+    assert(Py_REFCNT(u) >= 3); /* ours, the stack's and _frame_units' */
+    PyObject *t = NULL, *parent_id = NULL, *line = NULL;
+    result = -1;
+    if (PyList_SetSlice(stack, depth - 1, depth, NULL) < 0)
+        goto done;
+    if (u->frame != NULL && PyDict_DelItem(g_frame_units, u->frame) < 0) {
+        if (!PyErr_ExceptionMatches(PyExc_KeyError))
+            goto done;
+        PyErr_Clear();
+    }
+    Py_CLEAR(u->frame);
+    u->frame = Py_NewRef(Py_None);
+    t = now();
+    if (t == NULL)
+        goto done;
+    parent_id = unit_id(depth > 1 ? PyList_GET_ITEM(stack, depth - 2) : tu);
+    if (parent_id == NULL)
+        goto done;
+    char text[96], *p = put_text(text, "J\t");
+    if (p && (p = put_int(p, t)))
+        p = put_text(p, "\t");
+    if (p && (p = put_int(p, u->id)))
+        p = put_text(p, "\t");
+    if (p && (p = put_int(p, parent_id)))
+        p = put_text(p, "\n");
+    line = p ? PyUnicode_FromStringAndSize(text, p - text)
+             : PyUnicode_FromFormat("J\t%S\t%S\t%S\n", t, u->id, parent_id);
+    if (line == NULL || append_line(line) < 0)
+        goto done;
+    result = 1;
+done:
+    Py_XDECREF(line);
+    Py_XDECREF(parent_id);
+    Py_XDECREF(t);
+    Py_DECREF(u);
+    Py_DECREF(stack);
+    return result;
+}
+
+static int on_return(PyFrameObject *frame, PyObject *arg)
+{
+    PyCodeObject *code = PyFrame_GetCode(frame);
+    int result = 0;
+    if (!(code->co_flags & CO_COROUTINE)) {
+        result = generator_event(frame, code, PyTrace_RETURN, arg);
+        goto done;
+    }
+    PyObject *u = PyDict_GetItemWithError(g_frame_units, (PyObject *)frame);
+    if (u == NULL) {
+        result = PyErr_Occurred() ? -1 : 0;
+        goto done;
+    }
+    if (!Py_IS_TYPE(u, &InlineType)) {
+        /* A task's root frame leaving a step: nothing to do. */
+        PyObject *task = PyObject_GetAttr(u, s_task);
+        if (task == NULL)
+            result = -1;
+        else if (task == Py_None)
+            result = python_profile(frame, PyTrace_RETURN, arg);
+        Py_XDECREF(task);
+        goto done;
+    }
+    CodeEntry *entry = code_entry((PyObject *)code);
+    PyObject *info = entry == NULL ? NULL : entry->info;
+    if (info == NULL || !PyTuple_CheckExact(info) || PyTuple_GET_SIZE(info) != 2) {
+        result = PyErr_Occurred() ? -1 : python_profile(frame, PyTrace_RETURN, arg);
+        goto done;
+    }
+    const int lasti = PyFrame_GetLasti(frame);
+    const int yielded = set_contains_long(PyTuple_GET_ITEM(info, 0), lasti);
+    if (yielded != 0) {
+        result = yielded == -1 ? -1 : yielded == 1 ? 0 : python_profile(frame, PyTrace_RETURN, arg);
+        goto done;
+    }
+    const int returned = set_contains_long(PyTuple_GET_ITEM(info, 1), lasti);
+    if (returned != 1) {
+        result = returned == -1 ? -1 : python_profile(frame, PyTrace_RETURN, arg);
+        goto done;
+    }
+    Py_INCREF(u);
+    const int ended = inline_returned((Inline *)u);
+    Py_DECREF(u);
+    result = ended < 0 ? -1 : ended ? 0 : python_profile(frame, PyTrace_RETURN, arg);
+done:
+    Py_DECREF(code);
+    return result;
+}
+
+static int profile_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
+{
+    (void)obj;
+    assert(PyGILState_Check());
+    assert(g_globals != NULL && obj == g_profile);
+    int result = 0;
+    if (what == PyTrace_CALL)
+        result = on_call(frame);
+    else if (what == PyTrace_RETURN)
+        result = on_return(frame, arg);
+    if (result < 0) {
+        /* As sys.setprofile's own trampoline: the hook goes, the error goes to the program. */
+        PyEval_SetProfile(NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- task steps: _handle_run --------------------------------------------------------------- */
+
+static PyObject *g_tunits;
+
+static PyObject *s_callback, *s_self, *s_context, *s_args, *s_run, *s_done, *s_get_name,
+    *s_cancelling, *s_fut_waiter, *s_children, *s_step_profile, *s_timer_handle, *s_orig_handle_run,
+    *s_handle_run, *s_finish_task, *s_resolve_pending, *s_awaiting_frame, *s_link, *s_check_rename;
+
+static PyObject *call_global2(PyObject *name, PyObject *a, PyObject *b)
+{
+    return call_global(name, (PyObject *[]) { a, b }, 2);
+}
+
+static int call_done(PyObject *r)
+{
+    if (r == NULL)
+        return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+/* Whether the method `name` of obj returns a true value: 1, 0, or -1 (error). */
+static int method_true(PyObject *obj, PyObject *name)
+{
+    PyObject *r = PyObject_VectorcallMethod(name, &obj, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    if (r == NULL)
+        return -1;
+    const int truth = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return truth;
+}
+
+static PyObject *leaf_of(PyObject *u, PyObject *stack)
+{
+    const Py_ssize_t n = PyList_GET_SIZE(stack);
+    return Py_NewRef(n ? PyList_GET_ITEM(stack, n - 1) : u);
+}
+
+/* An S line: "S\t{t}\t{id}\t{state}\t0", "\t{place}" if place is not NULL, "\n". */
+static PyObject *state_line(PyObject *t, PyObject *id, const char *state, PyObject *place)
+{
+    char text[160], *p = put_text(text, "S\t");
+    if ((p = put_int(p, t)) != NULL)
+        p = put_text(p, "\t");
+    if (p != NULL && (p = put_int(p, id)) != NULL) {
+        p = put_text(p, "\t");
+        p = put_text(p, state);
+        p = put_text(p, "\t0");
+    }
+    if (p != NULL && place != NULL) {
+        p = put_text(p, "\t");
+        p = put_int(p, place);
+    }
+    if (p == NULL)
+        return place == NULL ? PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\n", t, id, state)
+                             : PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\t%S\n", t, id, state, place);
+    p = put_text(p, "\n");
+    return PyUnicode_FromStringAndSize(text, p - text);
+}
+
+/* The profile hook is on while a program's task step runs (the tracer's _STEP_PROFILE). */
+static int step_profile_wanted(void)
+{
+    PyObject *flag = global(s_step_profile);
+    return flag == NULL ? -1 : PyObject_IsTrue(flag);
+}
+
+/* The part of _handle_run after the step (the task unit u of the task `task`). */
+static int step_ended(PyObject *u, PyObject *task)
+{
+    int result = -1;
+    PyObject *t = now(), *stack = NULL, *leaf = NULL, *frame = NULL, *place = NULL, *line = NULL,
+             *fw = NULL, *awaiting = NULL, *name = NULL, *uname = NULL, *cause = NULL,
+             *pending = NULL;
+    if (t == NULL)
+        goto done;
+    const int finished = method_true(task, s_done);
+    if (finished != 0) {
+        if (finished > 0)
+            result = call_done(call_global2(s_finish_task, u, t));
+        goto done;
+    }
+    pending = unit_get(u, U_PENDING);
+    if (pending == NULL)
+        goto done;
+    const int has_pending = PyObject_IsTrue(pending);
+    if (has_pending < 0 || (has_pending && call_done(call_global2(s_resolve_pending, u, t)) < 0))
+        goto done;
+    stack = unit_get(u, U_STACK);
+    if (stack == NULL)
+        goto done;
+    if (!PyList_CheckExact(stack)) {
+        PyErr_SetString(PyExc_TypeError, "loopscope tracer: a unit's stack is not a list");
+        goto done;
+    }
+    leaf = leaf_of(u, stack);
+    if (PyList_GET_SIZE(stack)) {
+        frame = unit_frame(leaf);
+    } else {
+        frame = unit_get(u, U_WFRAME);
+        if (frame != NULL && !PyObject_IsTrue(frame)) {
+            PyObject *coro = unit_get(u, U_CORO);
+            Py_SETREF(frame, coro == NULL ? NULL : call_global1(s_awaiting_frame, coro));
+            Py_XDECREF(coro);
+        }
+    }
+    if (frame == NULL)
+        goto done;
+    place = frame == Py_None   ? PyLong_FromLong(0)
+        : PyFrame_Check(frame) ? place_of((PyFrameObject *)frame)
+                               : call_global1(s_place, frame);
+    if (place == NULL)
+        goto done;
+    PyObject *queued = Py_IS_TYPE(leaf, &InlineType) ? Py_NewRef(((Inline *)leaf)->queued)
+                                                     : unit_get(leaf, U_QUEUED);
+    if (queued == NULL)
+        goto done;
+    const int is_queued = PyObject_IsTrue(queued);
+    Py_DECREF(queued);
+    if (is_queued < 0)
+        goto done;
+    PyObject *id = unit_id(leaf);
+    if (id == NULL)
+        goto done;
+    line = state_line(t, id, is_queued ? "queued" : "waiting", place);
+    Py_DECREF(id);
+    if (line == NULL || append_line(line) < 0)
+        goto done;
+    /* _link's common cases here: no future awaited, or a plain one (no task, no gather). */
+    fw = PyObject_GetAttr(task, s_fut_waiter);
+    awaiting = fw == NULL ? NULL : unit_get(u, U_AWAITING);
+    if (awaiting == NULL)
+        goto done;
+    if (fw != awaiting) {
+        int plain = fw == Py_None;
+        if (!plain) {
+            PyObject *unit = PyDict_GetItemWithError(g_tunits, fw);
+            if (unit == NULL && PyErr_Occurred())
+                goto done;
+            PyObject *children = NULL;
+            if (unit == NULL && _PyObject_LookupAttr(fw, s_children, &children) < 0)
+                goto done;
+            plain = unit == NULL && (children == NULL || children == Py_None);
+            if (children != NULL && !plain && PyObject_IsTrue(children) == 0)
+                plain = unit == NULL; /* an empty _children: nothing linked */
+            Py_XDECREF(children);
+        }
+        if (plain ? unit_set(u, U_AWAITING, fw) < 0 : call_done(call_global2(s_link, u, t)) < 0)
+            goto done;
+    }
+    name = PyObject_VectorcallMethod(s_get_name, &task, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    uname = name == NULL ? NULL : unit_get(u, U_NAME);
+    if (uname == NULL)
+        goto done;
+    if (name != uname && call_done(call_global2(s_check_rename, u, t)) < 0)
+        goto done;
+    cause = unit_get(u, U_CAUSE);
+    if (cause == NULL)
+        goto done;
+    if (cause != Py_None) {
+        const int cancelling = method_true(task, s_cancelling);
+        if (cancelling < 0 || (!cancelling && unit_set(u, U_CAUSE, Py_None) < 0))
+            goto done;
+    }
+    result = 0;
+done:
+    Py_XDECREF(pending);
+    Py_XDECREF(cause);
+    Py_XDECREF(uname);
+    Py_XDECREF(name);
+    Py_XDECREF(awaiting);
+    Py_XDECREF(fw);
+    Py_XDECREF(line);
+    Py_XDECREF(place);
+    Py_XDECREF(frame);
+    Py_XDECREF(leaf);
+    Py_XDECREF(stack);
+    Py_XDECREF(t);
+    return result;
+}
+
+/* events.Handle._run under the tracer: a task's step between its running and waiting lines. The
+ * common case here, the rest (timers, anything unexpected before the step runs) by the Python
+ * _handle_run. */
+static PyObject *handle_run(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    PyObject *callback = PyObject_GetAttr(self, s_callback);
+    if (callback == NULL)
+        return NULL;
+    PyObject *owner = NULL;
+    if (_PyObject_LookupAttr(callback, s_self, &owner) < 0) {
+        Py_DECREF(callback);
+        return NULL;
+    }
+    assert(PyGILState_Check());
+    PyObject *u = owner == NULL ? NULL : PyDict_GetItemWithError(g_tunits, owner);
+    Py_XDECREF(owner);
+    if (u == NULL) {
+        Py_DECREF(callback);
+        if (PyErr_Occurred()) {
+            if (!PyErr_ExceptionMatches(PyExc_TypeError))
+                return NULL;
+            PyErr_Clear(); /* an unhashable owner (call_soon(a_list.append, x)) is no task */
+        }
+        PyObject *timer = global(s_timer_handle);
+        if (timer == NULL)
+            return NULL;
+        return call_global1(
+            (PyObject *)Py_TYPE(self) == timer ? s_handle_run : s_orig_handle_run, self);
+    }
+    Py_INCREF(u);
+    PyObject *result = NULL, *context = NULL, *args = NULL, *cev = NULL, *stack = NULL,
+             *leaf = NULL, *ready = NULL, *t = NULL, *prev = NULL, *task = NULL, *id = NULL,
+             *line = NULL;
+    int hooked = 0, ran = 0;
+    cev = unit_get(u, U_CEV);
+    stack = cev == NULL ? NULL : unit_get(u, U_STACK);
+    ready = stack == NULL ? NULL : unit_get(u, U_READY);
+    context = ready == NULL ? NULL : PyObject_GetAttr(self, s_context);
+    args = context == NULL ? NULL : PyObject_GetAttr(self, s_args);
+    if (args == NULL)
+        goto done;
+    if (!PyList_CheckExact(stack) || !PyLong_CheckExact(ready) || !PyTuple_CheckExact(args)
+        || PyTuple_GET_SIZE(args) > 6) {
+        result = call_global1(s_handle_run, self);
+        goto done;
+    }
+    t = now();
+    if (t == NULL || (cev != Py_None && call_done(call_global1(s_emit_created, u)) < 0))
+        goto done;
+    leaf = leaf_of(u, stack);
+    id = unit_id(leaf);
+    if (id == NULL)
+        goto done;
+    int overflow = 0;
+    const long long r = PyLong_AsLongLongAndOverflow(ready, &overflow);
+    const long long tn = PyLong_AsLongLongAndOverflow(t, &overflow);
+    if (overflow || PyErr_Occurred()) {
+        PyErr_Clear();
+        result = call_global1(s_handle_run, self);
+        goto done;
+    }
+    PyObject *zero = PyLong_FromLong(0);
+    if (zero == NULL || unit_set(u, U_READY, zero) < 0) {
+        Py_XDECREF(zero);
+        goto done;
+    }
+    Py_DECREF(zero);
+    if (r && tn - r > 1000000) {
+        PyObject *first = state_line(ready, id, "ready", NULL);
+        PyObject *second = first == NULL ? NULL : state_line(t, id, "running", NULL);
+        line = second == NULL ? NULL : PyUnicode_Concat(first, second);
+        Py_XDECREF(first);
+        Py_XDECREF(second);
+    } else {
+        line = state_line(t, id, "running", NULL);
+    }
+    if (line == NULL || append_line(line) < 0)
+        goto done;
+    prev = PyObject_GetAttr(g_here, s_cur);
+    if (prev == NULL || PyObject_SetAttr(g_here, s_cur, u) < 0)
+        goto done;
+    const int wanted = step_profile_wanted();
+    if (wanted < 0)
+        goto restore;
+    hooked = wanted && PyThreadState_Get()->c_profileobj == NULL;
+    if (hooked)
+        PyEval_SetProfile(profile_hook, g_profile);
+    PyObject *const outer_step = t_step_unit;
+    t_step_unit = u;
+    {
+        /* Handle._run without its frame: self._context.run(self._callback, *self._args). */
+        PyObject *call[8] = { context, callback };
+        const Py_ssize_t n = PyTuple_GET_SIZE(args);
+        for (Py_ssize_t i = 0; i < n; ++i)
+            call[2 + i] = PyTuple_GET_ITEM(args, i);
+        PyObject *r2 = PyObject_VectorcallMethod(s_run, call, (size_t)(2 + n), NULL);
+        ran = r2 != NULL;
+        Py_XDECREF(r2);
+    }
+    t_step_unit = outer_step;
+restore:
+    if (hooked)
+        PyEval_SetProfile(NULL, NULL);
+    if (!ran) {
+        /* SystemExit / KeyboardInterrupt out of a step (or our error): the task may have ended. */
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        if (PyObject_SetAttr(g_here, s_cur, prev) == 0 && (task = unit_get(u, U_TASK)) != NULL) {
+            const int finished = method_true(task, s_done);
+            PyObject *when = finished > 0 ? now() : NULL;
+            if (when != NULL) {
+                call_done(call_global2(s_finish_task, u, when));
+                Py_DECREF(when);
+            }
+        }
+        PyErr_Clear();
+        PyErr_Restore(type, value, tb);
+        goto done;
+    }
+    if (PyObject_SetAttr(g_here, s_cur, prev) < 0)
+        goto done;
+    task = unit_get(u, U_TASK);
+    if (task == NULL || step_ended(u, task) < 0)
+        goto done;
+    result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(line);
+    Py_XDECREF(id);
+    Py_XDECREF(task);
+    Py_XDECREF(prev);
+    Py_XDECREF(t);
+    Py_XDECREF(leaf);
+    Py_XDECREF(args);
+    Py_XDECREF(context);
+    Py_XDECREF(ready);
+    Py_XDECREF(stack);
+    Py_XDECREF(cev);
+    Py_DECREF(u);
+    Py_DECREF(callback);
+    return result;
+}
+
+static PyMethodDef handle_run_def
+    = { "_run", handle_run, METH_NOARGS, "Handle._run under Loopscope's tracer" };
+
+static PyObject *ctracer_handle_run(PyObject *module, PyObject *type)
+{
+    (void)module;
+    if (!PyType_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "handle_run() takes asyncio.events.Handle");
+        return NULL;
+    }
+    return PyDescr_NewMethod((PyTypeObject *)type, &handle_run_def);
+}
+
+/* --- the module ----------------------------------------------------------------------------- */
+
+static PyObject *ctracer_install(PyObject *module, PyObject *globals)
+{
+    (void)module;
+    if (!PyDict_Check(globals)) {
+        PyErr_SetString(PyExc_TypeError, "install() takes the tracer's globals");
+        return NULL;
+    }
+    struct
+    {
+        PyObject **slot;
+        const char *name;
+        int dict;
+    } wanted[] = {
+        { &g_frame_units, "_frame_units", 1 },
+        { &g_code_info, "_code_info", 1 },
+        { &g_gen_info, "_gen_info", 1 },
+        { &g_layouts, "_layouts", 1 },
+        { &g_places, "_places", 1 },
+        { &g_here, "_here", 0 },
+        { &g_profile, "_profile", 0 },
+        { &g_tunits, "_tunits", 1 },
+        { &g_buf, "_buf", 0 },
+        { &g_real_ns, "_real_ns", 0 },
+    };
+    for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; ++i) {
+        PyObject *value = PyDict_GetItemString(globals, wanted[i].name);
+        if (value == NULL || (wanted[i].dict && !PyDict_CheckExact(value))) {
+            PyErr_Format(PyExc_RuntimeError, "loopscope tracer: unexpected %s", wanted[i].name);
+            return NULL;
+        }
+        Py_XSETREF(*wanted[i].slot, Py_NewRef(value));
+    }
+    PyObject *unit = PyDict_GetItemString(globals, "_Unit");
+    Py_CLEAR(g_unit_type);
+    if (unit != NULL && PyType_Check(unit)) {
+        PyTypeObject *type = (PyTypeObject *)unit;
+        for (int i = 0; i < U_COUNT; ++i)
+            g_slot_off[i] = slot_offset(type, g_slot_names[i]);
+        g_unit_type = (PyTypeObject *)Py_NewRef(unit);
+    }
+    Py_XSETREF(g_globals, Py_NewRef(globals));
+    clear_caches();
+    Py_RETURN_NONE;
+}
+
+static PyObject *ctracer_setprofile(PyObject *module, PyObject *func)
+{
+    (void)module;
+    if (func == Py_None) {
+        PyEval_SetProfile(NULL, NULL);
+        Py_RETURN_NONE;
+    }
+    if (g_profile != NULL && func == g_profile) {
+        PyEval_SetProfile(profile_hook, func);
+        Py_RETURN_NONE;
+    }
+    return PyObject_CallOneArg(g_sys_setprofile, func); /* anyone else's: as sys.setprofile */
+}
+
+static PyMethodDef ctracer_methods[] = {
+    { "install", ctracer_install, METH_O, "install(globals): the tracer's state" },
+    { "setprofile", ctracer_setprofile, METH_O,
+        "setprofile(func): the C hook for the tracer's _profile, else sys.setprofile(func)" },
+    { "handle_run", ctracer_handle_run, METH_O,
+        "handle_run(Handle): a method for Handle._run that runs a task's step (the tracer's "
+        "_handle_run in C)" },
+    { NULL, NULL, 0, NULL },
+};
+
+static int ctracer_exec(PyObject *module)
+{
+    struct
+    {
+        PyObject **slot;
+        const char *text;
+    } strings[] = {
+        { &s_cur, "cur" },
+        { &s_stack, "stack" },
+        { &s_cev, "cev" },
+        { &s_id, "id" },
+        { &s_frame, "frame" },
+        { &s_task, "task" },
+        { &s_f_locals, "f_locals" },
+        { &s_ev, "_ev" },
+        { &s_now, "_now" },
+        { &s_new_id, "_new_id" },
+        { &s_emit_created, "_emit_created" },
+        { &s_own_caller, "_own_caller" },
+        { &s_place, "_place" },
+        { &s_layout, "_layout" },
+        { &s_frame_label, "_frame_label" },
+        { &s_short_repr, "_short_repr" },
+        { &s_esc, "_esc" },
+        { &s_inline_ended, "_inline_ended" },
+        { &s_call, "call" },
+        { &s_return, "return" },
+        { &s_comma, ", " },
+        { &s_dots, "..." },
+        { &s_open, "(" },
+        { &s_close, ")" },
+        { &s_callback, "_callback" },
+        { &s_self, "__self__" },
+        { &s_context, "_context" },
+        { &s_args, "_args" },
+        { &s_run, "run" },
+        { &s_done, "done" },
+        { &s_get_name, "get_name" },
+        { &s_cancelling, "cancelling" },
+        { &s_fut_waiter, "_fut_waiter" },
+        { &s_children, "_children" },
+        { &s_step_profile, "_STEP_PROFILE" },
+        { &s_timer_handle, "_TimerHandle" },
+        { &s_orig_handle_run, "_orig_handle_run" },
+        { &s_handle_run, "_handle_run" },
+        { &s_finish_task, "_finish_task" },
+        { &s_resolve_pending, "_resolve_pending" },
+        { &s_awaiting_frame, "_awaiting_frame" },
+        { &s_link, "_link" },
+        { &s_check_rename, "_check_rename" },
+    };
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; ++i) {
+        if (*strings[i].slot == NULL) {
+            *strings[i].slot = PyUnicode_InternFromString(strings[i].text);
+            if (*strings[i].slot == NULL)
+                return -1;
+        }
+    }
+    for (int i = 0; i < U_COUNT; ++i) {
+        if (g_slot_strs[i] == NULL
+            && (g_slot_strs[i] = PyUnicode_InternFromString(g_slot_names[i])) == NULL)
+            return -1;
+    }
+    if (g_sys_setprofile == NULL) {
+        g_sys_setprofile = PySys_GetObject("setprofile");
+        if (g_sys_setprofile == NULL) {
+            PyErr_SetString(PyExc_RuntimeError, "no sys.setprofile");
+            return -1;
+        }
+        Py_INCREF(g_sys_setprofile);
+    }
+    const char *fault = getenv("LOOPSCOPE_CTRACER_LABEL_FAULT");
+    g_label_fault = fault != NULL && fault[0] == '1';
+    if (PyType_Ready(&InlineType) < 0)
+        return -1;
+    if (PyModule_AddObjectRef(module, "Inline", (PyObject *)&InlineType) < 0)
+        return -1;
+    /* The interpreter it was built for: the tracer uses it only on the same minor version. */
+    return PyModule_AddIntConstant(module, "PY_VERSION_HEX", PY_VERSION_HEX);
+}
+
+static PyModuleDef_Slot ctracer_slots[] = {
+    { Py_mod_exec, ctracer_exec },
+    { 0, NULL },
+};
+
+static struct PyModuleDef ctracer_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_loopscope_ctracer",
+    .m_doc = "The hot paths of Loopscope's tracer for CPython 3.11 (private).",
+    .m_size = 0,
+    .m_methods = ctracer_methods,
+    .m_slots = ctracer_slots,
+};
+
+PyMODINIT_FUNC PyInit__loopscope_ctracer(void)
+{
+    return PyModuleDef_Init(&ctracer_module);
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""The tracer's C hot paths (_loopscope_ctracer, CPython 3.11) write the trace its pure Python
+writes: each program of this folder traced on the virtual clock from the same start, in full and
+with --tasks-only, once with the C module and once without (LOOPSCOPE_CTRACER=0), must give the
+same event stream, byte for byte (the pid in H aside). A program whose pure-Python trace differs
+between two runs (threads, I/O: the virtual clock runs with real time while they work) is
+compared with its times masked, as a multiset of lines (threads order them as they run), and
+skipped if even that differs; the programs in STRICT must be compared exactly.
+
+    ctracer_compare.py --ctracer PATH [--python PY] [NAME...]
+
+Also: the C module keeps no reference per await or per step (ctracer_leak.py: the blocks
+Python has allocated grow as they do untraced).
+
+Exits 0 when all compared traces are equal and nothing leaks, 1 otherwise, 3 (ctest's
+"skipped") when the module cannot be used by this Python.
+"""
+
+import argparse
+import glob
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import tracer_check  # noqa: E402  (run_traced, the tracer's path)
+
+# Programs whose virtual-clock trace is deterministic: compared with their times.
+STRICT = ["sequential", "create_task", "gather", "wait_for", "timeout", "taskgroup",
+          "never_awaited", "async_for", "raises", "lock", "semaphore", "event", "queue_workers",
+          "cancel_causes", "exit3", "run_twice", "unhashable_callback"]
+BASE_NS = 1_000_000_000_000
+TIME = re.compile(r"^([A-Z])\t(\d+)")
+
+
+MODES = {"full": {}, "tasks-only": {"LOOPSCOPE_TASKS_ONLY": "1"}}
+
+
+def trace(python, program, ctracer, mode_env):
+    env = {"LOOPSCOPE_CLOCK": "virtual", "LOOPSCOPE_VIRTUAL_BASE_NS": str(BASE_NS),
+           "LOOPSCOPE_CTRACER": ctracer, "LOOPSCOPE_DEBUG": "1", **mode_env}
+    out, err, rc, data, _ = tracer_check.run_traced(python, tracer_check.TRACER, program, env)
+    lines = data.decode("utf-8", "replace").splitlines()
+    if lines and lines[0].startswith("H\t"):
+        lines[0] = "\t".join(lines[0].split("\t")[:3])  # without the pid
+    return lines, err.decode("utf-8", "replace"), rc
+
+
+def masked(lines):
+    """Without times, in sorted order (threads order their lines as they run), and without what
+    the machine's load decides: the loop's lag (G) and a wake-up late enough to show as ready."""
+    return sorted(TIME.sub(r"\1\tT", line) for line in lines
+                  if not line.startswith("G\t") and "\tready\t" not in line)
+
+
+def first_difference(a, b):
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return "line %d: %r (Python) vs %r (C)" % (i + 1, x, y)
+    return "%d lines (Python) vs %d (C)" % (len(a), len(b))
+
+
+def compare(opts, name, mode, mode_env):
+    """Whether the C and the Python traces of the program are equal in mode (None: not
+    comparable, "skip-all": the C module is not used at all)."""
+    program = name + ".py"
+    where = "%s [%s]" % (name, mode)
+    c_lines, c_err, c_rc = trace(opts.python, program, opts.ctracer, mode_env)
+    if "C hot paths from" not in c_err:
+        print("SKIP: the C module is not used by %s: %s" % (opts.python, c_err.strip()[:300]))
+        return "skip-all"
+    py_lines, _, py_rc = trace(opts.python, program, "0", mode_env)
+    again, _, _ = trace(opts.python, program, "0", mode_env)
+    if py_lines == again:
+        ok, how = c_lines == py_lines and c_rc == py_rc, "exactly"
+        a, b = py_lines, c_lines
+    elif masked(py_lines) == masked(again):
+        ok, how = masked(c_lines) == masked(py_lines) and c_rc == py_rc, "times masked"
+        if not ok:  # threads: once more, in case the load ordered them differently
+            c_lines, _, c_rc = trace(opts.python, program, opts.ctracer, mode_env)
+            ok = masked(c_lines) in (masked(py_lines), masked(again)) and c_rc == py_rc
+        a, b = masked(py_lines), masked(c_lines)
+    else:
+        ok, how = None, "its pure-Python traces differ between runs"
+    if name in STRICT and how != "exactly":
+        ok, how = False, "not deterministic, expected to be (%s)" % how
+    if ok is None:
+        print("SKIP %s: %s" % (where, how))
+        return None
+    print("%s %s: C and Python traces equal (%s, %d lines)%s" % (
+        "PASS" if ok else "FAIL", where, how, len(py_lines),
+        "" if ok else ": " + first_difference(a, b)))
+    return ok
+
+
+def blocks_grown(python, env=None):
+    if env is None:
+        out = tracer_check.run_untraced(python, "ctracer_leak.py")[0]
+    else:
+        out = tracer_check.run_traced(python, tracer_check.TRACER, "ctracer_leak.py", env,
+                                      timeout=120)[0]
+    m = re.search(rb"blocks grew by (-?\d+)", out)
+    return int(m.group(1)) if m else None
+
+
+def check_leak(opts):
+    """No reference kept per await or per step: the traced program's allocated blocks grow as
+    the untraced one's do, give or take a thousand (a leak per await would be 20 000)."""
+    plain = blocks_grown(opts.python)
+    ok = plain is not None
+    details = ["untraced %s" % plain]
+    for mode, mode_env in MODES.items():
+        grown = blocks_grown(opts.python, {"LOOPSCOPE_CTRACER": opts.ctracer, **mode_env})
+        details.append("%s %s" % (mode, grown))
+        ok = ok and grown is not None and abs(grown - plain) < 1000
+    print("%s ctracer_leak: blocks grow as untraced (%s)" % ("PASS" if ok else "FAIL",
+                                                              ", ".join(details)))
+    return ok
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--ctracer", required=True)
+    ap.add_argument("names", nargs="*")
+    opts = ap.parse_args()
+    programs = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(HERE, "*.py"))
+                      if not os.path.basename(p).startswith(("uvloop_", "tracer_check",
+                                                             "ctracer_", "echo_long")))
+    if opts.names:
+        programs = [p for p in programs if p in opts.names]
+    failures = compared = 0
+    for name in programs:
+        for mode, mode_env in MODES.items():
+            ok = compare(opts, name, mode, mode_env)
+            if ok == "skip-all":
+                return 3
+            if ok is None:
+                continue
+            compared += 1
+            failures += not ok
+    if not opts.names or "ctracer_leak" in opts.names:
+        ok = check_leak(opts)
+        compared += 1
+        failures += not ok
+    missing = [n for n in STRICT if n not in programs and not opts.names]
+    for name in missing:
+        print("FAIL %s: no such program" % name)
+    failures += len(missing)
+    print("%d programs compared, %d failed" % (compared, failures))
+    return 1 if failures or not compared else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
