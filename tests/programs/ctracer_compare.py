@@ -4,7 +4,7 @@ writes: each program of this folder traced on the virtual clock from the same st
 with --tasks-only, once with the C module and once without (LOOPSCOPE_CTRACER=0), must give the
 same event stream, byte for byte (the pid in H aside). A program whose pure-Python trace differs
 between two runs (threads, I/O: the virtual clock runs with real time while they work) is
-compared with its times masked, as a multiset of lines (threads order them as they run), and
+compared with its numbers masked, as a multiset of lines (threads order them as they run), and
 skipped if even that differs; the programs in STRICT must be compared exactly.
 
     ctracer_compare.py --ctracer PATH [--python PY] [NAME...]
@@ -31,7 +31,8 @@ STRICT = ["sequential", "create_task", "gather", "wait_for", "timeout", "taskgro
           "never_awaited", "async_for", "raises", "lock", "semaphore", "event", "queue_workers",
           "cancel_causes", "exit3", "run_twice", "unhashable_callback"]
 BASE_NS = 1_000_000_000_000
-TIME = re.compile(r"^([A-Z])\t(\d+)")
+NUMBER = re.compile(r"\d+")
+LOOP_FIELD = re.compile(r"^(C\t.*)\t#$")
 
 
 MODES = {"full": {}, "tasks-only": {"LOOPSCOPE_TASKS_ONLY": "1"}}
@@ -48,9 +49,12 @@ def trace(python, program, ctracer, mode_env):
 
 
 def masked(lines):
-    """Without times, in sorted order (threads order their lines as they run), and without what
-    the machine's load decides: the loop's lag (G) and a wake-up late enough to show as ready."""
-    return sorted(TIME.sub(r"\1\tT", line) for line in lines
+    """Without numbers, in sorted order, and without what the machine's load decides: the loop's
+    lag (G) and a wake-up late enough to show as ready. Threads order their lines as they run,
+    and so also the numbers of units and places (two loops' tasks are numbered as they are made):
+    what is left to compare is each line's kind, state and text. A task's C names its loop only
+    once a second loop exists, which the threads decide too: that field goes."""
+    return sorted(LOOP_FIELD.sub(r"\1", NUMBER.sub("#", line)) for line in lines
                   if not line.startswith("G\t") and "\tready\t" not in line)
 
 
@@ -76,7 +80,7 @@ def compare(opts, name, mode, mode_env):
         ok, how = c_lines == py_lines and c_rc == py_rc, "exactly"
         a, b = py_lines, c_lines
     elif masked(py_lines) == masked(again):
-        ok, how = masked(c_lines) == masked(py_lines) and c_rc == py_rc, "times masked"
+        ok, how = masked(c_lines) == masked(py_lines) and c_rc == py_rc, "numbers masked"
         if not ok:  # threads: once more, in case the load ordered them differently
             c_lines, _, c_rc = trace(opts.python, program, opts.ctracer, mode_env)
             ok = masked(c_lines) in (masked(py_lines), masked(again)) and c_rc == py_rc
