@@ -79,7 +79,8 @@ void checkSamePaths(MakeMain makeMain, int guards)
 }
 
 //! Awaits t, which ends cancelled, and keeps its error.
-Co<void> awaitCancelled(Task<void> t, std::exception_ptr *error)
+template<typename T>
+Co<void> awaitCancelled(Task<T> t, std::exception_ptr *error)
 {
     try {
         co_await t;
@@ -119,12 +120,7 @@ Co<void> queueGetCancelled(int *guards, std::exception_ptr *error)
     auto t = createTask(getter(guards, &queue), QStringLiteral("getter"));
     co_await sleep(1);
     t.cancel();
-    try {
-        co_await t;
-    } catch (const CancelledError &) {
-        print(QStringLiteral("main: cancelled"));
-    }
-    *error = t.error();
+    co_await awaitCancelled(t, error);
     queue.putNowait(1); // nobody waits any more: the item stays
     print(QStringLiteral("items %1").arg(queue.qsize()));
 }
@@ -206,11 +202,7 @@ Co<void> gatherCancelled(int *guards, std::exception_ptr *error)
     auto t = createTask(gatherer(guards, &children), QStringLiteral("gatherer"));
     co_await sleep(1.5); // child 1 is done by then
     t.cancel();
-    try {
-        co_await t;
-    } catch (const CancelledError &) {
-        print(QStringLiteral("main: cancelled"));
-    }
+    co_await awaitCancelled(t, error);
     *error = children[2].error();
 }
 
