@@ -25,6 +25,9 @@ struct GenPromise : PromiseBase {
     QString name;
 
     Gen<T> get_return_object() noexcept;
+    using PromiseBase::await_transform;
+    //! A step's end is recorded by its final awaiter, which a frame destroyed mid-step skips.
+    void await_transform(CancelPassesThrough) = delete;
     std::suspend_always initial_suspend() noexcept { return {}; }
     struct YieldAwaiter {
         bool await_ready() const noexcept { return false; }
@@ -135,6 +138,7 @@ namespace detail {
 template<typename T>
 Gen<T> GenPromise<T>::get_return_object() noexcept
 {
+    static_assert(alignof(GenPromise<T>) == alignof(PromiseBase)); // as Promise<T>'s
     return Gen<T>(std::coroutine_handle<GenPromise<T>>::from_promise(*this));
 }
 } // namespace detail

@@ -1,6 +1,7 @@
 #include "eventloop.h"
 
 #include "executor.h"
+#include "task.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -103,14 +104,16 @@ void EventLoop::resumeTask(TaskCore *task)
     const bool first = !task->m_stepped;
     task->m_stepped = true;
     if (first && task->mustCancel) {
-        task->finishUnstarted();
+        task->finishUncaught(false);
     } else {
         if (first) {
             // The root coroutine's first step (its initial suspend keeps no state for this).
             task->currentUnit = task->m_unit;
             loop->trace().stateChanged(task->m_unit, UnitState::Running);
         }
-        task->resumePoint.resume();
+        // A cancellation nothing would catch ends the task without a throw into its frames.
+        if (first || !task->mustCancel || !detail::deliverCancelUncaught(task))
+            task->resumePoint.resume();
     }
     loop->m_stepNs = outerStep;
     loop->m_current = nullptr;

@@ -75,6 +75,7 @@ GatherWait::Children coresOf(const std::vector<Task<T>> &tasks)
 template<typename T>
 Co<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::vector<Task<T>> tasks)
 {
+    co_await cancelPassesThrough();
     co_await detail::GatherWait(tasks, true);
     if constexpr (std::is_void_v<T>) {
         for (auto &t : tasks)
@@ -92,6 +93,7 @@ Co<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> gather(std::vect
 template<typename T>
 Co<std::vector<Result<T>>> gatherResults(std::vector<Task<T>> tasks)
 {
+    co_await cancelPassesThrough();
     co_await detail::GatherWait(tasks, false);
     std::vector<Result<T>> out;
     out.reserve(tasks.size());

@@ -107,12 +107,14 @@ public:
 
     Co<void> put(T item)
     {
+        co_await cancelPassesThrough();
         while (full())
             co_await SlotRequest{this, false};
         putNowait(std::move(item));
     }
     Co<T> get()
     {
+        co_await cancelPassesThrough();
         while (empty())
             co_await SlotRequest{this, true};
         co_return getNowait();

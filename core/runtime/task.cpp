@@ -25,27 +25,97 @@ std::coroutine_handle<> PromiseBase::finalStep() noexcept
     return continuation ? continuation : std::noop_coroutine();
 }
 
+namespace {
+
+//! Records the end of a named inline child's unit and hands its task back to the parent unit.
+//! error: what it ended with (null: completed); cancelled: that is a CancelledError.
+void endChildUnit(TaskCore *task, quint32 unit, quint32 parentUnit, const std::exception_ptr &error,
+                  bool cancelled)
+{
+    EventLoop *loop = task->loop();
+    Outcome outcome = Outcome::Completed;
+    quint32 errorId = 0;
+    if (cancelled) {
+        outcome =
+            task->cancelCause() == CancelCause::Timeout ? Outcome::TimedOut : Outcome::Cancelled;
+        task->traceCancelled(unit);
+    } else if (error) {
+        outcome = Outcome::Failed;
+        errorId = loop->intern(errorText(error));
+    }
+    loop->trace().finished(unit, outcome, errorId);
+    loop->trace().stateChanged(parentUnit, UnitState::Running);
+    task->currentUnit = parentUnit;
+}
+
+//! The promise of a frame of ours (Promise<T>'s and GenPromise<T>'s alignment is PromiseBase's).
+PromiseBase &promiseOf(std::coroutine_handle<> h)
+{
+    return std::coroutine_handle<PromiseBase>::from_address(h.address()).promise();
+}
+
+//! Every frame from the one suspended at h up to its task's root declared cancelPassesThrough().
+bool passesToRoot(std::coroutine_handle<> h)
+{
+    for (PromiseBase *p = &promiseOf(h);; p = &promiseOf(p->continuation)) {
+        if (!p->passesCancel)
+            return false;
+        if (p->isRoot)
+            return true;
+    }
+}
+
+QString taskName(TaskCore *task)
+{
+    const quint32 label = promiseOf(task->root()).label;
+    TraceRecorder *rec = task->loop()->recorder();
+    return rec && label ? rec->string(label) : QStringLiteral("unit %1").arg(task->unit());
+}
+
+} // namespace
+
 void leaveChild(PromiseBase &child)
 {
     if (!child.label || !child.task)
         return;
-    TaskCore *task = child.task;
-    EventLoop *loop = task->loop();
-    Outcome outcome = Outcome::Completed;
-    quint32 errorId = 0;
-    if (child.exception) {
-        if (child.cancelled) {
-            outcome = task->cancelCause() == CancelCause::Timeout ? Outcome::TimedOut
-                                                                  : Outcome::Cancelled;
-            task->traceCancelled(child.unit);
-        } else {
-            outcome = Outcome::Failed;
-            errorId = loop->intern(errorText(child.exception));
-        }
+    endChildUnit(child.task, child.unit, child.parentUnit, child.exception,
+                 child.exception && child.cancelled);
+}
+
+void destroyUnfinished(std::coroutine_handle<> h, PromiseBase &child)
+{
+    TaskCore *const task = child.task;
+    const bool ending = task && child.label && TaskCore::endingUncaught() == task;
+    const quint32 unit = child.unit;
+    const quint32 parentUnit = child.parentUnit;
+    h.destroy();
+    if (ending)
+        endChildUnit(task, unit, parentUnit, cancelledError(), true);
+}
+
+bool deliverCancelUncaught(TaskCore *task)
+{
+    const CancelDelivery mode = cancelDelivery();
+    if (mode == CancelDelivery::Throw || !passesToRoot(task->resumePoint))
+        return false;
+    if (mode == CancelDelivery::Direct) {
+        PromiseBase &awaiting = promiseOf(task->resumePoint);
+        task->currentUnit = awaiting.unit;
+        recordResumed(task, awaiting.unit);
+        task->finishUncaught(true);
+        return true;
     }
-    loop->trace().finished(child.unit, outcome, errorId);
-    loop->trace().stateChanged(child.parentUnit, UnitState::Running);
-    task->currentUnit = child.parentUnit;
+    // Checked: thrown, and it must come out of the root as the very exception thrown.
+    const std::exception_ptr thrown = std::make_exception_ptr(CancelledError());
+    t_checkedCancel = &thrown;
+    task->resumePoint.resume();
+    t_checkedCancel = nullptr;
+    if (!task->isDone() || task->error() != thrown) {
+        cancelCheckFailed(QStringLiteral("%1 declared cancelPassesThrough() on every frame, but "
+                                         "the CancelledError thrown at its await did not end it")
+                              .arg(taskName(task)));
+    }
+    return true;
 }
 
 void PromiseBase::reportNeverAwaited() noexcept

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "blockpool.h"
+#include "canceldelivery.h"
 #include "errors.h"
 #include "eventloop.h"
 #include "taskcore.h"
@@ -65,6 +66,21 @@ constexpr UnitState waitStateOf()
 //! True while the exception being handled is a CancelledError (no rethrow needed).
 bool currentExceptionIsCancelled() noexcept;
 
+//! CancelDelivery::Checked: the exception the next cancelled await throws (the runtime then
+//! checks that the task ended with this very one), or null: a new CancelledError.
+inline thread_local const std::exception_ptr *t_checkedCancel = nullptr;
+
+//! Records that unit of t runs again after a wait (Ready first, if the loop kept it waiting).
+inline void recordResumed(TaskCore *t, quint32 unit)
+{
+    EventLoop *loop = t->loop();
+    const qint64 now = loop->nowNs();
+    if (now - t->readyNs > loop->readyThresholdNs())
+        loop->traceAt(now).readyThenRunning(unit, t->readyNs);
+    else
+        loop->traceAt(now).stateChanged(unit, UnitState::Running);
+}
+
 //! What every Co<T> promise shares: which task drives it, which unit its awaits record for.
 struct PromiseBase {
     TaskCore *task = nullptr;
@@ -90,9 +106,11 @@ struct PromiseBase {
     };
     quint32 label = 0;      // interned label; 0: anonymous (not traced on its own)
     UnitKind kind = UnitKind::Coroutine;
-    bool isRoot = false;
-    bool started = false;
-    bool cancelled = false; // the exception is a CancelledError
+    bool isRoot : 1 = false;
+    bool started : 1 = false;
+    bool cancelled : 1 = false; // the exception is a CancelledError
+    //! The body declared cancelPassesThrough(): no code of it catches a CancelledError.
+    bool passesCancel : 1 = false;
 
     // Coroutine frames come from the block pool (huge pages, per-thread free lists).
     static void *operator new(std::size_t size) { return BlockPool::allocate(size); }
@@ -159,22 +177,36 @@ struct PromiseBase {
             TaskCore *t = EventLoop::runningTask();
             t->currentUnit = unit;
             if (suspended) {
-                EventLoop *loop = t->loop();
-                const qint64 now = loop->nowNs();
-                if (now - t->readyNs > loop->readyThresholdNs())
-                    loop->traceAt(now).readyThenRunning(unit, t->readyNs);
-                else
-                    loop->traceAt(now).stateChanged(unit, UnitState::Running);
+                suspended = 0;
+                recordResumed(t, unit);
             }
             if (t->mustCancel) {
                 t->mustCancel = false;
                 if constexpr (requires { inner.abandon(); })
                     inner.abandon();
+                if (const std::exception_ptr *checked = std::exchange(t_checkedCancel, nullptr))
+                    std::rethrow_exception(*checked);
                 throw CancelledError();
             }
             return inner.resume();
         }
+        ~Traced()
+        {
+            // Destroyed while suspended by a cancellation delivered without resuming the task
+            // (TaskCore::finishUncaught): give back what was granted, as await_resume would.
+            if constexpr (requires { inner.abandon(); }) {
+                if (suspended && TaskCore::endingUncaught())
+                    inner.abandon();
+            }
+        }
     };
+
+    //! `co_await cancelPassesThrough();`: the body declares it catches no CancelledError.
+    std::suspend_never await_transform(CancelPassesThrough) noexcept
+    {
+        passesCancel = true;
+        return {};
+    }
 
     // The co_await's place comes in as two scalars (file, line) of default arguments, which
     // are evaluated where co_await calls: a std::source_location would be a temporary that the
@@ -251,6 +283,16 @@ void enterChild(PromiseBase &parent, PromiseBase &child, UnitKind kind = UnitKin
 //! Records the end of an inline child's unit (outcome from its exception) and hands the task
 //! back to the parent unit.
 void leaveChild(PromiseBase &child);
+//! Destroys an inline child's frame that is suspended mid-body. When its task is ending by a
+//! cancellation delivered without a throw (TaskCore::endingUncaught()), records the child's
+//! unit's end as leaveChild does for a CancelledError, after the frame's destructors ran.
+void destroyUnfinished(std::coroutine_handle<> h, PromiseBase &child);
+//! The loop's step of a task suspended at an await with a cancellation pending: if every frame
+//! from that await to the root declared cancelPassesThrough(), delivers it as cancelDelivery()
+//! says (Direct: ends the task without resuming it; Checked: resumes it and checks the throw
+//! reached the root untouched) and returns true; otherwise returns false and changes nothing
+//! (the caller resumes the task, and the await throws).
+bool deliverCancelUncaught(TaskCore *task);
 
 } // namespace detail
 
@@ -312,8 +354,12 @@ public:
         T await_resume() { return h.promise().take(); }
         ~Awaiter()
         {
-            if (h)
+            if (!h)
+                return;
+            if (h.done()) [[likely]]
                 h.destroy();
+            else
+                detail::destroyUnfinished(h, h.promise());
         }
     };
 
@@ -331,9 +377,12 @@ private:
 };
 
 namespace detail {
+// The runtime reads the promise of a suspended frame through a handle of PromiseBase
+// (deliverCancelUncaught): the promise sits where the frame puts one of PromiseBase's alignment.
 template<typename T>
 Co<T> Promise<T>::get_return_object() noexcept
 {
+    static_assert(alignof(Promise<T>) == alignof(PromiseBase));
     return Co<T>(std::coroutine_handle<Promise<T>>::from_promise(*this));
 }
 inline Co<void> Promise<void>::get_return_object() noexcept

@@ -3,6 +3,8 @@
 #include "errors.h"
 #include "eventloop.h"
 
+#include <utility>
+
 namespace Loopscope {
 
 // A big run holds one per task: growing it shows in the benchmarks' bytes per task.
@@ -113,11 +115,22 @@ void TaskCore::removeDoneCallback(DoneCallback *cb)
     cb->prev = cb->next = nullptr;
 }
 
-void TaskCore::finishUnstarted()
+void TaskCore::finishUncaught(bool started)
 {
+    if (started) {
+        TaskCore *const outer = std::exchange(t_endingUncaught, this);
+        m_root.destroy();
+        t_endingUncaught = outer;
+        // Not null: a core without a root is an external one (destroy()); this one has no
+        // frame left to destroy.
+        m_root = std::noop_coroutine();
+        resultStorage = nullptr; // it was in the frame; the error is what a reader gets
+        m_loop->stepClockNs();   // the end, as the root's final step reads it
+    } else {
+        currentUnit = m_unit;
+        m_loop->trace().stateChanged(m_unit, UnitState::Running);
+    }
     mustCancel = false;
-    currentUnit = m_unit;
-    m_loop->trace().stateChanged(m_unit, UnitState::Running);
     finish(cancelledError(), true);
 }
 

@@ -144,13 +144,19 @@ public:
     //! cancelled: the error is a CancelledError (the caller knows without rethrowing it).
     void finish(std::exception_ptr error, bool cancelled);
 
-private:
-    //! The first step of a task cancelled before it ran: it ends cancelled without its coroutine
-    //! being resumed (no code of it could have caught the CancelledError, so none is thrown).
-    //! Records what a resumed first step would: Running, then the end.
-    void finishUnstarted();
+    //! Ends the task cancelled without resuming its coroutine, where no code of it could catch
+    //! the CancelledError, so none is thrown: its first step (the task never ran; records
+    //! Running, then the end), or (started) an await whose frames all declared
+    //! cancelPassesThrough() (the caller recorded the await's Running): the suspended frames
+    //! are destroyed, their destructors run and the awaiters in them record and give back what
+    //! a resumed cancellation would (endingUncaught()), then the end. The task's error is the
+    //! runtime's shared cancelledError(). Loop thread, inside the task's step.
+    void finishUncaught(bool started);
+    //! The task whose frames finishUncaught() is destroying on this thread, or null.
+    static TaskCore *endingUncaught() { return t_endingUncaught; }
 
 private:
+    static inline thread_local TaskCore *t_endingUncaught = nullptr;
     friend class EventLoop;
     void destroy();
 

@@ -67,6 +67,7 @@ Co<void> yieldOnce()
 
 Co<void> sleepFor(double seconds)
 {
+    co_await cancelPassesThrough(); // timeout_cancel: its cancellation is not thrown
     co_await sleep(seconds);
 }
 
