@@ -65,6 +65,8 @@ public:
     //! stream is read once the loop stream's backlog is). Any thread.
     void readNew(Cursor &cursor, std::vector<TraceEvent> &out,
                  quint64 maxSlots = std::numeric_limits<quint64>::max()) const;
+    //! The size of the pool blocks events are stored in.
+    static constexpr std::size_t StorageChunkBytes = std::size_t(1) << 18;
     //! Bytes held by events and strings (for the benchmark's bytes per task).
     quint64 memoryBytes() const;
     //! Loop stream's writer: publishes the events held back (a run of Createds being gathered;
@@ -124,6 +126,7 @@ private:
     static constexpr quint64 ChunkSize = quint64(1) << ChunkBits;
     static constexpr quint64 ChunkMask = ChunkSize - 1;
     static constexpr std::size_t ChunkBytes = ChunkSize * sizeof(Slot);
+    static_assert(ChunkBytes == StorageChunkBytes);
     static constexpr int MaxChunks = 1 << 15;
 
     struct Stream {

@@ -605,10 +605,11 @@ TEST_CASE("A hanging coroutine test is stopped by its watchdog, which names the 
         "still running after 100 ms")));
 }
 
-TEST_CASE("The ready queue stays FIFO while it grows with its items wrapped around", "[runtime]")
+TEST_CASE("The ready queue stays FIFO across its chunks, drained and filled again", "[runtime]")
 {
-    // A turn pops from the front while its items push to the back: the ring wraps, and it grows
-    // while wrapped. Every item must come out in the order it went in.
+    // A turn pops from the front while its items push to the back, across chunk ends (32767
+    // items each), and the queue runs empty between rounds. Every item must come out in the
+    // order it went in.
     ReadyQueue queue;
     std::vector<int> out;
     int next = 0;
@@ -624,7 +625,11 @@ TEST_CASE("The ready queue stays FIFO while it grows with its items wrapped arou
     push(50);
     for (int round = 0; round < 40; ++round) {
         pop(30);
-        push(30 + round * 7); // grows past 64, 128, ... with the head anywhere
+        push(30 + round * 7);
+    }
+    for (int round = 0; round < 6; ++round) {
+        push(30'000 + round * 11'111); // chunk ends land anywhere
+        pop(int(queue.size()) - round); // empty in round 0: the chunk starts over
     }
     pop(int(queue.size()));
     REQUIRE(queue.empty());
