@@ -108,7 +108,7 @@ void TracerDecoder::feed(const char *data, std::size_t size)
         const std::size_t nl = chunk.find('\n');
         if (nl == std::string_view::npos) {
             m_pending.append(chunk);
-            return;
+            break;
         }
         if (m_pending.empty()) {
             decode(chunk.substr(0, nl));
@@ -119,6 +119,8 @@ void TracerDecoder::feed(const char *data, std::size_t size)
         }
         chunk.remove_prefix(nl + 1);
     }
+    // What a reader sees now is all that came (a Created may wait for the stream's next event).
+    m_recorder->flush();
 }
 
 void TracerDecoder::finish()
@@ -127,6 +129,7 @@ void TracerDecoder::finish()
         decode(m_pending);
         m_pending.clear();
     }
+    m_recorder->flush();
 }
 
 quint32 TracerDecoder::unitFor(qint64 tracerId)

@@ -57,6 +57,8 @@ EventLoop::EventLoop(Clock::Mode mode, double timeScale, TraceRecorder *recorder
 EventLoop::~EventLoop()
 {
     m_defaultExecutor.reset();
+    if (m_recorder)
+        m_recorder->flush();
     delete m_wakeNotifier; // before its fd closes
     if (m_wakeFd >= 0)
         ::close(m_wakeFd);
@@ -482,6 +484,8 @@ void EventLoop::execMain()
     requestPump();
     m_main->qtLoop.exec();
     m_defaultExecutor.reset(); // loop.shutdown_default_executor()
+    if (m_recorder)
+        m_recorder->flush(); // a run stopped early can end on held-back Createds
     m_timer->stop();
     delete m_main;
     m_main = nullptr;

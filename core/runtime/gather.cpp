@@ -13,10 +13,15 @@ GatherWait::GatherWait(GatherWait &&o) noexcept
 
 GatherWait::~GatherWait()
 {
-    if (m_nodes.empty())
+    if (!m_linked)
         return;
     for (std::size_t i = 0; i < m_count; ++i)
-        child(i)->removeDoneCallback(&m_nodes[i]);
+        child(i)->removeSharedDoneCallback(this);
+    while (Node *n = m_nodes) {
+        m_nodes = n->nextOwned;
+        n->child->removeDoneCallback(n);
+        delete n;
+    }
 }
 
 bool GatherWait::ready() const
@@ -32,7 +37,7 @@ void GatherWait::suspend(TaskCore *task, quint32 unit)
 {
     m_waiter = task;
     m_waiterUnit = unit;
-    m_nodes.resize(m_count);
+    m_linked = true;
     EventLoop *loop = task->loop();
     const qint64 now = loop->nowNs(); // one instant for all the links
     const TraceWriter trace = loop->traceAt(now);
@@ -46,17 +51,25 @@ void GatherWait::suspend(TaskCore *task, quint32 unit)
             run = i + 1;
         }
     }
+    SharedDoneCallback::fn = [](SharedDoneCallback *cb, TaskCore *child) {
+        static_cast<GatherWait *>(cb)->childDone(child);
+    };
     for (std::size_t i = 0; i < m_count; ++i) {
         TaskCore *c = child(i);
         if (c->isDone())
             continue;
         ++m_remaining;
-        Node &n = m_nodes[i];
-        n.owner = this;
-        n.fn = [](DoneCallback *cb, TaskCore *child) {
+        if (c->addSharedDoneCallback(this))
+            continue;
+        auto *n = new Node;
+        n->owner = this;
+        n->child = c;
+        n->nextOwned = m_nodes;
+        n->fn = [](DoneCallback *cb, TaskCore *child) {
             static_cast<Node *>(cb)->owner->childDone(child);
         };
-        c->addDoneCallback(&n);
+        m_nodes = n;
+        c->addDoneCallback(n);
     }
     // A child that already failed wakes a fail-fast gather at once.
     if (m_failFast) {

@@ -16,8 +16,9 @@ namespace detail {
 //! Cancelling the waiter cancels every child still running (cause: gather, by the waiting unit)
 //! and waits for them, then raises CancelledError (asyncio's _GatheringFuture).
 //! It reads the children from the caller's vector of Task handles, which must outlive it
-//! unchanged (gather's own parameter): no copy of a million pointers beside it.
-class GatherWait
+//! unchanged (gather's own parameter): no copy of a million pointers beside it. A child with no
+//! other done callback holds the wait itself (a SharedDoneCallback); only the others cost a node.
+class GatherWait : private SharedDoneCallback
 {
 public:
     using Children = std::vector<TaskCore *, PoolAllocator<TaskCore *>>;
@@ -39,8 +40,11 @@ public:
     void resume();
 
 private:
+    //! For a child that had callbacks already (or is in the list twice).
     struct Node : DoneCallback {
         GatherWait *owner = nullptr;
+        TaskCore *child = nullptr;
+        Node *nextOwned = nullptr;
     };
     void childDone(TaskCore *child);
     TaskCore *child(std::size_t i) const { return m_coreAt(m_tasks, i); }
@@ -48,7 +52,7 @@ private:
     const void *m_tasks;
     TaskCore *(*m_coreAt)(const void *, std::size_t);
     std::size_t m_count;
-    std::vector<Node, PoolAllocator<Node>> m_nodes; // made in suspend(); never moves after
+    Node *m_nodes = nullptr; // owned
     TaskCore *m_waiter = nullptr;
     std::exception_ptr m_firstError;
     quint32 m_waiterUnit = 0;
@@ -56,6 +60,7 @@ private:
     bool m_failFast;
     bool m_woken = false;
     bool m_cancelRequested = false;
+    bool m_linked = false; // suspend() registered it with the children
 };
 
 template<typename T>

@@ -2,22 +2,30 @@
 
 #include "blockpool.h"
 #include "taskcore.h"
+#include "tracerecorder.h"
 
 #include <cstddef>
-#include <cstring>
+#include <new>
 #include <type_traits>
+#include <utility>
 
 namespace Loopscope {
 
-//! The loop's FIFO of ReadyItems: one ring whose capacity doubles when full, in pool memory and
-//! kept between turns. A turn takes the items that were there when it started from the front
-//! while what they schedule goes to the back, so a turn of a million items needs room for a
-//! million, not for two vectors of them. Loop thread only.
+//! The loop's FIFO of ReadyItems: a list of fixed chunks in pool memory, pushed at the back and
+//! popped from the front. A drained chunk goes back to the pool at once (one is kept for the
+//! next turn), and chunks are the trace's size: in a big run, what a turn's queue held serves
+//! the trace that the turn writes, and growing never copies. Loop thread only.
 class ReadyQueue
 {
 public:
     ReadyQueue() = default;
-    ~ReadyQueue() { BlockPool::deallocate(m_items, m_capacity * sizeof(ReadyItem)); }
+    ~ReadyQueue()
+    {
+        while (m_head)
+            release(std::exchange(m_head, m_head->next));
+        if (m_spare)
+            BlockPool::deallocate(m_spare, sizeof(Chunk));
+    }
     ReadyQueue(const ReadyQueue &) = delete;
     ReadyQueue &operator=(const ReadyQueue &) = delete;
 
@@ -25,41 +33,64 @@ public:
     std::size_t size() const { return m_size; }
     void push(ReadyItem item)
     {
-        if (m_size == m_capacity)
-            grow();
-        m_items[(m_head + m_size) & (m_capacity - 1)] = item;
+        if (!m_tail || m_tailIndex == Chunk::Capacity)
+            addChunk();
+        new (&m_tail->items[m_tailIndex++]) ReadyItem(item);
         ++m_size;
     }
     //! The oldest item, removed. Not empty().
     ReadyItem pop()
     {
-        const ReadyItem item = m_items[m_head];
-        m_head = (m_head + 1) & (m_capacity - 1);
-        --m_size;
+        const ReadyItem item = m_head->items[m_headIndex++];
+        if (--m_size == 0) {
+            // Empty: the chunk left starts over.
+            m_headIndex = m_tailIndex = 0;
+        } else if (m_headIndex == Chunk::Capacity) {
+            release(std::exchange(m_head, m_head->next));
+            m_headIndex = 0;
+        }
         return item;
     }
 
 private:
-    void grow()
+    struct Chunk {
+        static constexpr std::size_t Capacity =
+            (TraceRecorder::StorageChunkBytes - sizeof(void *)) / sizeof(ReadyItem);
+        Chunk *next;
+        union {
+            ReadyItem items[Capacity]; // raw until pushed
+        };
+    };
+    static_assert(std::is_trivially_copyable_v<ReadyItem> && sizeof(ReadyItem) == 8);
+    static_assert(sizeof(Chunk) == TraceRecorder::StorageChunkBytes);
+
+    void addChunk()
     {
-        static_assert(std::is_trivially_copyable_v<ReadyItem> && sizeof(ReadyItem) == 8);
-        const std::size_t capacity = m_capacity ? 2 * m_capacity : 64;
-        auto *items = static_cast<ReadyItem *>(BlockPool::allocate(capacity * sizeof(ReadyItem)));
-        // Unwrapped: the oldest item goes to index 0.
-        const std::size_t first = m_capacity - m_head;
-        if (m_size) {
-            std::memcpy(items, m_items + m_head, first * sizeof(ReadyItem));
-            std::memcpy(items + first, m_items, (m_size - first) * sizeof(ReadyItem));
-        }
-        BlockPool::deallocate(m_items, m_capacity * sizeof(ReadyItem));
-        m_items = items;
-        m_capacity = capacity;
-        m_head = 0;
+        Chunk *c = m_spare ? std::exchange(m_spare, nullptr)
+                           : static_cast<Chunk *>(BlockPool::allocate(sizeof(Chunk)));
+        c->next = nullptr;
+        if (m_tail)
+            m_tail->next = c;
+        else
+            m_head = c;
+        m_tail = c;
+        m_tailIndex = 0;
+    }
+    void release(Chunk *c)
+    {
+        if (c == m_tail)
+            m_tail = nullptr;
+        if (!m_spare)
+            m_spare = c;
+        else
+            BlockPool::deallocate(c, sizeof(Chunk));
     }
 
-    ReadyItem *m_items = nullptr;
-    std::size_t m_capacity = 0; // a power of two (or 0)
-    std::size_t m_head = 0;
+    Chunk *m_head = nullptr;
+    Chunk *m_tail = nullptr;
+    Chunk *m_spare = nullptr;  // a drained chunk, kept for the next push
+    std::size_t m_headIndex = 0; // next to pop in m_head
+    std::size_t m_tailIndex = 0; // next to fill in m_tail
     std::size_t m_size = 0;
 };
 

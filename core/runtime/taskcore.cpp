@@ -11,6 +11,19 @@ namespace Loopscope {
 static_assert(sizeof(TaskCore) <= 112, "TaskCore outgrew its 112 bytes");
 
 namespace {
+bool isShared(const DoneCallback *link) { return quintptr(link) & 1u; }
+//! The node a callback link points to; null for none or a SharedDoneCallback.
+DoneCallback *nodeOf(DoneCallback *link) { return isShared(link) ? nullptr : link; }
+SharedDoneCallback *sharedOf(DoneCallback *link)
+{
+    return isShared(link) ? reinterpret_cast<SharedDoneCallback *>(quintptr(link) & ~quintptr(1))
+                          : nullptr;
+}
+DoneCallback *linkTo(SharedDoneCallback *cb)
+{
+    return reinterpret_cast<DoneCallback *>(quintptr(cb) | 1u);
+}
+
 //! A core without a coroutine (EventLoop::createExternalCore) and what it keeps alive: only
 //! those need it, so the cores of a run's tasks do not carry the 16 bytes.
 struct ExternalCore : TaskCore {
@@ -97,9 +110,26 @@ void TaskCore::addDoneCallback(DoneCallback *cb)
 {
     cb->prev = nullptr;
     cb->next = m_callbacks;
-    if (m_callbacks)
-        m_callbacks->prev = cb;
+    if (DoneCallback *first = nodeOf(m_callbacks))
+        first->prev = cb;
     m_callbacks = cb;
+}
+
+bool TaskCore::addSharedDoneCallback(SharedDoneCallback *cb)
+{
+    if (m_callbacks)
+        return false;
+    m_callbacks = linkTo(cb);
+    return true;
+}
+
+void TaskCore::removeSharedDoneCallback(SharedDoneCallback *cb)
+{
+    DoneCallback **link = &m_callbacks;
+    while (DoneCallback *n = nodeOf(*link))
+        link = &n->next;
+    if (*link == linkTo(cb))
+        *link = nullptr;
 }
 
 void TaskCore::removeDoneCallback(DoneCallback *cb)
@@ -110,8 +140,8 @@ void TaskCore::removeDoneCallback(DoneCallback *cb)
         m_callbacks = cb->next;
     else
         return; // not linked
-    if (cb->next)
-        cb->next->prev = cb->prev;
+    if (DoneCallback *next = nodeOf(cb->next))
+        next->prev = cb->prev;
     cb->prev = cb->next = nullptr;
 }
 
@@ -155,10 +185,13 @@ void TaskCore::finish(std::exception_ptr error, bool cancelled)
     }
     withdraw = {};
     // Callbacks run in registration order (oldest first), like asyncio's.
-    DoneCallback *last = m_callbacks;
-    while (last && last->next)
+    DoneCallback *last = nodeOf(m_callbacks);
+    while (last && nodeOf(last->next))
         last = last->next;
+    SharedDoneCallback *shared = sharedOf(last ? last->next : m_callbacks);
     m_callbacks = nullptr;
+    if (shared)
+        shared->fn(shared, this);
     while (last) {
         DoneCallback *cb = last;
         last = cb->prev;

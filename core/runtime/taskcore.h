@@ -55,6 +55,13 @@ struct DoneCallback {
     void (*fn)(DoneCallback *, TaskCore *) = nullptr;
 };
 
+//! A done callback that any number of tasks hold at once without a node each (a gather's
+//! million children): a task holds one at most, and only as its oldest callback
+//! (TaskCore::addSharedDoneCallback). Lives in whoever waits.
+struct SharedDoneCallback {
+    void (*fn)(SharedDoneCallback *, TaskCore *) = nullptr;
+};
+
 //! How the current await point of a task can be withdrawn when the task is cancelled.
 //! fn returns true when the awaited thing was cancelled and will wake the task itself
 //! (awaiting another task: it is cancelled and our task wakes when it ends); false when the task
@@ -118,6 +125,11 @@ public:
 
     void addDoneCallback(DoneCallback *cb);
     void removeDoneCallback(DoneCallback *cb);
+    //! Registers cb if the task has no callback yet (it then runs first) and returns true;
+    //! false otherwise (the caller links a DoneCallback of its own instead).
+    bool addSharedDoneCallback(SharedDoneCallback *cb);
+    //! Unregisters cb if the task holds it.
+    void removeSharedDoneCallback(SharedDoneCallback *cb);
 
     // Used by the runtime's awaiters and the loop. Ordered by size: a run holds one per task.
     std::coroutine_handle<> resumePoint;
@@ -163,6 +175,8 @@ private:
     EventLoop *m_loop;
     std::coroutine_handle<> m_root;
     std::exception_ptr m_error;
+    // Newest first; the last node's next (or this, without nodes) may be a SharedDoneCallback,
+    // tagged in the low bit: it takes no node in the task or in the waiter.
     DoneCallback *m_callbacks = nullptr;
     TaskCore *m_prevLive = nullptr;
     TaskCore *m_nextLive = nullptr;

@@ -30,7 +30,7 @@ TraceRecorder::Slot *TraceRecorder::Stream::allocate(quint64 c)
     static_assert(ChunkBytes <= BlockPool::MaxBlock, "chunks come from the pool");
     // Raw memory: a slot is written before it is read.
     static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 16);
-    static_assert(int(EventType::Holder) < LinkRunSlot,
+    static_assert(int(EventType::Holder) < CreatedRunSlot,
                   "an event type takes 4 bits of a slot, below the slot-only types");
     auto *p = static_cast<Slot *>(BlockPool::allocate(ChunkBytes));
     chunks[c].store(p, std::memory_order_release);
@@ -67,6 +67,13 @@ quint64 TraceRecorder::Stream::copy(quint64 from, quint64 to, std::vector<TraceE
             const quint32 n = e.b;
             e.b = 0;
             for (quint32 i = 1; i < n; ++i, ++e.a)
+                out.push_back(e);
+        } else if (type == CreatedRunSlot) {
+            e.type = EventType::Created;
+            e.code = quint8(UnitKind::Task);
+            const quint32 n = e.b;
+            e.b = 0;
+            for (quint32 i = 1; i < n; ++i, ++e.unit)
                 out.push_back(e);
         }
         out.push_back(e);
@@ -125,6 +132,7 @@ void TraceRecorder::appendShared(TraceEvent event, const Clock &clock)
 
 void TraceRecorder::appendReadyRunning(quint32 unit, qint64 readyNs, qint64 runningNs)
 {
+    flush();
     const qint64 delay = runningNs - readyNs;
     if (delay >= 0 && delay <= qint64(0xffffffff)) {
         m_loop.writeSlots(readyNs, ReadyRunningSlot, 0, unit, quint32(delay), false);
@@ -134,9 +142,34 @@ void TraceRecorder::appendReadyRunning(quint32 unit, qint64 readyNs, qint64 runn
     append({runningNs, unit, EventType::State, quint8(UnitState::Running), 0, 0, 0});
 }
 
+void TraceRecorder::appendCreatedTask(qint64 timeNs, quint32 unit, quint32 parent)
+{
+    CreatedRun &run = m_createdRun;
+    if (run.count && run.count < MaxLinkRun && run.timeNs == timeNs && run.parent == parent
+        && run.first + run.count == unit) {
+        ++run.count;
+        return;
+    }
+    flush();
+    run = {timeNs, unit, parent, 1};
+}
+
+void TraceRecorder::writeCreatedRun()
+{
+    CreatedRun &run = m_createdRun;
+    if (run.count == 1)
+        m_loop.write({run.timeNs, run.first, EventType::Created, quint8(UnitKind::Task), 0,
+                      run.parent, 0});
+    else
+        m_loop.writeSlots(run.timeNs, CreatedRunSlot, 0, run.first, run.parent, true, 0,
+                          run.count);
+    run.count = 0;
+}
+
 void TraceRecorder::appendLinkRun(qint64 timeNs, quint32 awaiter, quint32 firstAwaited,
                                   quint32 count)
 {
+    flush();
     while (count > 0) {
         const quint32 n = std::min(count, MaxLinkRun);
         if (n == 1)

@@ -33,8 +33,10 @@ class Clock;
 //! a b (label, error) or a large code takes a second slot for them. Most events of a task
 //! (states, links, a plain finish) fit one slot, which halves what the trace of a big run weighs
 //! against 24-byte TraceEvents. Events written together can share slots: a task's Ready and the
-//! Running after it (one slot), a gather's links to consecutive units (two slots per run).
-//! readNew() hands out whole TraceEvents, one per event written.
+//! Running after it (one slot), a gather's links to consecutive units (two slots per run), the
+//! Createds of unlabelled tasks made one after another in one step (two slots per run; held back
+//! until the loop stream's next event or flush()). readNew() hands out whole TraceEvents, one per
+//! event written.
 class TraceRecorder
 {
 public:
@@ -68,8 +70,17 @@ public:
     //! stream is read once the loop stream's backlog is). Any thread.
     void readNew(Cursor &cursor, std::vector<TraceEvent> &out,
                  quint64 maxSlots = std::numeric_limits<quint64>::max()) const;
+    //! The size of the pool blocks events are stored in.
+    static constexpr std::size_t StorageChunkBytes = std::size_t(1) << 18;
     //! Bytes held by events and strings (for the benchmark's bytes per task).
     quint64 memoryBytes() const;
+    //! Loop stream's writer: publishes the events held back (a run of Createds being gathered;
+    //! the loop stream's next event publishes them too).
+    void flush()
+    {
+        if (m_createdRun.count)
+            writeCreatedRun();
+    }
 
 private:
     // Events are written only through TraceWriter's named calls (and raw by the slot codec's
@@ -78,7 +89,15 @@ private:
     friend struct RawTraceAccess;
 
     //! Loop stream: only the loop thread calls this.
-    void append(const TraceEvent &event) { m_loop.write(event); }
+    void append(const TraceEvent &event)
+    {
+        flush();
+        m_loop.write(event);
+    }
+    //! Loop stream: Created of an unlabelled task (kind Task, loop 0): held back while the ones
+    //! after it continue a run (same time and parent, the next unit).
+    void appendCreatedTask(qint64 timeNs, quint32 unit, quint32 parent);
+    void writeCreatedRun();
     //! Loop stream: unit was Ready from readyNs and Running from runningNs (lane 0, no place):
     //! one slot when the two are less than 4.3 s apart.
     void appendReadyRunning(quint32 unit, qint64 readyNs, qint64 runningNs);
@@ -92,8 +111,11 @@ private:
     // Slot types beyond EventType's: what a slot holds for several events written at once.
     // ReadyRunning: time, unit and a = the Running's delay after the Ready (ns). LinkRun
     // (extended): time, unit = awaiter, a = first awaited, b = how many.
+    // CreatedRun (extended): time, unit = the first, a = parent, b = how many (kind Task,
+    // loop 0, no label).
     static constexpr quint8 ReadyRunningSlot = 15;
     static constexpr quint8 LinkRunSlot = 14;
+    static constexpr quint8 CreatedRunSlot = 13;
     //! Events a LinkRun slot holds at most, so that a slot read stays a bounded amount of work.
     static constexpr quint32 MaxLinkRun = 1024;
 
@@ -109,6 +131,7 @@ private:
     static constexpr quint64 ChunkSize = quint64(1) << ChunkBits;
     static constexpr quint64 ChunkMask = ChunkSize - 1;
     static constexpr std::size_t ChunkBytes = ChunkSize * sizeof(Slot);
+    static_assert(ChunkBytes == StorageChunkBytes);
     static constexpr int MaxChunks = 1 << 15;
 
     struct Stream {
@@ -157,6 +180,13 @@ private:
 
     Stream m_loop;
     Stream m_shared;
+    struct CreatedRun {
+        qint64 timeNs = 0;
+        quint32 first = 0;
+        quint32 parent = 0;
+        quint32 count = 0;
+    };
+    CreatedRun m_createdRun; // held back; the loop stream's writer only
     std::mutex m_sharedMutex;
     std::atomic<quint32> m_nextUnit{1};
 

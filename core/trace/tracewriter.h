@@ -38,10 +38,15 @@ public:
     //! Created: unit comes into being, of kind, child of parent (0: none), named label (0: the
     //! reader calls it "task <unit>"), on event loop `loop` (0: the run's first or only loop; a
     //! traced program may run several, one after another or in threads). It is pending from now.
+    //! Loop stream: an unlabelled task's Created may be held back until the stream's next
+    //! event (TraceRecorder::flush()), to share slots with the ones made after it.
     void created(quint32 unit, UnitKind kind, quint32 parent, quint32 label,
                  quint16 loop = 0) const
     {
-        write({0, unit, EventType::Created, quint8(kind), loop, parent, label});
+        if (m_recorder && !m_clock && kind == UnitKind::Task && label == 0 && loop == 0)
+            m_recorder->appendCreatedTask(m_timeNs, unit, parent);
+        else
+            write({0, unit, EventType::Created, quint8(kind), loop, parent, label});
     }
     //! State: unit is in state from now, on lane (0: the loop; k > 0: executor worker k), at
     //! the place `at` of its code ("FILE:LINE" of the await it waits in; 0: not known). The

@@ -142,6 +142,43 @@ TEST_CASE("gather with return exceptions returns errors as values", "[runtime]")
 }
 
 namespace {
+Co<void> recordWake(Task<int> task, double *wokeAt)
+{
+    co_await task;
+    *wokeAt = double(EventLoop::current()->nowNs()) / 1e9;
+}
+} // namespace
+
+TEST_CASE("gather waits for a task another task awaits too, and for one it lists twice",
+          "[runtime]")
+{
+    // item 1 has a waiter before the gather registers (the gather needs a node of its own for
+    // it), item 2 is listed twice (its second place too).
+    std::vector<int> values;
+    double gatheredAt = -1;
+    double watcherWokeAt = -1;
+    runTraced([&] {
+        return [](std::vector<int> *values, double *gatheredAt, double *watcherWokeAt)
+                   -> Co<void> {
+            auto t1 = createTask(item(1, 1, 0), QStringLiteral("item 1"));
+            auto t2 = createTask(item(2, 2, 0), QStringLiteral("item 2"));
+            auto watcher = createTask(recordWake(t1, watcherWokeAt), QStringLiteral("watcher"));
+            co_await sleep(0.5);
+            std::vector<Task<int>> tasks; // a braced list here trips g++ 12's coroutines
+            tasks.push_back(t1);
+            tasks.push_back(t2);
+            tasks.push_back(t2);
+            *values = co_await gather(tasks);
+            *gatheredAt = double(EventLoop::current()->nowNs()) / 1e9;
+            co_await watcher;
+        }(&values, &gatheredAt, &watcherWokeAt);
+    });
+    CHECK(values == std::vector<int>{1, 2, 2});
+    CHECK(gatheredAt == Approx(2.0));
+    CHECK(watcherWokeAt == Approx(1.0));
+}
+
+namespace {
 Co<void> taskGroupMain(double stagger, QStringList *errors)
 {
     TaskGroup tg;
@@ -568,10 +605,11 @@ TEST_CASE("A hanging coroutine test is stopped by its watchdog, which names the 
         "still running after 100 ms")));
 }
 
-TEST_CASE("The ready queue stays FIFO while it grows with its items wrapped around", "[runtime]")
+TEST_CASE("The ready queue stays FIFO across its chunks, drained and filled again", "[runtime]")
 {
-    // A turn pops from the front while its items push to the back: the ring wraps, and it grows
-    // while wrapped. Every item must come out in the order it went in.
+    // A turn pops from the front while its items push to the back, across chunk ends (32767
+    // items each), and the queue runs empty between rounds. Every item must come out in the
+    // order it went in.
     ReadyQueue queue;
     std::vector<int> out;
     int next = 0;
@@ -587,7 +625,11 @@ TEST_CASE("The ready queue stays FIFO while it grows with its items wrapped arou
     push(50);
     for (int round = 0; round < 40; ++round) {
         pop(30);
-        push(30 + round * 7); // grows past 64, 128, ... with the head anywhere
+        push(30 + round * 7);
+    }
+    for (int round = 0; round < 6; ++round) {
+        push(30'000 + round * 11'111); // chunk ends land anywhere
+        pop(int(queue.size()) - round); // empty in round 0: the chunk starts over
     }
     pop(int(queue.size()));
     REQUIRE(queue.empty());

@@ -221,6 +221,63 @@ TEST_CASE("TraceRecorder shares slots for a Ready with its Running and for runs 
         REQUIRE(pieces[i].a == want[i].a);
 }
 
+TEST_CASE("TraceRecorder stores unlabelled tasks made one after another in runs, in order",
+          "[trace]")
+{
+    // The same events written through created() and raw, one slot each: the same events come
+    // back in the same order, from fewer slots.
+    TraceRecorder runs, single;
+    std::vector<TraceEvent> written;
+    auto created = [&](qint64 t, quint32 unit, UnitKind kind, quint32 parent, quint32 label) {
+        TraceWriter(&runs, t).created(unit, kind, parent, label);
+        const TraceEvent e{t, unit, EventType::Created, quint8(kind), 0, parent, label};
+        RawTraceAccess::append(single, e);
+        written.push_back(e);
+    };
+    for (quint32 u = 10; u < 13; ++u)
+        created(5, u, UnitKind::Task, 1, 0); // a run of 3
+    created(5, 14, UnitKind::Task, 1, 0); // not the next unit
+    created(5, 15, UnitKind::Task, 2, 0); // another parent
+    created(6, 16, UnitKind::Task, 2, 0); // another time
+    created(6, 17, UnitKind::Task, 2, single.intern(QStringLiteral("named")));
+    created(6, 18, UnitKind::Coroutine, 2, 0);
+    for (quint32 u = 100; u < 2600; ++u)
+        created(7, u, UnitKind::Task, 1, 0); // more than a slot's run holds
+
+    // Held back: what a run of 1024 did not fill is published by the stream's next event.
+    std::vector<TraceEvent> got;
+    TraceRecorder::Cursor cursor;
+    runs.readNew(cursor, got);
+    CHECK(got.size() == written.size() - (2500 - 2 * 1024));
+    TraceWriter(&runs, 8).stateChanged(3, UnitState::Running);
+    RawTraceAccess::append(single, {8, 3, EventType::State, quint8(UnitState::Running), 0, 0, 0});
+    runs.readNew(cursor, got);
+
+    std::vector<TraceEvent> want;
+    TraceRecorder::Cursor singleCursor;
+    single.readNew(singleCursor, want);
+    REQUIRE(want.size() == written.size() + 1);
+    REQUIRE(got.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        INFO("event " << i);
+        requireSameEvent(got[i], want[i]);
+    }
+    // Slots: 2 (the run of 3) + 1 + 1 + 1 + 2 (labelled) + 1 + 3 runs x 2 + 1.
+    CHECK(cursor.loop == 2 + 3 + 2 + 1 + 6 + 1);
+
+    // flush() publishes a run without another event.
+    TraceWriter(&runs, 9).created(3000, UnitKind::Task, 1, 0);
+    TraceWriter(&runs, 9).created(3001, UnitKind::Task, 1, 0);
+    std::vector<TraceEvent> flushed;
+    runs.readNew(cursor, flushed);
+    CHECK(flushed.empty());
+    runs.flush();
+    runs.readNew(cursor, flushed);
+    REQUIRE(flushed.size() == 2);
+    CHECK(flushed[1].unit == 3001);
+    CHECK(flushed[1].timeNs == 9);
+}
+
 TEST_CASE("TraceRecorder interns strings once", "[trace]")
 {
     TraceRecorder recorder;
