@@ -17,6 +17,12 @@
 #include <Python.h>
 #include <frameobject.h>
 #include <structmember.h>
+/* The frame's fast locals (a label's arguments, read without building f_locals): 3.11's frame
+ * layout, the interpreter this module is built for and used with only. */
+#define Py_BUILD_CORE 1
+#include <internal/pycore_code.h>
+#include <internal/pycore_frame.h>
+#undef Py_BUILD_CORE
 
 #include <assert.h>
 #include <stdlib.h>
@@ -336,11 +342,22 @@ static char *put_int(char *p, PyObject *value)
 {
     if (!PyLong_CheckExact(value))
         return NULL;
-    int overflow;
-    const long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
-    if (overflow || (v == -1 && PyErr_Occurred())) {
-        PyErr_Clear();
-        return NULL;
+    long long v;
+    const Py_ssize_t size = Py_SIZE(value);
+    if (size >= -2 && size <= 2 && 2 * PyLong_SHIFT < 63) {
+        /* 3.11's layout, read in place: |ob_size| digits (ids, places, times in ns) */
+        const digit *d = ((PyLongObject *)value)->ob_digit;
+        unsigned long long m = size == 0 ? 0 : d[0];
+        if (size == 2 || size == -2)
+            m |= (unsigned long long)d[1] << PyLong_SHIFT;
+        v = size < 0 ? -(long long)m : (long long)m;
+    } else {
+        int overflow;
+        v = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (overflow || (v == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            return NULL;
+        }
     }
     static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
                                 "31323334353637383940414243444546474849505152535455565758596061"
@@ -469,26 +486,104 @@ static int needs_escape(PyObject *text)
     return 0;
 }
 
+/* _layouts[code] (made by _layout if it is not there yet), kept in entry; new reference. */
+static PyObject *layout_of(PyObject *code, CodeEntry *entry)
+{
+    PyObject *layout = entry->layout;
+    if (layout != NULL)
+        return Py_NewRef(layout);
+    layout = PyDict_GetItemWithError(g_layouts, code);
+    if (layout == NULL) {
+        if (PyErr_Occurred())
+            return NULL;
+        layout = call_global1(s_layout, code);
+        if (layout == NULL)
+            return NULL;
+    } else {
+        Py_INCREF(layout);
+    }
+    if (entry->code == code && entry->layout == NULL) /* _layout may have reused the entry */
+        entry->layout = Py_NewRef(layout);
+    return layout;
+}
+
+static int ascii_needs_escape(const char *text, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) {
+        if (text[i] == '\\' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')
+            return 1;
+    }
+    return 0;
+}
+
+/* _frame_label(code, frame)'s text written at p when it is the common case, ASCII without
+ * building a str: a label without arguments, or a plain name whose arguments are plain locals
+ * (no cell) that hold exact ints, read from the frame's fast locals as f_locals would give them
+ * (an unset one left out). The end, or NULL: not that case (nothing is owed, no error). At most
+ * LABEL_ROOM bytes. */
+#define LABEL_ROOM 512
+#define ARG_ROOM 24
+static char *put_frame_label(char *p, PyObject *code, PyFrameObject *frame, PyObject *layout)
+{
+    if (g_label_fault || !PyTuple_CheckExact(layout) || PyTuple_GET_SIZE(layout) != 5)
+        return NULL;
+    PyObject *bare = PyTuple_GET_ITEM(layout, 4);
+    PyObject *name = bare != Py_None ? bare : PyTuple_GET_ITEM(layout, 0);
+    PyObject *names = PyTuple_GET_ITEM(layout, 1);
+    if (!PyUnicode_CheckExact(name) || !PyUnicode_IS_ASCII(name))
+        return NULL;
+    const size_t nname = (size_t)PyUnicode_GET_LENGTH(name);
+    const char *text = (const char *)PyUnicode_1BYTE_DATA(name);
+    if (bare != Py_None) { /* already escaped by _layout */
+        if (nname > LABEL_ROOM)
+            return NULL;
+        memcpy(p, text, nname);
+        return p + nname;
+    }
+    if (PyTuple_GET_ITEM(layout, 2) != Py_None || PyTuple_GET_ITEM(layout, 3) != Py_None
+        || !PyList_CheckExact(names) || ascii_needs_escape(text, nname))
+        return NULL;
+    const Py_ssize_t nargs = PyList_GET_SIZE(names);
+    if (nname + 2 + (size_t)nargs * (ARG_ROOM + 2) > LABEL_ROOM)
+        return NULL;
+    PyCodeObject *co = (PyCodeObject *)code;
+    PyObject *slots = co->co_localsplusnames;
+    const unsigned char *kinds = (const unsigned char *)PyBytes_AS_STRING(co->co_localspluskinds);
+    const Py_ssize_t nslots = PyTuple_GET_SIZE(slots);
+    PyObject *const *fast = frame->f_frame->localsplus;
+    memcpy(p, text, nname);
+    p += nname;
+    *p++ = '(';
+    int first = 1;
+    for (Py_ssize_t i = 0; i < nargs; ++i) {
+        PyObject *arg = PyList_GET_ITEM(names, i);
+        Py_ssize_t k = 0;
+        while (k < nslots && PyTuple_GET_ITEM(slots, k) != arg)
+            ++k;
+        if (k == nslots || (kinds[k] & (CO_FAST_CELL | CO_FAST_FREE))
+            || !(kinds[k] & CO_FAST_LOCAL))
+            return NULL;
+        PyObject *value = fast[k];
+        if (value == NULL)
+            continue;
+        if (!first) {
+            *p++ = ',';
+            *p++ = ' ';
+        }
+        first = 0;
+        if ((p = put_int(p, value)) == NULL)
+            return NULL;
+    }
+    *p++ = ')';
+    return p;
+}
+
 /* _frame_label(code, frame) for a frame that has not run yet; new reference. */
 static PyObject *frame_label(PyObject *code, PyFrameObject *frame, CodeEntry *entry)
 {
-    PyObject *layout = entry->layout;
-    if (layout != NULL) {
-        Py_INCREF(layout);
-    } else {
-        layout = PyDict_GetItemWithError(g_layouts, code);
-        if (layout == NULL) {
-            if (PyErr_Occurred())
-                return NULL;
-            layout = call_global1(s_layout, code);
-            if (layout == NULL)
-                return NULL;
-        } else {
-            Py_INCREF(layout);
-        }
-        if (entry->code == code) /* the call above may have run code that reused the entry */
-            entry->layout = Py_NewRef(layout);
-    }
+    PyObject *layout = layout_of(code, entry);
+    if (layout == NULL)
+        return NULL;
     PyObject *label = NULL, *local = NULL, *parts = NULL, *joined = NULL;
     if (!PyTuple_CheckExact(layout) || PyTuple_GET_SIZE(layout) != 5)
         goto python;
@@ -642,7 +737,7 @@ static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry
     PyObject *stack = unit_get(tu, U_STACK);
     PyFrameObject *back = PyFrame_GetBack(frame);
     PyObject *top_frame = NULL, *t = NULL, *uid = NULL, *parent_id = NULL, *cev = NULL,
-             *label = NULL, *place = NULL, *line = NULL;
+             *layout = NULL, *label = NULL, *place = NULL, *line = NULL;
     Inline *u = NULL;
     if (stack == NULL)
         goto done;
@@ -683,13 +778,7 @@ static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry
     parent_id = unit_id(parent);
     if (parent_id == NULL)
         goto parent_done;
-    label = frame_label(code, frame, entry);
-    if (label == NULL)
-        goto parent_done;
-    place = waiting_place(back);
-    if (place == NULL)
-        goto parent_done;
-    char head[128], tail[32], *h = head, *e = tail;
+    char head[128 + LABEL_ROOM], tail[32], *h = head, *e = tail, *fast = NULL;
     h = put_text(h, "I\t");
     if (h && (h = put_int(h, t)))
         h = put_text(h, "\t");
@@ -697,12 +786,36 @@ static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry
         h = put_text(h, "\tcoroutine\t");
     if (h && (h = put_int(h, parent_id)))
         h = put_text(h, "\t");
+    if (h) {
+        layout = layout_of(code, entry);
+        if (layout == NULL)
+            goto parent_done;
+        fast = put_frame_label(h, code, frame, layout);
+    }
+    if (fast == NULL && (label = frame_label(code, frame, entry)) == NULL)
+        goto parent_done;
+    place = waiting_place(back);
+    if (place == NULL)
+        goto parent_done;
     e = put_text(e, "\t");
     if ((e = put_int(e, place)))
         e = put_text(e, "\n");
-    line = h && e ? joined_line(head, (size_t)(h - head), label, tail, (size_t)(e - tail))
-                  : PyUnicode_FromFormat(
-                      "I\t%S\t%S\tcoroutine\t%S\t%S\t%S\n", t, uid, parent_id, label, place);
+    if (fast != NULL && e != NULL) {
+        /* all ASCII: the line in one copy */
+        const size_t nhead = (size_t)(fast - head), ntail = (size_t)(e - tail);
+        line = PyUnicode_New((Py_ssize_t)(nhead + ntail), 127);
+        if (line != NULL) {
+            memcpy(PyUnicode_1BYTE_DATA(line), head, nhead);
+            memcpy(PyUnicode_1BYTE_DATA(line) + nhead, tail, ntail);
+        }
+    } else {
+        if (label == NULL) /* a place too big for put_int (never in practice) */
+            label = PyUnicode_FromStringAndSize(h, fast - h);
+        line = label == NULL ? NULL
+            : h && e ? joined_line(head, (size_t)(h - head), label, tail, (size_t)(e - tail))
+                     : PyUnicode_FromFormat(
+                         "I\t%S\t%S\tcoroutine\t%S\t%S\t%S\n", t, uid, parent_id, label, place);
+    }
     if (line == NULL || append_line(line) < 0 || PyList_Append(stack, (PyObject *)u) < 0
         || PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0)
         goto parent_done;
@@ -714,6 +827,7 @@ done:
     Py_XDECREF(line);
     Py_XDECREF(place);
     Py_XDECREF(label);
+    Py_XDECREF(layout);
     Py_XDECREF(parent_id);
     Py_XDECREF(cev);
     Py_XDECREF((PyObject *)u);
