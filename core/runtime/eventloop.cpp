@@ -403,7 +403,7 @@ void EventLoop::pump()
         // up, waiting for a core on a loaded machine) would make main's first step late.
         ms->clockStarted = true;
         m_clock.start();
-        ms->main->readyNs = 0;
+        ms->main->readyNs() = 0;
     }
     if (ms && m_stop.load(std::memory_order_acquire) && !ms->stopHandled) {
         ms->stopHandled = true;

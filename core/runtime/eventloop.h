@@ -101,7 +101,7 @@ public:
         if (task->scheduled || task->isDone())
             return;
         task->scheduled = true;
-        task->readyNs = readyNs;
+        task->readyNs() = readyNs;
         task->withdraw = {};
         push(ReadyItem::step(task));
     }
@@ -129,7 +129,7 @@ public:
     TaskCore *createTaskCore(std::coroutine_handle<> root, quint32 unit);
     //! Registers a core without a coroutine (an executor job); it is not scheduled. Its owner
     //! traces its unit, Finished included (TaskCore::finish records none for it). The core
-    //! keeps owned alive (what its resultStorage points into) until it is freed.
+    //! keeps owned alive (what its externalResult() points into) until it is freed.
     TaskCore *createExternalCore(quint32 unit, std::shared_ptr<void> owned);
     void taskFinished(TaskCore *task);
     //! Cancels every task that is not done (asyncio.run's shutdown, or a Stop), as byUnit did.

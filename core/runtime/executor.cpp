@@ -108,7 +108,7 @@ void Executor::submit(std::shared_ptr<detail::ExecutorJob> job, const QString &l
                           loop->intern(label));
     loop->trace().stateChanged(job->unit, UnitState::Queued);
     job->core = loop->createExternalCore(job->unit, job);
-    job->core->resultStorage = result;
+    job->core->setExternalResult(result);
     job->core->ref(); // held by completeWhenDone
     job->core->withdraw = {[](void *ctx) {
                                auto *j = static_cast<detail::ExecutorJob *>(ctx);

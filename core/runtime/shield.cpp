@@ -14,7 +14,7 @@ struct ShieldState : DoneCallback {
 };
 } // namespace
 
-TaskCore *shieldCore(TaskCore *inner)
+TaskCore *shieldCore(TaskCore *inner, void *innerResult)
 {
     auto state = std::make_shared<ShieldState>();
     inner->ref();
@@ -22,7 +22,7 @@ TaskCore *shieldCore(TaskCore *inner)
     // The state lives as long as the outer core.
     TaskCore *outer = inner->loop()->createExternalCore(inner->unit(), state);
     state->outer = outer;
-    outer->resultStorage = inner->resultStorage;
+    outer->setExternalResult(innerResult);
     state->fn = [](DoneCallback *cb, TaskCore *done) {
         TaskCore *outer = static_cast<ShieldState *>(cb)->outer;
         const bool cancelled =

@@ -7,8 +7,8 @@ namespace Loopscope {
 namespace detail {
 //! The outer future of a shield: a core without a coroutine that ends as inner ends, or
 //! cancelled on its own when it is cancelled. It shares inner's unit (it is not a unit of its
-//! own: awaiting it links to inner) and its result.
-TaskCore *shieldCore(TaskCore *inner);
+//! own: awaiting it links to inner) and its result, found at innerResult (resultStorageOf()).
+TaskCore *shieldCore(TaskCore *inner, void *innerResult);
 } // namespace detail
 
 //! asyncio.shield: a handle to await instead of task. Cancelling what awaits it (a waitFor
@@ -19,7 +19,7 @@ Task<T> shield(Task<T> task)
 {
     if (task.isDone())
         return task;
-    return Task<T>(detail::shieldCore(task.core()));
+    return Task<T>(detail::shieldCore(task.core(), detail::resultStorageOf<T>(task.core())));
 }
 
 } // namespace Loopscope

@@ -7,6 +7,8 @@ namespace Loopscope::detail {
 
 // Every coroutine frame holds one: growing it shows in the benchmarks' bytes per task.
 static_assert(sizeof(PromiseBase) <= 40, "PromiseBase outgrew its 40 bytes");
+// TaskCore::readyNs() reads a root frame's promise as a PromiseHead.
+static_assert(alignof(PromiseHead) == alignof(PromiseBase));
 
 bool currentExceptionIsCancelled() noexcept
 {

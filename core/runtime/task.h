@@ -75,23 +75,16 @@ inline void recordResumed(TaskCore *t, quint32 unit)
 {
     EventLoop *loop = t->loop();
     const qint64 now = loop->nowNs();
-    if (now - t->readyNs > loop->readyThresholdNs())
-        loop->traceAt(now).readyThenRunning(unit, t->readyNs);
+    const qint64 readyNs = t->readyNs();
+    if (now - readyNs > loop->readyThresholdNs())
+        loop->traceAt(now).readyThenRunning(unit, readyNs);
     else
         loop->traceAt(now).stateChanged(unit, UnitState::Running);
 }
 
 //! What every Co<T> promise shares: which task drives it, which unit its awaits record for.
-struct PromiseBase {
-    TaskCore *task = nullptr;
-    // Never both: a coroutine awaited inline has started, and only one not started yet needs
-    // its creation time. Eight bytes less in every frame (a run of tasks holds one each).
-    union {
-        //! Awaited inline (or a generator's step): the coroutine to resume when it ends.
-        std::coroutine_handle<> continuation{};
-        //! Named and not started yet: when it was made (reportNeverAwaited()).
-        qint64 createdNs;
-    };
+//! It begins with PromiseHead (task, continuation / createdNs / readyNs).
+struct PromiseBase : PromiseHead {
     std::exception_ptr exception;
     quint32 unit = 0;       // the unit its awaits record states for (own, or the parent's)
     // A frame of each coroutine holds this: the two share their four bytes, as no coroutine
@@ -396,6 +389,21 @@ auto PromiseBase::await_transform(Co<U> &&co, const char *file, unsigned line)
     return typename Co<U>::Awaiter{co.release(), placeOf(file, line)};
 }
 
+//! Where a Task<T>'s result is: a std::optional<T> in its root coroutine's promise, or where an
+//! external core's owner put it; null for void. Valid while the core lives and has no error.
+template<typename T>
+void *resultStorageOf(TaskCore *core)
+{
+    if constexpr (std::is_void_v<T>)
+        return nullptr;
+    else if (core->isExternal())
+        return core->externalResult();
+    else
+        return &std::coroutine_handle<Promise<T>>::from_address(core->root().address())
+                    .promise()
+                    .result;
+}
+
 //! The result of a done task (copied; a task's result may be read more than once).
 template<typename T>
 T resultOf(TaskCore *core)
@@ -403,7 +411,7 @@ T resultOf(TaskCore *core)
     if (core->error())
         std::rethrow_exception(core->error());
     if constexpr (!std::is_void_v<T>)
-        return **static_cast<std::optional<T> *>(core->resultStorage);
+        return **static_cast<std::optional<T> *>(resultStorageOf<T>(core));
 }
 
 //! Awaiting a task: wakes when it is done; cancelling the awaiter cancels the awaited task
@@ -512,10 +520,7 @@ template<typename T>
 Task<T> createTask(Co<T> co, const QString &label = QString())
 {
     auto h = co.release();
-    TaskCore *core = detail::spawnTask(h.promise(), h, UnitKind::Task, label);
-    if constexpr (!std::is_void_v<T>)
-        core->resultStorage = &h.promise().result;
-    return Task<T>(core, true);
+    return Task<T>(detail::spawnTask(h.promise(), h, UnitKind::Task, label), true);
 }
 
 //! asyncio.run: runs main on the calling thread's loop until it and everything it left are done.
@@ -531,8 +536,6 @@ Task<T> runMain(EventLoop &loop, Co<T> main, const QString &label = QStringLiter
     p.unit = loop.newUnit();
     loop.traceAt(0).created(p.unit, UnitKind::Main, 0, loop.intern(label));
     p.task = loop.beginMain(h, p.unit);
-    if constexpr (!std::is_void_v<T>)
-        p.task->resultStorage = &p.result;
     Task<T> task(p.task);
     loop.execMain();
     return task;

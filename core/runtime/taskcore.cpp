@@ -8,7 +8,7 @@
 namespace Loopscope {
 
 // A big run holds one per task: growing it shows in the benchmarks' bytes per task.
-static_assert(sizeof(TaskCore) <= 112, "TaskCore outgrew its 112 bytes");
+static_assert(sizeof(TaskCore) <= 96, "TaskCore outgrew its 96 bytes");
 
 namespace {
 bool isShared(const DoneCallback *link) { return quintptr(link) & 1u; }
@@ -25,7 +25,7 @@ DoneCallback *linkTo(SharedDoneCallback *cb)
 }
 
 //! A core without a coroutine (EventLoop::createExternalCore) and what it keeps alive: only
-//! those need it, so the cores of a run's tasks do not carry the 16 bytes.
+//! those need it, so the cores of a run's tasks do not carry the 24 bytes.
 struct ExternalCore : TaskCore {
     ExternalCore(EventLoop *loop, quint32 unit, std::shared_ptr<void> owned)
         : TaskCore(loop, unit, nullptr)
@@ -33,12 +33,25 @@ struct ExternalCore : TaskCore {
     {
     }
     std::shared_ptr<void> m_owned;
+    void *m_result = nullptr;
 };
 } // namespace
 
 TaskCore *TaskCore::createExternal(EventLoop *loop, quint32 unit, std::shared_ptr<void> owned)
 {
     return new ExternalCore(loop, unit, std::move(owned));
+}
+
+void *TaskCore::externalResult() const
+{
+    Q_ASSERT(isExternal());
+    return static_cast<const ExternalCore *>(this)->m_result;
+}
+
+void TaskCore::setExternalResult(void *storage)
+{
+    Q_ASSERT(isExternal());
+    static_cast<ExternalCore *>(this)->m_result = storage;
 }
 
 TaskCore::TaskCore(EventLoop *loop, quint32 unit, std::coroutine_handle<> root)
@@ -152,10 +165,9 @@ void TaskCore::finishUncaught(bool started)
         m_root.destroy();
         t_endingUncaught = outer;
         // Not null: a core without a root is an external one (destroy()); this one has no
-        // frame left to destroy.
+        // frame left to destroy, nor a result (it was in the frame: a reader gets the error).
         m_root = std::noop_coroutine();
-        resultStorage = nullptr; // it was in the frame; the error is what a reader gets
-        m_loop->stepClockNs();   // the end, as the root's final step reads it
+        m_loop->stepClockNs(); // the end, as the root's final step reads it
     } else {
         currentUnit = m_unit;
         m_loop->trace().stateChanged(m_unit, UnitState::Running);

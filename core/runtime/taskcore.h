@@ -62,6 +62,26 @@ struct SharedDoneCallback {
     void (*fn)(SharedDoneCallback *, TaskCore *) = nullptr;
 };
 
+namespace detail {
+//! The first fields of every coroutine promise of ours (detail::PromiseBase begins with them),
+//! so that a task's core reads what it keeps in its root frame without knowing the promise's
+//! type. Loop thread only.
+struct PromiseHead {
+    TaskCore *task = nullptr;
+    // Never two at once: a coroutine awaited inline has started, only one not started yet
+    // needs its creation time, and only a started root is scheduled. Eight bytes less in every
+    // frame, and in every task's core (a run holds one of each per task).
+    union {
+        //! Awaited inline (or a generator's step): the coroutine to resume when it ends.
+        std::coroutine_handle<> continuation{};
+        //! Named and not started yet: when it was made (reportNeverAwaited()).
+        qint64 createdNs;
+        //! A task's root: when its next step was scheduled (TaskCore::readyNs()).
+        qint64 readyNs;
+    };
+};
+} // namespace detail
+
 //! How the current await point of a task can be withdrawn when the task is cancelled.
 //! fn returns true when the awaited thing was cancelled and will wake the task itself
 //! (awaiting another task: it is cancelled and our task wakes when it ends); false when the task
@@ -71,15 +91,17 @@ struct Withdraw {
     void *ctx = nullptr;
 };
 
-//! The state of one task (asyncio.Task): identity, the coroutine it drives, its cancel state
-//! and its result. Owned by Task<T> handles and, while it is not done, by its loop.
-//! Loop thread only.
+//! The state of one task (asyncio.Task): identity, the coroutine it drives and its cancel
+//! state. Its result lives in its root coroutine's promise, or (a core without a coroutine)
+//! where externalResult() points. Owned by Task<T> handles and, while it is not done, by its
+//! loop. Loop thread only.
 class TaskCore
 {
 public:
     TaskCore(EventLoop *loop, quint32 unit, std::coroutine_handle<> root);
     //! A core without a coroutine (an executor job, a shield) that keeps owned alive as long
-    //! as it lives (what resultStorage points into). EventLoop::createExternalCore registers it.
+    //! as it lives (what externalResult() points into). EventLoop::createExternalCore registers
+    //! it.
     static TaskCore *createExternal(EventLoop *loop, quint32 unit, std::shared_ptr<void> owned);
     ~TaskCore();
     TaskCore(const TaskCore &) = delete;
@@ -103,6 +125,20 @@ public:
     Outcome outcome() const { return m_outcome; }
     std::exception_ptr error() const { return m_error; }
     std::coroutine_handle<> root() const { return m_root; }
+    //! A core without a coroutine (createExternal()).
+    bool isExternal() const { return !m_root; }
+    //! An external core's result: a std::optional<T> (null for void), set by its owner.
+    void *externalResult() const;
+    void setExternalResult(void *storage);
+    //! When the task's next step was scheduled (EventLoop::schedule); kept in its root frame,
+    //! which a task has while it can be scheduled (not an external core, not done).
+    qint64 &readyNs()
+    {
+        Q_ASSERT(!isExternal());
+        return std::coroutine_handle<detail::PromiseHead>::from_address(m_root.address())
+            .promise()
+            .readyNs;
+    }
 
     //! asyncio's Task.cancel(): returns false if the task is already done. The cause decides
     //! the outcome (TimedOut for Timeout, else Cancelled) and is traced with the unit's end;
@@ -136,15 +172,13 @@ public:
     //! How the current await point is withdrawn on cancel. For a core without a coroutine (an
     //! executor job) it is how the job is cancelled, and returns true when it handled it.
     Withdraw withdraw;
-    qint64 readyNs = 0;
-    void *resultStorage = nullptr; //!< a std::optional<T> holding the result (null for void)
     quint32 currentUnit = 0; //!< the innermost traced unit running in this task
     bool mustCancel = false;
     bool scheduled = false;
 
 private:
     // Here rather than below: they fill the padding after the flags, so that a run's cores
-    // stay at 112 bytes each.
+    // stay at 96 bytes each.
     CancelCause m_cause = CancelCause::None;
     bool m_done = false;
 

@@ -161,6 +161,24 @@ TEST_CASE("shield keeps the task running when its awaiter is cancelled or times 
     CHECK(seconds(unitByLabel(data, QStringLiteral("outer"))->endNs) == Approx(1.5));
 }
 
+// test_shield_result: awaiting the shield gives what the task gives, a coroutine's result (in
+// its frame) or an executor job's (a core without a coroutine keeps it elsewhere).
+TEST_CASE("shield gives the result of the task or job it shields", "[primitives][shield]")
+{
+    int fromTask = 0;
+    int fromJob = 0;
+    const TraceData data = runTraced([&] {
+        return [](int *fromTask, int *fromJob) -> Co<void> {
+            *fromTask = co_await shield(createTask(value(42, 1)));
+            Task<int> job =
+                EventLoop::current()->defaultExecutor().run(QStringLiteral("job"), [] { return 7; });
+            *fromJob = co_await shield(job);
+        }(&fromTask, &fromJob);
+    });
+    CHECK(fromTask == 42);
+    CHECK(fromJob == 7);
+}
+
 // test_threads.py ToThreadTests.test_to_thread: the function runs on a worker of the default
 // executor while the loop goes on; one executor unit with its result.
 TEST_CASE("toThread runs the call on the default executor", "[primitives][thread]")
