@@ -103,6 +103,20 @@ struct WindowFixture
 
 } // namespace
 
+TEST_CASE("Your programs: two of the same name are told apart by their folders",
+          "[mainwindow][browser]")
+{
+    const QStringList labels = ScenarioBrowser::programLabels(
+        {QStringLiteral("/work/main/tests/programs/echo.py"),
+         QStringLiteral("/work/other/tests/programs/echo.py"), QStringLiteral("/home/a/lock.py"),
+         QStringLiteral("/srv/x/echo.py")});
+    // Alone in its name: the file name only. Sharing one: as many trailing folders as it takes.
+    CHECK(labels.value(0) == QStringLiteral("echo.py \u2014 main/tests/programs"));
+    CHECK(labels.value(1) == QStringLiteral("echo.py \u2014 other/tests/programs"));
+    CHECK(labels.value(2) == QStringLiteral("lock.py"));
+    CHECK(labels.value(3) == QStringLiteral("echo.py \u2014 x"));
+}
+
 TEST_CASE("MainWindow: picking a scenario runs it and its lanes appear", "[mainwindow]")
 {
     WindowFixture f;

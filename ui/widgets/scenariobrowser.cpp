@@ -8,6 +8,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace Loopscope {
 
 namespace {
@@ -79,6 +81,33 @@ QString ScenarioBrowser::programOf(const QString &id)
     return id.startsWith(QLatin1String("program:")) ? id.mid(8) : QString();
 }
 
+QStringList ScenarioBrowser::programLabels(const QStringList &paths)
+{
+    QStringList labels;
+    for (const QString &path : paths) {
+        const QFileInfo info(path);
+        const QString name = info.fileName();
+        const QStringList folders = info.absolutePath().split(u'/', Qt::SkipEmptyParts);
+        // The fewest trailing folders that no other path of the same name ends with too.
+        qsizetype depth = 0;
+        for (const QString &other : paths) {
+            const QFileInfo otherInfo(other);
+            if (other == path || otherInfo.fileName() != name)
+                continue;
+            const QStringList theirs = otherInfo.absolutePath().split(u'/', Qt::SkipEmptyParts);
+            qsizetype same = 0;
+            while (same < folders.size() && same < theirs.size()
+                   && folders[folders.size() - 1 - same] == theirs[theirs.size() - 1 - same])
+                ++same;
+            depth = std::max(depth, std::min(same + 1, folders.size()));
+        }
+        labels.append(depth == 0 ? name
+                                 : QStringLiteral("%1 \u2014 %2").arg(
+                                       name, folders.mid(folders.size() - depth).join(u'/')));
+    }
+    return labels;
+}
+
 void ScenarioBrowser::setPrograms(const QStringList &paths)
 {
     const QString current = currentScenario();
@@ -92,8 +121,10 @@ void ScenarioBrowser::setPrograms(const QStringList &paths)
         font.setBold(true);
         m_programs->setFont(0, font);
         m_tree->insertTopLevelItem(0, m_programs);
-        for (const QString &path : paths) {
-            auto *item = new QTreeWidgetItem(m_programs, {QFileInfo(path).fileName()});
+        const QStringList labels = programLabels(paths);
+        for (qsizetype i = 0; i < paths.size(); ++i) {
+            const QString &path = paths[i];
+            auto *item = new QTreeWidgetItem(m_programs, {labels[i]});
             item->setData(0, IdRole, programId(path));
             item->setData(0, SearchRole, path);
             item->setToolTip(0, QStringLiteral("<b>%1</b><br>%2<br>Pick it to trace it again "

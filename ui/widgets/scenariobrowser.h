@@ -24,6 +24,9 @@ public:
     //! scenarios; their ids are programId(path).
     void setPrograms(const QStringList &paths);
     static QString programId(const QString &path) { return QStringLiteral("program:") + path; }
+    //! What the group shows for each path: its file name, and where two share one, after it the
+    //! fewest trailing folders that tell them apart ("echo.py — main/tests").
+    static QStringList programLabels(const QStringList &paths);
     //! The path of a program id, empty for a scenario id.
     static QString programOf(const QString &id);
     //! Shows only scenarios matching text (case-insensitive); groups left empty hide.
