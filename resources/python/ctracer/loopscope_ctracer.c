@@ -15,6 +15,10 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+#if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030C0000
+#error "loopscope_ctracer is for CPython 3.11 (its profile hook and frame layout)"
+#endif
 #include <frameobject.h>
 #include <structmember.h>
 /* The frame's fast locals (a label's arguments, read without building f_locals): 3.11's frame
