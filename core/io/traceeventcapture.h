@@ -42,7 +42,7 @@ public:
         Id,
         Scope,
         BindingPoint,
-        Args, //
+        Args,
         ArgsName,
         ArgsUnit,
         ArgsSortIndex,
@@ -51,7 +51,7 @@ public:
         ArgsOpen,
         ArgsOutcome,
         ArgsError,
-        ArgsCancelledBy, //
+        ArgsCancelledBy,
         UnitId,
         UnitParent,
         UnitLoop,
@@ -61,9 +61,9 @@ public:
         UnitStartNs,
         UnitEndNs,
         UnitOutcome,
-        UnitError, //
+        UnitError,
         ByReason,
-        ByUnit, //
+        ByUnit,
         Count
     };
     //! The objects that hold members: the event, args, args.unit, args.cancelled_by.
