@@ -62,6 +62,9 @@ constexpr int keyHash(std::size_t length, char first)
 struct KeyTable
 {
     qint8 field[4][HashSize];
+    // Each member's key again, in place (no pointer to follow).
+    char text[int(Field::Count)][16];
+    quint8 length[int(Field::Count)];
 };
 
 constexpr KeyTable makeKeyTable()
@@ -77,6 +80,9 @@ constexpr KeyTable makeKeyTable()
         if (f >= 0)
             throw "two members of a level share a length and first byte";
         f = qint8(i);
+        for (std::size_t k = 0; k < m.key.size(); ++k)
+            t.text[i][k] = m.key[k];
+        t.length[i] = quint8(m.key.size());
     }
     return t;
 }
@@ -117,7 +123,7 @@ void TraceEventCapture::begin()
 {
     m_filled = 0;
     m_count = 0;
-    m_open[0] = Level::Event;
+    m_open[0] = m_level = Level::Event;
     m_depth = 1;
     m_pending = Field::Count;
     m_text.clear();
@@ -127,13 +133,12 @@ bool TraceEventCapture::key(const char *key, std::size_t length)
 {
     if (length == 0 || length > 15)
         return false;
-    const int i = Keys.field[int(m_open[m_depth - 1])][keyHash(length, key[0])];
-    if (i < 0)
+    const int i = Keys.field[int(m_level)][keyHash(length, key[0])];
+    if (i < 0 || Keys.length[i] != length)
         return false;
-    const std::string_view name = Members[std::size_t(i)].key;
-    if (name.size() != length)
-        return false;
-    // Byte by byte: keys are a few bytes, a memcmp call costs more than they do.
+    // Byte by byte: keys are a few bytes, a memcmp call costs more than they do, and a wider load
+    // would wait for the parser's byte stores that just wrote the key.
+    const char *name = Keys.text[i];
     for (std::size_t k = 1; k < length; ++k) {
         if (name[k] != key[k])
             return false;
@@ -199,14 +204,16 @@ bool TraceEventCapture::beginObject()
     if (m_pending == Field::Count || !opensLevel(m_pending, &level))
         return false;
     addScalar(Type::Object);
-    m_open[m_depth++] = level;
+    m_open[m_depth++] = m_level = level;
     return true;
 }
 
 bool TraceEventCapture::endObject()
 {
-    --m_depth;
-    return m_depth == 0;
+    if (--m_depth == 0)
+        return true;
+    m_level = m_open[m_depth - 1];
+    return false;
 }
 
 void TraceEventCapture::replay(JsonTree &tree) const

@@ -176,6 +176,7 @@ private:
     int m_count = 0;
     Level m_open[4] {}; // the objects open, outermost first
     int m_depth = 0;
+    Level m_level = Level::Event; // m_open's innermost
     Field m_pending = Field::Count; // the member whose key came last; Count: none
     std::string m_text;
 };
