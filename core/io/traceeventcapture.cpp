@@ -139,7 +139,7 @@ bool TraceEventCapture::key(const char *key, std::size_t length)
     // Byte by byte: keys are a few bytes, a memcmp call costs more than they do, and a wider load
     // would wait for the parser's byte stores that just wrote the key.
     const char *name = Keys.text[i];
-    for (std::size_t k = 1; k < length; ++k) {
+    for (std::size_t k = 0; k < length; ++k) {
         if (name[k] != key[k])
             return false;
     }

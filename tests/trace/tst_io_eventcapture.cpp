@@ -7,6 +7,8 @@
 
 #include <QByteArrayList>
 
+#include <random>
+
 using namespace Loopscope;
 
 // The fast path (events captured from the parser's callbacks) against the general one (every
@@ -170,6 +172,10 @@ TEST_CASE("Captured events read as their trees do", "[io][reader][capture]")
                     last ? replaced(
                         line, line[m.keyAt - 1] == ',' ? m.keyAt - 1 : m.keyAt, m.valueEnd, {})
                          : replaced(line, m.keyAt, m.valueEnd + 1, {})));
+                // Its key with the first byte's case changed (the same low five bits).
+                QByteArray cased = line;
+                cased[m.keyAt + 1] = char(cased[m.keyAt + 1] ^ 0x20);
+                requireSameRead(withLine(lines, e, cased));
                 // An unknown member before it, and one with an object or array value after it.
                 requireSameRead(withLine(lines, e, replaced(line, m.keyAt, m.keyAt, "\"zz\":1,")));
                 requireSameRead(withLine(
@@ -216,5 +222,29 @@ TEST_CASE("Captured events read as their trees do", "[io][reader][capture]")
         QString error;
         REQUIRE(TraceJsonReader::fromJson(moved, &error).has_value());
         requireSameRead(moved);
+    }
+    SECTION("random damage: bytes changed, inserted or removed anywhere")
+    {
+        std::mt19937 random(13); // fixed: the same inputs every run
+        const char bytes[] = "{}[]\",:0123456789.-+eE tfnul\\x\x01\xff";
+        for (int round = 0; round < 3000; ++round) {
+            QByteArray damaged = good;
+            for (int edits = 1 + int(random() % 3); edits > 0; --edits) {
+                const qsizetype at = qsizetype(random() % quint32(damaged.size()));
+                const char byte = bytes[random() % (sizeof bytes - 1)];
+                switch (random() % 3) {
+                case 0:
+                    damaged[at] = byte;
+                    break;
+                case 1:
+                    damaged.insert(at, byte);
+                    break;
+                default:
+                    damaged.remove(at, 1);
+                    break;
+                }
+            }
+            requireSameRead(damaged);
+        }
     }
 }
