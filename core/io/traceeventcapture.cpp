@@ -65,6 +65,7 @@ struct KeyTable
     // Each member's key again, in place (no pointer to follow).
     char text[int(Field::Count)][16];
     quint8 length[int(Field::Count)];
+    Level level[int(Field::Count)];
 };
 
 constexpr KeyTable makeKeyTable()
@@ -83,6 +84,7 @@ constexpr KeyTable makeKeyTable()
         for (std::size_t k = 0; k < m.key.size(); ++k)
             t.text[i][k] = m.key[k];
         t.length[i] = quint8(m.key.size());
+        t.level[i] = m.level;
     }
     return t;
 }
@@ -124,17 +126,18 @@ void TraceEventCapture::begin()
     m_filled = 0;
     m_count = 0;
     m_open[0] = m_level = Level::Event;
+    m_last = Field::Count;
     m_depth = 1;
     m_pending = Field::Count;
     m_text.clear();
 }
 
-bool TraceEventCapture::key(const char *key, std::size_t length)
+namespace {
+
+// Whether key is member i's (of any level).
+bool isKeyOf(int i, const char *key, std::size_t length)
 {
-    if (length == 0 || length > 15)
-        return false;
-    const int i = Keys.field[int(m_level)][keyHash(length, key[0])];
-    if (i < 0 || Keys.length[i] != length)
+    if (Keys.length[i] != length)
         return false;
     // Byte by byte: keys are a few bytes, a memcmp call costs more than they do, and a wider load
     // would wait for the parser's byte stores that just wrote the key.
@@ -143,10 +146,29 @@ bool TraceEventCapture::key(const char *key, std::size_t length)
         if (name[k] != key[k])
             return false;
     }
+    return true;
+}
+
+} // namespace
+
+bool TraceEventCapture::key(const char *key, std::size_t length)
+{
+    // First the member that came after the last one the last time (the writer writes each kind
+    // of event in one order): known before the key is, it costs no look-up that waits for it.
+    int i = int(m_next[int(m_last)]);
+    if (Keys.level[i] != m_level || !isKeyOf(i, key, length)) {
+        if (length == 0 || length > 15)
+            return false;
+        // The hash tells the length, and the low five bits of the first byte.
+        i = Keys.field[int(m_level)][keyHash(length, key[0])];
+        if (i < 0 || !isKeyOf(i, key, length))
+            return false;
+        m_next[int(m_last)] = Field(i);
+    }
     const Field field = Field(i);
     if (m_filled & bit(field))
         return false; // twice: the last one counts, which the tree knows how to say
-    m_pending = field;
+    m_pending = m_last = field;
     return true;
 }
 

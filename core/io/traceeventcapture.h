@@ -178,6 +178,9 @@ private:
     int m_depth = 0;
     Level m_level = Level::Event; // m_open's innermost
     Field m_pending = Field::Count; // the member whose key came last; Count: none
+    Field m_last = Field::Count; // the last member taken in this event; Count: none yet
+    // By member (Count: the event's start), the one that came after it last time (Ph at first).
+    Field m_next[FieldCount + 1] = {};
     std::string m_text;
 };
 

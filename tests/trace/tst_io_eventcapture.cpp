@@ -7,6 +7,7 @@
 
 #include <QByteArrayList>
 
+#include <algorithm>
 #include <random>
 
 using namespace Loopscope;
@@ -182,6 +183,29 @@ TEST_CASE("Captured events read as their trees do", "[io][reader][capture]")
                     lines, e, replaced(line, m.valueEnd, m.valueEnd, ",\"zz\":{\"a\":[1]}")));
                 requireSameRead(
                     withLine(lines, e, replaced(line, m.valueEnd, m.valueEnd, ",\"zz\":[{}]")));
+            }
+        }
+    }
+    SECTION("every key of the format after every member, as it is or emptied: at another level")
+    {
+        std::vector<QByteArray> keys;
+        for (int f = 0; f < int(TraceEventCapture::Field::Count); ++f) {
+            const std::string_view k = TraceEventCapture::key(TraceEventCapture::Field(f));
+            const QByteArray key(k.data(), qsizetype(k.size()));
+            if (std::find(keys.begin(), keys.end(), key) == keys.end())
+                keys.push_back(key);
+        }
+        REQUIRE(keys.size() > 20);
+        for (const qsizetype e : events) {
+            const QByteArray &line = lines[e];
+            for (const Member &m : membersOf(line)) {
+                for (const QByteArray &k : keys) {
+                    const QByteArray after = ",\"" + k + "\":1";
+                    requireSameRead(
+                        withLine(lines, e, replaced(line, m.valueEnd, m.valueEnd, after)));
+                    requireSameRead(
+                        withLine(lines, e, replaced(line, m.valueAt, m.valueEnd, "{}" + after)));
+                }
             }
         }
     }
