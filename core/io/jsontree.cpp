@@ -26,17 +26,20 @@ qint64 JsonTree::Node::toInteger(qint64 defaultValue) const
     switch (type()) {
     case Type::Integer:
         return m_tree->m_nodes[m_index].integer;
-    case Type::Double: {
-        // As QJsonValue: a double counts if it is whole and inside qint64 (2^63 is not).
-        const double d = m_tree->m_nodes[m_index].number;
-        if (std::isfinite(d) && d == std::trunc(d) && d >= -9223372036854775808.0
-            && d < 9223372036854775808.0)
-            return qint64(d);
-        return defaultValue;
-    }
+    case Type::Double:
+        return wholeNumber(m_tree->m_nodes[m_index].number, defaultValue);
     default:
         return defaultValue;
     }
+}
+
+qint64 JsonTree::wholeNumber(double d, qint64 defaultValue)
+{
+    // As QJsonValue: a double counts if it is whole and inside qint64 (2^63 is not).
+    if (std::isfinite(d) && d == std::trunc(d) && d >= -9223372036854775808.0
+        && d < 9223372036854775808.0)
+        return qint64(d);
+    return defaultValue;
 }
 
 std::string_view JsonTree::Node::utf8() const

@@ -72,6 +72,10 @@ public:
         qint32 m_index = 0;
     };
 
+    //! d as a qint64 if it is a whole number inside qint64's range (as QJsonValue::toInteger),
+    //! else defaultValue.
+    static qint64 wholeNumber(double d, qint64 defaultValue);
+
     //! The whole value; undefined while empty.
     Node root() const { return m_nodes.empty() ? Node() : Node(this, 0); }
     void clear();

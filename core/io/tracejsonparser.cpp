@@ -26,17 +26,17 @@ public:
 
     bool Null()
     {
-        return scalar(Type::Null, [](JsonTree &t) { t.addNull(); });
+        return scalar(Type::Null, [](auto &t) { return t.addNull(); });
     }
     bool Bool(bool b)
     {
-        return scalar(Type::Bool, [b](JsonTree &t) { t.addBool(b); });
+        return scalar(Type::Bool, [b](auto &t) { return t.addBool(b); });
     }
     bool Int(int i) { return Int64(i); }
     bool Uint(unsigned u) { return Int64(u); }
     bool Int64(int64_t i)
     {
-        return scalar(Type::Integer, [i](JsonTree &t) { t.addInteger(i); });
+        return scalar(Type::Integer, [i](auto &t) { return t.addInteger(i); });
     }
     bool Uint64(uint64_t u)
     {
@@ -47,12 +47,12 @@ public:
     }
     bool Double(double d)
     {
-        return scalar(Type::Double, [d](JsonTree &t) { t.addDouble(d); });
+        return scalar(Type::Double, [d](auto &t) { return t.addDouble(d); });
     }
     bool RawNumber(const char *, rapidjson::SizeType, bool) { return false; }
     bool String(const char *s, rapidjson::SizeType n, bool)
     {
-        return scalar(Type::String, [s, n](JsonTree &t) { t.addString(s, n); });
+        return scalar(Type::String, [s, n](auto &t) { return t.addString(s, n); });
     }
     bool StartObject() { return begin(Type::Object); }
     bool StartArray() { return begin(Type::Array); }
@@ -60,7 +60,12 @@ public:
     bool EndArray(rapidjson::SizeType) { return end(); }
     bool Key(const char *s, rapidjson::SizeType n, bool)
     {
-        if (m_target) {
+        if (m_capturing) {
+            if (!m_capture.key(s, n)) {
+                decline();
+                m_event.setKey(s, n);
+            }
+        } else if (m_target) {
             m_target->setKey(s, n);
         } else if (m_depth == 1 && m_result.rootType == Type::Object) {
             const std::string_view key(s, n);
@@ -75,11 +80,13 @@ public:
 
 private:
     enum class RootKey { Skipped, Events, Other };
-    enum class Slot { Build, Root, Event, Other, EventsMember, Skip };
+    enum class Slot { Capture, Build, Root, Event, Other, EventsMember, Skip };
 
     // Where a value that starts now belongs.
     Slot slot() const
     {
+        if (m_capturing)
+            return Slot::Capture;
         if (m_target)
             return Slot::Build;
         if (m_depth == 0)
@@ -98,6 +105,12 @@ private:
     template <typename Add> bool scalar(Type type, Add add)
     {
         switch (slot()) {
+        case Slot::Capture:
+            if (!add(m_capture)) {
+                decline();
+                add(*m_target);
+            }
+            break;
         case Slot::Build:
             add(*m_target);
             break;
@@ -130,6 +143,12 @@ private:
             return false;
         }
         switch (slot()) {
+        case Slot::Capture:
+            if (type != Type::Object || !m_capture.beginObject()) {
+                decline();
+                m_target->beginContainer(type);
+            }
+            break;
         case Slot::Build:
             m_target->beginContainer(type);
             break;
@@ -139,7 +158,13 @@ private:
                 beginEvents(1);
             break;
         case Slot::Event:
-            startTree(&m_event, type);
+            if (type == Type::Object && m_sink.captureEvents()) {
+                m_capture.begin();
+                m_capturing = true;
+                m_targetDepth = m_depth;
+            } else {
+                startTree(&m_event, type);
+            }
             break;
         case Slot::Other:
             startTree(&m_other, type);
@@ -159,7 +184,16 @@ private:
     bool end()
     {
         --m_depth;
-        if (m_target) {
+        if (m_capturing) {
+            if (m_capture.endObject()) {
+                m_capturing = false;
+                if (!m_sink.capturedEvent(m_capture, m_index)) {
+                    m_capture.replay(m_event);
+                    m_sink.event(m_event.root(), m_index);
+                }
+                ++m_index;
+            }
+        } else if (m_target) {
             m_target->endContainer();
             if (m_depth == m_targetDepth) {
                 JsonTree *done = m_target;
@@ -181,6 +215,14 @@ private:
         m_sink.eventsBegin();
     }
 
+    // The capture met what it does not take: the event goes on as a tree, from what it took.
+    void decline()
+    {
+        m_capture.replay(m_event);
+        m_capturing = false;
+        m_target = &m_event;
+    }
+
     void startTree(JsonTree *tree, Type type)
     {
         tree->clear();
@@ -193,6 +235,8 @@ private:
     TraceJsonParser::Result &m_result;
     JsonTree m_event;
     JsonTree m_other;
+    TraceEventCapture m_capture;
+    bool m_capturing = false; // the event is taken by m_capture (m_targetDepth: where it began)
     JsonTree *m_target = nullptr; // the tree being built, if any
     int m_targetDepth = 0; // m_depth where it started
     int m_depth = 0; // containers open

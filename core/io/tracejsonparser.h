@@ -2,6 +2,7 @@
 
 #include "jsoninput.h"
 #include "jsontree.h"
+#include "traceeventcapture.h"
 
 #include <QString>
 
@@ -10,7 +11,9 @@ namespace Loopscope {
 //! Streams a Chrome trace document (object form `{"traceEvents": [...], "otherData": {...}}` or
 //! array form `[...]`) through RapidJSON's SAX reader and hands each event to a Sink as a
 //! JsonTree, one at a time, so that memory follows one event, not the file. otherData comes as a
-//! tree too; every other top-level member is skipped unbuilt (only its key is noted).
+//! tree too; every other top-level member is skipped unbuilt (only its key is noted). An event
+//! object the sink wants captured (captureEvents()) comes as a TraceEventCapture instead, without
+//! a tree, as long as the capture takes all of it; else, or if the sink declines it, as a tree.
 //!
 //! The parse goes on to the end of the document even after the sink has seen enough, so that a
 //! document that is not JSON is always reported as such (and that error wins over the sink's).
@@ -33,6 +36,10 @@ public:
         virtual void event(const JsonTree::Node &event, qsizetype index) = 0;
         //! The top-level otherData member, of any type.
         virtual void otherData(const JsonTree::Node &other) = 0;
+        //! Asked as each object element of the events array opens: whether to try capturing it.
+        virtual bool captureEvents() { return false; }
+        //! Element `index`, captured whole. false: not read; it comes again, as a tree, to event().
+        virtual bool capturedEvent(const TraceEventCapture &, qsizetype) { return false; }
     };
 
     struct Result

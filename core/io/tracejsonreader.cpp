@@ -2,6 +2,7 @@
 
 #include "chrometraceimporter.h"
 #include "jsontree.h"
+#include "traceeventcapture.h"
 #include "tracejsonparser.h"
 
 #include <QFile>
@@ -20,6 +21,7 @@ namespace Loopscope {
 namespace {
 
 using Node = JsonTree::Node;
+using Field = TraceEventCapture::Field;
 
 // Nanoseconds kept well inside qint64 so that sums of a start and a duration cannot overflow.
 constexpr qint64 MaxNs = qint64(1) << 61;
@@ -34,7 +36,8 @@ QString quoted(const QString &text)
     return QLatin1Char('"') + s + QLatin1Char('"');
 }
 
-bool toInt(const Node &v, qint64 min, qint64 max, qint64 *out)
+// V: a JsonTree::Node or a TraceEventCapture::Value, which read alike.
+template <typename V> bool toInt(const V &v, qint64 min, qint64 max, qint64 *out)
 {
     if (!v.isDouble())
         return false;
@@ -47,7 +50,7 @@ bool toInt(const Node &v, qint64 min, qint64 max, qint64 *out)
 }
 
 // A number in `unit` (1000 for microseconds, 1e6 for milliseconds) as whole nanoseconds.
-bool toNs(const Node &v, double unit, qint64 *out)
+template <typename V> bool toNs(const V &v, double unit, qint64 *out)
 {
     if (!v.isDouble())
         return false;
@@ -60,7 +63,8 @@ bool toNs(const Node &v, double unit, qint64 *out)
 
 // A machine name (traceevent.h) without making a QString: name(E(0..count-1)) == text; "" never
 // matches (the names of "none").
-template <typename E> bool parseName(const Node &v, int count, const char *(*name)(E), E *out)
+template <typename V, typename E>
+bool parseName(const V &v, int count, const char *(*name)(E), E *out)
 {
     if (v.utf8().empty())
         return false;
@@ -159,6 +163,56 @@ private:
     QHash<QByteArray, Entry> m_index;
 };
 
+// A Loopscope event's members by Field, from its tree: the general path, whose checks say what is
+// wrong.
+class TreeFields
+{
+public:
+    static constexpr bool Captured = false;
+    explicit TreeFields(const Node &event)
+        : m_event(event)
+        , m_args(event.value("args"))
+    {
+    }
+    Node value(Field field) const
+    {
+        const std::string_view key = TraceEventCapture::key(field);
+        switch (TraceEventCapture::levelOf(field)) {
+        case TraceEventCapture::Level::Event:
+            return m_event.value(key);
+        case TraceEventCapture::Level::Args:
+            return m_args.value(key);
+        case TraceEventCapture::Level::Unit:
+            return m_args.value("unit").value(key);
+        case TraceEventCapture::Level::By:
+            return m_args.value("cancelled_by").value(key);
+        }
+        return {};
+    }
+    const Node &event() const { return m_event; }
+    const Node &args() const { return m_args; }
+
+private:
+    Node m_event;
+    Node m_args;
+};
+
+// The same from its capture: the fast path. A check that fails there only declines; the event then
+// comes again as a tree, and the general path says what is wrong.
+class CapturedFields
+{
+public:
+    static constexpr bool Captured = true;
+    explicit CapturedFields(const TraceEventCapture &capture)
+        : m_capture(capture)
+    {
+    }
+    TraceEventCapture::Value value(Field field) const { return m_capture.value(field); }
+
+private:
+    const TraceEventCapture &m_capture;
+};
+
 // Reads one JSON document into TraceData as TraceJsonParser streams it; the first problem found
 // ends it (a document that is not JSON is reported as such whatever else is wrong).
 class Reader : public TraceJsonParser::Sink
@@ -166,6 +220,10 @@ class Reader : public TraceJsonParser::Sink
 public:
     using Open = std::function<std::unique_ptr<JsonInput>()>;
     //! open: a fresh input at the document's start (called again if a second pass is needed).
+    explicit Reader(bool capture)
+        : m_capture(capture)
+    {
+    }
     std::optional<TraceData> read(const Open &open);
     QString error() const { return m_error; }
     bool inputFailed() const { return m_inputFailed; }
@@ -174,6 +232,8 @@ public:
     void eventsBegin() override;
     void event(const Node &event, qsizetype index) override;
     void otherData(const Node &other) override;
+    bool captureEvents() override { return m_capture && m_mode == Mode::Ours; }
+    bool capturedEvent(const TraceEventCapture &event, qsizetype index) override;
 
 private:
     bool fail(const QString &message)
@@ -200,19 +260,63 @@ private:
     bool readRunInfo(const Node &other);
     void beginLoopscope();
     bool readLoopscopeEvent(const Node &e);
-    bool finishLoopscope();
-    bool readUnitRecord(const Node &record, qint64 tid);
+    // The kinds of event both paths read (S: TreeFields or CapturedFields).
+    template <typename S> bool readCommonEvent(const S &s);
+    template <typename S> bool readUnitRecord(const S &s, qint64 tid);
+    template <typename S> bool readState(const S &s, qint64 tid);
+    template <typename S> bool readFlowEnd(const S &s, bool start, qint64 tid);
+    template <typename S> bool readCause(const S &s, qint64 tid);
+    // The other kinds, from the tree only.
+    bool readOtherEvent(
+        const Node &e, const Node &args, const Node &ph, const Node &cat, const Node &name);
     bool readHold(const Node &e, const Node &args);
+    bool finishLoopscope();
     bool finishImported();
 
-    // Field readers for the current event; they report which field is wrong.
-    bool intField(const Node &o, std::string_view key, qint64 min, qint64 max, qint64 *out,
-        bool required = true);
-    bool nsField(const Node &o, std::string_view key, double unit, qint64 *out);
-    bool stringField(const Node &o, std::string_view key, QString *out, bool required);
-    //! The same check, keeping the string's node (no QString made).
-    bool stringField(const Node &o, std::string_view key, Node *out, bool required);
+    // Checks of a member's value (a Node or a captured Value) for the current event; with
+    // report they say which key is wrong, else they only fail.
+    template <typename V>
+    bool intValue(const V &v, std::string_view key, qint64 min, qint64 max, qint64 *out,
+        bool required, bool report);
+    template <typename V>
+    bool nsValue(const V &v, std::string_view key, double unit, qint64 *out, bool report);
+    template <typename V>
+    bool stringValue(const V &v, std::string_view key, V *out, bool required, bool report);
+    //! A problem with the current event: reported on the general path, a decline on the fast.
+    template <typename S> bool reject(const S &, const QString &what)
+    {
+        if constexpr (S::Captured)
+            return false;
+        else
+            return failEvent(what);
+    }
 
+    bool intField(const Node &o, std::string_view key, qint64 min, qint64 max, qint64 *out,
+        bool required = true)
+    {
+        return intValue(o.value(key), key, min, max, out, required, true);
+    }
+    bool nsField(const Node &o, std::string_view key, double unit, qint64 *out)
+    {
+        return nsValue(o.value(key), key, unit, out, true);
+    }
+    bool stringField(const Node &o, std::string_view key, QString *out, bool required);
+    template <typename S>
+    bool intField(const S &s, Field f, qint64 min, qint64 max, qint64 *out, bool required = true)
+    {
+        return intValue(
+            s.value(f), TraceEventCapture::key(f), min, max, out, required, !S::Captured);
+    }
+    template <typename S> bool nsField(const S &s, Field f, double unit, qint64 *out)
+    {
+        return nsValue(s.value(f), TraceEventCapture::key(f), unit, out, !S::Captured);
+    }
+    template <typename S, typename V> bool stringField(const S &s, Field f, V *out, bool required)
+    {
+        return stringValue(s.value(f), TraceEventCapture::key(f), out, required, !S::Captured);
+    }
+
+    const bool m_capture; // whether events may come captured (the fast path)
     TraceData m_data;
     QString m_error;
     bool m_inputFailed = false;
@@ -252,14 +356,16 @@ private:
     TextIndex m_errors;
 };
 
-bool Reader::intField(
-    const Node &o, std::string_view key, qint64 min, qint64 max, qint64 *out, bool required)
+template <typename V>
+bool Reader::intValue(const V &v, std::string_view key, qint64 min, qint64 max, qint64 *out,
+    bool required, bool report)
 {
-    const Node v = o.value(key);
     if (v.isUndefined() && !required)
         return true;
     if (toInt(v, min, max, out))
         return true;
+    if (!report)
+        return false;
     const QLatin1String name(key.data(), qsizetype(key.size()));
     if (v.isUndefined())
         return failEvent(QStringLiteral("no %1").arg(name));
@@ -267,40 +373,44 @@ bool Reader::intField(
         QStringLiteral("%1 is not a whole number in %2..%3").arg(name).arg(min).arg(max));
 }
 
-bool Reader::nsField(const Node &o, std::string_view key, double unit, qint64 *out)
+template <typename V>
+bool Reader::nsValue(const V &v, std::string_view key, double unit, qint64 *out, bool report)
 {
-    const Node v = o.value(key);
     if (toNs(v, unit, out))
         return true;
+    if (!report)
+        return false;
     const QLatin1String name(key.data(), qsizetype(key.size()));
     if (v.isUndefined())
         return failEvent(QStringLiteral("no %1").arg(name));
     return failEvent(QStringLiteral("%1 is not a time").arg(name));
 }
 
-bool Reader::stringField(const Node &o, std::string_view key, QString *out, bool required)
+template <typename V>
+bool Reader::stringValue(const V &v, std::string_view key, V *out, bool required, bool report)
 {
-    Node v;
-    if (!stringField(o, key, &v, required))
-        return false;
-    if (v.isString())
-        *out = v.toString();
-    return true;
-}
-
-bool Reader::stringField(const Node &o, std::string_view key, Node *out, bool required)
-{
-    const Node v = o.value(key);
     if (v.isString()) {
         *out = v;
         return true;
     }
     if (v.isUndefined() && !required)
         return true;
+    if (!report)
+        return false;
     const QLatin1String name(key.data(), qsizetype(key.size()));
     if (v.isUndefined())
         return failEvent(QStringLiteral("no %1").arg(name));
     return failEvent(QStringLiteral("%1 is not a string").arg(name));
+}
+
+bool Reader::stringField(const Node &o, std::string_view key, QString *out, bool required)
+{
+    Node v;
+    if (!stringValue(o.value(key), key, &v, required, true))
+        return false;
+    if (v.isString())
+        *out = v.toString();
+    return true;
 }
 
 std::optional<TraceData> Reader::read(const Open &open)
@@ -524,35 +634,37 @@ void Reader::beginLoopscope()
     }
 }
 
-bool Reader::readUnitRecord(const Node &u, qint64 tid)
+template <typename S> bool Reader::readUnitRecord(const S &s, qint64 tid)
 {
     UnitRecord r;
     qint64 id = 0, parent = 0, loop = 1;
-    Node error;
-    Node kind;
-    if (!intField(u, "id", 1, MaxU32, &id) || !intField(u, "parent", 0, MaxU32, &parent)
-        || !intField(u, "loop", 1, 0x10000, &loop, false) || !stringField(u, "kind", &kind, true)
-        || !stringField(u, "label", &r.label, true)
-        || !intField(u, "created_ns", -MaxNs, MaxNs, &r.createdNs)
-        || !intField(u, "start_ns", -MaxNs, MaxNs, &r.startNs)
-        || !intField(u, "end_ns", -MaxNs, MaxNs, &r.endNs)
-        || !stringField(u, "error", &error, false))
+    decltype(s.value(Field::UnitError)) error, kind, label;
+    if (!intField(s, Field::UnitId, 1, MaxU32, &id)
+        || !intField(s, Field::UnitParent, 0, MaxU32, &parent)
+        || !intField(s, Field::UnitLoop, 1, 0x10000, &loop, false)
+        || !stringField(s, Field::UnitKind, &kind, true)
+        || !stringField(s, Field::UnitLabel, &label, true)
+        || !intField(s, Field::UnitCreatedNs, -MaxNs, MaxNs, &r.createdNs)
+        || !intField(s, Field::UnitStartNs, -MaxNs, MaxNs, &r.startNs)
+        || !intField(s, Field::UnitEndNs, -MaxNs, MaxNs, &r.endNs)
+        || !stringField(s, Field::UnitError, &error, false))
         return false;
     r.id = quint32(id);
     r.parent = quint32(parent);
     r.loop = quint16(loop - 1);
+    if (!parseName(kind, 5, unitKindName, &r.kind))
+        return reject(s, QStringLiteral("unknown unit kind %1").arg(quoted(kind.toString())));
+    const auto o = s.value(Field::UnitOutcome);
+    if (o.isString()) {
+        if (!parseName(o, 6, outcomeName, &r.outcome))
+            return reject(s, QStringLiteral("unknown outcome %1").arg(quoted(o.toString())));
+    } else if (!o.isNull() && !o.isUndefined()) {
+        return reject(s, QStringLiteral("outcome is not a string"));
+    }
+    r.label = label.toString();
     // Many units fail or time out with the same text: share one copy.
     if (!error.utf8().empty())
         r.error = m_errors.intern(error.utf8());
-    if (!parseName(kind, 5, unitKindName, &r.kind))
-        return failEvent(QStringLiteral("unknown unit kind %1").arg(quoted(kind.toString())));
-    const Node o = u.value("outcome");
-    if (o.isString()) {
-        if (!parseName(o, 6, outcomeName, &r.outcome))
-            return failEvent(QStringLiteral("unknown outcome %1").arg(quoted(o.toString())));
-    } else if (!o.isNull() && !o.isUndefined()) {
-        return failEvent(QStringLiteral("outcome is not a string"));
-    }
     m_data.units.push_back(std::move(r));
     m_unitTids.push_back(tid);
     return true;
@@ -601,56 +713,121 @@ void Reader::event(const Node &e, qsizetype index)
     }
 }
 
+bool Reader::capturedEvent(const TraceEventCapture &event, qsizetype index)
+{
+    if (!m_error.isEmpty())
+        return true; // the parse goes on only to check the rest is JSON
+    m_index = index;
+    return readCommonEvent(CapturedFields(event));
+}
+
 bool Reader::readLoopscopeEvent(const Node &e)
 {
-    const qint64 MaxTid = std::numeric_limits<qint32>::max();
     m_ph = {};
     if (!e.isObject())
         return failEvent(QStringLiteral("not an object"));
-    const Node ph = e.value("ph");
-    m_ph = ph.utf8();
-    const Node cat = e.value("cat");
-    const Node name = e.value("name");
-    const Node args = e.value("args");
+    m_ph = e.value("ph").utf8();
+    return readCommonEvent(TreeFields(e));
+}
+
+template <typename S> bool Reader::readCommonEvent(const S &s)
+{
+    const qint64 MaxTid = std::numeric_limits<qint32>::max();
+    const auto ph = s.value(Field::Ph);
+    const auto cat = s.value(Field::Cat);
+    const auto name = s.value(Field::Name);
     qint64 tid = 0;
-    if (!intField(e, "tid", 0, MaxTid, &tid, false))
+    if (!intField(s, Field::Tid, 0, MaxTid, &tid, false))
         return false;
 
     if (ph.is("M")) {
-        if (name.is("thread_name") && args.contains("unit")) {
-            const Node unit = args.value("unit");
-            if (!unit.isObject())
-                return failEvent(QStringLiteral("args.unit is not an object"));
-            return readUnitRecord(unit, tid);
+        if (name.is("thread_name") && !s.value(Field::ArgsUnit).isUndefined()) {
+            if (!s.value(Field::ArgsUnit).isObject())
+                return reject(s, QStringLiteral("args.unit is not an object"));
+            return readUnitRecord(s, tid);
         }
     } else if (ph.is("X") && cat.is("state")) {
-        StateInterval iv;
-        qint64 dur = 0, lane = 0;
-        if (!parseName(name, 5, unitStateName, &iv.state))
-            return failEvent(QStringLiteral("unknown state %1").arg(quoted(name.toString())));
-        if (!nsField(e, "ts", 1e3, &iv.startNs) || !nsField(e, "dur", 1e3, &dur)
-            || !intField(args, "lane", 0, 0xffff, &lane, false))
-            return false;
-        if (dur < 0)
-            return failEvent(QStringLiteral("negative dur"));
-        iv.lane = quint16(lane);
-        iv.endNs = args.value("open").toBool() ? -1 : iv.startNs + dur;
-        if (const Node at = args.value("at"); !at.isUndefined()) {
-            if (!at.isString() || at.utf8().empty())
-                return failEvent(QStringLiteral("args.at is not a place (\"FILE:LINE\")"));
-            const std::size_t before = m_places.size();
-            const QString place = m_places.intern(at.utf8(), &iv.at);
-            if (m_places.size() > before)
-                m_data.places.push_back(place);
-        }
-        const std::size_t *slot = m_tidSlot.find(tid);
-        if (!slot) {
-            m_tidSlot.insert(tid, m_intervalsByTid.size());
-            m_intervalsByTid.push_back({ tid, {} });
-            slot = m_tidSlot.find(tid);
-        }
-        m_intervalsByTid[*slot].second.push_back(iv);
-    } else if (ph.is("X") && cat.is("holder")) {
+        return readState(s, tid);
+    } else if ((ph.is("s") || ph.is("f")) && cat.is("await")) {
+        return readFlowEnd(s, ph.is("s"), tid);
+    } else if (ph.is("i") && cat.is("outcome")) {
+        if (!s.value(Field::ArgsCancelledBy).isUndefined())
+            return readCause(s, tid);
+    } else if constexpr (S::Captured) {
+        return false; // holds, output, counters...: few, and read from their tree
+    } else {
+        return readOtherEvent(s.event(), s.args(), ph, cat, name);
+    }
+    // Anything else (outcome instants, sort indices, other tools' events) adds nothing.
+    return true;
+}
+
+template <typename S> bool Reader::readState(const S &s, qint64 tid)
+{
+    StateInterval iv;
+    qint64 dur = 0, lane = 0;
+    const auto name = s.value(Field::Name);
+    if (!parseName(name, 5, unitStateName, &iv.state))
+        return reject(s, QStringLiteral("unknown state %1").arg(quoted(name.toString())));
+    if (!nsField(s, Field::Ts, 1e3, &iv.startNs) || !nsField(s, Field::Dur, 1e3, &dur)
+        || !intField(s, Field::ArgsLane, 0, 0xffff, &lane, false))
+        return false;
+    if (dur < 0)
+        return reject(s, QStringLiteral("negative dur"));
+    iv.lane = quint16(lane);
+    iv.endNs = s.value(Field::ArgsOpen).toBool() ? -1 : iv.startNs + dur;
+    if (const auto at = s.value(Field::ArgsAt); !at.isUndefined()) {
+        if (!at.isString() || at.utf8().empty())
+            return reject(s, QStringLiteral("args.at is not a place (\"FILE:LINE\")"));
+        const std::size_t before = m_places.size();
+        const QString place = m_places.intern(at.utf8(), &iv.at);
+        if (m_places.size() > before)
+            m_data.places.push_back(place);
+    }
+    const std::size_t *slot = m_tidSlot.find(tid);
+    if (!slot) {
+        m_tidSlot.insert(tid, m_intervalsByTid.size());
+        m_intervalsByTid.push_back({ tid, {} });
+        slot = m_tidSlot.find(tid);
+    }
+    m_intervalsByTid[*slot].second.push_back(iv);
+    return true;
+}
+
+template <typename S> bool Reader::readFlowEnd(const S &s, bool start, qint64 tid)
+{
+    FlowEnd end;
+    qint64 id = 0;
+    end.tid = tid;
+    end.order = m_index;
+    if (!intField(s, Field::Id, 1, MaxNs, &id) || !nsField(s, Field::Ts, 1e3, &end.timeNs))
+        return false;
+    auto &ends = start ? m_flowStarts : m_flowEnds;
+    if (!ends.insert(id, end))
+        return reject(s, QStringLiteral("flow id %1 used twice").arg(id));
+    return true;
+}
+
+template <typename S> bool Reader::readCause(const S &s, qint64 tid)
+{
+    Cause c;
+    c.tid = tid;
+    qint64 unit = 0;
+    const auto reason = s.value(Field::ByReason);
+    if (!parseName(reason, 6, cancelCauseName, &c.cause))
+        return reject(
+            s, QStringLiteral("unknown cancelled_by reason %1").arg(quoted(reason.toString())));
+    if (!intField(s, Field::ByUnit, 0, MaxU32, &unit))
+        return false;
+    c.byUnit = quint32(unit);
+    m_causes.push_back(c);
+    return true;
+}
+
+bool Reader::readOtherEvent(
+    const Node &e, const Node &args, const Node &ph, const Node &cat, const Node &name)
+{
+    if (ph.is("X") && cat.is("holder")) {
         return readHold(e, args);
     } else if (ph.is("i") && cat.is("output")) {
         OutputLine line;
@@ -679,19 +856,6 @@ bool Reader::readLoopscopeEvent(const Node &e)
             return false;
         d.unit = quint32(unit);
         m_data.deadlines.push_back(d);
-    } else if (ph.is("i") && cat.is("outcome") && args.contains("cancelled_by")) {
-        const Node by = args.value("cancelled_by");
-        Cause c;
-        c.tid = tid;
-        qint64 unit = 0;
-        const Node reason = by.value("reason");
-        if (!parseName(reason, 6, cancelCauseName, &c.cause))
-            return failEvent(
-                QStringLiteral("unknown cancelled_by reason %1").arg(quoted(reason.toString())));
-        if (!intField(by, "unit", 0, MaxU32, &unit))
-            return false;
-        c.byUnit = quint32(unit);
-        m_causes.push_back(c);
     } else if (ph.is("C") && cat.is("counter")) {
         CounterSample s;
         if (!nsField(e, "ts", 1e3, &s.timeNs) || !intField(args, "value", -MaxNs, MaxNs, &s.value))
@@ -711,18 +875,7 @@ bool Reader::readLoopscopeEvent(const Node &e)
             return false;
         s.loop = quint16(loop - 1);
         m_data.loopLag.push_back(s);
-    } else if ((ph.is("s") || ph.is("f")) && cat.is("await")) {
-        FlowEnd end;
-        qint64 id = 0;
-        end.tid = tid;
-        end.order = m_index;
-        if (!intField(e, "id", 1, MaxNs, &id) || !nsField(e, "ts", 1e3, &end.timeNs))
-            return false;
-        auto &ends = ph.is("s") ? m_flowStarts : m_flowEnds;
-        if (!ends.insert(id, end))
-            return failEvent(QStringLiteral("flow id %1 used twice").arg(id));
     }
-    // Anything else (outcome instants, sort indices, other tools' events) adds nothing.
     return true;
 }
 
@@ -823,9 +976,9 @@ bool Reader::finishImported()
 } // namespace
 
 std::optional<TraceData> TraceJsonReader::fromJson(
-    const QByteArray &json, QString *error, TraceImportReport *report)
+    const QByteArray &json, QString *error, TraceImportReport *report, EventPath path)
 {
-    Reader reader;
+    Reader reader(path == EventPath::Captured);
     std::optional<TraceData> data
         = reader.read([&json] { return std::make_unique<JsonInput>(json); });
     if (report)
@@ -846,7 +999,7 @@ std::optional<TraceData> TraceJsonReader::fromFile(
             *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
         return std::nullopt;
     }
-    Reader reader;
+    Reader reader(true);
     std::optional<TraceData> data = reader.read([&file, &progress] {
         file.seek(0);
         auto input = std::make_unique<JsonInput>(&file);

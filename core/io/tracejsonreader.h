@@ -38,8 +38,14 @@ public:
     //! false cancels the read (fromFile then fails with `PATH: cancelled`). On the reading thread.
     using Progress = std::function<bool(qint64 done, qint64 total)>;
 
-    static std::optional<TraceData> fromJson(
-        const QByteArray &json, QString *error = nullptr, TraceImportReport *report = nullptr);
+    //! How a Loopscope trace's events are read: Captured, the common kinds straight from the
+    //! parser's callbacks (TraceEventCapture) and any other event, or one the capture declines,
+    //! from its JsonTree; or Trees, every event from its tree (the general path, which the fast
+    //! one must match: for tests).
+    enum class EventPath { Captured, Trees };
+
+    static std::optional<TraceData> fromJson(const QByteArray &json, QString *error = nullptr,
+        TraceImportReport *report = nullptr, EventPath path = EventPath::Captured);
     static std::optional<TraceData> fromFile(const QString &path, QString *error = nullptr,
         TraceImportReport *report = nullptr, const Progress &progress = {});
 
