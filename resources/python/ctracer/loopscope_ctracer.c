@@ -1025,6 +1025,184 @@ static int profile_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject 
     return 0;
 }
 
+/* --- the frame-evaluation hook (PEP 523) --------------------------------------------------- */
+/* A profile function makes 3.11's eval loop leave its fast paths for every frame; an eval hook
+ * costs a call per frame. It sees what the profile hook sees of the program's coroutines and
+ * async generators: 3.11 evaluates a generator's frame in an evaluation of its own on every send
+ * and throw (the profile's 'call' fires at its start), and the generator's gi_frame_state after
+ * it tells a yield from an end (the profile's 'return'). A frame owned by the thread that makes
+ * a coroutine (RETURN_GENERATOR) fires no profile event: it is not looked at. The interpreter
+ * evaluates frames with it only while a traced step runs on some thread (without it 3.11 runs a
+ * Python call inside its caller's evaluation, on no C stack of its own: a program that recurses
+ * deeply outside steps stays as it is), and only in place of the default evaluation: someone
+ * else's (a debugger's) is never replaced, and then the profile hook is used. It does work only
+ * on a thread whose t_eval_on says a traced step runs there. */
+
+static _Thread_local int t_eval_on;
+static int g_eval_steps; /* threads whose t_eval_on is set (under the GIL) */
+static int g_eval_enabled; /* use_eval_hook() found the default evaluation */
+static int g_eval_broken; /* an error of ours in the hook: it does nothing any more */
+static int g_debug; /* LOOPSCOPE_DEBUG=1: such an error is written out */
+static getter g_coro_frame, g_agen_frame; /* the cr_frame and ag_frame getters */
+
+static PyObject *eval_frame(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag);
+
+static int eval_usable(void)
+{
+    if (!g_eval_enabled || g_eval_broken)
+        return 0;
+    _PyFrameEvalFunction f = _PyInterpreterState_GetEvalFrameFunc(PyThreadState_Get()->interp);
+    return f == eval_frame || f == _PyEval_EvalFrameDefault;
+}
+
+/* The eval hook on for a traced step on this thread (not on already): 0 if it cannot be. */
+static int eval_on(void)
+{
+    if (!eval_usable())
+        return 0;
+    PyInterpreterState *interp = PyThreadState_Get()->interp;
+    if (_PyInterpreterState_GetEvalFrameFunc(interp) == _PyEval_EvalFrameDefault)
+        _PyInterpreterState_SetEvalFrameFunc(interp, eval_frame);
+    ++g_eval_steps;
+    t_eval_on = 1;
+    return 1;
+}
+
+static void eval_off(void)
+{
+    if (!t_eval_on)
+        return;
+    t_eval_on = 0;
+    PyInterpreterState *interp = PyThreadState_Get()->interp;
+    if (--g_eval_steps == 0 && _PyInterpreterState_GetEvalFrameFunc(interp) == eval_frame)
+        _PyInterpreterState_SetEvalFrameFunc(interp, _PyEval_EvalFrameDefault);
+}
+
+static PyGenObject *gen_of(struct _PyInterpreterFrame *f)
+{
+    return (PyGenObject *)((char *)f - offsetof(PyGenObject, gi_iframe));
+}
+
+/* The frame object of a generator's frame (borrowed: the frame holds it), made if need be. */
+static PyFrameObject *gen_frame(struct _PyInterpreterFrame *f)
+{
+    if (f->frame_obj != NULL)
+        return f->frame_obj;
+    PyObject *gen = (PyObject *)gen_of(f);
+    getter get = PyCoro_CheckExact(gen) ? g_coro_frame
+        : PyAsyncGen_CheckExact(gen)    ? g_agen_frame
+                                        : NULL;
+    PyObject *frame = get == NULL ? NULL : get(gen, NULL);
+    if (frame == NULL || !PyFrame_Check(frame)) {
+        if (frame != NULL || !PyErr_Occurred())
+            PyErr_SetString(PyExc_RuntimeError, "loopscope tracer: no frame object");
+        Py_XDECREF(frame);
+        return NULL;
+    }
+    Py_DECREF(frame);
+    return f->frame_obj;
+}
+
+/* Whether the hook looks at frames of this code: the program's coroutines and async generators,
+ * and those not classified yet (the Python side classifies them at their 'call'). */
+static int eval_watched(PyCodeObject *code)
+{
+    if (code->co_flags & CO_COROUTINE) {
+        CodeEntry *entry = code_entry((PyObject *)code);
+        if (entry == NULL)
+            return PyErr_Occurred() ? -1 : 1;
+        return entry->info == Py_False ? 0 : PyObject_IsTrue(entry->info);
+    }
+    int found;
+    const int own = truthy_in(g_gen_info, (PyObject *)code, &found);
+    return own < 0 ? -1 : own || !found;
+}
+
+/* Our error inside the hook: the program goes on untraced by it (as a profile function that
+ * raised is removed), the error written out only when debugging. */
+static void eval_failed(void)
+{
+    g_eval_broken = 1;
+    if (g_debug)
+        PyErr_WriteUnraisable(NULL);
+    PyErr_Clear();
+}
+
+static PyObject *eval_traced(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
+{
+    /* A throw (aclose(), a cancellation) comes with its exception set: kept aside for us. */
+    if (g_eval_broken)
+        return _PyEval_EvalFrameDefault(ts, f, throwflag);
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyThreadState_EnterTracing(ts); /* what our callbacks run is no one's event, as in a hook */
+    const int watched = eval_watched(f->f_code);
+    PyFrameObject *frame = watched > 0 ? gen_frame(f) : NULL;
+    if (watched < 0 || (watched && (frame == NULL || on_call(frame) < 0))) {
+        eval_failed();
+        frame = NULL;
+    }
+    Py_XINCREF(frame);
+    PyThreadState_LeaveTracing(ts);
+    PyErr_Restore(type, value, tb);
+    PyObject *result = _PyEval_EvalFrameDefault(ts, f, throwflag);
+    if (frame == NULL)
+        return result;
+    /* A coroutine's yield is nothing (an async generator's is the Python side's). */
+    if (t_eval_on && !g_eval_broken
+        && !(gen_of(f)->gi_frame_state == FRAME_SUSPENDED
+            && (f->f_code->co_flags & CO_COROUTINE))) {
+        PyErr_Fetch(&type, &value, &tb);
+        PyThreadState_EnterTracing(ts);
+        if (on_return(frame, result) < 0)
+            eval_failed();
+        PyThreadState_LeaveTracing(ts);
+        PyErr_Restore(type, value, tb);
+    }
+    Py_DECREF(frame);
+    return result;
+}
+
+static PyObject *eval_frame(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
+{
+    if (f->owner == FRAME_OWNED_BY_GENERATOR
+        && (f->f_code->co_flags & (CO_COROUTINE | CO_ASYNC_GENERATOR)) && t_eval_on
+        && !ts->tracing)
+        return eval_traced(ts, f, throwflag);
+    return _PyEval_EvalFrameDefault(ts, f, throwflag);
+}
+
+static getter getset_getter(PyTypeObject *type, const char *name)
+{
+    for (PyGetSetDef *g = type->tp_getset; g != NULL && g->name != NULL; ++g) {
+        if (strcmp(g->name, name) == 0)
+            return g->get;
+    }
+    return NULL;
+}
+
+/* use_eval_hook(): steps are hooked by the eval hook if the interpreter evaluates frames its
+ * default way now; whether it does. */
+static PyObject *ctracer_use_eval_hook(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    PyInterpreterState *interp = PyThreadState_Get()->interp;
+    g_coro_frame = getset_getter(&PyCoro_Type, "cr_frame");
+    g_agen_frame = getset_getter(&PyAsyncGen_Type, "ag_frame");
+    g_eval_enabled = g_coro_frame != NULL && g_agen_frame != NULL
+        && _PyInterpreterState_GetEvalFrameFunc(interp) == _PyEval_EvalFrameDefault;
+    return PyBool_FromLong(g_eval_enabled);
+}
+
+/* eval_hook_on(): whether a traced step on this thread runs with the eval hook now. */
+static PyObject *ctracer_eval_hook_on(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return PyBool_FromLong(t_eval_on);
+}
+
 /* --- task steps: _handle_run --------------------------------------------------------------- */
 
 static PyObject *g_tunits;
@@ -1240,7 +1418,7 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
     PyObject *result = NULL, *context = NULL, *args = NULL, *cev = NULL, *stack = NULL,
              *leaf = NULL, *ready = NULL, *t = NULL, *prev = NULL, *task = NULL, *id = NULL,
              *line = NULL;
-    int hooked = 0, ran = 0;
+    int hooked = 0, evaled = 0, ran = 0;
     cev = unit_get(u, U_CEV);
     stack = cev == NULL ? NULL : unit_get(u, U_STACK);
     ready = stack == NULL ? NULL : unit_get(u, U_READY);
@@ -1291,7 +1469,10 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
     const int wanted = step_profile_wanted();
     if (wanted < 0)
         goto restore;
-    hooked = wanted && PyThreadState_Get()->c_profileobj == NULL;
+    /* The eval hook if it is the interpreter's (then beside any profile function of the
+     * program's), else the profile hook unless the program has a profile function. */
+    evaled = wanted && !t_eval_on && eval_on();
+    hooked = wanted && !evaled && !t_eval_on && PyThreadState_Get()->c_profileobj == NULL;
     if (hooked)
         PyEval_SetProfile(profile_hook, g_profile);
     PyObject *const outer_step = t_step_unit;
@@ -1308,6 +1489,8 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
     }
     t_step_unit = outer_step;
 restore:
+    if (evaled)
+        eval_off();
     if (hooked)
         PyEval_SetProfile(NULL, NULL);
     if (!ran) {
@@ -1409,24 +1592,53 @@ static PyObject *ctracer_install(PyObject *module, PyObject *globals)
     Py_RETURN_NONE;
 }
 
+/* setprofile(_profile) turns the tracer's hook on for this thread: the eval hook if it is the
+ * interpreter's, else the profile hook; setprofile(None) turns it off (the eval hook's alone if
+ * that one was on: a profile function of the program's stays). */
 static PyObject *ctracer_setprofile(PyObject *module, PyObject *func)
 {
     (void)module;
     if (func == Py_None) {
-        PyEval_SetProfile(NULL, NULL);
+        if (t_eval_on)
+            eval_off();
+        else
+            PyEval_SetProfile(NULL, NULL);
         Py_RETURN_NONE;
     }
     if (g_profile != NULL && func == g_profile) {
-        PyEval_SetProfile(profile_hook, func);
+        if (!t_eval_on && !eval_on())
+            PyEval_SetProfile(profile_hook, func);
         Py_RETURN_NONE;
     }
     return PyObject_CallOneArg(g_sys_setprofile, func); /* anyone else's: as sys.setprofile */
+}
+
+/* getprofile(): _profile while the tracer's hook is on on this thread; with the eval hook
+ * otherwise None (the program's profile function is not the tracer's business), else
+ * sys.getprofile(). */
+static PyObject *ctracer_getprofile(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    if (t_eval_on && g_profile != NULL)
+        return Py_NewRef(g_profile);
+    if (eval_usable())
+        Py_RETURN_NONE;
+    PyObject *profile = PyThreadState_Get()->c_profileobj;
+    return Py_NewRef(profile != NULL ? profile : Py_None);
 }
 
 static PyMethodDef ctracer_methods[] = {
     { "install", ctracer_install, METH_O, "install(globals): the tracer's state" },
     { "setprofile", ctracer_setprofile, METH_O,
         "setprofile(func): the C hook for the tracer's _profile, else sys.setprofile(func)" },
+    { "getprofile", ctracer_getprofile, METH_NOARGS,
+        "getprofile(): _profile while the tracer's hook is on here, else as sys.getprofile()" },
+    { "use_eval_hook", ctracer_use_eval_hook, METH_NOARGS,
+        "use_eval_hook(): the PEP 523 hook instead of the profile hook, if the interpreter "
+        "evaluates frames its default way; whether it does" },
+    { "eval_hook_on", ctracer_eval_hook_on, METH_NOARGS,
+        "eval_hook_on(): whether the eval hook is on for a traced step on this thread now" },
     { "handle_run", ctracer_handle_run, METH_O,
         "handle_run(Handle): a method for Handle._run that runs a task's step (the tracer's "
         "_handle_run in C)" },
@@ -1506,6 +1718,8 @@ static int ctracer_exec(PyObject *module)
     }
     const char *fault = getenv("LOOPSCOPE_CTRACER_LABEL_FAULT");
     g_label_fault = fault != NULL && fault[0] == '1';
+    const char *debug = getenv("LOOPSCOPE_DEBUG");
+    g_debug = debug != NULL && debug[0] == '1';
     if (PyType_Ready(&InlineType) < 0)
         return -1;
     if (PyModule_AddObjectRef(module, "Inline", (PyObject *)&InlineType) < 0)

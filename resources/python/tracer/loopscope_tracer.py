@@ -2108,15 +2108,22 @@ def _load_ctracer(setting):
 
 
 def _use_ctracer(module):
-    """A task's step (Handle._run) in C and, with inline units, the profile hook in C:
-    _setprofile installs it for _profile; inline units are its type."""
-    global _setprofile, _Inline
+    """A task's step (Handle._run) in C and, with inline units, its hook in C: a PEP 523 frame
+    evaluation hook unless the interpreter evaluates frames with someone else's (a debugger's),
+    else a profile function. _setprofile(_profile) turns it on for the thread, _getprofile()
+    returns _profile while it is on; inline units are its type. Returns how steps are hooked."""
+    global _setprofile, _getprofile, _Inline
     import asyncio.events as events
     module.install(globals())
+    events.Handle._run = module.handle_run(events.Handle)
+    how = ""
     if _STEP_PROFILE:
         _setprofile = module.setprofile
+        _getprofile = module.getprofile
         _Inline = module.Inline
-    events.Handle._run = module.handle_run(events.Handle)
+        how = " (eval hook)" if module.use_eval_hook() else (
+            " (profile hook: the interpreter's frame evaluation is another's)")
+    return how
 
 
 def _main():
@@ -2202,7 +2209,7 @@ def _main():
         ctracer, how = _load_ctracer(ctracer_setting)
         if ctracer is not None:
             try:
-                _use_ctracer(ctracer)
+                how += _use_ctracer(ctracer)
             except Exception as e:  # our state is not what the module expects: stay in Python
                 how = "pure Python (%s: %s)" % (type(e).__name__, e)
         if env.get("LOOPSCOPE_DEBUG") == "1":
