@@ -733,9 +733,21 @@ static int append_line(PyObject *line)
     return 0;
 }
 
+/* The ASCII text from text to end as a str; new reference. */
+static PyObject *ascii_line(const char *text, const char *end)
+{
+    PyObject *line = PyUnicode_New(end - text, 127);
+    if (line != NULL)
+        memcpy(PyUnicode_1BYTE_DATA(line), text, (size_t)(end - text));
+    return line;
+}
+
 /* _inline_started(frame, code, tu) when its stack's innermost unit is the caller's (or it is
- * empty): 1 done, 0 not the common case (nothing done), -1 error. */
-static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry, PyObject *tu)
+ * empty): 1 done, 0 not the common case (nothing done), -1 error. With started, the unit is not
+ * filed in _frame_units but handed back there (a new reference): the eval hook files it only if
+ * the frame outlives its evaluation. */
+static int inline_started(
+    PyFrameObject *frame, PyObject *code, CodeEntry *entry, PyObject *tu, Inline **started)
 {
     int result = -1;
     PyObject *stack = unit_get(tu, U_STACK);
@@ -821,9 +833,12 @@ static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry
                          "I\t%S\t%S\tcoroutine\t%S\t%S\t%S\n", t, uid, parent_id, label, place);
     }
     if (line == NULL || append_line(line) < 0 || PyList_Append(stack, (PyObject *)u) < 0
-        || PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0)
+        || (started == NULL
+            && PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0))
         goto parent_done;
-    assert(Py_REFCNT(u) == 3); /* ours, the stack's and _frame_units' */
+    assert(Py_REFCNT(u) == (started == NULL ? 3 : 2)); /* ours, the stack's, _frame_units' */
+    if (started != NULL)
+        *started = (Inline *)Py_NewRef(u);
     result = 1;
 parent_done:
     Py_DECREF(parent);
@@ -883,7 +898,7 @@ static int on_call(PyFrameObject *frame)
         goto done;
     }
     if (cur != Py_None) {
-        const int started = inline_started(frame, (PyObject *)code, entry, cur);
+        const int started = inline_started(frame, (PyObject *)code, entry, cur, NULL);
         result = started < 0 ? -1 : started ? 0 : python_profile(frame, PyTrace_CALL, NULL);
     }
     Py_DECREF(cur);
@@ -904,8 +919,9 @@ static int set_contains_long(PyObject *set, long value)
     return in;
 }
 
-/* _inline_ended(u, True) when u is its task's innermost unit: 1 done, 0 not that case. */
-static int inline_returned(Inline *u)
+/* _inline_ended(u, True) when u is its task's innermost unit: 1 done, 0 not that case. filed:
+ * whether u is in _frame_units. */
+static int inline_returned(Inline *u, int filed)
 {
     PyObject *tu = u->owner;
     PyObject *stack = unit_get(tu, U_STACK);
@@ -919,12 +935,13 @@ static int inline_returned(Inline *u)
         return 0;
     }
     Py_INCREF(u);
-    assert(Py_REFCNT(u) >= 3); /* ours, the stack's and _frame_units' */
+    assert(Py_REFCNT(u) >= 2 + filed); /* ours, the stack's and _frame_units' */
     PyObject *t = NULL, *parent_id = NULL, *line = NULL;
     result = -1;
-    if (PyList_SetSlice(stack, depth - 1, depth, NULL) < 0)
-        goto done;
-    if (u->frame != NULL && PyDict_DelItem(g_frame_units, u->frame) < 0) {
+    /* stack.pop(): the list's own allocation is kept for the next unit */
+    Py_SET_SIZE(stack, depth - 1);
+    Py_DECREF(u);
+    if (filed && PyDict_DelItem(g_frame_units, u->frame) < 0) {
         if (!PyErr_ExceptionMatches(PyExc_KeyError))
             goto done;
         PyErr_Clear();
@@ -944,8 +961,7 @@ static int inline_returned(Inline *u)
         p = put_text(p, "\t");
     if (p && (p = put_int(p, parent_id)))
         p = put_text(p, "\n");
-    line = p ? PyUnicode_FromStringAndSize(text, p - text)
-             : PyUnicode_FromFormat("J\t%S\t%S\t%S\n", t, u->id, parent_id);
+    line = p ? ascii_line(text, p) : PyUnicode_FromFormat("J\t%S\t%S\t%S\n", t, u->id, parent_id);
     if (line == NULL || append_line(line) < 0)
         goto done;
     result = 1;
@@ -999,7 +1015,7 @@ static int on_return(PyFrameObject *frame, PyObject *arg)
         goto done;
     }
     Py_INCREF(u);
-    const int ended = inline_returned((Inline *)u);
+    const int ended = inline_returned((Inline *)u, 1);
     Py_DECREF(u);
     result = ended < 0 ? -1 : ended ? 0 : python_profile(frame, PyTrace_RETURN, arg);
 done:
@@ -1128,38 +1144,103 @@ static void eval_failed(void)
     PyErr_Clear();
 }
 
+/* A coroutine of the program's seen for the first time, on this thread's traced step: its
+ * unit started (a new reference, not filed in _frame_units), or NULL with *done 0 when it is
+ * not the common case (on_call's, by the profile's rules). A frame that has no frame object yet
+ * is in no dict: it is neither a task's root nor a unit's. */
+static Inline *eval_started(struct _PyInterpreterFrame *f, int *done)
+{
+    *done = 0;
+    PyCodeObject *code = f->f_code;
+    if (!(code->co_flags & CO_COROUTINE) || f->frame_obj != NULL || t_step_unit == NULL)
+        return NULL;
+    CodeEntry *entry = code_entry((PyObject *)code);
+    if (entry == NULL || !PyTuple_CheckExact(entry->info))
+        return NULL; /* not classified yet, an error, or not the program's */
+    PyFrameObject *frame = gen_frame(f);
+    if (frame == NULL) {
+        *done = -1;
+        return NULL;
+    }
+    Inline *u = NULL;
+    *done = inline_started(frame, (PyObject *)code, entry, t_step_unit, &u);
+    return u;
+}
+
+/* The end of the evaluation of u's frame, started in it: the profile's 'return' (result NULL:
+ * raised), or a yield; u is filed in _frame_units where the frame outlives it. */
+static int eval_ended(Inline *u, struct _PyInterpreterFrame *f, PyObject *result)
+{
+    const int suspended = gen_of(f)->gi_frame_state == FRAME_SUSPENDED;
+    if (!suspended && result != NULL && t_eval_on) {
+        /* returned at a RETURN_VALUE: on_return's case for a unit in _frame_units */
+        const int ended = inline_returned(u, 0);
+        if (ended != 0)
+            return ended;
+    }
+    /* Filed as the profile hook files it, unless the Python side ended it already (then the
+     * profile's 'return' would not find it, nor do anything with it). */
+    if (!suspended && t_eval_on && u->owner != NULL) {
+        PyObject *stack = unit_get(u->owner, U_STACK);
+        if (stack == NULL)
+            return -1;
+        const int in = PySequence_Contains(stack, (PyObject *)u);
+        Py_DECREF(stack);
+        if (in <= 0)
+            return in;
+    }
+    if (PyDict_SetItem(g_frame_units, u->frame, (PyObject *)u) < 0)
+        return -1;
+    return suspended || !t_eval_on ? 0 : on_return(f->frame_obj, result);
+}
+
 static PyObject *eval_traced(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
 {
-    /* A throw (aclose(), a cancellation) comes with its exception set: kept aside for us. */
     if (g_eval_broken)
         return _PyEval_EvalFrameDefault(ts, f, throwflag);
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
+    /* A throw (aclose(), a cancellation) comes with its exception set: kept aside for us. */
+    PyObject *type = NULL, *value = NULL, *tb = NULL;
+    const int thrown = ts->curexc_type != NULL;
+    if (thrown)
+        PyErr_Fetch(&type, &value, &tb);
     PyThreadState_EnterTracing(ts); /* what our callbacks run is no one's event, as in a hook */
-    const int watched = eval_watched(f->f_code);
-    PyFrameObject *frame = watched > 0 ? gen_frame(f) : NULL;
-    if (watched < 0 || (watched && (frame == NULL || on_call(frame) < 0))) {
+    int done;
+    Inline *started = eval_started(f, &done);
+    PyFrameObject *frame = NULL;
+    if (done == 0) {
+        const int watched = eval_watched(f->f_code);
+        frame = watched > 0 ? gen_frame(f) : NULL;
+        done = watched < 0 || (watched && (frame == NULL || on_call(frame) < 0)) ? -1 : 0;
+    }
+    if (done < 0) {
         eval_failed();
         frame = NULL;
+        Py_CLEAR(started);
     }
     Py_XINCREF(frame);
     PyThreadState_LeaveTracing(ts);
-    PyErr_Restore(type, value, tb);
+    if (thrown)
+        PyErr_Restore(type, value, tb);
     PyObject *result = _PyEval_EvalFrameDefault(ts, f, throwflag);
-    if (frame == NULL)
+    if (started == NULL && frame == NULL)
         return result;
     /* A coroutine's yield is nothing (an async generator's is the Python side's). */
-    if (t_eval_on && !g_eval_broken
-        && !(gen_of(f)->gi_frame_state == FRAME_SUSPENDED
-            && (f->f_code->co_flags & CO_COROUTINE))) {
-        PyErr_Fetch(&type, &value, &tb);
+    const int raised = result == NULL;
+    if (started != NULL
+        || (t_eval_on && !g_eval_broken
+            && !(gen_of(f)->gi_frame_state == FRAME_SUSPENDED
+                && (f->f_code->co_flags & CO_COROUTINE)))) {
+        if (raised)
+            PyErr_Fetch(&type, &value, &tb);
         PyThreadState_EnterTracing(ts);
-        if (on_return(frame, result) < 0)
+        if ((started != NULL ? eval_ended(started, f, result) : on_return(frame, result)) < 0)
             eval_failed();
         PyThreadState_LeaveTracing(ts);
-        PyErr_Restore(type, value, tb);
+        if (raised)
+            PyErr_Restore(type, value, tb);
     }
-    Py_DECREF(frame);
+    Py_XDECREF(started);
+    Py_XDECREF(frame);
     return result;
 }
 
