@@ -170,11 +170,31 @@ static PyObject *s_cur, *s_stack, *s_cev, *s_id, *s_frame, *s_task, *s_f_locals,
  * comparison of the C and the Python traces fail (tests/programs/ctracer_compare.py). */
 static int g_label_fault;
 
+/* The globals read per unit, kept until the globals dict changes (its version tag). */
+typedef struct
+{
+    PyObject *name;
+    uint64_t tag;
+    PyObject *value;
+} GlobalEntry;
+#define GLOBAL_CACHE_SIZE 64
+static GlobalEntry g_global_cache[GLOBAL_CACHE_SIZE];
+
 static PyObject *global(PyObject *name)
 {
+    const uint64_t tag = ((PyDictObject *)g_globals)->ma_version_tag;
+    GlobalEntry *e = &g_global_cache[(((uintptr_t)name >> 4) ^ ((uintptr_t)name >> 10))
+        & (GLOBAL_CACHE_SIZE - 1)];
+    if (e->name == name && e->tag == tag)
+        return e->value; /* borrowed: the unchanged dict holds it */
     PyObject *value = PyDict_GetItemWithError(g_globals, name);
     if (value == NULL && !PyErr_Occurred())
         PyErr_Format(PyExc_RuntimeError, "loopscope tracer: no global %U", name);
+    if (value != NULL) {
+        e->name = name;
+        e->tag = tag;
+        e->value = value;
+    }
     return value; /* borrowed */
 }
 
@@ -201,6 +221,45 @@ static PyObject *now(void)
             return PyLong_FromLongLong((long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
     }
     return PyObject_CallNoArgs(clock);
+}
+
+/* _now() in ns: 0, or -1 (an error, or a clock that does not give an exact int). */
+static int now_ns(long long *ns)
+{
+    PyObject *clock = global(s_now);
+    if (clock == NULL)
+        return -1;
+    struct timespec ts;
+    if (clock == g_real_ns && clock_gettime(CLOCK_MONOTONIC, &ts) == 0) {
+        *ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+        return 0;
+    }
+    PyObject *t = PyObject_CallNoArgs(clock);
+    if (t == NULL)
+        return -1;
+    int overflow = 0;
+    const int exact = PyLong_CheckExact(t);
+    *ns = exact ? PyLong_AsLongLongAndOverflow(t, &overflow) : -1;
+    Py_DECREF(t);
+    if (*ns == -1 && (PyErr_Occurred() || overflow || !exact)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_RuntimeError, "loopscope tracer: _now() is no int");
+        return -1;
+    }
+    return 0;
+}
+
+/* _new_id(): the next number of the itertools.count it is the __next__ of, without the call. */
+static PyObject *g_id_func, *g_id_count;
+
+static PyObject *new_id(void)
+{
+    PyObject *f = global(s_new_id);
+    if (f == NULL)
+        return NULL;
+    if (f == g_id_func && g_id_count != NULL)
+        return Py_TYPE(g_id_count)->tp_iternext(g_id_count);
+    return PyObject_CallNoArgs(f);
 }
 
 /* The whole event through the Python hook: for everything but the common cases. */
@@ -341,6 +400,47 @@ static CodeEntry *code_entry(PyObject *code)
 
 /* --- lines: f-strings of ints and text, without PyUnicode_FromFormat's parsing -------------- */
 
+/* The decimal digits of v at p (as str(int)); the end. */
+static char *put_ll(char *p, long long v)
+{
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                "31323334353637383940414243444546474849505152535455565758596061"
+                                "6263646566676869707172737475767778798081828384858687888990919293"
+                                "949596979899";
+    static const unsigned long long tens[] = { 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL,
+        1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+        1000000000000ULL, 10000000000000ULL, 100000000000000ULL, 1000000000000000ULL,
+        10000000000000000ULL, 100000000000000000ULL, 1000000000000000000ULL,
+        10000000000000000000ULL };
+    if (v < 0)
+        *p++ = '-';
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    /* the number of digits: from 9 up or down (ids and places are short, times in ns long) */
+    int n = 1;
+    if (u >= tens[7]) {
+        n = 9;
+        while (n < 20 && u >= tens[n - 1])
+            ++n;
+    } else {
+        while (u >= tens[n - 1])
+            ++n;
+    }
+    char *end = p + n, *d = end;
+    while (u >= 100) {
+        const unsigned k = (unsigned)(u % 100) * 2;
+        u /= 100;
+        *--d = pairs[k + 1];
+        *--d = pairs[k];
+    }
+    if (u >= 10) {
+        *--d = pairs[u * 2 + 1];
+        *--d = pairs[u * 2];
+    } else {
+        *--d = (char)('0' + u);
+    }
+    return end;
+}
+
 /* The decimal digits of an exact int into p (as str(int)): the end, or NULL if it is none. */
 static char *put_int(char *p, PyObject *value)
 {
@@ -363,29 +463,7 @@ static char *put_int(char *p, PyObject *value)
             return NULL;
         }
     }
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
-                                "31323334353637383940414243444546474849505152535455565758596061"
-                                "6263646566676869707172737475767778798081828384858687888990919293"
-                                "949596979899";
-    char digits[24], *d = digits + sizeof digits;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    while (u >= 100) {
-        const unsigned k = (unsigned)(u % 100) * 2;
-        u /= 100;
-        *--d = pairs[k + 1];
-        *--d = pairs[k];
-    }
-    if (u >= 10) {
-        *--d = pairs[u * 2 + 1];
-        *--d = pairs[u * 2];
-    } else {
-        *--d = (char)('0' + u);
-    }
-    if (v < 0)
-        *p++ = '-';
-    const size_t n = (size_t)(digits + sizeof digits - d);
-    memcpy(p, d, n);
-    return p + n;
+    return put_ll(p, v);
 }
 
 static char *put_text(char *p, const char *text)
@@ -733,13 +811,42 @@ static int append_line(PyObject *line)
     return 0;
 }
 
-/* The ASCII text from text to end as a str; new reference. */
-static PyObject *ascii_line(const char *text, const char *end)
+/* The bytearray at the end of _buf that ASCII lines of ours go into (the flusher decodes it as
+ * one item): while it is _buf's last item, a line is a copy at its end, not a str appended. */
+static PyObject *g_chunk;
+
+/* The ASCII line a (na bytes) followed by b (nb), as append_line would write it. */
+static int append_ascii(const char *a, size_t na, const char *b, size_t nb)
 {
-    PyObject *line = PyUnicode_New(end - text, 127);
-    if (line != NULL)
-        memcpy(PyUnicode_1BYTE_DATA(line), text, (size_t)(end - text));
-    return line;
+    PyObject *ev = global(s_ev);
+    if (ev == NULL)
+        return -1;
+    if (!(PyCFunction_Check(ev) && PyCFunction_GET_SELF(ev) == g_buf && PyList_CheckExact(g_buf))) {
+        PyObject *line = PyUnicode_New((Py_ssize_t)(na + nb), 127);
+        if (line == NULL)
+            return -1;
+        memcpy(PyUnicode_1BYTE_DATA(line), a, na);
+        memcpy(PyUnicode_1BYTE_DATA(line) + na, b, nb);
+        const int r = append_line(line);
+        Py_DECREF(line);
+        return r;
+    }
+    const Py_ssize_t k = PyList_GET_SIZE(g_buf);
+    if (g_chunk == NULL || k == 0 || PyList_GET_ITEM(g_buf, k - 1) != g_chunk) {
+        PyObject *chunk = PyByteArray_FromStringAndSize(NULL, 0);
+        if (chunk == NULL)
+            return -1;
+        Py_XSETREF(g_chunk, chunk);
+        if (PyList_Append(g_buf, chunk) < 0)
+            return -1;
+    }
+    const Py_ssize_t at = PyByteArray_GET_SIZE(g_chunk);
+    if (PyByteArray_Resize(g_chunk, at + (Py_ssize_t)(na + nb)) < 0)
+        return -1;
+    char *out = PyByteArray_AS_STRING(g_chunk) + at;
+    memcpy(out, a, na);
+    memcpy(out + na, b, nb);
+    return 0;
 }
 
 /* _inline_started(frame, code, tu) when its stack's innermost unit is the caller's (or it is
@@ -773,10 +880,10 @@ static int inline_started(
         }
     }
     Py_INCREF(parent);
-    t = now();
-    if (t == NULL)
+    long long tn;
+    if (now_ns(&tn) < 0)
         goto parent_done;
-    uid = PyObject_CallNoArgs(global(s_new_id));
+    uid = new_id();
     if (uid == NULL)
         goto parent_done;
     u = inline_make(uid, tu, (PyObject *)frame);
@@ -796,8 +903,7 @@ static int inline_started(
         goto parent_done;
     char head[128 + LABEL_ROOM], tail[32], *h = head, *e = tail, *fast = NULL;
     h = put_text(h, "I\t");
-    if (h && (h = put_int(h, t)))
-        h = put_text(h, "\t");
+    h = put_text(put_ll(h, tn), "\t");
     if (h && (h = put_int(h, uid)))
         h = put_text(h, "\tcoroutine\t");
     if (h && (h = put_int(h, parent_id)))
@@ -817,22 +923,20 @@ static int inline_started(
     if ((e = put_int(e, place)))
         e = put_text(e, "\n");
     if (fast != NULL && e != NULL) {
-        /* all ASCII: the line in one copy */
-        const size_t nhead = (size_t)(fast - head), ntail = (size_t)(e - tail);
-        line = PyUnicode_New((Py_ssize_t)(nhead + ntail), 127);
-        if (line != NULL) {
-            memcpy(PyUnicode_1BYTE_DATA(line), head, nhead);
-            memcpy(PyUnicode_1BYTE_DATA(line) + nhead, tail, ntail);
-        }
+        /* all ASCII: the line copied once */
+        if (append_ascii(head, (size_t)(fast - head), tail, (size_t)(e - tail)) < 0)
+            goto parent_done;
     } else {
         if (label == NULL) /* a place too big for put_int (never in practice) */
             label = PyUnicode_FromStringAndSize(h, fast - h);
         line = label == NULL ? NULL
             : h && e ? joined_line(head, (size_t)(h - head), label, tail, (size_t)(e - tail))
-                     : PyUnicode_FromFormat(
-                         "I\t%S\t%S\tcoroutine\t%S\t%S\t%S\n", t, uid, parent_id, label, place);
+                     : PyUnicode_FromFormat("I\t%lld\t%S\tcoroutine\t%S\t%S\t%S\n", tn, uid,
+                         parent_id, label, place);
+        if (line == NULL || append_line(line) < 0)
+            goto parent_done;
     }
-    if (line == NULL || append_line(line) < 0 || PyList_Append(stack, (PyObject *)u) < 0
+    if (PyList_Append(stack, (PyObject *)u) < 0
         || (started == NULL
             && PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0))
         goto parent_done;
@@ -936,7 +1040,7 @@ static int inline_returned(Inline *u, int filed)
     }
     Py_INCREF(u);
     assert(Py_REFCNT(u) >= 2 + filed); /* ours, the stack's and _frame_units' */
-    PyObject *t = NULL, *parent_id = NULL, *line = NULL;
+    PyObject *parent_id = NULL, *line = NULL;
     result = -1;
     /* stack.pop(): the list's own allocation is kept for the next unit */
     Py_SET_SIZE(stack, depth - 1);
@@ -948,27 +1052,28 @@ static int inline_returned(Inline *u, int filed)
     }
     Py_CLEAR(u->frame);
     u->frame = Py_NewRef(Py_None);
-    t = now();
-    if (t == NULL)
+    long long tn;
+    if (now_ns(&tn) < 0)
         goto done;
     parent_id = unit_id(depth > 1 ? PyList_GET_ITEM(stack, depth - 2) : tu);
     if (parent_id == NULL)
         goto done;
-    char text[96], *p = put_text(text, "J\t");
-    if (p && (p = put_int(p, t)))
-        p = put_text(p, "\t");
-    if (p && (p = put_int(p, u->id)))
+    char text[96], *p = put_text(put_ll(put_text(text, "J\t"), tn), "\t");
+    if ((p = put_int(p, u->id)))
         p = put_text(p, "\t");
     if (p && (p = put_int(p, parent_id)))
         p = put_text(p, "\n");
-    line = p ? ascii_line(text, p) : PyUnicode_FromFormat("J\t%S\t%S\t%S\n", t, u->id, parent_id);
-    if (line == NULL || append_line(line) < 0)
+    if (p != NULL) {
+        if (append_ascii(text, (size_t)(p - text), "", 0) < 0)
+            goto done;
+    } else if ((line = PyUnicode_FromFormat("J\t%lld\t%S\t%S\n", tn, u->id, parent_id)) == NULL
+        || append_line(line) < 0) {
         goto done;
+    }
     result = 1;
 done:
     Py_XDECREF(line);
     Py_XDECREF(parent_id);
-    Py_XDECREF(t);
     Py_DECREF(u);
     Py_DECREF(stack);
     return result;
@@ -1668,7 +1773,23 @@ static PyObject *ctracer_install(PyObject *module, PyObject *globals)
             g_slot_off[i] = slot_offset(type, g_slot_names[i]);
         g_unit_type = (PyTypeObject *)Py_NewRef(unit);
     }
+    PyObject *id_func = PyDict_GetItemString(globals, "_new_id");
+    Py_CLEAR(g_id_func);
+    Py_CLEAR(g_id_count);
+    if (id_func != NULL && !PyCFunction_Check(id_func)) {
+        PyObject *count = NULL;
+        if (_PyObject_LookupAttr(id_func, s_self, &count) < 0)
+            return NULL;
+        /* itertools.count(n).__next__: the count's tp_iternext is what it calls */
+        if (count != NULL && strcmp(Py_TYPE(count)->tp_name, "itertools.count") == 0
+            && Py_TYPE(count)->tp_iternext != NULL) {
+            g_id_func = Py_NewRef(id_func);
+            g_id_count = Py_NewRef(count);
+        }
+        Py_XDECREF(count);
+    }
     Py_XSETREF(g_globals, Py_NewRef(globals));
+    memset(g_global_cache, 0, sizeof g_global_cache);
     clear_caches();
     Py_RETURN_NONE;
 }

@@ -104,9 +104,10 @@ def _flush():
         del _buf[:n]
         f = _FORMATS
         # The hot paths append their lines ready-made (an f-string costs less than a tuple
-        # formatted here); the others append tuples, and a unit's C is a list until emitted.
-        data = "".join([e if type(e) is str else f[len(e)] % tuple(e)
-                        for e in items]).encode("utf-8", "replace")
+        # formatted here; the C module's, ASCII, go into a bytearray at the end of _buf); the
+        # others append tuples, and a unit's C is a list until emitted.
+        data = "".join([e if type(e) is str else e.decode() if type(e) is bytearray
+                        else f[len(e)] % tuple(e) for e in items]).encode("utf-8", "replace")
         try:
             _write(data)
         except OSError:
