@@ -147,7 +147,7 @@ static PyTypeObject InlineType = {
 
 /* The task unit whose step handle_run runs on this thread now (borrowed; NULL: none, or a step
  * the Python side runs): _here.cur without the thread-local lookup. */
-static _Thread_local PyObject *t_step_unit;
+static _Thread_local PyObject *t_step_unit __attribute__((tls_model("initial-exec")));
 
 /* The tracer's module globals and the containers that are never rebound (set by install()). */
 static PyObject *g_globals;
@@ -840,12 +840,18 @@ static int append_ascii(const char *a, size_t na, const char *b, size_t nb)
         if (PyList_Append(g_buf, chunk) < 0)
             return -1;
     }
-    const Py_ssize_t at = PyByteArray_GET_SIZE(g_chunk);
-    if (PyByteArray_Resize(g_chunk, at + (Py_ssize_t)(na + nb)) < 0)
-        return -1;
-    char *out = PyByteArray_AS_STRING(g_chunk) + at;
+    PyByteArrayObject *chunk = (PyByteArrayObject *)g_chunk;
+    const Py_ssize_t at = Py_SIZE(chunk), size = at + (Py_ssize_t)(na + nb);
+    if (size + 1 > chunk->ob_alloc || chunk->ob_start != chunk->ob_bytes) {
+        /* bytearray grows by an eighth: a chunk of ours doubles (one copy per byte) */
+        if (PyByteArray_Resize(g_chunk, size < 2048 ? 4096 : 2 * size) < 0)
+            return -1;
+    }
+    char *out = chunk->ob_start + at;
     memcpy(out, a, na);
     memcpy(out + na, b, nb);
+    out[na + nb] = '\0';
+    Py_SET_SIZE(chunk, size);
     return 0;
 }
 
@@ -1159,7 +1165,8 @@ static int profile_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject 
  * else's (a debugger's) is never replaced, and then the profile hook is used. It does work only
  * on a thread whose t_eval_on says a traced step runs there. */
 
-static _Thread_local int t_eval_on;
+/* initial-exec: read in place, not through __tls_get_addr (a module's few bytes of TLS) */
+static _Thread_local int t_eval_on __attribute__((tls_model("initial-exec")));
 static int g_eval_steps; /* threads whose t_eval_on is set (under the GIL) */
 static int g_eval_enabled; /* use_eval_hook() found the default evaluation */
 static int g_eval_broken; /* an error of ours in the hook: it does nothing any more */
