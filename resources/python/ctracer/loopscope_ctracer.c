@@ -62,20 +62,32 @@ static int inline_clear(Inline *self)
     return 0;
 }
 
+/* Units made and gone per await: a few kept for the next ones (under the GIL). */
+#define INLINE_FREE_MAX 64
+static Inline *g_inline_free[INLINE_FREE_MAX];
+static int g_inline_nfree;
+
 static void inline_dealloc(Inline *self)
 {
     PyObject_GC_UnTrack(self);
     inline_clear(self);
-    Py_TYPE(self)->tp_free((PyObject *)self);
+    if (g_inline_nfree < INLINE_FREE_MAX)
+        g_inline_free[g_inline_nfree++] = self;
+    else
+        Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static PyTypeObject InlineType;
 
 static Inline *inline_make(PyObject *uid, PyObject *owner, PyObject *frame)
 {
-    Inline *self = PyObject_GC_New(Inline, &InlineType);
-    if (self == NULL)
+    Inline *self;
+    if (g_inline_nfree > 0) {
+        self = g_inline_free[--g_inline_nfree];
+        _Py_NewReference((PyObject *)self);
+    } else if ((self = PyObject_GC_New(Inline, &InlineType)) == NULL) {
         return NULL;
+    }
     self->id = Py_NewRef(uid);
     self->owner = Py_NewRef(owner);
     self->frame = Py_NewRef(frame);
