@@ -751,6 +751,20 @@ def check_unhashable_callback(c):
     c.ends("main()", "completed", 0.1, "main")
 
 
+def check_own_profile(c):
+    """Its own trace and profile functions see what they see untraced (its output says so) and
+    its profile function stays set: the same output and exit status; its tasks are recorded, its
+    coroutines as units until it sets its profile function."""
+    c.ends("main()", "completed", 0.04, "main")
+    c.ends("worker()", "completed", 0.04, "task")
+    labels = [u.label for u in c.tr.units.values() if u.kind == "coroutine"]
+    if c.inline:
+        c.check("units of the coroutines awaited before its profile function was set",
+                labels == ["leaf(1)", "leaf(2)"], repr(labels))
+    else:
+        c.check("tasks-only: no coroutine units", not labels, repr(labels))
+
+
 def check_semaphore(c, limit=2):
     waves = -(-5 // limit)
     c.ends("main()", "completed", 0.1 * waves, "main")
@@ -819,6 +833,7 @@ CASES = [
     ("uvloop threads_busy", "uvloop_threads_busy.py", {}, on_uvloop(check_threads_busy)),
     ("exit3", "exit3.py", {}, check_exit3),
     ("unhashable_callback", "unhashable_callback.py", {}, check_unhashable_callback),
+    ("own_profile", "own_profile.py", {}, check_own_profile),
     ("semaphore", "semaphore.py", {}, check_semaphore),
     ("lock", "lock.py", {}, check_lock),
     ("semaphore LIMIT=5", "semaphore.py", {"LOOPSCOPE_SET": "LIMIT=5"}, check_semaphore_5),

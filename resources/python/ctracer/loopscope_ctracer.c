@@ -1187,6 +1187,14 @@ static getter g_coro_frame, g_agen_frame; /* the cr_frame and ag_frame getters *
 
 static PyObject *eval_frame(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag);
 
+/* Whether the hook sees this thread's frames now, as the profile hook would: while a traced
+ * step runs, outside any trace or profile function, and while the program has set no profile
+ * function of its own (that one would have replaced the profile hook). */
+static inline int eval_gate(PyThreadState *ts)
+{
+    return t_eval_on && !ts->tracing && ts->c_profilefunc == NULL;
+}
+
 static int eval_usable(void)
 {
     if (!g_eval_enabled || g_eval_broken)
@@ -1296,7 +1304,9 @@ static Inline *eval_started(struct _PyInterpreterFrame *f, int *done)
 static int eval_ended(Inline *u, struct _PyInterpreterFrame *f, PyObject *result)
 {
     const int suspended = gen_of(f)->gi_frame_state == FRAME_SUSPENDED;
-    if (!suspended && result != NULL && t_eval_on) {
+    PyThreadState *ts = PyThreadState_Get();
+    const int seen = t_eval_on && ts->c_profilefunc == NULL;
+    if (!suspended && result != NULL && seen) {
         /* returned at a RETURN_VALUE: on_return's case for a unit in _frame_units */
         const int ended = inline_returned(u, 0);
         if (ended != 0)
@@ -1304,7 +1314,7 @@ static int eval_ended(Inline *u, struct _PyInterpreterFrame *f, PyObject *result
     }
     /* Filed as the profile hook files it, unless the Python side ended it already (then the
      * profile's 'return' would not find it, nor do anything with it). */
-    if (!suspended && t_eval_on && u->owner != NULL) {
+    if (!suspended && seen && u->owner != NULL) {
         PyObject *stack = unit_get(u->owner, U_STACK);
         if (stack == NULL)
             return -1;
@@ -1315,7 +1325,7 @@ static int eval_ended(Inline *u, struct _PyInterpreterFrame *f, PyObject *result
     }
     if (PyDict_SetItem(g_frame_units, u->frame, (PyObject *)u) < 0)
         return -1;
-    return suspended || !t_eval_on ? 0 : on_return(f->frame_obj, result);
+    return suspended || !seen ? 0 : on_return(f->frame_obj, result);
 }
 
 static PyObject *eval_traced(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
@@ -1351,7 +1361,7 @@ static PyObject *eval_traced(PyThreadState *ts, struct _PyInterpreterFrame *f, i
     /* A coroutine's yield is nothing (an async generator's is the Python side's). */
     const int raised = result == NULL;
     if (started != NULL
-        || (t_eval_on && !g_eval_broken
+        || (t_eval_on && ts->c_profilefunc == NULL && !g_eval_broken
             && !(gen_of(f)->gi_frame_state == FRAME_SUSPENDED
                 && (f->f_code->co_flags & CO_COROUTINE)))) {
         if (raised)
@@ -1371,9 +1381,14 @@ static PyObject *eval_traced(PyThreadState *ts, struct _PyInterpreterFrame *f, i
 static PyObject *eval_frame(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
 {
     if (f->owner == FRAME_OWNED_BY_GENERATOR
-        && (f->f_code->co_flags & (CO_COROUTINE | CO_ASYNC_GENERATOR)) && t_eval_on
-        && !ts->tracing)
+        && (f->f_code->co_flags & (CO_COROUTINE | CO_ASYNC_GENERATOR)) && eval_gate(ts))
         return eval_traced(ts, f, throwflag);
+    return _PyEval_EvalFrameDefault(ts, f, throwflag);
+}
+
+/* Someone else's eval function (tests only): the default evaluation. */
+static PyObject *foreign_eval(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
+{
     return _PyEval_EvalFrameDefault(ts, f, throwflag);
 }
 
@@ -1676,8 +1691,9 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
         goto restore;
     /* The eval hook if it is the interpreter's (then beside any profile function of the
      * program's), else the profile hook unless the program has a profile function. */
-    evaled = wanted && !t_eval_on && eval_on();
-    hooked = wanted && !evaled && !t_eval_on && PyThreadState_Get()->c_profileobj == NULL;
+    const int theirs = PyThreadState_Get()->c_profileobj != NULL;
+    evaled = wanted && !t_eval_on && !theirs && eval_on();
+    hooked = wanted && !evaled && !t_eval_on && !theirs;
     if (hooked)
         PyEval_SetProfile(profile_hook, g_profile);
     PyObject *const outer_step = t_step_unit;
@@ -1696,7 +1712,8 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
 restore:
     if (evaled)
         eval_off();
-    if (hooked)
+    /* not a profile function the program set meanwhile: that one stays */
+    if (hooked && PyThreadState_Get()->c_profilefunc == profile_hook)
         PyEval_SetProfile(NULL, NULL);
     if (!ran) {
         /* SystemExit / KeyboardInterrupt out of a step (or our error): the task may have ended. */
@@ -1834,17 +1851,13 @@ static PyObject *ctracer_setprofile(PyObject *module, PyObject *func)
     return PyObject_CallOneArg(g_sys_setprofile, func); /* anyone else's: as sys.setprofile */
 }
 
-/* getprofile(): _profile while the tracer's hook is on on this thread; with the eval hook
- * otherwise None (the program's profile function is not the tracer's business), else
- * sys.getprofile(). */
+/* getprofile(): _profile while the tracer's hook is on on this thread, else sys.getprofile(). */
 static PyObject *ctracer_getprofile(PyObject *module, PyObject *unused)
 {
     (void)module;
     (void)unused;
     if (t_eval_on && g_profile != NULL)
         return Py_NewRef(g_profile);
-    if (eval_usable())
-        Py_RETURN_NONE;
     PyObject *profile = PyThreadState_Get()->c_profileobj;
     return Py_NewRef(profile != NULL ? profile : Py_None);
 }
@@ -1939,6 +1952,11 @@ static int ctracer_exec(PyObject *module)
     }
     const char *fault = getenv("LOOPSCOPE_CTRACER_LABEL_FAULT");
     g_label_fault = fault != NULL && fault[0] == '1';
+    /* Tests only (LOOPSCOPE_CTRACER_FOREIGN_EVAL=1): an eval function of someone else's is the
+     * interpreter's, as a debugger's would be: the tracer must keep to the profile hook. */
+    const char *foreign = getenv("LOOPSCOPE_CTRACER_FOREIGN_EVAL");
+    if (foreign != NULL && foreign[0] == '1')
+        _PyInterpreterState_SetEvalFrameFunc(PyThreadState_Get()->interp, foreign_eval);
     const char *debug = getenv("LOOPSCOPE_DEBUG");
     g_debug = debug != NULL && debug[0] == '1';
     if (PyType_Ready(&InlineType) < 0)

@@ -597,13 +597,13 @@ def _handle_run(self):
         self._context.run(self._callback, *self._args)
     except BaseException:
         # SystemExit / KeyboardInterrupt out of a step: the task ended with it.
-        if hooked:
+        if hooked and _getprofile() is _profile:
             _setprofile(None)
         here.cur = prev
         if u.task.done():
             _finish_task(u, _now())
         raise
-    if hooked:
+    if hooked and _getprofile() is _profile:  # not one the program set in the step
         _setprofile(None)
     here.cur = prev
     t = _now()
