@@ -33,7 +33,8 @@ import tracer_check  # noqa: E402  (run_traced, the tracer's path)
 # Programs whose virtual-clock trace is deterministic: compared with their times.
 STRICT = ["sequential", "create_task", "gather", "wait_for", "timeout", "taskgroup",
           "never_awaited", "async_for", "raises", "lock", "semaphore", "event", "queue_workers",
-          "cancel_causes", "exit3", "run_twice", "unhashable_callback", "labels", "own_profile"]
+          "cancel_causes", "exit3", "run_twice", "unhashable_callback", "labels", "own_profile",
+          "deep_recursion"]
 BASE_NS = 1_000_000_000_000
 NUMBER = re.compile(r"\d+")
 LOOP_FIELD = re.compile(r"^(C\t.*)\t#$")

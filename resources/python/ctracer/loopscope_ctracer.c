@@ -29,6 +29,7 @@
 #undef Py_BUILD_CORE
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1180,6 +1181,11 @@ static int profile_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject 
 /* initial-exec: read in place, not through __tls_get_addr (a module's few bytes of TLS) */
 static _Thread_local int t_eval_on __attribute__((tls_model("initial-exec")));
 static int g_eval_steps; /* threads whose t_eval_on is set (under the GIL) */
+/* Half way down this thread's C stack (0: not known yet, 1: not knowable): a Python call made
+ * below it runs without the eval hook (3.11 then runs the calls it makes inside its
+ * evaluation, on no more C stack), so that a program that recurses deeply in a step does not
+ * run out of the C stack it does not use untraced; coroutines started that deep are not seen. */
+static _Thread_local uintptr_t t_stack_half __attribute__((tls_model("initial-exec")));
 static int g_eval_enabled; /* use_eval_hook() found the default evaluation */
 static int g_eval_broken; /* an error of ours in the hook: it does nothing any more */
 static int g_debug; /* LOOPSCOPE_DEBUG=1: such an error is written out */
@@ -1213,6 +1219,17 @@ static int eval_on(void)
         _PyInterpreterState_SetEvalFrameFunc(interp, eval_frame);
     ++g_eval_steps;
     t_eval_on = 1;
+    if (t_stack_half == 0) {
+        pthread_attr_t attr;
+        void *low;
+        size_t size;
+        t_stack_half = 1;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            if (pthread_attr_getstack(&attr, &low, &size) == 0)
+                t_stack_half = (uintptr_t)low + size / 2;
+            pthread_attr_destroy(&attr);
+        }
+    }
     return 1;
 }
 
@@ -1378,11 +1395,27 @@ static PyObject *eval_traced(PyThreadState *ts, struct _PyInterpreterFrame *f, i
     return result;
 }
 
+/* A frame evaluated half way down the C stack: without the eval hook until it returns. */
+static PyObject *eval_deep(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
+{
+    PyInterpreterState *interp = ts->interp;
+    if (_PyInterpreterState_GetEvalFrameFunc(interp) != eval_frame)
+        return _PyEval_EvalFrameDefault(ts, f, throwflag);
+    _PyInterpreterState_SetEvalFrameFunc(interp, _PyEval_EvalFrameDefault);
+    PyObject *result = _PyEval_EvalFrameDefault(ts, f, throwflag);
+    if (g_eval_steps > 0
+        && _PyInterpreterState_GetEvalFrameFunc(interp) == _PyEval_EvalFrameDefault)
+        _PyInterpreterState_SetEvalFrameFunc(interp, eval_frame);
+    return result;
+}
+
 static PyObject *eval_frame(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
 {
     if (f->owner == FRAME_OWNED_BY_GENERATOR
         && (f->f_code->co_flags & (CO_COROUTINE | CO_ASYNC_GENERATOR)) && eval_gate(ts))
         return eval_traced(ts, f, throwflag);
+    if (t_eval_on && (uintptr_t)__builtin_frame_address(0) < t_stack_half)
+        return eval_deep(ts, f, throwflag);
     return _PyEval_EvalFrameDefault(ts, f, throwflag);
 }
 
