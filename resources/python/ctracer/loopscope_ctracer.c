@@ -1,15 +1,19 @@
 /* The hot paths of Loopscope's tracer (resources/python/tracer/loopscope_tracer.py) in C, for
- * CPython 3.11, where inline coroutine units come from a profile hook that sees every call and
- * return inside a task step.
+ * CPython 3.11, where inline coroutine units come from a hook that sees the program's coroutine
+ * frames start, suspend and end inside a task step: a PEP 523 frame-evaluation function while a
+ * traced step runs (use_eval_hook(): when the interpreter evaluates frames its default way),
+ * else a profile function.
  *
- * Contract: setprofile(_profile) installs a C profile function whose profile object is the
- * tracer's Python _profile (sys.getprofile() still returns it, so the tracer's
- * `_getprofile() is _profile` checks hold). It ignores C calls, drops calls that are not the
+ * Contract: setprofile(_profile) turns the hook on for this thread, setprofile(None) off, and
+ * getprofile() returns _profile while it is on (else sys.getprofile()), so the tracer's
+ * `_getprofile() is _profile` checks hold with either hook. The profile function's profile
+ * object is the tracer's Python _profile. The hook ignores C calls, drops calls that are not the
  * program's coroutines, and does the common inline-unit start (an I line) and end (a J line)
  * itself, with the same objects the Python side uses (its globals: _frame_units, _code_info,
  * _layouts, _places, _here, _ev, _now, _new_id). Everything else, and every state it does not
  * expect, is handed to the Python _profile with the same event, so the lines are the ones the
- * Python hook would write, byte for byte. Inline is the tracer's _Inline as a C type.
+ * Python hook would write, byte for byte (the ASCII ones copied into a bytearray at the end of
+ * _buf, which _flush decodes as one item). Inline is the tracer's _Inline as a C type.
  * Thread: the profile function runs per thread, under the GIL, like the Python hook.
  * Loaded only under a private name by the tracer (never in sys.modules), by path. */
 
@@ -420,11 +424,11 @@ static char *put_ll(char *p, long long v)
                                 "31323334353637383940414243444546474849505152535455565758596061"
                                 "6263646566676869707172737475767778798081828384858687888990919293"
                                 "949596979899";
-    static const unsigned long long tens[] = { 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL,
-        1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
-        1000000000000ULL, 10000000000000ULL, 100000000000000ULL, 1000000000000000ULL,
-        10000000000000000ULL, 100000000000000000ULL, 1000000000000000000ULL,
-        10000000000000000000ULL };
+    static const unsigned long long tens[]
+        = { 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+              1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+              100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+              1000000000000000000ULL, 10000000000000000000ULL };
     if (v < 0)
         *p++ = '-';
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
@@ -950,14 +954,13 @@ static int inline_started(
             label = PyUnicode_FromStringAndSize(h, fast - h);
         line = label == NULL ? NULL
             : h && e ? joined_line(head, (size_t)(h - head), label, tail, (size_t)(e - tail))
-                     : PyUnicode_FromFormat("I\t%lld\t%S\tcoroutine\t%S\t%S\t%S\n", tn, uid,
-                         parent_id, label, place);
+                     : PyUnicode_FromFormat(
+                         "I\t%lld\t%S\tcoroutine\t%S\t%S\t%S\n", tn, uid, parent_id, label, place);
         if (line == NULL || append_line(line) < 0)
             goto parent_done;
     }
     if (PyList_Append(stack, (PyObject *)u) < 0
-        || (started == NULL
-            && PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0))
+        || (started == NULL && PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0))
         goto parent_done;
     assert(Py_REFCNT(u) == (started == NULL ? 3 : 2)); /* ours, the stack's, _frame_units' */
     if (started != NULL)
