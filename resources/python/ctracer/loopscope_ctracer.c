@@ -1497,8 +1497,9 @@ static PyObject *leaf_of(PyObject *u, PyObject *stack)
     return Py_NewRef(n ? PyList_GET_ITEM(stack, n - 1) : u);
 }
 
-/* An S line: "S\t{t}\t{id}\t{state}\t0", "\t{place}" if place is not NULL, "\n". */
-static PyObject *state_line(PyObject *t, PyObject *id, const char *state, PyObject *place)
+/* An S line appended: "S\t{t}\t{id}\t{state}\t0", "\t{place}" if place is not NULL, "\n".
+ * 0, or -1 (error). */
+static int append_state(PyObject *t, PyObject *id, const char *state, PyObject *place)
 {
     char text[160], *p = put_text(text, "S\t");
     if ((p = put_int(p, t)) != NULL)
@@ -1512,11 +1513,16 @@ static PyObject *state_line(PyObject *t, PyObject *id, const char *state, PyObje
         p = put_text(p, "\t");
         p = put_int(p, place);
     }
-    if (p == NULL)
-        return place == NULL ? PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\n", t, id, state)
-                             : PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\t%S\n", t, id, state, place);
-    p = put_text(p, "\n");
-    return PyUnicode_FromStringAndSize(text, p - text);
+    if (p != NULL) {
+        p = put_text(p, "\n");
+        return append_ascii(text, (size_t)(p - text), "", 0);
+    }
+    PyObject *line = place == NULL
+        ? PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\n", t, id, state)
+        : PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\t%S\n", t, id, state, place);
+    const int r = line == NULL ? -1 : append_line(line);
+    Py_XDECREF(line);
+    return r;
 }
 
 /* The profile hook is on while a program's task step runs (the tracer's _STEP_PROFILE). */
@@ -1583,9 +1589,9 @@ static int step_ended(PyObject *u, PyObject *task)
     PyObject *id = unit_id(leaf);
     if (id == NULL)
         goto done;
-    line = state_line(t, id, is_queued ? "queued" : "waiting", place);
+    const int appended = append_state(t, id, is_queued ? "queued" : "waiting", place);
     Py_DECREF(id);
-    if (line == NULL || append_line(line) < 0)
+    if (appended < 0)
         goto done;
     /* _link's common cases here: no future awaited, or a plain one (no task, no gather). */
     fw = PyObject_GetAttr(task, s_fut_waiter);
@@ -1708,16 +1714,8 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
         goto done;
     }
     Py_DECREF(zero);
-    if (r && tn - r > 1000000) {
-        PyObject *first = state_line(ready, id, "ready", NULL);
-        PyObject *second = first == NULL ? NULL : state_line(t, id, "running", NULL);
-        line = second == NULL ? NULL : PyUnicode_Concat(first, second);
-        Py_XDECREF(first);
-        Py_XDECREF(second);
-    } else {
-        line = state_line(t, id, "running", NULL);
-    }
-    if (line == NULL || append_line(line) < 0)
+    if ((r && tn - r > 1000000 && append_state(ready, id, "ready", NULL) < 0)
+        || append_state(t, id, "running", NULL) < 0)
         goto done;
     prev = PyObject_GetAttr(g_here, s_cur);
     if (prev == NULL || PyObject_SetAttr(g_here, s_cur, u) < 0)
