@@ -45,8 +45,9 @@ typedef struct
 {
     PyObject_HEAD PyObject *id;
     PyObject *owner; /* the task unit it runs in */
-    PyObject *frame;
+    PyObject *frame; /* NULL: none made yet, iframe is its frame (then in its evaluation) */
     PyObject *queued;
+    struct _PyInterpreterFrame *iframe;
 } Inline;
 /* clang-format on */
 
@@ -95,7 +96,8 @@ static Inline *inline_make(PyObject *uid, PyObject *owner, PyObject *frame)
     }
     self->id = Py_NewRef(uid);
     self->owner = Py_NewRef(owner);
-    self->frame = Py_NewRef(frame);
+    self->frame = Py_XNewRef(frame);
+    self->iframe = NULL;
     self->queued = Py_NewRef(Py_False);
     PyObject_GC_Track(self);
     return self;
@@ -128,16 +130,46 @@ static PyObject *inline_false(PyObject *self, void *closure)
     Py_RETURN_FALSE;
 }
 
+static PyFrameObject *gen_frame(struct _PyInterpreterFrame *f);
+
+/* u.frame: its frame object, made now if it has none yet; new reference. */
+static PyObject *inline_frame(Inline *u)
+{
+    if (u->frame == NULL) {
+        PyFrameObject *frame = u->iframe == NULL ? NULL : gen_frame(u->iframe);
+        if (frame == NULL)
+            return u->iframe == NULL ? Py_NewRef(Py_None) : NULL;
+        u->frame = Py_NewRef(frame);
+        u->iframe = NULL;
+    }
+    return Py_NewRef(u->frame);
+}
+
+static PyObject *inline_get_frame(PyObject *self, void *closure)
+{
+    (void)closure;
+    return inline_frame((Inline *)self);
+}
+
+static int inline_set_frame(PyObject *self, PyObject *value, void *closure)
+{
+    (void)closure;
+    Inline *u = (Inline *)self;
+    Py_XSETREF(u->frame, Py_XNewRef(value));
+    u->iframe = NULL;
+    return 0;
+}
+
 static PyMemberDef inline_members[] = {
     { "id", T_OBJECT, offsetof(Inline, id), 0, NULL },
     { "owner", T_OBJECT, offsetof(Inline, owner), 0, NULL },
-    { "frame", T_OBJECT, offsetof(Inline, frame), 0, NULL },
     { "queued", T_OBJECT, offsetof(Inline, queued), 0, NULL },
     { NULL, 0, 0, 0, NULL },
 };
 
 /* The class attributes of _Inline: what a task unit has and an inline unit never has. */
 static PyGetSetDef inline_getset[] = {
+    { "frame", inline_get_frame, inline_set_frame, NULL, NULL },
     { "task", inline_none, NULL, NULL, NULL },
     { "root", inline_none, NULL, NULL, NULL },
     { "deadline", inline_none, NULL, NULL, NULL },
@@ -622,7 +654,8 @@ static int ascii_needs_escape(const char *text, size_t n)
  * LABEL_ROOM bytes. */
 #define LABEL_ROOM 512
 #define ARG_ROOM 24
-static char *put_frame_label(char *p, PyObject *code, PyFrameObject *frame, PyObject *layout)
+static char *put_frame_label(
+    char *p, PyObject *code, struct _PyInterpreterFrame *frame, PyObject *layout)
 {
     if (g_label_fault || !PyTuple_CheckExact(layout) || PyTuple_GET_SIZE(layout) != 5)
         return NULL;
@@ -649,7 +682,7 @@ static char *put_frame_label(char *p, PyObject *code, PyFrameObject *frame, PyOb
     PyObject *slots = co->co_localsplusnames;
     const unsigned char *kinds = (const unsigned char *)PyBytes_AS_STRING(co->co_localspluskinds);
     const Py_ssize_t nslots = PyTuple_GET_SIZE(slots);
-    PyObject *const *fast = frame->f_frame->localsplus;
+    PyObject *const *fast = frame->localsplus;
     memcpy(p, text, nname);
     p += nname;
     *p++ = '(';
@@ -809,7 +842,7 @@ static PyObject *unit_id(PyObject *unit)
 static PyObject *unit_frame(PyObject *unit)
 {
     if (Py_IS_TYPE(unit, &InlineType))
-        return Py_NewRef(((Inline *)unit)->frame);
+        return inline_frame((Inline *)unit);
     return PyObject_GetAttr(unit, s_frame);
 }
 
@@ -876,12 +909,38 @@ static int append_ascii(const char *a, size_t na, const char *b, size_t nb)
  * empty): 1 done, 0 not the common case (nothing done), -1 error. With started, the unit is not
  * filed in _frame_units but handed back there (a new reference): the eval hook files it only if
  * the frame outlives its evaluation. */
-static int inline_started(
-    PyFrameObject *frame, PyObject *code, CodeEntry *entry, PyObject *tu, Inline **started)
+/* The frame object its caller's is, as PyFrame_GetBack gives it, of a frame that has none: NULL
+ * (no caller) or a new reference; *known 0 when it cannot be made here. */
+static PyFrameObject *caller_frame(struct _PyInterpreterFrame *f, int *known)
 {
+    struct _PyInterpreterFrame *prev = f->previous;
+    while (prev != NULL && _PyFrame_IsIncomplete(prev))
+        prev = prev->previous;
+    *known = 1;
+    if (prev == NULL)
+        return NULL;
+    if (prev->frame_obj != NULL)
+        return (PyFrameObject *)Py_NewRef(prev->frame_obj);
+    PyFrameObject *back = prev->owner == FRAME_OWNED_BY_GENERATOR ? gen_frame(prev) : NULL;
+    if (back == NULL) {
+        PyErr_Clear();
+        *known = 0;
+    }
+    return (PyFrameObject *)Py_XNewRef(back);
+}
+
+static int inline_started(PyFrameObject *frame, struct _PyInterpreterFrame *iframe, PyObject *code,
+    CodeEntry *entry, PyObject *tu, Inline **started)
+{
+    /* frame NULL: a frame that has no frame object (iframe), made only if it must be */
+    int known = 1;
+    PyFrameObject *back = frame != NULL ? PyFrame_GetBack(frame) : caller_frame(iframe, &known);
+    if (!known)
+        return 0;
+    if (frame != NULL)
+        iframe = frame->f_frame;
     int result = -1;
     PyObject *stack = unit_get(tu, U_STACK);
-    PyFrameObject *back = PyFrame_GetBack(frame);
     PyObject *top_frame = NULL, *t = NULL, *uid = NULL, *parent_id = NULL, *cev = NULL,
              *layout = NULL, *label = NULL, *place = NULL, *line = NULL;
     Inline *u = NULL;
@@ -912,6 +971,8 @@ static int inline_started(
     u = inline_make(uid, tu, (PyObject *)frame);
     if (u == NULL)
         goto parent_done;
+    if (frame == NULL)
+        u->iframe = iframe;
     cev = unit_get(tu, U_CEV);
     if (cev == NULL)
         goto parent_done;
@@ -935,10 +996,17 @@ static int inline_started(
         layout = layout_of(code, entry);
         if (layout == NULL)
             goto parent_done;
-        fast = put_frame_label(h, code, frame, layout);
+        fast = put_frame_label(h, code, iframe, layout);
     }
-    if (fast == NULL && (label = frame_label(code, frame, entry)) == NULL)
-        goto parent_done;
+    if (fast == NULL) {
+        PyObject *fo = inline_frame(u); /* the Python side's label reads the frame object */
+        if (fo == NULL)
+            goto parent_done;
+        label = frame_label(code, (PyFrameObject *)fo, entry);
+        Py_DECREF(fo);
+        if (label == NULL)
+            goto parent_done;
+    }
     place = waiting_place(back);
     if (place == NULL)
         goto parent_done;
@@ -1024,7 +1092,7 @@ static int on_call(PyFrameObject *frame)
         goto done;
     }
     if (cur != Py_None) {
-        const int started = inline_started(frame, (PyObject *)code, entry, cur, NULL);
+        const int started = inline_started(frame, NULL, (PyObject *)code, entry, cur, NULL);
         result = started < 0 ? -1 : started ? 0 : python_profile(frame, PyTrace_CALL, NULL);
     }
     Py_DECREF(cur);
@@ -1072,8 +1140,8 @@ static int inline_returned(Inline *u, int filed)
             goto done;
         PyErr_Clear();
     }
-    Py_CLEAR(u->frame);
-    u->frame = Py_NewRef(Py_None);
+    Py_XSETREF(u->frame, Py_NewRef(Py_None));
+    u->iframe = NULL;
     long long tn;
     if (now_ns(&tn) < 0)
         goto done;
@@ -1309,13 +1377,8 @@ static Inline *eval_started(struct _PyInterpreterFrame *f, int *done)
     CodeEntry *entry = code_entry((PyObject *)code);
     if (entry == NULL || !PyTuple_CheckExact(entry->info))
         return NULL; /* not classified yet, an error, or not the program's */
-    PyFrameObject *frame = gen_frame(f);
-    if (frame == NULL) {
-        *done = -1;
-        return NULL;
-    }
     Inline *u = NULL;
-    *done = inline_started(frame, (PyObject *)code, entry, t_step_unit, &u);
+    *done = inline_started(NULL, f, (PyObject *)code, entry, t_step_unit, &u);
     return u;
 }
 
@@ -1329,23 +1392,36 @@ static int eval_ended(Inline *u, struct _PyInterpreterFrame *f, PyObject *result
     if (!suspended && result != NULL && seen) {
         /* returned at a RETURN_VALUE: on_return's case for a unit in _frame_units */
         const int ended = inline_returned(u, 0);
+        if (ended < 0)
+            u->iframe = NULL; /* its frame goes: the unit has none (u.frame is None) */
         if (ended != 0)
             return ended;
     }
-    /* Filed as the profile hook files it, unless the Python side ended it already (then the
-     * profile's 'return' would not find it, nor do anything with it). */
-    if (!suspended && seen && u->owner != NULL) {
-        PyObject *stack = unit_get(u->owner, U_STACK);
-        if (stack == NULL)
-            return -1;
-        const int in = PySequence_Contains(stack, (PyObject *)u);
-        Py_DECREF(stack);
-        if (in <= 0)
-            return in;
-    }
-    if (PyDict_SetItem(g_frame_units, u->frame, (PyObject *)u) < 0)
+    /* The unit outlives its frame's evaluation: its frame object made now (its interpreter
+     * frame is not to be read once this evaluation is over). */
+    PyObject *frame = inline_frame(u);
+    if (frame == NULL) {
+        u->iframe = NULL;
         return -1;
-    return suspended || !seen ? 0 : on_return(f->frame_obj, result);
+    }
+    int r = 0;
+    if (frame != Py_None) { /* None: the Python side ended it */
+        /* Filed as the profile hook files it, unless the Python side ended it already (then
+         * the profile's 'return' would not find it, nor do anything with it). */
+        if (!suspended && seen && u->owner != NULL) {
+            PyObject *stack = unit_get(u->owner, U_STACK);
+            r = stack == NULL ? -1 : PySequence_Contains(stack, (PyObject *)u);
+            Py_XDECREF(stack);
+            if (r <= 0)
+                goto done;
+        }
+        r = PyDict_SetItem(g_frame_units, frame, (PyObject *)u);
+        if (r == 0 && !suspended && seen)
+            r = on_return((PyFrameObject *)frame, result);
+    }
+done:
+    Py_DECREF(frame);
+    return r;
 }
 
 static PyObject *eval_traced(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
