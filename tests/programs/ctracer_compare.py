@@ -9,6 +9,10 @@ skipped if even that differs; the programs in STRICT must be compared exactly.
 
     ctracer_compare.py --ctracer PATH [--python PY] [NAME...]
 
+In full, the C module must hook the steps with its PEP 523 eval hook (its status line says so);
+with LOOPSCOPE_CTRACER_FOREIGN_EVAL=1 (an eval function of someone else's, as a debugger's, set
+before the tracer starts) with its profile hook instead.
+
 Also: the C module keeps no reference per await or per step (ctracer_leak.py: the blocks
 Python has allocated grow as they do untraced).
 
@@ -29,7 +33,8 @@ import tracer_check  # noqa: E402  (run_traced, the tracer's path)
 # Programs whose virtual-clock trace is deterministic: compared with their times.
 STRICT = ["sequential", "create_task", "gather", "wait_for", "timeout", "taskgroup",
           "never_awaited", "async_for", "raises", "lock", "semaphore", "event", "queue_workers",
-          "cancel_causes", "exit3", "run_twice", "unhashable_callback", "labels"]
+          "cancel_causes", "exit3", "run_twice", "unhashable_callback", "labels", "own_profile",
+          "deep_recursion"]
 BASE_NS = 1_000_000_000_000
 NUMBER = re.compile(r"\d+")
 LOOP_FIELD = re.compile(r"^(C\t.*)\t#$")
@@ -74,6 +79,12 @@ def compare(opts, name, mode, mode_env):
     if "C hot paths from" not in c_err:
         print("SKIP: the C module is not used by %s: %s" % (opts.python, c_err.strip()[:300]))
         return "skip-all"
+    # Which hook the C module uses for a step: the eval hook unless the interpreter evaluates
+    # frames with someone else's function.
+    hook = None
+    if mode == "full":
+        hook = ("(profile hook" if os.environ.get("LOOPSCOPE_CTRACER_FOREIGN_EVAL") == "1"
+                else "(eval hook)")
     py_lines, _, py_rc = trace(opts.python, program, "0", mode_env)
     again, _, _ = trace(opts.python, program, "0", mode_env)
     if py_lines == again:
@@ -89,6 +100,8 @@ def compare(opts, name, mode, mode_env):
         ok, how = None, "its pure-Python traces differ between runs"
     if name in STRICT and how != "exactly":
         ok, how = False, "not deterministic, expected to be (%s)" % how
+    if hook is not None and hook not in c_err:
+        ok, how = False, "the C module does not say %s: %r" % (hook, c_err.strip()[-200:])
     if ok is None:
         print("SKIP %s: %s" % (where, how))
         return None

@@ -751,6 +751,33 @@ def check_unhashable_callback(c):
     c.ends("main()", "completed", 0.1, "main")
 
 
+def check_own_profile(c):
+    """Its own trace and profile functions see what they see untraced (its output says so) and
+    its profile function stays set: the same output and exit status; its tasks are recorded, its
+    coroutines as units until it sets its profile function (3.11: the tracer's profile hook would
+    have been replaced by it, and the eval hook keeps to the same)."""
+    c.ends("main()", "completed", 0.04, "main")
+    c.ends("worker()", "completed", 0.04, "task")
+    labels = [u.label for u in c.tr.units.values() if u.kind == "coroutine"]
+    if c.inline and c.python >= (3, 12):
+        # sys.monitoring is no profile function: the program's does not replace it.
+        c.check("units of all its coroutines", labels == ["leaf(1)", "leaf(2)", "leaf(3)",
+                                                          "leaf(10)"], repr(labels))
+    elif c.inline:
+        c.check("units of the coroutines awaited before its profile function was set",
+                labels == ["leaf(1)", "leaf(2)"], repr(labels))
+    else:
+        c.check("tasks-only: no coroutine units", not labels, repr(labels))
+
+
+def check_deep_recursion(c):
+    # The recursion takes real time (tens of ms): when things end is not what is checked.
+    c.ends("main()", "completed", None, "main")
+    if c.inline:
+        c.ends("leaf(1)", "completed", None, "coroutine")
+        c.ends("leaf(2)", "completed", None, "coroutine")
+
+
 def check_semaphore(c, limit=2):
     waves = -(-5 // limit)
     c.ends("main()", "completed", 0.1 * waves, "main")
@@ -819,6 +846,8 @@ CASES = [
     ("uvloop threads_busy", "uvloop_threads_busy.py", {}, on_uvloop(check_threads_busy)),
     ("exit3", "exit3.py", {}, check_exit3),
     ("unhashable_callback", "unhashable_callback.py", {}, check_unhashable_callback),
+    ("own_profile", "own_profile.py", {}, check_own_profile),
+    ("deep_recursion", "deep_recursion.py", {}, check_deep_recursion),
     ("semaphore", "semaphore.py", {}, check_semaphore),
     ("lock", "lock.py", {}, check_lock),
     ("semaphore LIMIT=5", "semaphore.py", {"LOOPSCOPE_SET": "LIMIT=5"}, check_semaphore_5),

@@ -1,15 +1,19 @@
 /* The hot paths of Loopscope's tracer (resources/python/tracer/loopscope_tracer.py) in C, for
- * CPython 3.11, where inline coroutine units come from a profile hook that sees every call and
- * return inside a task step.
+ * CPython 3.11, where inline coroutine units come from a hook that sees the program's coroutine
+ * frames start, suspend and end inside a task step: a PEP 523 frame-evaluation function while a
+ * traced step runs (use_eval_hook(): when the interpreter evaluates frames its default way),
+ * else a profile function.
  *
- * Contract: setprofile(_profile) installs a C profile function whose profile object is the
- * tracer's Python _profile (sys.getprofile() still returns it, so the tracer's
- * `_getprofile() is _profile` checks hold). It ignores C calls, drops calls that are not the
+ * Contract: setprofile(_profile) turns the hook on for this thread, setprofile(None) off, and
+ * getprofile() returns _profile while it is on (else sys.getprofile()), so the tracer's
+ * `_getprofile() is _profile` checks hold with either hook. The profile function's profile
+ * object is the tracer's Python _profile. The hook ignores C calls, drops calls that are not the
  * program's coroutines, and does the common inline-unit start (an I line) and end (a J line)
  * itself, with the same objects the Python side uses (its globals: _frame_units, _code_info,
  * _layouts, _places, _here, _ev, _now, _new_id). Everything else, and every state it does not
  * expect, is handed to the Python _profile with the same event, so the lines are the ones the
- * Python hook would write, byte for byte. Inline is the tracer's _Inline as a C type.
+ * Python hook would write, byte for byte (the ASCII ones copied into a bytearray at the end of
+ * _buf, which _flush decodes as one item). Inline is the tracer's _Inline as a C type.
  * Thread: the profile function runs per thread, under the GIL, like the Python hook.
  * Loaded only under a private name by the tracer (never in sys.modules), by path. */
 
@@ -29,6 +33,7 @@
 #undef Py_BUILD_CORE
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -40,8 +45,9 @@ typedef struct
 {
     PyObject_HEAD PyObject *id;
     PyObject *owner; /* the task unit it runs in */
-    PyObject *frame;
+    PyObject *frame; /* NULL: none made yet, iframe is its frame (then in its evaluation) */
     PyObject *queued;
+    struct _PyInterpreterFrame *iframe;
 } Inline;
 /* clang-format on */
 
@@ -62,23 +68,36 @@ static int inline_clear(Inline *self)
     return 0;
 }
 
+/* Units made and gone per await: a few kept for the next ones (under the GIL). */
+#define INLINE_FREE_MAX 64
+static Inline *g_inline_free[INLINE_FREE_MAX];
+static int g_inline_nfree;
+
 static void inline_dealloc(Inline *self)
 {
     PyObject_GC_UnTrack(self);
     inline_clear(self);
-    Py_TYPE(self)->tp_free((PyObject *)self);
+    if (g_inline_nfree < INLINE_FREE_MAX)
+        g_inline_free[g_inline_nfree++] = self;
+    else
+        Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static PyTypeObject InlineType;
 
 static Inline *inline_make(PyObject *uid, PyObject *owner, PyObject *frame)
 {
-    Inline *self = PyObject_GC_New(Inline, &InlineType);
-    if (self == NULL)
+    Inline *self;
+    if (g_inline_nfree > 0) {
+        self = g_inline_free[--g_inline_nfree];
+        _Py_NewReference((PyObject *)self);
+    } else if ((self = PyObject_GC_New(Inline, &InlineType)) == NULL) {
         return NULL;
+    }
     self->id = Py_NewRef(uid);
     self->owner = Py_NewRef(owner);
-    self->frame = Py_NewRef(frame);
+    self->frame = Py_XNewRef(frame);
+    self->iframe = NULL;
     self->queued = Py_NewRef(Py_False);
     PyObject_GC_Track(self);
     return self;
@@ -111,16 +130,46 @@ static PyObject *inline_false(PyObject *self, void *closure)
     Py_RETURN_FALSE;
 }
 
+static PyFrameObject *gen_frame(struct _PyInterpreterFrame *f);
+
+/* u.frame: its frame object, made now if it has none yet; new reference. */
+static PyObject *inline_frame(Inline *u)
+{
+    if (u->frame == NULL) {
+        PyFrameObject *frame = u->iframe == NULL ? NULL : gen_frame(u->iframe);
+        if (frame == NULL)
+            return u->iframe == NULL ? Py_NewRef(Py_None) : NULL;
+        u->frame = Py_NewRef(frame);
+        u->iframe = NULL;
+    }
+    return Py_NewRef(u->frame);
+}
+
+static PyObject *inline_get_frame(PyObject *self, void *closure)
+{
+    (void)closure;
+    return inline_frame((Inline *)self);
+}
+
+static int inline_set_frame(PyObject *self, PyObject *value, void *closure)
+{
+    (void)closure;
+    Inline *u = (Inline *)self;
+    Py_XSETREF(u->frame, Py_XNewRef(value));
+    u->iframe = NULL;
+    return 0;
+}
+
 static PyMemberDef inline_members[] = {
     { "id", T_OBJECT, offsetof(Inline, id), 0, NULL },
     { "owner", T_OBJECT, offsetof(Inline, owner), 0, NULL },
-    { "frame", T_OBJECT, offsetof(Inline, frame), 0, NULL },
     { "queued", T_OBJECT, offsetof(Inline, queued), 0, NULL },
     { NULL, 0, 0, 0, NULL },
 };
 
 /* The class attributes of _Inline: what a task unit has and an inline unit never has. */
 static PyGetSetDef inline_getset[] = {
+    { "frame", inline_get_frame, inline_set_frame, NULL, NULL },
     { "task", inline_none, NULL, NULL, NULL },
     { "root", inline_none, NULL, NULL, NULL },
     { "deadline", inline_none, NULL, NULL, NULL },
@@ -147,7 +196,7 @@ static PyTypeObject InlineType = {
 
 /* The task unit whose step handle_run runs on this thread now (borrowed; NULL: none, or a step
  * the Python side runs): _here.cur without the thread-local lookup. */
-static _Thread_local PyObject *t_step_unit;
+static _Thread_local PyObject *t_step_unit __attribute__((tls_model("initial-exec")));
 
 /* The tracer's module globals and the containers that are never rebound (set by install()). */
 static PyObject *g_globals;
@@ -170,11 +219,31 @@ static PyObject *s_cur, *s_stack, *s_cev, *s_id, *s_frame, *s_task, *s_f_locals,
  * comparison of the C and the Python traces fail (tests/programs/ctracer_compare.py). */
 static int g_label_fault;
 
+/* The globals read per unit, kept until the globals dict changes (its version tag). */
+typedef struct
+{
+    PyObject *name;
+    uint64_t tag;
+    PyObject *value;
+} GlobalEntry;
+#define GLOBAL_CACHE_SIZE 64
+static GlobalEntry g_global_cache[GLOBAL_CACHE_SIZE];
+
 static PyObject *global(PyObject *name)
 {
+    const uint64_t tag = ((PyDictObject *)g_globals)->ma_version_tag;
+    GlobalEntry *e = &g_global_cache[(((uintptr_t)name >> 4) ^ ((uintptr_t)name >> 10))
+        & (GLOBAL_CACHE_SIZE - 1)];
+    if (e->name == name && e->tag == tag)
+        return e->value; /* borrowed: the unchanged dict holds it */
     PyObject *value = PyDict_GetItemWithError(g_globals, name);
     if (value == NULL && !PyErr_Occurred())
         PyErr_Format(PyExc_RuntimeError, "loopscope tracer: no global %U", name);
+    if (value != NULL) {
+        e->name = name;
+        e->tag = tag;
+        e->value = value;
+    }
     return value; /* borrowed */
 }
 
@@ -201,6 +270,45 @@ static PyObject *now(void)
             return PyLong_FromLongLong((long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
     }
     return PyObject_CallNoArgs(clock);
+}
+
+/* _now() in ns: 0, or -1 (an error, or a clock that does not give an exact int). */
+static int now_ns(long long *ns)
+{
+    PyObject *clock = global(s_now);
+    if (clock == NULL)
+        return -1;
+    struct timespec ts;
+    if (clock == g_real_ns && clock_gettime(CLOCK_MONOTONIC, &ts) == 0) {
+        *ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+        return 0;
+    }
+    PyObject *t = PyObject_CallNoArgs(clock);
+    if (t == NULL)
+        return -1;
+    int overflow = 0;
+    const int exact = PyLong_CheckExact(t);
+    *ns = exact ? PyLong_AsLongLongAndOverflow(t, &overflow) : -1;
+    Py_DECREF(t);
+    if (*ns == -1 && (PyErr_Occurred() || overflow || !exact)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_RuntimeError, "loopscope tracer: _now() is no int");
+        return -1;
+    }
+    return 0;
+}
+
+/* _new_id(): the next number of the itertools.count it is the __next__ of, without the call. */
+static PyObject *g_id_func, *g_id_count;
+
+static PyObject *new_id(void)
+{
+    PyObject *f = global(s_new_id);
+    if (f == NULL)
+        return NULL;
+    if (f == g_id_func && g_id_count != NULL)
+        return Py_TYPE(g_id_count)->tp_iternext(g_id_count);
+    return PyObject_CallNoArgs(f);
 }
 
 /* The whole event through the Python hook: for everything but the common cases. */
@@ -341,6 +449,47 @@ static CodeEntry *code_entry(PyObject *code)
 
 /* --- lines: f-strings of ints and text, without PyUnicode_FromFormat's parsing -------------- */
 
+/* The decimal digits of v at p (as str(int)); the end. */
+static char *put_ll(char *p, long long v)
+{
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                "31323334353637383940414243444546474849505152535455565758596061"
+                                "6263646566676869707172737475767778798081828384858687888990919293"
+                                "949596979899";
+    static const unsigned long long tens[]
+        = { 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+              1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+              100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+              1000000000000000000ULL, 10000000000000000000ULL };
+    if (v < 0)
+        *p++ = '-';
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    /* the number of digits: from 9 up or down (ids and places are short, times in ns long) */
+    int n = 1;
+    if (u >= tens[7]) {
+        n = 9;
+        while (n < 20 && u >= tens[n - 1])
+            ++n;
+    } else {
+        while (u >= tens[n - 1])
+            ++n;
+    }
+    char *end = p + n, *d = end;
+    while (u >= 100) {
+        const unsigned k = (unsigned)(u % 100) * 2;
+        u /= 100;
+        *--d = pairs[k + 1];
+        *--d = pairs[k];
+    }
+    if (u >= 10) {
+        *--d = pairs[u * 2 + 1];
+        *--d = pairs[u * 2];
+    } else {
+        *--d = (char)('0' + u);
+    }
+    return end;
+}
+
 /* The decimal digits of an exact int into p (as str(int)): the end, or NULL if it is none. */
 static char *put_int(char *p, PyObject *value)
 {
@@ -363,29 +512,7 @@ static char *put_int(char *p, PyObject *value)
             return NULL;
         }
     }
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
-                                "31323334353637383940414243444546474849505152535455565758596061"
-                                "6263646566676869707172737475767778798081828384858687888990919293"
-                                "949596979899";
-    char digits[24], *d = digits + sizeof digits;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    while (u >= 100) {
-        const unsigned k = (unsigned)(u % 100) * 2;
-        u /= 100;
-        *--d = pairs[k + 1];
-        *--d = pairs[k];
-    }
-    if (u >= 10) {
-        *--d = pairs[u * 2 + 1];
-        *--d = pairs[u * 2];
-    } else {
-        *--d = (char)('0' + u);
-    }
-    if (v < 0)
-        *p++ = '-';
-    const size_t n = (size_t)(digits + sizeof digits - d);
-    memcpy(p, d, n);
-    return p + n;
+    return put_ll(p, v);
 }
 
 static char *put_text(char *p, const char *text)
@@ -527,7 +654,8 @@ static int ascii_needs_escape(const char *text, size_t n)
  * LABEL_ROOM bytes. */
 #define LABEL_ROOM 512
 #define ARG_ROOM 24
-static char *put_frame_label(char *p, PyObject *code, PyFrameObject *frame, PyObject *layout)
+static char *put_frame_label(
+    char *p, PyObject *code, struct _PyInterpreterFrame *frame, PyObject *layout)
 {
     if (g_label_fault || !PyTuple_CheckExact(layout) || PyTuple_GET_SIZE(layout) != 5)
         return NULL;
@@ -554,7 +682,7 @@ static char *put_frame_label(char *p, PyObject *code, PyFrameObject *frame, PyOb
     PyObject *slots = co->co_localsplusnames;
     const unsigned char *kinds = (const unsigned char *)PyBytes_AS_STRING(co->co_localspluskinds);
     const Py_ssize_t nslots = PyTuple_GET_SIZE(slots);
-    PyObject *const *fast = frame->f_frame->localsplus;
+    PyObject *const *fast = frame->localsplus;
     memcpy(p, text, nname);
     p += nname;
     *p++ = '(';
@@ -714,7 +842,7 @@ static PyObject *unit_id(PyObject *unit)
 static PyObject *unit_frame(PyObject *unit)
 {
     if (Py_IS_TYPE(unit, &InlineType))
-        return Py_NewRef(((Inline *)unit)->frame);
+        return inline_frame((Inline *)unit);
     return PyObject_GetAttr(unit, s_frame);
 }
 
@@ -733,13 +861,86 @@ static int append_line(PyObject *line)
     return 0;
 }
 
-/* _inline_started(frame, code, tu) when its stack's innermost unit is the caller's (or it is
- * empty): 1 done, 0 not the common case (nothing done), -1 error. */
-static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry, PyObject *tu)
+/* The bytearray at the end of _buf that ASCII lines of ours go into (the flusher decodes it as
+ * one item): while it is _buf's last item, a line is a copy at its end, not a str appended. */
+static PyObject *g_chunk;
+
+/* The ASCII line a (na bytes) followed by b (nb), as append_line would write it. */
+static int append_ascii(const char *a, size_t na, const char *b, size_t nb)
 {
+    PyObject *ev = global(s_ev);
+    if (ev == NULL)
+        return -1;
+    if (!(PyCFunction_Check(ev) && PyCFunction_GET_SELF(ev) == g_buf && PyList_CheckExact(g_buf))) {
+        PyObject *line = PyUnicode_New((Py_ssize_t)(na + nb), 127);
+        if (line == NULL)
+            return -1;
+        memcpy(PyUnicode_1BYTE_DATA(line), a, na);
+        memcpy(PyUnicode_1BYTE_DATA(line) + na, b, nb);
+        const int r = append_line(line);
+        Py_DECREF(line);
+        return r;
+    }
+    const Py_ssize_t k = PyList_GET_SIZE(g_buf);
+    if (g_chunk == NULL || k == 0 || PyList_GET_ITEM(g_buf, k - 1) != g_chunk) {
+        PyObject *chunk = PyByteArray_FromStringAndSize(NULL, 0);
+        if (chunk == NULL)
+            return -1;
+        Py_XSETREF(g_chunk, chunk);
+        if (PyList_Append(g_buf, chunk) < 0)
+            return -1;
+    }
+    PyByteArrayObject *chunk = (PyByteArrayObject *)g_chunk;
+    const Py_ssize_t at = Py_SIZE(chunk), size = at + (Py_ssize_t)(na + nb);
+    if (size + 1 > chunk->ob_alloc || chunk->ob_start != chunk->ob_bytes) {
+        /* bytearray grows by an eighth: a chunk of ours doubles (one copy per byte) */
+        if (PyByteArray_Resize(g_chunk, size < 2048 ? 4096 : 2 * size) < 0)
+            return -1;
+    }
+    char *out = chunk->ob_start + at;
+    memcpy(out, a, na);
+    memcpy(out + na, b, nb);
+    out[na + nb] = '\0';
+    Py_SET_SIZE(chunk, size);
+    return 0;
+}
+
+/* _inline_started(frame, code, tu) when its stack's innermost unit is the caller's (or it is
+ * empty): 1 done, 0 not the common case (nothing done), -1 error. With started, the unit is not
+ * filed in _frame_units but handed back there (a new reference): the eval hook files it only if
+ * the frame outlives its evaluation. */
+/* The frame object its caller's is, as PyFrame_GetBack gives it, of a frame that has none: NULL
+ * (no caller) or a new reference; *known 0 when it cannot be made here. */
+static PyFrameObject *caller_frame(struct _PyInterpreterFrame *f, int *known)
+{
+    struct _PyInterpreterFrame *prev = f->previous;
+    while (prev != NULL && _PyFrame_IsIncomplete(prev))
+        prev = prev->previous;
+    *known = 1;
+    if (prev == NULL)
+        return NULL;
+    if (prev->frame_obj != NULL)
+        return (PyFrameObject *)Py_NewRef(prev->frame_obj);
+    PyFrameObject *back = prev->owner == FRAME_OWNED_BY_GENERATOR ? gen_frame(prev) : NULL;
+    if (back == NULL) {
+        PyErr_Clear();
+        *known = 0;
+    }
+    return (PyFrameObject *)Py_XNewRef(back);
+}
+
+static int inline_started(PyFrameObject *frame, struct _PyInterpreterFrame *iframe, PyObject *code,
+    CodeEntry *entry, PyObject *tu, Inline **started)
+{
+    /* frame NULL: a frame that has no frame object (iframe), made only if it must be */
+    int known = 1;
+    PyFrameObject *back = frame != NULL ? PyFrame_GetBack(frame) : caller_frame(iframe, &known);
+    if (!known)
+        return 0;
+    if (frame != NULL)
+        iframe = frame->f_frame;
     int result = -1;
     PyObject *stack = unit_get(tu, U_STACK);
-    PyFrameObject *back = PyFrame_GetBack(frame);
     PyObject *top_frame = NULL, *t = NULL, *uid = NULL, *parent_id = NULL, *cev = NULL,
              *layout = NULL, *label = NULL, *place = NULL, *line = NULL;
     Inline *u = NULL;
@@ -761,15 +962,17 @@ static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry
         }
     }
     Py_INCREF(parent);
-    t = now();
-    if (t == NULL)
+    long long tn;
+    if (now_ns(&tn) < 0)
         goto parent_done;
-    uid = PyObject_CallNoArgs(global(s_new_id));
+    uid = new_id();
     if (uid == NULL)
         goto parent_done;
     u = inline_make(uid, tu, (PyObject *)frame);
     if (u == NULL)
         goto parent_done;
+    if (frame == NULL)
+        u->iframe = iframe;
     cev = unit_get(tu, U_CEV);
     if (cev == NULL)
         goto parent_done;
@@ -784,8 +987,7 @@ static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry
         goto parent_done;
     char head[128 + LABEL_ROOM], tail[32], *h = head, *e = tail, *fast = NULL;
     h = put_text(h, "I\t");
-    if (h && (h = put_int(h, t)))
-        h = put_text(h, "\t");
+    h = put_text(put_ll(h, tn), "\t");
     if (h && (h = put_int(h, uid)))
         h = put_text(h, "\tcoroutine\t");
     if (h && (h = put_int(h, parent_id)))
@@ -794,10 +996,17 @@ static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry
         layout = layout_of(code, entry);
         if (layout == NULL)
             goto parent_done;
-        fast = put_frame_label(h, code, frame, layout);
+        fast = put_frame_label(h, code, iframe, layout);
     }
-    if (fast == NULL && (label = frame_label(code, frame, entry)) == NULL)
-        goto parent_done;
+    if (fast == NULL) {
+        PyObject *fo = inline_frame(u); /* the Python side's label reads the frame object */
+        if (fo == NULL)
+            goto parent_done;
+        label = frame_label(code, (PyFrameObject *)fo, entry);
+        Py_DECREF(fo);
+        if (label == NULL)
+            goto parent_done;
+    }
     place = waiting_place(back);
     if (place == NULL)
         goto parent_done;
@@ -805,25 +1014,25 @@ static int inline_started(PyFrameObject *frame, PyObject *code, CodeEntry *entry
     if ((e = put_int(e, place)))
         e = put_text(e, "\n");
     if (fast != NULL && e != NULL) {
-        /* all ASCII: the line in one copy */
-        const size_t nhead = (size_t)(fast - head), ntail = (size_t)(e - tail);
-        line = PyUnicode_New((Py_ssize_t)(nhead + ntail), 127);
-        if (line != NULL) {
-            memcpy(PyUnicode_1BYTE_DATA(line), head, nhead);
-            memcpy(PyUnicode_1BYTE_DATA(line) + nhead, tail, ntail);
-        }
+        /* all ASCII: the line copied once */
+        if (append_ascii(head, (size_t)(fast - head), tail, (size_t)(e - tail)) < 0)
+            goto parent_done;
     } else {
         if (label == NULL) /* a place too big for put_int (never in practice) */
             label = PyUnicode_FromStringAndSize(h, fast - h);
         line = label == NULL ? NULL
             : h && e ? joined_line(head, (size_t)(h - head), label, tail, (size_t)(e - tail))
                      : PyUnicode_FromFormat(
-                         "I\t%S\t%S\tcoroutine\t%S\t%S\t%S\n", t, uid, parent_id, label, place);
+                         "I\t%lld\t%S\tcoroutine\t%S\t%S\t%S\n", tn, uid, parent_id, label, place);
+        if (line == NULL || append_line(line) < 0)
+            goto parent_done;
     }
-    if (line == NULL || append_line(line) < 0 || PyList_Append(stack, (PyObject *)u) < 0
-        || PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0)
+    if (PyList_Append(stack, (PyObject *)u) < 0
+        || (started == NULL && PyDict_SetItem(g_frame_units, (PyObject *)frame, (PyObject *)u) < 0))
         goto parent_done;
-    assert(Py_REFCNT(u) == 3); /* ours, the stack's and _frame_units' */
+    assert(Py_REFCNT(u) == (started == NULL ? 3 : 2)); /* ours, the stack's, _frame_units' */
+    if (started != NULL)
+        *started = (Inline *)Py_NewRef(u);
     result = 1;
 parent_done:
     Py_DECREF(parent);
@@ -883,7 +1092,7 @@ static int on_call(PyFrameObject *frame)
         goto done;
     }
     if (cur != Py_None) {
-        const int started = inline_started(frame, (PyObject *)code, entry, cur);
+        const int started = inline_started(frame, NULL, (PyObject *)code, entry, cur, NULL);
         result = started < 0 ? -1 : started ? 0 : python_profile(frame, PyTrace_CALL, NULL);
     }
     Py_DECREF(cur);
@@ -904,8 +1113,9 @@ static int set_contains_long(PyObject *set, long value)
     return in;
 }
 
-/* _inline_ended(u, True) when u is its task's innermost unit: 1 done, 0 not that case. */
-static int inline_returned(Inline *u)
+/* _inline_ended(u, True) when u is its task's innermost unit: 1 done, 0 not that case. filed:
+ * whether u is in _frame_units. */
+static int inline_returned(Inline *u, int filed)
 {
     PyObject *tu = u->owner;
     PyObject *stack = unit_get(tu, U_STACK);
@@ -919,40 +1129,41 @@ static int inline_returned(Inline *u)
         return 0;
     }
     Py_INCREF(u);
-    assert(Py_REFCNT(u) >= 3); /* ours, the stack's and _frame_units' */
-    PyObject *t = NULL, *parent_id = NULL, *line = NULL;
+    assert(Py_REFCNT(u) >= 2 + filed); /* ours, the stack's and _frame_units' */
+    PyObject *parent_id = NULL, *line = NULL;
     result = -1;
-    if (PyList_SetSlice(stack, depth - 1, depth, NULL) < 0)
-        goto done;
-    if (u->frame != NULL && PyDict_DelItem(g_frame_units, u->frame) < 0) {
+    /* stack.pop(): the list's own allocation is kept for the next unit */
+    Py_SET_SIZE(stack, depth - 1);
+    Py_DECREF(u);
+    if (filed && PyDict_DelItem(g_frame_units, u->frame) < 0) {
         if (!PyErr_ExceptionMatches(PyExc_KeyError))
             goto done;
         PyErr_Clear();
     }
-    Py_CLEAR(u->frame);
-    u->frame = Py_NewRef(Py_None);
-    t = now();
-    if (t == NULL)
+    Py_XSETREF(u->frame, Py_NewRef(Py_None));
+    u->iframe = NULL;
+    long long tn;
+    if (now_ns(&tn) < 0)
         goto done;
     parent_id = unit_id(depth > 1 ? PyList_GET_ITEM(stack, depth - 2) : tu);
     if (parent_id == NULL)
         goto done;
-    char text[96], *p = put_text(text, "J\t");
-    if (p && (p = put_int(p, t)))
-        p = put_text(p, "\t");
-    if (p && (p = put_int(p, u->id)))
+    char text[96], *p = put_text(put_ll(put_text(text, "J\t"), tn), "\t");
+    if ((p = put_int(p, u->id)))
         p = put_text(p, "\t");
     if (p && (p = put_int(p, parent_id)))
         p = put_text(p, "\n");
-    line = p ? PyUnicode_FromStringAndSize(text, p - text)
-             : PyUnicode_FromFormat("J\t%S\t%S\t%S\n", t, u->id, parent_id);
-    if (line == NULL || append_line(line) < 0)
+    if (p != NULL) {
+        if (append_ascii(text, (size_t)(p - text), "", 0) < 0)
+            goto done;
+    } else if ((line = PyUnicode_FromFormat("J\t%lld\t%S\t%S\n", tn, u->id, parent_id)) == NULL
+        || append_line(line) < 0) {
         goto done;
+    }
     result = 1;
 done:
     Py_XDECREF(line);
     Py_XDECREF(parent_id);
-    Py_XDECREF(t);
     Py_DECREF(u);
     Py_DECREF(stack);
     return result;
@@ -999,7 +1210,7 @@ static int on_return(PyFrameObject *frame, PyObject *arg)
         goto done;
     }
     Py_INCREF(u);
-    const int ended = inline_returned((Inline *)u);
+    const int ended = inline_returned((Inline *)u, 1);
     Py_DECREF(u);
     result = ended < 0 ? -1 : ended ? 0 : python_profile(frame, PyTrace_RETURN, arg);
 done:
@@ -1023,6 +1234,305 @@ static int profile_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject 
         return -1;
     }
     return 0;
+}
+
+/* --- the frame-evaluation hook (PEP 523) --------------------------------------------------- */
+/* A profile function makes 3.11's eval loop leave its fast paths for every frame; an eval hook
+ * costs a call per frame. It sees what the profile hook sees of the program's coroutines and
+ * async generators: 3.11 evaluates a generator's frame in an evaluation of its own on every send
+ * and throw (the profile's 'call' fires at its start), and the generator's gi_frame_state after
+ * it tells a yield from an end (the profile's 'return'). A frame owned by the thread that makes
+ * a coroutine (RETURN_GENERATOR) fires no profile event: it is not looked at. The interpreter
+ * evaluates frames with it only while a traced step runs on some thread (without it 3.11 runs a
+ * Python call inside its caller's evaluation, on no C stack of its own: a program that recurses
+ * deeply outside steps stays as it is), and only in place of the default evaluation: someone
+ * else's (a debugger's) is never replaced, and then the profile hook is used. It does work only
+ * on a thread whose t_eval_on says a traced step runs there. */
+
+/* initial-exec: read in place, not through __tls_get_addr (a module's few bytes of TLS) */
+static _Thread_local int t_eval_on __attribute__((tls_model("initial-exec")));
+static int g_eval_steps; /* threads whose t_eval_on is set (under the GIL) */
+/* Half way down this thread's C stack (0: not known yet, 1: not knowable): a Python call made
+ * below it runs without the eval hook (3.11 then runs the calls it makes inside its
+ * evaluation, on no more C stack), so that a program that recurses deeply in a step does not
+ * run out of the C stack it does not use untraced; coroutines started that deep are not seen. */
+static _Thread_local uintptr_t t_stack_half __attribute__((tls_model("initial-exec")));
+static int g_eval_enabled; /* use_eval_hook() found the default evaluation */
+static int g_eval_broken; /* an error of ours in the hook: it does nothing any more */
+static int g_debug; /* LOOPSCOPE_DEBUG=1: such an error is written out */
+static getter g_coro_frame, g_agen_frame; /* the cr_frame and ag_frame getters */
+
+static PyObject *eval_frame(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag);
+
+/* Whether the hook sees this thread's frames now, as the profile hook would: while a traced
+ * step runs, outside any trace or profile function, and while the program has set no profile
+ * function of its own (that one would have replaced the profile hook). */
+static inline int eval_gate(PyThreadState *ts)
+{
+    return t_eval_on && !ts->tracing && ts->c_profilefunc == NULL;
+}
+
+static int eval_usable(void)
+{
+    if (!g_eval_enabled || g_eval_broken)
+        return 0;
+    _PyFrameEvalFunction f = _PyInterpreterState_GetEvalFrameFunc(PyThreadState_Get()->interp);
+    return f == eval_frame || f == _PyEval_EvalFrameDefault;
+}
+
+/* The eval hook on for a traced step on this thread (not on already): 0 if it cannot be. */
+static int eval_on(void)
+{
+    if (!eval_usable())
+        return 0;
+    PyInterpreterState *interp = PyThreadState_Get()->interp;
+    if (_PyInterpreterState_GetEvalFrameFunc(interp) == _PyEval_EvalFrameDefault)
+        _PyInterpreterState_SetEvalFrameFunc(interp, eval_frame);
+    ++g_eval_steps;
+    t_eval_on = 1;
+    if (t_stack_half == 0) {
+        pthread_attr_t attr;
+        void *low;
+        size_t size;
+        t_stack_half = 1;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            if (pthread_attr_getstack(&attr, &low, &size) == 0)
+                t_stack_half = (uintptr_t)low + size / 2;
+            pthread_attr_destroy(&attr);
+        }
+    }
+    return 1;
+}
+
+static void eval_off(void)
+{
+    if (!t_eval_on)
+        return;
+    t_eval_on = 0;
+    PyInterpreterState *interp = PyThreadState_Get()->interp;
+    if (--g_eval_steps == 0 && _PyInterpreterState_GetEvalFrameFunc(interp) == eval_frame)
+        _PyInterpreterState_SetEvalFrameFunc(interp, _PyEval_EvalFrameDefault);
+}
+
+static PyGenObject *gen_of(struct _PyInterpreterFrame *f)
+{
+    return (PyGenObject *)((char *)f - offsetof(PyGenObject, gi_iframe));
+}
+
+/* The frame object of a generator's frame (borrowed: the frame holds it), made if need be. */
+static PyFrameObject *gen_frame(struct _PyInterpreterFrame *f)
+{
+    if (f->frame_obj != NULL)
+        return f->frame_obj;
+    PyObject *gen = (PyObject *)gen_of(f);
+    getter get = PyCoro_CheckExact(gen) ? g_coro_frame
+        : PyAsyncGen_CheckExact(gen)    ? g_agen_frame
+                                        : NULL;
+    PyObject *frame = get == NULL ? NULL : get(gen, NULL);
+    if (frame == NULL || !PyFrame_Check(frame)) {
+        if (frame != NULL || !PyErr_Occurred())
+            PyErr_SetString(PyExc_RuntimeError, "loopscope tracer: no frame object");
+        Py_XDECREF(frame);
+        return NULL;
+    }
+    Py_DECREF(frame);
+    return f->frame_obj;
+}
+
+/* Whether the hook looks at frames of this code: the program's coroutines and async generators,
+ * and those not classified yet (the Python side classifies them at their 'call'). */
+static int eval_watched(PyCodeObject *code)
+{
+    if (code->co_flags & CO_COROUTINE) {
+        CodeEntry *entry = code_entry((PyObject *)code);
+        if (entry == NULL)
+            return PyErr_Occurred() ? -1 : 1;
+        return entry->info == Py_False ? 0 : PyObject_IsTrue(entry->info);
+    }
+    int found;
+    const int own = truthy_in(g_gen_info, (PyObject *)code, &found);
+    return own < 0 ? -1 : own || !found;
+}
+
+/* Our error inside the hook: the program goes on untraced by it (as a profile function that
+ * raised is removed), the error written out only when debugging. */
+static void eval_failed(void)
+{
+    g_eval_broken = 1;
+    if (g_debug)
+        PyErr_WriteUnraisable(NULL);
+    PyErr_Clear();
+}
+
+/* A coroutine of the program's seen for the first time, on this thread's traced step: its
+ * unit started (a new reference, not filed in _frame_units), or NULL with *done 0 when it is
+ * not the common case (on_call's, by the profile's rules). A frame that has no frame object yet
+ * is in no dict: it is neither a task's root nor a unit's. */
+static Inline *eval_started(struct _PyInterpreterFrame *f, int *done)
+{
+    *done = 0;
+    PyCodeObject *code = f->f_code;
+    if (!(code->co_flags & CO_COROUTINE) || f->frame_obj != NULL || t_step_unit == NULL)
+        return NULL;
+    CodeEntry *entry = code_entry((PyObject *)code);
+    if (entry == NULL || !PyTuple_CheckExact(entry->info))
+        return NULL; /* not classified yet, an error, or not the program's */
+    Inline *u = NULL;
+    *done = inline_started(NULL, f, (PyObject *)code, entry, t_step_unit, &u);
+    return u;
+}
+
+/* The end of the evaluation of u's frame, started in it: the profile's 'return' (result NULL:
+ * raised), or a yield; u is filed in _frame_units where the frame outlives it. */
+static int eval_ended(Inline *u, struct _PyInterpreterFrame *f, PyObject *result)
+{
+    const int suspended = gen_of(f)->gi_frame_state == FRAME_SUSPENDED;
+    PyThreadState *ts = PyThreadState_Get();
+    const int seen = t_eval_on && ts->c_profilefunc == NULL;
+    if (!suspended && result != NULL && seen) {
+        /* returned at a RETURN_VALUE: on_return's case for a unit in _frame_units */
+        const int ended = inline_returned(u, 0);
+        if (ended < 0)
+            u->iframe = NULL; /* its frame goes: the unit has none (u.frame is None) */
+        if (ended != 0)
+            return ended;
+    }
+    /* The unit outlives its frame's evaluation: its frame object made now (its interpreter
+     * frame is not to be read once this evaluation is over). */
+    PyObject *frame = inline_frame(u);
+    if (frame == NULL) {
+        u->iframe = NULL;
+        return -1;
+    }
+    int r = 0;
+    if (frame != Py_None) { /* None: the Python side ended it */
+        /* Filed as the profile hook files it, unless the Python side ended it already (then
+         * the profile's 'return' would not find it, nor do anything with it). */
+        if (!suspended && seen && u->owner != NULL) {
+            PyObject *stack = unit_get(u->owner, U_STACK);
+            r = stack == NULL ? -1 : PySequence_Contains(stack, (PyObject *)u);
+            Py_XDECREF(stack);
+            if (r <= 0)
+                goto done;
+        }
+        r = PyDict_SetItem(g_frame_units, frame, (PyObject *)u);
+        if (r == 0 && !suspended && seen)
+            r = on_return((PyFrameObject *)frame, result);
+    }
+done:
+    Py_DECREF(frame);
+    return r;
+}
+
+static PyObject *eval_traced(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
+{
+    if (g_eval_broken)
+        return _PyEval_EvalFrameDefault(ts, f, throwflag);
+    /* A throw (aclose(), a cancellation) comes with its exception set: kept aside for us. */
+    PyObject *type = NULL, *value = NULL, *tb = NULL;
+    const int thrown = ts->curexc_type != NULL;
+    if (thrown)
+        PyErr_Fetch(&type, &value, &tb);
+    PyThreadState_EnterTracing(ts); /* what our callbacks run is no one's event, as in a hook */
+    int done;
+    Inline *started = eval_started(f, &done);
+    PyFrameObject *frame = NULL;
+    if (done == 0) {
+        const int watched = eval_watched(f->f_code);
+        frame = watched > 0 ? gen_frame(f) : NULL;
+        done = watched < 0 || (watched && (frame == NULL || on_call(frame) < 0)) ? -1 : 0;
+    }
+    if (done < 0) {
+        eval_failed();
+        frame = NULL;
+        Py_CLEAR(started);
+    }
+    Py_XINCREF(frame);
+    PyThreadState_LeaveTracing(ts);
+    if (thrown)
+        PyErr_Restore(type, value, tb);
+    PyObject *result = _PyEval_EvalFrameDefault(ts, f, throwflag);
+    if (started == NULL && frame == NULL)
+        return result;
+    /* A coroutine's yield is nothing (an async generator's is the Python side's). */
+    const int raised = result == NULL;
+    if (started != NULL
+        || (t_eval_on && ts->c_profilefunc == NULL && !g_eval_broken
+            && !(gen_of(f)->gi_frame_state == FRAME_SUSPENDED
+                && (f->f_code->co_flags & CO_COROUTINE)))) {
+        if (raised)
+            PyErr_Fetch(&type, &value, &tb);
+        PyThreadState_EnterTracing(ts);
+        if ((started != NULL ? eval_ended(started, f, result) : on_return(frame, result)) < 0)
+            eval_failed();
+        PyThreadState_LeaveTracing(ts);
+        if (raised)
+            PyErr_Restore(type, value, tb);
+    }
+    Py_XDECREF(started);
+    Py_XDECREF(frame);
+    return result;
+}
+
+/* A frame evaluated half way down the C stack: without the eval hook until it returns. */
+static PyObject *eval_deep(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
+{
+    PyInterpreterState *interp = ts->interp;
+    if (_PyInterpreterState_GetEvalFrameFunc(interp) != eval_frame)
+        return _PyEval_EvalFrameDefault(ts, f, throwflag);
+    _PyInterpreterState_SetEvalFrameFunc(interp, _PyEval_EvalFrameDefault);
+    PyObject *result = _PyEval_EvalFrameDefault(ts, f, throwflag);
+    if (g_eval_steps > 0
+        && _PyInterpreterState_GetEvalFrameFunc(interp) == _PyEval_EvalFrameDefault)
+        _PyInterpreterState_SetEvalFrameFunc(interp, eval_frame);
+    return result;
+}
+
+static PyObject *eval_frame(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
+{
+    if (f->owner == FRAME_OWNED_BY_GENERATOR
+        && (f->f_code->co_flags & (CO_COROUTINE | CO_ASYNC_GENERATOR)) && eval_gate(ts))
+        return eval_traced(ts, f, throwflag);
+    if (t_eval_on && (uintptr_t)__builtin_frame_address(0) < t_stack_half)
+        return eval_deep(ts, f, throwflag);
+    return _PyEval_EvalFrameDefault(ts, f, throwflag);
+}
+
+/* Someone else's eval function (tests only): the default evaluation. */
+static PyObject *foreign_eval(PyThreadState *ts, struct _PyInterpreterFrame *f, int throwflag)
+{
+    return _PyEval_EvalFrameDefault(ts, f, throwflag);
+}
+
+static getter getset_getter(PyTypeObject *type, const char *name)
+{
+    for (PyGetSetDef *g = type->tp_getset; g != NULL && g->name != NULL; ++g) {
+        if (strcmp(g->name, name) == 0)
+            return g->get;
+    }
+    return NULL;
+}
+
+/* use_eval_hook(): steps are hooked by the eval hook if the interpreter evaluates frames its
+ * default way now; whether it does. */
+static PyObject *ctracer_use_eval_hook(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    PyInterpreterState *interp = PyThreadState_Get()->interp;
+    g_coro_frame = getset_getter(&PyCoro_Type, "cr_frame");
+    g_agen_frame = getset_getter(&PyAsyncGen_Type, "ag_frame");
+    g_eval_enabled = g_coro_frame != NULL && g_agen_frame != NULL
+        && _PyInterpreterState_GetEvalFrameFunc(interp) == _PyEval_EvalFrameDefault;
+    return PyBool_FromLong(g_eval_enabled);
+}
+
+/* eval_hook_on(): whether a traced step on this thread runs with the eval hook now. */
+static PyObject *ctracer_eval_hook_on(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return PyBool_FromLong(t_eval_on);
 }
 
 /* --- task steps: _handle_run --------------------------------------------------------------- */
@@ -1063,8 +1573,9 @@ static PyObject *leaf_of(PyObject *u, PyObject *stack)
     return Py_NewRef(n ? PyList_GET_ITEM(stack, n - 1) : u);
 }
 
-/* An S line: "S\t{t}\t{id}\t{state}\t0", "\t{place}" if place is not NULL, "\n". */
-static PyObject *state_line(PyObject *t, PyObject *id, const char *state, PyObject *place)
+/* An S line appended: "S\t{t}\t{id}\t{state}\t0", "\t{place}" if place is not NULL, "\n".
+ * 0, or -1 (error). */
+static int append_state(PyObject *t, PyObject *id, const char *state, PyObject *place)
 {
     char text[160], *p = put_text(text, "S\t");
     if ((p = put_int(p, t)) != NULL)
@@ -1078,11 +1589,16 @@ static PyObject *state_line(PyObject *t, PyObject *id, const char *state, PyObje
         p = put_text(p, "\t");
         p = put_int(p, place);
     }
-    if (p == NULL)
-        return place == NULL ? PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\n", t, id, state)
-                             : PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\t%S\n", t, id, state, place);
-    p = put_text(p, "\n");
-    return PyUnicode_FromStringAndSize(text, p - text);
+    if (p != NULL) {
+        p = put_text(p, "\n");
+        return append_ascii(text, (size_t)(p - text), "", 0);
+    }
+    PyObject *line = place == NULL
+        ? PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\n", t, id, state)
+        : PyUnicode_FromFormat("S\t%S\t%S\t%s\t0\t%S\n", t, id, state, place);
+    const int r = line == NULL ? -1 : append_line(line);
+    Py_XDECREF(line);
+    return r;
 }
 
 /* The profile hook is on while a program's task step runs (the tracer's _STEP_PROFILE). */
@@ -1149,9 +1665,9 @@ static int step_ended(PyObject *u, PyObject *task)
     PyObject *id = unit_id(leaf);
     if (id == NULL)
         goto done;
-    line = state_line(t, id, is_queued ? "queued" : "waiting", place);
+    const int appended = append_state(t, id, is_queued ? "queued" : "waiting", place);
     Py_DECREF(id);
-    if (line == NULL || append_line(line) < 0)
+    if (appended < 0)
         goto done;
     /* _link's common cases here: no future awaited, or a plain one (no task, no gather). */
     fw = PyObject_GetAttr(task, s_fut_waiter);
@@ -1240,7 +1756,7 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
     PyObject *result = NULL, *context = NULL, *args = NULL, *cev = NULL, *stack = NULL,
              *leaf = NULL, *ready = NULL, *t = NULL, *prev = NULL, *task = NULL, *id = NULL,
              *line = NULL;
-    int hooked = 0, ran = 0;
+    int hooked = 0, evaled = 0, ran = 0;
     cev = unit_get(u, U_CEV);
     stack = cev == NULL ? NULL : unit_get(u, U_STACK);
     ready = stack == NULL ? NULL : unit_get(u, U_READY);
@@ -1274,16 +1790,8 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
         goto done;
     }
     Py_DECREF(zero);
-    if (r && tn - r > 1000000) {
-        PyObject *first = state_line(ready, id, "ready", NULL);
-        PyObject *second = first == NULL ? NULL : state_line(t, id, "running", NULL);
-        line = second == NULL ? NULL : PyUnicode_Concat(first, second);
-        Py_XDECREF(first);
-        Py_XDECREF(second);
-    } else {
-        line = state_line(t, id, "running", NULL);
-    }
-    if (line == NULL || append_line(line) < 0)
+    if ((r && tn - r > 1000000 && append_state(ready, id, "ready", NULL) < 0)
+        || append_state(t, id, "running", NULL) < 0)
         goto done;
     prev = PyObject_GetAttr(g_here, s_cur);
     if (prev == NULL || PyObject_SetAttr(g_here, s_cur, u) < 0)
@@ -1291,7 +1799,11 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
     const int wanted = step_profile_wanted();
     if (wanted < 0)
         goto restore;
-    hooked = wanted && PyThreadState_Get()->c_profileobj == NULL;
+    /* The eval hook if it is the interpreter's (then beside any profile function of the
+     * program's), else the profile hook unless the program has a profile function. */
+    const int theirs = PyThreadState_Get()->c_profileobj != NULL;
+    evaled = wanted && !t_eval_on && !theirs && eval_on();
+    hooked = wanted && !evaled && !t_eval_on && !theirs;
     if (hooked)
         PyEval_SetProfile(profile_hook, g_profile);
     PyObject *const outer_step = t_step_unit;
@@ -1308,7 +1820,10 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
     }
     t_step_unit = outer_step;
 restore:
-    if (hooked)
+    if (evaled)
+        eval_off();
+    /* not a profile function the program set meanwhile: that one stays */
+    if (hooked && PyThreadState_Get()->c_profilefunc == profile_hook)
         PyEval_SetProfile(NULL, NULL);
     if (!ran) {
         /* SystemExit / KeyboardInterrupt out of a step (or our error): the task may have ended. */
@@ -1404,29 +1919,70 @@ static PyObject *ctracer_install(PyObject *module, PyObject *globals)
             g_slot_off[i] = slot_offset(type, g_slot_names[i]);
         g_unit_type = (PyTypeObject *)Py_NewRef(unit);
     }
+    PyObject *id_func = PyDict_GetItemString(globals, "_new_id");
+    Py_CLEAR(g_id_func);
+    Py_CLEAR(g_id_count);
+    if (id_func != NULL && !PyCFunction_Check(id_func)) {
+        PyObject *count = NULL;
+        if (_PyObject_LookupAttr(id_func, s_self, &count) < 0)
+            return NULL;
+        /* itertools.count(n).__next__: the count's tp_iternext is what it calls */
+        if (count != NULL && strcmp(Py_TYPE(count)->tp_name, "itertools.count") == 0
+            && Py_TYPE(count)->tp_iternext != NULL) {
+            g_id_func = Py_NewRef(id_func);
+            g_id_count = Py_NewRef(count);
+        }
+        Py_XDECREF(count);
+    }
     Py_XSETREF(g_globals, Py_NewRef(globals));
+    memset(g_global_cache, 0, sizeof g_global_cache);
     clear_caches();
     Py_RETURN_NONE;
 }
 
+/* setprofile(_profile) turns the tracer's hook on for this thread: the eval hook if it is the
+ * interpreter's, else the profile hook; setprofile(None) turns it off (the eval hook's alone if
+ * that one was on: a profile function of the program's stays). */
 static PyObject *ctracer_setprofile(PyObject *module, PyObject *func)
 {
     (void)module;
     if (func == Py_None) {
-        PyEval_SetProfile(NULL, NULL);
+        if (t_eval_on)
+            eval_off();
+        else
+            PyEval_SetProfile(NULL, NULL);
         Py_RETURN_NONE;
     }
     if (g_profile != NULL && func == g_profile) {
-        PyEval_SetProfile(profile_hook, func);
+        if (!t_eval_on && !eval_on())
+            PyEval_SetProfile(profile_hook, func);
         Py_RETURN_NONE;
     }
     return PyObject_CallOneArg(g_sys_setprofile, func); /* anyone else's: as sys.setprofile */
+}
+
+/* getprofile(): _profile while the tracer's hook is on on this thread, else sys.getprofile(). */
+static PyObject *ctracer_getprofile(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    if (t_eval_on && g_profile != NULL)
+        return Py_NewRef(g_profile);
+    PyObject *profile = PyThreadState_Get()->c_profileobj;
+    return Py_NewRef(profile != NULL ? profile : Py_None);
 }
 
 static PyMethodDef ctracer_methods[] = {
     { "install", ctracer_install, METH_O, "install(globals): the tracer's state" },
     { "setprofile", ctracer_setprofile, METH_O,
         "setprofile(func): the C hook for the tracer's _profile, else sys.setprofile(func)" },
+    { "getprofile", ctracer_getprofile, METH_NOARGS,
+        "getprofile(): _profile while the tracer's hook is on here, else as sys.getprofile()" },
+    { "use_eval_hook", ctracer_use_eval_hook, METH_NOARGS,
+        "use_eval_hook(): the PEP 523 hook instead of the profile hook, if the interpreter "
+        "evaluates frames its default way; whether it does" },
+    { "eval_hook_on", ctracer_eval_hook_on, METH_NOARGS,
+        "eval_hook_on(): whether the eval hook is on for a traced step on this thread now" },
     { "handle_run", ctracer_handle_run, METH_O,
         "handle_run(Handle): a method for Handle._run that runs a task's step (the tracer's "
         "_handle_run in C)" },
@@ -1506,6 +2062,13 @@ static int ctracer_exec(PyObject *module)
     }
     const char *fault = getenv("LOOPSCOPE_CTRACER_LABEL_FAULT");
     g_label_fault = fault != NULL && fault[0] == '1';
+    /* Tests only (LOOPSCOPE_CTRACER_FOREIGN_EVAL=1): an eval function of someone else's is the
+     * interpreter's, as a debugger's would be: the tracer must keep to the profile hook. */
+    const char *foreign = getenv("LOOPSCOPE_CTRACER_FOREIGN_EVAL");
+    if (foreign != NULL && foreign[0] == '1')
+        _PyInterpreterState_SetEvalFrameFunc(PyThreadState_Get()->interp, foreign_eval);
+    const char *debug = getenv("LOOPSCOPE_DEBUG");
+    g_debug = debug != NULL && debug[0] == '1';
     if (PyType_Ready(&InlineType) < 0)
         return -1;
     if (PyModule_AddObjectRef(module, "Inline", (PyObject *)&InlineType) < 0)

@@ -104,9 +104,10 @@ def _flush():
         del _buf[:n]
         f = _FORMATS
         # The hot paths append their lines ready-made (an f-string costs less than a tuple
-        # formatted here); the others append tuples, and a unit's C is a list until emitted.
-        data = "".join([e if type(e) is str else f[len(e)] % tuple(e)
-                        for e in items]).encode("utf-8", "replace")
+        # formatted here; the C module's, ASCII, go into a bytearray at the end of _buf); the
+        # others append tuples, and a unit's C is a list until emitted.
+        data = "".join([e if type(e) is str else e.decode() if type(e) is bytearray
+                        else f[len(e)] % tuple(e) for e in items]).encode("utf-8", "replace")
         try:
             _write(data)
         except OSError:
@@ -596,13 +597,13 @@ def _handle_run(self):
         self._context.run(self._callback, *self._args)
     except BaseException:
         # SystemExit / KeyboardInterrupt out of a step: the task ended with it.
-        if hooked:
+        if hooked and _getprofile() is _profile:
             _setprofile(None)
         here.cur = prev
         if u.task.done():
             _finish_task(u, _now())
         raise
-    if hooked:
+    if hooked and _getprofile() is _profile:  # not one the program set in the step
         _setprofile(None)
     here.cur = prev
     t = _now()
@@ -2108,15 +2109,22 @@ def _load_ctracer(setting):
 
 
 def _use_ctracer(module):
-    """A task's step (Handle._run) in C and, with inline units, the profile hook in C:
-    _setprofile installs it for _profile; inline units are its type."""
-    global _setprofile, _Inline
+    """A task's step (Handle._run) in C and, with inline units, its hook in C: a PEP 523 frame
+    evaluation hook unless the interpreter evaluates frames with someone else's (a debugger's),
+    else a profile function. _setprofile(_profile) turns it on for the thread, _getprofile()
+    returns _profile while it is on; inline units are its type. Returns how steps are hooked."""
+    global _setprofile, _getprofile, _Inline
     import asyncio.events as events
     module.install(globals())
+    events.Handle._run = module.handle_run(events.Handle)
+    how = ""
     if _STEP_PROFILE:
         _setprofile = module.setprofile
+        _getprofile = module.getprofile
         _Inline = module.Inline
-    events.Handle._run = module.handle_run(events.Handle)
+        how = " (eval hook)" if module.use_eval_hook() else (
+            " (profile hook: the interpreter's frame evaluation is another's)")
+    return how
 
 
 def _main():
@@ -2202,7 +2210,7 @@ def _main():
         ctracer, how = _load_ctracer(ctracer_setting)
         if ctracer is not None:
             try:
-                _use_ctracer(ctracer)
+                how += _use_ctracer(ctracer)
             except Exception as e:  # our state is not what the module expects: stay in Python
                 how = "pure Python (%s: %s)" % (type(e).__name__, e)
         if env.get("LOOPSCOPE_DEBUG") == "1":
