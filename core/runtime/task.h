@@ -41,6 +41,14 @@ template<typename A>
 struct AwaiterFor<A> {
     using type = typename A::RuntimeAwaiter;
 };
+//! A description that is an enum (a duration, a pointer's bits) takes no room of its own in the
+//! frame, where a struct of one field takes eight bytes: it names its awaiter with a declaration
+//! `Awaiter runtimeAwaiterOf(Description);` found by argument-dependent lookup (never defined).
+template<typename A>
+    requires std::is_enum_v<A> && requires(A a) { runtimeAwaiterOf(a); }
+struct AwaiterFor<A> {
+    using type = decltype(runtimeAwaiterOf(std::declval<A>()));
+};
 template<typename A>
 using AwaiterOf = typename AwaiterFor<A>::type;
 } // namespace detail
