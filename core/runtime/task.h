@@ -91,9 +91,8 @@ inline void recordResumed(TaskCore *t, quint32 unit)
 }
 
 //! What every Co<T> promise shares: which task drives it, which unit its awaits record for.
-//! It begins with PromiseHead (task, continuation / createdNs / readyNs).
+//! It begins with PromiseHead (task, continuation / createdNs / readyNs, exception).
 struct PromiseBase : PromiseHead {
-    std::exception_ptr exception;
     quint32 unit = 0;       // the unit its awaits record states for (own, or the parent's)
     // A frame of each coroutine holds this: the two share their four bytes, as no coroutine
     // needs both (anonymousInline() tells which one is meant).
