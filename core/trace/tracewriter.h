@@ -64,7 +64,10 @@ public:
     //! ran last (an executor job's worker).
     void finished(quint32 unit, Outcome outcome, quint32 error = 0, quint16 lane = 0) const
     {
-        write({0, unit, EventType::Finished, quint8(outcome), lane, 0, error});
+        if (m_recorder && !m_clock && lane == 0 && error == 0 && quint8(outcome) < 16)
+            m_recorder->appendFinished(m_timeNs, unit, outcome);
+        else
+            write({0, unit, EventType::Finished, quint8(outcome), lane, 0, error});
     }
     //! Link: awaiter starts waiting for awaited (a flow arrow on the timeline).
     void linked(quint32 awaiter, quint32 awaited) const
@@ -86,9 +89,13 @@ public:
             m_recorder->appendLinkRun(m_timeNs, awaiter, firstAwaited, count);
     }
     //! Counter: the series called name ("semaphore in use") has value from now on (32 bits).
+    //! Loop stream: written before a Running held back at the same time (TraceRecorder).
     void counter(quint32 name, qint64 value) const
     {
-        write({0, name, EventType::Counter, 0, 0, quint32(qint32(value)), 0});
+        if (m_recorder && !m_clock)
+            m_recorder->appendCounter(m_timeNs, name, quint32(qint32(value)));
+        else
+            write({0, name, EventType::Counter, 0, 0, quint32(qint32(value)), 0});
     }
     //! Output: the run printed the line text on stream (a traced program's stderr too).
     void output(quint32 text, OutputStream stream = OutputStream::Stdout) const

@@ -249,7 +249,7 @@ TEST_CASE("TraceRecorder shares a slot for a Running and its unit's next state s
     state(90'000, 9, UnitState::Running, 0, 2); // a worker's lane: written at once
     state(90'001, 9, UnitState::Waiting, 0, 2);
     state(95'000, 7, UnitState::Running);
-    TraceWriter(&shared, 95'020).finished(7, Outcome::Completed); // two: not a state
+    TraceWriter(&shared, 95'020).finished(7, Outcome::Completed); // one: its end
     RawTraceAccess::append(single, {95'020, 7, EventType::Finished,
                                     quint8(Outcome::Completed), 0, 0, 0});
     state(99'000, 7, UnitState::Running);
@@ -267,8 +267,46 @@ TEST_CASE("TraceRecorder shares a slot for a Running and its unit's next state s
         INFO("event " << i);
         requireSameEvent(got[i], want[i]);
     }
-    // Slots: 1 + 1 + 2 + 2 + 2 + 1 + 1 (unit 8's pair) + 4 (lane 2: two each) + 2 + 1.
-    CHECK(cursor.loop == 17);
+    // Slots: 1 + 1 + 2 + 2 + 2 + 1 + 1 (unit 8's pair) + 4 (lane 2: two each) + 1 + 1.
+    CHECK(cursor.loop == 16);
+}
+
+TEST_CASE("TraceRecorder shares a slot for a Running and its unit's end", "[trace]")
+{
+    TraceRecorder recorder;
+    const quint32 name = recorder.intern(QStringLiteral("semaphore queue"));
+    const quint32 error = recorder.intern(QStringLiteral("ValueError: x"));
+    TraceWriter(&recorder, 100).stateChanged(7, UnitState::Running);
+    TraceWriter(&recorder, 100).counter(name, 3); // at the Running's time: before it
+    TraceWriter(&recorder, 400).finished(7, Outcome::Completed); // one slot with the Running
+    TraceWriter(&recorder, 500).stateChanged(8, UnitState::Running);
+    TraceWriter(&recorder, 600).counter(name, 2); // later: after it
+    TraceWriter(&recorder, 700).stateChanged(9, UnitState::Running);
+    TraceWriter(&recorder, 800).finished(9, Outcome::Failed, error); // an error: two slots
+    TraceWriter(&recorder, 900).stateChanged(10, UnitState::Running);
+    TraceWriter(&recorder, 900 + 0x100000000LL).finished(10, Outcome::Cancelled); // too long
+
+    const std::vector<TraceEvent> want = {
+        {100, name, EventType::Counter, 0, 0, 3, 0},
+        {100, 7, EventType::State, quint8(UnitState::Running), 0, 0, 0},
+        {400, 7, EventType::Finished, quint8(Outcome::Completed), 0, 0, 0},
+        {500, 8, EventType::State, quint8(UnitState::Running), 0, 0, 0},
+        {600, name, EventType::Counter, 0, 0, 2, 0},
+        {700, 9, EventType::State, quint8(UnitState::Running), 0, 0, 0},
+        {800, 9, EventType::Finished, quint8(Outcome::Failed), 0, 0, error},
+        {900, 10, EventType::State, quint8(UnitState::Running), 0, 0, 0},
+        {900 + 0x100000000LL, 10, EventType::Finished, quint8(Outcome::Cancelled), 0, 0, 0},
+    };
+    std::vector<TraceEvent> got;
+    TraceRecorder::Cursor cursor;
+    recorder.readNew(cursor, got);
+    REQUIRE(got.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        INFO("event " << i);
+        requireSameEvent(got[i], want[i]);
+    }
+    // Slots: 1 + 1 + 1 + 1 + 1 + 2 (the error) + 1 + 1.
+    CHECK(cursor.loop == 9);
 }
 
 TEST_CASE("TraceRecorder stores unlabelled tasks made one after another in runs, in order",
