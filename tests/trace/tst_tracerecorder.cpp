@@ -28,6 +28,15 @@ void requireSameEvent(const TraceEvent &got, const TraceEvent &want)
     REQUIRE(got.a == want.a);
     REQUIRE(got.b == want.b);
 }
+
+void requireSameEvents(const std::vector<TraceEvent> &got, const std::vector<TraceEvent> &want)
+{
+    REQUIRE(got.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        INFO("event " << i);
+        requireSameEvent(got[i], want[i]);
+    }
+}
 } // namespace
 
 TEST_CASE("TraceRecorder keeps every event across chunks and threads", "[trace]")
@@ -262,11 +271,7 @@ TEST_CASE("TraceRecorder shares a slot for a Running and its unit's next state s
     REQUIRE(got.size() + 1 == want.size());
     shared.flush();
     shared.readNew(cursor, got);
-    REQUIRE(got.size() == want.size());
-    for (std::size_t i = 0; i < want.size(); ++i) {
-        INFO("event " << i);
-        requireSameEvent(got[i], want[i]);
-    }
+    requireSameEvents(got, want);
     // Slots: 1 + 1 + 2 + 2 + 2 + 1 + 1 (unit 8's pair) + 4 (lane 2: two each) + 1 + 1.
     CHECK(cursor.loop == 16);
 }
@@ -300,11 +305,7 @@ TEST_CASE("TraceRecorder shares a slot for a Running and its unit's end", "[trac
     std::vector<TraceEvent> got;
     TraceRecorder::Cursor cursor;
     recorder.readNew(cursor, got);
-    REQUIRE(got.size() == want.size());
-    for (std::size_t i = 0; i < want.size(); ++i) {
-        INFO("event " << i);
-        requireSameEvent(got[i], want[i]);
-    }
+    requireSameEvents(got, want);
     // Slots: 1 + 1 + 1 + 1 + 1 + 2 (the error) + 1 + 1.
     CHECK(cursor.loop == 9);
 }
