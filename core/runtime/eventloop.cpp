@@ -111,7 +111,7 @@ void EventLoop::resumeTask(TaskCore *task)
         if (first) {
             // The root coroutine's first step (its initial suspend keeps no state for this).
             task->currentUnit = task->m_unit;
-            loop->trace().stateChanged(task->m_unit, UnitState::Running);
+            loop->trace().runningHeld(task->m_unit);
         }
         // A cancellation nothing would catch ends the task without a throw into its frames.
         if (first || !task->mustCancel || !detail::deliverCancelUncaught(task))

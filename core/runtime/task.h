@@ -87,7 +87,7 @@ inline void recordResumed(TaskCore *t, quint32 unit)
     if (now - readyNs > loop->readyThresholdNs())
         loop->traceAt(now).readyThenRunning(unit, readyNs);
     else
-        loop->traceAt(now).stateChanged(unit, UnitState::Running);
+        loop->traceAt(now).runningHeld(unit);
 }
 
 //! What every Co<T> promise shares: which task drives it, which unit its awaits record for.

@@ -184,7 +184,8 @@ void TraceRecorder::writeCreatedRun()
     run.count = 0;
 }
 
-void TraceRecorder::appendState(qint64 timeNs, quint32 unit, UnitState state, quint32 at)
+void TraceRecorder::appendState(qint64 timeNs, quint32 unit, UnitState state, quint32 at,
+                                bool hold)
 {
     const HeldRunning held = m_heldRunning;
     if (held.unit == unit) {
@@ -199,7 +200,7 @@ void TraceRecorder::appendState(qint64 timeNs, quint32 unit, UnitState state, qu
         }
     }
     flush();
-    if (state == UnitState::Running && at == 0 && unit != 0) {
+    if (hold && unit != 0) {
         m_heldRunning = {timeNs, unit};
         return;
     }

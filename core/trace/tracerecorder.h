@@ -34,8 +34,8 @@ class Clock;
 //! (states, links, a plain finish) fit one slot, which halves what the trace of a big run weighs
 //! against 24-byte TraceEvents. Events written together can share slots: a task's Ready and the
 //! Running after it (one slot), a Running and the unit's next state in the same short step, or
-//! its end (one slot: the Running is held back until the loop stream's next event or flush(); a
-//! counter's sample at the Running's very time goes before it), a gather's
+//! its end (one slot: the event loop's Running is held back until the loop stream's next event
+//! or flush(); a counter's sample at the Running's very time goes before it), a gather's
 //! links to consecutive units (two slots per run), the Createds of unlabelled tasks made one
 //! after another in one step (two slots per run; held back likewise). readNew() hands out whole
 //! TraceEvents, one per event written.
@@ -103,9 +103,10 @@ private:
     void appendCreatedTask(qint64 timeNs, quint32 unit, quint32 parent);
     void writeCreatedRun();
     //! Loop stream: unit is in state from timeNs on, lane 0, at the place `at`. A Running
-    //! without a place is held back: if the stream's next event is the same unit's next state
-    //! within MaxRunningNs and its place is below 2^PlaceBits, the two share one slot.
-    void appendState(qint64 timeNs, quint32 unit, UnitState state, quint32 at);
+    //! (hold: TraceWriter::runningHeld) is held back: if the stream's next event is the same
+    //! unit's next state within MaxRunningNs and its place is below 2^PlaceBits, the two share
+    //! one slot.
+    void appendState(qint64 timeNs, quint32 unit, UnitState state, quint32 at, bool hold);
     //! Loop stream: the unit's Finished (lane 0, no error) shares a slot with the Running held
     //! for it (the step ended within 4.3 s).
     void appendFinished(qint64 timeNs, quint32 unit, Outcome outcome);

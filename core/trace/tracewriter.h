@@ -51,14 +51,21 @@ public:
     //! State: unit is in state from now, on lane (0: the loop; k > 0: executor worker k), at
     //! the place `at` of its code ("FILE:LINE" of the await it waits in; 0: not known). The
     //! place takes no slot of its own: it rides in the first slot's `a`.
-    //! Loop stream: a Running (lane 0, no place) may be held back until the stream's next event,
-    //! to share a slot with the unit's next state.
     void stateChanged(quint32 unit, UnitState state, quint16 lane = 0, quint32 at = 0) const
     {
         if (m_recorder && !m_clock && lane == 0)
-            m_recorder->appendState(m_timeNs, unit, state, at);
+            m_recorder->appendState(m_timeNs, unit, state, at, false);
         else
             write({0, unit, EventType::State, quint8(state), lane, at, 0});
+    }
+    //! Loop stream: stateChanged(unit, Running), held back until the stream's next event, to
+    //! share a slot with the unit's next state or its end (TraceRecorder). For a writer that
+    //! publishes what is held (TraceRecorder::flush()) whenever a reader may look: the event
+    //! loop at each pump's end and before it blocks.
+    void runningHeld(quint32 unit) const
+    {
+        if (m_recorder && !m_clock)
+            m_recorder->appendState(m_timeNs, unit, UnitState::Running, 0, true);
     }
     //! Finished: unit ended with outcome; error is the failure's text (0: none); lane is where it
     //! ran last (an executor job's worker).
