@@ -111,7 +111,7 @@ void EventLoop::resumeTask(TaskCore *task)
         if (first) {
             // The root coroutine's first step (its initial suspend keeps no state for this).
             task->currentUnit = task->m_unit;
-            loop->trace().stateChanged(task->m_unit, UnitState::Running);
+            loop->trace().runningHeld(task->m_unit);
         }
         // A cancellation nothing would catch ends the task without a throw into its frames.
         if (first || !task->mustCancel || !detail::deliverCancelUncaught(task))
@@ -302,6 +302,8 @@ void EventLoop::blockLoop(Seconds duration)
     const qint64 ns = toNs(duration);
     if (ns <= 0)
         return;
+    if (m_recorder)
+        m_recorder->flush(); // a live reader sees the blocking step Running while it blocks
     if (m_clock.isVirtual() && m_inflight == 0)
         m_clock.advance(ns);
     else
@@ -395,6 +397,15 @@ struct EventLoop::MainState {
 };
 
 void EventLoop::pump()
+{
+    runTurns();
+    // What the recorder holds back (a Running waiting for its task's next state) is published
+    // whenever the loop hands the thread back to Qt: a live reader sees it a pump late at most.
+    if (m_recorder)
+        m_recorder->flush();
+}
+
+void EventLoop::runTurns()
 {
     m_pumpPosted = false;
     MainState *ms = m_main;

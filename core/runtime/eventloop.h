@@ -172,6 +172,7 @@ private:
     static inline thread_local TaskCore *t_runningTask = nullptr;
     void requestPump();
     void pump();
+    void runTurns();
     bool runOnce();
     void heapUp(int i);
     void heapDown(int i);

@@ -38,12 +38,12 @@ void Semaphore::traceCounters()
 
 void Semaphore::unlink(Acquire *a)
 {
-    if (!a->m_linked)
+    if (!a->linked())
         return;
     (a->m_prev ? a->m_prev->m_next : m_head) = a->m_next;
     (a->m_next ? a->m_next->m_prev : m_tail) = a->m_prev;
     a->m_prev = a->m_next = nullptr;
-    a->m_linked = false;
+    a->m_task = nullptr;
     --m_waitCount;
 }
 
@@ -52,17 +52,18 @@ void Semaphore::release()
     ++m_value;
     if (Acquire *first = m_head) {
         // Hand the permit over to the first waiter (asyncio's _wake_up_next).
+        TaskCore *task = first->m_task;
         unlink(first);
         --m_value;
-        first->m_granted = true;
-        first->m_task->loop()->schedule(first->m_task, first->m_task->loop()->nowNs());
+        first->m_prev = first; // granted()
+        task->loop()->schedule(task, task->loop()->nowNs());
     }
     traceCounters();
 }
 
 Semaphore::Acquire::~Acquire()
 {
-    if (m_linked)
+    if (linked())
         m_sem->unlink(this);
 }
 
@@ -81,7 +82,6 @@ void Semaphore::Acquire::suspend(TaskCore *task, quint32)
     m_prev = m_sem->m_tail;
     (m_sem->m_tail ? m_sem->m_tail->m_next : m_sem->m_head) = this;
     m_sem->m_tail = this;
-    m_linked = true;
     ++m_sem->m_waitCount;
     m_sem->traceCounters();
     task->withdraw = {[](void *ctx) {
@@ -95,8 +95,8 @@ void Semaphore::Acquire::suspend(TaskCore *task, quint32)
 
 void Semaphore::Acquire::abandon()
 {
-    if (m_granted) {
-        m_granted = false;
+    if (granted()) {
+        m_prev = nullptr;
         m_sem->release();
     }
 }

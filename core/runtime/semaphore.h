@@ -29,17 +29,17 @@ public:
     void release();
 
     class Acquire;
-    //! What acquire() returns: only the semaphore; the await builds the Acquire in the frame.
-    struct AcquireRequest {
-        using RuntimeAwaiter = Acquire;
-        Semaphore *semaphore;
-    };
+    //! What acquire() returns: only the semaphore (its address), the await builds the Acquire in
+    //! the frame; an enum, so that the awaited temporary takes no room there (detail::AwaiterFor).
+    enum class AcquireRequest : quintptr {};
+    friend Acquire runtimeAwaiterOf(AcquireRequest); // names the awaiter, never defined
+    //! The wait for a permit, in the waiting frame: 32 bytes, a node of the semaphore's FIFO.
     class Acquire
     {
     public:
         static constexpr UnitState WaitState = UnitState::Queued;
         Acquire(AcquireRequest request)
-            : m_sem(request.semaphore)
+            : m_sem(reinterpret_cast<Semaphore *>(request))
         {
         }
         Acquire(Acquire &&o) noexcept
@@ -54,16 +54,18 @@ public:
 
     private:
         friend class Semaphore;
+        //! In the FIFO. Asks nothing of the semaphore, which may be gone.
+        bool linked() const { return m_task && m_prev != this; }
+        //! Given a permit by release(); marked by a node that is its own previous one.
+        bool granted() const { return m_prev == this; }
         Semaphore *m_sem;
-        TaskCore *m_task = nullptr;
-        Acquire *m_prev = nullptr;
+        TaskCore *m_task = nullptr; // while linked
+        Acquire *m_prev = nullptr;  // this: granted
         Acquire *m_next = nullptr;
-        bool m_linked = false;
-        bool m_granted = false;
     };
 
     //! `auto permit = co_await semaphore.acquire();`
-    AcquireRequest acquire() { return AcquireRequest{this}; }
+    AcquireRequest acquire() { return AcquireRequest(reinterpret_cast<quintptr>(this)); }
 
 private:
     void unlink(Acquire *a);

@@ -4,14 +4,17 @@
 
 namespace Loopscope {
 
-struct SleepAwaitable;
+//! What sleep() returns: only the duration (ns), so the frame of a coroutine that awaits it holds
+//! the timer state once (in the SleepWait the await builds from it), and an enum, so that the
+//! awaited temporary the frame keeps besides takes no room (detail::AwaiterFor).
+enum class SleepAwaitable : qint64 {};
 
 //! The wait of asyncio.sleep: one entry in the loop's timer heap, living in the coroutine frame.
 //! sleep(0) yields for one loop turn. Cancelling removes the timer at once.
 class SleepWait : private TimerNode
 {
 public:
-    SleepWait(const SleepAwaitable &sleep);
+    SleepWait(SleepAwaitable sleep) { deadlineNs = qint64(sleep); }
     SleepWait(SleepWait &&o) noexcept
         : TimerNode()
     {
@@ -52,16 +55,9 @@ private:
     TaskCore *m_task = nullptr;
 };
 
-//! What sleep() returns: only the duration, so the frame of a coroutine that awaits it holds
-//! the timer state once (in the SleepWait the await builds from it).
-struct SleepAwaitable {
-    using RuntimeAwaiter = SleepWait;
-    qint64 durationNs;
-};
+SleepWait runtimeAwaiterOf(SleepAwaitable); // names the awaiter (detail::AwaiterFor)
 
-inline SleepWait::SleepWait(const SleepAwaitable &sleep) { deadlineNs = sleep.durationNs; }
-
-inline SleepAwaitable sleep(Seconds duration) { return SleepAwaitable{EventLoop::toNs(duration)}; }
+inline SleepAwaitable sleep(Seconds duration) { return SleepAwaitable(EventLoop::toNs(duration)); }
 template<typename N>
     requires std::is_arithmetic_v<N>
 SleepAwaitable sleep(N seconds)

@@ -41,6 +41,14 @@ template<typename A>
 struct AwaiterFor<A> {
     using type = typename A::RuntimeAwaiter;
 };
+//! A description that is an enum (a duration, a pointer's bits) takes no room of its own in the
+//! frame, where a struct of one field takes eight bytes: it names its awaiter with a declaration
+//! `Awaiter runtimeAwaiterOf(Description);` found by argument-dependent lookup (never defined).
+template<typename A>
+    requires std::is_enum_v<A> && requires(A a) { runtimeAwaiterOf(a); }
+struct AwaiterFor<A> {
+    using type = decltype(runtimeAwaiterOf(std::declval<A>()));
+};
 template<typename A>
 using AwaiterOf = typename AwaiterFor<A>::type;
 } // namespace detail
@@ -79,13 +87,12 @@ inline void recordResumed(TaskCore *t, quint32 unit)
     if (now - readyNs > loop->readyThresholdNs())
         loop->traceAt(now).readyThenRunning(unit, readyNs);
     else
-        loop->traceAt(now).stateChanged(unit, UnitState::Running);
+        loop->traceAt(now).runningHeld(unit);
 }
 
 //! What every Co<T> promise shares: which task drives it, which unit its awaits record for.
-//! It begins with PromiseHead (task, continuation / createdNs / readyNs).
+//! It begins with PromiseHead (task, continuation / createdNs / readyNs, exception).
 struct PromiseBase : PromiseHead {
-    std::exception_ptr exception;
     quint32 unit = 0;       // the unit its awaits record states for (own, or the parent's)
     // A frame of each coroutine holds this: the two share their four bytes, as no coroutine
     // needs both (anonymousInline() tells which one is meant).

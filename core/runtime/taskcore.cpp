@@ -8,7 +8,7 @@
 namespace Loopscope {
 
 // A big run holds one per task: growing it shows in the benchmarks' bytes per task.
-static_assert(sizeof(TaskCore) <= 96, "TaskCore outgrew its 96 bytes");
+static_assert(sizeof(TaskCore) <= 88, "TaskCore outgrew its 88 bytes");
 
 namespace {
 bool isShared(const DoneCallback *link) { return quintptr(link) & 1u; }
@@ -34,6 +34,7 @@ struct ExternalCore : TaskCore {
     }
     std::shared_ptr<void> m_owned;
     void *m_result = nullptr;
+    std::exception_ptr m_error;
 };
 } // namespace
 
@@ -52,6 +53,11 @@ void TaskCore::setExternalResult(void *storage)
 {
     Q_ASSERT(isExternal());
     static_cast<ExternalCore *>(this)->m_result = storage;
+}
+
+std::exception_ptr TaskCore::otherError() const
+{
+    return isExternal() ? static_cast<const ExternalCore *>(this)->m_error : cancelledError();
 }
 
 TaskCore::TaskCore(EventLoop *loop, quint32 unit, std::coroutine_handle<> root)
@@ -179,8 +185,11 @@ void TaskCore::finishUncaught(bool started)
 void TaskCore::finish(std::exception_ptr error, bool cancelled)
 {
     m_done = true;
-    m_error = std::move(error);
-    if (!m_error)
+    if (isExternal())
+        static_cast<ExternalCore *>(this)->m_error = error;
+    else if (!rootGone())
+        rootHead().exception = error; // the root's own, handed in by its final step
+    if (!error)
         m_outcome = Outcome::Completed;
     else if (cancelled)
         m_outcome = m_cause == CancelCause::Timeout ? Outcome::TimedOut : Outcome::Cancelled;
@@ -190,7 +199,7 @@ void TaskCore::finish(std::exception_ptr error, bool cancelled)
     // included: a worker knows its lane and when the job ended, the loop learns it later.
     if (m_root) {
         const quint32 errorId =
-            m_outcome == Outcome::Failed ? m_loop->intern(errorText(m_error)) : 0;
+            m_outcome == Outcome::Failed ? m_loop->intern(errorText(error)) : 0;
         if (cancelled)
             traceCancelled(m_unit);
         m_loop->trace().finished(m_unit, m_outcome, errorId);

@@ -18,7 +18,10 @@ namespace Loopscope {
 #ifndef LOOPSCOPE_BLOCKPOOL_BYPASS
 namespace {
 
-constexpr std::size_t SmallStep = 16;
+// 8-byte steps: a block is aligned for any object of its size (16 bytes when the size is a
+// multiple of 16, else 8: an object's size is a multiple of its alignment), and a frame or core
+// of 16k + 8 bytes does not pay 8 more.
+constexpr std::size_t SmallStep = 8;
 constexpr std::size_t SmallMax = 1024;
 constexpr int SmallClasses = int(SmallMax / SmallStep);
 constexpr int StepsPerDoubling = 8;
@@ -112,9 +115,10 @@ char *mapRegion(Depot &d, std::size_t bytes)
     return p;
 }
 
-//! A fresh range of bytes (a multiple of 16) from the current region. Caller holds d.mutex.
+//! A fresh range of bytes from the current region, 16-aligned. Caller holds d.mutex.
 char *carveLocked(Depot &d, std::size_t bytes)
 {
+    bytes = (bytes + 15) & ~std::size_t(15); // the next range stays 16-aligned
     if (std::size_t(d.regionEnd - d.region) < bytes) {
         const std::size_t size = std::max(RegionBytes, roundToHugePages(bytes));
         d.region = mapRegion(d, size);

@@ -9,8 +9,9 @@ namespace Loopscope {
 //! huge pages (madvise MADV_HUGEPAGE): faulting in fresh 4 KiB pages one by one costs more than
 //! the work of a task (a run of 1e6 tasks touches about 600 MB), one fault per 2 MiB does not.
 //!
-//! Sizes are rounded up to a class (16-byte steps to 1 KiB, then eight classes per doubling
-//! up to MaxBlock). Each thread keeps a free list and a carving span per class, with no lock on
+//! Sizes are rounded up to a class (8-byte steps to 1 KiB, then eight classes per doubling
+//! up to MaxBlock). A block is aligned for any object of its class's size: to 16 bytes when
+//! that is a multiple of 16, else to 8. Each thread keeps a free list and a carving span per class, with no lock on
 //! the fast path; it hands surplus blocks (and, when it exits, all of them) to a shared depot,
 //! so what one thread frees (a trace the GUI drops) serves the next run on another thread.
 //! Regions stay mapped for the life of the process: the pool holds as much as the largest run

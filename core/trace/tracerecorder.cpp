@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <type_traits>
+#include <utility>
 
 namespace Loopscope {
 
@@ -30,7 +31,7 @@ TraceRecorder::Slot *TraceRecorder::Stream::allocate(quint64 c)
     static_assert(ChunkBytes <= BlockPool::MaxBlock, "chunks come from the pool");
     // Raw memory: a slot is written before it is read.
     static_assert(std::is_trivially_copyable_v<Slot> && sizeof(Slot) == 16);
-    static_assert(int(EventType::Holder) < CreatedRunSlot,
+    static_assert(int(EventType::Holder) < RunningThenFinishedSlot,
                   "an event type takes 4 bits of a slot, below the slot-only types");
     auto *p = static_cast<Slot *>(BlockPool::allocate(ChunkBytes));
     chunks[c].store(p, std::memory_order_release);
@@ -68,6 +69,23 @@ quint64 TraceRecorder::Stream::copy(quint64 from, quint64 to, std::vector<TraceE
             e.b = 0;
             for (quint32 i = 1; i < n; ++i, ++e.a)
                 out.push_back(e);
+        } else if (type == RunningThenSlot) {
+            const qint64 delay = qint64(e.a & ((1u << DelayBits) - 1));
+            e.type = EventType::State;
+            e.code = quint8(UnitState::Running);
+            e.a = 0;
+            out.push_back(e);
+            e.timeNs += delay;
+            e.code = quint8(s.word & 15);
+            e.a = s.a >> DelayBits;
+        } else if (type == RunningThenFinishedSlot) {
+            e.type = EventType::State;
+            e.code = quint8(UnitState::Running);
+            e.a = 0;
+            out.push_back(e);
+            e.type = EventType::Finished;
+            e.timeNs += qint64(s.a);
+            e.code = quint8(s.word & 15);
         } else if (type == CreatedRunSlot) {
             e.type = EventType::Created;
             e.code = quint8(UnitKind::Task);
@@ -164,6 +182,57 @@ void TraceRecorder::writeCreatedRun()
         m_loop.writeSlots(run.timeNs, CreatedRunSlot, 0, run.first, run.parent, true, 0,
                           run.count);
     run.count = 0;
+}
+
+void TraceRecorder::appendState(qint64 timeNs, quint32 unit, UnitState state, quint32 at,
+                                bool hold)
+{
+    const HeldRunning held = m_heldRunning;
+    if (held.unit == unit) {
+        const qint64 delay = timeNs - held.timeNs;
+        if (state != UnitState::Running && delay >= 0 && delay <= MaxRunningNs
+            && at < (1u << PlaceBits)) {
+            m_heldRunning.unit = 0;
+            flush();
+            m_loop.writeSlots(held.timeNs, RunningThenSlot, quint8(state), unit,
+                              at << DelayBits | quint32(delay), false);
+            return;
+        }
+    }
+    flush();
+    if (hold && unit != 0) {
+        m_heldRunning = {timeNs, unit};
+        return;
+    }
+    m_loop.write({timeNs, unit, EventType::State, quint8(state), 0, at, 0});
+}
+
+void TraceRecorder::appendFinished(qint64 timeNs, quint32 unit, Outcome outcome)
+{
+    const HeldRunning held = m_heldRunning;
+    const qint64 delay = timeNs - held.timeNs;
+    if (held.unit == unit && delay >= 0 && delay <= qint64(0xffffffff)) {
+        m_heldRunning.unit = 0;
+        m_loop.writeSlots(held.timeNs, RunningThenFinishedSlot, quint8(outcome), unit,
+                          quint32(delay), false);
+        return;
+    }
+    append({timeNs, unit, EventType::Finished, quint8(outcome), 0, 0, 0});
+}
+
+void TraceRecorder::appendCounter(qint64 timeNs, quint32 name, quint32 value)
+{
+    const TraceEvent e{timeNs, name, EventType::Counter, 0, 0, value, 0};
+    if (m_heldRunning.unit && m_heldRunning.timeNs == timeNs)
+        m_loop.write(e); // nothing else is held while a Running is
+    else
+        append(e);
+}
+
+void TraceRecorder::writeHeldRunning()
+{
+    const HeldRunning held = std::exchange(m_heldRunning, {});
+    m_loop.write({held.timeNs, held.unit, EventType::State, quint8(UnitState::Running), 0, 0, 0});
 }
 
 void TraceRecorder::appendLinkRun(qint64 timeNs, quint32 awaiter, quint32 firstAwaited,

@@ -33,10 +33,12 @@ class Clock;
 //! a b (label, error) or a large code takes a second slot for them. Most events of a task
 //! (states, links, a plain finish) fit one slot, which halves what the trace of a big run weighs
 //! against 24-byte TraceEvents. Events written together can share slots: a task's Ready and the
-//! Running after it (one slot), a gather's links to consecutive units (two slots per run), the
-//! Createds of unlabelled tasks made one after another in one step (two slots per run; held back
-//! until the loop stream's next event or flush()). readNew() hands out whole TraceEvents, one per
-//! event written.
+//! Running after it (one slot), a Running and the unit's next state in the same short step, or
+//! its end (one slot: the event loop's Running is held back until the loop stream's next event
+//! or flush(); a counter's sample at the Running's very time goes before it), a gather's
+//! links to consecutive units (two slots per run), the Createds of unlabelled tasks made one
+//! after another in one step (two slots per run; held back likewise). readNew() hands out whole
+//! TraceEvents, one per event written.
 class TraceRecorder
 {
 public:
@@ -80,6 +82,8 @@ public:
     {
         if (m_createdRun.count)
             writeCreatedRun();
+        if (m_heldRunning.unit)
+            writeHeldRunning();
     }
 
 private:
@@ -98,6 +102,18 @@ private:
     //! after it continue a run (same time and parent, the next unit).
     void appendCreatedTask(qint64 timeNs, quint32 unit, quint32 parent);
     void writeCreatedRun();
+    //! Loop stream: unit is in state from timeNs on, lane 0, at the place `at`. A Running
+    //! (hold: TraceWriter::runningHeld) is held back: if the stream's next event is the same
+    //! unit's next state within MaxRunningNs and its place is below 2^PlaceBits, the two share
+    //! one slot.
+    void appendState(qint64 timeNs, quint32 unit, UnitState state, quint32 at, bool hold);
+    //! Loop stream: the unit's Finished (lane 0, no error) shares a slot with the Running held
+    //! for it (the step ended within 4.3 s).
+    void appendFinished(qint64 timeNs, quint32 unit, Outcome outcome);
+    //! Loop stream: a counter's sample at the very time of the held Running is written before
+    //! it (the order of the two says nothing), so the Running stays held for what follows.
+    void appendCounter(qint64 timeNs, quint32 name, quint32 value);
+    void writeHeldRunning();
     //! Loop stream: unit was Ready from readyNs and Running from runningNs (lane 0, no place):
     //! one slot when the two are less than 4.3 s apart.
     void appendReadyRunning(quint32 unit, qint64 readyNs, qint64 runningNs);
@@ -113,9 +129,18 @@ private:
     // (extended): time, unit = awaiter, a = first awaited, b = how many.
     // CreatedRun (extended): time, unit = the first, a = parent, b = how many (kind Task,
     // loop 0, no label).
+    // RunningThen: time (the Running's), unit, code = the next state, a = its place << DelayBits
+    // | how long after the Running it came (ns).
     static constexpr quint8 ReadyRunningSlot = 15;
     static constexpr quint8 LinkRunSlot = 14;
     static constexpr quint8 CreatedRunSlot = 13;
+    static constexpr quint8 RunningThenSlot = 12;
+    //! RunningThenFinished: time (the Running's), unit, code = the outcome, a = how long after
+    //! the Running the unit ended (ns).
+    static constexpr quint8 RunningThenFinishedSlot = 11;
+    static constexpr int DelayBits = 14;
+    static constexpr qint64 MaxRunningNs = (qint64(1) << DelayBits) - 1;
+    static constexpr int PlaceBits = 32 - DelayBits;
     //! Events a LinkRun slot holds at most, so that a slot read stays a bounded amount of work.
     static constexpr quint32 MaxLinkRun = 1024;
 
@@ -187,6 +212,11 @@ private:
         quint32 count = 0;
     };
     CreatedRun m_createdRun; // held back; the loop stream's writer only
+    struct HeldRunning {
+        qint64 timeNs = 0;
+        quint32 unit = 0; // 0: none held
+    };
+    HeldRunning m_heldRunning; // likewise
     std::mutex m_sharedMutex;
     std::atomic<quint32> m_nextUnit{1};
 

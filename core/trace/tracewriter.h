@@ -53,13 +53,28 @@ public:
     //! place takes no slot of its own: it rides in the first slot's `a`.
     void stateChanged(quint32 unit, UnitState state, quint16 lane = 0, quint32 at = 0) const
     {
-        write({0, unit, EventType::State, quint8(state), lane, at, 0});
+        if (m_recorder && !m_clock && lane == 0)
+            m_recorder->appendState(m_timeNs, unit, state, at, false);
+        else
+            write({0, unit, EventType::State, quint8(state), lane, at, 0});
+    }
+    //! Loop stream: stateChanged(unit, Running), held back until the stream's next event, to
+    //! share a slot with the unit's next state or its end (TraceRecorder). For a writer that
+    //! publishes what is held (TraceRecorder::flush()) whenever a reader may look: the event
+    //! loop at each pump's end and before it blocks.
+    void runningHeld(quint32 unit) const
+    {
+        if (m_recorder && !m_clock)
+            m_recorder->appendState(m_timeNs, unit, UnitState::Running, 0, true);
     }
     //! Finished: unit ended with outcome; error is the failure's text (0: none); lane is where it
     //! ran last (an executor job's worker).
     void finished(quint32 unit, Outcome outcome, quint32 error = 0, quint16 lane = 0) const
     {
-        write({0, unit, EventType::Finished, quint8(outcome), lane, 0, error});
+        if (m_recorder && !m_clock && lane == 0 && error == 0 && quint8(outcome) < 16)
+            m_recorder->appendFinished(m_timeNs, unit, outcome);
+        else
+            write({0, unit, EventType::Finished, quint8(outcome), lane, 0, error});
     }
     //! Link: awaiter starts waiting for awaited (a flow arrow on the timeline).
     void linked(quint32 awaiter, quint32 awaited) const
@@ -81,9 +96,13 @@ public:
             m_recorder->appendLinkRun(m_timeNs, awaiter, firstAwaited, count);
     }
     //! Counter: the series called name ("semaphore in use") has value from now on (32 bits).
+    //! Loop stream: written before a Running held back at the same time (TraceRecorder).
     void counter(quint32 name, qint64 value) const
     {
-        write({0, name, EventType::Counter, 0, 0, quint32(qint32(value)), 0});
+        if (m_recorder && !m_clock)
+            m_recorder->appendCounter(m_timeNs, name, quint32(qint32(value)));
+        else
+            write({0, name, EventType::Counter, 0, 0, quint32(qint32(value)), 0});
     }
     //! Output: the run printed the line text on stream (a traced program's stderr too).
     void output(quint32 text, OutputStream stream = OutputStream::Stdout) const

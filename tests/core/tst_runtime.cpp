@@ -502,6 +502,28 @@ TEST_CASE("A blocked loop shows the other tasks ready and records the lag", "[ru
     CHECK(seconds(data.loopLag.front().lagNs) == Approx(0.5).epsilon(0.01));
 }
 
+TEST_CASE("A task that blocks the loop is published Running before it blocks", "[runtime]")
+{
+    // The recorder holds a Running back for the state after it; a reader on another thread
+    // must see the blocking task Running all the while (the timeline's live view).
+    TraceRecorder recorder;
+    EventLoop loop(Clock::Mode::Virtual, 1.0, &recorder);
+    bool seenRunning = false;
+    runMain(loop, [](TraceRecorder *recorder, bool *seenRunning) -> Co<void> {
+        co_await sleep(0.5);
+        const quint32 unit = EventLoop::runningTask()->unit();
+        EventLoop::current()->blockLoop(Seconds(1)); // time.sleep(1)
+        std::vector<TraceEvent> events;
+        TraceRecorder::Cursor cursor;
+        recorder->readNew(cursor, events);
+        *seenRunning = !events.empty() && events.back().unit == unit
+            && events.back().type == EventType::State
+            && events.back().code == quint8(UnitState::Running)
+            && events.back().timeNs == 500'000'000;
+    }(&recorder, &seenRunning));
+    CHECK(seenRunning);
+}
+
 TEST_CASE("Tasks left running when main returns are cancelled like asyncio.run", "[runtime]")
 {
     const TraceData data = runTraced([] {

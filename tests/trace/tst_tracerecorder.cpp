@@ -28,6 +28,15 @@ void requireSameEvent(const TraceEvent &got, const TraceEvent &want)
     REQUIRE(got.a == want.a);
     REQUIRE(got.b == want.b);
 }
+
+void requireSameEvents(const std::vector<TraceEvent> &got, const std::vector<TraceEvent> &want)
+{
+    REQUIRE(got.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        INFO("event " << i);
+        requireSameEvent(got[i], want[i]);
+    }
+}
 } // namespace
 
 TEST_CASE("TraceRecorder keeps every event across chunks and threads", "[trace]")
@@ -219,6 +228,92 @@ TEST_CASE("TraceRecorder shares slots for a Ready with its Running and for runs 
     REQUIRE(pieces.size() == want.size());
     for (std::size_t i = 0; i < want.size(); ++i)
         REQUIRE(pieces[i].a == want[i].a);
+}
+
+TEST_CASE("TraceRecorder shares a slot for a Running and its unit's next state soon after",
+          "[trace]")
+{
+    // The event loop's Runnings through runningHeld(), the rest through stateChanged(), against
+    // all written raw, one slot each: the same events come back in the same order, from fewer
+    // slots.
+    TraceRecorder shared, single;
+    auto state = [&](qint64 t, quint32 unit, UnitState s, quint32 at = 0, quint16 lane = 0) {
+        if (s == UnitState::Running && lane == 0)
+            TraceWriter(&shared, t).runningHeld(unit);
+        else
+            TraceWriter(&shared, t).stateChanged(unit, s, lane, at);
+        RawTraceAccess::append(single, {t, unit, EventType::State, quint8(s), lane, at, 0});
+    };
+    const quint32 place = shared.intern(QStringLiteral("x.cpp:7"));
+    state(100, 7, UnitState::Running);
+    state(150, 7, UnitState::Waiting, place); // one slot
+    state(1000, 7, UnitState::Running);
+    state(1000 + 16383, 7, UnitState::Queued, 3); // one slot: the longest step that shares
+    state(50'000, 7, UnitState::Running);
+    state(50'000 + 16384, 7, UnitState::Waiting, place); // two: a longer step
+    state(60'000, 7, UnitState::Running);
+    state(60'001, 7, UnitState::Waiting, 1u << 18); // two: a place beyond the slot's bits
+    state(70'000, 7, UnitState::Running);
+    state(69'999, 7, UnitState::Waiting); // two: back in time
+    state(80'000, 7, UnitState::Running);
+    state(80'000, 8, UnitState::Running); // unit 7's is written alone
+    state(80'010, 8, UnitState::Ready);   // one slot with unit 8's Running
+    state(90'000, 9, UnitState::Running, 0, 2); // a worker's lane: written at once
+    TraceWriter(&shared, 92'000).stateChanged(9, UnitState::Running); // not held: written at once
+    RawTraceAccess::append(single, {92'000, 9, EventType::State, quint8(UnitState::Running), 0,
+                                    0, 0});
+    state(90'001, 9, UnitState::Waiting, 0, 2);
+    state(95'000, 7, UnitState::Running);
+    TraceWriter(&shared, 95'020).finished(7, Outcome::Completed); // one: its end
+    RawTraceAccess::append(single, {95'020, 7, EventType::Finished,
+                                    quint8(Outcome::Completed), 0, 0, 0});
+    state(99'000, 7, UnitState::Running);
+
+    // Held back: the last Running is published by flush().
+    std::vector<TraceEvent> got, want;
+    TraceRecorder::Cursor cursor, singleCursor;
+    shared.readNew(cursor, got);
+    single.readNew(singleCursor, want);
+    REQUIRE(got.size() + 1 == want.size());
+    shared.flush();
+    shared.readNew(cursor, got);
+    requireSameEvents(got, want);
+    // Slots: 1 + 1 + 2 + 2 + 2 + 1 + 1 (unit 8's pair) + 4 (lane 2: two each) + 1 + 1 + 1.
+    CHECK(cursor.loop == 17);
+}
+
+TEST_CASE("TraceRecorder shares a slot for a Running and its unit's end", "[trace]")
+{
+    TraceRecorder recorder;
+    const quint32 name = recorder.intern(QStringLiteral("semaphore queue"));
+    const quint32 error = recorder.intern(QStringLiteral("ValueError: x"));
+    TraceWriter(&recorder, 100).runningHeld(7);
+    TraceWriter(&recorder, 100).counter(name, 3); // at the Running's time: before it
+    TraceWriter(&recorder, 400).finished(7, Outcome::Completed); // one slot with the Running
+    TraceWriter(&recorder, 500).runningHeld(8);
+    TraceWriter(&recorder, 600).counter(name, 2); // later: after it
+    TraceWriter(&recorder, 700).runningHeld(9);
+    TraceWriter(&recorder, 800).finished(9, Outcome::Failed, error); // an error: two slots
+    TraceWriter(&recorder, 900).runningHeld(10);
+    TraceWriter(&recorder, 900 + 0x100000000LL).finished(10, Outcome::Cancelled); // too long
+
+    const std::vector<TraceEvent> want = {
+        {100, name, EventType::Counter, 0, 0, 3, 0},
+        {100, 7, EventType::State, quint8(UnitState::Running), 0, 0, 0},
+        {400, 7, EventType::Finished, quint8(Outcome::Completed), 0, 0, 0},
+        {500, 8, EventType::State, quint8(UnitState::Running), 0, 0, 0},
+        {600, name, EventType::Counter, 0, 0, 2, 0},
+        {700, 9, EventType::State, quint8(UnitState::Running), 0, 0, 0},
+        {800, 9, EventType::Finished, quint8(Outcome::Failed), 0, 0, error},
+        {900, 10, EventType::State, quint8(UnitState::Running), 0, 0, 0},
+        {900 + 0x100000000LL, 10, EventType::Finished, quint8(Outcome::Cancelled), 0, 0, 0},
+    };
+    std::vector<TraceEvent> got;
+    TraceRecorder::Cursor cursor;
+    recorder.readNew(cursor, got);
+    requireSameEvents(got, want);
+    // Slots: 1 + 1 + 1 + 1 + 1 + 2 (the error) + 1 + 1.
+    CHECK(cursor.loop == 9);
 }
 
 TEST_CASE("TraceRecorder stores unlabelled tasks made one after another in runs, in order",
