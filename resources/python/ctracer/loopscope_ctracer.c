@@ -893,8 +893,11 @@ static int append_ascii(const char *a, size_t na, const char *b, size_t nb)
     PyByteArrayObject *chunk = (PyByteArrayObject *)g_chunk;
     const Py_ssize_t at = Py_SIZE(chunk), size = at + (Py_ssize_t)(na + nb);
     if (size + 1 > chunk->ob_alloc || chunk->ob_start != chunk->ob_bytes) {
-        /* bytearray grows by an eighth: a chunk of ours doubles (one copy per byte) */
-        if (PyByteArray_Resize(g_chunk, size < 2048 ? 4096 : 2 * size) < 0)
+        /* bytearray grows by an eighth: a chunk of ours doubles (one copy per byte). It starts
+         * small: where the Python side's items come between ours (a semaphore's counters), each
+         * chunk holds a line or two, and 4 KiB each made semaphore's --tasks-only keep 8 KB per
+         * task (1 GB at 1e5 tasks, 2.5 KB with 256 bytes). */
+        if (PyByteArray_Resize(g_chunk, size < 128 ? 256 : 2 * size) < 0)
             return -1;
     }
     char *out = chunk->ob_start + at;
