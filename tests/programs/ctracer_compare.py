@@ -136,6 +136,23 @@ def check_leak(opts):
     return ok
 
 
+def check_chunks(opts):
+    """The C module's bytearrays of lines are about as big as what they hold (ctracer_chunks.py:
+    a line or two each between the Python side's items; 4 KiB each gave a ratio of about 90)."""
+    ok, details = True, []
+    for mode, mode_env in MODES.items():
+        out = tracer_check.run_traced(opts.python, tracer_check.TRACER, "ctracer_chunks.py",
+                                      {"LOOPSCOPE_CTRACER": opts.ctracer, **mode_env},
+                                      timeout=120)[0]
+        m = re.search(rb"worst allocated/held ([0-9.]+) over (\d+) samples", out)
+        good = m is not None and float(m.group(1)) < 16 and int(m.group(2)) > 0
+        details.append("%s %s" % (mode, m.group(1).decode() if m else "no result"))
+        ok = ok and good
+    print("%s ctracer_chunks: line buffers about as big as their lines (%s)" % (
+        "PASS" if ok else "FAIL", ", ".join(details)))
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--python", default=sys.executable)
@@ -159,6 +176,10 @@ def main():
             failures += not ok
     if not opts.names or "ctracer_leak" in opts.names:
         ok = check_leak(opts)
+        compared += 1
+        failures += not ok
+    if not opts.names or "ctracer_chunks" in opts.names:
+        ok = check_chunks(opts)
         compared += 1
         failures += not ok
     missing = [n for n in STRICT if n not in programs and not opts.names]
