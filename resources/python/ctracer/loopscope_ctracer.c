@@ -1530,14 +1530,6 @@ static PyObject *ctracer_use_eval_hook(PyObject *module, PyObject *unused)
     return PyBool_FromLong(g_eval_enabled);
 }
 
-/* eval_hook_on(): whether a traced step on this thread runs with the eval hook now. */
-static PyObject *ctracer_eval_hook_on(PyObject *module, PyObject *unused)
-{
-    (void)module;
-    (void)unused;
-    return PyBool_FromLong(t_eval_on);
-}
-
 /* --- task steps: _handle_run --------------------------------------------------------------- */
 
 static PyObject *g_tunits;
@@ -1984,8 +1976,6 @@ static PyMethodDef ctracer_methods[] = {
     { "use_eval_hook", ctracer_use_eval_hook, METH_NOARGS,
         "use_eval_hook(): the PEP 523 hook instead of the profile hook, if the interpreter "
         "evaluates frames its default way; whether it does" },
-    { "eval_hook_on", ctracer_eval_hook_on, METH_NOARGS,
-        "eval_hook_on(): whether the eval hook is on for a traced step on this thread now" },
     { "handle_run", ctracer_handle_run, METH_O,
         "handle_run(Handle): a method for Handle._run that runs a task's step (the tracer's "
         "_handle_run in C)" },
