@@ -349,10 +349,11 @@ enum {
     U_NAME,
     U_CAUSE,
     U_QUEUED,
+    U_ROOT,
     U_COUNT
 };
 static const char *const g_slot_names[U_COUNT] = { "id", "stack", "cev", "ready", "task", "wframe",
-    "coro", "pending", "awaiting", "name", "cause", "queued" };
+    "coro", "pending", "awaiting", "name", "cause", "queued", "root" };
 static PyObject *g_slot_strs[U_COUNT];
 static Py_ssize_t g_slot_off[U_COUNT];
 
@@ -385,6 +386,15 @@ static int unit_set(PyObject *unit, int slot, PyObject *value)
         return 0;
     }
     return PyObject_SetAttr(unit, g_slot_strs[slot], value);
+}
+
+/* How many inline units a task unit's stack holds (a list, or the empty tuple until its first
+ * one): -1 if it is neither. */
+static Py_ssize_t stack_depth(PyObject *stack)
+{
+    if (PyList_CheckExact(stack))
+        return PyList_GET_SIZE(stack);
+    return PyTuple_CheckExact(stack) && PyTuple_GET_SIZE(stack) == 0 ? 0 : -1;
 }
 
 /* --- caches: what the Python side files under a code object, by its address ---------------- */
@@ -949,6 +959,12 @@ static int inline_started(PyFrameObject *frame, struct _PyInterpreterFrame *ifra
     Inline *u = NULL;
     if (stack == NULL)
         goto done;
+    if (stack_depth(stack) == 0 && !PyList_CheckExact(stack)) {
+        /* its first inline unit: the empty tuple becomes its list */
+        Py_SETREF(stack, PyList_New(0));
+        if (stack == NULL || unit_set(tu, U_STACK, stack) < 0)
+            goto done;
+    }
     if (!PyList_CheckExact(stack)) {
         result = 0;
         goto done;
@@ -1536,7 +1552,12 @@ static PyObject *g_tunits;
 
 static PyObject *s_callback, *s_self, *s_context, *s_args, *s_run, *s_done, *s_get_name,
     *s_cancelling, *s_fut_waiter, *s_children, *s_step_profile, *s_timer_handle, *s_orig_handle_run,
-    *s_handle_run, *s_finish_task, *s_resolve_pending, *s_awaiting_frame, *s_link, *s_check_rename;
+    *s_handle_run, *s_finish_task, *s_resolve_pending, *s_awaiting_frame, *s_link, *s_check_rename,
+    *s_origin, *s_orig_call_soon, *s_cancel_wakeup, *s_py_track_task, *s_internal_files,
+    *s_internals, *s_loop_count, *s_base_event_loop, *s_loopscope_main, *s_main_unit, *s_inline,
+    *s_coro_label, *s_classify, *s_cr_frame, *s_C, *s_task_kind, *s_get_running_loop,
+    *s_cancelled, *s_exception, *s_py_task_factory, *s_user_factory, *s_Task,
+    *s_source_traceback, *s_task_kwnames;
 
 static PyObject *call_global2(PyObject *name, PyObject *a, PyObject *b)
 {
@@ -1562,10 +1583,11 @@ static int method_true(PyObject *obj, PyObject *name)
     return truth;
 }
 
+/* The innermost unit of u's stack (stack_depth(stack) >= 0), else u. */
 static PyObject *leaf_of(PyObject *u, PyObject *stack)
 {
-    const Py_ssize_t n = PyList_GET_SIZE(stack);
-    return Py_NewRef(n ? PyList_GET_ITEM(stack, n - 1) : u);
+    const Py_ssize_t n = stack_depth(stack);
+    return Py_NewRef(n > 0 ? PyList_GET_ITEM(stack, n - 1) : u);
 }
 
 /* An S line appended: "S\t{t}\t{id}\t{state}\t0", "\t{place}" if place is not NULL, "\n".
@@ -1603,6 +1625,86 @@ static int step_profile_wanted(void)
     return flag == NULL ? -1 : PyObject_IsTrue(flag);
 }
 
+/* The tracer's _finish_task(u, t) for a task that completed with nothing else to say (its C
+ * written, no inline unit left, nothing pending, its name unchanged): its F line, and u leaves
+ * _tunits and _frame_units. Any other end by the Python _finish_task. 0, or -1 (error). */
+static int finish_task(PyObject *u, PyObject *task, PyObject *t)
+{
+    int result = -1, plain = 0;
+    PyObject *cev = unit_get(u, U_CEV), *stack = NULL, *pending = NULL, *exc = NULL, *name = NULL,
+             *uname = NULL, *id = NULL, *root = NULL;
+    stack = cev == NULL ? NULL : unit_get(u, U_STACK);
+    pending = stack == NULL ? NULL : unit_get(u, U_PENDING);
+    if (pending == NULL)
+        goto done;
+    const int has_pending = PyObject_IsTrue(pending);
+    if (has_pending < 0)
+        goto done;
+    if (cev == Py_None && stack_depth(stack) == 0 && !has_pending) {
+        const int cancelled = method_true(task, s_cancelled);
+        if (cancelled < 0)
+            goto done;
+        if (!cancelled) {
+            exc = PyObject_GetAttr(task, s_exception);
+            name = exc == NULL ? NULL
+                               : PyObject_VectorcallMethod(
+                                   s_get_name, &task, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            uname = name == NULL ? NULL : unit_get(u, U_NAME);
+            if (uname == NULL)
+                goto done;
+            plain = exc == Py_None && name == uname;
+        }
+    }
+    if (!plain) {
+        result = call_done(call_global2(s_finish_task, u, t));
+        goto done;
+    }
+    id = unit_id(u);
+    if (id == NULL)
+        goto done;
+    char text[96], *p = put_text(text, "F\t");
+    if ((p = put_int(p, t)) != NULL)
+        p = put_text(p, "\t");
+    if (p != NULL && (p = put_int(p, id)) != NULL)
+        p = put_text(p, "\tcompleted\t\n");
+    if (p == NULL) {
+        result = call_done(call_global2(s_finish_task, u, t));
+        goto done;
+    }
+    if (append_ascii(text, (size_t)(p - text), "", 0) < 0)
+        goto done;
+    if (PyObject_IS_GC(u) && !PyObject_GC_IsTracked(u))
+        PyObject_GC_Track(u); /* see untrack() */
+    if (PyDict_DelItem(g_tunits, task) < 0) {
+        if (!PyErr_ExceptionMatches(PyExc_KeyError))
+            goto done;
+        PyErr_Clear();
+    }
+    root = unit_get(u, U_ROOT);
+    if (root == NULL)
+        goto done;
+    if (root != Py_None) {
+        if (PyDict_DelItem(g_frame_units, root) < 0) {
+            if (!PyErr_ExceptionMatches(PyExc_KeyError))
+                goto done;
+            PyErr_Clear();
+        }
+        if (unit_set(u, U_ROOT, Py_None) < 0)
+            goto done;
+    }
+    result = unit_set(u, U_AWAITING, Py_None);
+done:
+    Py_XDECREF(root);
+    Py_XDECREF(id);
+    Py_XDECREF(uname);
+    Py_XDECREF(name);
+    Py_XDECREF(exc);
+    Py_XDECREF(pending);
+    Py_XDECREF(stack);
+    Py_XDECREF(cev);
+    return result;
+}
+
 /* The part of _handle_run after the step (the task unit u of the task `task`). */
 static int step_ended(PyObject *u, PyObject *task)
 {
@@ -1615,7 +1717,7 @@ static int step_ended(PyObject *u, PyObject *task)
     const int finished = method_true(task, s_done);
     if (finished != 0) {
         if (finished > 0)
-            result = call_done(call_global2(s_finish_task, u, t));
+            result = finish_task(u, task, t);
         goto done;
     }
     pending = unit_get(u, U_PENDING);
@@ -1627,12 +1729,12 @@ static int step_ended(PyObject *u, PyObject *task)
     stack = unit_get(u, U_STACK);
     if (stack == NULL)
         goto done;
-    if (!PyList_CheckExact(stack)) {
+    if (stack_depth(stack) < 0) {
         PyErr_SetString(PyExc_TypeError, "loopscope tracer: a unit's stack is not a list");
         goto done;
     }
     leaf = leaf_of(u, stack);
-    if (PyList_GET_SIZE(stack)) {
+    if (stack_depth(stack) > 0) {
         frame = unit_frame(leaf);
     } else {
         frame = unit_get(u, U_WFRAME);
@@ -1759,7 +1861,7 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
     args = context == NULL ? NULL : PyObject_GetAttr(self, s_args);
     if (args == NULL)
         goto done;
-    if (!PyList_CheckExact(stack) || !PyLong_CheckExact(ready) || !PyTuple_CheckExact(args)
+    if (stack_depth(stack) < 0 || !PyLong_CheckExact(ready) || !PyTuple_CheckExact(args)
         || PyTuple_GET_SIZE(args) > 6) {
         result = call_global1(s_handle_run, self);
         goto done;
@@ -1872,6 +1974,390 @@ static PyObject *ctracer_handle_run(PyObject *module, PyObject *type)
     return PyDescr_NewMethod((PyTypeObject *)type, &handle_run_def);
 }
 
+/* The tracer's _scheduled: a task's step or wake-up (callback, with args) was scheduled, so the
+ * task is ready from now (or since its timer was due: _here.origin), and a wake-up during its
+ * cancellation names who cancelled it (by the Python _cancel_wakeup). 0, or -1 (error). */
+static int scheduled(PyObject *callback, PyObject *args)
+{
+    PyObject *owner = NULL;
+    if (_PyObject_LookupAttr(callback, s_self, &owner) < 0)
+        return -1;
+    PyObject *u = owner == NULL ? NULL : PyDict_GetItemWithError(g_tunits, owner);
+    Py_XDECREF(owner);
+    if (u == NULL) {
+        if (!PyErr_Occurred())
+            return 0;
+        if (!PyErr_ExceptionMatches(PyExc_TypeError))
+            return -1;
+        PyErr_Clear(); /* an unhashable owner is no task */
+        return 0;
+    }
+    Py_INCREF(u);
+    int result = -1;
+    PyObject *cev = unit_get(u, U_CEV), *ready = NULL, *cause = NULL, *task = NULL;
+    if (cev == NULL)
+        goto done;
+    if (cev != Py_None) {
+        result = 0; /* not started yet: it is ready from its creation */
+        goto done;
+    }
+    ready = PyObject_GetAttr(g_here, s_origin);
+    if (ready == Py_None)
+        Py_SETREF(ready, now());
+    if (ready == NULL || unit_set(u, U_READY, ready) < 0)
+        goto done;
+    const int has_args = PyObject_IsTrue(args);
+    if (has_args < 0 || (cause = has_args ? unit_get(u, U_CAUSE) : Py_NewRef(Py_None)) == NULL)
+        goto done;
+    if (has_args && cause == Py_None) {
+        task = unit_get(u, U_TASK);
+        const int cancelling = task == NULL ? -1 : method_true(task, s_cancelling);
+        PyObject *first = cancelling > 0 ? PySequence_GetItem(args, 0) : NULL;
+        if (cancelling < 0 || (cancelling > 0 && first == NULL))
+            goto done;
+        if (first != NULL) {
+            const int called = call_done(call_global2(s_cancel_wakeup, u, first));
+            Py_DECREF(first);
+            if (called < 0)
+                goto done;
+        }
+    }
+    result = 0;
+done:
+    Py_XDECREF(task);
+    Py_XDECREF(cause);
+    Py_XDECREF(ready);
+    Py_XDECREF(cev);
+    Py_DECREF(u);
+    return result;
+}
+
+static PyObject *ctracer_setprofile(PyObject *module, PyObject *func);
+static PyObject *ctracer_getprofile(PyObject *module, PyObject *unused);
+
+/* BaseEventLoop._call_soon(callback, args, context) under the tracer: the tracer's _call_soon
+ * (the original, then _scheduled, with the tracer's hook off meanwhile) in C. */
+static PyObject *call_soon(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "_call_soon() takes callback, args and context");
+        return NULL;
+    }
+    /* A step schedules its task's next one from inside: the hook need not see that. */
+    const int wanted = step_profile_wanted();
+    if (wanted < 0)
+        return NULL;
+    int hooked = 0;
+    if (wanted) {
+        PyObject *profile = ctracer_getprofile(NULL, NULL);
+        hooked = profile == g_profile;
+        Py_DECREF(profile);
+        if (hooked && call_done(ctracer_setprofile(NULL, Py_None)) < 0)
+            return NULL;
+    }
+    PyObject *call[4] = { self, args[0], args[1], args[2] };
+    PyObject *handle = call_global(s_orig_call_soon, call, 4);
+    if (handle != NULL && scheduled(args[0], args[1]) < 0)
+        Py_CLEAR(handle);
+    if (hooked) {
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        if (call_done(ctracer_setprofile(NULL, g_profile)) < 0) {
+            Py_CLEAR(handle);
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(tb);
+        } else {
+            PyErr_Restore(type, value, tb);
+        }
+    }
+    return handle;
+}
+
+static PyMethodDef call_soon_def = { "_call_soon", (PyCFunction)(void (*)(void))call_soon,
+    METH_FASTCALL, "BaseEventLoop._call_soon under Loopscope's tracer" };
+
+static PyObject *ctracer_call_soon(PyObject *module, PyObject *type)
+{
+    (void)module;
+    if (!PyType_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "call_soon() takes asyncio.base_events.BaseEventLoop");
+        return NULL;
+    }
+    return PyDescr_NewMethod((PyTypeObject *)type, &call_soon_def);
+}
+
+/* untrack(unit): the garbage collector leaves a task unit alone while _tunits holds it (which
+ * keeps it and all it holds alive anyway): a full collection's walk over every live object has
+ * one object fewer per live task. track(unit) gives it back when it leaves _tunits, so that any
+ * cycle through it is found as without us. */
+static PyObject *ctracer_untrack(PyObject *module, PyObject *obj)
+{
+    (void)module;
+    if (PyObject_IS_GC(obj))
+        PyObject_GC_UnTrack(obj);
+    Py_RETURN_NONE;
+}
+
+static PyObject *ctracer_track(PyObject *module, PyObject *obj)
+{
+    (void)module;
+    if (PyObject_IS_GC(obj) && !PyObject_GC_IsTracked(obj))
+        PyObject_GC_Track(obj);
+    Py_RETURN_NONE;
+}
+
+/* A new _Unit without its __init__: its slots copied from a unit _Unit(0) made once by install()
+ * (when every one of them holds an immutable value: None, a bool, an int, a str or the empty
+ * tuple), then its id and task set. Untracked by the garbage collector (see untrack()). */
+static PyObject *g_unit_template;
+
+static int unit_template_usable(PyObject *template)
+{
+    PyTypeObject *type = Py_TYPE(template);
+    if (type->tp_members == NULL || type->tp_dictoffset != 0 || type->tp_weaklistoffset != 0)
+        return 0;
+    for (PyMemberDef *m = type->tp_members; m->name != NULL; ++m) {
+        if (m->type != T_OBJECT_EX || (m->flags & READONLY))
+            return 0;
+        PyObject *v = *(PyObject **)((char *)template + m->offset);
+        if (!(v == NULL || v == Py_None || PyBool_Check(v) || PyLong_CheckExact(v)
+                || PyUnicode_CheckExact(v) || (PyTuple_CheckExact(v) && PyTuple_GET_SIZE(v) == 0)))
+            return 0;
+    }
+    return 1;
+}
+
+static PyObject *new_unit(PyObject *id, PyObject *task)
+{
+    PyTypeObject *type = Py_TYPE(g_unit_template);
+    PyObject *u = type->tp_alloc(type, 0);
+    if (u == NULL)
+        return NULL;
+    PyObject_GC_UnTrack(u);
+    for (PyMemberDef *m = type->tp_members; m->name != NULL; ++m) {
+        PyObject *v = *(PyObject **)((char *)g_unit_template + m->offset);
+        *(PyObject **)((char *)u + m->offset) = Py_XNewRef(v);
+    }
+    if (unit_set(u, U_ID, id) < 0 || unit_set(u, U_TASK, task) < 0) {
+        Py_DECREF(u);
+        return NULL;
+    }
+    return u;
+}
+
+/* The tracer's _track_task(loop, task, coro) in C for its common case: a coroutine of the
+ * program's (or asyncio's API) made by a task's code on the only loop, a BaseEventLoop; every
+ * other case by the Python _track_task (kept as _py_track_task). */
+static PyObject *track_task(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "_track_task() takes loop, task and coro");
+        return NULL;
+    }
+    PyObject *loop = args[0], *task = args[1], *coro = args[2];
+    if (g_unit_template == NULL || !PyCoro_CheckExact(coro))
+        return call_global(s_py_track_task, args, 3);
+    PyObject *code = (PyObject *)((PyCoroObject *)coro)->cr_code;
+    PyObject *files = global(s_internal_files);
+    if (files == NULL)
+        return NULL;
+    const int internal = PySet_Contains(files, ((PyCodeObject *)code)->co_filename);
+    if (internal < 0)
+        return NULL;
+    if (internal) {
+        PyObject *internals = global(s_internals);
+        const int shown = internals == NULL ? -1 : PyObject_IsTrue(internals);
+        if (shown < 0)
+            return NULL;
+        if (!shown)
+            Py_RETURN_NONE;
+        return call_global(s_py_track_task, args, 3);
+    }
+    /* made by a task's code (no running loop: it may be main, asyncio.run's) on the only loop */
+    PyObject *loops = global(s_loop_count), *base = global(s_base_event_loop);
+    if (loops == NULL || base == NULL)
+        return NULL;
+    const int is_base = PyObject_IsInstance(loop, base);
+    if (is_base < 0)
+        return NULL;
+    if (!is_base || !PyLong_CheckExact(loops) || PyLong_AsLong(loops) > 1)
+        return PyErr_Occurred() ? NULL : call_global(s_py_track_task, args, 3);
+    PyObject *running = call_global(s_get_running_loop, NULL, 0);
+    if (running == NULL)
+        return NULL;
+    Py_DECREF(running);
+    if (running == Py_None)
+        return call_global(s_py_track_task, args, 3);
+    PyObject *result = NULL, *t = NULL, *id = NULL, *u = NULL, *name = NULL, *cur = NULL,
+             *parent = NULL, *label = NULL, *cev = NULL, *frame = NULL, *layout = NULL;
+    t = now();
+    id = t == NULL ? NULL : new_id();
+    u = id == NULL ? NULL : new_unit(id, task);
+    name = u == NULL ? NULL
+                     : PyObject_VectorcallMethod(
+                         s_get_name, &task, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    if (name == NULL || unit_set(u, U_NAME, name) < 0)
+        goto done;
+    cur = t_step_unit != NULL ? Py_NewRef(t_step_unit) : PyObject_GetAttr(g_here, s_cur);
+    if (cur == NULL)
+        goto done;
+    if (cur != Py_None) {
+        parent = unit_id(cur);
+    } else {
+        PyObject *main = NULL;
+        if (_PyObject_LookupAttr(loop, s_loopscope_main, &main) < 0)
+            goto done;
+        if (main == NULL || main == Py_None) {
+            Py_XDECREF(main);
+            main = global(s_main_unit);
+            Py_XINCREF(main);
+        }
+        parent = main == NULL ? NULL : main == Py_None ? PyLong_FromLong(0) : unit_id(main);
+        Py_XDECREF(main);
+    }
+    if (parent == NULL)
+        goto done;
+    CodeEntry *entry = code_entry(code);
+    if (entry == NULL) {
+        if (PyErr_Occurred() || call_done(call_global1(s_classify, code)) < 0
+            || (entry = code_entry(code)) == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_RuntimeError, "loopscope tracer: _classify filed nothing");
+            goto done;
+        }
+    }
+    layout = layout_of(code, entry);
+    if (layout == NULL)
+        goto done;
+    char text[LABEL_ROOM + 8];
+    char *end = put_frame_label(
+        text, code, (struct _PyInterpreterFrame *)((PyCoroObject *)coro)->cr_iframe, layout);
+    label = end != NULL ? PyUnicode_FromStringAndSize(text, end - text)
+                        : call_global1(s_coro_label, coro);
+    if (label == NULL)
+        goto done;
+    cev = PyList_New(6);
+    if (cev == NULL)
+        goto done;
+    PyObject *items[6] = { s_C, t, id, s_task_kind, parent, label };
+    for (int i = 0; i < 6; ++i)
+        PyList_SET_ITEM(cev, i, Py_NewRef(items[i]));
+    if (unit_set(u, U_CEV, cev) < 0 || unit_set(u, U_CORO, coro) < 0)
+        goto done;
+    const int own = PyObject_IsTrue(entry->info);
+    if (own < 0)
+        goto done;
+    PyObject *inline_flag = global(s_inline);
+    const int inlined = inline_flag == NULL ? -1 : PyObject_IsTrue(inline_flag);
+    if (inlined < 0)
+        goto done;
+    if (own || inlined) {
+        frame = PyObject_GetAttr(coro, s_cr_frame);
+        if (frame == NULL || (own && unit_set(u, U_WFRAME, frame) < 0))
+            goto done;
+    }
+    if (PyDict_SetItem(g_tunits, task, u) < 0)
+        goto done;
+    if (inlined && frame != Py_None
+        && (unit_set(u, U_ROOT, frame) < 0 || PyDict_SetItem(g_frame_units, frame, u) < 0))
+        goto done;
+    result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(layout);
+    Py_XDECREF(frame);
+    Py_XDECREF(cev);
+    Py_XDECREF(label);
+    Py_XDECREF(parent);
+    Py_XDECREF(cur);
+    Py_XDECREF(name);
+    Py_XDECREF(u);
+    Py_XDECREF(id);
+    Py_XDECREF(t);
+    return result;
+}
+
+/* The tracer's _task_factory(loop, coro, context=None, name=None) in C when the program set no
+ * factory of its own and names no task here (else the Python one, kept as _py_task_factory): a
+ * Task made as asyncio makes it, with the tracer's hook off meanwhile, then tracked. */
+static PyObject *task_factory(PyObject *module, PyObject *const *args, size_t nargsf,
+    PyObject *kwnames)
+{
+    const Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    PyObject *context = nargs > 2 ? args[2] : Py_None, *name = nargs > 3 ? args[3] : Py_None;
+    const Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+    int usual = nargs >= 2 && nargs + nkw <= 4;
+    for (Py_ssize_t i = 0; usual && i < nkw; ++i) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, i);
+        if (PyUnicode_CompareWithASCIIString(key, "context") == 0 && nargs <= 2)
+            context = args[nargs + i];
+        else if (PyUnicode_CompareWithASCIIString(key, "name") == 0 && nargs <= 3)
+            name = args[nargs + i];
+        else
+            usual = 0;
+    }
+    PyObject *user = NULL;
+    if (usual && _PyObject_LookupAttr(args[0], s_user_factory, &user) < 0)
+        return NULL;
+    const int theirs = user != NULL && user != Py_None;
+    Py_XDECREF(user);
+    PyObject *task_type = usual && !theirs && name == Py_None ? global(s_Task) : NULL;
+    if (task_type == NULL) {
+        if (PyErr_Occurred())
+            return NULL;
+        PyObject *py = global(s_py_task_factory);
+        return py == NULL ? NULL : PyObject_Vectorcall(py, args, nargsf, kwnames);
+    }
+    PyObject *loop = args[0], *coro = args[1];
+    /* Inside a step the tracer's hook is on: none of this (asyncio's and ours) needs it. */
+    const int wanted = step_profile_wanted();
+    if (wanted < 0)
+        return NULL;
+    int hooked = 0;
+    if (wanted) {
+        PyObject *profile = ctracer_getprofile(NULL, NULL);
+        hooked = profile == g_profile;
+        Py_DECREF(profile);
+        if (hooked && call_done(ctracer_setprofile(NULL, Py_None)) < 0)
+            return NULL;
+    }
+    PyObject *call[4] = { coro, loop, Py_None, context };
+    PyObject *task = PyObject_Vectorcall(task_type, call, 1, s_task_kwnames);
+    PyObject *tb = task == NULL ? NULL : PyObject_GetAttr(task, s_source_traceback);
+    if (tb == NULL) {
+        Py_CLEAR(task);
+    } else {
+        const int has_tb = PyObject_IsTrue(tb);
+        if (has_tb < 0 || (has_tb && PySequence_DelItem(tb, -1) < 0))
+            Py_CLEAR(task);
+        Py_DECREF(tb);
+    }
+    if (task != NULL) {
+        PyObject *track_args[3] = { loop, task, coro };
+        PyObject *tracked = track_task(module, track_args, 3);
+        if (tracked != NULL)
+            Py_DECREF(tracked);
+        else if (PyErr_ExceptionMatches(PyExc_Exception))
+            PyErr_Clear(); /* as the Python side: tracking a task never fails its creation */
+        else
+            Py_CLEAR(task);
+    }
+    if (hooked) {
+        PyObject *type, *value, *tbk;
+        PyErr_Fetch(&type, &value, &tbk);
+        if (call_done(ctracer_setprofile(NULL, g_profile)) < 0) {
+            Py_CLEAR(task);
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(tbk);
+        } else {
+            PyErr_Restore(type, value, tbk);
+        }
+    }
+    return task;
+}
+
 /* --- the module ----------------------------------------------------------------------------- */
 
 static PyObject *ctracer_install(PyObject *module, PyObject *globals)
@@ -1913,6 +2399,18 @@ static PyObject *ctracer_install(PyObject *module, PyObject *globals)
         for (int i = 0; i < U_COUNT; ++i)
             g_slot_off[i] = slot_offset(type, g_slot_names[i]);
         g_unit_type = (PyTypeObject *)Py_NewRef(unit);
+    }
+    Py_CLEAR(g_unit_template);
+    if (g_unit_type != NULL) {
+        PyObject *zero = PyLong_FromLong(0);
+        PyObject *template = zero == NULL ? NULL : PyObject_CallOneArg(unit, zero);
+        Py_XDECREF(zero);
+        if (template == NULL)
+            return NULL;
+        if (unit_template_usable(template))
+            g_unit_template = template;
+        else
+            Py_DECREF(template);
     }
     PyObject *id_func = PyDict_GetItemString(globals, "_new_id");
     Py_CLEAR(g_id_func);
@@ -1979,6 +2477,17 @@ static PyMethodDef ctracer_methods[] = {
     { "handle_run", ctracer_handle_run, METH_O,
         "handle_run(Handle): a method for Handle._run that runs a task's step (the tracer's "
         "_handle_run in C)" },
+    { "call_soon", ctracer_call_soon, METH_O,
+        "call_soon(BaseEventLoop): a method for BaseEventLoop._call_soon (the tracer's "
+        "_call_soon and _scheduled in C)" },
+    { "task_factory", (PyCFunction)(void (*)(void))task_factory, METH_FASTCALL | METH_KEYWORDS,
+        "task_factory(loop, coro, context=None, name=None): the tracer's _task_factory, its "
+        "common case in C" },
+    { "track_task", (PyCFunction)(void (*)(void))track_task, METH_FASTCALL,
+        "track_task(loop, task, coro): the tracer's _track_task, its common case in C" },
+    { "untrack", ctracer_untrack, METH_O,
+        "untrack(unit): the garbage collector leaves it alone (while _tunits holds it)" },
+    { "track", ctracer_track, METH_O, "track(unit): the garbage collector sees it again" },
     { NULL, NULL, 0, NULL },
 };
 
@@ -2032,6 +2541,29 @@ static int ctracer_exec(PyObject *module)
         { &s_awaiting_frame, "_awaiting_frame" },
         { &s_link, "_link" },
         { &s_check_rename, "_check_rename" },
+        { &s_origin, "origin" },
+        { &s_orig_call_soon, "_orig_call_soon" },
+        { &s_cancel_wakeup, "_cancel_wakeup" },
+        { &s_py_track_task, "_py_track_task" },
+        { &s_internal_files, "_INTERNAL_FILES" },
+        { &s_internals, "_INTERNALS" },
+        { &s_loop_count, "_loop_count" },
+        { &s_base_event_loop, "_BaseEventLoop" },
+        { &s_loopscope_main, "_loopscope_main" },
+        { &s_main_unit, "_main_unit" },
+        { &s_inline, "_INLINE" },
+        { &s_coro_label, "_coro_label" },
+        { &s_classify, "_classify" },
+        { &s_cr_frame, "cr_frame" },
+        { &s_C, "C" },
+        { &s_task_kind, "task" },
+        { &s_get_running_loop, "_get_running_loop" },
+        { &s_cancelled, "cancelled" },
+        { &s_exception, "_exception" },
+        { &s_py_task_factory, "_py_task_factory" },
+        { &s_user_factory, "_loopscope_user_factory" },
+        { &s_Task, "_Task" },
+        { &s_source_traceback, "_source_traceback" },
     };
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; ++i) {
         if (*strings[i].slot == NULL) {
@@ -2039,6 +2571,11 @@ static int ctracer_exec(PyObject *module)
             if (*strings[i].slot == NULL)
                 return -1;
         }
+    }
+    if (s_task_kwnames == NULL) {
+        s_task_kwnames = Py_BuildValue("(sss)", "loop", "name", "context");
+        if (s_task_kwnames == NULL)
+            return -1;
     }
     for (int i = 0; i < U_COUNT; ++i) {
         if (g_slot_strs[i] == NULL

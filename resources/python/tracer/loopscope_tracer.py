@@ -253,7 +253,7 @@ class _Unit:
         self.cev = None
         self.ready = 0
         self.queued = False
-        self.stack = []
+        self.stack = ()  # its inline units, innermost last: a list from the first one on
         self.root = None
         self.deadline = None
         self.expired = 0
@@ -283,6 +283,10 @@ class _Inline:
 
 _new_id = itertools.count(1).__next__  # a unit's id (atomic: executor threads number jobs too)
 _tunits = {}        # Task -> its unit (until it finishes)
+# The C module's untrack(unit) and track(unit): the garbage collector leaves a unit alone while
+# _tunits holds it (it and all it holds are alive anyway); a full collection walks every live
+# object, and a program of many tasks has as many units (None: pure Python).
+_gc_untrack = _gc_track = None
 _frame_units = {}   # coroutine frame -> unit (task roots and inline coroutines)
 
 
@@ -411,6 +415,8 @@ def _track_task(loop, task, coro):
         if info:
             u.wframe = getattr(coro, "cr_frame", None)
     _tunits[task] = u
+    if _gc_untrack is not None:
+        _gc_untrack(u)
     if _INLINE and code is not None:
         frame = getattr(coro, "cr_frame", None)
         if frame is not None:
@@ -492,6 +498,8 @@ def _finish_task(u, t):
     if cause is not None:
         _ev(f"K\t{t}\t{u.id}\t{cause[0]}\t{cause[1]}\n")
     _ev(f"F\t{t}\t{u.id}\t{outcome}\t{error}\n")
+    if _gc_track is not None:
+        _gc_track(u)
     _tunits.pop(task, None)
     if outcome == "failed":
         _failed_units[task] = u.id  # a TaskGroup learns of it on a later turn
@@ -1456,6 +1464,8 @@ def _inline_started(frame, code, tu, kind="coroutine", label=None):
         where = _own_caller(where)
     _ev(f"I\t{t}\t{u.id}\t{kind}\t{parent.id}\t{label or _frame_label(code, frame)}\t"
         f"{_place(where) if where is not None else 0}\n")
+    if type(stack) is tuple:
+        stack = tu.stack = []
     stack.append(u)
     _frame_units[frame] = u
 
@@ -2109,14 +2119,23 @@ def _load_ctracer(setting):
 
 
 def _use_ctracer(module):
-    """A task's step (Handle._run) in C and, with inline units, its hook in C: a PEP 523 frame
-    evaluation hook unless the interpreter evaluates frames with someone else's (a debugger's),
-    else a profile function. _setprofile(_profile) turns it on for the thread, _getprofile()
-    returns _profile while it is on; inline units are its type. Returns how steps are hooked."""
-    global _setprofile, _getprofile, _Inline
+    """The C hot paths: a task's creation (the task factory and _track_task), steps (Handle._run),
+    scheduling (BaseEventLoop._call_soon) and common end, units the garbage collector leaves alone
+    while they are in _tunits, and, with inline units, their hook: a PEP 523 frame evaluation
+    hook unless the interpreter evaluates frames with someone else's (a debugger's), else a
+    profile function. _setprofile(_profile) turns it on for the thread, _getprofile() returns
+    _profile while it is on; inline units are its type. Each C path hands what it does not
+    expect to the Python one it replaces. Returns how steps are hooked."""
+    global _setprofile, _getprofile, _Inline, _gc_untrack, _gc_track
+    global _task_factory, _py_task_factory, _track_task, _py_track_task
+    import asyncio.base_events as base_events
     import asyncio.events as events
     module.install(globals())
     events.Handle._run = module.handle_run(events.Handle)
+    base_events.BaseEventLoop._call_soon = module.call_soon(base_events.BaseEventLoop)
+    _gc_untrack, _gc_track = module.untrack, module.track
+    _py_task_factory, _task_factory = _task_factory, module.task_factory
+    _py_track_task, _track_task = _track_task, module.track_task
     how = ""
     if _STEP_PROFILE:
         _setprofile = module.setprofile
