@@ -28,8 +28,8 @@ RunController::RunController(QObject *parent)
     m_catchUp.setSingleShot(true);
     m_catchUp.setInterval(0);
     connect(&m_catchUp, &QTimer::timeout, this, [this] {
-        if (m_behind && m_frameTimer.isActive())
-            m_changedSinceFrame |= update(Amount::Frame);
+        if (m_behind && m_frameTimer.isActive() && m_builder && !m_holds)
+            m_changedSinceFrame |= applyFor(CatchUpBudgetMs);
     });
 }
 
@@ -162,15 +162,20 @@ bool RunController::update(Amount amount)
         return false;
     if (amount == Amount::All)
         return m_builder->update();
+    return applyFor(FrameBudgetMs);
+}
+
+bool RunController::applyFor(int budgetMs)
+{
     // Slices small enough to check the clock often, large enough not to check it per event.
-    constexpr std::size_t Slice = 4096;
+    constexpr std::size_t Slice = 1024;
     QElapsedTimer spent;
     spent.start();
     bool changed = false;
     m_behind = false;
     while (m_builder->update(Slice)) {
         changed = true;
-        if (spent.elapsed() >= FrameBudgetMs) {
+        if (spent.nsecsElapsed() >= qint64(budgetMs) * 1'000'000) {
             m_behind = true;
             m_catchUp.start();
             break;

@@ -33,6 +33,9 @@ class RunController : public QObject
 public:
     //! How long a frame may spend applying new events (real ms, on this thread).
     static constexpr int FrameBudgetMs = 6;
+    //! How long each catch-up slice between frames may spend (real ms): a timer or a paint due
+    //! meanwhile waits for at most one of them.
+    static constexpr int CatchUpBudgetMs = 2;
     //! data() frozen and kept alive for a reader on another thread: while any hold of the
     //! current run is kept, no new event is applied (they wait in the recorder) and the run's
     //! end waits; addBookmark() is the one change still made. Made and destroyed on this
@@ -104,6 +107,8 @@ private:
     void completeEnd();
     void release(const TraceBuilder *builder);
     void retire(std::unique_ptr<RunSource> source);
+    //! Applies new events for at most budgetMs (whole slices); arms the catch-up if some remain.
+    bool applyFor(int budgetMs);
 
     std::unique_ptr<RunSource> m_source;
     std::vector<std::unique_ptr<RunSource>> m_retiring; //!< replaced runs still ending

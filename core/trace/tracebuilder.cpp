@@ -4,6 +4,15 @@
 
 namespace Loopscope {
 
+namespace {
+
+//! A run that has issued this many unit ids is a big one (a stress run of 1e5 and up).
+constexpr std::size_t BigRunFrom = 16384;
+//! The units a big run has room for from the start (the stress scenario's top is 1e6 tasks).
+constexpr std::size_t BigRunUnits = std::size_t(1) << 21;
+
+} // namespace
+
 TraceBuilder::TraceBuilder(const TraceRecorder *recorder)
     : m_recorder(recorder)
 {
@@ -29,7 +38,13 @@ UnitRecord &TraceBuilder::unit(quint32 id)
             // frames, and each doubling would move every record (a million take a frame's time
             // many times over to move, and more to fault in).
             const std::size_t issued = m_recorder ? m_recorder->unitIdsIssued() : 0;
-            m_data.units.reserve(std::max({std::size_t(id), issued, 2 * m_data.units.capacity()}));
+            std::size_t room = std::max({std::size_t(id), issued, 2 * m_data.units.capacity()});
+            // A big run gets address space for BigRunUnits at once: pages not yet written
+            // cost no memory, and each doubling on the way moved every record on this thread
+            // (71 ms at 740 000 units).
+            if (room >= BigRunFrom)
+                room = std::max(room, BigRunUnits);
+            m_data.units.reserve(room);
         }
         const auto old = m_data.units.size();
         m_data.units.resize(id);

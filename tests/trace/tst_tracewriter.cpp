@@ -328,3 +328,36 @@ TEST_CASE("TraceData::endNs is the latest time as scanning every unit found it",
         CHECK(read->lastEventNs == written.lastEventNs);
     }
 }
+
+TEST_CASE("A big run's unit records stay where they are while its burst is read a frame at a time",
+          "[trace][builder]")
+{
+    // Each move of the records was a frame's time and more on the GUI thread at 1e6 units.
+    TraceRecorder recorder;
+    TraceBuilder builder(&recorder);
+    constexpr quint32 Issued = 20000;
+    constexpr quint32 Total = 200000;
+    for (quint32 i = 0; i < Issued; ++i)
+        recorder.newUnitId();
+    quint32 written = 0;
+    auto create = [&](quint32 upTo) {
+        for (; written < upTo; ++written)
+            TraceWriter(&recorder, written).created(written + 1, UnitKind::Task, 0, 0);
+    };
+    create(Issued);
+    REQUIRE(builder.update(64));
+    const UnitRecord *first = builder.data().units.data();
+    while (written < Total) {
+        // The loop goes on issuing ids and creating while the reader applies slices.
+        for (quint32 i = 0; i < 5000; ++i)
+            recorder.newUnitId();
+        create(written + 5000);
+        builder.update(4096);
+    }
+    recorder.flush();
+    while (builder.update(4096)) {
+    }
+    REQUIRE(builder.data().units.size() == Total);
+    CHECK(builder.data().units.data() == first);
+    CHECK(builder.data().units.back().id == Total);
+}

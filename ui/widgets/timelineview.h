@@ -13,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QSet>
+#include <QThreadPool>
 
 #include <functional>
 #include <memory>
@@ -232,6 +233,9 @@ private:
     BuiltFrom m_builtFrom; //!< of the layout shown, or being built on the pool
     std::function<DataHold()> m_hold;
     DataHold m_layoutHold; //!< the data the pool thread reads, frozen until it is done
+    //! Where big layouts are built: one thread of this view's own, below the GUI thread's
+    //! priority (see startBackgroundLayout).
+    QThreadPool m_layoutPool;
     QFutureWatcher<BuiltLayout> m_layoutJob;
     // The label column fitted to m_layout for a target that wide (-1: to be fitted).
     int m_fittedTargetWidth = -1;
