@@ -874,6 +874,8 @@ static int append_line(PyObject *line)
 /* The bytearray at the end of _buf that ASCII lines of ours go into (the flusher decodes it as
  * one item): while it is _buf's last item, a line is a copy at its end, not a str appended. */
 static PyObject *g_chunk;
+/* The most a chunk holds, unless one line is longer (below malloc's mmap threshold). */
+#define CHUNK_MAX ((Py_ssize_t)64 * 1024)
 
 /* The ASCII line a (na bytes) followed by b (nb), as append_line would write it. */
 static int append_ascii(const char *a, size_t na, const char *b, size_t nb)
@@ -892,22 +894,35 @@ static int append_ascii(const char *a, size_t na, const char *b, size_t nb)
         return r;
     }
     const Py_ssize_t k = PyList_GET_SIZE(g_buf);
-    if (g_chunk == NULL || k == 0 || PyList_GET_ITEM(g_buf, k - 1) != g_chunk) {
+    const int ours = g_chunk != NULL && k > 0 && PyList_GET_ITEM(g_buf, k - 1) == g_chunk;
+    const Py_ssize_t n = (Py_ssize_t)(na + nb);
+    if (!ours || Py_SIZE(g_chunk) + n > CHUNK_MAX) {
+        /* A full chunk is followed by one as big from the start: lines of ours only (a chain of
+         * inline units) go into chunks of CHUNK_MAX, which malloc takes from its heap (fresh
+         * pages of a bigger one, and the copies as it doubled, cost more than the lines). */
         PyObject *chunk = PyByteArray_FromStringAndSize(NULL, 0);
         if (chunk == NULL)
             return -1;
+        if (ours && PyByteArray_Resize(chunk, CHUNK_MAX) < 0) {
+            Py_DECREF(chunk);
+            return -1;
+        }
+        Py_SET_SIZE(chunk, 0);
         Py_XSETREF(g_chunk, chunk);
         if (PyList_Append(g_buf, chunk) < 0)
             return -1;
     }
     PyByteArrayObject *chunk = (PyByteArrayObject *)g_chunk;
-    const Py_ssize_t at = Py_SIZE(chunk), size = at + (Py_ssize_t)(na + nb);
+    const Py_ssize_t at = Py_SIZE(chunk), size = at + n;
     if (size + 1 > chunk->ob_alloc || chunk->ob_start != chunk->ob_bytes) {
         /* bytearray grows by an eighth: a chunk of ours doubles (one copy per byte). It starts
          * small: where the Python side's items come between ours (a semaphore's counters), each
          * chunk holds a line or two, and 4 KiB each made semaphore's --tasks-only keep 8 KB per
          * task (1 GB at 1e5 tasks, 2.5 KB with 256 bytes). */
-        if (PyByteArray_Resize(g_chunk, size < 128 ? 256 : 2 * size) < 0)
+        const Py_ssize_t room = size < 128 ? 256 : 2 * size;
+        if (PyByteArray_Resize(g_chunk, room < CHUNK_MAX ? room : size > CHUNK_MAX ? size
+                                                                                   : CHUNK_MAX)
+            < 0)
             return -1;
     }
     char *out = chunk->ob_start + at;
@@ -916,6 +931,47 @@ static int append_ascii(const char *a, size_t na, const char *b, size_t nb)
     out[na + nb] = '\0';
     Py_SET_SIZE(chunk, size);
     return 0;
+}
+
+/* The tracer's _emit_created(u): u's C line, a list until it is written (a rename may change its
+ * label), written once; as ASCII text when every field is an int or an ASCII str, as the flusher
+ * would format the list. 0, or -1 (error). */
+#define LINE_ROOM 2048
+static int emit_created(PyObject *u)
+{
+    PyObject *cev = unit_get(u, U_CEV);
+    if (cev == NULL)
+        return -1;
+    if (cev == Py_None) {
+        Py_DECREF(cev);
+        return 0;
+    }
+    char text[LINE_ROOM], *p = text;
+    const Py_ssize_t n = PyList_CheckExact(cev) ? PyList_GET_SIZE(cev) : 0;
+    for (Py_ssize_t i = 0; p != NULL && i < n; ++i) {
+        PyObject *item = PyList_GET_ITEM(cev, i);
+        const Py_ssize_t left = (Py_ssize_t)sizeof text - (p - text) - 32; /* and the \n */
+        if (i > 0)
+            *p++ = '\t';
+        if (PyLong_CheckExact(item)) {
+            p = put_int(p, item);
+        } else if (PyUnicode_CheckExact(item) && PyUnicode_IS_ASCII(item)
+            && PyUnicode_GET_LENGTH(item) < left) {
+            memcpy(p, PyUnicode_1BYTE_DATA(item), (size_t)PyUnicode_GET_LENGTH(item));
+            p += PyUnicode_GET_LENGTH(item);
+        } else {
+            p = NULL;
+        }
+    }
+    int r;
+    if (p != NULL && n > 0) {
+        *p++ = '\n';
+        r = append_ascii(text, (size_t)(p - text), "", 0);
+    } else {
+        r = append_line(cev);
+    }
+    Py_DECREF(cev);
+    return r < 0 || unit_set(u, U_CEV, Py_None) < 0 ? -1 : 0;
 }
 
 /* _inline_started(frame, code, tu) when its stack's innermost unit is the caller's (or it is
@@ -996,10 +1052,8 @@ static int inline_started(PyFrameObject *frame, struct _PyInterpreterFrame *ifra
     if (cev == NULL)
         goto parent_done;
     if (cev != Py_None) {
-        PyObject *r = call_global1(s_emit_created, tu);
-        if (r == NULL)
+        if (emit_created(tu) < 0)
             goto parent_done;
-        Py_DECREF(r);
     }
     parent_id = unit_id(parent);
     if (parent_id == NULL)
@@ -1557,7 +1611,8 @@ static PyObject *s_callback, *s_self, *s_context, *s_args, *s_run, *s_done, *s_g
     *s_internals, *s_loop_count, *s_base_event_loop, *s_loopscope_main, *s_main_unit, *s_inline,
     *s_coro_label, *s_classify, *s_cr_frame, *s_C, *s_task_kind, *s_get_running_loop,
     *s_cancelled, *s_exception, *s_py_task_factory, *s_user_factory, *s_Task,
-    *s_source_traceback, *s_task_kwnames;
+    *s_source_traceback, *s_task_kwnames, *s_loopscope_initial, *s_loopscope_counter, *s_value,
+    *s_py_sample_semaphore;
 
 static PyObject *call_global2(PyObject *name, PyObject *a, PyObject *b)
 {
@@ -1867,7 +1922,7 @@ static PyObject *handle_run(PyObject *self, PyObject *unused)
         goto done;
     }
     t = now();
-    if (t == NULL || (cev != Py_None && call_done(call_global1(s_emit_created, u)) < 0))
+    if (t == NULL || (cev != Py_None && emit_created(u) < 0))
         goto done;
     leaf = leaf_of(u, stack);
     id = unit_id(leaf);
@@ -2358,6 +2413,56 @@ static PyObject *task_factory(PyObject *module, PyObject *const *args, size_t na
     return task;
 }
 
+/* The tracer's _sample_semaphore(sem) in C once the semaphore's counter is named: its N line
+ * (the permits in use) as ASCII; the first sample, and anything unexpected, by the Python one
+ * (kept as _py_sample_semaphore). */
+static PyObject *sample_semaphore(PyObject *module, PyObject *sem)
+{
+    (void)module;
+    PyObject *initial = NULL, *name = NULL, *value = NULL, *result = NULL;
+    if (_PyObject_LookupAttr(sem, s_loopscope_initial, &initial) < 0)
+        return NULL;
+    if (initial == NULL || initial == Py_None) {
+        Py_XDECREF(initial);
+        Py_RETURN_NONE;
+    }
+    if (_PyObject_LookupAttr(sem, s_loopscope_counter, &name) < 0)
+        goto done;
+    value = name == NULL ? NULL : PyObject_GetAttr(sem, s_value);
+    if (value == NULL && PyErr_Occurred())
+        goto done;
+    long long ns = 0;
+    const int plain = value != NULL && PyUnicode_CheckExact(name) && PyUnicode_IS_ASCII(name)
+        && PyUnicode_GET_LENGTH(name) > 0 && PyUnicode_GET_LENGTH(name) < LABEL_ROOM
+        && PyLong_CheckExact(initial) && PyLong_CheckExact(value);
+    if (!plain) {
+        result = call_global1(s_py_sample_semaphore, sem);
+        goto done;
+    }
+    int overflow = 0;
+    const long long used = PyLong_AsLongLongAndOverflow(initial, &overflow)
+        - PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow || PyErr_Occurred()) {
+        PyErr_Clear();
+        result = call_global1(s_py_sample_semaphore, sem);
+        goto done;
+    }
+    if (now_ns(&ns) < 0)
+        goto done;
+    char text[LABEL_ROOM + 64], *p = put_text(text, "N\t");
+    p = put_text(put_ll(p, ns), "\t");
+    memcpy(p, PyUnicode_1BYTE_DATA(name), (size_t)PyUnicode_GET_LENGTH(name));
+    p += PyUnicode_GET_LENGTH(name);
+    p = put_text(put_ll(put_text(p, "\t"), used), "\n");
+    if (append_ascii(text, (size_t)(p - text), "", 0) == 0)
+        result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(value);
+    Py_XDECREF(name);
+    Py_XDECREF(initial);
+    return result;
+}
+
 /* --- the module ----------------------------------------------------------------------------- */
 
 static PyObject *ctracer_install(PyObject *module, PyObject *globals)
@@ -2483,6 +2588,8 @@ static PyMethodDef ctracer_methods[] = {
     { "task_factory", (PyCFunction)(void (*)(void))task_factory, METH_FASTCALL | METH_KEYWORDS,
         "task_factory(loop, coro, context=None, name=None): the tracer's _task_factory, its "
         "common case in C" },
+    { "sample_semaphore", sample_semaphore, METH_O,
+        "sample_semaphore(sem): the tracer's _sample_semaphore, its common case in C" },
     { "track_task", (PyCFunction)(void (*)(void))track_task, METH_FASTCALL,
         "track_task(loop, task, coro): the tracer's _track_task, its common case in C" },
     { "untrack", ctracer_untrack, METH_O,
@@ -2564,6 +2671,10 @@ static int ctracer_exec(PyObject *module)
         { &s_user_factory, "_loopscope_user_factory" },
         { &s_Task, "_Task" },
         { &s_source_traceback, "_source_traceback" },
+        { &s_loopscope_initial, "_loopscope_initial" },
+        { &s_loopscope_counter, "_loopscope_counter" },
+        { &s_value, "_value" },
+        { &s_py_sample_semaphore, "_py_sample_semaphore" },
     };
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; ++i) {
         if (*strings[i].slot == NULL) {

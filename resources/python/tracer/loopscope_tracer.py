@@ -104,10 +104,23 @@ def _flush():
         del _buf[:n]
         f = _FORMATS
         # The hot paths append their lines ready-made (an f-string costs less than a tuple
-        # formatted here; the C module's, ASCII, go into a bytearray at the end of _buf); the
-        # others append tuples, and a unit's C is a list until emitted.
-        data = "".join([e if type(e) is str else e.decode() if type(e) is bytearray
-                        else f[len(e)] % tuple(e) for e in items]).encode("utf-8", "replace")
+        # formatted here; the C module's, ASCII, go into bytearrays in _buf, written as they
+        # are: decoding and encoding them again was two copies more under the GIL); the others
+        # append tuples, and a unit's C is a list until emitted.
+        parts = []
+        text = []
+        for e in items:
+            kind = type(e)
+            if kind is bytearray:
+                if text:
+                    parts.append("".join(text).encode("utf-8", "replace"))
+                    text = []
+                parts.append(e)
+            else:
+                text.append(e if kind is str else f[len(e)] % tuple(e))
+        if text:
+            parts.append("".join(text).encode("utf-8", "replace"))
+        data = parts[0] if len(parts) == 1 else b"".join(parts)
         try:
             _write(data)
         except OSError:
@@ -2128,14 +2141,20 @@ def _use_ctracer(module):
     expect to the Python one it replaces. Returns how steps are hooked."""
     global _setprofile, _getprofile, _Inline, _gc_untrack, _gc_track
     global _task_factory, _py_task_factory, _track_task, _py_track_task
+    global _sample_semaphore, _py_sample_semaphore
     import asyncio.base_events as base_events
     import asyncio.events as events
+    # Everything looked up before anything changes: a module without one stays unused.
+    B = base_events.BaseEventLoop
+    run, call_soon = module.handle_run(events.Handle), module.call_soon(B)
+    untrack, track = module.untrack, module.track
+    factory, track_task, sample = module.task_factory, module.track_task, module.sample_semaphore
     module.install(globals())
-    events.Handle._run = module.handle_run(events.Handle)
-    base_events.BaseEventLoop._call_soon = module.call_soon(base_events.BaseEventLoop)
-    _gc_untrack, _gc_track = module.untrack, module.track
-    _py_task_factory, _task_factory = _task_factory, module.task_factory
-    _py_track_task, _track_task = _track_task, module.track_task
+    events.Handle._run, B._call_soon = run, call_soon
+    _gc_untrack, _gc_track = untrack, track
+    _py_task_factory, _task_factory = _task_factory, factory
+    _py_track_task, _track_task = _track_task, track_task
+    _py_sample_semaphore, _sample_semaphore = _sample_semaphore, sample
     how = ""
     if _STEP_PROFILE:
         _setprofile = module.setprofile
