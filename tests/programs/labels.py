@@ -1,6 +1,7 @@
-# Inline coroutine labels from their arguments, each kind the tracer reads differently: ints
-# (small, negative, beyond 64 bits), bool, str, None, an argument captured by a closure (a cell),
-# keyword-only and default arguments, a method's self left out, *args and **kwargs, none at all.
+# Inline coroutine and task labels from their arguments, each kind the tracer reads differently:
+# ints (small, negative, beyond 64 bits), floats (as repr writes them), bool, str, None, an
+# argument captured by a closure (a cell), keyword-only and default arguments, a method's self
+# left out, *args and **kwargs, none at all.
 # ctracer_compare.py compares the C module's labels with pure Python's.
 import asyncio
 
@@ -49,6 +50,9 @@ async def main():
         await mixed(True, "a\tb", None)
         await Counter().add(4)
         await plain(*range(3))
+        await plain(0.1, -0.0, 1e300)
+        await plain(float("inf"), 1e-07, 0.30000000000000004)
+        await asyncio.create_task(plain(2.5, 12345678.9, -1.5))
 
 
 asyncio.run(main())

@@ -14,6 +14,11 @@
  * expect, is handed to the Python _profile with the same event, so the lines are the ones the
  * Python hook would write, byte for byte (the ASCII ones copied into a bytearray at the end of
  * _buf, which _flush decodes as one item). Inline is the tracer's _Inline as a C type.
+ * Also in C, each with the Python function it replaces kept for what it does not expect: a
+ * task's step (handle_run), its scheduling (call_soon), creation (task_factory, track_task, a
+ * unit made from a template without __init__), plain completion (in handle_run), a unit's C
+ * line, and a semaphore's samples; task units are left alone by the garbage collector while
+ * _tunits holds them (untrack, track).
  * Thread: the profile function runs per thread, under the GIL, like the Python hook.
  * Loaded only under a private name by the tracer (never in sys.modules), by path. */
 
@@ -659,11 +664,33 @@ static int ascii_needs_escape(const char *text, size_t n)
 
 /* _frame_label(code, frame)'s text written at p when it is the common case, ASCII without
  * building a str: a label without arguments, or a plain name whose arguments are plain locals
- * (no cell) that hold exact ints, read from the frame's fast locals as f_locals would give them
+ * (no cell) that hold exact ints or floats, read from the frame's fast locals as f_locals would give them
  * (an unset one left out). The end, or NULL: not that case (nothing is owed, no error). At most
  * LABEL_ROOM bytes. */
 #define LABEL_ROOM 512
 #define ARG_ROOM 24
+
+/* An argument of a label written at p as _short_repr writes it, when it is an exact int or float
+ * (repr(float): the shortest text that reads back the same); NULL otherwise (no error). At most
+ * ARG_ROOM bytes. */
+static char *put_arg(char *p, PyObject *value)
+{
+    if (!PyFloat_CheckExact(value))
+        return put_int(p, value);
+    char *text = PyOS_double_to_string(PyFloat_AS_DOUBLE(value), 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+    if (text == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    const size_t n = strlen(text);
+    char *end = NULL;
+    if (n <= ARG_ROOM) {
+        memcpy(p, text, n);
+        end = p + n;
+    }
+    PyMem_Free(text);
+    return end;
+}
 static char *put_frame_label(
     char *p, PyObject *code, struct _PyInterpreterFrame *frame, PyObject *layout)
 {
@@ -713,7 +740,7 @@ static char *put_frame_label(
             *p++ = ' ';
         }
         first = 0;
-        if ((p = put_int(p, value)) == NULL)
+        if ((p = put_arg(p, value)) == NULL)
             return NULL;
     }
     *p++ = ')';
