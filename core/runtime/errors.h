@@ -12,7 +12,10 @@ namespace Loopscope {
 class AsyncError : public std::exception
 {
 public:
-    explicit AsyncError(const QString &message = QString())
+    //! No message: nothing to convert, so a throw of CancelledError() or TimeoutError() is a
+    //! bare allocation (no call that can throw before it, no cleanup for the unwinder to find).
+    AsyncError() noexcept = default;
+    explicit AsyncError(const QString &message)
         : m_message(message.toUtf8())
     {
     }

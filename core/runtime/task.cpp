@@ -16,6 +16,24 @@ bool currentExceptionIsCancelled() noexcept
     return type && *type == typeid(CancelledError);
 }
 
+void recordResumed(TaskCore *t, quint32 unit)
+{
+    EventLoop *loop = t->loop();
+    const qint64 now = loop->nowNs();
+    const qint64 readyNs = t->readyNs();
+    if (now - readyNs > loop->readyThresholdNs())
+        loop->traceAt(now).readyThenRunning(unit, readyNs);
+    else
+        loop->traceAt(now).runningHeld(unit);
+}
+
+void recordSuspended(TaskCore *t, quint32 unit, UnitState state, quint32 at)
+{
+    EventLoop *loop = t->loop();
+    loop->stepClockNs();
+    loop->trace().stateChanged(unit, state, 0, at);
+}
+
 std::coroutine_handle<> PromiseBase::finalStep() noexcept
 {
     if (isRoot) {

@@ -79,16 +79,13 @@ bool currentExceptionIsCancelled() noexcept;
 inline thread_local const std::exception_ptr *t_checkedCancel = nullptr;
 
 //! Records that unit of t runs again after a wait (Ready first, if the loop kept it waiting).
-inline void recordResumed(TaskCore *t, quint32 unit)
-{
-    EventLoop *loop = t->loop();
-    const qint64 now = loop->nowNs();
-    const qint64 readyNs = t->readyNs();
-    if (now - readyNs > loop->readyThresholdNs())
-        loop->traceAt(now).readyThenRunning(unit, readyNs);
-    else
-        loop->traceAt(now).runningHeld(unit);
-}
+//! Out of line, as recordSuspended: the recorder's inline fast path grows these, not every
+//! coroutine that awaits (a bigger await_resume stops being inlined, and the TimeoutError it
+//! throws then unwinds a frame more: twice the cost of the throw).
+void recordResumed(TaskCore *t, quint32 unit);
+//! Records that unit of t waits in state at the place `at` from now (the clock read again: the
+//! step's time so far ends here).
+void recordSuspended(TaskCore *t, quint32 unit, UnitState state, quint32 at);
 
 //! What every Co<T> promise shares: which task drives it, which unit its awaits record for.
 //! It begins with PromiseHead (task, continuation / createdNs / readyNs, exception).
@@ -168,8 +165,7 @@ struct PromiseBase : PromiseHead {
             TaskCore *t = EventLoop::runningTask();
             t->resumePoint = h;
             suspended = 1;
-            t->loop()->stepClockNs();
-            t->loop()->trace().stateChanged(unit, waitStateOf<AwaiterOf<A>>(), 0, at);
+            recordSuspended(t, unit, waitStateOf<AwaiterOf<A>>(), at);
             inner.suspend(t, unit);
         }
         decltype(auto) await_resume()

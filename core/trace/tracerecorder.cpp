@@ -148,7 +148,7 @@ void TraceRecorder::appendShared(TraceEvent event, const Clock &clock)
     m_shared.write(event);
 }
 
-void TraceRecorder::appendReadyRunning(quint32 unit, qint64 readyNs, qint64 runningNs)
+void TraceRecorder::appendReadyRunningSlow(quint32 unit, qint64 readyNs, qint64 runningNs)
 {
     flush();
     const qint64 delay = runningNs - readyNs;
@@ -160,16 +160,10 @@ void TraceRecorder::appendReadyRunning(quint32 unit, qint64 readyNs, qint64 runn
     append({runningNs, unit, EventType::State, quint8(UnitState::Running), 0, 0, 0});
 }
 
-void TraceRecorder::appendCreatedTask(qint64 timeNs, quint32 unit, quint32 parent)
+void TraceRecorder::startCreatedRun(qint64 timeNs, quint32 unit, quint32 parent)
 {
-    CreatedRun &run = m_createdRun;
-    if (run.count && run.count < MaxLinkRun && run.timeNs == timeNs && run.parent == parent
-        && run.first + run.count == unit) {
-        ++run.count;
-        return;
-    }
     flush();
-    run = {timeNs, unit, parent, 1};
+    m_createdRun = {timeNs, unit, parent, 1};
 }
 
 void TraceRecorder::writeCreatedRun()
@@ -184,8 +178,8 @@ void TraceRecorder::writeCreatedRun()
     run.count = 0;
 }
 
-void TraceRecorder::appendState(qint64 timeNs, quint32 unit, UnitState state, quint32 at,
-                                bool hold)
+void TraceRecorder::appendStateSlow(qint64 timeNs, quint32 unit, UnitState state, quint32 at,
+                                    bool hold)
 {
     const HeldRunning held = m_heldRunning;
     if (held.unit == unit) {
@@ -205,28 +199,6 @@ void TraceRecorder::appendState(qint64 timeNs, quint32 unit, UnitState state, qu
         return;
     }
     m_loop.write({timeNs, unit, EventType::State, quint8(state), 0, at, 0});
-}
-
-void TraceRecorder::appendFinished(qint64 timeNs, quint32 unit, Outcome outcome)
-{
-    const HeldRunning held = m_heldRunning;
-    const qint64 delay = timeNs - held.timeNs;
-    if (held.unit == unit && delay >= 0 && delay <= qint64(0xffffffff)) {
-        m_heldRunning.unit = 0;
-        m_loop.writeSlots(held.timeNs, RunningThenFinishedSlot, quint8(outcome), unit,
-                          quint32(delay), false);
-        return;
-    }
-    append({timeNs, unit, EventType::Finished, quint8(outcome), 0, 0, 0});
-}
-
-void TraceRecorder::appendCounter(qint64 timeNs, quint32 name, quint32 value)
-{
-    const TraceEvent e{timeNs, name, EventType::Counter, 0, 0, value, 0};
-    if (m_heldRunning.unit && m_heldRunning.timeNs == timeNs)
-        m_loop.write(e); // nothing else is held while a Running is
-    else
-        append(e);
 }
 
 void TraceRecorder::writeHeldRunning()

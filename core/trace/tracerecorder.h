@@ -100,23 +100,83 @@ private:
     }
     //! Loop stream: Created of an unlabelled task (kind Task, loop 0): held back while the ones
     //! after it continue a run (same time and parent, the next unit).
-    void appendCreatedTask(qint64 timeNs, quint32 unit, quint32 parent);
+    void appendCreatedTask(qint64 timeNs, quint32 unit, quint32 parent)
+    {
+        CreatedRun &run = m_createdRun;
+        if (run.count && run.count < MaxLinkRun && run.timeNs == timeNs && run.parent == parent
+            && run.first + run.count == unit) {
+            ++run.count;
+            return;
+        }
+        startCreatedRun(timeNs, unit, parent);
+    }
+    void startCreatedRun(qint64 timeNs, quint32 unit, quint32 parent);
     void writeCreatedRun();
     //! Loop stream: unit is in state from timeNs on, lane 0, at the place `at`. A Running
     //! (hold: TraceWriter::runningHeld) is held back: if the stream's next event is the same
     //! unit's next state within MaxRunningNs and its place is below 2^PlaceBits, the two share
-    //! one slot.
-    void appendState(qint64 timeNs, quint32 unit, UnitState state, quint32 at, bool hold);
+    //! one slot. Inline for what a step writes most (its Running and its next state, or a state
+    //! with nothing held); appendStateSlow for the rest.
+    void appendState(qint64 timeNs, quint32 unit, UnitState state, quint32 at, bool hold)
+    {
+        if (unit != 0 && m_heldRunning.unit == unit) {
+            const qint64 delay = timeNs - m_heldRunning.timeNs;
+            if (state != UnitState::Running && delay >= 0 && delay <= MaxRunningNs
+                && at < (1u << PlaceBits)) {
+                // Nothing else is held while a Running is (appendCreatedTask publishes it).
+                m_heldRunning.unit = 0;
+                m_loop.writeSlots(m_heldRunning.timeNs, RunningThenSlot, quint8(state), unit,
+                                  at << DelayBits | quint32(delay), false);
+                return;
+            }
+        } else if (unit != 0 && !m_heldRunning.unit && !m_createdRun.count) {
+            if (hold)
+                m_heldRunning = {timeNs, unit};
+            else
+                m_loop.writeSlots(timeNs, quint8(EventType::State), quint8(state), unit, at,
+                                  false);
+            return;
+        }
+        appendStateSlow(timeNs, unit, state, at, hold);
+    }
+    void appendStateSlow(qint64 timeNs, quint32 unit, UnitState state, quint32 at, bool hold);
     //! Loop stream: the unit's Finished (lane 0, no error) shares a slot with the Running held
     //! for it (the step ended within 4.3 s).
-    void appendFinished(qint64 timeNs, quint32 unit, Outcome outcome);
+    void appendFinished(qint64 timeNs, quint32 unit, Outcome outcome)
+    {
+        const qint64 delay = timeNs - m_heldRunning.timeNs;
+        if (m_heldRunning.unit == unit && delay >= 0 && delay <= qint64(0xffffffff)) {
+            m_heldRunning.unit = 0;
+            m_loop.writeSlots(m_heldRunning.timeNs, RunningThenFinishedSlot, quint8(outcome),
+                              unit, quint32(delay), false);
+            return;
+        }
+        append({timeNs, unit, EventType::Finished, quint8(outcome), 0, 0, 0});
+    }
     //! Loop stream: a counter's sample at the very time of the held Running is written before
     //! it (the order of the two says nothing), so the Running stays held for what follows.
-    void appendCounter(qint64 timeNs, quint32 name, quint32 value);
+    void appendCounter(qint64 timeNs, quint32 name, quint32 value)
+    {
+        if ((m_heldRunning.unit && m_heldRunning.timeNs == timeNs)
+            || (!m_heldRunning.unit && !m_createdRun.count))
+            m_loop.writeSlots(timeNs, quint8(EventType::Counter), 0, name, value, false);
+        else
+            append({timeNs, name, EventType::Counter, 0, 0, value, 0});
+    }
     void writeHeldRunning();
     //! Loop stream: unit was Ready from readyNs and Running from runningNs (lane 0, no place):
     //! one slot when the two are less than 4.3 s apart.
-    void appendReadyRunning(quint32 unit, qint64 readyNs, qint64 runningNs);
+    void appendReadyRunning(quint32 unit, qint64 readyNs, qint64 runningNs)
+    {
+        const qint64 delay = runningNs - readyNs;
+        if (!m_heldRunning.unit && !m_createdRun.count && delay >= 0
+            && delay <= qint64(0xffffffff)) {
+            m_loop.writeSlots(readyNs, ReadyRunningSlot, 0, unit, quint32(delay), false);
+            return;
+        }
+        appendReadyRunningSlow(unit, readyNs, runningNs);
+    }
+    void appendReadyRunningSlow(quint32 unit, qint64 readyNs, qint64 runningNs);
     //! Loop stream: Links at timeNs from awaiter to count units from firstAwaited on, in order:
     //! two slots per run of up to MaxLinkRun.
     void appendLinkRun(qint64 timeNs, quint32 awaiter, quint32 firstAwaited, quint32 count);
