@@ -2117,6 +2117,41 @@ done:
 static PyObject *ctracer_setprofile(PyObject *module, PyObject *func);
 static PyObject *ctracer_getprofile(PyObject *module, PyObject *unused);
 
+/* The tracer's hook off on this thread while asyncio's machinery and ours run inside a step (as
+ * the Python side's `hooked = _STEP_PROFILE and _getprofile() is _profile`): whether it was on
+ * (hook_resume() turns it on again), or -1 (error). */
+static int hook_pause(void)
+{
+    const int wanted = step_profile_wanted();
+    if (wanted <= 0)
+        return wanted;
+    PyObject *profile = ctracer_getprofile(NULL, NULL);
+    const int hooked = profile == g_profile;
+    Py_DECREF(profile);
+    if (hooked && call_done(ctracer_setprofile(NULL, Py_None)) < 0)
+        return -1;
+    return hooked;
+}
+
+/* The hook on again if hook_pause() found it on; result passed on (its error kept), or NULL if
+ * turning the hook on failed. */
+static PyObject *hook_resume(int hooked, PyObject *result)
+{
+    if (!hooked)
+        return result;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    if (call_done(ctracer_setprofile(NULL, g_profile)) < 0) {
+        Py_XDECREF(result);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        return NULL;
+    }
+    PyErr_Restore(type, value, tb);
+    return result;
+}
+
 /* BaseEventLoop._call_soon(callback, args, context) under the tracer: the tracer's _call_soon
  * (the original, then _scheduled, with the tracer's hook off meanwhile) in C. */
 static PyObject *call_soon(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
@@ -2126,34 +2161,14 @@ static PyObject *call_soon(PyObject *self, PyObject *const *args, Py_ssize_t nar
         return NULL;
     }
     /* A step schedules its task's next one from inside: the hook need not see that. */
-    const int wanted = step_profile_wanted();
-    if (wanted < 0)
+    const int hooked = hook_pause();
+    if (hooked < 0)
         return NULL;
-    int hooked = 0;
-    if (wanted) {
-        PyObject *profile = ctracer_getprofile(NULL, NULL);
-        hooked = profile == g_profile;
-        Py_DECREF(profile);
-        if (hooked && call_done(ctracer_setprofile(NULL, Py_None)) < 0)
-            return NULL;
-    }
     PyObject *call[4] = { self, args[0], args[1], args[2] };
     PyObject *handle = call_global(s_orig_call_soon, call, 4);
     if (handle != NULL && scheduled(args[0], args[1]) < 0)
         Py_CLEAR(handle);
-    if (hooked) {
-        PyObject *type, *value, *tb;
-        PyErr_Fetch(&type, &value, &tb);
-        if (call_done(ctracer_setprofile(NULL, g_profile)) < 0) {
-            Py_CLEAR(handle);
-            Py_XDECREF(type);
-            Py_XDECREF(value);
-            Py_XDECREF(tb);
-        } else {
-            PyErr_Restore(type, value, tb);
-        }
-    }
-    return handle;
+    return hook_resume(hooked, handle);
 }
 
 static PyMethodDef call_soon_def = { "_call_soon", (PyCFunction)(void (*)(void))call_soon,
@@ -2393,17 +2408,9 @@ static PyObject *task_factory(PyObject *module, PyObject *const *args, size_t na
     }
     PyObject *loop = args[0], *coro = args[1];
     /* Inside a step the tracer's hook is on: none of this (asyncio's and ours) needs it. */
-    const int wanted = step_profile_wanted();
-    if (wanted < 0)
+    const int hooked = hook_pause();
+    if (hooked < 0)
         return NULL;
-    int hooked = 0;
-    if (wanted) {
-        PyObject *profile = ctracer_getprofile(NULL, NULL);
-        hooked = profile == g_profile;
-        Py_DECREF(profile);
-        if (hooked && call_done(ctracer_setprofile(NULL, Py_None)) < 0)
-            return NULL;
-    }
     PyObject *call[4] = { coro, loop, Py_None, context };
     PyObject *task = PyObject_Vectorcall(task_type, call, 1, s_task_kwnames);
     PyObject *tb = task == NULL ? NULL : PyObject_GetAttr(task, s_source_traceback);
@@ -2425,19 +2432,7 @@ static PyObject *task_factory(PyObject *module, PyObject *const *args, size_t na
         else
             Py_CLEAR(task);
     }
-    if (hooked) {
-        PyObject *type, *value, *tbk;
-        PyErr_Fetch(&type, &value, &tbk);
-        if (call_done(ctracer_setprofile(NULL, g_profile)) < 0) {
-            Py_CLEAR(task);
-            Py_XDECREF(type);
-            Py_XDECREF(value);
-            Py_XDECREF(tbk);
-        } else {
-            PyErr_Restore(type, value, tbk);
-        }
-    }
-    return task;
+    return hook_resume(hooked, task);
 }
 
 /* The tracer's _sample_semaphore(sem) in C once the semaphore's counter is named: its N line
