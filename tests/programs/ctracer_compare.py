@@ -14,7 +14,8 @@ with LOOPSCOPE_CTRACER_FOREIGN_EVAL=1 (an eval function of someone else's, as a 
 before the tracer starts) with its profile hook instead.
 
 Also: the C module keeps no reference per await or per step (ctracer_leak.py: the blocks
-Python has allocated grow as they do untraced).
+Python has allocated grow as they do untraced), its line buffers are about as big as their lines (ctracer_chunks.py), and
+with --tasks-only it makes no frame object of a task's root coroutine (ctracer_frames.py).
 
 Exits 0 when all compared traces are equal and nothing leaks, 1 otherwise, 3 (ctest's
 "skipped") when the module cannot be used by this Python.
@@ -153,6 +154,20 @@ def check_chunks(opts):
     return ok
 
 
+def check_frames(opts):
+    """With --tasks-only the tasks' frame objects are not made (ctracer_frames.py: 2000 waiting
+    tasks have none but the first at each place; every one had one while the C side kept their
+    frames, as pure Python does)."""
+    out = tracer_check.run_traced(opts.python, tracer_check.TRACER, "ctracer_frames.py",
+                                  {"LOOPSCOPE_CTRACER": opts.ctracer, **MODES["tasks-only"]},
+                                  timeout=120)[0]
+    m = re.search(rb"frame objects made: (\d+) of (\d+)", out)
+    ok = m is not None and int(m.group(1)) < 10 and int(m.group(2)) == 2000
+    print("%s ctracer_frames: tasks' frames not made with --tasks-only (%s)" % (
+        "PASS" if ok else "FAIL", m.group(0).decode() if m else "no result"))
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--python", default=sys.executable)
@@ -180,6 +195,10 @@ def main():
         failures += not ok
     if not opts.names or "ctracer_chunks" in opts.names:
         ok = check_chunks(opts)
+        compared += 1
+        failures += not ok
+    if not opts.names or "ctracer_frames" in opts.names:
+        ok = check_frames(opts)
         compared += 1
         failures += not ok
     missing = [n for n in STRICT if n not in programs and not opts.names]

@@ -218,7 +218,7 @@ static PyObject *g_real_ns; /* time.monotonic_ns: _now on the real clock */
 
 static PyObject *s_cur, *s_stack, *s_cev, *s_id, *s_frame, *s_task, *s_f_locals, *s_ev, *s_now,
     *s_new_id, *s_emit_created, *s_own_caller, *s_place, *s_layout, *s_frame_label, *s_short_repr,
-    *s_esc, *s_inline_ended, *s_call, *s_return, *s_comma, *s_dots, *s_open, *s_close;
+    *s_esc, *s_inline_ended, *s_call, *s_return, *s_comma, *s_dots, *s_open, *s_close, *s_cr_frame;
 
 /* Tests only (LOOPSCOPE_CTRACER_LABEL_FAULT=1): labels written wrong, func[args], to see the
  * comparison of the C and the Python traces fail (tests/programs/ctracer_compare.py). */
@@ -664,9 +664,9 @@ static int ascii_needs_escape(const char *text, size_t n)
 
 /* _frame_label(code, frame)'s text written at p when it is the common case, ASCII without
  * building a str: a label without arguments, or a plain name whose arguments are plain locals
- * (no cell) that hold exact ints or floats, read from the frame's fast locals as f_locals would give them
- * (an unset one left out). The end, or NULL: not that case (nothing is owed, no error). At most
- * LABEL_ROOM bytes. */
+ * (no cell) that hold exact ints or floats, read from the frame's fast locals as f_locals would
+ * give them (an unset one left out). The end, or NULL: not that case (nothing is owed, no
+ * error). At most LABEL_ROOM bytes. */
 #define LABEL_ROOM 512
 #define ARG_ROOM 24
 
@@ -747,8 +747,34 @@ static char *put_frame_label(
     return p;
 }
 
-/* _frame_label(code, frame) for a frame that has not run yet; new reference. */
-static PyObject *frame_label(PyObject *code, PyFrameObject *frame, CodeEntry *entry)
+/* The argument `arg` of a frame that has not run yet, from its f_locals (local, a dict) or else
+ * from the interpreter frame's fast locals (as f_locals would give it): a borrowed reference,
+ * NULL if it is unset; *usable = 0 where only f_locals can tell (a cell). NULL and an error set:
+ * an error. */
+static PyObject *label_argument(
+    PyObject *local, PyCodeObject *co, struct _PyInterpreterFrame *iframe, PyObject *arg,
+    int *usable)
+{
+    if (local != NULL)
+        return PyDict_GetItemWithError(local, arg);
+    PyObject *slots = co->co_localsplusnames;
+    const unsigned char *kinds = (const unsigned char *)PyBytes_AS_STRING(co->co_localspluskinds);
+    const Py_ssize_t nslots = PyTuple_GET_SIZE(slots);
+    Py_ssize_t k = 0;
+    while (k < nslots && PyTuple_GET_ITEM(slots, k) != arg)
+        ++k;
+    if (k == nslots || (kinds[k] & (CO_FAST_CELL | CO_FAST_FREE)) || !(kinds[k] & CO_FAST_LOCAL)) {
+        *usable = 0;
+        return NULL;
+    }
+    return iframe->localsplus[k];
+}
+
+/* _frame_label(code, frame) for a frame that has not run yet, read from the frame object's
+ * f_locals, or (frame NULL) from iframe without making a frame object; new reference. NULL and
+ * no error: iframe cannot tell (the caller asks the Python side with a frame object). */
+static PyObject *label_of(
+    PyObject *code, PyFrameObject *frame, struct _PyInterpreterFrame *iframe, CodeEntry *entry)
 {
     PyObject *layout = layout_of(code, entry);
     if (layout == NULL)
@@ -766,18 +792,24 @@ static PyObject *frame_label(PyObject *code, PyFrameObject *frame, CodeEntry *en
     if (PyTuple_GET_ITEM(layout, 2) != Py_None || PyTuple_GET_ITEM(layout, 3) != Py_None
         || !PyList_CheckExact(names) || !PyUnicode_CheckExact(name))
         goto python;
-    local = PyObject_GetAttr((PyObject *)frame, s_f_locals);
-    if (local == NULL) {
-        PyErr_Clear();
-        goto python;
+    if (frame != NULL) {
+        local = PyObject_GetAttr((PyObject *)frame, s_f_locals);
+        if (local == NULL) {
+            PyErr_Clear();
+            goto python;
+        }
+        if (!PyDict_CheckExact(local))
+            goto python;
     }
-    if (!PyDict_CheckExact(local))
-        goto python;
     parts = PyList_New(0);
     if (parts == NULL)
         goto done;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(names); ++i) {
-        PyObject *value = PyDict_GetItemWithError(local, PyList_GET_ITEM(names, i));
+        int usable = 1;
+        PyObject *value = label_argument(
+            local, (PyCodeObject *)code, iframe, PyList_GET_ITEM(names, i), &usable);
+        if (!usable)
+            goto python;
         if (value == NULL) {
             if (PyErr_Occurred())
                 goto done;
@@ -807,7 +839,8 @@ static PyObject *frame_label(PyObject *code, PyFrameObject *frame, CodeEntry *en
     }
     goto done;
 python:
-    label = call_global(s_frame_label, (PyObject *[]) { code, (PyObject *)frame }, 2);
+    if (frame != NULL)
+        label = call_global(s_frame_label, (PyObject *[]) { code, (PyObject *)frame }, 2);
 done:
     Py_XDECREF(joined);
     Py_XDECREF(parts);
@@ -816,7 +849,35 @@ done:
     return label;
 }
 
+static PyObject *frame_label(PyObject *code, PyFrameObject *frame, CodeEntry *entry)
+{
+    return label_of(code, frame, NULL, entry);
+}
+
 /* --- places: _place ------------------------------------------------------------------------- */
+
+/* The place of a suspended coroutine of the program's (a task's root, kept by the C side in place
+ * of its frame object, which then need not be made): as place_of its frame. */
+static PyObject *place_of(PyFrameObject *frame);
+
+static PyObject *coro_place(PyObject *coro)
+{
+    const struct _PyInterpreterFrame *f
+        = (const struct _PyInterpreterFrame *)((PyCoroObject *)coro)->cr_iframe;
+    PyObject *code = (PyObject *)f->f_code;
+    const int lasti = _PyInterpreterFrame_LASTI(f);
+    const int offset = lasti < 0 ? -1 : lasti * (int)sizeof(_Py_CODEUNIT);
+    PlaceEntry *e = &g_place_cache[slot_of((const char *)code + offset, PLACE_CACHE_SIZE)];
+    if (e->code == code && e->lasti == offset)
+        return Py_NewRef(e->place);
+    PyObject *frame = PyObject_GetAttr(coro, s_cr_frame); /* not cached: as the frame's */
+    if (frame == NULL)
+        return NULL;
+    PyObject *place = PyFrame_Check(frame) ? place_of((PyFrameObject *)frame)
+                                           : call_global1(s_place, frame);
+    Py_DECREF(frame);
+    return place;
+}
 
 static PyObject *place_of(PyFrameObject *frame)
 {
@@ -1636,7 +1697,7 @@ static PyObject *s_callback, *s_self, *s_context, *s_args, *s_run, *s_done, *s_g
     *s_handle_run, *s_finish_task, *s_resolve_pending, *s_awaiting_frame, *s_link, *s_check_rename,
     *s_origin, *s_orig_call_soon, *s_cancel_wakeup, *s_py_track_task, *s_internal_files,
     *s_internals, *s_loop_count, *s_base_event_loop, *s_loopscope_main, *s_main_unit, *s_inline,
-    *s_coro_label, *s_classify, *s_cr_frame, *s_C, *s_task_kind, *s_get_running_loop,
+    *s_coro_label, *s_classify, *s_C, *s_task_kind, *s_get_running_loop,
     *s_cancelled, *s_exception, *s_py_task_factory, *s_user_factory, *s_Task,
     *s_source_traceback, *s_task_kwnames, *s_loopscope_initial, *s_loopscope_counter, *s_value,
     *s_py_sample_semaphore;
@@ -1828,9 +1889,10 @@ static int step_ended(PyObject *u, PyObject *task)
     }
     if (frame == NULL)
         goto done;
-    place = frame == Py_None   ? PyLong_FromLong(0)
-        : PyFrame_Check(frame) ? place_of((PyFrameObject *)frame)
-                               : call_global1(s_place, frame);
+    place = frame == Py_None      ? PyLong_FromLong(0)
+        : PyFrame_Check(frame)    ? place_of((PyFrameObject *)frame)
+        : PyCoro_CheckExact(frame) ? coro_place(frame)
+                                  : call_global1(s_place, frame);
     if (place == NULL)
         goto done;
     PyObject *queued = Py_IS_TYPE(leaf, &InlineType) ? Py_NewRef(((Inline *)leaf)->queued)
@@ -2329,10 +2391,17 @@ static PyObject *track_task(PyObject *module, PyObject *const *args, Py_ssize_t 
     if (layout == NULL)
         goto done;
     char text[LABEL_ROOM + 8];
-    char *end = put_frame_label(
-        text, code, (struct _PyInterpreterFrame *)((PyCoroObject *)coro)->cr_iframe, layout);
-    label = end != NULL ? PyUnicode_FromStringAndSize(text, end - text)
-                        : call_global1(s_coro_label, coro);
+    /* read from the coroutine's own frame: no frame object is made (it would stay with it) */
+    struct _PyInterpreterFrame *iframe
+        = (struct _PyInterpreterFrame *)((PyCoroObject *)coro)->cr_iframe;
+    char *end = put_frame_label(text, code, iframe, layout);
+    if (end != NULL) {
+        label = PyUnicode_FromStringAndSize(text, end - text);
+    } else {
+        label = label_of(code, NULL, iframe, entry);
+        if (label == NULL && !PyErr_Occurred())
+            label = call_global1(s_coro_label, coro);
+    }
     if (label == NULL)
         goto done;
     cev = PyList_New(6);
@@ -2350,7 +2419,11 @@ static PyObject *track_task(PyObject *module, PyObject *const *args, Py_ssize_t 
     const int inlined = inline_flag == NULL ? -1 : PyObject_IsTrue(inline_flag);
     if (inlined < 0)
         goto done;
-    if (own || inlined) {
+    /* Without inline units a root of the program's is kept as its coroutine (_root_frame):
+     * its frame object is made only if something reads it. */
+    if (own && !inlined && unit_set(u, U_WFRAME, coro) < 0)
+        goto done;
+    if (inlined) {
         frame = PyObject_GetAttr(coro, s_cr_frame);
         if (frame == NULL || (own && unit_set(u, U_WFRAME, frame) < 0))
             goto done;

@@ -292,7 +292,7 @@ class _Unit:
         self.pending = None
         self.frame = None
         self.coro = None
-        self.wframe = None  # a task's root frame, if it is the program's code
+        self.wframe = None  # a task's root frame (or coroutine) if it is the program's code
         self.cause = None   # (reason, by unit id): what cancelled it; the first cause wins
 
 
@@ -338,6 +338,13 @@ _inflight = 0       # executor jobs not yet delivered to their loop
 
 def _leaf(tu):
     return tu.stack[-1] if tu.stack else tu
+
+
+def _root_frame(u):
+    """A task unit's root frame if it is the program's code, else None (the C module keeps a
+    coroutine there, whose frame object it need not make)."""
+    w = u.wframe
+    return w.cr_frame if type(w) is _Coroutine else w
 
 
 def _callback_unit(callback):
@@ -653,7 +660,7 @@ def _handle_run(self):
     leaf = u.stack[-1] if u.stack else u
     # The program's innermost frame: an inline unit's, else the task's own (without inline
     # units, a coroutine it awaits inline goes unseen: the task's await names the place).
-    frame = leaf.frame if u.stack else (u.wframe or _awaiting_frame(u.coro))
+    frame = leaf.frame if u.stack else (_root_frame(u) or _awaiting_frame(u.coro))
     _ev(f"S\t{t}\t{leaf.id}\t{'queued' if leaf.queued else 'waiting'}\t0\t"
         f"{_place(frame) if frame is not None else 0}\n")
     if task._fut_waiter is not u.awaiting:
@@ -1057,7 +1064,7 @@ def _foreign_step_ended(u, frame):
     if u.pending:
         _resolve_pending(u, t)
     leaf = _leaf(u)
-    where = leaf.frame if u.stack else (u.wframe or _awaiting_frame(u.coro))
+    where = leaf.frame if u.stack else (_root_frame(u) or _awaiting_frame(u.coro))
     _ev(("S", t, leaf.id, "queued" if leaf.queued else "waiting", 0,
          _place(where) if where is not None else 0))
     _here.unlinked = (u, t)  # the Task sets its _fut_waiter after this frame returned
