@@ -14,8 +14,9 @@ with LOOPSCOPE_CTRACER_FOREIGN_EVAL=1 (an eval function of someone else's, as a 
 before the tracer starts) with its profile hook instead.
 
 Also: the C module keeps no reference per await or per step (ctracer_leak.py: the blocks
-Python has allocated grow as they do untraced), its line buffers are about as big as their lines (ctracer_chunks.py), and
-with --tasks-only it makes no frame object of a task's root coroutine (ctracer_frames.py).
+Python has allocated grow as they do untraced), its line buffers are about as big as their
+lines (ctracer_chunks.py), and with --tasks-only it makes no frame object of a task's root
+coroutine (ctracer_frames.py).
 
 Exits 0 when all compared traces are equal and nothing leaks, 1 otherwise, 3 (ctest's
 "skipped") when the module cannot be used by this Python.
