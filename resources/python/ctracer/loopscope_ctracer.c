@@ -464,45 +464,53 @@ static CodeEntry *code_entry(PyObject *code)
 
 /* --- lines: f-strings of ints and text, without PyUnicode_FromFormat's parsing -------------- */
 
+static const char g_digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                    "31323334353637383940414243444546474849505152535455565758596061"
+                                    "6263646566676869707172737475767778798081828384858687888990919293"
+                                    "949596979899";
+
+/* v < 10^8 written at p with exactly n digits (leading zeros); the end. 32-bit divisions by
+ * constants only: a time in ns has 14 digits, and 64-bit ones cost several times more. */
+static char *put_digits(char *p, uint32_t v, int n)
+{
+    char *end = p + n, *d = end;
+    while (n >= 2) {
+        const uint32_t k = (v % 100) * 2;
+        v /= 100;
+        *--d = g_digit_pairs[k + 1];
+        *--d = g_digit_pairs[k];
+        n -= 2;
+    }
+    if (n)
+        *--d = (char)('0' + v % 10);
+    return end;
+}
+
+/* v < 10^8 in as many digits as it has. */
+static char *put_small(char *p, uint32_t v)
+{
+    const int n = v < 10000 ? (v < 100 ? (v < 10 ? 1 : 2) : (v < 1000 ? 3 : 4))
+                            : (v < 1000000 ? (v < 100000 ? 5 : 6) : (v < 10000000 ? 7 : 8));
+    return put_digits(p, v, n);
+}
+
 /* The decimal digits of v at p (as str(int)); the end. */
 static char *put_ll(char *p, long long v)
 {
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
-                                "31323334353637383940414243444546474849505152535455565758596061"
-                                "6263646566676869707172737475767778798081828384858687888990919293"
-                                "949596979899";
-    static const unsigned long long tens[]
-        = { 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
-              1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-              100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
-              1000000000000000000ULL, 10000000000000000000ULL };
     if (v < 0)
         *p++ = '-';
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    /* the number of digits: from 9 up or down (ids and places are short, times in ns long) */
-    int n = 1;
-    if (u >= tens[7]) {
-        n = 9;
-        while (n < 20 && u >= tens[n - 1])
-            ++n;
-    } else {
-        while (u >= tens[n - 1])
-            ++n;
+    const unsigned long long e8 = 100000000ULL;
+    if (u < e8)
+        return put_small(p, (uint32_t)u);
+    if (u < e8 * e8) {
+        p = put_small(p, (uint32_t)(u / e8));
+        return put_digits(p, (uint32_t)(u % e8), 8);
     }
-    char *end = p + n, *d = end;
-    while (u >= 100) {
-        const unsigned k = (unsigned)(u % 100) * 2;
-        u /= 100;
-        *--d = pairs[k + 1];
-        *--d = pairs[k];
-    }
-    if (u >= 10) {
-        *--d = pairs[u * 2 + 1];
-        *--d = pairs[u * 2];
-    } else {
-        *--d = (char)('0' + u);
-    }
-    return end;
+    const unsigned long long top = u / (e8 * e8), rest = u % (e8 * e8); /* top < 1845 */
+    p = put_small(p, (uint32_t)top);
+    p = put_digits(p, (uint32_t)(rest / e8), 8);
+    return put_digits(p, (uint32_t)(rest % e8), 8);
 }
 
 /* The decimal digits of an exact int into p (as str(int)): the end, or NULL if it is none. */
@@ -965,6 +973,37 @@ static PyObject *g_chunk;
 /* The most a chunk holds, unless one line is longer (below malloc's mmap threshold). */
 #define CHUNK_MAX ((Py_ssize_t)64 * 1024)
 
+/* Full-size chunks the flusher has written, kept for the next ones (recycle()): freed, the heap's
+ * top was given back to the system and taken again every flush, page by page (a chain of inline
+ * units writes 4 MB of lines in the flusher's 20 ms: 4 000 page faults more per second). */
+#define SPARE_MAX 64
+static PyObject *g_spare[SPARE_MAX];
+static int g_nspare;
+
+/* A chunk of CHUNK_MAX bytes' room, empty: a spare one if there is one. */
+static PyObject *full_chunk(void)
+{
+    while (g_nspare > 0) {
+        PyByteArrayObject *spare = (PyByteArrayObject *)g_spare[--g_nspare];
+        if (Py_REFCNT(spare) == 1 && spare->ob_exports == 0 && spare->ob_alloc > CHUNK_MAX) {
+            Py_SET_SIZE(spare, 0);
+            spare->ob_start = spare->ob_bytes;
+            spare->ob_start[0] = '\0';
+            return (PyObject *)spare;
+        }
+        Py_DECREF(spare);
+    }
+    PyObject *chunk = PyByteArray_FromStringAndSize(NULL, 0);
+    if (chunk == NULL)
+        return NULL;
+    if (PyByteArray_Resize(chunk, CHUNK_MAX) < 0) {
+        Py_DECREF(chunk);
+        return NULL;
+    }
+    Py_SET_SIZE(chunk, 0);
+    return chunk;
+}
+
 /* The ASCII line a (na bytes) followed by b (nb), as append_line would write it. */
 static int append_ascii(const char *a, size_t na, const char *b, size_t nb)
 {
@@ -988,14 +1027,9 @@ static int append_ascii(const char *a, size_t na, const char *b, size_t nb)
         /* A full chunk is followed by one as big from the start: lines of ours only (a chain of
          * inline units) go into chunks of CHUNK_MAX, which malloc takes from its heap (fresh
          * pages of a bigger one, and the copies as it doubled, cost more than the lines). */
-        PyObject *chunk = PyByteArray_FromStringAndSize(NULL, 0);
+        PyObject *chunk = ours ? full_chunk() : PyByteArray_FromStringAndSize(NULL, 0);
         if (chunk == NULL)
             return -1;
-        if (ours && PyByteArray_Resize(chunk, CHUNK_MAX) < 0) {
-            Py_DECREF(chunk);
-            return -1;
-        }
-        Py_SET_SIZE(chunk, 0);
         Py_XSETREF(g_chunk, chunk);
         if (PyList_Append(g_buf, chunk) < 0)
             return -1;
@@ -2246,6 +2280,25 @@ static PyObject *ctracer_call_soon(PyObject *module, PyObject *type)
     return PyDescr_NewMethod((PyTypeObject *)type, &call_soon_def);
 }
 
+/* recycle(items): the full-size chunks among the flusher's written items that nothing else
+ * holds are kept as spares (up to SPARE_MAX). */
+static PyObject *ctracer_recycle(PyObject *module, PyObject *items)
+{
+    (void)module;
+    if (!PyList_CheckExact(items)) {
+        PyErr_SetString(PyExc_TypeError, "recycle() takes a list");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items) && g_nspare < SPARE_MAX; ++i) {
+        PyObject *item = PyList_GET_ITEM(items, i);
+        if (PyByteArray_CheckExact(item) && Py_REFCNT(item) == 1 && item != g_chunk
+            && ((PyByteArrayObject *)item)->ob_exports == 0
+            && ((PyByteArrayObject *)item)->ob_alloc > CHUNK_MAX)
+            g_spare[g_nspare++] = Py_NewRef(item);
+    }
+    Py_RETURN_NONE;
+}
+
 /* untrack(unit): the garbage collector leaves a task unit alone while _tunits holds it (which
  * keeps it and all it holds alive anyway): a full collection's walk over every live object has
  * one object fewer per live task. track(unit) gives it back when it leaves _tunits, so that any
@@ -2687,6 +2740,8 @@ static PyMethodDef ctracer_methods[] = {
         "sample_semaphore(sem): the tracer's _sample_semaphore, its common case in C" },
     { "track_task", (PyCFunction)(void (*)(void))track_task, METH_FASTCALL,
         "track_task(loop, task, coro): the tracer's _track_task, its common case in C" },
+    { "recycle", ctracer_recycle, METH_O,
+        "recycle(items): full-size chunks of lines written out, kept for the next ones" },
     { "untrack", ctracer_untrack, METH_O,
         "untrack(unit): the garbage collector leaves it alone (while _tunits holds it)" },
     { "track", ctracer_track, METH_O, "track(unit): the garbage collector sees it again" },

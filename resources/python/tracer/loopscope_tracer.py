@@ -141,6 +141,9 @@ def _flush():
             _write_parts(parts)
         except OSError:
             _disable()
+        e = None  # its last item, else held here
+        if _recycle is not None:
+            _recycle(items)  # the C module's chunks, written: kept for its next lines
 
 
 _FORMATS = {n: "\t".join(["%s"] * n) + "\n" for n in range(1, 8)}
@@ -316,6 +319,7 @@ _tunits = {}        # Task -> its unit (until it finishes)
 # _tunits holds it (it and all it holds are alive anyway); a full collection walks every live
 # object, and a program of many tasks has as many units (None: pure Python).
 _gc_untrack = _gc_track = None
+_recycle = None     # the C module's recycle(items) (None: pure Python)
 _frame_units = {}   # coroutine frame -> unit (task roots and inline coroutines)
 
 
@@ -2164,17 +2168,17 @@ def _use_ctracer(module):
     expect to the Python one it replaces. Returns how steps are hooked."""
     global _setprofile, _getprofile, _Inline, _gc_untrack, _gc_track
     global _task_factory, _py_task_factory, _track_task, _py_track_task
-    global _sample_semaphore, _py_sample_semaphore
+    global _sample_semaphore, _py_sample_semaphore, _recycle
     import asyncio.base_events as base_events
     import asyncio.events as events
     # Everything looked up before anything changes: a module without one stays unused.
     B = base_events.BaseEventLoop
     run, call_soon = module.handle_run(events.Handle), module.call_soon(B)
-    untrack, track = module.untrack, module.track
+    untrack, track, recycle = module.untrack, module.track, module.recycle
     factory, track_task, sample = module.task_factory, module.track_task, module.sample_semaphore
     module.install(globals())
     events.Handle._run, B._call_soon = run, call_soon
-    _gc_untrack, _gc_track = untrack, track
+    _gc_untrack, _gc_track, _recycle = untrack, track, recycle
     _py_task_factory, _task_factory = _task_factory, factory
     _py_track_task, _track_task = _track_task, track_task
     _py_sample_semaphore, _sample_semaphore = _sample_semaphore, sample
