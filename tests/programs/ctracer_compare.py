@@ -190,18 +190,12 @@ def main():
                 continue
             compared += 1
             failures += not ok
-    if not opts.names or "ctracer_leak" in opts.names:
-        ok = check_leak(opts)
-        compared += 1
-        failures += not ok
-    if not opts.names or "ctracer_chunks" in opts.names:
-        ok = check_chunks(opts)
-        compared += 1
-        failures += not ok
-    if not opts.names or "ctracer_frames" in opts.names:
-        ok = check_frames(opts)
-        compared += 1
-        failures += not ok
+    checks = {"ctracer_leak": check_leak, "ctracer_chunks": check_chunks,
+              "ctracer_frames": check_frames}
+    for name, check in checks.items():
+        if not opts.names or name in opts.names:
+            compared += 1
+            failures += not check(opts)
     missing = [n for n in STRICT if n not in programs and not opts.names]
     for name in missing:
         print("FAIL %s: no such program" % name)

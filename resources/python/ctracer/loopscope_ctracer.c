@@ -402,6 +402,24 @@ static Py_ssize_t stack_depth(PyObject *stack)
     return PyTuple_CheckExact(stack) && PyTuple_GET_SIZE(stack) == 0 ? 0 : -1;
 }
 
+/* dict.pop(key, None): 0, or -1 (an error other than the key's absence). */
+static int dict_discard(PyObject *dict, PyObject *key)
+{
+    if (PyDict_DelItem(dict, key) == 0)
+        return 0;
+    if (!PyErr_ExceptionMatches(PyExc_KeyError))
+        return -1;
+    PyErr_Clear();
+    return 0;
+}
+
+/* The garbage collector sees obj again (see untrack()). */
+static void gc_track(PyObject *obj)
+{
+    if (PyObject_IS_GC(obj) && !PyObject_GC_IsTracked(obj))
+        PyObject_GC_Track(obj);
+}
+
 /* --- caches: what the Python side files under a code object, by its address ---------------- */
 /* A code object's hash is computed anew on every dict lookup (3.11 does not cache it), and its
  * entries in _code_info, _layouts and _places never change once made: they are cached here by
@@ -1330,11 +1348,8 @@ static int inline_returned(Inline *u, int filed)
     /* stack.pop(): the list's own allocation is kept for the next unit */
     Py_SET_SIZE(stack, depth - 1);
     Py_DECREF(u);
-    if (filed && PyDict_DelItem(g_frame_units, u->frame) < 0) {
-        if (!PyErr_ExceptionMatches(PyExc_KeyError))
-            goto done;
-        PyErr_Clear();
-    }
+    if (filed && dict_discard(g_frame_units, u->frame) < 0)
+        goto done;
     Py_XSETREF(u->frame, Py_NewRef(Py_None));
     u->iframe = NULL;
     long long tn;
@@ -1850,25 +1865,11 @@ static int finish_task(PyObject *u, PyObject *task, PyObject *t)
     }
     if (append_ascii(text, (size_t)(p - text), "", 0) < 0)
         goto done;
-    if (PyObject_IS_GC(u) && !PyObject_GC_IsTracked(u))
-        PyObject_GC_Track(u); /* see untrack() */
-    if (PyDict_DelItem(g_tunits, task) < 0) {
-        if (!PyErr_ExceptionMatches(PyExc_KeyError))
-            goto done;
-        PyErr_Clear();
-    }
-    root = unit_get(u, U_ROOT);
-    if (root == NULL)
+    gc_track(u);
+    root = dict_discard(g_tunits, task) < 0 ? NULL : unit_get(u, U_ROOT);
+    if (root == NULL || (root != Py_None
+            && (dict_discard(g_frame_units, root) < 0 || unit_set(u, U_ROOT, Py_None) < 0)))
         goto done;
-    if (root != Py_None) {
-        if (PyDict_DelItem(g_frame_units, root) < 0) {
-            if (!PyErr_ExceptionMatches(PyExc_KeyError))
-                goto done;
-            PyErr_Clear();
-        }
-        if (unit_set(u, U_ROOT, Py_None) < 0)
-            goto done;
-    }
     result = unit_set(u, U_AWAITING, Py_None);
 done:
     Py_XDECREF(root);
@@ -2314,8 +2315,7 @@ static PyObject *ctracer_untrack(PyObject *module, PyObject *obj)
 static PyObject *ctracer_track(PyObject *module, PyObject *obj)
 {
     (void)module;
-    if (PyObject_IS_GC(obj) && !PyObject_GC_IsTracked(obj))
-        PyObject_GC_Track(obj);
+    gc_track(obj);
     Py_RETURN_NONE;
 }
 
