@@ -15,8 +15,9 @@ before the tracer starts) with its profile hook instead.
 
 Also: the C module keeps no reference per await or per step (ctracer_leak.py: the blocks
 Python has allocated grow as they do untraced), its line buffers are about as big as their
-lines (ctracer_chunks.py), and with --tasks-only it makes no frame object of a task's root
-coroutine (ctracer_frames.py).
+lines (ctracer_chunks.py), with --tasks-only it makes no frame object of a task's root
+coroutine (ctracer_frames.py), and a running task's unit is out of the garbage collector's walks
+until the task ends (ctracer_gc.py).
 
 Exits 0 when all compared traces are equal and nothing leaks, 1 otherwise, 3 (ctest's
 "skipped") when the module cannot be used by this Python.
@@ -169,6 +170,22 @@ def check_frames(opts):
     return ok
 
 
+def check_gc(opts):
+    """A running task's unit is left out of the garbage collector's walks and given back when
+    the task ends (ctracer_gc.py: none of 200 tracked while they wait, all 200 once they ended)."""
+    ok, details = True, []
+    for mode, mode_env in MODES.items():
+        out = tracer_check.run_traced(opts.python, tracer_check.TRACER, "ctracer_gc.py",
+                                      {"LOOPSCOPE_CTRACER": opts.ctracer, **mode_env},
+                                      timeout=120)[0]
+        m = re.search(rb"units tracked: (\d+) waiting, (\d+) ended, of (\d+)", out)
+        ok = ok and m is not None and m.groups() == (b"0", b"200", b"200")
+        details.append("%s %s" % (mode, m.group(0).decode() if m else "no result"))
+    print("%s ctracer_gc: units untracked while their tasks run (%s)" % (
+        "PASS" if ok else "FAIL", ", ".join(details)))
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--python", default=sys.executable)
@@ -191,7 +208,7 @@ def main():
             compared += 1
             failures += not ok
     checks = {"ctracer_leak": check_leak, "ctracer_chunks": check_chunks,
-              "ctracer_frames": check_frames}
+              "ctracer_frames": check_frames, "ctracer_gc": check_gc}
     for name, check in checks.items():
         if not opts.names or name in opts.names:
             compared += 1
