@@ -139,51 +139,52 @@ def check_leak(opts):
     return ok
 
 
+def result_lines(opts, program, pattern, modes):
+    """The result line (pattern's match, or None) of program traced with the C module in each of
+    modes (names of MODES)."""
+    found = {}
+    for mode in modes:
+        out = tracer_check.run_traced(opts.python, tracer_check.TRACER, program,
+                                      {"LOOPSCOPE_CTRACER": opts.ctracer, **MODES[mode]},
+                                      timeout=120)[0]
+        found[mode] = re.search(pattern, out)
+    return found
+
+
+def report(name, what, found, good):
+    """PASS or FAIL for a check whose result lines (found) all satisfy good; whether it passed."""
+    ok = all(m is not None and good(m) for m in found.values())
+    print("%s %s: %s (%s)" % ("PASS" if ok else "FAIL", name, what, ", ".join(
+        "%s %s" % (mode, m.group(0).decode() if m else "no result") for mode, m in found.items())))
+    return ok
+
+
 def check_chunks(opts):
     """The C module's bytearrays of lines are about as big as what they hold (ctracer_chunks.py:
     a line or two each between the Python side's items; 4 KiB each gave a ratio of about 90)."""
-    ok, details = True, []
-    for mode, mode_env in MODES.items():
-        out = tracer_check.run_traced(opts.python, tracer_check.TRACER, "ctracer_chunks.py",
-                                      {"LOOPSCOPE_CTRACER": opts.ctracer, **mode_env},
-                                      timeout=120)[0]
-        m = re.search(rb"worst allocated/held ([0-9.]+) over (\d+) samples", out)
-        good = m is not None and float(m.group(1)) < 16 and int(m.group(2)) > 0
-        details.append("%s %s" % (mode, m.group(1).decode() if m else "no result"))
-        ok = ok and good
-    print("%s ctracer_chunks: line buffers about as big as their lines (%s)" % (
-        "PASS" if ok else "FAIL", ", ".join(details)))
-    return ok
+    found = result_lines(opts, "ctracer_chunks.py",
+                         rb"worst allocated/held ([0-9.]+) over (\d+) samples", MODES)
+    return report("ctracer_chunks", "line buffers about as big as their lines", found,
+                  lambda m: float(m.group(1)) < 16 and int(m.group(2)) > 0)
 
 
 def check_frames(opts):
     """With --tasks-only the tasks' frame objects are not made (ctracer_frames.py: 2000 waiting
     tasks have none but the first at each place; every one had one while the C side kept their
     frames, as pure Python does)."""
-    out = tracer_check.run_traced(opts.python, tracer_check.TRACER, "ctracer_frames.py",
-                                  {"LOOPSCOPE_CTRACER": opts.ctracer, **MODES["tasks-only"]},
-                                  timeout=120)[0]
-    m = re.search(rb"frame objects made: (\d+) of (\d+)", out)
-    ok = m is not None and int(m.group(1)) < 10 and int(m.group(2)) == 2000
-    print("%s ctracer_frames: tasks' frames not made with --tasks-only (%s)" % (
-        "PASS" if ok else "FAIL", m.group(0).decode() if m else "no result"))
-    return ok
+    found = result_lines(opts, "ctracer_frames.py", rb"frame objects made: (\d+) of (\d+)",
+                         ["tasks-only"])
+    return report("ctracer_frames", "tasks' frames not made with --tasks-only", found,
+                  lambda m: int(m.group(1)) < 10 and int(m.group(2)) == 2000)
 
 
 def check_gc(opts):
     """A running task's unit is left out of the garbage collector's walks and given back when
     the task ends (ctracer_gc.py: none of 200 tracked while they wait, all 200 once they ended)."""
-    ok, details = True, []
-    for mode, mode_env in MODES.items():
-        out = tracer_check.run_traced(opts.python, tracer_check.TRACER, "ctracer_gc.py",
-                                      {"LOOPSCOPE_CTRACER": opts.ctracer, **mode_env},
-                                      timeout=120)[0]
-        m = re.search(rb"units tracked: (\d+) waiting, (\d+) ended, of (\d+)", out)
-        ok = ok and m is not None and m.groups() == (b"0", b"200", b"200")
-        details.append("%s %s" % (mode, m.group(0).decode() if m else "no result"))
-    print("%s ctracer_gc: units untracked while their tasks run (%s)" % (
-        "PASS" if ok else "FAIL", ", ".join(details)))
-    return ok
+    found = result_lines(opts, "ctracer_gc.py",
+                         rb"units tracked: (\d+) waiting, (\d+) ended, of (\d+)", MODES)
+    return report("ctracer_gc", "units untracked while their tasks run", found,
+                  lambda m: m.groups() == (b"0", b"200", b"200"))
 
 
 def main():
