@@ -812,9 +812,14 @@ def _run_once(self):
                 handle = _heappop(scheduled)
                 handle._scheduled = False
             if scheduled:
-                # Up, never down: a clock a nanosecond short of the timer leaves it not due, and
-                # the loop would turn forever on a zero jump and a nanosecond select.
-                jump = -int(-scheduled[0]._when * 1e9 // 1) - _virtual_ns()
+                # To the nearest nanosecond, so a 0.1 s sleep takes 100 000 000 ns whatever float
+                # the loop's time is; up where that lands short of the timer: a clock short of it
+                # leaves it not due, and the loop would turn forever on a zero jump.
+                when = scheduled[0]._when
+                jump = round(when * 1e9)
+                if not when < jump / 1e9 + self._clock_resolution:
+                    jump = -int(-when * 1e9 // 1)
+                jump -= _virtual_ns()
                 if jump > 0:
                     _virtual_advance(jump)
     return _orig_run_once(self)
