@@ -101,7 +101,8 @@ void EventLoop::resumeTask(TaskCore *task)
     loop->m_current = task;
     TaskCore *const outerTask = std::exchange(t_runningTask, task);
     const qint64 outerStep = loop->m_stepNs;
-    loop->m_stepNs = loop->m_clock.nowNs();
+    loop->m_stepNs = loop->m_handoffNs != NoStep ? loop->m_handoffNs : loop->m_clock.nowNs();
+    loop->m_handoffNs = NoStep; // set again only if this step ends where stepEndsClockNs() reads
     task->ref();
     const bool first = !task->m_stepped;
     task->m_stepped = true;
@@ -378,13 +379,18 @@ bool EventLoop::runOnce()
     if (m_ready.empty())
         return false;
     // Exactly the items ready at the start of the turn; what they schedule waits for the next.
+    // A task's step starts at the instant the step before it ended (stepEndsClockNs()); a
+    // callback between them, or the turn's end, takes that instant away.
     for (std::size_t n = m_ready.size(); n > 0; --n) {
         const ReadyItem item = m_ready.pop();
-        if (TaskCore *task = item.task())
+        if (TaskCore *task = item.task()) {
             resumeTask(task);
-        else
+        } else {
+            m_handoffNs = NoStep;
             item.node()->run(item.node());
+        }
     }
+    m_handoffNs = NoStep;
     return true;
 }
 

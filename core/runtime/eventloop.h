@@ -65,6 +65,15 @@ public:
         if (m_stepNs != NoStep)
             m_stepNs = m_clock.nowNs();
     }
+    //! Loop thread: the step ends here (its task suspends at a traced await, or ends): reads the
+    //! clock as stepClockNs() does and hands that time on as the start of the next task step of
+    //! the same turn. The two instants are apart by the loop's bookkeeping only: one clock read
+    //! serves both (a semaphore's task has three steps: three reads less).
+    void stepEndsClockNs()
+    {
+        if (m_stepNs != NoStep)
+            m_handoffNs = m_stepNs = m_clock.nowNs();
+    }
     static qint64 toNs(Seconds s) { return qint64(s.count() * 1e9 + (s.count() >= 0 ? 0.5 : -0.5)); }
 
     // --- Tracing (no-ops without a recorder) ---
@@ -187,6 +196,7 @@ private:
     static constexpr qint64 NoStep = std::numeric_limits<qint64>::min();
     Clock m_clock;
     qint64 m_stepNs = NoStep; // the running step's time (nowNs()); NoStep outside a step
+    qint64 m_handoffNs = NoStep; // the end of the step that just ran (stepEndsClockNs()), for the next
     TraceRecorder *m_recorder;
     ReadyQueue m_ready;
     std::vector<TimerNode *, PoolAllocator<TimerNode *>> m_heap;

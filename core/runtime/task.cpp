@@ -30,14 +30,14 @@ void recordResumed(TaskCore *t, quint32 unit)
 void recordSuspended(TaskCore *t, quint32 unit, UnitState state, quint32 at)
 {
     EventLoop *loop = t->loop();
-    loop->stepClockNs();
+    loop->stepEndsClockNs();
     loop->trace().stateChanged(unit, state, 0, at);
 }
 
 std::coroutine_handle<> PromiseBase::finalStep() noexcept
 {
     if (isRoot) {
-        task->loop()->stepClockNs();
+        task->loop()->stepEndsClockNs();
         task->finish(exception, cancelled);
         return std::noop_coroutine();
     }

@@ -173,7 +173,7 @@ void TaskCore::finishUncaught(bool started)
         // Not null: a core without a root is an external one (destroy()); this one has no
         // frame left to destroy, nor a result (it was in the frame: a reader gets the error).
         m_root = std::noop_coroutine();
-        m_loop->stepClockNs(); // the end, as the root's final step reads it
+        m_loop->stepEndsClockNs(); // the end, as the root's final step reads it
     } else {
         currentUnit = m_unit;
         m_loop->trace().stateChanged(m_unit, UnitState::Running);

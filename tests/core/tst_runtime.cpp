@@ -381,6 +381,51 @@ TEST_CASE("A step's events share one clock read and a suspension reads the clock
     CHECK(wait->startNs > unitByLabel(data, QStringLiteral("a"))->createdNs);
 }
 
+TEST_CASE("A task's step starts where the step before it in the turn ended, not earlier",
+          "[runtime][timing]")
+{
+    // Each step runs until the real clock has moved, so the two instants are told apart when
+    // they are read apart.
+    const auto busyStep = []() -> Co<void> {
+        EventLoop *loop = EventLoop::current();
+        const qint64 stepNs = loop->nowNs();
+        while (loop->clock().nowNs() <= stepNs) { }
+        co_await sleep(0);
+    };
+    const TraceData data = runTraced(
+        [&] {
+            return [](auto step) -> Co<void> {
+                std::vector<Task<void>> both{createTask(step(), QStringLiteral("a")),
+                                            createTask(step(), QStringLiteral("b"))};
+                co_await gather(both);
+                co_await sleep(0.02); // the turn ends, the loop waits, a timer wakes main
+            }(busyStep);
+        },
+        Clock::Mode::Real);
+    const auto runs = [&](const QString &label) {
+        std::vector<StateInterval> out;
+        for (const StateInterval &i : unitByLabel(data, label)->intervals)
+            if (i.state == UnitState::Running)
+                out.push_back(i);
+        return out;
+    };
+    REQUIRE(unitByLabel(data, QStringLiteral("a")));
+    REQUIRE(unitByLabel(data, QStringLiteral("b")));
+    // a's first step and b's run in one turn: b starts at the instant a suspended (one clock
+    // read for both), which is after a's step began.
+    const auto a = runs(QStringLiteral("a"));
+    const auto b = runs(QStringLiteral("b"));
+    REQUIRE(!a.empty());
+    REQUIRE(!b.empty());
+    CHECK(b.front().startNs == a.front().endNs);
+    CHECK(a.front().endNs > a.front().startNs);
+    // main's step after its 20 ms sleep starts 20 ms after it suspended: the instant of the
+    // turn before is not handed across the wait.
+    const auto main = runs(QStringLiteral("main"));
+    REQUIRE(main.size() >= 2);
+    CHECK(main.back().startNs - main[main.size() - 2].endNs >= 20'000'000);
+}
+
 TEST_CASE("Semaphore admits waves in FIFO order and shows the wait as queued", "[runtime]")
 {
     const TraceData data = runTraced([] {
