@@ -998,6 +998,26 @@ static PyObject *g_chunk;
 static PyObject *g_spare[SPARE_MAX];
 static int g_nspare;
 
+/* The first megabyte of lines goes into spares touched before the program starts (install()):
+ * fresh pages, each faulted in as the lines first reach it, made a chain of 1e4 inline units a
+ * sixth slower (0.69 -> 0.57 us per await, median of 14 pairs). */
+#define SPARE_WARM 16
+
+static int warm_spares(void)
+{
+    while (g_nspare < SPARE_WARM) {
+        PyObject *chunk = PyByteArray_FromStringAndSize(NULL, 0);
+        if (chunk == NULL || PyByteArray_Resize(chunk, CHUNK_MAX + 1) < 0) {
+            Py_XDECREF(chunk);
+            return -1;
+        }
+        memset(PyByteArray_AS_STRING(chunk), 0, (size_t)CHUNK_MAX + 1);
+        Py_SET_SIZE(chunk, 0);
+        g_spare[g_nspare++] = chunk;
+    }
+    return 0;
+}
+
 /* A chunk of CHUNK_MAX bytes' room, empty: a spare one if there is one. */
 static PyObject *full_chunk(void)
 {
@@ -2683,6 +2703,8 @@ static PyObject *ctracer_install(PyObject *module, PyObject *globals)
     Py_XSETREF(g_globals, Py_NewRef(globals));
     memset(g_global_cache, 0, sizeof g_global_cache);
     clear_caches();
+    if (warm_spares() < 0)
+        return NULL;
     Py_RETURN_NONE;
 }
 
