@@ -135,10 +135,8 @@ void EventLoop::requestPump()
 void EventLoop::addTimer(TimerNode *node, qint64 deadlineNs)
 {
     node->deadlineNs = deadlineNs;
-    node->seq = ++m_timerSeq;
-    node->heapIndex = int(m_heap.size());
-    m_heap.push_back(node);
-    heapUp(node->heapIndex);
+    m_heap.push_back({deadlineNs, ++m_timerSeq, node});
+    heapUp(int(m_heap.size()) - 1);
     if (!m_pumping)
         requestPump();
 }
@@ -150,7 +148,7 @@ void EventLoop::removeTimer(TimerNode *node)
         return;
     const int last = int(m_heap.size()) - 1;
     if (i != last) {
-        heapSwap(i, last);
+        heapPlace(i, m_heap.back());
         m_heap.pop_back();
         heapDown(i);
         heapUp(i);
@@ -160,40 +158,37 @@ void EventLoop::removeTimer(TimerNode *node)
     node->heapIndex = -1;
 }
 
-void EventLoop::heapSwap(int a, int b)
-{
-    std::swap(m_heap[a], m_heap[b]);
-    m_heap[a]->heapIndex = a;
-    m_heap[b]->heapIndex = b;
-}
-
+// Both sift a hole: the entry is written once, where it ends, and each entry it passes moves
+// one level.
 void EventLoop::heapUp(int i)
 {
+    const TimerEntry e = m_heap[std::size_t(i)];
     while (i > 0) {
         const int parent = (i - 1) / 2;
-        if (!timerLess(m_heap[i], m_heap[parent]))
+        if (!timerLess(e, m_heap[std::size_t(parent)]))
             break;
-        heapSwap(i, parent);
+        heapPlace(i, m_heap[std::size_t(parent)]);
         i = parent;
     }
+    heapPlace(i, e);
 }
 
 void EventLoop::heapDown(int i)
 {
     const int n = int(m_heap.size());
+    const TimerEntry e = m_heap[std::size_t(i)];
     for (;;) {
-        const int l = 2 * i + 1;
-        const int r = l + 1;
-        int smallest = i;
-        if (l < n && timerLess(m_heap[l], m_heap[smallest]))
-            smallest = l;
-        if (r < n && timerLess(m_heap[r], m_heap[smallest]))
-            smallest = r;
-        if (smallest == i)
-            return;
-        heapSwap(i, smallest);
-        i = smallest;
+        int child = 2 * i + 1;
+        if (child >= n)
+            break;
+        if (child + 1 < n && timerLess(m_heap[std::size_t(child) + 1], m_heap[std::size_t(child)]))
+            ++child;
+        if (!timerLess(m_heap[std::size_t(child)], e))
+            break;
+        heapPlace(i, m_heap[std::size_t(child)]);
+        i = child;
     }
+    heapPlace(i, e);
 }
 
 void EventLoop::externalStarted()
@@ -249,7 +244,7 @@ bool EventLoop::advanceForSleepers(qint64 *nextNs)
     bool moved = false;
     if (m_active == 0) {
         // Everything outside the loop sleeps: jump, like for a timer.
-        const qint64 target = m_heap.empty() ? next : std::min(next, m_heap.front()->deadlineNs);
+        const qint64 target = m_heap.empty() ? next : std::min(next, m_heap.front().deadlineNs);
         const qint64 now = m_clock.nowNs();
         if (target > now) {
             m_clock.advance(target - now);
@@ -368,8 +363,8 @@ bool EventLoop::runOnce()
 {
     const qint64 now = nowNs();
     qint64 lag = 0;
-    while (!m_heap.empty() && m_heap.front()->deadlineNs <= now) {
-        TimerNode *node = m_heap.front();
+    while (!m_heap.empty() && m_heap.front().deadlineNs <= now) {
+        TimerNode *node = m_heap.front().node;
         removeTimer(node);
         lag = std::max(lag, now - node->deadlineNs);
         node->fire(node);
@@ -467,7 +462,7 @@ void EventLoop::runTurns()
             return;
         }
         const qint64 now = nowNs();
-        qint64 next = m_heap.empty() ? nextSleeper : m_heap.front()->deadlineNs;
+        qint64 next = m_heap.empty() ? nextSleeper : m_heap.front().deadlineNs;
         if (nextSleeper >= 0)
             next = std::min(next, nextSleeper);
         if (next <= now)

@@ -183,15 +183,28 @@ private:
     void pump();
     void runTurns();
     bool runOnce();
-    void heapUp(int i);
-    void heapDown(int i);
-    void heapSwap(int a, int b);
-    bool timerLess(const TimerNode *a, const TimerNode *b) const
+    //! An entry of the timer heap: the node's order key beside it, so sifting compares within
+    //! the heap's own array (a run's timers live in a hundred thousand frames: reading each
+    //! node to compare it was a cache miss per level). seq, the FIFO order among equal
+    //! deadlines, is 32 bits and compared modulo 2^32.
+    struct TimerEntry {
+        qint64 deadlineNs;
+        quint32 seq;
+        TimerNode *node;
+    };
+    static bool timerLess(const TimerEntry &a, const TimerEntry &b)
     {
         // Wrapping: timers with one deadline are armed far less than 2^31 apart.
-        return a->deadlineNs < b->deadlineNs
-            || (a->deadlineNs == b->deadlineNs && qint32(a->seq - b->seq) < 0);
+        return a.deadlineNs < b.deadlineNs
+            || (a.deadlineNs == b.deadlineNs && qint32(a.seq - b.seq) < 0);
     }
+    void heapPlace(int i, const TimerEntry &e)
+    {
+        m_heap[std::size_t(i)] = e;
+        e.node->heapIndex = i;
+    }
+    void heapUp(int i);
+    void heapDown(int i);
 
     static constexpr qint64 NoStep = std::numeric_limits<qint64>::min();
     Clock m_clock;
@@ -199,7 +212,7 @@ private:
     qint64 m_handoffNs = NoStep; // the end of the step that just ran (stepEndsClockNs()), for the next
     TraceRecorder *m_recorder;
     ReadyQueue m_ready;
-    std::vector<TimerNode *, PoolAllocator<TimerNode *>> m_heap;
+    std::vector<TimerEntry, PoolAllocator<TimerEntry>> m_heap;
     quint32 m_timerSeq = 0;
     QTimer *m_timer;
     bool m_pumping = false;

@@ -38,13 +38,12 @@ private:
     quintptr m_word;
 };
 
-//! An entry of the loop's timer heap. Lives inside the awaiter that waits on it, so a sleep
-//! costs no allocation and cancelling it is removing the entry. 24 bytes: seq (the FIFO order
-//! among equal deadlines) is 32 bits and compared modulo 2^32 (EventLoop::timerLess).
+//! A timer of the loop's. Lives inside the awaiter that waits on it, so a sleep costs no
+//! allocation and cancelling it is removing its heap entry (EventLoop::TimerEntry, which holds
+//! what orders it: the heap compares without reading the node).
 struct TimerNode {
     qint64 deadlineNs = 0;
     void (*fire)(TimerNode *) = nullptr;
-    quint32 seq = 0;
     int heapIndex = -1;
 };
 

@@ -3,6 +3,7 @@
 #include "runtimetest.h"
 
 #include <algorithm>
+#include <random>
 #include <thread>
 
 using namespace Loopscope;
@@ -580,6 +581,112 @@ TEST_CASE("Tasks left running when main returns are cancelled like asyncio.run",
     const auto *orphan = unitByLabel(data, QStringLiteral("orphan"));
     CHECK(orphan->outcome == Outcome::Cancelled);
     CHECK(seconds(orphan->endNs) == Approx(1.0));
+}
+
+namespace {
+
+//! The ids 0..n-1 of timers not removed, in the order they fire: by deadline, and equal
+//! deadlines in the order armed (by id).
+template<typename Deadline>
+std::vector<int> firingOrder(const std::vector<Deadline> &deadline, const std::vector<bool> &removed)
+{
+    std::vector<int> order;
+    for (int i = 0; i < int(deadline.size()); ++i)
+        if (!removed[std::size_t(i)])
+            order.push_back(i);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        return deadline[std::size_t(a)] < deadline[std::size_t(b)];
+    });
+    return order;
+}
+
+} // namespace
+
+TEST_CASE("Timers fire by deadline, equal deadlines in the order armed, as others are withdrawn",
+          "[runtime]")
+{
+    // 600 sleeps over 20 deadlines (many equal), and a third of them cancelled one at a time
+    // while the rest fire: every withdrawal takes an entry out of the middle of the timer heap.
+    constexpr int Count = 600;
+    std::vector<int> delayMs(Count);
+    std::mt19937 rng(20261202);
+    for (int &d : delayMs)
+        d = 10 * int(rng() % 20) + 10;
+    std::vector<int> woke;
+    std::vector<bool> withdrawn(Count, false);
+    runTraced([&] {
+        return [](std::vector<int> *delayMs, std::vector<int> *woke, std::vector<bool> *withdrawn,
+                  std::mt19937 *rng) -> Co<void> {
+            std::vector<Task<void>> tasks;
+            for (int i = 0; i < Count; ++i) {
+                tasks.push_back(createTask([](int i, int ms, std::vector<int> *woke) -> Co<void> {
+                    co_await sleep(ms / 1000.0);
+                    woke->push_back(i);
+                }(i, (*delayMs)[std::size_t(i)], woke)));
+            }
+            for (int step = 1; step <= 200; ++step) {
+                co_await sleep(0.001);
+                // A task whose timer is still armed: its deadline is later than now.
+                const qint64 nowMs = EventLoop::current()->nowNs() / 1'000'000;
+                for (int tries = 0; tries < 50; ++tries) {
+                    const int i = int((*rng)() % Count);
+                    if (!(*withdrawn)[std::size_t(i)] && (*delayMs)[std::size_t(i)] > nowMs + 1) {
+                        (*withdrawn)[std::size_t(i)] = true;
+                        tasks[std::size_t(i)].cancel();
+                        break;
+                    }
+                }
+            }
+            co_await gatherResults(tasks);
+        }(&delayMs, &woke, &withdrawn, &rng);
+    });
+    CHECK(std::count(withdrawn.begin(), withdrawn.end(), true) >= 150);
+    CHECK(woke == firingOrder(delayMs, withdrawn));
+}
+
+TEST_CASE("The timer heap fires by deadline, equal ones in the order armed, whatever is removed",
+          "[runtime]")
+{
+    // Timers armed over 50 deadlines, a third of them removed from wherever they sit as the
+    // others are armed: each removal moves the heap's last entry into the middle, up or down.
+    struct Probe : TimerNode {
+        int id = 0;
+        std::vector<int> *fired = nullptr;
+    };
+    constexpr int Count = 3000;
+    std::vector<Probe> probes(Count);
+    std::vector<qint64> deadline(Count);
+    std::vector<bool> removed(Count, false);
+    std::vector<int> fired;
+    std::mt19937 rng(7);
+    runTraced([&]() -> Co<void> {
+        EventLoop *loop = EventLoop::current();
+        const qint64 now = loop->nowNs();
+        std::vector<int> armed;
+        for (int i = 0; i < Count; ++i) {
+            Probe &p = probes[std::size_t(i)];
+            p.id = i;
+            p.fired = &fired;
+            p.fire = [](TimerNode *n) {
+                auto *probe = static_cast<Probe *>(n);
+                probe->fired->push_back(probe->id);
+            };
+            deadline[std::size_t(i)] = now + 1'000'000 * qint64(1 + rng() % 50);
+            loop->addTimer(&p, deadline[std::size_t(i)]);
+            armed.push_back(i);
+            if (rng() % 3 == 0) {
+                const std::size_t k = rng() % armed.size();
+                const int j = armed[k];
+                armed[k] = armed.back();
+                armed.pop_back();
+                loop->removeTimer(&probes[std::size_t(j)]);
+                removed[std::size_t(j)] = true;
+            }
+        }
+        co_await sleep(0.1); // after the last of them
+    });
+    CHECK(std::count(removed.begin(), removed.end(), true) > Count / 4);
+    CHECK(fired == firingOrder(deadline, removed));
 }
 
 TEST_CASE("Many cancellations at random points leave nothing behind", "[runtime][cancel]")
