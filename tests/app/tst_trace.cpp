@@ -238,6 +238,54 @@ asyncio.run(main())
         CHECK(main.value(QLatin1String("outcome")).toString() == QStringLiteral("failed"));
         CHECK(main.value(QLatin1String("error")).toString().contains(QStringLiteral("ValueError: boom")));
     }
+    SECTION("megabytes of output: every byte printed as without us, every line in the summary")
+    {
+        const QString program = p.write(QStringLiteral("loud.py"), R"(import asyncio, sys
+async def main():
+    for i in range(100000):
+        print(f"line {i:06d} " + "x" * 90)
+        if i % 10000 == 0:
+            await asyncio.sleep(0)
+    print("the end", file=sys.stderr)
+asyncio.run(main())
+)");
+        const Result untraced = run(QStringLiteral("python3"), {program});
+        REQUIRE(untraced.out.size() > 10'000'000);
+        const Result r = loopscope({QStringLiteral("trace"), QStringLiteral("--summary"),
+                                    p.dir.filePath(QStringLiteral("s.json")), program});
+        CHECK(r.exitCode == 0);
+        CHECK(r.out.startsWith(untraced.out));
+        CHECK(r.err.startsWith(untraced.err));
+        const QJsonArray output =
+            p.summary(QStringLiteral("s.json")).value(QLatin1String("output")).toArray();
+        REQUIRE(output.size() == 100001);
+        CHECK(output[99999].toObject().value(QLatin1String("text")).toString().startsWith(
+            QStringLiteral("line 099999 ")));
+        CHECK(output[100000].toObject().value(QLatin1String("stream")).toString()
+              == QStringLiteral("stderr"));
+    }
+    SECTION("threads that print while the loop runs: nothing hangs, no line is lost")
+    {
+        const QString program = p.write(QStringLiteral("threads.py"), R"(import asyncio, threading
+def worker(k):
+    for i in range(2000):
+        print(f"t{k} {i}")
+async def main():
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    await asyncio.sleep(0.01)
+    for t in threads:
+        t.join()
+asyncio.run(main())
+)");
+        const Result r = loopscope({QStringLiteral("trace"), QStringLiteral("--summary"),
+                                    p.dir.filePath(QStringLiteral("s.json")), program});
+        CHECK(r.exitCode == 0);
+        CHECK(r.out.count(QLatin1Char('\n')) >= 8000);
+        CHECK(p.summary(QStringLiteral("s.json")).value(QLatin1String("output")).toArray().size()
+              == 8000);
+    }
     SECTION("no event loop at all: a clear message, not an empty view")
     {
         const QString program = p.write(QStringLiteral("plain.py"), "print('just a script')\n");

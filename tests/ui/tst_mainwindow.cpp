@@ -18,7 +18,11 @@
 #include "tracejsonreader.h"
 #include "tracejsonwriter.h"
 
+#include <csignal>
+
 #include <QAbstractSpinBox>
+#include <QMimeData>
+#include <QUrl>
 #include <QAction>
 #include <QDockWidget>
 #include <QElapsedTimer>
@@ -610,6 +614,83 @@ asyncio.run(main())
     REQUIRE(tick);
     CHECK(tick->outcome == Outcome::Cancelled);
     CHECK(tick->intervals.size() > 4); // what it did before the stop is all there
+}
+
+TEST_CASE("MainWindow stops a program that ignores Ctrl+C with SIGTERM, then SIGKILL",
+          "[mainwindow][program]")
+{
+    WindowFixture f(Clock::Mode::Real);
+    QTemporaryDir dir;
+    const QString program = writeProgram(dir, QStringLiteral("stubborn.py"), R"(import asyncio, signal
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+async def tick():
+    while True:
+        await asyncio.sleep(0.05)
+
+asyncio.run(tick())
+)");
+    QSignalSpy finished(&f.window, &MainWindow::runFinished);
+    REQUIRE(f.window.selectProgram(program));
+    REQUIRE(QTest::qWaitFor(
+        [&] {
+            return f.window.traceData() && f.window.runController()->liveEdgeNs() > 300'000'000;
+        },
+        RunTimeoutMs));
+    QElapsedTimer took;
+    took.start();
+    f.window.stop();
+    REQUIRE(f.waitFinished(finished));
+    // SIGINT and SIGTERM ignored, 2 s apart; SIGKILL 2 s after SIGTERM ends it.
+    CHECK(took.elapsed() >= 3900);
+    CHECK(took.elapsed() < 9000);
+    const UnitRecord *main = f.unitNamed(QStringLiteral("tick()"));
+    REQUIRE(main);
+    CHECK(main->intervals.size() > 4); // what it did before the stop is all there
+}
+
+TEST_CASE("MainWindow: a .py dropped on the window is traced; closing mid-run ends the program",
+          "[mainwindow][program]")
+{
+    QTemporaryDir dir;
+    const QString pidFile = dir.filePath(QStringLiteral("pid"));
+    const QString program = writeProgram(dir, QStringLiteral("dropped.py"), R"(import asyncio, os
+with open(os.path.join(os.path.dirname(__file__), "pid"), "w") as f:
+    f.write(str(os.getpid()))
+
+async def tick():
+    while True:
+        await asyncio.sleep(0.05)
+
+asyncio.run(tick())
+)");
+    qint64 pid = 0;
+    {
+        WindowFixture f(Clock::Mode::Real);
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(program)});
+        QDragEnterEvent enter(QPoint(200, 200), Qt::CopyAction, &mime, Qt::LeftButton,
+                              Qt::NoModifier);
+        QCoreApplication::sendEvent(&f.window, &enter);
+        CHECK(enter.isAccepted());
+        QDropEvent drop(QPointF(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&f.window, &drop);
+        REQUIRE(QTest::qWaitFor(
+            [&] {
+                return f.window.traceData() && f.unitNamed(QStringLiteral("tick()"))
+                    && QFileInfo(pidFile).size() > 0;
+            },
+            RunTimeoutMs));
+        CHECK(f.window.traceData()->info.scenario == QStringLiteral("dropped.py"));
+        QFile file(pidFile);
+        REQUIRE(file.open(QIODevice::ReadOnly));
+        pid = file.readAll().toLongLong();
+        REQUIRE(pid > 0);
+        REQUIRE(::kill(pid_t(pid), 0) == 0);
+        f.window.close(); // mid-run, as a user closes it
+    }
+    CHECK(::kill(pid_t(pid), 0) != 0); // the program ended with the window (and was reaped)
 }
 
 TEST_CASE("MainWindow: At this moment lists the tasks by state at the time cursor",
