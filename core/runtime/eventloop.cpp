@@ -121,6 +121,10 @@ void EventLoop::resumeTask(TaskCore *task)
     loop->m_stepNs = outerStep;
     loop->m_current = nullptr;
     t_runningTask = outerTask;
+    // The last reference (a task nothing awaits, ended): its frame goes now, and the time that
+    // takes is not the next step's.
+    if (task->m_refs == 1)
+        loop->m_handoffNs = NoStep;
     task->deref();
 }
 

@@ -427,6 +427,45 @@ TEST_CASE("A task's step starts where the step before it in the turn ended, not 
     CHECK(main.back().startNs - main[main.size() - 2].endNs >= 20'000'000);
 }
 
+TEST_CASE("The frame of a task nothing awaits goes after its end, not in the next task's step",
+          "[runtime][timing]")
+{
+    //! A coroutine parameter lives in the frame until the frame is destroyed: after the task's
+    //! end was recorded. This one takes 2 ms of real time to go.
+    struct SlowToDestroy {
+        bool live = true;
+        SlowToDestroy() = default;
+        SlowToDestroy(SlowToDestroy &&o) noexcept : live(std::exchange(o.live, false)) { }
+        ~SlowToDestroy()
+        {
+            if (!live)
+                return;
+            const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(2);
+            while (std::chrono::steady_clock::now() < until) { }
+        }
+    };
+    const TraceData data = runTraced(
+        [] {
+            return []() -> Co<void> {
+                {
+                    // Dropped at once: only the loop holds it, and it ends in its first step.
+                    auto detached = createTask([](SlowToDestroy) -> Co<void> { co_return; }(
+                                                   SlowToDestroy{}),
+                                               QStringLiteral("detached"));
+                }
+                auto next = createTask([]() -> Co<void> { co_return; }(), QStringLiteral("next"));
+                co_await next;
+            }();
+        },
+        Clock::Mode::Real);
+    const UnitRecord *detached = unitByLabel(data, QStringLiteral("detached"));
+    const UnitRecord *next = unitByLabel(data, QStringLiteral("next"));
+    REQUIRE(detached);
+    REQUIRE(next);
+    // Both ran in one turn, detached first; next's step began once detached's frame was gone.
+    CHECK(next->startNs - detached->endNs >= 2'000'000);
+}
+
 TEST_CASE("Semaphore admits waves in FIFO order and shows the wait as queued", "[runtime]")
 {
     const TraceData data = runTraced([] {
