@@ -268,6 +268,7 @@ void ProgramRunner::stop()
     m_stopStep = 1;
     ::kill(pid_t(m_process->processId()), SIGINT);
     m_escalate = new QTimer(this);
+    m_escalate->setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5% early
     m_escalate->setInterval(EscalateMs);
     connect(m_escalate, &QTimer::timeout, this, [this] {
         if (m_process->state() == QProcess::NotRunning)
