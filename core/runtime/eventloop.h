@@ -71,8 +71,8 @@ public:
     //! serves both (a semaphore's task has three steps: three reads less).
     void stepEndsClockNs()
     {
-        if (m_stepNs != NoStep)
-            m_handoffNs = m_stepNs = m_clock.nowNs();
+        stepClockNs();
+        m_handoffNs = m_stepNs; // NoStep outside a step: nothing to hand on
     }
     static qint64 toNs(Seconds s) { return qint64(s.count() * 1e9 + (s.count() >= 0 ? 0.5 : -0.5)); }
 

@@ -15,10 +15,11 @@
 # --with-no-trace: also runs loopscope with --no-trace (a column of its own).
 # Each measured run of a workload comes right after an unmeasured warm-up run of the same
 # command (--no-warmup: none). On a VM that reports free memory to its host (virtio-balloon
-# free page reporting: memory left free for a few seconds goes back to the host), the first process to touch
-# memory after a pause pays the host's faults as system time: timeout_cancel at 1e5 took 0.12-
-# 0.21 s of it after a 5 s pause and 0.00-0.05 s right after another run, which was most of the
-# 2-3x spread between repetitions. The warm-up hands every peer memory the host has backed.
+# free page reporting: memory left free for a few seconds goes back to the host), the first
+# process to touch memory after a pause pays the host's faults as system time: timeout_cancel
+# at 1e5 took 0.12-0.21 s of it after a 5 s pause and 0.00-0.05 s right after another run, which
+# was most of the 2-3x spread between repetitions. The warm-up hands every peer memory the host
+# has backed.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,7 +47,7 @@ while [[ $# -gt 0 ]]; do
         --with-no-trace) notrace=1 ;;
         --out) out="$2"; shift ;;
         --no-warmup) warmup=0 ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift

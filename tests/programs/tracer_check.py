@@ -370,30 +370,34 @@ def check_gather_virtual(c):
     check_gather(c, delay=1.0)
 
 
+def scan_virtual_base(wanted):
+    """The first of a million starts of the virtual clock (ns) for which wanted(base) holds, or
+    None. Found by scanning, so a case does not depend on one lucky number."""
+    for k in range(1, 10**6):
+        base = 10**14 + k * 1_000_003_001
+        if wanted(base):
+            return base
+    return None
+
+
 def truncating_virtual_base(delay):
     """A start of the virtual clock (ns) from which a timer `delay` seconds ahead, at float loop
     time, is missed when the jump to it truncates to the nanosecond: the clock lands a
     nanosecond short, the timer is never due and the loop turns forever (a bug once: about one
-    run in four hung). Found by scanning, so the case does not depend on one lucky number."""
-    for k in range(1, 10**6):
-        base = 10**14 + k * 1_000_003_001
+    run in four hung)."""
+    def truncating(base):
         when = base / 1e9 + delay
         ns = int(when * 1e9)
-        if ns > base and not when < ns / 1e9 + 1e-9:
-            return base
-    return None
+        return ns > base and not when < ns / 1e9 + 1e-9
+    return scan_virtual_base(truncating)
 
 
 def overshooting_virtual_base(delay):
     """A start of the virtual clock (ns) from which the jump to a timer `delay` seconds ahead,
     rounded up to the nanosecond, would land a nanosecond past it: the float loop time of the
-    timer is a hair above the exact sum. Found by scanning, like truncating_virtual_base."""
-    for k in range(1, 10**6):
-        base = 10**14 + k * 1_000_003_001
-        when = base / 1e9 + delay
-        if -int(-when * 1e9 // 1) != base + round(delay * 1e9):
-            return base
-    return None
+    timer is a hair above the exact sum."""
+    return scan_virtual_base(
+        lambda base: -int(-(base / 1e9 + delay) * 1e9 // 1) != base + round(delay * 1e9))
 
 
 def check_wait_for(c):
@@ -1005,16 +1009,20 @@ def main():
                       opts.tolerance)
         report("gather DELAY=1 [virtual] 3 s of trace in under 1.5 s of wall time", wall < 1.5,
                "%.2f s" % wall)
-    # The jump to the next timer rounds up: from a clock start where truncating would land short
-    # of sequential.py's first timer (0.1 s), the run still ends, at exactly 0.3 s.
-    if not opts.names or "sequential" in opts.names:
-        base = truncating_virtual_base(0.1)
-        where = "sequential [virtual from %d ns]" % base
+    def sequential_from(base):
+        """sequential.py traced on the virtual clock started at base: (where, trace, rc, err)."""
         out, err, rc, data, wall = run_traced(opts.python, tracer, "sequential.py",
                                               {"LOOPSCOPE_CLOCK": "virtual",
                                                "LOOPSCOPE_VIRTUAL_BASE_NS": str(base)}, timeout=10)
         tr = Trace(data)
         tr.program = "sequential.py"
+        return "sequential [virtual from %d ns]" % base, tr, rc, err
+
+    # The jump to the next timer rounds up: from a clock start where truncating would land short
+    # of sequential.py's first timer (0.1 s), the run still ends, at exactly 0.3 s.
+    if not opts.names or "sequential" in opts.names:
+        base = truncating_virtual_base(0.1)
+        where, tr, rc, err = sequential_from(base)
         report(where + " ends", rc == 0 and b"timed out" not in err, repr(err[-200:]))
         report(where + " starts there", tr.t0 is not None and abs(tr.t0 - base) < 10**6,
                "t0 %r" % tr.t0)
@@ -1023,13 +1031,7 @@ def main():
     # overshoot, the sleeps of sequential.py still take exactly 0.1 s and 0.2 s (a summary made
     # on the virtual clock is the same from run to run, whatever the clock's start).
     if not opts.names or "sequential" in opts.names:
-        base = overshooting_virtual_base(0.1)
-        where = "sequential [virtual from %d ns]" % base
-        out, err, rc, data, wall = run_traced(opts.python, tracer, "sequential.py",
-                                              {"LOOPSCOPE_CLOCK": "virtual",
-                                               "LOOPSCOPE_VIRTUAL_BASE_NS": str(base)}, timeout=10)
-        tr = Trace(data)
-        tr.program = "sequential.py"
+        where, tr, rc, err = sequential_from(overshooting_virtual_base(0.1))
         ends = sorted(u.end - tr.t0 for u in tr.units.values()
                       if u.end is not None and tr.t0 is not None)
         report(where + " ends at 0.1 s and 0.3 s to the nanosecond",
