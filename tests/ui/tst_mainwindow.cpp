@@ -665,32 +665,29 @@ async def tick():
 
 asyncio.run(tick())
 )");
-    qint64 pid = 0;
-    {
-        WindowFixture f(Clock::Mode::Real);
-        QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(program)});
-        QDragEnterEvent enter(QPoint(200, 200), Qt::CopyAction, &mime, Qt::LeftButton,
-                              Qt::NoModifier);
-        QCoreApplication::sendEvent(&f.window, &enter);
-        CHECK(enter.isAccepted());
-        QDropEvent drop(QPointF(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(&f.window, &drop);
-        REQUIRE(QTest::qWaitFor(
-            [&] {
-                return f.window.traceData() && f.unitNamed(QStringLiteral("tick()"))
-                    && QFileInfo(pidFile).size() > 0;
-            },
-            RunTimeoutMs));
-        CHECK(f.window.traceData()->info.scenario == QStringLiteral("dropped.py"));
-        QFile file(pidFile);
-        REQUIRE(file.open(QIODevice::ReadOnly));
-        pid = file.readAll().toLongLong();
-        REQUIRE(pid > 0);
-        REQUIRE(::kill(pid_t(pid), 0) == 0);
-        f.window.close(); // mid-run, as a user closes it
-    }
-    CHECK(::kill(pid_t(pid), 0) != 0); // the program ended with the window (and was reaped)
+    WindowFixture f(Clock::Mode::Real);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(program)});
+    QDragEnterEvent enter(QPoint(200, 200), Qt::CopyAction, &mime, Qt::LeftButton,
+                          Qt::NoModifier);
+    QCoreApplication::sendEvent(&f.window, &enter);
+    CHECK(enter.isAccepted());
+    QDropEvent drop(QPointF(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&f.window, &drop);
+    REQUIRE(QTest::qWaitFor(
+        [&] {
+            return f.window.traceData() && f.unitNamed(QStringLiteral("tick()"))
+                && QFileInfo(pidFile).size() > 0;
+        },
+        RunTimeoutMs));
+    CHECK(f.window.traceData()->info.scenario == QStringLiteral("dropped.py"));
+    QFile file(pidFile);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    const qint64 pid = file.readAll().toLongLong();
+    REQUIRE(pid > 0);
+    REQUIRE(::kill(pid_t(pid), 0) == 0);
+    f.window.close(); // mid-run, as a user closes it
+    CHECK(::kill(pid_t(pid), 0) != 0); // the program ended with it (and was reaped)
 }
 
 TEST_CASE("MainWindow: At this moment lists the tasks by state at the time cursor",
